@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type HtmlWebpackPlugin from 'html-webpack-plugin';
+import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import devConfig from './dev';
+import prodConfig from './prod';
+
+/**
+ * One Taro config for the four targets (weapp, alipay, tt, h5).
+ *
+ * - Each target builds into its own folder, dist/<TARO_ENV>, so the builds never overwrite
+ *   each other and each IDE's project file can point at its own folder.
+ * - `process.env.TARO_APP_API_BASE` is baked in at build time: the value from the build's
+ *   environment when set; otherwise '' (same origin) for a production H5 build served by the
+ *   API, and the local API on http://127.0.0.1:3000 for mini-programs (their IDEs need an
+ *   absolute URL; tick "do not verify domain names" in the IDE for local development).
+ *   The H5 dev server proxies /api to the same local API, so dev H5 also uses ''.
+ */
+const root = path.resolve(__dirname, '..');
+// contract/ sits outside src/ but is compiled into the client (@contract/money, generated routes).
+const contractDir = path.join(root, 'contract');
+const taroEnv = process.env.TARO_ENV ?? 'weapp';
+export const LOCAL_API_BASE = 'http://127.0.0.1:3000';
+
+/**
+ * Taro adds the H5 page only when src/index.html exists. Without one, the H5 build falls back to
+ * config/index.html with the same root-font-size script Taro would inject (pxtransform's rem
+ * units: designWidth 750, base 20 px, clamped to 20..40 px), so `build:h5` always emits an
+ * index.html.
+ */
+const H5_REM_SCRIPT = '!function(n){function f(){var e=n.document.documentElement,r=e.getBoundingClientRect(),width=r.width,height=r.height,arr=[width,height].filter(function(value){return Boolean(value)}),w=Math.min.apply(Math,arr),x=40*w/750;e.style.fontSize=x>=40?"40px":x<=20?"20px":x+"px"}; n.addEventListener("resize",(function(){f()})),f()}(window);';
+
+export function resolveApiBase(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.TARO_APP_API_BASE;
+  if (explicit !== undefined) return explicit.replace(/\/+$/, '');
+  return env.TARO_ENV === 'h5' ? '' : LOCAL_API_BASE;
+}
+
+/** Build-time switch for sandbox login codes: TARO_APP_SANDBOX=0 for a release build. */
+export function resolveSandbox(env: NodeJS.ProcessEnv = process.env): '0' | '1' {
+  const value = env.TARO_APP_SANDBOX ?? '1';
+  if (value !== '0' && value !== '1') throw new Error(`TARO_APP_SANDBOX must be 0 or 1, got ${value}`);
+  return value;
+}
+
+export default defineConfig<'webpack5'>((merge) => {
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'shop',
+    date: '2026-11-22',
+    designWidth: 750,
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: `dist/${taroEnv}`,
+    framework: 'react',
+    compiler: { type: 'webpack5', prebundle: { enable: false } },
+    // Persistent cache off: builds are run rarely and from clean trees (CI, smoke, size report).
+    cache: { enable: false },
+    plugins: [],
+    alias: {
+      '@': path.join(root, 'src'),
+      // A directory alias serves both `@contract` (contract/index.ts) and `@contract/<file>`.
+      '@contract': contractDir,
+    },
+    env: {
+      TARO_APP_API_BASE: JSON.stringify(resolveApiBase()),
+      TARO_APP_SANDBOX: JSON.stringify(resolveSandbox()),
+    },
+    defineConstants: {},
+    copy: { patterns: [], options: {} },
+    mini: {
+      compile: { include: [contractDir] },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        url: { enable: true, config: { limit: 1024 } },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      // Modules used only by subpackages (dayjs in orders and checkout, say) go to the
+      // subpackage's sub-vendors.js (one subpackage) or are copied into each subpackage that
+      // uses them (sub-common), instead of the main package's vendors.js. bench/size.mjs checks
+      // where the bytes land.
+      optimizeMainPackage: { enable: true },
+    },
+    h5: {
+      compile: { include: [contractDir] },
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      output: {
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
+      },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      webpackChain(chain) {
+        if (process.env.NODE_ENV === 'production') {
+          // Taro splits only initial chunks on H5, so every lazily loaded page chunk carries its
+          // own copy of the shared code (components, services): 12 pages made 3.6 MB of JS.
+          // Splitting async chunks too puts shared modules in chunks of their own, loaded beside
+          // the page: 0.8 MB in all, first load unchanged (bench/size.mjs).
+          chain.optimization.splitChunks({
+            chunks: 'all',
+            hidePathInfo: true,
+            minSize: 20000,
+            cacheGroups: {
+              default: false,
+              defaultVendors: false,
+              common: { name: false, minChunks: 2, priority: 1, reuseExistingChunk: true },
+              vendors: { name: false, minChunks: 2, test: /[\\/]node_modules[\\/]/, priority: 10, reuseExistingChunk: true },
+            },
+          });
+        }
+        if (!fs.existsSync(path.join(root, 'src', 'index.html')) && !chain.plugins.has('htmlWebpackPlugin')) {
+          // The same html-webpack-plugin Taro's runner uses (a dependency of the runner, not ours).
+          const runnerRequire = createRequire(require.resolve('@tarojs/webpack5-runner'));
+          const HtmlPlugin = runnerRequire('html-webpack-plugin') as typeof HtmlWebpackPlugin;
+          chain.plugin('htmlWebpackPlugin').use(HtmlPlugin, [{
+            filename: 'index.html',
+            template: path.join(__dirname, 'index.html'),
+            script: H5_REM_SCRIPT,
+          }]);
+        }
+      },
+      devServer: {
+        port: 10086,
+        host: '127.0.0.1',
+        // Everything the API serves besides the H5 app itself (contract routes, images, sandbox
+        // cashier pages, API docs), so dev H5 on :10086 talks to the local API as same origin.
+        proxy: [{ context: ['/api', '/images', '/sandbox', '/healthz', '/docs', '/openapi.json'], target: LOCAL_API_BASE, changeOrigin: true }],
+      },
+    },
+  };
+
+  // Taro reads browserslist per environment (package.json "browserslist").
+  process.env.BROWSERSLIST_ENV = process.env.NODE_ENV;
+  if (process.env.NODE_ENV === 'development') return merge({}, baseConfig, devConfig);
+  return merge({}, baseConfig, prodConfig);
+});

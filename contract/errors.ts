@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes. A code never changes meaning once published; the client maps each
+ * to a Chinese message in its catalog. RFC 9457 problem+json carries the code.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHORIZED: 401,
+  LOGIN_FAILED: 401,
+  OTP_INVALID: 400,
+  OTP_TOO_FREQUENT: 429,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  ILLEGAL_TRANSITION: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_REQUIRED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SKU_UNAVAILABLE: 409,
+  OUT_OF_STOCK: 409,
+  CART_EMPTY: 409,
+  CART_FULL: 409,
+  ORDER_NOT_PAYABLE: 409,
+  ADDRESS_REQUIRED: 400,
+  PAYMENT_EXPIRED: 409,
+  NOTIFY_REJECTED: 400,
+  RATE_LIMITED: 429,
+  ADDRESS_LIMIT_REACHED: 409,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;

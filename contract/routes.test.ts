@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { routes, type RouteDef } from './routes';
+
+const entries = Object.entries(routes) as [string, RouteDef][];
+
+/** Unwraps refinements and pipes down to the object schema a request part is built on. */
+function baseObject(schema: z.ZodType): z.ZodObject | null {
+  let s: z.ZodType = schema;
+  for (let i = 0; i < 5; i++) {
+    if (s instanceof z.ZodObject) return s;
+    if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
+    else return null;
+  }
+  return null;
+}
+
+describe('route table', () => {
+  it('has unique method + path pairs', () => {
+    const seen = new Set<string>();
+    for (const [, r] of entries) {
+      const k = `${r.method} ${r.path}`;
+      expect(seen.has(k)).toBe(false);
+      seen.add(k);
+    }
+  });
+
+  it.each(entries)('%s declares exactly the path parameters its path uses', (_name, r) => {
+    const inPath = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]).sort();
+    const declared = r.params ? Object.keys(baseObject(r.params)?.shape ?? {}).sort() : [];
+    expect(declared).toEqual(inPath);
+  });
+
+  it.each(entries.filter(([, r]) => r.body || r.query || r.params))('%s rejects unknown fields', (_name, r) => {
+    for (const part of [r.params, r.query, r.body]) {
+      if (!part) continue;
+      // A discriminated union of strict objects rejects unknown fields through its members.
+      if (part instanceof z.ZodDiscriminatedUnion) continue;
+      const obj = baseObject(part);
+      expect(obj).not.toBeNull();
+      const result = part.safeParse({ ...Object.fromEntries(Object.keys(obj!.shape).map((k) => [k, undefined])), __unknown__: 1 });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.some((i) => i.code === 'unrecognized_keys')).toBe(true);
+    }
+  });
+
+  it('never lets a client send a price: no request field names an amount or price', () => {
+    const priceLike = /(price|amount|total)$/i;
+    for (const [name, r] of entries) {
+      if (!r.body) continue;
+      const json = JSON.stringify(z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }));
+      const keys = [...json.matchAll(/"([A-Za-z]+)":\{/g)].map((m) => m[1]);
+      // addedPrice in cart merge is the price the guest saw, used only to flag a change.
+      const offending = keys.filter((k) => priceLike.test(k) && k !== 'addedPrice');
+      expect({ name, offending }).toEqual({ name, offending: [] });
+    }
+  });
+
+  it('makes order creation and payment creation require an idempotency key', () => {
+    expect(routes.createOrder.idempotency).toBe('required');
+    expect(routes.createPayment.idempotency).toBe('required');
+  });
+});

@@ -1,0 +1,65 @@
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+// One-way imports (docs/conventions.md):
+//   contract <- services/stores <- components <- pages; the server never imports the client.
+const restrict = (patterns) => ['error', { patterns }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'artifacts/**', 'contract/generated/**'] },
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.name='Taro'][property.name='request']",
+        message: 'Use the request client in src/services/http; pages never call Taro.request.',
+      }],
+      // The client imports only types from the contract at runtime-free cost, plus money and generated data.
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^@contract(?!/money$|/generated/)', allowTypeImports: true,
+            message: 'The client imports only types from the contract (zod stays on the server); runtime: @contract/money, @contract/generated/*.' },
+          { group: ['**/server/**', '../server/*'], message: 'The client never imports the server.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/services/**', 'src/stores/**'],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/components/*', '@/pages/*', '../components/*', '../pages/*'], message: 'services and stores sit below components and pages.' },
+    ]) },
+  },
+  {
+    files: ['src/components/**'],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/pages/*', '../pages/*', '../../pages/*'], message: 'components never import pages.' },
+    ]) },
+  },
+  {
+    files: ['server/**', 'contract/**'],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/*', '**/src/*'], message: 'The server and the contract never import the client.' },
+    ]) },
+  },
+  {
+    files: ['**/*.test.{ts,tsx}', 'src/test/**', 'e2e/**', 'smoke/**', 'bench/**', 'scripts/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,187 @@
+import { existsSync, statSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/types';
+import type { Config } from './platform/config';
+import { AppError, PROBLEM_CONTENT_TYPE, problemBody } from './platform/errors';
+import * as health from './platform/health';
+import { allowedMethods, registerRoutes, sendProblem, type AppDeps, type HandlerMap } from './platform/http';
+import { loggerOptions, requestIdOf } from './platform/logging';
+import { buildDocsHtml, buildOpenApi } from './platform/openapi';
+import * as address from './modules/address/routes';
+import * as catalog from './modules/catalog/routes';
+import * as identity from './modules/identity/routes';
+import * as cart from './modules/cart/routes';
+import * as order from './modules/order/routes';
+import * as payment from './modules/payment/routes';
+
+/**
+ * A module: its contract handlers, and optionally routes outside the contract (images,
+ * sandboxes, channel notifications) registered through `registerExtra`.
+ */
+export interface ServerModule {
+  handlers: HandlerMap;
+  registerExtra?: (app: FastifyInstance, deps: AppDeps) => void | Promise<void>;
+}
+
+const modules: ServerModule[] = [health, identity, catalog, address, cart, order, payment];
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Kysely<Database>;
+  /** Structured JSON logs; false in tests. */
+  logger?: boolean;
+}
+
+function fastifyErrorToAppError(err: FastifyError): AppError {
+  if (err instanceof AppError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('MALFORMED_JSON', 'The request body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('VALIDATION_FAILED', 'Content-Length does not match the body');
+    default:
+      break;
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 404) return new AppError('ROUTE_NOT_FOUND');
+  if (status === 405) return new AppError('METHOD_NOT_ALLOWED');
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (status === 429) return new AppError('RATE_LIMITED');
+  if (status >= 400 && status < 500) return new AppError('VALIDATION_FAILED', err.message);
+  return new AppError('INTERNAL', 'Something went wrong on our side; try again later');
+}
+
+function corsAllowed(config: Config, origin: string): boolean {
+  return config.sandbox || config.corsOrigins.includes('*') || config.corsOrigins.includes(origin);
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const deps: AppDeps = { config, db };
+  const app = Fastify({
+    logger: loggerOptions(config, options.logger ?? true),
+    genReqId: requestIdOf,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    return503OnClosing: false,
+    // A request that takes longer than this (slow or stalled client) is cut off.
+    requestTimeout: 30_000,
+    routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: (error, req, reply) => {
+      const err = new AppError('VALIDATION_FAILED', error.message || 'The request URL is not valid');
+      void sendProblem(reply, err, req.id);
+    },
+  });
+
+  // Request id echoed on every response; CORS for the H5 dev server.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    const origin = req.headers.origin;
+    if (origin && corsAllowed(config, origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      reply.header('access-control-expose-headers', 'x-request-id, idempotent-replayed, retry-after');
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        reply.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+        reply.header('access-control-allow-headers', 'authorization, content-type, idempotency-key, x-request-id');
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    }
+    return undefined;
+  });
+
+  // Bodies: JSON (an empty body counts as none) and form-encoded (channel notifications and
+  // the Alipay sandbox gateway). Contract routes accept only JSON (checked in http.ts).
+  app.removeAllContentTypeParsers();
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    defaultJson(req, text, (err, value) => {
+      if (err) done(new AppError('MALFORMED_JSON', 'The request body is not valid JSON'), undefined);
+      else done(null, value);
+    });
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    done(null, Object.fromEntries(new URLSearchParams(text)));
+  });
+
+  app.setErrorHandler((error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const err = fastifyErrorToAppError(error);
+    if (err.status >= 500) req.log.error({ err: error }, 'unhandled error');
+    else req.log.info({ code: err.code, detail: err.detail }, 'request rejected');
+    return reply.code(err.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problemBody(err, req.id));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const allowed = allowedMethods(req.url);
+    if (allowed.length > 0 && !allowed.includes(req.method)) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed.join(' or ')}`), req.id);
+    }
+    return sendProblem(reply, new AppError('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`), req.id);
+  });
+
+  // Contract routes, from every module.
+  const handlers: Record<string, unknown> = {};
+  for (const mod of modules) {
+    for (const [name, handler] of Object.entries(mod.handlers)) {
+      if (name in handlers) throw new Error(`two modules handle route ${name}`);
+      handlers[name] = handler;
+    }
+  }
+  registerRoutes(app, handlers as HandlerMap, deps);
+  for (const mod of modules) {
+    if (mod.registerExtra) await mod.registerExtra(app, deps);
+  }
+
+  // API documentation.
+  const openApi = buildOpenApi();
+  const docsHtml = buildDocsHtml(openApi);
+  app.get('/openapi.json', async (_req, reply) => reply.header('cache-control', 'no-cache').send(openApi));
+  app.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(docsHtml));
+
+  // The built H5 app, when present.
+  const hasStatic = existsSync(config.staticDir) && statSync(config.staticDir).isDirectory() && existsSync(`${config.staticDir}/index.html`);
+  if (hasStatic) {
+    await app.register(fastifyStatic, {
+      root: config.staticDir,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        // Hashed assets never change; index.html must always be revalidated.
+        if (/\.html$/.test(filePath)) res.setHeader('cache-control', 'no-cache');
+        else res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Shop API</title></head><body>` +
+            `<h1>Shop API is running</h1><p>The H5 app has not been built yet (no ${config.staticDir}/index.html). ` +
+            `Run <code>npm run build:h5</code> and restart, or use <code>npm start</code>.</p>` +
+            `<p>API docs: <a href="/docs">/docs</a> · OpenAPI: <a href="/openapi.json">/openapi.json</a> · Health: <a href="/healthz">/healthz</a></p>` +
+            `</body></html>`,
+        ),
+    );
+  }
+
+  return app;
+}

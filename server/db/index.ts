@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type SqliteDatabase } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../platform/config';
+import { migrations } from './migrations';
+import type { Database } from './types';
+
+export type { Database } from './types';
+export type Db = Kysely<Database>;
+export type Dialect = Config['dialect'];
+
+export interface DbOptions {
+  /** PostgreSQL only: run every connection with this search_path (tests use a schema each). */
+  pgSchema?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * pg returns bigint (int8) and numeric as strings by default. Every bigint column here holds
+ * epoch ms or a count, well inside Number.MAX_SAFE_INTEGER, so parse them as JS numbers.
+ */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+  },
+} as pg.CustomTypesConfig;
+
+const dialectOf = new WeakMap<object, Dialect>();
+
+export function createDb(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'>, options: DbOptions = {}): Db {
+  if (config.dialect === 'postgres') {
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is required for PostgreSQL');
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
+    });
+    // An idle client's error (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    dialectOf.set(db, 'postgres');
+    return db;
+  }
+  mkdirSync(path.dirname(config.sqlitePath), { recursive: true });
+  const sqlite = new SQLite(config.sqlitePath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  dialectOf.set(db, 'sqlite');
+  return db;
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement again on each query (about a tenth of an
+ * order's time); better-sqlite3 statements are reusable, so the most recently used ones are
+ * kept by their SQL text. (A statement is busy only while it is being iterated, which this
+ * codebase never does: Kysely's stream() is not used.)
+ */
+export function withStatementCache(database: SQLite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        cache.delete(text); // move to the most recently used end
+      } else {
+        stmt = database.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
+/** Which dialect a database (or a transaction on one) speaks. */
+export function dialectOfDb(db: Kysely<Database>): Dialect {
+  const known = dialectOf.get(db);
+  if (known) return known;
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+  // Keep Kysely's bookkeeping tables in the schema the connection uses, so several schemas
+  // in one PostgreSQL database (tests) never see each other's migration state.
+  let migrationTableSchema: string | undefined;
+  if (dialectOfDb(db) === 'postgres') {
+    const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = row.rows[0]?.schema ?? undefined;
+  }
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema,
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error : new Error(String(result.error));
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause.message}`, { cause });
+  }
+  return result;
+}
+
+/** True when the error is a unique-constraint violation on either dialect. */
+export function isUniqueViolation(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const code = 'code' in err ? err.code : undefined;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** True when the error is a CHECK-constraint violation on either dialect. */
+export function isCheckViolation(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const code = 'code' in err ? err.code : undefined;
+  return code === '23514' || code === 'SQLITE_CONSTRAINT_CHECK';
+}

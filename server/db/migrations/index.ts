@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as m001 from './001_core';
+import * as m002 from './002_orders';
+
+/** Every migration, in order. Both dialects run the same list. */
+export const migrations: Record<string, Migration> = {
+  '001_core': m001,
+  '002_orders': m002,
+};

@@ -1,0 +1,68 @@
+import { buildApp } from './app';
+import { createDb, migrateToLatest } from './db';
+import { loadConfig, rebaseOnListen, ConfigError } from './platform/config';
+import { startJobs } from './platform/jobs';
+import { seedIfEmpty } from './seed';
+
+/** Process entry: config, database, migrations, demo seed, jobs, listen; graceful shutdown. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}\nSee docs/configuration.md.`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const db = createDb(config);
+  await migrateToLatest(db);
+  const app = await buildApp({ config, db });
+  if (config.seedDemo) {
+    const seeded = await seedIfEmpty(db);
+    if (seeded) app.log.info(seeded, 'seeded the demo shop');
+  }
+  const jobs = startJobs({ db, config, log: app.log });
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  if (config.port === 0 && address && typeof address === 'object') rebaseOnListen(config, address.port);
+
+  const base = config.publicBaseUrl;
+  const lines = [
+    '',
+    `  Shop API      ${base}/api  (database: ${config.dialect === 'sqlite' ? config.sqlitePath : 'PostgreSQL'})`,
+    `  H5 app        ${base}/`,
+    `  API docs      ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+    `  Health        ${base}/healthz`,
+    config.sandbox ? `  Sandbox       on (mini-program login, SMS codes at ${base}/sandbox/sms/latest?phone=..., payments)` : '  Sandbox       off',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await jobs.stop();
+      await app.close();
+      await db.destroy();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,346 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Banner, Category, HomeView, ProductDetail, ProductPage, ProductSort, ProductSummary, Spec } from '../../../contract/catalog';
+import type { Database } from '../../db/types';
+import { AppError } from '../../platform/errors';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** What other modules (cart, checkout, orders) need to know about a SKU, in one read. */
+export interface SkuSnapshot {
+  skuId: string;
+  productId: string;
+  merchantId: string;
+  merchantName: string;
+  title: string;
+  /** Spec values joined for display, e.g. "红色 / XL" ("" for a product without specs). */
+  specText: string;
+  image: string;
+  price: number;
+  originalPrice: number | null;
+  stock: number;
+  onShelf: boolean;
+}
+
+export interface StockLine {
+  skuId: string;
+  quantity: number;
+}
+
+function parseJsonArray<T>(text: string): T[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+export function specTextOf(values: string[]): string {
+  return values.join(' / ');
+}
+
+export async function loadSkus(db: Db, skuIds: string[]): Promise<Map<string, SkuSnapshot>> {
+  const ids = [...new Set(skuIds)];
+  const out = new Map<string, SkuSnapshot>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('skus as s')
+    .innerJoin('products as p', 'p.id', 's.product_id')
+    .innerJoin('merchants as m', 'm.id', 'p.merchant_id')
+    .select([
+      's.id as skuId',
+      's.product_id as productId',
+      'p.merchant_id as merchantId',
+      'm.name as merchantName',
+      'p.title as title',
+      's.spec_values as specValues',
+      'p.cover as image',
+      's.price as price',
+      's.original_price as originalPrice',
+      's.stock as stock',
+      'p.on_shelf as onShelf',
+    ])
+    .where('s.id', 'in', ids)
+    .execute();
+  for (const r of rows) {
+    out.set(r.skuId, {
+      skuId: r.skuId,
+      productId: r.productId,
+      merchantId: r.merchantId,
+      merchantName: r.merchantName,
+      title: r.title,
+      specText: specTextOf(parseJsonArray<string>(r.specValues)),
+      image: r.image,
+      price: Number(r.price),
+      originalPrice: r.originalPrice === null ? null : Number(r.originalPrice),
+      stock: Number(r.stock),
+      onShelf: Number(r.onShelf) === 1,
+    });
+  }
+  return out;
+}
+
+function mergeLines(items: StockLine[]): StockLine[] {
+  const byId = new Map<string, number>();
+  for (const { skuId, quantity } of items) {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+      throw new AppError('VALIDATION_FAILED', `quantity must be a positive integer (sku ${skuId})`);
+    }
+    byId.set(skuId, (byId.get(skuId) ?? 0) + quantity);
+  }
+  // Sorted by id: every transaction locks rows in the same order, so two never deadlock.
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([skuId, quantity]) => ({ skuId, quantity }));
+}
+
+/** Product ids of the given SKUs (sorted, deduplicated) with the quantity per product. */
+async function productQuantities(trx: Db, lines: StockLine[]): Promise<[string, number][]> {
+  const rows = await trx.selectFrom('skus').select(['id', 'product_id']).where('id', 'in', lines.map((l) => l.skuId)).execute();
+  const productOf = new Map(rows.map((r) => [r.id, r.product_id]));
+  const perProduct = new Map<string, number>();
+  for (const l of lines) {
+    const pid = productOf.get(l.skuId);
+    if (pid) perProduct.set(pid, (perProduct.get(pid) ?? 0) + l.quantity);
+  }
+  return [...perProduct.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Takes stock for every line inside the caller's transaction with a conditional update
+ * (`stock = stock - q WHERE id = ? AND stock >= q`), so stock never goes below zero however
+ * many orders race. Throws OUT_OF_STOCK (extra: skuId) on the first line that cannot be
+ * served; the caller's transaction then rolls everything back. Also counts the sales.
+ */
+export async function reserveStock(trx: Transaction<Database> | Kysely<Database>, items: StockLine[]): Promise<void> {
+  const lines = mergeLines(items);
+  if (lines.length === 0) return;
+  const now = Date.now();
+  for (const { skuId, quantity } of lines) {
+    const res = await trx
+      .updateTable('skus')
+      .set((eb) => ({ stock: eb('stock', '-', quantity), sales: eb('sales', '+', quantity), updated_at: now }))
+      .where('id', '=', skuId)
+      .where('stock', '>=', quantity)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) {
+      throw new AppError('OUT_OF_STOCK', `not enough stock for ${skuId}`, { skuId });
+    }
+  }
+  for (const [productId, quantity] of await productQuantities(trx, lines)) {
+    await trx
+      .updateTable('products')
+      .set((eb) => ({ sales: eb('sales', '+', quantity), updated_at: now }))
+      .where('id', '=', productId)
+      .execute();
+  }
+}
+
+/** Gives stock back (order cancelled or closed) and takes back the sales it counted. */
+export async function releaseStock(trx: Transaction<Database> | Kysely<Database>, items: StockLine[]): Promise<void> {
+  const lines = mergeLines(items);
+  if (lines.length === 0) return;
+  const now = Date.now();
+  for (const { skuId, quantity } of lines) {
+    await trx
+      .updateTable('skus')
+      .set((eb) => ({
+        stock: eb('stock', '+', quantity),
+        sales: sql<number>`case when ${sql.ref('sales')} >= ${quantity} then ${sql.ref('sales')} - ${quantity} else 0 end`,
+        updated_at: now,
+      }))
+      .where('id', '=', skuId)
+      .execute();
+  }
+  for (const [productId, quantity] of await productQuantities(trx, lines)) {
+    await trx
+      .updateTable('products')
+      .set({
+        sales: sql<number>`case when ${sql.ref('sales')} >= ${quantity} then ${sql.ref('sales')} - ${quantity} else 0 end`,
+        updated_at: now,
+      })
+      .where('id', '=', productId)
+      .execute();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browsing
+
+export async function listCategories(db: Db): Promise<Category[]> {
+  const rows = await db.selectFrom('categories').selectAll().orderBy('sort').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, icon: r.icon, sort: Number(r.sort) }));
+}
+
+export async function getHome(db: Db): Promise<HomeView> {
+  const banners = await db.selectFrom('banners').selectAll().orderBy('sort').orderBy('id').execute();
+  return {
+    banners: banners.map((b): Banner => ({ id: b.id, title: b.title, image: b.image, productId: b.product_id })),
+    categories: await listCategories(db),
+  };
+}
+
+export interface ListProductsInput {
+  q?: string;
+  categoryId?: string;
+  merchantId?: string;
+  sort: ProductSort;
+  cursor?: string;
+  limit: number;
+}
+
+interface SortSpec {
+  column: 'p.position' | 'p.sales' | 'p.price_from';
+  direction: 'asc' | 'desc';
+}
+
+const SORTS: Record<ProductSort, SortSpec> = {
+  default: { column: 'p.position', direction: 'asc' },
+  sales: { column: 'p.sales', direction: 'desc' },
+  price_asc: { column: 'p.price_from', direction: 'asc' },
+  price_desc: { column: 'p.price_from', direction: 'desc' },
+};
+
+interface CursorData {
+  s: ProductSort;
+  v: number;
+  id: string;
+}
+
+export function encodeCursor(data: CursorData): string {
+  return Buffer.from(JSON.stringify([data.s, data.v, data.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sort: ProductSort): CursorData {
+  const invalid = () =>
+    new AppError('VALIDATION_FAILED', 'The cursor is not valid for this query; start again without it', {
+      errors: [{ path: 'query.cursor', message: 'invalid cursor' }],
+    });
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (
+    !Array.isArray(value) || value.length !== 3 ||
+    value[0] !== sort || typeof value[1] !== 'number' || !Number.isFinite(value[1]) ||
+    typeof value[2] !== 'string' || value[2].length === 0 || value[2].length > 64
+  ) {
+    throw invalid();
+  }
+  return { s: sort, v: value[1], id: value[2] };
+}
+
+/** `%`, `_` and `\` in a keyword are matched literally. */
+function likePattern(keyword: string): string {
+  return `%${keyword.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function summaryQuery(db: Db) {
+  return db
+    .selectFrom('products as p')
+    .innerJoin('merchants as m', 'm.id', 'p.merchant_id')
+    .select((eb) => [
+      'p.id',
+      'p.merchant_id',
+      'm.name as merchant_name',
+      'p.category_id',
+      'p.title',
+      'p.subtitle',
+      'p.cover',
+      'p.price_from',
+      'p.original_price',
+      'p.sales',
+      'p.position',
+      eb
+        .selectFrom('skus as s')
+        .select((e) => e.fn.coalesce(e.fn.sum<number>('s.stock'), sql<number>`0`).as('total'))
+        .whereRef('s.product_id', '=', 'p.id')
+        .as('stock'),
+    ]);
+}
+
+type SummaryRow = {
+  id: string;
+  merchant_id: string;
+  merchant_name: string;
+  category_id: string;
+  title: string;
+  subtitle: string;
+  cover: string;
+  price_from: number;
+  original_price: number | null;
+  sales: number;
+  position: number;
+  stock: number | null;
+};
+
+function toSummary(r: SummaryRow): ProductSummary {
+  return {
+    id: r.id,
+    merchantId: r.merchant_id,
+    merchantName: r.merchant_name,
+    categoryId: r.category_id,
+    title: r.title,
+    subtitle: r.subtitle,
+    cover: r.cover,
+    priceFrom: Number(r.price_from),
+    originalPrice: r.original_price === null ? null : Number(r.original_price),
+    sales: Number(r.sales),
+    stock: Number(r.stock ?? 0),
+  };
+}
+
+/**
+ * Products on the shelf, filtered and sorted, one page at a time. The cursor carries the last
+ * row's sort key and id; ties on the sort key are broken by id, so pages never repeat or skip
+ * rows with equal keys.
+ */
+export async function listProducts(db: Db, input: ListProductsInput): Promise<ProductPage> {
+  const sort = SORTS[input.sort];
+  let q = summaryQuery(db).where('p.on_shelf', '=', 1);
+  if (input.q) {
+    const pattern = likePattern(input.q);
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(${sql.ref('p.title')})`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(${sql.ref('p.subtitle')})`, 'like', sql`${pattern} escape '\\'`),
+      ]),
+    );
+  }
+  if (input.categoryId) q = q.where('p.category_id', '=', input.categoryId);
+  if (input.merchantId) q = q.where('p.merchant_id', '=', input.merchantId);
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, input.sort);
+    const op = sort.direction === 'asc' ? '>' : '<';
+    q = q.where((eb) => eb.or([eb(sort.column, op, c.v), eb.and([eb(sort.column, '=', c.v), eb('p.id', '>', c.id)])]));
+  }
+  const rows = await q
+    .orderBy(sort.column, sort.direction)
+    .orderBy('p.id', 'asc')
+    .limit(input.limit + 1)
+    .execute();
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  const keyOf = (r: SummaryRow) => Number(sort.column === 'p.position' ? r.position : sort.column === 'p.sales' ? r.sales : r.price_from);
+  return {
+    items: page.map(toSummary),
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ s: input.sort, v: keyOf(last), id: last.id }) : null,
+  };
+}
+
+export async function getProduct(db: Db, productId: string): Promise<ProductDetail> {
+  const row = await summaryQuery(db).select(['p.images', 'p.description', 'p.specs', 'p.on_shelf']).where('p.id', '=', productId).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `no product ${productId}`);
+  const skus = await db.selectFrom('skus').selectAll().where('product_id', '=', productId).orderBy('id').execute();
+  if (skus.length === 0) throw new AppError('NOT_FOUND', `product ${productId} has no SKUs`);
+  return {
+    ...toSummary(row),
+    images: parseJsonArray<string>(row.images),
+    description: row.description,
+    onShelf: Number(row.on_shelf) === 1,
+    specs: parseJsonArray<Spec>(row.specs),
+    skus: skus.map((s) => ({
+      id: s.id,
+      specValues: parseJsonArray<string>(s.spec_values),
+      price: Number(s.price),
+      originalPrice: s.original_price === null ? null : Number(s.original_price),
+      stock: Number(s.stock),
+    })),
+  };
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors';
+import { defineHandlers, type AppDeps } from '../../platform/http';
+import { registerSandboxLogin } from '../../sandbox/login';
+import { registerSandboxSms } from '../../sandbox/sms';
+import * as identity from './service';
+
+export const handlers = defineHandlers({
+  loginMini: async ({ db, config, body }) => identity.loginMini(db, config, body),
+  requestOtp: async ({ db, config, log, body }) => identity.requestOtp(db, config, log, body.phone),
+  loginPhone: async ({ db, config, body }) => identity.loginPhone(db, config, body.phone, body.code),
+  getMe: async ({ db, user }) => {
+    const me = await identity.getUser(db, user.id);
+    // A valid token for an account that no longer exists is as good as no token.
+    if (!me) throw new AppError('UNAUTHORIZED', 'The account for this session no longer exists');
+    return me;
+  },
+});
+
+/** The sandboxes standing in for the platforms' login services and the SMS gateway. */
+export function registerExtra(app: FastifyInstance, deps: AppDeps): void {
+  if (!deps.config.sandbox) return;
+  registerSandboxLogin(app, deps);
+  registerSandboxSms(app);
+}

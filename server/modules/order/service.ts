@@ -1,0 +1,469 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Address } from '@contract/address';
+import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
+import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
+import { isUniqueViolation } from '../../db';
+import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from '../../db/tables-order';
+import type { Database } from '../../db/types';
+import { MAX_LINE_QUANTITY } from '@contract/common';
+import { AppError, validationError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { apply, tryApply, type ExtraSet, type TransitionHooks } from '../../platform/state-machine';
+import { getAddressForUser, getDefaultAddress } from '../address/service';
+import { removeOrderedLines } from '../cart/service';
+import { loadSkus, releaseStock, reserveStock } from '../catalog/service';
+import { closeOpenPaymentsFor } from '../payment/service';
+import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
+import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
+
+type Db = Kysely<Database>;
+type OrderRow = Selectable<OrderTable>;
+type ParentRow = Selectable<ParentOrderTable>;
+type LineRow = Selectable<OrderLineTable>;
+type EventRow = Selectable<OrderEventTable>;
+
+export const ORDER_ID_PREFIX = 'o';
+export const PARENT_ID_PREFIX = 'po';
+
+// ---------------------------------------------------------------------------------------------
+// Checkout
+
+function addressText(a: Address): string {
+  return `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}`;
+}
+
+function pickupText(store: PickupStore, f: Extract<Fulfilment, { type: 'pickup' }>): string {
+  return `到店自提：${store.name}（${store.address}，营业时间 ${store.hours}），提货人 ${f.contactName} ${f.contactPhone}`;
+}
+
+async function addressFor(db: Db, userId: string, addressId: string): Promise<Address> {
+  const address = await getAddressForUser(db, userId, addressId);
+  if (!address) throw new AppError('NOT_FOUND', `address ${addressId} not found`, { addressId });
+  return address;
+}
+
+function groupsView(priced: PricedCheckout): CheckoutPreview['groups'] {
+  return priced.groups.map((g) => ({
+    merchantId: g.merchantId,
+    merchantName: g.merchantName,
+    lines: g.lines.map(({ sku: _sku, ...line }) => line),
+    amounts: g.amounts,
+    pickupStore: g.pickupStore,
+  }));
+}
+
+/** A SKU listed several times adds up; the total per SKU stays within the per-line limit. */
+function assertLineQuantities(items: readonly { skuId: string; quantity: number }[]): void {
+  const totals = new Map<string, number>();
+  for (const { skuId, quantity } of items) totals.set(skuId, (totals.get(skuId) ?? 0) + quantity);
+  const over = [...totals].filter(([, q]) => q > MAX_LINE_QUANTITY).map(([skuId]) => skuId);
+  if (over.length > 0) {
+    throw validationError(over.map((skuId) => ({ path: 'body.items', message: `at most ${MAX_LINE_QUANTITY} pieces of ${skuId}` })));
+  }
+}
+
+/** Pickup needs a contact before an order can be placed; delivery needs its address (checked above). */
+function fulfilmentComplete(f: PreviewFulfilment | null): boolean {
+  if (!f) return false;
+  return f.type === 'delivery' || Boolean(f.contactName && f.contactPhone);
+}
+
+/**
+ * Prices a checkout. Without a fulfilment the default address is used (delivery) when the
+ * shopper has one; canSubmit is false while a line is blocked or no fulfilment is chosen.
+ */
+export async function previewCheckout(db: Db, userId: string, body: { items: { skuId: string; quantity: number }[]; fulfilment?: PreviewFulfilment }): Promise<CheckoutPreview> {
+  assertLineQuantities(body.items);
+  let fulfilment: PreviewFulfilment | null = body.fulfilment ?? null;
+  let address: Address | null = null;
+  if (fulfilment?.type === 'delivery') {
+    address = await addressFor(db, userId, fulfilment.addressId);
+  } else if (!fulfilment) {
+    address = await getDefaultAddress(db, userId);
+    if (address) fulfilment = { type: 'delivery', addressId: address.id };
+  }
+  const skus = await loadSkus(db, body.items.map((i) => i.skuId));
+  const priced = priceCheckout(body.items, skus, fulfilment?.type ?? 'delivery');
+  return {
+    groups: groupsView(priced),
+    amounts: priced.amounts,
+    fulfilment,
+    address,
+    canSubmit: fulfilmentComplete(fulfilment) && priced.blocked.length === 0 && priced.groups.length > 0,
+    freeShippingThreshold: FREE_SHIPPING_THRESHOLD,
+  };
+}
+
+export interface CreateOrderInput {
+  userId: string;
+  idempotencyKey: string;
+  body: Omit<CreateOrderBody, 'fromCart'> & { fromCart?: boolean };
+  payTimeoutSeconds: number;
+  now?: number;
+}
+
+async function parentIdByKey(db: Db, userId: string, key: string): Promise<string | null> {
+  const row = await db.selectFrom('parent_orders').select('id').where('user_id', '=', userId).where('idempotency_key', '=', key).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/**
+ * Creates a parent order with one child per merchant in ONE transaction: price, refuse
+ * blocked lines, reserve stock (conditional update in the catalog), write orders, lines and
+ * timeline, and remove the ordered lines from the cart when asked. The (user, key) pair is
+ * unique on the parent order, so two racing duplicates can never create two orders: the
+ * loser answers with the winner's order.
+ */
+export async function createOrder(db: Db, input: CreateOrderInput): Promise<ParentOrder> {
+  const { userId, idempotencyKey, body } = input;
+  const existing = await parentIdByKey(db, userId, idempotencyKey);
+  if (existing) return getParentOrder(db, userId, existing);
+  assertLineQuantities(body.items);
+
+  const fulfilment = fulfilmentSchema.parse(body.fulfilment);
+  const address = fulfilment.type === 'delivery' ? await addressFor(db, userId, fulfilment.addressId) : null;
+  const now = input.now ?? Date.now();
+  const expiresAt = now + input.payTimeoutSeconds * 1000;
+  const parentId = newId(PARENT_ID_PREFIX, now);
+
+  try {
+    // Everything written is also kept here, so the answer needs no second read.
+    return await db.transaction().execute(async (trx) => {
+      const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
+      const priced = priceCheckout(body.items, skus, fulfilment.type);
+      const firstBlocked = priced.blocked[0];
+      if (firstBlocked) {
+        const stockIssue = firstBlocked.issue === 'out_of_stock' || firstBlocked.issue === 'insufficient_stock';
+        throw new AppError(stockIssue ? 'OUT_OF_STOCK' : 'SKU_UNAVAILABLE', `SKU ${firstBlocked.skuId}: ${firstBlocked.issue}`, {
+          skuId: firstBlocked.skuId,
+          issue: firstBlocked.issue,
+        });
+      }
+      const parent: ParentRow = {
+        id: parentId,
+        user_id: userId,
+        idempotency_key: idempotencyKey,
+        items_amount: priced.amounts.itemsAmount,
+        shipping_amount: priced.amounts.shippingAmount,
+        discount_amount: priced.amounts.discountAmount,
+        payable_amount: priced.amounts.payableAmount,
+        created_at: now,
+        expires_at: expiresAt,
+      };
+      // The parent first: a racing duplicate blocks on (or fails) the unique key right here.
+      await trx.insertInto('parent_orders').values(parent).execute();
+      // Sorted so concurrent orders lock SKU rows in one order (no deadlocks on PostgreSQL).
+      const items = priced.groups
+        .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
+        .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
+      await reserveStock(trx, items);
+
+      const children: OrderRow[] = [];
+      const lines: LineRow[] = [];
+      const events: EventRow[] = [];
+      for (const [index, group] of priced.groups.entries()) {
+        // Ids sort by their time part: one millisecond apart keeps the children in checkout order.
+        const orderId = newId(ORDER_ID_PREFIX, now + index);
+        children.push({
+          id: orderId,
+          parent_id: parentId,
+          user_id: userId,
+          merchant_id: group.merchantId,
+          merchant_name: group.merchantName,
+          status: orderMachine.initial,
+          items_amount: group.amounts.itemsAmount,
+          shipping_amount: group.amounts.shippingAmount,
+          discount_amount: group.amounts.discountAmount,
+          payable_amount: group.amounts.payableAmount,
+          fulfilment: JSON.stringify(fulfilment),
+          ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore, fulfilment) : '',
+          remark: body.remark && body.remark.length > 0 ? body.remark : null,
+          created_at: now,
+          updated_at: now,
+          expires_at: expiresAt,
+          paid_at: null,
+          shipped_at: null,
+          completed_at: null,
+          ended_at: null,
+        });
+        group.lines.forEach((l, i) =>
+          lines.push({
+            order_id: orderId,
+            line_no: i,
+            sku_id: l.skuId,
+            product_id: l.productId,
+            title: l.title,
+            spec_text: l.specText,
+            image: l.image,
+            unit_price: l.unitPrice,
+            quantity: l.quantity,
+            line_amount: l.lineAmount,
+          }),
+        );
+        events.push({ order_id: orderId, seq: 0, status: orderMachine.initial, note: ORDER_CREATED_NOTE, at: now });
+      }
+      await trx.insertInto('orders').values(children).execute();
+      await trx.insertInto('order_lines').values(lines).execute();
+      await trx.insertInto('order_events').values(events).execute();
+      if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
+      return parentView(parent, toOrders(children, lines, events));
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const winner = await parentIdByKey(db, userId, idempotencyKey);
+      if (winner) return getParentOrder(db, userId, winner);
+    }
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+function toStatus(value: string): OrderStatus {
+  const parsed = orderStatus.safeParse(value);
+  if (!parsed.success) throw new Error(`unknown order status in the database: ${value}`);
+  return parsed.data;
+}
+
+async function hydrate(db: Db, rows: readonly OrderRow[]): Promise<Order[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [lines, events] = await Promise.all([
+    db.selectFrom('order_lines').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('line_no').execute(),
+    db.selectFrom('order_events').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('seq').execute(),
+  ]);
+  return toOrders(rows, lines, events);
+}
+
+/** Maps rows to the contract's orders; lines and events in their display order. */
+function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: readonly EventRow[]): Order[] {
+  return rows.map((r) => ({
+    id: r.id,
+    parentId: r.parent_id,
+    merchantId: r.merchant_id,
+    merchantName: r.merchant_name,
+    status: toStatus(r.status),
+    lines: lines
+      .filter((l) => l.order_id === r.id)
+      .map((l) => ({
+        skuId: l.sku_id,
+        productId: l.product_id,
+        title: l.title,
+        specText: l.spec_text,
+        image: l.image,
+        unitPrice: l.unit_price,
+        quantity: l.quantity,
+        lineAmount: l.line_amount,
+      })),
+    amounts: {
+      itemsAmount: r.items_amount,
+      shippingAmount: r.shipping_amount,
+      discountAmount: r.discount_amount,
+      payableAmount: r.payable_amount,
+    },
+    fulfilment: fulfilmentSchema.parse(JSON.parse(r.fulfilment)),
+    shipTo: r.ship_to,
+    remark: r.remark,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    paidAt: r.paid_at,
+    timeline: events.filter((e) => e.order_id === r.id).map((e) => ({ status: toStatus(e.status), at: e.at, note: e.note })),
+  }));
+}
+
+/**
+ * The parent's status, derived from its children: the least advanced live child decides
+ * (pending_payment < paid < shipped < completed); when every child ended, cancelled if any
+ * was cancelled by the shopper, else closed.
+ */
+export function parentStatus(children: readonly OrderStatus[]): OrderStatus {
+  const live: OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed'];
+  for (const status of live) if (children.includes(status)) return status;
+  return children.includes('cancelled') ? 'cancelled' : 'closed';
+}
+
+function parentView(parent: ParentRow, children: Order[]): ParentOrder {
+  return {
+    id: parent.id,
+    status: parentStatus(children.map((c) => c.status)),
+    amounts: sumAmounts(children.map((c) => c.amounts)),
+    createdAt: parent.created_at,
+    expiresAt: parent.expires_at,
+    children,
+  };
+}
+
+export async function getParentOrder(db: Db, userId: string, parentId: string): Promise<ParentOrder> {
+  const parent = await db.selectFrom('parent_orders').selectAll().where('id', '=', parentId).where('user_id', '=', userId).executeTakeFirst();
+  if (!parent) throw new AppError('NOT_FOUND', `order ${parentId} not found`);
+  const rows = await db.selectFrom('orders').selectAll().where('parent_id', '=', parentId).orderBy('id').execute();
+  return parentView(parent, await hydrate(db, rows));
+}
+
+export async function getOrder(db: Db, userId: string, orderId: string): Promise<Order> {
+  const row = await db.selectFrom('orders').selectAll().where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
+  const [order] = await hydrate(db, [row]);
+  return order;
+}
+
+/** Orders the shopper may read: the owner's only; anyone else's id answers 404. */
+export async function ownedOrderRows(db: Db, userId: string, orderIds: readonly string[]): Promise<OrderRow[]> {
+  if (orderIds.length === 0) return [];
+  return db.selectFrom('orders').selectAll().where('user_id', '=', userId).where('id', 'in', [...orderIds]).orderBy('id').execute();
+}
+
+export const TAB_STATUSES: Record<OrderTab, readonly OrderStatus[] | null> = {
+  all: null,
+  pending_payment: ['pending_payment'],
+  paid: ['paid'],
+  shipped: ['shipped'],
+  completed: ['completed'],
+  cancelled: ['cancelled', 'closed'],
+};
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+}
+
+/** The shopper's child orders, newest first, one tab at a time, with cursor pagination. */
+export async function listOrders(db: Db, userId: string, query: { status: OrderTab; cursor?: string; limit: number }): Promise<OrderPage> {
+  let q = db.selectFrom('orders').selectAll().where('user_id', '=', userId);
+  const statuses = TAB_STATUSES[query.status];
+  if (statuses) q = q.where('status', 'in', [...statuses]);
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor);
+    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await hydrate(db, page),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+export async function getOrderCounts(db: Db, userId: string): Promise<{ pending_payment: number; paid: number; shipped: number }> {
+  const rows = await db
+    .selectFrom('orders')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('user_id', '=', userId)
+    .where('status', 'in', ['pending_payment', 'paid', 'shipped'])
+    .groupBy('status')
+    .execute();
+  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending_payment: count('pending_payment'), paid: count('paid'), shipped: count('shipped') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions
+
+/**
+ * Side effects of order transitions, inside the transition's transaction: every transition
+ * appends to the timeline; cancel and close close the order's open payments and release its
+ * stock. Lock order everywhere: order rows first, then payment rows.
+ */
+function orderHooks(now: number): TransitionHooks<Database, OrderStatus, OrderEventName> {
+  const endOrder = async ({ trx, id }: { trx: Db; id: string }) => {
+    await closeOpenPaymentsFor(trx, [id], now);
+    const lines = await trx.selectFrom('order_lines').select(['sku_id', 'quantity']).where('order_id', '=', id).orderBy('sku_id').execute();
+    await releaseStock(trx, lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })));
+  };
+  return {
+    cancel: [endOrder],
+    close: [endOrder],
+    any: [
+      async ({ trx, id, event, to }) => {
+        const last = await trx.selectFrom('order_events').select((eb) => eb.fn.max('seq').as('seq')).where('order_id', '=', id).executeTakeFirst();
+        const seq = last?.seq === null || last?.seq === undefined ? 0 : Number(last.seq) + 1;
+        await trx.insertInto('order_events').values({ order_id: id, seq, status: to, note: ORDER_EVENT_NOTES[event], at: now }).execute();
+      },
+    ],
+  };
+}
+
+const STAMP: Partial<Record<OrderEventName, string>> = {
+  pay: 'paid_at',
+  ship: 'shipped_at',
+  confirm: 'completed_at',
+  cancel: 'ended_at',
+  close: 'ended_at',
+};
+
+function setFor(event: OrderEventName, now: number): ExtraSet {
+  const set: ExtraSet = { updated_at: now };
+  const stamp = STAMP[event];
+  if (stamp) set[stamp] = now;
+  return set;
+}
+
+/** Applies an order event inside `trx` (guarded; IllegalTransitionError when not allowed). */
+export async function transitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now()): Promise<OrderStatus> {
+  return apply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now));
+}
+
+/** Like transitionOrder, but false when the order is no longer in a state that allows it. */
+export async function tryTransitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now()): Promise<boolean> {
+  return tryApply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now));
+}
+
+async function ownedTransition(db: Db, userId: string, orderId: string, event: OrderEventName, now: number): Promise<Order> {
+  await db.transaction().execute(async (trx) => {
+    const owned = await trx.selectFrom('orders').select('id').where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
+    if (!owned) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
+    await transitionOrder(trx, orderId, event, now);
+  });
+  return getOrder(db, userId, orderId);
+}
+
+export function cancelOrder(db: Db, userId: string, orderId: string, now = Date.now()): Promise<Order> {
+  return ownedTransition(db, userId, orderId, 'cancel', now);
+}
+
+export function confirmReceipt(db: Db, userId: string, orderId: string, now = Date.now()): Promise<Order> {
+  return ownedTransition(db, userId, orderId, 'confirm', now);
+}
+
+/** The merchant ships (no owner check: called by the sandbox merchant console). */
+export async function shipOrder(db: Db, orderId: string, now = Date.now()): Promise<OrderStatus> {
+  return db.transaction().execute((trx) => transitionOrder(trx, orderId, 'ship', now));
+}
+
+/**
+ * Closes pending orders whose payment deadline passed, `batchSize` at a time, each in its
+ * own transaction with a guarded transition (a payment confirmed in between wins, and the
+ * close then simply does not apply). Returns the number closed.
+ */
+export async function closeExpiredOrders(db: Db, now = Date.now(), batchSize = 100): Promise<number> {
+  let closed = 0;
+  let after = '';
+  for (;;) {
+    const batch = await db
+      .selectFrom('orders')
+      .select('id')
+      .where('status', '=', 'pending_payment')
+      .where('expires_at', '<=', now)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
+    for (const { id } of batch) {
+      const applied = await db.transaction().execute((trx) => tryTransitionOrder(trx, id, 'close', now));
+      if (applied) closed += 1;
+    }
+    if (batch.length < batchSize) return closed;
+    after = batch[batch.length - 1].id;
+  }
+}

@@ -1,0 +1,248 @@
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Process configuration, read once from the environment. Every variable is documented in
+ * docs/configuration.md (name, default, meaning); keep the two in step.
+ */
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface MiniAppConfig {
+  appId: string;
+  secret: string;
+  /** Base URL of the platform's code-to-session service (the sandbox's by default). */
+  endpoint: string;
+}
+
+export interface AlipayConfig {
+  appId: string;
+  /** The app's RSA private key (PKCS#8 PEM) used to sign gateway requests (RSA2). */
+  privateKey: string;
+  /** Alipay's RSA public key (PEM) used to verify gateway responses. */
+  alipayPublicKey: string;
+  /** The open-platform gateway URL (e.g. https://openapi.alipay.com/gateway.do). */
+  gateway: string;
+  /** Sandbox only: the gateway's own private key, which signs the sandbox gateway's answers. */
+  sandboxGatewayPrivateKey: string | null;
+}
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  dialect: 'sqlite' | 'postgres';
+  /** postgres:// URL when dialect is postgres, else null. */
+  databaseUrl: string | null;
+  /** SQLite file (DATA_DIR/shop.db) when dialect is sqlite. */
+  sqlitePath: string;
+  dataDir: string;
+  publicBaseUrl: string;
+  staticDir: string;
+  logLevel: string;
+  tokenSecret: string;
+  tokenTtlSeconds: number;
+  orderPayTimeoutSeconds: number;
+  sandbox: boolean;
+  bodyLimitBytes: number;
+  corsOrigins: string[];
+  weapp: MiniAppConfig;
+  tt: MiniAppConfig;
+  alipay: AlipayConfig;
+  /** Seed the demo shop when the database is empty. */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+}
+
+/** PEM values may be given with literal "\n" sequences (one-line env files). */
+function pem(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (!raw || raw.trim() === '') return null;
+  return raw.replace(/\\n/g, '\n');
+}
+
+interface DevSecrets {
+  tokenSecret: string;
+  alipayAppPrivateKey: string;
+  alipayGatewayPrivateKey: string;
+}
+
+const devSecretsCache = new Map<string, DevSecrets>();
+
+function rsaPrivateKeyPem(): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** The public half of a private key (PKCS#1 or PKCS#8 PEM). */
+export function publicKeyOf(privateKeyPem: string): string {
+  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/**
+ * Secrets for development and tests: generated once and kept in DATA_DIR/dev-secrets.json so
+ * sessions survive a restart. Never used in production (there every secret is required).
+ */
+function devSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  const cached = devSecretsCache.get(file);
+  if (cached) return cached;
+  let secrets: DevSecrets | null = null;
+  if (existsSync(file)) {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (
+      parsed && typeof parsed === 'object' &&
+      'tokenSecret' in parsed && typeof parsed.tokenSecret === 'string' &&
+      'alipayAppPrivateKey' in parsed && typeof parsed.alipayAppPrivateKey === 'string' &&
+      'alipayGatewayPrivateKey' in parsed && typeof parsed.alipayGatewayPrivateKey === 'string'
+    ) {
+      secrets = {
+        tokenSecret: parsed.tokenSecret,
+        alipayAppPrivateKey: parsed.alipayAppPrivateKey,
+        alipayGatewayPrivateKey: parsed.alipayGatewayPrivateKey,
+      };
+    }
+  }
+  if (!secrets) {
+    secrets = {
+      tokenSecret: randomBytes(32).toString('base64url'),
+      alipayAppPrivateKey: rsaPrivateKeyPem(),
+      alipayGatewayPrivateKey: rsaPrivateKeyPem(),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    // Write then rename, so a concurrent reader never sees half a file.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+  devSecretsCache.set(file, secrets);
+  return secrets;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const rawEnv = env.NODE_ENV;
+  const nodeEnv: NodeEnv = rawEnv === 'production' ? 'production' : rawEnv === 'test' ? 'test' : 'development';
+  const production = nodeEnv === 'production';
+
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = str(env, 'HOST', '0.0.0.0');
+  const dataDir = path.resolve(str(env, 'DATA_DIR', './data'));
+  const databaseUrlRaw = env.DATABASE_URL?.trim() || null;
+  let dialect: Config['dialect'] = 'sqlite';
+  if (databaseUrlRaw) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrlRaw)) {
+      throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for SQLite)');
+    }
+    dialect = 'postgres';
+  }
+  const publicBaseUrl = str(env, 'PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+
+  const sandboxRaw = str(env, 'SANDBOX', production ? 'off' : 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(sandboxRaw)) {
+    throw new ConfigError(`SANDBOX must be "on" or "off", got "${sandboxRaw}"`);
+  }
+  const sandbox = ['on', 'true', '1'].includes(sandboxRaw);
+  if (production && sandbox) {
+    throw new ConfigError('SANDBOX cannot be on when NODE_ENV=production: the sandbox stands in for real platforms');
+  }
+
+  const tokenSecretEnv = env.TOKEN_SECRET?.trim() || null;
+  if (production && !tokenSecretEnv) throw new ConfigError('TOKEN_SECRET is required when NODE_ENV=production');
+  if (tokenSecretEnv && tokenSecretEnv.length < 32) throw new ConfigError('TOKEN_SECRET must be at least 32 characters');
+
+  const alipayKeyEnv = pem(env, 'ALIPAY_PRIVATE_KEY');
+  const alipayPublicEnv = pem(env, 'ALIPAY_PUBLIC_KEY');
+  const needDev = !tokenSecretEnv || (sandbox && (!alipayKeyEnv || !alipayPublicEnv));
+  const dev = needDev && !production ? devSecrets(dataDir) : null;
+
+  const tokenSecret = tokenSecretEnv ?? dev?.tokenSecret;
+  if (!tokenSecret) throw new ConfigError('TOKEN_SECRET is required');
+
+  const self = `${publicBaseUrl}/sandbox`;
+  // In sandbox mode the configured app key pair and the sandbox gateway's key pair are the
+  // generated development ones unless given explicitly.
+  const alipayPrivateKey = alipayKeyEnv ?? dev?.alipayAppPrivateKey ?? '';
+  const alipayPublicKey = alipayPublicEnv ?? (dev ? publicKeyOf(dev.alipayGatewayPrivateKey) : '');
+
+  const corsOrigins = str(env, 'CORS_ORIGINS', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  return {
+    nodeEnv,
+    port,
+    host,
+    dialect,
+    databaseUrl: databaseUrlRaw,
+    sqlitePath: path.join(dataDir, 'shop.db'),
+    dataDir,
+    publicBaseUrl,
+    staticDir: path.resolve(str(env, 'STATIC_DIR', 'dist/h5')),
+    logLevel: str(env, 'LOG_LEVEL', production ? 'info' : nodeEnv === 'test' ? 'warn' : 'info'),
+    tokenSecret,
+    tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    orderPayTimeoutSeconds: int(env, 'ORDER_PAY_TIMEOUT_SECONDS', 900, 1, 7 * 24 * 3600),
+    sandbox,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
+    corsOrigins,
+    weapp: {
+      appId: str(env, 'WEAPP_APP_ID', 'wx-sandbox-app'),
+      secret: str(env, 'WEAPP_APP_SECRET', 'wx-sandbox-secret'),
+      endpoint: str(env, 'WEAPP_API_BASE', `${self}/weapp`).replace(/\/+$/, ''),
+    },
+    tt: {
+      appId: str(env, 'TT_APP_ID', 'tt-sandbox-app'),
+      secret: str(env, 'TT_APP_SECRET', 'tt-sandbox-secret'),
+      endpoint: str(env, 'TT_API_BASE', `${self}/tt`).replace(/\/+$/, ''),
+    },
+    alipay: {
+      appId: str(env, 'ALIPAY_APP_ID', '2021000000000000'),
+      privateKey: alipayPrivateKey,
+      alipayPublicKey,
+      gateway: str(env, 'ALIPAY_GATEWAY', `${self}/alipay/gateway.do`),
+      // The sandbox gateway signs with the private half of whatever ALIPAY_PUBLIC_KEY is.
+      sandboxGatewayPrivateKey: sandbox
+        ? (pem(env, 'ALIPAY_SANDBOX_GATEWAY_PRIVATE_KEY') ?? (alipayPublicEnv ? null : (dev?.alipayGatewayPrivateKey ?? null)))
+        : null,
+    },
+    seedDemo: str(env, 'SEED_DEMO', 'on') !== 'off',
+  };
+}
+
+/**
+ * After listening on an ephemeral port (PORT=0, tests), point the public base URL and every
+ * default sandbox endpoint at the real address. Mutates the config the app holds, on purpose:
+ * the port is known only after listen. Endpoints set explicitly elsewhere are left alone.
+ */
+export function rebaseOnListen(config: Config, port: number): void {
+  const oldBase = config.publicBaseUrl;
+  const newBase = oldBase.replace(/:\d+$/, `:${port}`);
+  if (newBase === oldBase) return;
+  const swap = (url: string) => (url.startsWith(`${oldBase}/`) ? newBase + url.slice(oldBase.length) : url);
+  config.port = port;
+  config.publicBaseUrl = newBase;
+  config.weapp.endpoint = swap(config.weapp.endpoint);
+  config.tt.endpoint = swap(config.tt.endpoint);
+  config.alipay.gateway = swap(config.alipay.gateway);
+}

@@ -1,0 +1,97 @@
+import { ERROR_CODES, type ErrorCode, type Problem } from '../../contract/errors';
+
+export type { ErrorCode };
+
+const TITLES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  MALFORMED_JSON: 'The request body is not valid JSON',
+  UNAUTHORIZED: 'Sign-in required',
+  LOGIN_FAILED: 'Login failed',
+  OTP_INVALID: 'The one-time code is wrong or expired',
+  OTP_TOO_FREQUENT: 'A code was sent recently; wait before asking again',
+  NOT_FOUND: 'Not found',
+  ROUTE_NOT_FOUND: 'No such route',
+  METHOD_NOT_ALLOWED: 'Method not allowed on this route',
+  ILLEGAL_TRANSITION: 'The resource is not in a state that allows this',
+  IDEMPOTENCY_IN_PROGRESS: 'A request with this Idempotency-Key is still being processed',
+  IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request',
+  IDEMPOTENCY_KEY_REQUIRED: 'This route requires an Idempotency-Key header',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
+  SKU_UNAVAILABLE: 'The item is not available',
+  OUT_OF_STOCK: 'Not enough stock',
+  CART_EMPTY: 'Nothing to check out',
+  CART_FULL: 'The cart is full',
+  ORDER_NOT_PAYABLE: 'The order cannot be paid',
+  ADDRESS_REQUIRED: 'A delivery address is required',
+  PAYMENT_EXPIRED: 'The payment has expired',
+  NOTIFY_REJECTED: 'The notification was rejected',
+  RATE_LIMITED: 'Too many requests',
+  ADDRESS_LIMIT_REACHED: 'The address book is full',
+  SERVICE_UNAVAILABLE: 'A service this request needs is unavailable',
+  INTERNAL: 'Internal error',
+};
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * An expected failure. Thrown by handlers and services; the HTTP layer turns it into
+ * problem+json with the code's status. `extra` adds members to the problem body (e.g. skuId).
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.code = code;
+    this.status = ERROR_CODES[code];
+    this.detail = detail;
+    const { errors, ...rest } = extra ?? {};
+    this.errors = Array.isArray(errors) ? errors.filter(isFieldError) : undefined;
+    this.extra = Object.keys(rest).length > 0 ? rest : undefined;
+  }
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  return (
+    !!value && typeof value === 'object' &&
+    'path' in value && typeof value.path === 'string' &&
+    'message' in value && typeof value.message === 'string'
+  );
+}
+
+export function validationError(errors: FieldError[], detail = 'Some fields are not valid'): AppError {
+  return new AppError('VALIDATION_FAILED', detail, { errors });
+}
+
+export function problemType(code: string): string {
+  return `https://shop.local/problems/${code.toLowerCase()}`;
+}
+
+export type ProblemBody = Problem & Record<string, unknown>;
+
+export function problemBody(err: AppError, requestId?: string, instance?: string): ProblemBody {
+  const body: ProblemBody = {
+    // Extra members first so they can never overwrite the standard ones.
+    ...(err.extra ?? {}),
+    type: problemType(err.code),
+    title: TITLES[err.code],
+    status: err.status,
+    code: err.code,
+  };
+  if (err.detail) body.detail = err.detail;
+  if (instance) body.instance = instance;
+  if (requestId) body.requestId = requestId;
+  if (err.errors && err.errors.length > 0) body.errors = err.errors;
+  return body;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';

@@ -1,0 +1,253 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { routes, type RouteDef, type RouteName, type RouteOutput, type Routes } from '../../contract/routes';
+import type { Database } from '../db/types';
+import type { Config } from './config';
+import { AppError, PROBLEM_CONTENT_TYPE, problemBody, validationError, type FieldError } from './errors';
+import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent, type StoredResponse } from './idempotency';
+import { bearerToken, verifyToken } from './tokens';
+
+export interface AuthUser {
+  id: string;
+}
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  config: Config;
+}
+
+type SchemaOutput<R, K extends string> = R extends Record<K, infer S> ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
+type UserFor<R> = R extends { auth: 'user' } ? AuthUser : AuthUser | null;
+
+export interface HandlerContext<N extends RouteName> {
+  params: SchemaOutput<Routes[N], 'params'>;
+  query: SchemaOutput<Routes[N], 'query'>;
+  body: SchemaOutput<Routes[N], 'body'>;
+  /** Non-null on routes with auth 'user'; null for a guest on 'optional' and 'none' routes. */
+  user: UserFor<Routes[N]>;
+  db: Kysely<Database>;
+  config: Config;
+  log: FastifyBaseLogger;
+  requestId: string;
+  idempotencyKey: string | null;
+  /** Adds a response header (not stored for idempotent replays). */
+  setHeader(name: string, value: string): void;
+}
+
+export type Handler<N extends RouteName> = (ctx: HandlerContext<N>) => Promise<RouteOutput<N>>;
+export type HandlerMap = { [N in RouteName]?: Handler<N> };
+
+/** Types a module's handlers against the route table: `defineHandlers({ getProduct: async (ctx) => ... })`. */
+export function defineHandlers<K extends RouteName>(handlers: { [N in K]: Handler<N> }): { [N in K]: Handler<N> } {
+  return handlers;
+}
+
+/** The context as the generic registration code sees it (every route at once). */
+interface LooseContext {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  user: AuthUser | null;
+  db: Kysely<Database>;
+  config: Config;
+  log: FastifyBaseLogger;
+  requestId: string;
+  idempotencyKey: string | null;
+  setHeader(name: string, value: string): void;
+}
+// Method syntax keeps the parameter bivariant, so every Handler<N> fits.
+type LooseHandler = { call(ctx: LooseContext): Promise<unknown> }['call'];
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
+function zodErrors(location: string, error: z.ZodError): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const base = [location, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: `${base}.${key}`, message: 'unknown field' });
+    } else {
+      out.push({ path: base, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, location: string, errors: FieldError[]): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    errors.push(...zodErrors(location, result.error));
+    return undefined;
+  }
+  return result.data;
+}
+
+function isEmptyBody(body: unknown): boolean {
+  return body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+}
+
+export function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const type = header.split(';')[0].trim().toLowerCase();
+  return type === 'application/json';
+}
+
+export function sendProblem(reply: FastifyReply, err: AppError, requestId: string): FastifyReply {
+  return reply.code(err.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problemBody(err, requestId));
+}
+
+/** Resolve the signed-in user from the bearer token; `required` throws 401 without one. */
+export function authenticate(req: FastifyRequest, config: Config, mode: RouteDef['auth']): AuthUser | null {
+  if (mode === 'none') return null;
+  const token = bearerToken(req.headers.authorization);
+  const payload = token ? verifyToken(config.tokenSecret, token) : null;
+  if (payload) return { id: payload.sub };
+  if (mode === 'user') {
+    throw new AppError('UNAUTHORIZED', token ? 'The session token is invalid or expired; sign in again' : 'Sign in to continue');
+  }
+  // 'optional': a stale token makes the caller a guest rather than failing a guest-capable route.
+  return null;
+}
+
+interface Prepared {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+function prepare(def: RouteDef, req: FastifyRequest): Prepared {
+  const errors: FieldError[] = [];
+  const hasBody = !isEmptyBody(req.body);
+  if (hasBody && !isJsonContentType(req.headers['content-type'])) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+  }
+  const params = parsePart(def.params, req.params, 'params', errors);
+  // Routes without a query schema ignore the query string (cache busters and the like).
+  const query = parsePart(def.query, req.query ?? {}, 'query', errors);
+  let body: unknown;
+  if (def.body) {
+    body = parsePart(def.body, req.body, 'body', errors);
+    if (req.body === undefined && errors.length > 0) {
+      // Make the most common client mistake obvious.
+      errors.unshift({ path: 'body', message: 'a JSON body is required' });
+    }
+  } else if (hasBody) {
+    errors.push({ path: 'body', message: 'this route takes no request body' });
+  }
+  if (errors.length > 0) throw validationError(errors);
+  return { params, query, body };
+}
+
+function idempotencyKeyOf(def: RouteDef, req: FastifyRequest): string | null {
+  const raw = req.headers[IDEMPOTENCY_HEADER];
+  if (Array.isArray(raw)) throw validationError([{ path: 'headers.Idempotency-Key', message: 'send one Idempotency-Key' }]);
+  if (raw === undefined || raw === '') {
+    if (def.idempotency === 'required') {
+      throw new AppError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (1-128 characters: letters, digits, _ - : .)');
+    }
+    return null;
+  }
+  if (!IDEMPOTENCY_KEY_PATTERN.test(raw)) {
+    throw validationError([{ path: 'headers.Idempotency-Key', message: 'must be 1-128 characters: letters, digits, _ - : .' }]);
+  }
+  return raw;
+}
+
+function toResponse(err: unknown, req: FastifyRequest): StoredResponse {
+  if (err instanceof AppError && err.status < 500) {
+    req.log.info({ code: err.code, detail: err.detail }, 'request rejected');
+    return { status: err.status, body: problemBody(err, req.id) };
+  }
+  throw err;
+}
+
+/**
+ * Registers every route of the contract with its module handler. A route without a handler
+ * fails start-up, so nothing in the contract is silently missing.
+ */
+export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps: AppDeps): void {
+  const loose = handlers as Record<string, LooseHandler | undefined>;
+  const names = Object.keys(routes) as RouteName[];
+  const missing = names.filter((n) => typeof loose[n] !== 'function');
+  if (missing.length > 0) throw new Error(`no handler for route(s): ${missing.join(', ')}`);
+  const unknown = Object.keys(handlers).filter((n) => !(n in routes));
+  if (unknown.length > 0) throw new Error(`handlers for routes that are not in the contract: ${unknown.join(', ')}`);
+
+  for (const name of names) {
+    const def: RouteDef = routes[name];
+    const handler = loose[name] as LooseHandler;
+    const successStatus = def.status ?? 200;
+
+    app.route({
+      method: def.method,
+      url: def.path,
+      handler: async (req, reply) => {
+        const user = authenticate(req, deps.config, def.auth);
+        const input = prepare(def, req);
+        const idempotencyKey = def.method === 'GET' ? null : idempotencyKeyOf(def, req);
+        const extraHeaders: Record<string, string> = {};
+        const ctx: LooseContext = {
+          ...input,
+          user,
+          db: deps.db,
+          config: deps.config,
+          log: req.log,
+          requestId: req.id,
+          idempotencyKey,
+          setHeader: (h, v) => {
+            extraHeaders[h] = v;
+          },
+        };
+        const exec = async (): Promise<StoredResponse> => {
+          try {
+            const result = await handler(ctx);
+            return { status: successStatus, body: successStatus === 204 ? null : (result ?? null) };
+          } catch (err) {
+            return toResponse(err, req);
+          }
+        };
+
+        let response: StoredResponse;
+        if (idempotencyKey) {
+          const outcome = await runIdempotent(
+            deps.db,
+            { scope: user?.id ?? 'anon', key: idempotencyKey, route: name, requestHash: requestHash(input) },
+            exec,
+          );
+          response = outcome.response;
+          if (outcome.replayed) {
+            reply.header(REPLAYED_HEADER, 'true');
+            // A replayed problem names this request, so the logs line up.
+            if (response.status >= 400 && response.body && typeof response.body === 'object') {
+              response = { ...response, body: { ...response.body, requestId: req.id } };
+            }
+          }
+        } else {
+          response = await exec();
+        }
+        for (const [h, v] of Object.entries(extraHeaders)) reply.header(h, v);
+        reply.code(response.status);
+        if (response.status === 204 || response.body === null) return reply.send();
+        const retryAfter = (response.body as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        if (response.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+        reply.header('content-type', response.status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json; charset=utf-8');
+        return reply.send(JSON.stringify(response.body));
+      },
+    });
+  }
+}
+
+/** Converts contract paths (/api/products/:id) to matchers, for 405 answers on known paths. */
+const pathMatchers = Object.values(routes as Record<string, RouteDef>).map((def) => ({
+  method: def.method,
+  regex: new RegExp(`^${def.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+}));
+
+/** Methods the contract allows on a concrete path (empty when the path is unknown). */
+export function allowedMethods(url: string): string[] {
+  const pathname = url.split('?')[0];
+  return pathMatchers.filter((m) => m.regex.test(pathname)).map((m) => m.method);
+}

@@ -1,0 +1,93 @@
+import { DEV_SANDBOX_PAY_KEY, sandboxPayKey, signNotification, verifyNotification } from '../modules/payment/channel';
+import { makeSku, userToken } from '../modules/order/testing';
+import { testApp, type TestApp } from '../test/app';
+import { safeReturnUrl } from './pay';
+
+describe('safeReturnUrl', () => {
+  const base = 'http://127.0.0.1:3000';
+  it('accepts relative paths and same-origin URLs only', () => {
+    expect(safeReturnUrl('/pages/checkout/result/index?id=po_1', base)).toBe('/pages/checkout/result/index?id=po_1');
+    expect(safeReturnUrl('http://127.0.0.1:3000/#/pages/orders/index', base)).toBe('http://127.0.0.1:3000/#/pages/orders/index');
+    for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'http://127.0.0.1:3001/', 'javascript:alert(1)', '', 42, undefined]) {
+      expect(safeReturnUrl(bad, base)).toBeNull();
+    }
+    // The origin the cashier page was requested on counts as our own too.
+    expect(safeReturnUrl('http://localhost:3000/#/x', base, 'http://localhost:3000')).toBe('http://localhost:3000/#/x');
+    expect(safeReturnUrl('http://localhost:3000/#/x', base)).toBeNull();
+  });
+});
+
+describe('sandbox notification signature', () => {
+  const key = 'k'.repeat(32);
+  const body = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({ paymentNo: 'SBX1', tradeNo: 'T1', amount: 100, status: 'SUCCESS', paidAt: 1, nonce: 'abcdef123456', timestamp: 1_000_000, ...over });
+
+  it('verifies HMAC-SHA256 over "timestamp\\nnonce\\nbody\\n" within five minutes', () => {
+    const text = body();
+    const sig = signNotification(key, 1_000_000, 'abcdef123456', text);
+    expect(verifyNotification(key, text, sig, 1_000_000 + 60_000)).toMatchObject({ ok: true, notification: { amount: 100 } });
+    expect(verifyNotification(key, text, sig, 1_000_000 + 6 * 60_000)).toMatchObject({ ok: false });
+    expect(verifyNotification('x'.repeat(32), text, sig, 1_000_000)).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(verifyNotification(key, body({ amount: 101 }), sig, 1_000_000)).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(verifyNotification(key, text, undefined, 1_000_000)).toMatchObject({ ok: false });
+    expect(verifyNotification(key, text, 'zz', 1_000_000)).toMatchObject({ ok: false });
+    const extra = body({ extra: 1 });
+    expect(verifyNotification(key, extra, signNotification(key, 1_000_000, 'abcdef123456', extra), 1_000_000)).toMatchObject({ ok: false });
+  });
+
+  it('uses SANDBOX_PAY_KEY, a development key outside production, and refuses production without one', () => {
+    expect(sandboxPayKey({ nodeEnv: 'development' }, {})).toBe(DEV_SANDBOX_PAY_KEY);
+    expect(sandboxPayKey({ nodeEnv: 'production' }, { SANDBOX_PAY_KEY: 'p'.repeat(20) })).toBe('p'.repeat(20));
+    expect(() => sandboxPayKey({ nodeEnv: 'production' }, {})).toThrow(/required/);
+    expect(() => sandboxPayKey({ nodeEnv: 'development' }, { SANDBOX_PAY_KEY: 'short' })).toThrow(/16/);
+  });
+});
+
+describe('cashier page', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp({ seed: false });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('escapes merchant names and hides the buttons once the payment is no longer open', async () => {
+    const { token } = userToken(t.config.tokenSecret);
+    const sku = await makeSku(t.db, { merchantId: 'm_xss', merchantName: '<script>alert(1)</script>' });
+    const order = await t.post<{ id: string }>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '孙八', contactPhone: '13400134000' } }, { token, idempotencyKey: 'cashier-1' });
+    const payment = await t.post<{ clientParams: { paymentNo: string } }>('/api/payments', { orderId: order.body.id, channel: 'sandbox' }, { token, idempotencyKey: 'cashier-2' });
+    const no = payment.body.clientParams.paymentNo;
+    let page = await t.get(`/sandbox/pay/${no}?return=${encodeURIComponent('https://evil.example/')}`);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).not.toContain('<script>alert(1)</script>');
+    expect(page.text).toContain('&#60;script&#62;');
+    expect(page.text).not.toContain('evil.example');
+    await t.post(`/sandbox/pay/${no}/cancel`, {});
+    page = await t.get(`/sandbox/pay/${no}`);
+    expect(page.text).not.toContain('id="sandbox-pay-confirm"');
+    expect(page.text).toContain('支付已关闭');
+  });
+});
+
+describe('with SANDBOX=off', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp({ seed: false, env: { SANDBOX: 'off' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves no cashier or notify route and refuses sandbox payments', async () => {
+    const { token } = userToken(t.config.tokenSecret);
+    const sku = await makeSku(t.db);
+    const order = await t.post<{ id: string }>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '孙八', contactPhone: '13400134000' } }, { token, idempotencyKey: 'off-1' });
+    expect(order.status).toBe(201);
+    const payment = await t.post('/api/payments', { orderId: order.body.id, channel: 'sandbox' }, { token, idempotencyKey: 'off-2' });
+    expect([payment.status, payment.body.code]).toEqual([409, 'ORDER_NOT_PAYABLE']);
+    expect((await t.get('/sandbox/pay/SBX1')).status).toBe(404);
+    expect((await t.post('/notify/sandbox', {})).status).toBe(404);
+    expect((await t.post(`/sandbox/orders/${order.body.id}/ship`, {})).status).toBe(404);
+  });
+});

@@ -1,0 +1,142 @@
+import { routes, type RouteName, type RouteOutput } from '../contract/routes';
+
+/**
+ * Canned answers of the simulated host's `request` API, one per route of the contract, shaped
+ * exactly like the server's responses (fixtures.test.ts parses each with the route's schema).
+ * They describe a quiet shop: empty product pages, one demo product, an empty cart, no orders.
+ */
+export interface CannedCall {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+type Canned = { [N in RouteName]: (call: CannedCall) => RouteOutput<N> | null };
+
+// Timestamps relative to the run, so a pending order is still inside its payment window.
+const NOW = Date.now();
+const DEMO_PRODUCT_ID = 'p_demo';
+const user = { id: 'u_smoke', nickname: '体验用户', avatar: null, phone: null, platform: 'weapp' };
+const demoAddress = {
+  id: 'adr_smoke', name: '张三', phone: '13800000000', province: '上海市', city: '上海市', district: '浦东新区',
+  detail: '世纪大道 1 号', isDefault: true,
+};
+const demoOrder = {
+  id: 'o_smoke', parentId: 'po_smoke', merchantId: 'm_demo', merchantName: '示例商家', status: 'pending_payment' as const,
+  lines: [{ skuId: 'sku_demo_1', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '红色 / M', image: '/images/demo.svg', unitPrice: 1990, quantity: 1, lineAmount: 1990 }],
+  amounts: { itemsAmount: 1990, shippingAmount: 0, discountAmount: 0, payableAmount: 1990 },
+  fulfilment: { type: 'delivery' as const, addressId: 'adr_smoke' },
+  shipTo: '张三 13800000000 上海市上海市浦东新区世纪大道 1 号', remark: null, createdAt: NOW, expiresAt: NOW + 30 * 60_000,
+  paidAt: null, timeline: [{ status: 'pending_payment' as const, at: NOW, note: '订单已提交' }],
+};
+const demoPayment = {
+  id: 'pay_smoke', orderId: 'po_smoke', channel: 'sandbox' as const, amount: 1990, status: 'paying' as const,
+  expiresAt: NOW + 30 * 60_000, paidAt: null, clientParams: { cashierUrl: 'http://127.0.0.1:3000/sandbox/pay/pay_smoke', paymentNo: 'SBX0001' },
+};
+const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
+// Far in the future: the client drops a session whose expiry has passed (real clock).
+const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
+
+export const canned: Canned = {
+  health: () => ({ status: 'ok', db: 'sqlite', uptimeSeconds: 1 }),
+  getHome: () => ({
+    banners: [{ id: 'b_demo', title: '新品上市', image: '/images/banner.svg', productId: DEMO_PRODUCT_ID }],
+    categories: [{ id: 'c_demo', name: '服饰', icon: '/images/c_demo.svg', sort: 1 }],
+  }),
+  listCategories: () => ({ items: [{ id: 'c_demo', name: '服饰', icon: '/images/c_demo.svg', sort: 1 }] }),
+  listProducts: () => ({ items: [], nextCursor: null }),
+  getProduct: ({ params }) => (params.id === DEMO_PRODUCT_ID ? {
+    id: DEMO_PRODUCT_ID, merchantId: 'm_demo', merchantName: '示例商家', categoryId: 'c_demo', title: '示例商品',
+    subtitle: '冒烟测试用', cover: '/images/demo.svg', priceFrom: 1990, originalPrice: 2990, sales: 12, stock: 5,
+    images: ['/images/demo.svg'], description: '示例商品描述', onShelf: true,
+    specs: [{ name: '颜色', values: ['红色', '蓝色'] }, { name: '尺码', values: ['M'] }],
+    skus: [
+      { id: 'sku_demo_1', specValues: ['红色', 'M'], price: 1990, originalPrice: 2990, stock: 5 },
+      { id: 'sku_demo_2', specValues: ['蓝色', 'M'], price: 2190, originalPrice: null, stock: 0 },
+    ],
+  } : null),
+  loginMini: () => session,
+  requestOtp: () => ({ retryAfterSeconds: 60, expiresInSeconds: 300 }),
+  loginPhone: () => session,
+  getMe: () => user,
+  listAddresses: () => ({ items: [demoAddress] }),
+  createAddress: () => demoAddress,
+  updateAddress: () => demoAddress,
+  deleteAddress: () => ({ ok: true }),
+  getCart: () => emptyCart,
+  addCartItem: () => emptyCart,
+  updateCartItem: () => emptyCart,
+  removeCartItem: () => emptyCart,
+  selectAllCart: () => emptyCart,
+  mergeCart: () => emptyCart,
+  quoteCart: () => emptyCart,
+  previewCheckout: () => ({
+    groups: [{
+      merchantId: 'm_demo', merchantName: '示例商家',
+      lines: [{ ...demoOrder.lines[0], issue: null }],
+      amounts: demoOrder.amounts,
+      pickupStore: { name: '示例门店', address: '上海市浦东新区世纪大道 1 号', hours: '09:00-21:00' },
+    }],
+    amounts: demoOrder.amounts,
+    fulfilment: { type: 'delivery', addressId: demoAddress.id },
+    address: demoAddress,
+    canSubmit: true,
+    freeShippingThreshold: 9900,
+  }),
+  createOrder: () => ({ id: 'po_smoke', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }),
+  listOrders: () => ({ items: [], nextCursor: null }),
+  getOrderCounts: () => ({ pending_payment: 0, paid: 0, shipped: 0 }),
+  getOrder: ({ params }) => (params.id === demoOrder.id ? demoOrder : null),
+  getParentOrder: ({ params }) => (params.id === 'po_smoke'
+    ? { id: 'po_smoke', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }
+    : null),
+  cancelOrder: () => ({ ...demoOrder, status: 'cancelled' }),
+  confirmReceipt: () => ({ ...demoOrder, status: 'completed' }),
+  createPayment: () => demoPayment,
+  getPayment: ({ params }) => (params.id === demoPayment.id ? demoPayment : null),
+};
+
+/**
+ * Storage of a signed-in shopper: the client's persisted session store (zustand persist,
+ * key `shop.session` in src/stores/session.ts) holding the canned session's token.
+ */
+export const SIGNED_IN_STORAGE: Record<string, unknown> = {
+  'shop.session': JSON.stringify({ state: { token: session.token, user: session.user, expiresAt: session.expiresAt }, version: 1 }),
+};
+
+/** Query strings the host opens pages with, so pages that need an id find the demo records. */
+export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
+  product: { id: DEMO_PRODUCT_ID },
+  checkout: { items: 'sku_demo_1:1' },
+  'orders/detail': { id: demoOrder.id },
+  'checkout/result': { parentId: 'po_smoke', paymentId: demoPayment.id, orderId: 'po_smoke' },
+  'checkout/address-edit': { id: demoAddress.id },
+};
+
+export interface RouteMatch {
+  name: RouteName;
+  params: Record<string, string>;
+}
+
+/** Finds the contract route a request hits (method and path pattern with :params). */
+export function matchRoute(method: string, pathname: string): RouteMatch | null {
+  let best: RouteMatch | null = null;
+  let bestStatic = -1;
+  for (const name of Object.keys(routes) as RouteName[]) {
+    const def = routes[name];
+    if (def.method !== method.toUpperCase()) continue;
+    const want = def.path.split('/');
+    const got = pathname.split('/');
+    if (want.length !== got.length) continue;
+    const params: Record<string, string> = {};
+    let statics = 0;
+    let ok = true;
+    for (let i = 0; i < want.length; i++) {
+      if (want[i].startsWith(':')) params[want[i].slice(1)] = decodeURIComponent(got[i]);
+      else if (want[i] === got[i]) statics++;
+      else { ok = false; break; }
+    }
+    // /api/orders/counts beats /api/orders/:id: the most literal segments win.
+    if (ok && statics > bestStatic) { best = { name, params }; bestStatic = statics; }
+  }
+  return best;
+}

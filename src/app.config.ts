@@ -1,0 +1,34 @@
+export default defineAppConfig({
+  pages: [
+    'pages/home/index',
+    'pages/category/index',
+    'pages/cart/index',
+    'pages/me/index',
+    'pages/product/index',
+    'pages/login/index',
+  ],
+  subPackages: [
+    { root: 'pages/checkout', pages: ['index', 'result', 'address-list', 'address-edit'] },
+    { root: 'pages/orders', pages: ['index', 'detail'] },
+  ],
+  window: {
+    navigationBarTitleText: '小店',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f5f5',
+    backgroundTextStyle: 'dark',
+  },
+  // Icons: 81x81 PNGs drawn by a small script (under 500 bytes each).
+  tabBar: {
+    color: '#666666',
+    selectedColor: '#e4393c',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tabbar/home.png', selectedIconPath: 'assets/tabbar/home-active.png' },
+      { pagePath: 'pages/category/index', text: '分类', iconPath: 'assets/tabbar/category.png', selectedIconPath: 'assets/tabbar/category-active.png' },
+      { pagePath: 'pages/cart/index', text: '购物车', iconPath: 'assets/tabbar/cart.png', selectedIconPath: 'assets/tabbar/cart-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tabbar/me.png', selectedIconPath: 'assets/tabbar/me-active.png' },
+    ],
+  },
+});

@@ -1,0 +1,23 @@
+import { installAbortController } from '@/services/platform/abort-controller';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useLaunch } from '@tarojs/taro';
+import type { PropsWithChildren } from 'react';
+import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/services/query-client';
+import { isLoggedIn, useSession } from '@/stores/session';
+import './app.css';
+
+installAbortController();
+wireMiniProgramLifecycle();
+wireSessionToCache();
+
+function App({ children }: PropsWithChildren) {
+  useLaunch(() => {
+    // A token that expired while the app was closed is dropped at launch, so the pages start
+    // as a guest instead of meeting a 401.
+    const s = useSession.getState();
+    if (s.token && !isLoggedIn(s)) s.clear();
+  });
+  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+}
+
+export default App;

@@ -1,0 +1,73 @@
+import { onlineManager } from '@tanstack/react-query';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { ApiError } from '@/services/http';
+import { LineItem, OfflineBanner, PageState, Price, Stepper } from '.';
+
+describe('Price', () => {
+  it('shows ¥ with two decimals from fen', () => {
+    const { container, rerender } = render(<Price fen={12345} />);
+    expect(container.textContent).toBe('¥123.45');
+    rerender(<Price fen={5} size="lg" />);
+    expect(container.textContent).toBe('¥0.05');
+    rerender(<Price fen={-5} strike />);
+    expect(container.textContent).toBe('-¥0.05');
+    expect(container.firstElementChild?.className).toContain('price--strike');
+  });
+});
+
+describe('Stepper', () => {
+  it('never leaves [min, max]', () => {
+    const onChange = jest.fn();
+    const { rerender } = render(<Stepper value={1} min={1} max={2} onChange={onChange} />);
+    fireEvent.click(screen.getByLabelText('减少'));
+    expect(onChange).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByLabelText('增加'));
+    expect(onChange).toHaveBeenLastCalledWith(2);
+    rerender(<Stepper value={2} min={1} max={2} onChange={onChange} />);
+    fireEvent.click(screen.getByLabelText('增加'));
+    expect(onChange).toHaveBeenCalledTimes(1);
+    rerender(<Stepper value={2} min={1} max={5} onChange={onChange} disabled />);
+    fireEvent.click(screen.getByLabelText('增加'));
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('PageState', () => {
+  const base = { isLoading: false, isError: false, onRetry: jest.fn() };
+  it('renders skeleton, error with retry, offline, empty, then content', () => {
+    const { rerender } = render(<PageState {...base} isLoading>内容</PageState>);
+    expect(screen.getByTestId('skeleton')).toBeTruthy();
+    rerender(<PageState {...base} isError error={new ApiError({ code: 'NOT_FOUND', status: 404 })}>内容</PageState>);
+    expect(screen.getByText('内容不存在或已删除')).toBeTruthy();
+    fireEvent.click(screen.getByText('重试'));
+    expect(base.onRetry).toHaveBeenCalled();
+    rerender(<PageState {...base} isError error={new ApiError({ code: 'NETWORK', status: 0 })}>内容</PageState>);
+    expect(screen.getByText('网络不可用，请检查网络设置')).toBeTruthy();
+    rerender(<PageState {...base} isEmpty emptyText="空的">内容</PageState>);
+    expect(screen.getByText('空的')).toBeTruthy();
+    rerender(<PageState {...base}>内容</PageState>);
+    expect(screen.getByText('内容')).toBeTruthy();
+  });
+});
+
+describe('LineItem', () => {
+  it('resolves the image against the API and greys a disabled line', () => {
+    const { container } = render(<LineItem image="/images/a.svg" title="杯子" specText="白色" unitPrice={990} quantity={2} disabled note="已下架" />);
+    expect(container.querySelector('img')?.getAttribute('src')).toBe('/images/a.svg');
+    expect(container.firstElementChild?.className).toContain('line-item--disabled');
+    expect(container.textContent).toContain('¥9.90');
+    expect(container.textContent).toContain('×2');
+    expect(container.textContent).toContain('已下架');
+  });
+});
+
+describe('OfflineBanner', () => {
+  it('shows only while react-query considers the device offline', () => {
+    render(<OfflineBanner />);
+    expect(screen.queryByRole('status')).toBeNull();
+    act(() => onlineManager.setOnline(false));
+    expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
+    act(() => onlineManager.setOnline(true));
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+});

@@ -1,0 +1,10 @@
+export { Empty, type EmptyProps } from './empty';
+export { LineItem, type LineItemProps } from './line-item';
+export { OfflineBanner } from './offline-banner';
+export { PageState, type PageStateProps } from './page-state';
+export { Price, type PriceProps } from './price';
+export { Skeleton, type SkeletonProps } from './skeleton';
+export { Stepper, type StepperProps } from './stepper';
+export { ProductCard, type ProductCardProps } from './product-card';
+export { Carousel, type CarouselProps, type CarouselSlide } from './carousel';
+export { disabledProp } from './button-state';

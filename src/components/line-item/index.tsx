@@ -1,0 +1,42 @@
+import { Image, Text, View } from '@tarojs/components';
+import type { ReactNode } from 'react';
+import { assetUrl } from '@/services/http';
+import { Price } from '../price';
+import './index.css';
+
+export interface LineItemProps {
+  /** API image path ("/images/...") or absolute URL; null when the product no longer exists. */
+  image: string | null;
+  title: string;
+  specText: string;
+  unitPrice: number;
+  quantity: number;
+  /** Greyed out (cannot be bought). */
+  disabled?: boolean;
+  /** A short notice under the title (e.g. the reason a line is invalid). */
+  note?: string;
+  /** Right-hand controls (a Stepper in the cart); replaces the ×quantity text. */
+  children?: ReactNode;
+}
+
+/** A product line in the cart, checkout and orders. */
+export function LineItem({ image, title, specText, unitPrice, quantity, disabled = false, note, children }: LineItemProps) {
+  return (
+    <View className={`line-item${disabled ? ' line-item--disabled' : ''}`}>
+      {image ? (
+        <Image className="line-item__image" src={assetUrl(image)} mode="aspectFill" lazyLoad />
+      ) : (
+        <View className="line-item__image line-item__image--none" />
+      )}
+      <View className="line-item__body">
+        <Text className="line-item__title">{title}</Text>
+        {specText && <Text className="line-item__spec">{specText}</Text>}
+        {note && <Text className="line-item__note">{note}</Text>}
+        <View className="line-item__foot">
+          <Price fen={unitPrice} size="sm" />
+          {children ?? <Text className="line-item__qty">×{quantity}</Text>}
+        </View>
+      </View>
+    </View>
+  );
+}

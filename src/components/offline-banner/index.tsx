@@ -1,0 +1,19 @@
+import { onlineManager } from '@tanstack/react-query';
+import { Text, View } from '@tarojs/components';
+import { useSyncExternalStore } from 'react';
+import { t } from '@/i18n/messages';
+import './index.css';
+
+const subscribe = (cb: () => void) => onlineManager.subscribe(cb);
+const isOnline = () => onlineManager.isOnline();
+
+/** A strip at the top of a page while the device is offline. */
+export function OfflineBanner() {
+  const online = useSyncExternalStore(subscribe, isOnline, isOnline);
+  if (online) return null;
+  return (
+    <View className="offline-banner" role="status">
+      <Text>{t('offlineBanner')}</Text>
+    </View>
+  );
+}

@@ -1,0 +1,34 @@
+import type { ProductSummary } from '@contract';
+import { Image, Text, View } from '@tarojs/components';
+import { t } from '@/i18n/messages';
+import { assetUrl } from '@/services/http';
+import { Price } from '../price';
+import './index.css';
+
+export interface ProductCardProps {
+  product: ProductSummary;
+  onClick: (id: string) => void;
+  /** 'grid' (two columns, home feed) or 'row' (image left, category list). */
+  layout?: 'grid' | 'row';
+}
+
+export function ProductCard({ product, onClick, layout = 'grid' }: ProductCardProps) {
+  const soldOut = product.stock === 0;
+  return (
+    <View className={`product-card product-card--${layout}`} onClick={() => onClick(product.id)} data-testid="product-card">
+      <View className="product-card__image-wrap">
+        <Image className="product-card__image" src={assetUrl(product.cover)} mode="aspectFill" lazyLoad />
+        {soldOut && <Text className="product-card__badge">{t('soldOut')}</Text>}
+      </View>
+      <View className="product-card__body">
+        <Text className="product-card__title">{product.title}</Text>
+        <Text className="product-card__merchant">{product.merchantName}</Text>
+        <View className="product-card__foot">
+          <Price fen={product.priceFrom} size="sm" />
+          {product.originalPrice !== null && product.originalPrice > product.priceFrom && <Price fen={product.originalPrice} strike />}
+          <Text className="product-card__sales">{t('sold', { n: product.sales })}</Text>
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,183 @@
+import type { ErrorCode, LineIssue, OrderStatus, OrderTab } from '@contract';
+import { tradeMessages } from './trade';
+
+/** Strings shared by the main package. Every UI string lives in this catalog. */
+const common = {
+  appName: '小店',
+  // generic
+  retry: '重试',
+  loading: '加载中…',
+  loadMore: '上拉加载更多',
+  noMore: '没有更多了',
+  empty: '这里空空如也',
+  offline: '网络不可用，请检查网络设置',
+  offlineBanner: '当前网络不可用，显示的内容可能不是最新的',
+  errorTitle: '加载失败',
+  confirm: '确定',
+  cancel: '取消',
+  ok: '好的',
+  // tab bar
+  tabHome: '首页',
+  tabCategory: '分类',
+  tabCart: '购物车',
+  tabMe: '我的',
+  // home
+  searchPlaceholder: '搜索商品',
+  search: '搜索',
+  homeFeedTitle: '为你推荐',
+  homeEmpty: '暂无商品',
+  sold: '已售 {n}',
+  // category
+  categoryAll: '全部',
+  sortDefault: '综合',
+  sortSales: '销量',
+  sortPriceAsc: '价格↑',
+  sortPriceDesc: '价格↓',
+  categoryEmpty: '没有找到相关商品',
+  searchResultFor: '“{q}”的搜索结果',
+  clearSearch: '清除搜索',
+  // product
+  productNotFound: '商品不存在或已删除',
+  offShelf: '已下架',
+  soldOut: '已售罄',
+  stockLeft: '库存 {n} 件',
+  selectSpec: '请选择 {names}',
+  selected: '已选：{text}',
+  quantity: '数量',
+  addToCart: '加入购物车',
+  buyNow: '立即购买',
+  addedToCart: '已加入购物车',
+  chooseFullSpec: '请先选择完整规格',
+  merchant: '店铺：{name}',
+  description: '商品详情',
+  originalPrice: '原价',
+  // cart
+  cartTitle: '购物车',
+  cartEmpty: '购物车还是空的',
+  cartGoneItem: '商品已不存在',
+  goShopping: '去逛逛',
+  selectAll: '全选',
+  total: '合计：',
+  checkout: '结算',
+  checkoutCount: '结算({n})',
+  remove: '删除',
+  removeConfirm: '确定删除这件商品吗？',
+  priceChangedNotice: '部分商品价格有变动，请留意',
+  priceWas: '加入时 {price}',
+  invalidLines: '失效商品',
+  nothingSelected: '请选择要结算的商品',
+  cartLoginHint: '登录后可同步购物车',
+  goLogin: '去登录',
+  // login
+  loginTitle: '登录',
+  oneTapLogin: '一键登录',
+  loginWelcome: '欢迎来到小店',
+  loginHint: '登录后可下单、查看订单和同步购物车',
+  phonePlaceholder: '请输入手机号',
+  codePlaceholder: '请输入 6 位验证码',
+  getCode: '获取验证码',
+  resendIn: '{n} 秒后重发',
+  codeSent: '验证码已发送',
+  invalidPhone: '请输入正确的手机号',
+  invalidCode: '请输入 6 位数字验证码',
+  login: '登录',
+  loggingIn: '登录中…',
+  loginSuccess: '登录成功',
+  loginCancelled: '登录已取消',
+  mergeCartFailed: '购物车同步失败，请稍后在购物车中重试',
+  // me
+  meGuest: '点击登录',
+  meGuestHint: '登录后查看订单与地址',
+  myOrders: '我的订单',
+  allOrders: '全部订单',
+  addresses: '收货地址',
+  logout: '退出登录',
+  logoutConfirm: '确定退出登录吗？',
+  loggedOut: '已退出登录',
+  phoneMasked: '手机号 {phone}',
+  // payment (shared pay adapter)
+  sandboxPayTitle: '沙箱支付',
+  sandboxPayContent: '沙箱支付 {amount}',
+  sandboxPayConfirm: '确认支付',
+  payNotSupported: '当前环境不支持该支付方式',
+  // login adapter
+  loginNotSupported: '当前环境不支持一键登录',
+} as const;
+
+/** Problem codes (contract/errors.ts) and client-side failures -> what the shopper reads. */
+export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED' | 'UNKNOWN', string> = {
+  VALIDATION_FAILED: '提交的信息有误，请检查后重试',
+  MALFORMED_JSON: '请求格式错误',
+  UNAUTHORIZED: '请先登录',
+  LOGIN_FAILED: '登录失败，请重试',
+  OTP_INVALID: '验证码错误或已过期',
+  OTP_TOO_FREQUENT: '验证码发送太频繁，请稍后再试',
+  NOT_FOUND: '内容不存在或已删除',
+  ROUTE_NOT_FOUND: '请求的接口不存在',
+  METHOD_NOT_ALLOWED: '不支持的请求方式',
+  ILLEGAL_TRANSITION: '当前状态不允许此操作',
+  IDEMPOTENCY_IN_PROGRESS: '请求正在处理中，请稍候',
+  IDEMPOTENCY_KEY_REUSED: '请求重复，请刷新后重试',
+  IDEMPOTENCY_KEY_REQUIRED: '请求缺少幂等键',
+  PAYLOAD_TOO_LARGE: '提交的内容过大',
+  UNSUPPORTED_MEDIA_TYPE: '不支持的内容格式',
+  SKU_UNAVAILABLE: '商品规格已失效或已下架',
+  OUT_OF_STOCK: '库存不足',
+  CART_EMPTY: '没有可结算的商品',
+  CART_FULL: '购物车已满，请先清理部分商品',
+  ORDER_NOT_PAYABLE: '订单当前不可支付',
+  ADDRESS_REQUIRED: '请选择收货地址',
+  PAYMENT_EXPIRED: '支付已超时',
+  NOTIFY_REJECTED: '支付通知校验失败',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  ADDRESS_LIMIT_REACHED: '收货地址已达上限，请先删除不用的地址',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
+  INTERNAL: '服务器开小差了，请稍后再试',
+  NETWORK: '网络不可用，请检查网络后重试',
+  TIMEOUT: '请求超时，请稍后再试',
+  ABORTED: '请求已取消',
+  UNKNOWN: '出错了，请稍后再试',
+};
+
+export const orderStatusLabels: Record<OrderStatus, string> = {
+  pending_payment: '待付款',
+  paid: '待发货',
+  shipped: '待收货',
+  completed: '已完成',
+  cancelled: '已取消',
+  closed: '已关闭',
+};
+
+export const orderTabLabels: Record<OrderTab, string> = {
+  all: '全部',
+  pending_payment: '待付款',
+  paid: '待发货',
+  shipped: '待收货',
+  completed: '已完成',
+  cancelled: '已取消',
+};
+
+export const lineIssueLabels: Record<LineIssue, string> = {
+  off_shelf: '已下架',
+  out_of_stock: '已售罄',
+  insufficient_stock: '库存不足',
+  sku_missing: '商品规格已失效',
+  price_changed: '价格已变动',
+};
+
+export const messages = { ...common, ...tradeMessages };
+export type MessageKey = keyof typeof messages;
+
+/** The catalog string for key, with `{name}` placeholders filled from params. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const template: string = messages[key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The message for a problem code; unknown codes get the generic message. */
+export function errorMessage(code: string): string {
+  return Object.prototype.hasOwnProperty.call(errorMessages, code)
+    ? errorMessages[code as keyof typeof errorMessages]
+    : errorMessages.UNKNOWN;
+}

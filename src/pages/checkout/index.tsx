@@ -1,0 +1,327 @@
+import type { Address, CheckoutBody, CheckoutPreview, CreateOrderBody, Fulfilment } from '@contract';
+import { formatPrice } from '@contract/money';
+import { Button, Input, Text, Textarea, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { errorMessage, lineIssueLabels, t } from '@/i18n/messages';
+import { onSelectedAddressFallback, openAddressPicker } from '@/services/address/select';
+import { MAINLAND_MOBILE } from '@/services/address/validate';
+import { parseItemsParam } from '@/services/checkout/items';
+import { discountText, isBlockedLine } from '@/services/checkout/lines';
+import { useLoginGate } from '@/services/checkout/login-gate';
+import { PAGES } from '@/services/platform/nav';
+import { usePreviewCheckout } from '@/services/checkout/previewCheckout';
+import { isApiError, newIdempotencyKey } from '@/services/http';
+import { useCreateOrder } from '@/services/order/createOrder';
+import { isRetryableFailure, leftForCashier, resultPath, usePayOrder } from '@/services/payment/payOrder';
+import './index.css';
+
+type Mode = Fulfilment['type'];
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+function toast(title: string) {
+  void Taro.showToast({ title, icon: 'none', duration: 2500 });
+}
+
+function errorText(e: unknown): string {
+  return isApiError(e) || e instanceof Error ? e.message : errorMessage('UNKNOWN');
+}
+
+export default function CheckoutPage() {
+  const { params } = useRouter();
+  const items = useMemo(() => parseItemsParam(params.items), [params.items]);
+  const fromCart = params.fromCart === '1';
+
+  const [mode, setMode] = useState<Mode>('delivery');
+  const [chosenAddress, setChosenAddress] = useState<Address | null>(null);
+  const [contactName, setContactName] = useState('');
+  const [contactPhone, setContactPhone] = useState('');
+  const [remark, setRemark] = useState('');
+
+  // Pickup is priced at once; the preview lets the order be submitted once a valid contact is in. Typing is debounced.
+  const debouncedName = useDebounced(contactName.trim(), 400);
+  const debouncedPhone = useDebounced(contactPhone.trim(), 400);
+  const pickupReady = debouncedName.length > 0 && MAINLAND_MOBILE.test(debouncedPhone);
+
+  const previewBody = useMemo<CheckoutBody | null>(() => {
+    if (!items) return null;
+    if (mode === 'pickup') {
+      return pickupReady
+        ? { items, fulfilment: { type: 'pickup', contactName: debouncedName, contactPhone: debouncedPhone } }
+        : { items, fulfilment: { type: 'pickup' } };
+    }
+    return chosenAddress ? { items, fulfilment: { type: 'delivery', addressId: chosenAddress.id } } : { items };
+  }, [items, mode, chosenAddress, pickupReady, debouncedName, debouncedPhone]);
+
+  const preview = usePreviewCheckout(previewBody);
+  useLoginGate(preview.error, preview.refetch);
+  const createOrder = useCreateOrder();
+  const payOrder = usePayOrder();
+
+  // One idempotency key per submit intent: the same input reuses it (double tap, retry after a
+  // timeout); changed input, or a definitive rejection by the server, starts a new intent.
+  const intent = useRef<{ signature: string; key: string } | null>(null);
+  const busyRef = useRef(false);
+  const [busy, setBusy] = useState(false);
+  // Once the order exists, a later tap (after a failed payment start) pays that order instead
+  // of creating another one, even if the form was touched meanwhile.
+  const createdOrderId = useRef<string | null>(null);
+
+  const data: CheckoutPreview | undefined = preview.data;
+  const address = chosenAddress ?? data?.address ?? null;
+  const blocked = !!data && data.groups.some((g) => g.lines.some(isBlockedLine));
+  const priceChanged = !!data && data.groups.some((g) => g.lines.some((l) => l.issue === 'price_changed'));
+  const previewMatchesMode = !!data && data.fulfilment?.type === mode;
+  const repricing = preview.isPlaceholderData || (preview.isFetching && !previewMatchesMode);
+  // Stores appear with the pickup pricing, so what the shopper sees is what the order will be.
+  const showStores = mode === 'pickup' && previewMatchesMode && !repricing;
+  const canSubmit = !!data && data.canSubmit && previewMatchesMode && !blocked && !repricing && !busy;
+
+  const chooseAddress = () =>
+    openAddressPicker(address?.id ?? null, (picked) => {
+      setChosenAddress(picked);
+      setMode('delivery');
+    });
+
+  useEffect(
+    () =>
+      onSelectedAddressFallback((picked) => {
+        setChosenAddress(picked);
+        setMode('delivery');
+      }),
+    [],
+  );
+
+  function buildOrderBody(): CreateOrderBody | string {
+    if (!items) return t('checkout.noItems');
+    const trimmedRemark = remark.trim();
+    const base = { items, fromCart, ...(trimmedRemark ? { remark: trimmedRemark } : {}) };
+    if (mode === 'pickup') {
+      const name = contactName.trim();
+      const phone = contactPhone.trim();
+      if (!name) return t('checkout.contactNameRequired');
+      if (!MAINLAND_MOBILE.test(phone)) return t('checkout.contactPhoneInvalid');
+      return { ...base, fulfilment: { type: 'pickup', contactName: name, contactPhone: phone } };
+    }
+    if (!address) return t('checkout.addressRequired');
+    return { ...base, fulfilment: { type: 'delivery', addressId: address.id } };
+  }
+
+  async function submit() {
+    if (busyRef.current || !canSubmit) return;
+    const body = buildOrderBody();
+    if (typeof body === 'string') {
+      toast(body);
+      return;
+    }
+    const signature = JSON.stringify(body);
+    if (!intent.current || intent.current.signature !== signature) {
+      intent.current = { signature, key: newIdempotencyKey() };
+    }
+    busyRef.current = true;
+    setBusy(true);
+    let leaving = false;
+    try {
+      let parentId = createdOrderId.current;
+      if (parentId === null) {
+        try {
+          const parent = await createOrder.mutateAsync({ body, idempotencyKey: intent.current.key });
+          parentId = parent.id;
+          createdOrderId.current = parent.id;
+        } catch (e) {
+          // Stock or prices moved: show the lines as they are now.
+          if (!isRetryableFailure(e)) {
+            intent.current = null;
+            void preview.refetch();
+          }
+          throw e;
+        }
+      }
+      const result = await payOrder.start(parentId);
+      // The order exists now: this page is done (H5 is already on its way to the cashier).
+      leaving = true;
+      if (!leftForCashier(result)) {
+        void Taro.redirectTo({ url: resultPath(result.payment.id, parentId, result.outcome) });
+      }
+    } catch (e) {
+      toast(errorText(e));
+    } finally {
+      busyRef.current = false;
+      if (!leaving) setBusy(false);
+    }
+  }
+
+  if (!items) {
+    return (
+      <View className="checkout">
+        <PageState
+          isLoading={false}
+          isError={false}
+          isEmpty
+          onRetry={() => undefined}
+          emptyText={t('checkout.noItems')}
+          emptyActionText={t('checkout.backToCart')}
+          onEmptyAction={() => void Taro.switchTab({ url: PAGES.cart })}
+        />
+      </View>
+    );
+  }
+
+  return (
+    <View className="checkout">
+      <OfflineBanner />
+      <View className="checkout__modes" role="tablist">
+        {(['delivery', 'pickup'] as const).map((m) => (
+          <View
+            key={m}
+            role="tab"
+            aria-selected={mode === m}
+            className={`checkout__mode${mode === m ? ' checkout__mode--active' : ''}`}
+            onClick={() => setMode(m)}
+          >
+            {t(m === 'delivery' ? 'checkout.delivery' : 'checkout.pickup')}
+          </View>
+        ))}
+      </View>
+
+      {mode === 'delivery' ? (
+        <View className="checkout__card checkout__address" onClick={chooseAddress}>
+          {address ? (
+            <View className="checkout__address-body">
+              <Text className="checkout__address-who">
+                {address.name} {address.phone}
+              </Text>
+              <Text className="checkout__address-text">
+                {address.province} {address.city} {address.district} {address.detail}
+              </Text>
+            </View>
+          ) : (
+            <Text className="checkout__address-empty">{preview.isLoading ? t('loading') : t('checkout.noAddress')}</Text>
+          )}
+          <Text className="checkout__link">{address ? t('checkout.changeAddress') : t('checkout.chooseAddress')}</Text>
+        </View>
+      ) : (
+        <View className="checkout__card">
+          <View className="checkout__field">
+            <Text className="checkout__label">{t('checkout.contactName')}</Text>
+            <Input
+              className="checkout__input"
+              value={contactName}
+              maxlength={20}
+              placeholder={t('checkout.contactNamePlaceholder')}
+              onInput={(e) => setContactName(e.detail.value)}
+            />
+          </View>
+          <View className="checkout__field">
+            <Text className="checkout__label">{t('checkout.contactPhone')}</Text>
+            <Input
+              className="checkout__input"
+              type="number"
+              value={contactPhone}
+              maxlength={11}
+              placeholder={t('checkout.contactPhonePlaceholder')}
+              onInput={(e) => setContactPhone(e.detail.value)}
+            />
+          </View>
+          {contactPhone.trim().length >= 11 && !MAINLAND_MOBILE.test(contactPhone.trim()) && (
+            <Text className="checkout__error">{t('checkout.contactPhoneInvalid')}</Text>
+          )}
+          {!pickupReady && <Text className="checkout__hint">{t('checkout.pickupPricingHint')}</Text>}
+        </View>
+      )}
+
+      <PageState
+        isLoading={preview.isLoading}
+        isError={preview.isError && !data}
+        error={preview.error}
+        onRetry={() => void preview.refetch()}
+        skeleton={<Skeleton rows={6} avatar />}
+      >
+        {data && (
+          <View className={repricing ? 'checkout__groups checkout__groups--stale' : 'checkout__groups'}>
+            {priceChanged && <Text className="checkout__notice">{t('checkout.priceChanged')}</Text>}
+            {data.groups.map((group) => (
+              <View key={group.merchantId} className="checkout__card checkout__group" data-testid="checkout-group">
+                <Text className="checkout__merchant">{group.merchantName}</Text>
+                {showStores && (
+                  <View className="checkout__store">
+                    <View className="checkout__store-head">
+                      <Text className="checkout__store-label">{t('checkout.pickupStore')}</Text>
+                      <Text className="checkout__store-name">{group.pickupStore.name}</Text>
+                    </View>
+                    <Text className="checkout__store-text">{group.pickupStore.address}</Text>
+                    <Text className="checkout__store-text">{t('checkout.pickupHours', { hours: group.pickupStore.hours })}</Text>
+                  </View>
+                )}
+                {group.lines.map((line) => (
+                  <LineItem
+                    key={line.skuId}
+                    {...line}
+                    disabled={isBlockedLine(line)}
+                    note={line.issue ? lineIssueLabels[line.issue] : undefined}
+                  />
+                ))}
+                <View className="checkout__row">
+                  <Text>{t('checkout.itemsAmount')}</Text>
+                  <Price fen={group.amounts.itemsAmount} size="sm" />
+                </View>
+                <View className="checkout__row">
+                  <Text>{t('checkout.shipping')}</Text>
+                  {group.amounts.shippingAmount === 0 ? (
+                    <Text>{t('checkout.freeShippingFee')}</Text>
+                  ) : (
+                    <Price fen={group.amounts.shippingAmount} size="sm" />
+                  )}
+                </View>
+                <View className="checkout__row">
+                  <Text>{t('checkout.discount')}</Text>
+                  <Text className="checkout__discount">{discountText(group.amounts.discountAmount)}</Text>
+                </View>
+                <View className="checkout__row checkout__row--subtotal">
+                  <Text>{t('checkout.subtotal')}</Text>
+                  <Price fen={group.amounts.payableAmount} />
+                </View>
+              </View>
+            ))}
+
+            {mode === 'delivery' && (
+              <Text className="checkout__hint">{t('checkout.freeShipping', { amount: formatPrice(data.freeShippingThreshold) })}</Text>
+            )}
+
+            <View className="checkout__card">
+              <Text className="checkout__label">{t('checkout.remark')}</Text>
+              <Textarea
+                className="checkout__remark"
+                value={remark}
+                maxlength={200}
+                placeholder={t('checkout.remarkPlaceholder')}
+                onInput={(e) => setRemark(e.detail.value)}
+              />
+            </View>
+            {blocked && <Text className="checkout__blocked">{t('checkout.blocked')}</Text>}
+          </View>
+        )}
+      </PageState>
+
+      <View className="checkout__bar">
+        <View className="checkout__total">
+          <Text>{t('checkout.total')}</Text>
+          {data ? <Price fen={data.amounts.payableAmount} size="lg" /> : <Text>--</Text>}
+          {repricing && <Text className="checkout__hint">{t('checkout.repricing')}</Text>}
+        </View>
+        <Button className={`checkout__submit${canSubmit ? '' : ' is-disabled'}`} disabled={disabledProp(!canSubmit)} onClick={() => void submit()}>
+          {busy ? t('checkout.submitting') : t('checkout.submit')}
+        </Button>
+      </View>
+    </View>
+  );
+}

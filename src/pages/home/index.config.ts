@@ -1,0 +1,6 @@
+export default definePageConfig({
+  navigationBarTitleText: '小店',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+  onReachBottomDistance: 200,
+});

@@ -1,0 +1,126 @@
+import { Image, Input, Text, View } from '@tarojs/components';
+import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Carousel, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { t } from '@/i18n/messages';
+import { useHome } from '@/services/catalog/getHome';
+import { useProductList } from '@/services/catalog/listProducts';
+import { assetUrl } from '@/services/http';
+import { keys, type ProductListFilter } from '@/services/keys';
+import { openPage, PAGES } from '@/services/platform/nav';
+import { useBrowse } from '@/stores/browse';
+import './index.css';
+
+const FEED: ProductListFilter = { sort: 'default', limit: 20 };
+
+export default function HomePage() {
+  const client = useQueryClient();
+  const home = useHome();
+  const feed = useProductList(FEED);
+  const [keyword, setKeyword] = useState('');
+  const products = useMemo(() => feed.data?.pages.flatMap((p) => p.items) ?? [], [feed.data]);
+
+  useReachBottom(() => {
+    if (feed.hasNextPage && !feed.isFetchingNextPage && !feed.isError) void feed.fetchNextPage();
+  });
+
+  usePullDownRefresh(() => {
+    void Promise.allSettled([
+      client.refetchQueries({ queryKey: keys.catalog.home() }),
+      // Reset the feed to its first page instead of refetching every loaded page.
+      client.resetQueries({ queryKey: keys.catalog.productList(FEED) }),
+    ]).finally(() => {
+      void Taro.stopPullDownRefresh();
+    });
+  });
+
+  const openProduct = (id: string) => void openPage(PAGES.product(id));
+  const browse = (filter: { categoryId?: string; q?: string }) => {
+    useBrowse.getState().show(filter);
+    void openPage(PAGES.category);
+  };
+  const search = (value: string) => {
+    const q = value.trim();
+    if (q) browse({ q });
+  };
+
+  return (
+    <View className="home">
+      <OfflineBanner />
+      <View className="home__search">
+        <Input
+          className="home__search-input"
+          placeholder={t('searchPlaceholder')}
+          value={keyword}
+          confirmType="search"
+          onInput={(e) => setKeyword(e.detail.value)}
+          onConfirm={(e) => search(e.detail.value)}
+        />
+        <Text className="home__search-btn" onClick={() => search(keyword)}>
+          {t('search')}
+        </Text>
+      </View>
+
+      <PageState
+        isLoading={home.isPending}
+        isError={home.isError}
+        error={home.error}
+        onRetry={() => void home.refetch()}
+        skeleton={<Skeleton rows={5} />}
+      >
+        {home.data && (
+          <>
+            {home.data.banners.length > 0 && (
+              <Carousel
+                className="home__banners"
+                imageClassName="home__banner"
+                dots
+                autoplay
+                interval={4000}
+                slides={home.data.banners.map(({ id, image, title, productId }) => ({
+                  key: id,
+                  image,
+                  label: title,
+                  onClick: productId ? () => openProduct(productId) : undefined,
+                }))}
+              />
+            )}
+            <View className="home__categories">
+              {home.data.categories.map((c) => (
+                <View key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
+                  <Image className="home__category-icon" src={assetUrl(c.icon)} mode="aspectFit" />
+                  <Text className="home__category-name">{c.name}</Text>
+                </View>
+              ))}
+            </View>
+          </>
+        )}
+      </PageState>
+
+      <Text className="home__feed-title">{t('homeFeedTitle')}</Text>
+      <PageState
+        isLoading={feed.isPending}
+        isError={feed.isError && products.length === 0}
+        error={feed.error}
+        isEmpty={products.length === 0}
+        emptyText={t('homeEmpty')}
+        onRetry={() => void feed.refetch()}
+        skeleton={<Skeleton rows={6} avatar />}
+      >
+        <View className="home__feed">
+          {products.map((p) => (
+            <ProductCard key={p.id} product={p} onClick={openProduct} />
+          ))}
+        </View>
+        {feed.isFetchNextPageError ? (
+          <View className="load-more" onClick={() => void feed.fetchNextPage()}>
+            {feed.error?.message} · {t('retry')}
+          </View>
+        ) : (
+          <View className="load-more">{feed.isFetchingNextPage ? t('loading') : feed.hasNextPage ? t('loadMore') : t('noMore')}</View>
+        )}
+      </PageState>
+    </View>
+  );
+}

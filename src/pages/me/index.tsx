@@ -1,0 +1,97 @@
+import type { OrderTab } from '@contract';
+import { Image, Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { OfflineBanner } from '@/components';
+import { orderTabLabels, t } from '@/i18n/messages';
+import { useMe } from '@/services/identity/getMe';
+import { assetUrl } from '@/services/http';
+import { useOrderCounts } from '@/services/order/getOrderCounts';
+import { openPage, PAGES } from '@/services/platform/nav';
+import { useIsLoggedIn, useSession } from '@/stores/session';
+import './index.css';
+
+const SHORTCUTS: { tab: OrderTab; count?: 'pending_payment' | 'paid' | 'shipped' }[] = [
+  { tab: 'pending_payment', count: 'pending_payment' },
+  { tab: 'paid', count: 'paid' },
+  { tab: 'shipped', count: 'shipped' },
+  { tab: 'all' },
+];
+
+const maskPhone = (p: string) => (p.length === 11 ? `${p.slice(0, 3)}****${p.slice(7)}` : p);
+
+export default function MePage() {
+  const loggedIn = useIsLoggedIn();
+  const sessionUser = useSession((s) => s.user);
+  const me = useMe();
+  const counts = useOrderCounts(loggedIn);
+  const user = me.data ?? sessionUser;
+
+  useDidShow(() => {
+    if (loggedIn) void counts.refetch();
+  });
+
+  const guarded = (url: string) => void openPage(loggedIn ? url : PAGES.login(url));
+
+  const logout = () => {
+    void Taro.showModal({ title: t('logout'), content: t('logoutConfirm') }).then((res) => {
+      if (!res.confirm) return;
+      useSession.getState().clear();
+      void Taro.showToast({ title: t('loggedOut'), icon: 'none' });
+    });
+  };
+
+  const label = (tab: OrderTab): string => (tab === 'all' ? t('allOrders') : orderTabLabels[tab]);
+
+  return (
+    <View className="me">
+      <OfflineBanner />
+      <View className="me__header" onClick={() => !loggedIn && void openPage(PAGES.login())}>
+        {user?.avatar ? <Image className="me__avatar" src={assetUrl(user.avatar)} mode="aspectFill" /> : <View className="me__avatar" />}
+        <View className="me__who">
+          {loggedIn && user ? (
+            <>
+              <Text className="me__name">{user.nickname}</Text>
+              {user.phone && <Text className="me__sub">{t('phoneMasked', { phone: maskPhone(user.phone) })}</Text>}
+            </>
+          ) : (
+            <>
+              <Text className="me__name">{t('meGuest')}</Text>
+              <Text className="me__sub">{t('meGuestHint')}</Text>
+            </>
+          )}
+        </View>
+      </View>
+
+      <View className="card">
+        <View className="me__row" onClick={() => guarded(PAGES.orders('all'))}>
+          <Text className="me__row-title">{t('myOrders')}</Text>
+          <Text className="me__row-more">{t('allOrders')} ›</Text>
+        </View>
+        <View className="me__shortcuts">
+          {SHORTCUTS.map((s) => {
+            const n = s.count && loggedIn && counts.data ? counts.data[s.count] : 0;
+            return (
+              <View key={s.tab} className="me__shortcut" onClick={() => guarded(PAGES.orders(s.tab))} data-testid={`shortcut-${s.tab}`}>
+                <View className="me__shortcut-icon">{n > 0 && <Text className="me__badge">{n > 99 ? '99+' : n}</Text>}</View>
+                <Text className="me__shortcut-label">{label(s.tab)}</Text>
+              </View>
+            );
+          })}
+        </View>
+      </View>
+
+      <View className="card">
+        <View className="me__row" onClick={() => guarded(PAGES.addresses)}>
+          <Text className="me__row-title">{t('addresses')}</Text>
+          <Text className="me__row-more">›</Text>
+        </View>
+      </View>
+
+      {loggedIn && (
+        <View className="card me__logout" onClick={logout}>
+          <Text>{t('logout')}</Text>
+        </View>
+      )}
+    </View>
+  );
+}

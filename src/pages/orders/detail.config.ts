@@ -1,0 +1,6 @@
+import { tradeMessages } from '../../i18n/trade';
+
+export default definePageConfig({
+  navigationBarTitleText: tradeMessages['detail.title'],
+  enablePullDownRefresh: true,
+});

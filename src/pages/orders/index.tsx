@@ -1,0 +1,140 @@
+import type { Order, OrderTab } from '@contract';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Text, View } from '@tarojs/components';
+import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton } from '@/components';
+import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
+import { useLoginGate } from '@/services/checkout/login-gate';
+import { PAGES } from '@/services/platform/nav';
+import { keys } from '@/services/keys';
+import { useListOrders } from '@/services/order/listOrders';
+import { OrderActionButtons } from './order-actions';
+import { ORDER_TABS, parseTab } from './tabs';
+import { useOrderActions } from './use-order-actions';
+import './index.css';
+
+/** How many lines a card shows before "等 N 种商品". */
+const CARD_LINES = 2;
+
+function openDetail(order: Order) {
+  void Taro.navigateTo({ url: `/pages/orders/detail?id=${encodeURIComponent(order.id)}` });
+}
+
+function OrderCard({ order, actions, onExpire }: { order: Order; actions: ReturnType<typeof useOrderActions>; onExpire: () => void }) {
+  const pieces = order.lines.reduce((n, l) => n + l.quantity, 0);
+  return (
+    <View className="order-card" data-testid="order-card">
+      <View className="order-card__head" onClick={() => openDetail(order)}>
+        <Text className="order-card__merchant">{order.merchantName}</Text>
+        <Text className={`order-card__status order-card__status--${order.status}`}>{orderStatusLabels[order.status]}</Text>
+      </View>
+      <View onClick={() => openDetail(order)}>
+        {order.lines.slice(0, CARD_LINES).map((line) => (
+          <LineItem key={line.skuId} {...line} />
+        ))}
+        {order.lines.length > CARD_LINES && (
+          <Text className="order-card__more">{t('orders.moreLines', { count: order.lines.length })}</Text>
+        )}
+      </View>
+      <View className="order-card__sum">
+        <Text>{t('orders.itemCount', { count: pieces })}</Text>
+        <Text className="order-card__sum-label">{order.status === 'pending_payment' ? t('orders.payable') : t('orders.total')}</Text>
+        <Price fen={order.amounts.payableAmount} />
+      </View>
+      <View className="order-card__actions">
+        <Button className="order-card__btn" size="mini" onClick={() => openDetail(order)}>
+          {t('orders.viewDetail')}
+        </Button>
+        <OrderActionButtons order={order} actions={actions} buttonClass="order-card__btn" onExpire={onExpire} />
+      </View>
+    </View>
+  );
+}
+
+export default function OrdersPage() {
+  const { params } = useRouter();
+  const [tab, setTab] = useState<OrderTab>(() => parseTab(params.status));
+  const queryClient = useQueryClient();
+  const orders = useListOrders(tab);
+  useLoginGate(orders.error, orders.refetch);
+  const actions = useOrderActions();
+
+  useReachBottom(() => {
+    if (orders.hasNextPage && !orders.isFetchingNextPage && !orders.isFetchNextPageError) void orders.fetchNextPage();
+  });
+
+  usePullDownRefresh(() => {
+    void orders.refetch().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  // A pending order whose time ran out is being closed by the server: show its new state.
+  const onExpire = () => {
+    void queryClient.invalidateQueries({ queryKey: keys.orders.lists() });
+    void queryClient.invalidateQueries({ queryKey: keys.orders.counts() });
+  };
+
+  const switchTab = (key: OrderTab) => {
+    if (key === tab) return;
+    setTab(key);
+    void Taro.pageScrollTo({ scrollTop: 0, duration: 0 });
+  };
+
+  const list = orders.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <View className="orders">
+      <OfflineBanner />
+      <View className="orders__tabs" role="tablist">
+        {ORDER_TABS.map((key) => (
+          <View
+            key={key}
+            role="tab"
+            aria-selected={key === tab}
+            className={`orders__tab${key === tab ? ' orders__tab--active' : ''}`}
+            onClick={() => switchTab(key)}
+          >
+            {orderTabLabels[key]}
+          </View>
+        ))}
+      </View>
+      <View className="orders__list">
+        <PageState
+          isLoading={orders.isLoading}
+          isError={orders.isError && list.length === 0}
+          error={orders.error}
+          isEmpty={list.length === 0}
+          emptyText={t('orders.empty')}
+          emptyActionText={t('orders.goShopping')}
+          onEmptyAction={() => void Taro.switchTab({ url: PAGES.home })}
+          onRetry={() => void orders.refetch()}
+          skeleton={
+            <>
+              <Skeleton rows={3} avatar />
+              <Skeleton rows={3} avatar />
+            </>
+          }
+        >
+          {list.map((order) => (
+            <OrderCard key={order.id} order={order} actions={actions} onExpire={onExpire} />
+          ))}
+          <View className="orders__foot">
+            {orders.isFetchingNextPage ? (
+              <Text>{t('orders.loadingMore')}</Text>
+            ) : orders.isFetchNextPageError ? (
+              <Text className="orders__retry" onClick={() => void orders.fetchNextPage()}>
+                {t('orders.loadMoreFailed')}
+              </Text>
+            ) : orders.hasNextPage ? (
+              <Text className="orders__retry" onClick={() => void orders.fetchNextPage()}>
+                {t('loadMore')}
+              </Text>
+            ) : (
+              <Text>{t('orders.noMore')}</Text>
+            )}
+          </View>
+        </PageState>
+      </View>
+    </View>
+  );
+}

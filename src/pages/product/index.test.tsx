@@ -1,0 +1,103 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { cartView, cartLine, detail, session } from '@/test/fixtures';
+import { mockApi, ok, renderWithClient } from '@/test/render';
+import { taroMock } from '@/test/taro-mock';
+import { useCartDraft } from '@/stores/cart-draft';
+import { useSession } from '@/stores/session';
+import ProductPage from './index';
+
+const value = (spec: string, v: string) => screen.getByTestId(`spec-${spec}-${v}`);
+const isDisabled = (el: HTMLElement) => el.getAttribute('aria-disabled') === 'true';
+
+beforeEach(() => {
+  useCartDraft.getState().clear();
+  useSession.getState().clear();
+  taroMock.setRouterParams({ id: 'p_1' });
+});
+
+describe('product page', () => {
+  it('shows the price range, disables sold-out combinations and shows the chosen SKU price and stock', async () => {
+    mockApi({ 'GET /api/products/p_1': () => ok(detail()) });
+    const { container } = renderWithClient(<ProductPage />);
+    expect(await screen.findByText('纯棉T恤')).toBeTruthy();
+    expect(container.textContent).toContain('¥59.00-¥69.00');
+    expect(screen.getByTestId('sku-stock').textContent).toBe('库存 11 件');
+
+    fireEvent.click(value('颜色', '红'));
+    expect(value('颜色', '红').getAttribute('aria-pressed')).toBe('true');
+    // 红-L is sold out: L is disabled while 红 is chosen; M stays available.
+    expect(isDisabled(value('尺码', 'L'))).toBe(true);
+    expect(isDisabled(value('尺码', 'M'))).toBe(false);
+    fireEvent.click(value('尺码', 'L'));
+    expect(value('尺码', 'L').getAttribute('aria-pressed')).toBe('false');
+
+    fireEvent.click(value('尺码', 'M'));
+    expect(screen.getByTestId('sku-stock').textContent).toBe('库存 3 件');
+    expect(container.textContent).toContain('¥79.00'); // the SKU's list price
+    expect(container.textContent).not.toContain('¥69.00');
+    // With M chosen, 蓝 (蓝-M sold out) is disabled.
+    expect(isDisabled(value('颜色', '蓝'))).toBe(true);
+  });
+
+  it('guest: adds the chosen SKU to the device draft; quantity is bounded by stock', async () => {
+    mockApi({ 'GET /api/products/p_1': () => ok(detail()) });
+    renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    fireEvent.click(screen.getByText('加入购物车'));
+    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请选择 颜色、尺码' }));
+    expect(useCartDraft.getState().lines).toEqual([]);
+
+    fireEvent.click(value('颜色', '红'));
+    fireEvent.click(value('尺码', 'M'));
+    for (let i = 0; i < 5; i++) fireEvent.click(screen.getByLabelText('增加'));
+    expect(screen.getByLabelText('增加').getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(screen.getByText('加入购物车'));
+    expect(useCartDraft.getState().lines).toMatchObject([{ skuId: 'sku_rm', quantity: 3, addedPrice: 5900, selected: true }]);
+  });
+
+  it('signed in: adds through the API; buy now goes to checkout with the line', async () => {
+    useSession.getState().setSession(session());
+    const calls = mockApi({
+      'GET /api/products/p_1': () => ok(detail()),
+      'POST /api/cart/items': () => ok(cartView([cartLine('sku_bl')])),
+    });
+    renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    fireEvent.click(value('颜色', '蓝'));
+    fireEvent.click(value('尺码', 'L'));
+    fireEvent.click(screen.getByText('加入购物车'));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/api/cart/items')).toBe(true));
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ skuId: 'sku_bl', quantity: 1 });
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已加入购物车' })));
+
+    fireEvent.click(screen.getByText('立即购买'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/checkout/index?items=${encodeURIComponent('sku_bl:1')}` });
+  });
+
+  it('guest buy now goes to login first, with checkout as the redirect', async () => {
+    mockApi({ 'GET /api/products/p_1': () => ok(detail()) });
+    renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    fireEvent.click(value('颜色', '蓝'));
+    fireEvent.click(value('尺码', 'L'));
+    fireEvent.click(screen.getByText('立即购买'));
+    const target = `/pages/checkout/index?items=${encodeURIComponent('sku_bl:1')}`;
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/login/index?redirect=${encodeURIComponent(target)}` });
+  });
+
+  it('an off-shelf product shows 已下架 and cannot be bought', async () => {
+    mockApi({ 'GET /api/products/p_1': () => ok(detail({ onShelf: false })) });
+    renderWithClient(<ProductPage />);
+    expect(await screen.findByText('已下架')).toBeTruthy();
+    expect((screen.getByText('加入购物车') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByText('立即购买') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a missing product shows the error with retry', async () => {
+    mockApi({ 'GET /api/products/p_1': () => ({ statusCode: 404, data: { code: 'NOT_FOUND', status: 404 } }) });
+    renderWithClient(<ProductPage />);
+    expect(await screen.findByText('内容不存在或已删除')).toBeTruthy();
+    expect(screen.getByText('重试')).toBeTruthy();
+  });
+});

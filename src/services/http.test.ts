@@ -1,0 +1,165 @@
+import Taro from '@tarojs/taro';
+import { mockApi, ok, problem } from '@/test/render';
+import { MockNetworkError } from '@/test/taro-mock';
+import { useSession } from '@/stores/session';
+import { ApiError, assetUrl, newIdempotencyKey, request, retryPolicy } from './http';
+
+const session = { token: 'tok-1', expiresAt: Date.now() + 3_600_000, user: { id: 'u_1', nickname: 'n', avatar: null, phone: null, platform: 'h5' } };
+
+beforeEach(() => {
+  retryPolicy.baseDelayMs = 1;
+  useSession.getState().clear();
+});
+
+describe('request', () => {
+  it('fills path params and query, and sends no idempotency key on GET', async () => {
+    const calls = mockApi({ 'GET /api/products/p_1': () => ok({ id: 'p_1' }), 'GET /api/products': () => ok({ items: [], nextCursor: null }) });
+    await request('getProduct', { params: { id: 'p_1' } });
+    await request('listProducts', { query: { q: '茶 杯', sort: 'sales', limit: 10, cursor: undefined } });
+    expect(calls[0]).toMatchObject({ method: 'GET', path: '/api/products/p_1' });
+    expect(calls[0].header['Idempotency-Key']).toBeUndefined();
+    expect(calls[1].query.get('q')).toBe('茶 杯');
+    expect(calls[1].query.get('sort')).toBe('sales');
+    expect(calls[1].query.has('cursor')).toBe(false);
+  });
+
+  it('adds a fresh Idempotency-Key to every mutation unless one is passed', async () => {
+    const calls = mockApi({ 'POST /api/cart/items': () => ok({ lines: [], totals: {} }) });
+    await request('addCartItem', { body: { skuId: 'sku_1', quantity: 1 } });
+    await request('addCartItem', { body: { skuId: 'sku_1', quantity: 1 } });
+    await request('addCartItem', { body: { skuId: 'sku_1', quantity: 1 } }, { idempotencyKey: 'intent-1' });
+    const keys = calls.map((c) => c.header['Idempotency-Key']);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(keys[2]).toBe('intent-1');
+    expect(calls[0].body).toEqual({ skuId: 'sku_1', quantity: 1 });
+  });
+
+  it('sends a JSON {} body on a mutation without one, so hosts never send an empty JSON body', async () => {
+    const calls = mockApi({ 'POST /api/orders/o_1/cancel': () => ok({ id: 'o_1' }) });
+    await request('cancelOrder', { params: { id: 'o_1' } });
+    expect(calls[0].body).toEqual({});
+    expect(calls[0].header['Content-Type']).toBe('application/json');
+  });
+
+  it('sends the bearer token of a live session only', async () => {
+    const calls = mockApi({ 'GET /api/me': () => ok(session.user) });
+    await request('getMe');
+    useSession.getState().setSession(session);
+    await request('getMe');
+    useSession.getState().setSession({ ...session, expiresAt: Date.now() - 1 });
+    await request('getMe');
+    expect(calls.map((c) => c.header.Authorization)).toEqual([undefined, 'Bearer tok-1', undefined]);
+  });
+
+  it('retries GETs on network errors and 502/503/504, up to the attempt limit', async () => {
+    let n = 0;
+    const calls = mockApi({
+      'GET /api/home': () => {
+        n += 1;
+        if (n === 1) throw new MockNetworkError('down');
+        if (n === 2) return problem(503, 'INTERNAL');
+        return ok({ banners: [], categories: [] });
+      },
+    });
+    await expect(request('getHome')).resolves.toEqual({ banners: [], categories: [] });
+    expect(calls).toHaveLength(3);
+
+    n = 0;
+    const failing = mockApi({ 'GET /api/home': () => problem(502, 'INTERNAL') });
+    await expect(request('getHome')).rejects.toMatchObject({ status: 502 });
+    expect(failing).toHaveLength(retryPolicy.attempts);
+  });
+
+  it('never retries a mutation, nor a GET that failed with a 4xx or 500', async () => {
+    const post = mockApi({ 'POST /api/cart/items': () => problem(503, 'INTERNAL') });
+    await expect(request('addCartItem', { body: { skuId: 's', quantity: 1 } })).rejects.toMatchObject({ status: 503 });
+    expect(post).toHaveLength(1);
+    const net = mockApi({
+      'POST /api/orders': () => {
+        throw new MockNetworkError('down');
+      },
+    });
+    await expect(request('createOrder', { body: { items: [], fulfilment: { type: 'delivery', addressId: 'a' } } })).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(net).toHaveLength(1);
+    const get = mockApi({ 'GET /api/products/x': () => problem(404, 'NOT_FOUND') });
+    await expect(request('getProduct', { params: { id: 'x' } })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    expect(get).toHaveLength(1);
+    const internal = mockApi({ 'GET /api/products/y': () => problem(500, 'INTERNAL') });
+    await expect(request('getProduct', { params: { id: 'y' } })).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(internal).toHaveLength(1);
+  });
+
+  it('maps problem+json to ApiError with the Chinese message of the code', async () => {
+    mockApi({
+      'POST /api/orders': () => ({
+        statusCode: 409,
+        data: { type: 'about:blank', title: 'Conflict', status: 409, code: 'OUT_OF_STOCK', requestId: 'r-9', errors: [{ path: 'items.0', message: 'x' }] },
+      }),
+      'GET /api/home': () => ({ statusCode: 418, data: { code: 'SOMETHING_NEW' } }),
+    });
+    const err: unknown = await request('createOrder', { body: { items: [], fulfilment: { type: 'delivery', addressId: 'a' } } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'OUT_OF_STOCK', status: 409, requestId: 'r-9', message: '库存不足', errors: [{ path: 'items.0', message: 'x' }] });
+    await expect(request('getHome')).rejects.toMatchObject({ code: 'SOMETHING_NEW', message: '出错了，请稍后再试' });
+  });
+
+  it('turns a network failure into code NETWORK, status 0', async () => {
+    mockApi({
+      'GET /api/home': () => {
+        throw new MockNetworkError('down');
+      },
+    });
+    await expect(request('getHome')).rejects.toMatchObject({ code: 'NETWORK', status: 0, message: '网络不可用，请检查网络后重试' });
+  });
+
+  it("reads an HTTP error delivered through fail (Alipay's error 19) as the HTTP answer", async () => {
+    jest.mocked(Taro.request).mockImplementationOnce(() =>
+      Object.assign(Promise.reject({ error: 19, errorMessage: 'http status error', status: 409, data: { code: 'OUT_OF_STOCK' }, headers: {} }), {
+        abort: () => undefined,
+      }) as unknown as ReturnType<typeof Taro.request>,
+    );
+    await expect(request('addCartItem', { body: { skuId: 's', quantity: 1 } })).rejects.toMatchObject({ code: 'OUT_OF_STOCK', status: 409 });
+  });
+
+  it('clears the session on a 401 to an authenticated request', async () => {
+    useSession.getState().setSession(session);
+    mockApi({ 'GET /api/cart': () => problem(401, 'UNAUTHORIZED') });
+    await expect(request('getCart')).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: '请先登录' });
+    expect(useSession.getState().token).toBeNull();
+  });
+
+  it('stops when the signal aborts, without retrying', async () => {
+    const controller = new AbortController();
+    const calls = mockApi({
+      'GET /api/home': () => {
+        controller.abort();
+        throw new MockNetworkError('aborted');
+      },
+    });
+    await expect(request('getHome', {}, { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('goes over Taro.request with the API base', async () => {
+    mockApi({ 'GET /healthz': () => ok({ status: 'ok' }) });
+    await request('health');
+    expect(Taro.request).toHaveBeenCalledWith(expect.objectContaining({ url: '/healthz', method: 'GET' }));
+  });
+});
+
+describe('helpers', () => {
+  it('assetUrl resolves API paths against the base and keeps absolute URLs', () => {
+    expect(assetUrl('/images/p.svg')).toBe('/images/p.svg');
+    process.env.TARO_APP_API_BASE = 'http://127.0.0.1:3000/';
+    expect(assetUrl('/images/p.svg')).toBe('http://127.0.0.1:3000/images/p.svg');
+    expect(assetUrl('https://cdn.test/x.png')).toBe('https://cdn.test/x.png');
+    process.env.TARO_APP_API_BASE = '';
+  });
+
+  it('newIdempotencyKey gives distinct keys', () => {
+    const set = new Set(Array.from({ length: 200 }, () => newIdempotencyKey()));
+    expect(set.size).toBe(200);
+  });
+});

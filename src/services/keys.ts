@@ -1,0 +1,96 @@
+import type { LineInput, OrderTab, ProductSort } from '@contract';
+
+/**
+ * Query key factories: every cache entry's key comes from here, and every variable a fetch
+ * uses is part of its key. Invalidate by the broadest factory that covers what changed
+ * (e.g. `keys.orders.all()` after paying).
+ */
+
+export interface ProductListFilter {
+  q?: string;
+  categoryId?: string;
+  merchantId?: string;
+  sort?: ProductSort;
+  limit?: number;
+}
+
+export interface CartDraftKeyLine {
+  skuId: string;
+  quantity: number;
+  selected: boolean;
+  addedPrice?: number;
+}
+
+export interface CheckoutKeyInput {
+  items: LineInput[];
+  fulfilment?: unknown;
+}
+
+export const keys = {
+  catalog: {
+    all: () => ['catalog'] as const,
+    home: () => ['catalog', 'home'] as const,
+    categories: () => ['catalog', 'categories'] as const,
+    productLists: () => ['catalog', 'products', 'list'] as const,
+    productList: (filter: ProductListFilter) =>
+      [
+        'catalog',
+        'products',
+        'list',
+        {
+          q: filter.q ?? '',
+          categoryId: filter.categoryId ?? '',
+          merchantId: filter.merchantId ?? '',
+          sort: filter.sort ?? 'default',
+          limit: filter.limit ?? 20,
+        },
+      ] as const,
+    products: () => ['catalog', 'products', 'detail'] as const,
+    product: (id: string) => ['catalog', 'products', 'detail', id] as const,
+  },
+  me: {
+    all: () => ['me'] as const,
+    user: () => ['me', 'user'] as const,
+  },
+  cart: {
+    all: () => ['cart'] as const,
+    /** The signed-in user's server cart. */
+    server: () => ['cart', 'server'] as const,
+    /** A guest draft priced by quoteCart: the lines are the variables. */
+    quote: (lines: readonly CartDraftKeyLine[]) =>
+      ['cart', 'quote', lines.map((l) => [l.skuId, l.quantity, l.selected, l.addedPrice ?? null] as const)] as const,
+  },
+  addresses: {
+    all: () => ['addresses'] as const,
+    list: () => ['addresses', 'list'] as const,
+    detail: (id: string) => ['addresses', 'detail', id] as const,
+  },
+  checkout: {
+    all: () => ['checkout'] as const,
+    preview: (input: CheckoutKeyInput) =>
+      ['checkout', 'preview', { items: input.items.map((i) => [i.skuId, i.quantity] as const), fulfilment: input.fulfilment ?? null }] as const,
+  },
+  orders: {
+    all: () => ['orders'] as const,
+    lists: () => ['orders', 'list'] as const,
+    list: (tab: OrderTab, limit = 20) => ['orders', 'list', { status: tab, limit }] as const,
+    details: () => ['orders', 'detail'] as const,
+    detail: (id: string) => ['orders', 'detail', id] as const,
+    counts: () => ['orders', 'counts'] as const,
+    parent: (id: string) => ['orders', 'parent', id] as const,
+  },
+  payments: {
+    all: () => ['payments'] as const,
+    detail: (id: string) => ['payments', 'detail', id] as const,
+  },
+} as const;
+
+/** Roots of the data that belongs to the signed-in user: dropped at logout and login. */
+export const userScopedRoots = [
+  keys.me.all(),
+  keys.cart.all(),
+  keys.addresses.all(),
+  keys.checkout.all(),
+  keys.orders.all(),
+  keys.payments.all(),
+] as const;

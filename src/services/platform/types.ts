@@ -1,0 +1,21 @@
+import type { MiniLoginBody, Payment } from '@contract';
+
+/** What a mini-program login adapter hands to loginMini. */
+export type MiniLoginInput = MiniLoginBody;
+
+export type LoginAdapter = () => Promise<MiniLoginInput | null>;
+
+export type PayOutcome = 'submitted' | 'cancelled' | 'failed';
+
+export interface PayResult {
+  /** Only a cue for the UI: the result page asks the server whether the payment succeeded. */
+  outcome: PayOutcome;
+  message?: string;
+}
+
+export interface PayOptions {
+  /** Page path (e.g. "/pages/checkout/result?paymentId=..") to come back to after an H5 redirect. */
+  returnPath: string;
+}
+
+export type PayAdapter = (payment: Payment, opts: PayOptions) => Promise<PayResult>;

@@ -1,0 +1,41 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { taroMock, type MockRequestOptions, type MockResponse } from './taro-mock';
+
+/** A fresh QueryClient without retries or caching between tests. */
+export function testQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: { queries: { retry: false, gcTime: Infinity, staleTime: 0 }, mutations: { retry: false } },
+  });
+}
+
+export function renderWithClient(ui: ReactElement, client: QueryClient = testQueryClient()) {
+  return { client, ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>) };
+}
+
+export type Route = (req: MockRequestOptions & { path: string; query: URLSearchParams; body: unknown }) => MockResponse | Promise<MockResponse>;
+
+/**
+ * Installs a fake API: routes keyed by "METHOD /path" (path without the query string); an
+ * unmatched request answers 404. Returns the list of requests seen, for assertions.
+ */
+export function mockApi(routes: Record<string, Route>) {
+  const calls: { method: string; path: string; query: URLSearchParams; body: unknown; header: Record<string, string> }[] = [];
+  taroMock.setRequestHandler((opts) => {
+    const url = new URL(opts.url, 'http://shop.test');
+    const method = (opts.method ?? 'GET').toUpperCase();
+    const body = opts.data;
+    calls.push({ method, path: url.pathname, query: url.searchParams, body, header: opts.header ?? {} });
+    const route = routes[`${method} ${url.pathname}`];
+    if (!route) return { statusCode: 404, data: { code: 'ROUTE_NOT_FOUND', status: 404, title: 'Not Found', type: 'about:blank' } };
+    return route({ ...opts, path: url.pathname, query: url.searchParams, body });
+  });
+  return calls;
+}
+
+export const ok = (data: unknown, statusCode = 200): MockResponse => ({ statusCode, data });
+export const problem = (status: number, code: string): MockResponse => ({
+  statusCode: status,
+  data: { type: 'about:blank', title: code, status, code, requestId: 'req-test' },
+});

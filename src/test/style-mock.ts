@@ -1,0 +1,3 @@
+// CSS imports resolve to an empty module in jest.
+const styles: Record<string, string> = {};
+export default styles;
