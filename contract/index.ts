@@ -7,4 +7,6 @@ export * from './address';
 export * from './cart';
 export * from './order';
 export * from './payment';
+export * from './wallet';
+export * from './tender-split';
 export * from './routes';

@@ -105,6 +105,10 @@ export const order = z.object({
   /** Payment deadline while pending payment. */
   expiresAt: timestamp,
   paidAt: timestamp.nullable(),
+  /** Fen paid so far (a child order can be paid in several parts; paid when this meets payable). */
+  paidAmount: fen,
+  /** Fen refunded so far. */
+  refundedAmount: fen,
   timeline: z.array(orderEvent),
 });
 export type Order = z.infer<typeof order>;

@@ -5,6 +5,7 @@ import * as addr from './address';
 import * as cart from './cart';
 import * as ord from './order';
 import * as pay from './payment';
+import * as wal from './wallet';
 import { id } from './common';
 
 /**
@@ -99,11 +100,24 @@ export const routes = {
   confirmReceipt: { method: 'POST', path: '/api/orders/:id/confirm', tag: 'order', summary: 'Confirm receipt of a shipped order', auth: 'user',
     params: idParams, response: ord.order },
 
+  // wallet
+  getWallet: { method: 'GET', path: '/api/wallet', tag: 'wallet', summary: "The shopper's stored balance and points, with the points rule", auth: 'user', response: wal.wallet },
+  verifyGiftCard: { method: 'POST', path: '/api/gift-cards/verify', tag: 'wallet', summary: 'Check a gift card number and PIN; answers its balance and expiry', auth: 'user',
+    body: wal.giftCardCredential, response: wal.giftCardView },
+
   // payment
-  createPayment: { method: 'POST', path: '/api/payments', tag: 'payment', summary: 'Start paying an order through a channel', auth: 'user',
+  createPayment: { method: 'POST', path: '/api/payments', tag: 'payment', summary: 'Pay an order with internal tenders and at most one channel', auth: 'user',
     body: pay.createPaymentBody, response: pay.payment, status: 201, idempotency: 'required' },
   getPayment: { method: 'GET', path: '/api/payments/:id', tag: 'payment', summary: 'A payment and its state (the client polls this)', auth: 'user',
     params: idParams, response: pay.payment },
+  cancelPayment: { method: 'POST', path: '/api/payments/:id/cancel', tag: 'payment', summary: 'Give up an open payment; its internal tenders are released', auth: 'user',
+    params: idParams, response: pay.payment },
+
+  // refunds
+  createRefund: { method: 'POST', path: '/api/orders/:id/refunds', tag: 'payment', summary: 'Refund part or all of a paid child order, back to the tenders that paid it', auth: 'user',
+    params: idParams, body: pay.createRefundBody, response: pay.refund, status: 201, idempotency: 'required' },
+  listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', tag: 'payment', summary: "A child order's refunds and what is still refundable", auth: 'user',
+    params: idParams, response: pay.refundList },
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -28,8 +28,13 @@ export const routeTable = {
   getParentOrder: { method: 'GET', path: '/api/parent-orders/:id', auth: 'user', idempotency: null },
   cancelOrder: { method: 'POST', path: '/api/orders/:id/cancel', auth: 'user', idempotency: null },
   confirmReceipt: { method: 'POST', path: '/api/orders/:id/confirm', auth: 'user', idempotency: null },
+  getWallet: { method: 'GET', path: '/api/wallet', auth: 'user', idempotency: null },
+  verifyGiftCard: { method: 'POST', path: '/api/gift-cards/verify', auth: 'user', idempotency: null },
   createPayment: { method: 'POST', path: '/api/payments', auth: 'user', idempotency: 'required' },
   getPayment: { method: 'GET', path: '/api/payments/:id', auth: 'user', idempotency: null },
+  cancelPayment: { method: 'POST', path: '/api/payments/:id/cancel', auth: 'user', idempotency: null },
+  createRefund: { method: 'POST', path: '/api/orders/:id/refunds', auth: 'user', idempotency: 'required' },
+  listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', auth: 'user', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Tables of the cart, order and payment modules (migration 002_orders). Conventions: text
  * ids, times as bigint epoch ms, money as integer fen, booleans as 0/1.
@@ -53,6 +55,9 @@ export interface OrderTable {
   completed_at: number | null;
   /** When it was cancelled or closed. */
   ended_at: number | null;
+  /** Fen paid so far and refunded so far (migration 003). */
+  paid_amount: Generated<number>;
+  refunded_amount: Generated<number>;
 }
 
 /** Snapshot of one bought SKU. Primary key (order_id, line_no). */
@@ -95,6 +100,23 @@ export interface PaymentTable {
   updated_at: number;
   expires_at: number;
   paid_at: number | null;
+  /** Fen paid through tenders and channel (migration 003). */
+  internal_amount: Generated<number>;
+  channel_amount: Generated<number>;
+  /** mini | h5 */
+  scene: string | null;
+  /** cancelled | expired | superseded | failed, once it ended unpaid. */
+  end_reason: string | null;
+  /** JSON of the contract's clientParams (channel part), null without a channel. */
+  client_params: string | null;
+  /** Hash of the tender choice and channel: a retry with the same choice gets the open payment. */
+  request_hash: string | null;
+  /** App id and merchant number the channel part was created under (notifications must match). */
+  app_id: string | null;
+  merchant_no: string | null;
+  ended_at: number | null;
+  /** When reconciliation next asks the channel about it (paying/closing). */
+  next_check_at: number | null;
 }
 
 /** The child orders a payment settles, with each one's amount. Primary key (payment_id, order_id). */
@@ -116,6 +138,8 @@ export interface PaymentNotificationTable {
   received_at: number;
   /** applied | duplicate | late (payment already closed) */
   outcome: string;
+  /** payment | refund */
+  kind: Generated<string>;
 }
 
 export interface OrderTables {

@@ -1,4 +1,5 @@
 import type { OrderTables } from './tables-order';
+import type { PaymentTables } from './tables-payment';
 
 /**
  * Table types shared by both dialects. Ids are text, times epoch-ms numbers (bigint columns
@@ -126,4 +127,4 @@ export interface CoreTables {
   idempotency_keys: IdempotencyKeysTable;
 }
 
-export interface Database extends CoreTables, OrderTables {}
+export interface Database extends CoreTables, OrderTables, PaymentTables {}

@@ -29,6 +29,16 @@ const TITLES: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many requests',
   ADDRESS_LIMIT_REACHED: 'The address book is full',
   SERVICE_UNAVAILABLE: 'A service this request needs is unavailable',
+  GIFT_CARD_INVALID: 'The gift card number or PIN is wrong',
+  GIFT_CARD_EXPIRED: 'The gift card has expired',
+  GIFT_CARD_LOCKED: 'The gift card is locked after too many wrong PINs',
+  INSUFFICIENT_FUNDS: 'A tender no longer covers its share of the payment',
+  CHANNEL_REQUIRED: 'A payment channel is needed for the remainder',
+  CHANNEL_UNAVAILABLE: 'The payment channel is unavailable',
+  PAYMENT_AMOUNT_INVALID: 'The payment amount is not allowed for this order',
+  PAYMENT_NOT_OPEN: 'The payment is no longer open',
+  REFUND_NOT_ALLOWED: 'This order cannot be refunded',
+  REFUND_AMOUNT_EXCEEDED: 'The refund exceeds what can still be refunded',
   INTERNAL: 'Internal error',
 };
 
