@@ -1,0 +1,422 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { OutboxDeliveryTable } from '../db/tables-payment';
+import type { Database } from '../db/types';
+import { newId } from './ids';
+
+/**
+ * The transactional outbox. A state change and the event announcing it are written in one
+ * transaction (enqueue), together with one pending delivery per sink that wants the event. A
+ * relay (relayOnce, run on a timer and after kicks) claims due deliveries with a guarded lease
+ * update, delivers them and records the outcome; failures back off exponentially and, after
+ * maxAttempts, the delivery is dead until an operator requeues it. Delivery is at least once:
+ * sinks must tolerate a repeat (consumerSink deduplicates by event id). docs/outbox.md.
+ */
+
+export interface OutboxEvent<T = unknown> {
+  id: string;
+  type: string;
+  aggregateId: string;
+  payload: T;
+  createdAt: number;
+}
+
+/** A destination for events: an in-process consumer or a merchant webhook. */
+export interface Sink {
+  /** Stored in outbox_deliveries.sink: keep it stable across releases. */
+  name: string;
+  accepts(type: string): boolean;
+  /** Resolves when the sink has the event; throws (or rejects) to have it retried. */
+  deliver(event: OutboxEvent): Promise<void>;
+}
+
+export interface OutboxLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface OutboxOptions {
+  db: Kysely<Database>;
+  log: OutboxLog;
+  sinks: Sink[];
+  /** Attempts before a delivery becomes dead. Default 12. */
+  maxAttempts?: number;
+  /** Delay after the first failure; doubles per attempt. Default 1 s. */
+  baseDelayMs?: number;
+  /** Cap of the retry delay. Default 1 h. */
+  maxDelayMs?: number;
+  /** How long a claimed delivery is reserved for the relay that claimed it. Default 30 s. */
+  leaseMs?: number;
+  /** Deliveries read per batch. Default 50. */
+  batchSize?: number;
+  /** Deliveries in flight at once within one pass. Default 4. */
+  concurrency?: number;
+  /** Random source for the retry jitter (tests pass a fixed one). Default Math.random. */
+  random?: () => number;
+  /** Called after every pass run by kick() or the timer (metrics, tests). */
+  onPass?: (result: RelayResult) => void;
+}
+
+export interface RelayResult {
+  delivered: number;
+  retried: number;
+  dead: number;
+}
+
+export interface DeadDelivery {
+  eventId: string;
+  sink: string;
+  type: string;
+  aggregateId: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface Outbox {
+  /** Inside the caller's transaction: writes the event and one pending delivery per sink that accepts its type. */
+  enqueue(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now?: number): Promise<string>;
+  /** One relay pass over due deliveries (claims them with a guarded lease update so two nodes never deliver the same row at once). */
+  relayOnce(now?: number): Promise<RelayResult>;
+  /** Ask for a relay pass soon (after a commit), coalescing many kicks into one pass. */
+  kick(): void;
+  /** Relay on an interval (default 1 s) until stop(). */
+  start(intervalMs?: number): void;
+  /** Stops the timer and kicks, and waits for the pass in flight. */
+  stop(): Promise<void>;
+  /** Ops: dead deliveries, oldest event first. */
+  listDead(limit?: number): Promise<DeadDelivery[]>;
+  /** Ops: a dead delivery back to pending with attempts 0, due now. False when no such dead delivery. */
+  requeue(eventId: string, sink: string, now?: number): Promise<boolean>;
+}
+
+export const OUTBOX_DEFAULTS = {
+  maxAttempts: 12,
+  baseDelayMs: 1000,
+  maxDelayMs: 60 * 60_000,
+  leaseMs: 30_000,
+  batchSize: 50,
+  concurrency: 4,
+  intervalMs: 1000,
+} as const;
+
+/** Share of the delay that jitter may take off (a retry waits between 80 % and 100 % of it). */
+export const BACKOFF_JITTER = 0.2;
+const MAX_ERROR_LENGTH = 1000;
+/** Batches one kick or tick runs at most before yielding to the next tick. */
+const MAX_BATCHES_PER_RUN = 20;
+
+/**
+ * The delay before the next try after `attempts` failed ones: base * 2^(attempts-1), capped at
+ * max, minus up to 20 % jitter (random() in [0, 1)), so nodes retrying a flapping sink spread out.
+ */
+export function backoffDelay(attempts: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+  const exp = Math.max(0, attempts - 1);
+  // 2^exp overflows to Infinity for huge exponents; min() then caps it.
+  const raw = Math.min(maxDelayMs, baseDelayMs * Math.pow(2, exp));
+  return Math.round(raw * (1 - BACKOFF_JITTER * random()));
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+interface DueRow {
+  event_id: string;
+  sink: string;
+  attempts: number;
+  type: string;
+  aggregate_id: string;
+  payload: string;
+  created_at: number;
+}
+
+export function createOutbox(opts: OutboxOptions): Outbox {
+  const { db, log } = opts;
+  const maxAttempts = opts.maxAttempts ?? OUTBOX_DEFAULTS.maxAttempts;
+  const baseDelayMs = opts.baseDelayMs ?? OUTBOX_DEFAULTS.baseDelayMs;
+  const maxDelayMs = opts.maxDelayMs ?? OUTBOX_DEFAULTS.maxDelayMs;
+  const leaseMs = opts.leaseMs ?? OUTBOX_DEFAULTS.leaseMs;
+  const batchSize = opts.batchSize ?? OUTBOX_DEFAULTS.batchSize;
+  const concurrency = opts.concurrency ?? OUTBOX_DEFAULTS.concurrency;
+  const random = opts.random ?? Math.random;
+
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('outbox: maxAttempts must be an integer >= 1');
+  if (!(leaseMs > 0)) throw new Error('outbox: leaseMs must be > 0');
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('outbox: batchSize must be an integer >= 1');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('outbox: concurrency must be an integer >= 1');
+  if (!(baseDelayMs >= 0) || !(maxDelayMs >= baseDelayMs)) throw new Error('outbox: need 0 <= baseDelayMs <= maxDelayMs');
+
+  const sinks = new Map<string, Sink>();
+  for (const sink of opts.sinks) {
+    if (!sink.name) throw new Error('outbox: a sink needs a name');
+    if (sinks.has(sink.name)) throw new Error(`outbox: two sinks are named "${sink.name}"`);
+    sinks.set(sink.name, sink);
+  }
+  const sinkNames = [...sinks.keys()];
+
+  async function writeEvent(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now: number): Promise<string> {
+    const id = newId('evt', now);
+    await trx
+      .insertInto('outbox_events')
+      .values({ id, type: event.type, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now })
+      .execute();
+    const rows = [...sinks.values()]
+      .filter((s) => s.accepts(event.type))
+      .map((s) => ({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null }));
+    if (rows.length > 0) await trx.insertInto('outbox_deliveries').values(rows).execute();
+    return id;
+  }
+
+  async function enqueue(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now = Date.now()): Promise<string> {
+    // Event and deliveries must land together; outside a transaction, make one.
+    if (trx.isTransaction) return writeEvent(trx, event, now);
+    return trx.transaction().execute((t) => writeEvent(t, event, now));
+  }
+
+  /** Due, unleased, pending deliveries of the sinks this process knows, oldest due first. */
+  async function due(now: number): Promise<DueRow[]> {
+    if (sinkNames.length === 0) return [];
+    return db
+      .selectFrom('outbox_deliveries as d')
+      .innerJoin('outbox_events as e', 'e.id', 'd.event_id')
+      .select(['d.event_id', 'd.sink', 'd.attempts', 'e.type', 'e.aggregate_id', 'e.payload', 'e.created_at'])
+      .where('d.status', '=', 'pending')
+      .where('d.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]))
+      .where('d.sink', 'in', sinkNames)
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.event_id')
+      .limit(batchSize)
+      .execute();
+  }
+
+  /**
+   * Claims one row: succeeds only while it is still pending, due, unleased (or its lease ran
+   * out) and untouched since it was read, so of several relays racing for it exactly one wins.
+   * The lease end doubles as the claim's token: a relay that takes over an expired lease sets a
+   * later one, so the first relay's late outcome no longer matches and is dropped.
+   */
+  async function claim(row: DueRow, now: number): Promise<number | null> {
+    const lease = now + leaseMs;
+    const result = await db
+      .updateTable('outbox_deliveries')
+      .set({ locked_until: lease })
+      .where('event_id', '=', row.event_id)
+      .where('sink', '=', row.sink)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', row.attempts)
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? lease : null;
+  }
+
+  type Outcome = 'delivered' | 'retried' | 'dead' | 'skipped';
+
+  async function process(row: DueRow, clock: () => number): Promise<Outcome> {
+    const sink = sinks.get(row.sink);
+    if (!sink) return 'skipped';
+    const lease = await claim(row, clock());
+    if (lease === null) return 'skipped';
+    /** Records the outcome only while this relay still holds the claim. */
+    const finish = async (values: Updateable<OutboxDeliveryTable>): Promise<boolean> => {
+      const r = await db
+        .updateTable('outbox_deliveries')
+        .set(values)
+        .where('event_id', '=', row.event_id)
+        .where('sink', '=', row.sink)
+        .where('status', '=', 'pending')
+        .where('attempts', '=', row.attempts)
+        .where('locked_until', '=', lease)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    };
+
+    let failure: unknown = null;
+    let ok = false;
+    try {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(row.payload);
+      } catch {
+        payload = row.payload;
+      }
+      await sink.deliver({ id: row.event_id, type: row.type, aggregateId: row.aggregate_id, payload, createdAt: row.created_at });
+      ok = true;
+    } catch (err) {
+      failure = err;
+    }
+
+    const now = clock();
+    const attempts = row.attempts + 1;
+    const where = { eventId: row.event_id, sink: row.sink, type: row.type, attempts };
+    if (ok) {
+      if (!(await finish({ status: 'delivered', attempts, delivered_at: now, locked_until: null, last_error: null }))) log.warn(where, 'outbox: delivered after the lease ran out; another relay took the delivery over');
+      return 'delivered';
+    }
+    const lastError = errorText(failure);
+    const lost = (): Outcome => {
+      log.warn({ ...where, error: lastError }, 'outbox: delivery failed after the lease ran out; another relay took the delivery over');
+      return 'skipped';
+    };
+    if (attempts >= maxAttempts) {
+      if (!(await finish({ status: 'dead', attempts, locked_until: null, last_error: lastError }))) return lost();
+      log.error({ ...where, error: lastError }, 'outbox: delivery is dead after its last attempt');
+      return 'dead';
+    }
+    const delay = backoffDelay(attempts, baseDelayMs, maxDelayMs, random);
+    if (!(await finish({ attempts, next_attempt_at: now + delay, locked_until: null, last_error: lastError }))) return lost();
+    log.warn({ ...where, error: lastError, retryInMs: delay }, 'outbox: delivery failed; will retry');
+    return 'retried';
+  }
+
+  async function relayBatch(now: number | undefined): Promise<RelayResult & { read: number }> {
+    // An injected time holds for the whole pass; otherwise every claim and outcome reads the clock.
+    const clock = now === undefined ? () => Date.now() : () => now;
+    const rows = await due(clock());
+    const result = { delivered: 0, retried: 0, dead: 0, read: rows.length };
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++];
+        const outcome = await process(row, clock);
+        if (outcome !== 'skipped') result[outcome] += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    return result;
+  }
+
+  async function relayOnce(now?: number): Promise<RelayResult> {
+    const { delivered, retried, dead } = await relayBatch(now);
+    return { delivered, retried, dead };
+  }
+
+  // --- the background runner: one pass at a time per process; kicks coalesce ----------------
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let scheduled: NodeJS.Immediate | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  function run(): void {
+    scheduled = null;
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    again = false;
+    running = (async () => {
+      try {
+        const total = { delivered: 0, retried: 0, dead: 0 };
+        // Drain: a full batch means more may be due right now.
+        for (let i = 0; i < MAX_BATCHES_PER_RUN && !stopped; i++) {
+          const r = await relayBatch(undefined);
+          total.delivered += r.delivered;
+          total.retried += r.retried;
+          total.dead += r.dead;
+          if (r.read < batchSize) break;
+        }
+        opts.onPass?.(total);
+      } catch (err) {
+        log.error({ err }, 'outbox: relay pass failed');
+      } finally {
+        running = null;
+        if (again && !stopped) kick();
+      }
+    })();
+  }
+
+  function kick(): void {
+    if (stopped || scheduled) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    scheduled = setImmediate(run);
+  }
+
+  return {
+    enqueue,
+    relayOnce,
+    kick,
+    start(intervalMs = OUTBOX_DEFAULTS.intervalMs) {
+      if (timer || stopped) return;
+      timer = setInterval(kick, intervalMs);
+      timer.unref();
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      if (scheduled) clearImmediate(scheduled);
+      scheduled = null;
+      await running;
+    },
+    async listDead(limit = 100) {
+      const rows = await db
+        .selectFrom('outbox_deliveries as d')
+        .innerJoin('outbox_events as e', 'e.id', 'd.event_id')
+        .select(['d.event_id', 'd.sink', 'd.attempts', 'd.last_error', 'e.type', 'e.aggregate_id', 'e.created_at'])
+        .where('d.status', '=', 'dead')
+        .orderBy('d.event_id')
+        .orderBy('d.sink')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        eventId: r.event_id,
+        sink: r.sink,
+        type: r.type,
+        aggregateId: r.aggregate_id,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+      }));
+    },
+    async requeue(eventId, sink, now = Date.now()) {
+      const r = await db
+        .updateTable('outbox_deliveries')
+        .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null })
+        .where('event_id', '=', eventId)
+        .where('sink', '=', sink)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      const ok = Number(r.numUpdatedRows) === 1;
+      if (ok) log.info({ eventId, sink }, 'outbox: dead delivery requeued');
+      return ok;
+    },
+  };
+}
+
+/**
+ * An in-process consumer: runs handler in its own transaction together with a consumed_events
+ * insert (ON CONFLICT DO NOTHING); an event already consumed is skipped, so a redelivery is
+ * harmless. A handler that throws rolls both back, and the relay retries.
+ */
+export function consumerSink(
+  name: string,
+  types: readonly string[],
+  db: Kysely<Database>,
+  handler: (trx: Kysely<Database>, event: OutboxEvent) => Promise<void>,
+): Sink {
+  const wanted = new Set(types);
+  return {
+    name,
+    accepts: (type) => wanted.has(type) || wanted.has('*'),
+    async deliver(event) {
+      await db.transaction().execute(async (trx) => {
+        const r = await trx
+          .insertInto('consumed_events')
+          .values({ consumer: name, event_id: event.id, consumed_at: Date.now() })
+          .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+          .executeTakeFirst();
+        if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return; // already handled
+        await handler(trx, event);
+      });
+    },
+  };
+}
