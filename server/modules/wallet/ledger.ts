@@ -1,0 +1,141 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/types';
+import { AppError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+
+type Db = Kysely<Database>;
+
+/**
+ * The double-entry ledger. Every movement of money or points is one journal transaction of
+ * entries that sum to zero per unit; each account's balance is the sum of its entries and, for
+ * every account not marked may_go_negative, never below zero (a guarded update refuses it).
+ * A transaction carries a unique `ref` naming the business step ("hold:<paymentId>"), so a
+ * step replayed after a crash or a duplicate posts nothing the second time.
+ */
+export type Unit = 'fen' | 'points';
+
+/**
+ * Account kinds. Owner ids: user_balance / user_points: the user; gift_card: the gift card;
+ * merchant_payable: the merchant; channel_clearing: the channel; the platform accounts: 'platform'.
+ */
+export const ACCOUNT_KINDS = {
+  user_balance: { unit: 'fen', mayGoNegative: false },
+  user_points: { unit: 'points', mayGoNegative: false },
+  gift_card: { unit: 'fen', mayGoNegative: false },
+  /** Internal tenders held for open payments. */
+  payment_clearing: { unit: 'fen', mayGoNegative: false },
+  /** What the platform owes each merchant for paid orders. */
+  merchant_payable: { unit: 'fen', mayGoNegative: false },
+  /** Money the channel holds for us: debited when a channel part is paid, credited back by channel refunds. */
+  channel_clearing: { unit: 'fen', mayGoNegative: true },
+  /** Where points come from and go back to (issued to shoppers, spent by them). */
+  points_issuance: { unit: 'points', mayGoNegative: true },
+  /** The platform's cost of points spent as money. */
+  points_expense: { unit: 'fen', mayGoNegative: true },
+  /** Money put into wallets and gift cards from outside (top-ups, sold gift cards, demo grants). */
+  funding: { unit: 'fen', mayGoNegative: true },
+  /** Money that arrived for a payment already closed, until it is refunded through the channel. */
+  late_payments: { unit: 'fen', mayGoNegative: false },
+} as const satisfies Record<string, { unit: Unit; mayGoNegative: boolean }>;
+
+export type AccountKind = keyof typeof ACCOUNT_KINDS;
+
+export interface AccountRef {
+  kind: AccountKind;
+  ownerId: string;
+}
+
+export const PLATFORM = 'platform';
+
+export function accountId(kind: AccountKind, ownerId: string): string {
+  return `${kind}:${ownerId}`;
+}
+
+/** Creates the account if it does not exist yet; returns its id. */
+export async function ensureAccount(db: Db, ref: AccountRef, now = Date.now()): Promise<string> {
+  const id = accountId(ref.kind, ref.ownerId);
+  const spec = ACCOUNT_KINDS[ref.kind];
+  await db
+    .insertInto('ledger_accounts')
+    .values({ id, kind: ref.kind, owner_id: ref.ownerId, unit: spec.unit, balance: 0, may_go_negative: spec.mayGoNegative ? 1 : 0, created_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  return id;
+}
+
+export interface Posting {
+  account: AccountRef;
+  /** Signed: positive credits the account (its balance grows), negative debits it. */
+  amount: number;
+}
+
+export interface JournalInput {
+  /** Unique name of the business step; a second post with the same ref changes nothing. */
+  ref: string;
+  kind: string;
+  memo: string;
+  postings: readonly Posting[];
+  now?: number;
+}
+
+/** Thrown for a programming error: postings that do not balance. Never a client's fault. */
+export class UnbalancedJournalError extends Error {
+  override name = 'UnbalancedJournalError';
+}
+
+/**
+ * Posts one journal transaction inside the caller's database transaction. Answers 'duplicate'
+ * (and changes nothing) when the ref was posted before. Throws AppError INSUFFICIENT_FUNDS when
+ * an account that may not go negative would; the caller's transaction must then roll back.
+ * Zero postings are skipped; accounts are created on first use and updated in id order (one
+ * lock order for every writer).
+ */
+export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'duplicate'> {
+  const now = input.now ?? Date.now();
+  const byAccount = new Map<string, { ref: AccountRef; amount: number }>();
+  const totals = new Map<Unit, number>();
+  for (const p of input.postings) {
+    if (!Number.isSafeInteger(p.amount)) throw new UnbalancedJournalError(`${input.ref}: amount ${p.amount} is not an integer`);
+    if (p.amount === 0) continue;
+    const id = accountId(p.account.kind, p.account.ownerId);
+    const unit = ACCOUNT_KINDS[p.account.kind].unit;
+    totals.set(unit, (totals.get(unit) ?? 0) + p.amount);
+    const prev = byAccount.get(id);
+    byAccount.set(id, { ref: p.account, amount: (prev?.amount ?? 0) + p.amount });
+  }
+  for (const [unit, total] of totals) {
+    if (total !== 0) throw new UnbalancedJournalError(`${input.ref}: ${unit} entries sum to ${total}, not 0`);
+  }
+
+  const txId = newId('jtx', now);
+  const inserted = await trx
+    .insertInto('journal_transactions')
+    .values({ id: txId, ref: input.ref, kind: input.kind, memo: input.memo, created_at: now })
+    .onConflict((oc) => oc.column('ref').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return 'duplicate';
+
+  const accounts = [...byAccount.entries()].filter(([, v]) => v.amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  let seq = 0;
+  for (const [id, { ref, amount }] of accounts) {
+    await ensureAccount(trx, ref, now);
+    const updated = await trx
+      .updateTable('ledger_accounts')
+      .set({ balance: sql<number>`balance + ${amount}` })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('may_go_negative', '=', 1), eb(sql<number>`balance + ${amount}`, '>=', 0)]))
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new AppError('INSUFFICIENT_FUNDS', `account ${id} cannot cover ${-amount} ${ACCOUNT_KINDS[ref.kind].unit}`, { account: ref.kind });
+    }
+    await trx.insertInto('journal_entries').values({ tx_id: txId, seq: seq++, account_id: id, unit: ACCOUNT_KINDS[ref.kind].unit, amount }).execute();
+  }
+  return 'posted';
+}
+
+/** Balance of an account (0 when it does not exist yet). */
+export async function balanceOf(db: Db, ref: AccountRef): Promise<number> {
+  const row = await db.selectFrom('ledger_accounts').select('balance').where('id', '=', accountId(ref.kind, ref.ownerId)).executeTakeFirst();
+  return row ? Number(row.balance) : 0;
+}
