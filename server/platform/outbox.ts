@@ -118,7 +118,8 @@ export function backoffDelay(attempts: number, baseDelayMs: number, maxDelayMs: 
 }
 
 function errorText(err: unknown): string {
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  // Not instanceof Error: errors from another realm (fetch, vm) are errors too.
+  const text = err && typeof err === 'object' && 'message' in err ? `${'name' in err ? String(err.name) : 'Error'}: ${String(err.message)}` : String(err);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
 

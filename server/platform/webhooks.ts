@@ -143,6 +143,14 @@ export function webhookBody(event: OutboxEvent): string {
   return JSON.stringify(body);
 }
 
+/** An error's message plus its cause's (fetch hides ECONNREFUSED and the like in the cause). */
+function describe(err: unknown): string {
+  // No instanceof: errors from fetch may come from another realm.
+  const messageOf = (e: unknown) => (e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e));
+  const cause = err && typeof err === 'object' && 'cause' in err && err.cause ? `: ${messageOf(err.cause)}` : '';
+  return `${messageOf(err)}${cause}`;
+}
+
 export interface WebhookSinkOptions {
   /** Per request, including reading the answer. Default 10 s. */
   timeoutMs?: number;
@@ -179,8 +187,7 @@ export function webhookSink(endpoint: WebhookEndpoint, opts: WebhookSinkOptions 
         });
       } catch (err) {
         if (signal.aborted) throw new Error(`webhook ${endpoint.name}: no answer within ${timeoutMs} ms`);
-        const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-        throw new Error(`webhook ${endpoint.name}: ${err instanceof Error ? err.message : String(err)}${cause}`);
+        throw new Error(`webhook ${endpoint.name}: ${describe(err)}`);
       }
       if (res.status >= 200 && res.status < 300) {
         await res.body?.cancel().catch(() => undefined);
