@@ -88,6 +88,11 @@ describe('signature', () => {
     expect(verifyWebhook(SECRET, `t=${t},v1=${'0'.repeat(64)}`, body, T0)).toBe(false);
   });
 
+  it('matches the example in docs/outbox.md', () => {
+    const example = '{"id":"evt_1","type":"payment.succeeded"}';
+    expect(signWebhook('whsec_example_secret_1234', 1700000000, example)).toBe('t=1700000000,v1=37cc530e2dd1f03d63ef867232d48e80b6e5f27c5f493105fa7f61f5df5aba5e');
+  });
+
   it('accepts the header when any of several v1 values matches (secret rotation)', () => {
     const good = signWebhook(SECRET, t, body).split(',')[1];
     const old = signWebhook('the-previous-secret-xyz', t, body).split(',')[1];
