@@ -30,11 +30,12 @@ export default tseslint.config(
         selector: "MemberExpression[object.name='Taro'][property.name='request']",
         message: 'Use the request client in src/services/http; pages never call Taro.request.',
       }],
-      // The client imports only types from the contract at runtime-free cost, plus money and generated data.
+      // The client imports only types from the contract at runtime-free cost, plus the pure,
+      // dependency-free helpers (money, tender split) and generated data.
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^@contract(?!/money$|/generated/)', allowTypeImports: true,
-            message: 'The client imports only types from the contract (zod stays on the server); runtime: @contract/money, @contract/generated/*.' },
+          { regex: '^@contract(?!/money$|/tender-split$|/generated/)', allowTypeImports: true,
+            message: 'The client imports only types from the contract (zod stays on the server); runtime: @contract/money, @contract/tender-split, @contract/generated/*.' },
           { group: ['**/server/**', '../server/*'], message: 'The client never imports the server.' },
         ],
       }],

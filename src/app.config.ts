@@ -8,7 +8,7 @@ export default defineAppConfig({
     'pages/login/index',
   ],
   subPackages: [
-    { root: 'pages/checkout', pages: ['index', 'result', 'address-list', 'address-edit'] },
+    { root: 'pages/checkout', pages: ['index', 'cashier', 'result', 'address-list', 'address-edit'] },
     { root: 'pages/orders', pages: ['index', 'detail'] },
   ],
   window: {

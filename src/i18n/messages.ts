@@ -1,4 +1,4 @@
-import type { ErrorCode, LineIssue, OrderStatus, OrderTab } from '@contract';
+import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
 import { tradeMessages } from './trade';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
@@ -100,6 +100,12 @@ const common = {
   sandboxPayContent: '沙箱支付 {amount}',
   sandboxPayConfirm: '确认支付',
   payNotSupported: '当前环境不支持该支付方式',
+  payFailed: '支付未成功，请稍后重试',
+  payUpgradeApp: '当前版本不支持支付，请升级到最新版本后重试',
+  sandboxChannelTitle: '沙箱 · {channel}',
+  // wallet (me page)
+  walletBalance: '余额',
+  walletPoints: '积分',
   // login adapter
   loginNotSupported: '当前环境不支持一键登录',
 } as const;
@@ -165,6 +171,28 @@ export const orderTabLabels: Record<OrderTab, string> = {
   shipped: '待收货',
   completed: '已完成',
   cancelled: '已取消',
+};
+
+/** Payment channels as the shopper knows them. */
+export const channelLabels: Record<PayChannel, string> = {
+  wechatpay: '微信支付',
+  alipay: '支付宝',
+  douyin: '抖音支付',
+  sandbox: '沙箱支付',
+};
+
+/** How a payment was paid, or how a refund goes back, per tender. */
+export const tenderLabels: Record<TenderKind, string> = {
+  balance: '余额',
+  points: '积分',
+  gift_card: '礼品卡',
+  channel: '原路退回',
+};
+
+export const refundStatusLabels: Record<RefundStatus, string> = {
+  processing: '处理中',
+  succeeded: '已退款',
+  failed: '失败',
 };
 
 export const lineIssueLabels: Record<LineIssue, string> = {

@@ -83,6 +83,16 @@ export const keys = {
     all: () => ['payments'] as const,
     detail: (id: string) => ['payments', 'detail', id] as const,
   },
+  wallet: {
+    all: () => ['wallet'] as const,
+    /** The shopper's balance, points and points rule. */
+    detail: () => ['wallet', 'detail'] as const,
+  },
+  refunds: {
+    all: () => ['refunds'] as const,
+    /** A child order's refunds with what is still refundable. */
+    list: (orderId: string) => ['refunds', 'list', orderId] as const,
+  },
 } as const;
 
 /** Roots of the data that belongs to the signed-in user: dropped at logout and login. */
@@ -93,4 +103,6 @@ export const userScopedRoots = [
   keys.checkout.all(),
   keys.orders.all(),
   keys.payments.all(),
+  keys.wallet.all(),
+  keys.refunds.all(),
 ] as const;

@@ -14,7 +14,7 @@ import { PAGES } from '@/services/platform/nav';
 import { usePreviewCheckout } from '@/services/checkout/previewCheckout';
 import { isApiError, newIdempotencyKey } from '@/services/http';
 import { useCreateOrder } from '@/services/order/createOrder';
-import { isRetryableFailure, leftForCashier, resultPath, usePayOrder } from '@/services/payment/payOrder';
+import { cashierPath, isRetryableFailure } from '@/services/payment/payOrder';
 import './index.css';
 
 type Mode = Fulfilment['type'];
@@ -65,16 +65,12 @@ export default function CheckoutPage() {
   const preview = usePreviewCheckout(previewBody);
   useLoginGate(preview.error, preview.refetch);
   const createOrder = useCreateOrder();
-  const payOrder = usePayOrder();
 
   // One idempotency key per submit intent: the same input reuses it (double tap, retry after a
   // timeout); changed input, or a definitive rejection by the server, starts a new intent.
   const intent = useRef<{ signature: string; key: string } | null>(null);
   const busyRef = useRef(false);
   const [busy, setBusy] = useState(false);
-  // Once the order exists, a later tap (after a failed payment start) pays that order instead
-  // of creating another one, even if the form was touched meanwhile.
-  const createdOrderId = useRef<string | null>(null);
 
   const data: CheckoutPreview | undefined = preview.data;
   const address = chosenAddress ?? data?.address ?? null;
@@ -131,28 +127,16 @@ export default function CheckoutPage() {
     setBusy(true);
     let leaving = false;
     try {
-      let parentId = createdOrderId.current;
-      if (parentId === null) {
-        try {
-          const parent = await createOrder.mutateAsync({ body, idempotencyKey: intent.current.key });
-          parentId = parent.id;
-          createdOrderId.current = parent.id;
-        } catch (e) {
-          // Stock or prices moved: show the lines as they are now.
-          if (!isRetryableFailure(e)) {
-            intent.current = null;
-            void preview.refetch();
-          }
-          throw e;
-        }
-      }
-      const result = await payOrder.start(parentId);
-      // The order exists now: this page is done (H5 is already on its way to the cashier).
+      const parent = await createOrder.mutateAsync({ body, idempotencyKey: intent.current.key });
+      // The order exists: the cashier takes it from here (tenders, channel, countdown).
       leaving = true;
-      if (!leftForCashier(result)) {
-        void Taro.redirectTo({ url: resultPath(result.payment.id, parentId, result.outcome) });
-      }
+      void Taro.redirectTo({ url: cashierPath(parent.id) });
     } catch (e) {
+      // Stock or prices moved: show the lines as they are now.
+      if (!isRetryableFailure(e)) {
+        intent.current = null;
+        void preview.refetch();
+      }
       toast(errorText(e));
     } finally {
       busyRef.current = false;

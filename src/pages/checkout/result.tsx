@@ -1,55 +1,103 @@
 import type { Payment } from '@contract';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { formatPrice } from '@contract/money';
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
-import { errorMessage, t } from '@/i18n/messages';
+import { type MessageKey, channelLabels, errorMessage, t, tenderLabels } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
-import { PAGES } from '@/services/platform/nav';
 import { keys } from '@/services/keys';
-import { getPaymentOptions } from '@/services/payment/getPayment';
-import { leftForCashier, usePayOrder } from '@/services/payment/payOrder';
+import { useCancelPayment } from '@/services/payment/cancelPayment';
+import { isParentOrderId } from '@/services/payment/cashier';
+import { usePolledPayment } from '@/services/payment/getPayment';
+import { cashierPath, leftForCashier, useStartPayment } from '@/services/payment/payOrder';
 import {
   PAYMENT_POLL_INTERVAL_MS,
   PAYMENT_POLL_LIMIT_MS,
+  isFinal,
   parseOutcome,
   resultView,
   type ResultView,
   shouldPoll,
 } from '@/services/payment/polling';
+import { PAGES } from '@/services/platform/nav';
 import type { PayOutcome } from '@/services/platform/pay';
 import './result.css';
 
-const TITLES: Record<ResultView, Parameters<typeof t>[0]> = {
+const TITLES: Record<ResultView, MessageKey> = {
   waiting: 'result.waiting',
+  closing: 'result.closing',
   paid: 'result.paid',
   unpaid: 'result.unpaid',
+  failed: 'result.failed',
   closed: 'result.closed',
+  expired: 'result.expired',
   timeout: 'result.timeout',
 };
-const HINTS: Record<ResultView, Parameters<typeof t>[0]> = {
+const HINTS: Record<ResultView, MessageKey> = {
   waiting: 'result.waitingHint',
+  closing: 'result.closingHint',
   paid: 'result.paidHint',
   unpaid: 'result.unpaidHint',
+  failed: 'result.failedHint',
   closed: 'result.closedHint',
+  expired: 'result.expiredHint',
   timeout: 'result.timeoutHint',
 };
 
 /** A symbol in the status circle (not text to read: the title says it in words). */
-const GLYPHS: Record<ResultView, string> = { waiting: '…', paid: '✓', unpaid: '!', closed: '!', timeout: '?' };
+const GLYPHS: Record<ResultView, string> = {
+  waiting: '…',
+  closing: '…',
+  paid: '✓',
+  unpaid: '!',
+  failed: '!',
+  closed: '!',
+  expired: '!',
+  timeout: '?',
+};
+
+function tenderName(payment: Payment, tender: Payment['tenders'][number]): string {
+  switch (tender.kind) {
+    case 'points':
+      return t('result.pointsUsed', { points: tender.points ?? 0 });
+    case 'gift_card':
+      return t('result.giftCard', { card: tender.giftCard ?? '' });
+    case 'channel':
+      return payment.channel ? channelLabels[payment.channel] : tenderLabels.channel;
+    default:
+      return tenderLabels[tender.kind];
+  }
+}
+
+function Tenders({ payment }: { payment: Payment }) {
+  if (payment.tenders.length === 0) return null;
+  return (
+    <View className="pay-result__tenders" data-testid="pay-tenders">
+      <Text className="pay-result__tenders-title">{t('result.tenders')}</Text>
+      {payment.tenders.map((tender, i) => (
+        <View key={`${tender.kind}-${i}`} className="pay-result__tender">
+          <Text>{tenderName(payment, tender)}</Text>
+          <Text>{formatPrice(tender.amount)}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
 
 export default function PaymentResultPage() {
   const { params } = useRouter();
-  const orderId = params.orderId ?? '';
   const queryClient = useQueryClient();
-  const [paymentId, setPaymentId] = useState(params.paymentId ?? '');
+  const [paymentId] = useState(params.paymentId ?? '');
   const [cue, setCue] = useState<PayOutcome | null>(() => parseOutcome(params.outcome));
-  // A new round of waiting (another payment, a retry, a manual refresh) restarts the limit.
+  // A new round of waiting (a resumed payment, a manual refresh) restarts the ceiling.
   const [round, setRound] = useState(0);
   const [timedOut, setTimedOut] = useState(false);
-  const [paying, setPaying] = useState(false);
-  const payOrder = usePayOrder();
+  const [acting, setActing] = useState(false);
+  const actingRef = useRef(false);
+  const startPayment = useStartPayment();
+  const cancelPayment = useCancelPayment();
 
   useEffect(() => {
     setTimedOut(false);
@@ -57,18 +105,19 @@ export default function PaymentResultPage() {
     return () => clearTimeout(timer);
   }, [paymentId, round]);
 
-  const payment = useQuery({
-    ...getPaymentOptions(paymentId),
-    refetchInterval: (query) => (shouldPoll(query.state.data?.status, cue, timedOut) ? PAYMENT_POLL_INTERVAL_MS : false),
-  });
+  const payment = usePolledPayment(paymentId, PAYMENT_POLL_INTERVAL_MS, (p) => shouldPoll(p, cue, timedOut));
   useLoginGate(payment.error, payment.refetch);
-  const status = payment.data?.status;
-  const view: ResultView | null = status ? resultView(status, cue, timedOut) : null;
+  const data = payment.data;
+  const status = data?.status;
+  const view: ResultView | null = data ? resultView(data, cue, timedOut) : null;
+  // H5 comes back from the channel's cashier with the payment id; the payment names its order.
+  const orderId = params.orderId || data?.orderId || '';
 
-  // Paid (by the server's word): every order view is out of date now.
+  // A final answer moves the orders (paid, or their paid amounts) and the wallet (tenders released).
   useEffect(() => {
-    if (status === 'paid') {
+    if (status && isFinal(status)) {
       void queryClient.invalidateQueries({ queryKey: keys.orders.all() });
+      void queryClient.invalidateQueries({ queryKey: keys.wallet.all() });
     }
   }, [status, queryClient]);
 
@@ -78,37 +127,66 @@ export default function PaymentResultPage() {
     void payment.refetch();
   };
 
-  const payAgain = async (current: Payment) => {
-    if (paying || !orderId) return;
-    setPaying(true);
+  async function act(action: () => Promise<void>) {
+    if (actingRef.current) return;
+    actingRef.current = true;
+    setActing(true);
     try {
-      // A payment still open at the channel is reused; a failed or closed one needs a new one.
-      const stillOpen = current.status === 'paying' && current.expiresAt > Date.now();
-      const result = stillOpen ? await payOrder.resume(current, orderId) : await payOrder.start(orderId);
-      if (leftForCashier(result)) return;
-      setPaymentId(result.payment.id);
-      setCue(result.outcome);
-      setRound((r) => r + 1);
-      await queryClient.invalidateQueries({ queryKey: keys.payments.detail(result.payment.id) });
+      await action();
     } catch (e) {
       void Taro.showToast({ title: e instanceof Error ? e.message : errorMessage('UNKNOWN'), icon: 'none' });
     } finally {
-      setPaying(false);
+      actingRef.current = false;
+      setActing(false);
     }
-  };
+  }
+
+  /** The payment is still open at the channel: open its cashier again (no new payment). */
+  const continuePaying = (current: Payment) =>
+    act(async () => {
+      const result = await startPayment.resume(current, orderId);
+      if (leftForCashier(result)) return;
+      setCue(result.outcome);
+      setRound((r) => r + 1);
+      await queryClient.invalidateQueries({ queryKey: keys.payments.detail(current.id) });
+    });
+
+  /** Give up this payment (its tenders are released) and choose again at the cashier. */
+  const changeMethod = (current: Payment) =>
+    act(async () => {
+      await cancelPayment.mutateAsync(current.id);
+      await Taro.redirectTo({ url: cashierPath(orderId) });
+    });
+
+  const payAgain = () => act(async () => void (await Taro.redirectTo({ url: cashierPath(orderId) })));
 
   const viewOrders = () => {
+    if (status === 'paid' && orderId && !isParentOrderId(orderId)) {
+      void Taro.redirectTo({ url: `/pages/orders/detail?id=${encodeURIComponent(orderId)}` });
+      return;
+    }
     const tab = status === 'paid' ? 'paid' : 'pending_payment';
-    void Taro.redirectTo({ url: `/pages/orders/index?status=${tab}` });
+    void Taro.redirectTo({ url: PAGES.orders(tab) });
   };
   const continueShopping = () => void Taro.switchTab({ url: PAGES.home });
+
+  const primary = (label: string, onClick: () => void) => (
+    <Button className={`pay-result__primary${acting ? ' is-disabled' : ''}`} disabled={disabledProp(acting)} onClick={onClick}>
+      {label}
+    </Button>
+  );
+  const secondary = (label: string, onClick: () => void) => (
+    <Button className="pay-result__secondary" disabled={disabledProp(acting)} onClick={onClick}>
+      {label}
+    </Button>
+  );
 
   return (
     <View className="pay-result">
       <OfflineBanner />
       <PageState
         isLoading={paymentId !== '' && payment.isLoading}
-        isError={payment.isError && !payment.data}
+        isError={payment.isError && !data}
         error={payment.error}
         isEmpty={paymentId === ''}
         emptyText={t('result.missing')}
@@ -117,7 +195,7 @@ export default function PaymentResultPage() {
         onRetry={() => void payment.refetch()}
         skeleton={<Skeleton rows={3} />}
       >
-        {payment.data && view && (
+        {data && view && (
           <View className={`pay-result__card pay-result__card--${view}`} data-testid="pay-result" data-view={view}>
             <View className={`pay-result__icon pay-result__icon--${view}`}>
               <Text className="pay-result__glyph">{GLYPHS[view]}</Text>
@@ -126,41 +204,38 @@ export default function PaymentResultPage() {
             <Text className="pay-result__hint">{t(HINTS[view])}</Text>
             <View className="pay-result__amount">
               <Text>{t('result.amount')}</Text>
-              <Price fen={payment.data.amount} size="lg" />
+              <Price fen={data.amount} size="lg" />
             </View>
+            <Tenders payment={data} />
             <View className="pay-result__actions">
               {view === 'paid' && (
                 <>
-                  <Button className="pay-result__primary" onClick={viewOrders}>
-                    {t('result.viewOrders')}
-                  </Button>
-                  <Button className="pay-result__secondary" onClick={continueShopping}>
-                    {t('result.continueShopping')}
-                  </Button>
+                  {primary(t('result.viewOrders'), viewOrders)}
+                  {secondary(t('result.continueShopping'), continueShopping)}
                 </>
               )}
-              {(view === 'unpaid' || view === 'closed') && (
+              {view === 'unpaid' && (
                 <>
-                  <Button
-                    className={`pay-result__primary${paying ? ' is-disabled' : ''}`}
-                    disabled={disabledProp(paying)}
-                    onClick={() => payment.data && void payAgain(payment.data)}
-                  >
-                    {paying ? t('result.payStarting') : t('result.payAgain')}
-                  </Button>
-                  <Button className="pay-result__secondary" onClick={viewOrders}>
-                    {t('result.viewOrders')}
-                  </Button>
+                  {primary(acting ? t('result.payStarting') : t('result.continuePay'), () => void continuePaying(data))}
+                  {secondary(t('result.changeMethod'), () => void changeMethod(data))}
                 </>
               )}
-              {view === 'timeout' && (
+              {(view === 'failed' || view === 'closed') && (
                 <>
-                  <Button className="pay-result__primary" onClick={refresh}>
-                    {t('result.refresh')}
-                  </Button>
-                  <Button className="pay-result__secondary" onClick={viewOrders}>
-                    {t('result.viewOrders')}
-                  </Button>
+                  {primary(t('result.payAgain'), () => void payAgain())}
+                  {secondary(t('result.viewOrders'), viewOrders)}
+                </>
+              )}
+              {view === 'expired' && (
+                <>
+                  {primary(t('result.viewOrders'), viewOrders)}
+                  {secondary(t('result.continueShopping'), continueShopping)}
+                </>
+              )}
+              {(view === 'timeout' || view === 'waiting' || view === 'closing') && (
+                <>
+                  {primary(t('result.refresh'), refresh)}
+                  {secondary(t('result.viewOrders'), viewOrders)}
                 </>
               )}
             </View>

@@ -1,12 +1,13 @@
 import type { OrderTab } from '@contract';
 import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { OfflineBanner } from '@/components';
+import { OfflineBanner, Price } from '@/components';
 import { orderTabLabels, t } from '@/i18n/messages';
 import { useMe } from '@/services/identity/getMe';
 import { assetUrl } from '@/services/http';
 import { useOrderCounts } from '@/services/order/getOrderCounts';
 import { openPage, PAGES } from '@/services/platform/nav';
+import { useWallet } from '@/services/wallet/getWallet';
 import { useIsLoggedIn, useSession } from '@/stores/session';
 import './index.css';
 
@@ -24,10 +25,14 @@ export default function MePage() {
   const sessionUser = useSession((s) => s.user);
   const me = useMe();
   const counts = useOrderCounts(loggedIn);
+  const wallet = useWallet(loggedIn);
   const user = me.data ?? sessionUser;
 
   useDidShow(() => {
-    if (loggedIn) void counts.refetch();
+    if (loggedIn) {
+      void counts.refetch();
+      void wallet.refetch();
+    }
   });
 
   const guarded = (url: string) => void openPage(loggedIn ? url : PAGES.login(url));
@@ -61,6 +66,19 @@ export default function MePage() {
           )}
         </View>
       </View>
+
+      {loggedIn && wallet.data && (
+        <View className="card me__wallet" data-testid="wallet">
+          <View className="me__wallet-item">
+            <Price fen={wallet.data.balance} size="sm" />
+            <Text className="me__wallet-label">{t('walletBalance')}</Text>
+          </View>
+          <View className="me__wallet-item">
+            <Text className="me__wallet-value">{wallet.data.points}</Text>
+            <Text className="me__wallet-label">{t('walletPoints')}</Text>
+          </View>
+        </View>
+      )}
 
       <View className="card">
         <View className="me__row" onClick={() => guarded(PAGES.orders('all'))}>

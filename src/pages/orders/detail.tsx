@@ -10,6 +10,7 @@ import { useOrder } from '@/services/order/getOrder';
 import { formatCountdown, formatTime } from '@/services/order/time';
 import { useCountdown } from '@/services/order/useCountdown';
 import { OrderActionButtons } from './order-actions';
+import { RefundSection } from './refunds';
 import { actionsFor } from './tabs';
 import { useOrderActions } from './use-order-actions';
 import './detail.css';
@@ -114,6 +115,8 @@ export default function OrderDetailPage() {
                 <Price fen={data.amounts.payableAmount} />
               </Row>
             </View>
+
+            <RefundSection order={data} />
 
             <View className="detail__card">
               <Text className="detail__card-title">{t('detail.timeline')}</Text>

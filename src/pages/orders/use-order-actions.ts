@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { errorMessage, t } from '@/i18n/messages';
 import { useCancelOrder } from '@/services/order/cancelOrder';
 import { useConfirmReceipt } from '@/services/order/confirmReceipt';
-import { leftForCashier, resultPath, usePayOrder } from '@/services/payment/payOrder';
+import { cashierPath } from '@/services/payment/payOrder';
 
 function toast(title: string, icon: 'none' | 'success' = 'none') {
   void Taro.showToast({ title, icon });
@@ -16,7 +16,6 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : errorMessage
 export function useOrderActions() {
   const cancelOrder = useCancelOrder();
   const confirmReceipt = useConfirmReceipt();
-  const payOrder = usePayOrder();
   /** The order an action is running for (its buttons are disabled meanwhile). */
   const [busyId, setBusyId] = useState<string | null>(null);
   // One action at a time, also for two taps in the same tick (before busyId re-renders).
@@ -36,12 +35,10 @@ export function useOrderActions() {
     }
   }
 
-  /** Pay an unpaid order again: a new payment for this child order, then the result page. */
+  /** Pay an unpaid order again: the cashier for this child order (its remainder, any tenders). */
   const pay = (order: Order) =>
     run(order, async () => {
-      const result = await payOrder.start(order.id);
-      if (leftForCashier(result)) return;
-      void Taro.navigateTo({ url: resultPath(result.payment.id, order.id, result.outcome) });
+      await Taro.navigateTo({ url: cashierPath(order.id) });
     });
 
   const cancel = (order: Order) =>

@@ -83,6 +83,8 @@ export function order(over: Partial<Order> = {}): Order {
     createdAt: NOW - 60_000,
     expiresAt: NOW + 14 * 60_000,
     paidAt: null,
+    paidAmount: 0,
+    refundedAmount: 0,
     timeline: [{ status: 'pending_payment', at: NOW - 60_000, note: '订单已提交' }],
     ...over,
   };
@@ -99,16 +101,32 @@ export function parentOrder(children: Order[] = [order()]): ParentOrder {
   };
 }
 
+/** WeChat Pay JSAPI client parameters as the server signs them (prepay id PREPAY1). */
+export const wechatJsapiParams = {
+  kind: 'wechatpay_jsapi',
+  appId: 'wx_app',
+  timeStamp: '1795000000',
+  nonceStr: 'n0nce',
+  package: 'prepay_id=PREPAY1',
+  signType: 'RSA',
+  paySign: 'c2lnbg==',
+} as const;
+
+/** A payment whose whole amount goes to WeChat Pay (no internal tenders), waiting at the channel. */
 export function payment(over: Partial<Payment> = {}): Payment {
+  const amount = over.amount ?? 11750;
   return {
     id: 'pay_1',
     orderId: 'po_1',
-    channel: 'sandbox',
-    amount: 11750,
+    amount,
     status: 'paying',
+    tenders: [{ kind: 'channel', amount, points: null, giftCard: null }],
+    channel: 'wechatpay',
+    channelAmount: amount,
     expiresAt: NOW + 15 * 60_000,
     paidAt: null,
-    clientParams: { cashierUrl: '/sandbox/pay/PN1', paymentNo: 'PN1' },
+    endReason: null,
+    clientParams: { ...wechatJsapiParams },
     ...over,
   };
 }

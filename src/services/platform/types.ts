@@ -18,4 +18,8 @@ export interface PayOptions {
   returnPath: string;
 }
 
+/**
+ * The one interface every platform's pay adapter implements (pay.<env>.ts): open the channel's
+ * own cashier for a payment's channel part with its clientParams, and report a cue.
+ */
 export type PayAdapter = (payment: Payment, opts: PayOptions) => Promise<PayResult>;
