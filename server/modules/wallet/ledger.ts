@@ -87,8 +87,9 @@ export class UnbalancedJournalError extends Error {
  * Posts one journal transaction inside the caller's database transaction. Answers 'duplicate'
  * (and changes nothing) when the ref was posted before. Throws AppError INSUFFICIENT_FUNDS when
  * an account that may not go negative would; the caller's transaction must then roll back.
- * Zero postings are skipped; accounts are created on first use and updated in id order (one
- * lock order for every writer).
+ * Zero postings are skipped (a journal whose postings all net to zero is refused as
+ * unbalanced: a step with nothing to move posts nothing); accounts are created on first use
+ * and updated in id order (one lock order for every writer).
  */
 export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'duplicate'> {
   const now = input.now ?? Date.now();
@@ -105,6 +106,11 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   }
   for (const [unit, total] of totals) {
     if (total !== 0) throw new UnbalancedJournalError(`${input.ref}: ${unit} entries sum to ${total}, not 0`);
+  }
+  // Every transaction moves something: a step with nothing to move must not be posted at all
+  // (the ledger check requires at least two entries per transaction).
+  if ([...byAccount.values()].every((v) => v.amount === 0)) {
+    throw new UnbalancedJournalError(`${input.ref}: nothing to post (every posting nets to zero)`);
   }
 
   const txId = newId('jtx', now);

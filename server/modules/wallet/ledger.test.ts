@@ -1,0 +1,223 @@
+import { testDb, type TestDb } from '../../test/db';
+import { AppError } from '../../platform/errors';
+import { accountId, balanceOf, ensureAccount, PLATFORM, post, UnbalancedJournalError, type AccountRef } from './ledger';
+
+let tdb: TestDb;
+beforeAll(async () => {
+  // The concurrency test needs several connections on PostgreSQL.
+  tdb = await testDb({ poolSize: 12 });
+});
+afterAll(async () => {
+  await tdb.destroy();
+});
+
+let n = 0;
+function user(): string {
+  n += 1;
+  return `u_ledger${n}`;
+}
+
+const funding: AccountRef = { kind: 'funding', ownerId: PLATFORM };
+const clearing: AccountRef = { kind: 'payment_clearing', ownerId: PLATFORM };
+const balanceOfUser = (id: string): AccountRef => ({ kind: 'user_balance', ownerId: id });
+
+async function fund(userId: string, amount: number): Promise<void> {
+  await tdb.db.transaction().execute((trx) =>
+    post(trx, { ref: `test-fund:${userId}:${amount}:${Math.random()}`, kind: 'test', memo: 'fund', postings: [{ account: funding, amount: -amount }, { account: balanceOfUser(userId), amount }] }),
+  );
+}
+
+async function entriesOfRef(ref: string) {
+  return tdb.db
+    .selectFrom('journal_entries')
+    .innerJoin('journal_transactions', 'journal_transactions.id', 'journal_entries.tx_id')
+    .select(['journal_entries.account_id', 'journal_entries.amount', 'journal_entries.unit', 'journal_entries.seq'])
+    .where('journal_transactions.ref', '=', ref)
+    .orderBy('journal_entries.seq')
+    .execute();
+}
+
+describe('post', () => {
+  it('writes one transaction, its entries and the balances', async () => {
+    const u = user();
+    const ref = `t:${u}`;
+    const outcome = await tdb.db.transaction().execute((trx) =>
+      post(trx, {
+        ref,
+        kind: 'test',
+        memo: 'grant',
+        postings: [
+          { account: funding, amount: -1500 },
+          { account: balanceOfUser(u), amount: 1500 },
+          { account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: -300 },
+          { account: { kind: 'user_points', ownerId: u }, amount: 300 },
+        ],
+      }),
+    );
+    expect(outcome).toBe('posted');
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(1500);
+    expect(await balanceOf(tdb.db, { kind: 'user_points', ownerId: u })).toBe(300);
+    const entries = await entriesOfRef(ref);
+    expect(entries.map((e) => [e.account_id, Number(e.amount), e.unit])).toEqual(
+      // Accounts in id order, one lock order for every writer.
+      [
+        ['funding:platform', -1500, 'fen'],
+        ['points_issuance:platform', -300, 'points'],
+        [`user_balance:${u}`, 1500, 'fen'],
+        [`user_points:${u}`, 300, 'points'],
+      ],
+    );
+    const account = await tdb.db.selectFrom('ledger_accounts').selectAll().where('id', '=', accountId('user_balance', u)).executeTakeFirstOrThrow();
+    expect(account).toMatchObject({ kind: 'user_balance', owner_id: u, unit: 'fen', may_go_negative: 0 });
+  });
+
+  it('merges postings to one account and skips zero ones', async () => {
+    const u = user();
+    const ref = `t:${u}`;
+    await tdb.db.transaction().execute((trx) =>
+      post(trx, {
+        ref,
+        kind: 'test',
+        memo: 'merged',
+        postings: [
+          { account: funding, amount: -100 },
+          { account: balanceOfUser(u), amount: 60 },
+          { account: balanceOfUser(u), amount: 40 },
+          { account: { kind: 'user_points', ownerId: u }, amount: 0 },
+        ],
+      }),
+    );
+    expect((await entriesOfRef(ref)).map((e) => Number(e.amount))).toEqual([-100, 100]);
+    expect(await balanceOf(tdb.db, { kind: 'user_points', ownerId: u })).toBe(0);
+  });
+
+  it('posts nothing for a duplicate ref', async () => {
+    const u = user();
+    const ref = `t:${u}`;
+    const input = { ref, kind: 'test', memo: 'once', postings: [{ account: funding, amount: -500 }, { account: balanceOfUser(u), amount: 500 }] };
+    expect(await tdb.db.transaction().execute((trx) => post(trx, input))).toBe('posted');
+    expect(await tdb.db.transaction().execute((trx) => post(trx, input))).toBe('duplicate');
+    // Even with other postings: the ref names the step, and the step happened.
+    expect(await tdb.db.transaction().execute((trx) => post(trx, { ...input, postings: [{ account: funding, amount: -9 }, { account: balanceOfUser(u), amount: 9 }] }))).toBe(
+      'duplicate',
+    );
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(500);
+    expect(await entriesOfRef(ref)).toHaveLength(2);
+    const txs = await tdb.db.selectFrom('journal_transactions').select('id').where('ref', '=', ref).execute();
+    expect(txs).toHaveLength(1);
+  });
+
+  it('throws on unbalanced postings, per unit, and writes nothing', async () => {
+    const u = user();
+    await expect(
+      tdb.db.transaction().execute((trx) => post(trx, { ref: `t:${u}:a`, kind: 'test', memo: '', postings: [{ account: funding, amount: -100 }, { account: balanceOfUser(u), amount: 99 }] })),
+    ).rejects.toThrow(UnbalancedJournalError);
+    // Fen and points do not offset each other.
+    await expect(
+      tdb.db.transaction().execute((trx) =>
+        post(trx, { ref: `t:${u}:b`, kind: 'test', memo: '', postings: [{ account: funding, amount: -100 }, { account: { kind: 'user_points', ownerId: u }, amount: 100 }] }),
+      ),
+    ).rejects.toThrow(/fen entries sum to -100/);
+    await expect(
+      tdb.db.transaction().execute((trx) => post(trx, { ref: `t:${u}:c`, kind: 'test', memo: '', postings: [{ account: funding, amount: -1.5 }, { account: balanceOfUser(u), amount: 1.5 }] })),
+    ).rejects.toThrow(/not an integer/);
+    await expect(
+      tdb.db.transaction().execute((trx) => post(trx, { ref: `t:${u}:d`, kind: 'test', memo: '', postings: [{ account: funding, amount: 0 }, { account: balanceOfUser(u), amount: 0 }] })),
+    ).rejects.toThrow(/nothing to post/);
+    const txs = await tdb.db.selectFrom('journal_transactions').select('ref').where('ref', 'like', `t:${u}:%`).execute();
+    expect(txs).toEqual([]);
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(0);
+  });
+
+  it('refuses to take a non-negative account below zero; the caller rolls back everything', async () => {
+    const u = user();
+    await fund(u, 1000);
+    const clearingBefore = await balanceOf(tdb.db, clearing);
+    let caught: unknown;
+    try {
+      await tdb.db.transaction().execute(async (trx) => {
+        // A first posting that succeeds inside the same transaction...
+        await post(trx, { ref: `t:${u}:first`, kind: 'test', memo: '', postings: [{ account: balanceOfUser(u), amount: -600 }, { account: clearing, amount: 600 }] });
+        // ...then one the balance cannot cover.
+        await post(trx, { ref: `t:${u}:second`, kind: 'test', memo: '', postings: [{ account: balanceOfUser(u), amount: -600 }, { account: clearing, amount: 600 }] });
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    expect((caught as AppError).code).toBe('INSUFFICIENT_FUNDS');
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(1000);
+    expect(await balanceOf(tdb.db, clearing)).toBe(clearingBefore);
+    const txs = await tdb.db.selectFrom('journal_transactions').select('ref').where('ref', 'in', [`t:${u}:first`, `t:${u}:second`]).execute();
+    expect(txs).toEqual([]);
+  });
+
+  it('lets accounts marked may_go_negative go below zero', async () => {
+    const before = await balanceOf(tdb.db, funding);
+    const u = user();
+    await fund(u, 250);
+    expect(await balanceOf(tdb.db, funding)).toBe(before - 250);
+  });
+
+  it('ensureAccount is idempotent and keeps the kind\'s unit and sign rule', async () => {
+    const u = user();
+    const id1 = await ensureAccount(tdb.db, { kind: 'user_points', ownerId: u });
+    const id2 = await ensureAccount(tdb.db, { kind: 'user_points', ownerId: u });
+    expect(id1).toBe(id2);
+    const rows = await tdb.db.selectFrom('ledger_accounts').selectAll().where('id', '=', id1).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ unit: 'points', may_go_negative: 0 });
+    const ch = await ensureAccount(tdb.db, { kind: 'channel_clearing', ownerId: 'wechatpay' });
+    const chRow = await tdb.db.selectFrom('ledger_accounts').select(['unit', 'may_go_negative']).where('id', '=', ch).executeTakeFirstOrThrow();
+    expect(chRow).toEqual({ unit: 'fen', may_go_negative: 1 });
+  });
+});
+
+describe('concurrency', () => {
+  it('30 concurrent debits never take a balance below zero; exactly the affordable ones succeed', async () => {
+    const u = user();
+    const start = 1000;
+    const debit = 70; // 14 fit (980), the 15th would need 1050
+    await fund(u, start);
+    // Each debit credits its own account, so the shopper's balance row is the only one they
+    // share (a shared counterparty row would serialize them before the balance is touched).
+    const payee = (i: number): AccountRef => ({ kind: 'merchant_payable', ownerId: `m_${u}_${i}` });
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        tdb.db.transaction().execute((trx) =>
+          post(trx, { ref: `t:${u}:debit:${i}`, kind: 'test', memo: 'debit', postings: [{ account: balanceOfUser(u), amount: -debit }, { account: payee(i), amount: debit }] }),
+        ),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(Math.floor(start / debit));
+    for (const f of failed) {
+      expect(f.reason).toBeInstanceOf(AppError);
+      expect((f.reason as AppError).code).toBe('INSUFFICIENT_FUNDS');
+    }
+    const after = await balanceOf(tdb.db, balanceOfUser(u));
+    expect(after).toBe(start - ok.length * debit);
+    expect(after).toBeGreaterThanOrEqual(0);
+    let credited = 0;
+    for (let i = 0; i < 30; i++) credited += await balanceOf(tdb.db, payee(i));
+    expect(credited).toBe(ok.length * debit);
+    // The stored balance is exactly the sum of the account's entries.
+    const sum = await tdb.db
+      .selectFrom('journal_entries')
+      .select((eb) => eb.fn.sum<number>('amount').as('total'))
+      .where('account_id', '=', accountId('user_balance', u))
+      .executeTakeFirstOrThrow();
+    expect(Number(sum.total)).toBe(after);
+    const posted = await tdb.db.selectFrom('journal_transactions').select('id').where('ref', 'like', `t:${u}:debit:%`).execute();
+    expect(posted).toHaveLength(ok.length);
+  });
+
+  it('concurrent replays of one step post it once', async () => {
+    const u = user();
+    const input = { ref: `t:${u}:once`, kind: 'test', memo: '', postings: [{ account: funding, amount: -10 }, { account: balanceOfUser(u), amount: 10 }] };
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => tdb.db.transaction().execute((trx) => post(trx, input))));
+    expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(10);
+  });
+});
