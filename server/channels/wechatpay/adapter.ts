@@ -1,0 +1,376 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
+import { z } from 'zod';
+import type { ClientParams } from '@contract/payment';
+import {
+  ChannelError,
+  NotificationRejected,
+  type ChannelAdapter,
+  type NotifyAnswer,
+  type PrepayInput,
+  type RawNotification,
+  type RefundInput,
+  type RefundState,
+  type TradeState,
+  type VerifiedNotification,
+} from '../types';
+import type { WechatpayConfig } from './config';
+import {
+  H_NONCE,
+  H_SERIAL,
+  H_SIGNATURE,
+  H_TIMESTAMP,
+  MAX_CLOCK_SKEW_SECONDS,
+  SIGNATURE_PROBE_PREFIX,
+  headerValue,
+  parseRfc3339,
+  rfc3339Cst,
+} from './wire';
+
+/**
+ * WeChat Pay API v3 adapter (JSAPI for the mini-program, H5 for mobile browsers), "WeChat Pay
+ * public key" mode.
+ *
+ * Signing, verifying and decrypting use wechatpay-axios-plugin's Rsa, AesGcm and Formatter.
+ * Its HTTP client is an axios instance; requests here are signed with its helpers and sent with
+ * fetch instead, so the transport is injectable (opts.fetchImpl), shares Node's fetch with the
+ * other channels and reads the (rebased) API base at call time. Every answer's signature is
+ * verified (Wechatpay-Timestamp/Nonce/Signature/Serial over `timestamp\nnonce\nbody\n`).
+ */
+const CHANNEL = 'wechatpay' as const;
+const { AesGcm } = Aes;
+
+const amountSchema = z.object({ total: z.number().int(), payer_total: z.number().int().optional(), currency: z.string().optional() });
+
+const transactionSchema = z.object({
+  appid: z.string(),
+  mchid: z.string(),
+  out_trade_no: z.string(),
+  transaction_id: z.string().optional(),
+  trade_type: z.string().optional(),
+  trade_state: z.enum(['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR']),
+  trade_state_desc: z.string().optional(),
+  success_time: z.string().optional(),
+  payer: z.object({ openid: z.string().optional() }).optional(),
+  amount: amountSchema.optional(),
+});
+
+const refundSchema = z.object({
+  refund_id: z.string(),
+  out_refund_no: z.string(),
+  out_trade_no: z.string(),
+  transaction_id: z.string().optional(),
+  status: z.enum(['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL']),
+  success_time: z.string().optional(),
+  amount: z.object({ total: z.number().int(), refund: z.number().int() }),
+});
+
+const notificationSchema = z.object({
+  id: z.string().min(1),
+  create_time: z.string(),
+  resource_type: z.literal('encrypt-resource'),
+  event_type: z.string(),
+  summary: z.string().optional(),
+  resource: z.object({
+    original_type: z.string(),
+    algorithm: z.literal('AEAD_AES_256_GCM'),
+    ciphertext: z.string().min(1),
+    associated_data: z.string().optional(),
+    nonce: z.string().min(1),
+  }),
+});
+
+const refundResourceSchema = z.object({
+  mchid: z.string(),
+  out_trade_no: z.string(),
+  transaction_id: z.string().optional(),
+  out_refund_no: z.string(),
+  refund_id: z.string(),
+  refund_status: z.enum(['SUCCESS', 'CLOSED', 'ABNORMAL']),
+  success_time: z.string().optional(),
+  amount: z.object({ total: z.number().int(), refund: z.number().int(), payer_total: z.number().int().optional(), payer_refund: z.number().int().optional() }),
+});
+
+const errorSchema = z.object({ code: z.string(), message: z.string().optional() });
+
+const REFUND_STATE: Record<z.infer<typeof refundSchema>['status'], RefundState['state']> = {
+  SUCCESS: 'succeeded',
+  PROCESSING: 'processing',
+  CLOSED: 'failed',
+  ABNORMAL: 'failed',
+};
+
+interface Answer {
+  status: number;
+  data: unknown;
+}
+
+export interface WechatpayAdapterOptions {
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+  /** Per-request timeout in ms (default 10 s). */
+  timeoutMs?: number;
+}
+
+export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayAdapterOptions = {}): ChannelAdapter {
+  const now = opts.now ?? Date.now;
+  const doFetch = opts.fetchImpl ?? fetch;
+  const merchantKey: KeyObject = createPrivateKey(config.mchPrivateKey);
+  const platformKey: KeyObject = createPublicKey(config.platformPublicKey);
+
+  const fail = (message: string, code?: string): never => {
+    throw new ChannelError(CHANNEL, message, code);
+  };
+
+  /** Whether a signed message (answer or notification) verifies with WeChat Pay's key. */
+  function signedBy(headers: { timestamp?: string; nonce?: string; signature?: string; serial?: string }, body: string, at: number): string | null {
+    const { timestamp, nonce, signature, serial } = headers;
+    if (!timestamp || !nonce || !signature || !serial) return 'missing Wechatpay-Timestamp/Nonce/Signature/Serial headers';
+    if (signature.startsWith(SIGNATURE_PROBE_PREFIX)) return 'signature probe (WECHATPAY/SIGNTEST/)';
+    if (serial !== config.platformPublicKeyId) return `unknown Wechatpay-Serial ${serial}`;
+    if (!/^\d{1,12}$/.test(timestamp)) return 'malformed Wechatpay-Timestamp';
+    if (Math.abs(Math.floor(at / 1000) - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) return 'Wechatpay-Timestamp is more than 5 minutes off';
+    let ok = false;
+    try {
+      ok = Rsa.verify(Formatter.response(timestamp, nonce, body), signature, platformKey);
+    } catch {
+      ok = false;
+    }
+    return ok ? null : 'signature does not verify';
+  }
+
+  async function call(method: 'GET' | 'POST', pathAndQuery: string, body?: object): Promise<Answer> {
+    const url = `${config.apiBase}${pathAndQuery}`;
+    const target = new URL(url);
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const timestamp = Math.floor(now() / 1000);
+    const nonce = Formatter.nonce(32);
+    const signature = Rsa.sign(Formatter.request(method, `${target.pathname}${target.search}`, timestamp, nonce, payload), merchantKey);
+    const headers: Record<string, string> = {
+      authorization: Formatter.authorization(config.mchId, nonce, signature, timestamp, config.mchSerial),
+      accept: 'application/json',
+      'user-agent': 'shop-payments/1 (wechatpay-v3)',
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(url, { method, headers, body: body === undefined ? undefined : payload, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      text = await res.text();
+    } catch (err) {
+      return fail(`${method} ${pathAndQuery}: ${(err as Error).message}`, 'TRANSPORT');
+    }
+    const h = (name: string) => res.headers.get(name) ?? undefined;
+    const signed = { timestamp: h(H_TIMESTAMP), nonce: h(H_NONCE), signature: h(H_SIGNATURE), serial: h(H_SERIAL) };
+    const hasSignature = Boolean(signed.signature);
+    // A success must be signed; an error answer is checked when it carries a signature.
+    if (res.ok || hasSignature) {
+      const problem = signedBy(signed, text, now());
+      if (problem) fail(`${method} ${pathAndQuery}: answer rejected: ${problem}`, 'SIGNATURE');
+    }
+    let data: unknown = null;
+    if (text.trim() !== '') {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        if (res.ok) fail(`${method} ${pathAndQuery}: answer is not JSON`, 'MALFORMED');
+      }
+    }
+    if (!res.ok) {
+      const err = errorSchema.safeParse(data);
+      fail(`${method} ${pathAndQuery}: HTTP ${res.status}${err.success ? ` ${err.data.code}: ${err.data.message ?? ''}` : ''}`, err.success ? err.data.code : `HTTP_${res.status}`);
+    }
+    return { status: res.status, data };
+  }
+
+  function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) return fail(`${what}: unexpected answer: ${parsed.error.message}`, 'MALFORMED');
+    return parsed.data;
+  }
+
+  const enc = encodeURIComponent;
+
+  async function prepay(input: PrepayInput): Promise<ClientParams> {
+    const common = {
+      appid: config.appId,
+      mchid: config.mchId,
+      description: input.description.slice(0, 127),
+      out_trade_no: input.paymentNo,
+      time_expire: rfc3339Cst(input.expiresAt),
+      notify_url: config.notifyUrl,
+      amount: { total: input.amount, currency: 'CNY' },
+    };
+    if (input.scene === 'mini') {
+      if (!input.payerId) return fail('JSAPI prepay needs the payer openid', 'PARAM_ERROR');
+      const answer = await call('POST', '/v3/pay/transactions/jsapi', { ...common, payer: { openid: input.payerId } });
+      const { prepay_id: prepayId } = parse(z.object({ prepay_id: z.string().min(1) }), answer.data, 'jsapi prepay');
+      const timeStamp = String(Math.floor(now() / 1000));
+      const nonceStr = Formatter.nonce(32);
+      const pkg = `prepay_id=${prepayId}`;
+      return {
+        kind: 'wechatpay_jsapi',
+        appId: config.appId,
+        timeStamp,
+        nonceStr,
+        package: pkg,
+        signType: 'RSA',
+        paySign: Rsa.sign(Formatter.joinedByLineFeed(config.appId, timeStamp, nonceStr, pkg), merchantKey),
+      };
+    }
+    if (!input.clientIp) return fail('H5 prepay needs the payer IP', 'PARAM_ERROR');
+    const answer = await call('POST', '/v3/pay/transactions/h5', {
+      ...common,
+      scene_info: { payer_client_ip: input.clientIp, h5_info: { type: 'Wap' } },
+    });
+    const { h5_url: h5Url } = parse(z.object({ h5_url: z.string().url() }), answer.data, 'h5 prepay');
+    // WeChat returns the browser to redirect_url (appended by the merchant) after paying.
+    const withReturn = input.returnUrl ? `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${enc(input.returnUrl)}` : h5Url;
+    return { kind: 'wechatpay_h5', h5Url: withReturn };
+  }
+
+  async function query(paymentNo: string): Promise<TradeState> {
+    let answer: Answer;
+    try {
+      answer = await call('GET', `/v3/pay/transactions/out-trade-no/${enc(paymentNo)}?mchid=${enc(config.mchId)}`);
+    } catch (err) {
+      // Never created: nothing can be paid on it.
+      if (err instanceof ChannelError && err.channelCode === 'ORDER_NOT_EXIST') return { state: 'closed', tradeNo: null, amount: 0, paidAt: null };
+      throw err;
+    }
+    const t = parse(transactionSchema, answer.data, 'query');
+    if (t.out_trade_no !== paymentNo || t.mchid !== config.mchId) fail(`query ${paymentNo}: the answer names another trade`, 'MISMATCH');
+    const tradeNo = t.transaction_id ?? null;
+    const paidAt = parseRfc3339(t.success_time);
+    switch (t.trade_state) {
+      case 'SUCCESS':
+        return { state: 'paid', tradeNo, amount: t.amount?.total ?? 0, paidAt };
+      case 'REFUND':
+        // WeChat reports REFUND once any refund was made on a paid trade.
+        return { state: 'refunded', tradeNo, amount: t.amount?.total ?? 0, paidAt };
+      case 'NOTPAY':
+      case 'USERPAYING':
+        return { state: 'unpaid', tradeNo, amount: 0, paidAt: null };
+      default:
+        return { state: 'closed', tradeNo, amount: 0, paidAt: null };
+    }
+  }
+
+  async function close(paymentNo: string): Promise<void> {
+    try {
+      await call('POST', `/v3/pay/transactions/out-trade-no/${enc(paymentNo)}/close`, { mchid: config.mchId });
+    } catch (err) {
+      // A trade that was never created has nothing to close.
+      if (err instanceof ChannelError && err.channelCode === 'ORDER_NOT_EXIST') return;
+      throw err;
+    }
+  }
+
+  function refundState(data: unknown, input: { paymentNo: string; refundNo: string }, what: string): RefundState {
+    const r = parse(refundSchema, data, what);
+    if (r.out_refund_no !== input.refundNo || r.out_trade_no !== input.paymentNo) fail(`${what}: the answer names another refund`, 'MISMATCH');
+    return { state: REFUND_STATE[r.status], channelRefundId: r.refund_id };
+  }
+
+  async function refund(input: RefundInput): Promise<RefundState> {
+    const answer = await call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: input.paymentNo,
+      out_refund_no: input.refundNo,
+      reason: input.reason.slice(0, 80),
+      notify_url: config.notifyUrl,
+      amount: { refund: input.amount, total: input.total, currency: 'CNY' },
+    });
+    return refundState(answer.data, input, 'refund');
+  }
+
+  async function queryRefund(paymentNo: string, refundNo: string): Promise<RefundState> {
+    const answer = await call('GET', `/v3/refund/domestic/refunds/${enc(refundNo)}`);
+    return refundState(answer.data, { paymentNo, refundNo }, 'refund query');
+  }
+
+  function verifyNotification(raw: RawNotification, at: number = now()): VerifiedNotification {
+    const headers = {
+      timestamp: headerValue(raw.headers, H_TIMESTAMP),
+      nonce: headerValue(raw.headers, H_NONCE),
+      signature: headerValue(raw.headers, H_SIGNATURE),
+      serial: headerValue(raw.headers, H_SERIAL),
+    };
+    const problem = signedBy(headers, raw.rawBody, at);
+    if (problem) throw new NotificationRejected(problem);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.rawBody);
+    } catch {
+      throw new NotificationRejected('body is not JSON');
+    }
+    const envelope = notificationSchema.safeParse(json);
+    if (!envelope.success) throw new NotificationRejected(`not a WeChat Pay notification: ${envelope.error.issues[0]?.message ?? 'bad format'}`);
+    const n = envelope.data;
+    let plain: unknown;
+    try {
+      plain = JSON.parse(AesGcm.decrypt(n.resource.ciphertext, config.apiV3Key, n.resource.nonce, n.resource.associated_data ?? ''));
+    } catch {
+      throw new NotificationRejected('resource does not decrypt with the APIv3 key');
+    }
+    if (n.event_type === 'TRANSACTION.SUCCESS') {
+      const t = transactionSchema.safeParse(plain);
+      if (!t.success) throw new NotificationRejected(`transaction resource malformed: ${t.error.issues[0]?.message ?? ''}`);
+      const tr = t.data;
+      if (!tr.transaction_id || !tr.amount) throw new NotificationRejected('transaction resource lacks transaction_id or amount');
+      const status = tr.trade_state === 'SUCCESS' ? 'SUCCESS' : tr.trade_state === 'PAYERROR' ? 'FAILED' : tr.trade_state === 'CLOSED' || tr.trade_state === 'REVOKED' ? 'CLOSED' : null;
+      if (!status) throw new NotificationRejected(`unexpected trade_state ${tr.trade_state} in TRANSACTION.SUCCESS`);
+      return {
+        kind: 'payment',
+        paymentNo: tr.out_trade_no,
+        tradeNo: tr.transaction_id,
+        amount: tr.amount.total,
+        status,
+        paidAt: status === 'SUCCESS' ? parseRfc3339(tr.success_time) : null,
+        appId: tr.appid,
+        merchantNo: tr.mchid,
+        notificationId: n.id,
+      };
+    }
+    if (n.event_type === 'REFUND.SUCCESS' || n.event_type === 'REFUND.ABNORMAL' || n.event_type === 'REFUND.CLOSED') {
+      const r = refundResourceSchema.safeParse(plain);
+      if (!r.success) throw new NotificationRejected(`refund resource malformed: ${r.error.issues[0]?.message ?? ''}`);
+      const rf = r.data;
+      return {
+        kind: 'refund',
+        paymentNo: rf.out_trade_no,
+        refundNo: rf.out_refund_no,
+        amount: rf.amount.refund,
+        status: rf.refund_status === 'SUCCESS' ? 'SUCCESS' : rf.refund_status === 'CLOSED' ? 'CLOSED' : 'FAILED',
+        channelRefundId: rf.refund_id,
+        // WeChat's refund notification carries no appid; the merchant id is checked instead.
+        appId: config.appId,
+        merchantNo: rf.mchid,
+        notificationId: n.id,
+      };
+    }
+    throw new NotificationRejected(`unsupported event_type ${n.event_type}`);
+  }
+
+  function answer(ok: boolean, message?: string): NotifyAnswer {
+    return ok
+      ? { status: 200, contentType: 'application/json', body: JSON.stringify({ code: 'SUCCESS', message: message ?? '成功' }) }
+      : { status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'FAIL', message: message ?? '失败' }) };
+  }
+
+  return {
+    channel: CHANNEL,
+    get appId() {
+      return config.appId;
+    },
+    get merchantNo() {
+      return config.mchId;
+    },
+    prepay,
+    query,
+    close,
+    refund,
+    queryRefund,
+    verifyNotification,
+    answer,
+  };
+}
