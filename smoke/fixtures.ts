@@ -26,11 +26,26 @@ const demoOrder = {
   amounts: { itemsAmount: 1990, shippingAmount: 0, discountAmount: 0, payableAmount: 1990 },
   fulfilment: { type: 'delivery' as const, addressId: 'adr_smoke' },
   shipTo: '张三 13800000000 上海市上海市浦东新区世纪大道 1 号', remark: null, createdAt: NOW, expiresAt: NOW + 30 * 60_000,
-  paidAt: null, timeline: [{ status: 'pending_payment' as const, at: NOW, note: '订单已提交' }],
+  paidAt: null, paidAmount: 0, refundedAmount: 0, timeline: [{ status: 'pending_payment' as const, at: NOW, note: '订单已提交' }],
 };
+/** A combined payment waiting at the channel: ¥5.00 of points, ¥14.90 through the platform's channel. */
 const demoPayment = {
-  id: 'pay_smoke', orderId: 'po_smoke', channel: 'sandbox' as const, amount: 1990, status: 'paying' as const,
-  expiresAt: NOW + 30 * 60_000, paidAt: null, clientParams: { cashierUrl: 'http://127.0.0.1:3000/sandbox/pay/pay_smoke', paymentNo: 'SBX0001' },
+  id: 'pay_smoke', orderId: 'po_smoke', amount: 1990, status: 'paying' as const,
+  tenders: [
+    { kind: 'points' as const, amount: 500, points: 500, giftCard: null },
+    { kind: 'channel' as const, amount: 1490, points: null, giftCard: null },
+  ],
+  channel: 'wechatpay' as const, channelAmount: 1490, expiresAt: NOW + 30 * 60_000, paidAt: null, endReason: null,
+  clientParams: {
+    kind: 'wechatpay_jsapi' as const, appId: 'wx_smoke', timeStamp: String(Math.floor(NOW / 1000)), nonceStr: 'smoke',
+    package: 'prepay_id=wx_smoke_prepay', signType: 'RSA' as const, paySign: 'c21va2U=',
+  },
+};
+const demoWallet = { balance: 1000, points: 800, pointsRule: { pointsPerYuan: 100, capPercent: 50 } };
+const demoGiftCard = { maskedNumber: '**** **** **** 0001', balance: 5000, expiresAt: Date.UTC(2100, 0, 1) };
+const demoRefund = {
+  id: 'rf_smoke', orderId: 'o_smoke', amount: 1990, reason: '不想要了', status: 'processing' as const,
+  parts: [{ kind: 'channel' as const, amount: 1990, points: null }], createdAt: NOW, succeededAt: null,
 };
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
@@ -91,8 +106,13 @@ export const canned: Canned = {
     : null),
   cancelOrder: () => ({ ...demoOrder, status: 'cancelled' }),
   confirmReceipt: () => ({ ...demoOrder, status: 'completed' }),
+  getWallet: () => demoWallet,
+  verifyGiftCard: () => demoGiftCard,
   createPayment: () => demoPayment,
   getPayment: ({ params }) => (params.id === demoPayment.id ? demoPayment : null),
+  cancelPayment: ({ params }) => (params.id === demoPayment.id ? { ...demoPayment, status: 'closing', endReason: 'cancelled' } : null),
+  createRefund: ({ params }) => (params.id === demoOrder.id ? demoRefund : null),
+  listRefunds: ({ params }) => (params.id === demoOrder.id ? { items: [], paidAmount: 0, refundableAmount: 0 } : null),
 };
 
 /**
@@ -109,6 +129,7 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   checkout: { items: 'sku_demo_1:1' },
   'orders/detail': { id: demoOrder.id },
   'checkout/result': { parentId: 'po_smoke', paymentId: demoPayment.id, orderId: 'po_smoke' },
+  'checkout/cashier': { orderId: 'po_smoke' },
   'checkout/address-edit': { id: demoAddress.id },
 };
 

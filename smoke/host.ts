@@ -89,6 +89,8 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   'orders/detail': ['示例商品'],
   checkout: ['示例商品'],
   'checkout/address-list': ['张三'],
+  'checkout/cashier': ['应付金额', '支付明细'],
+  'checkout/result': ['支付明细'],
 };
 
 export const EXPECTED_REQUESTS: Record<string, string[]> = {
@@ -106,6 +108,8 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   'orders/detail': ['GET /api/orders/o_smoke '],
   'checkout/address-list': ['GET /api/addresses '],
   checkout: ['POST /api/checkout/preview '],
+  'checkout/cashier': ['GET /api/parent-orders/po_smoke ', 'GET /api/wallet '],
+  'checkout/result': ['GET /api/payments/pay_smoke '],
 };
 
 interface Phase {

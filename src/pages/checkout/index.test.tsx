@@ -1,7 +1,7 @@
 import type { Address, CheckoutBody, CreateOrderBody } from '@contract';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { address, installTaroExtras, parentOrder, payment, preview, pricedLine } from '@/services/checkout/test-support';
+import { address, installTaroExtras, parentOrder, preview, pricedLine } from '@/services/checkout/test-support';
 import { mockApi, ok, problem, renderWithClient } from '@/test/render';
 import { MockNetworkError, taroMock } from '@/test/taro-mock';
 import CheckoutPage from './index';
@@ -85,13 +85,11 @@ describe('checkout confirmation', () => {
     expect((submitButton() as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('a double tap creates one order with one idempotency key, and the button is disabled while in flight', async () => {
+  it('a double tap creates one order with one idempotency key, the button is disabled while in flight, then the cashier opens', async () => {
     const orderResponse = deferred<ReturnType<typeof ok>>();
     const calls = mockApi({
       'POST /api/checkout/preview': () => ok(preview()),
       'POST /api/orders': () => orderResponse.promise,
-      'POST /api/payments': () => ok(payment(), 201),
-      'POST /sandbox/pay/PN1/confirm': () => ok({ ok: true }),
     });
     renderWithClient(<CheckoutPage />);
     await screen.findByText('山野小铺');
@@ -126,13 +124,9 @@ describe('checkout confirmation', () => {
       fromCart: true,
       fulfilment: { type: 'delivery', addressId: 'adr_1' },
     });
-    // Then one payment for the parent order through the sandbox channel, with its own key.
-    const paymentCalls = calls.filter((c) => c.path === '/api/payments');
-    expect(paymentCalls).toHaveLength(1);
-    expect(paymentCalls[0].body).toEqual({ orderId: 'po_1', channel: 'sandbox' });
-    expect(paymentCalls[0].header['Idempotency-Key']).toBeTruthy();
-    expect(paymentCalls[0].header['Idempotency-Key']).not.toBe(orderCalls[0].header['Idempotency-Key']);
-    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/result?paymentId=pay_1&orderId=po_1' });
+    // The cashier pays the new parent order (tenders, channel): nothing is paid from here.
+    expect(calls.filter((c) => c.path === '/api/payments')).toHaveLength(0);
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=po_1' });
   });
 
   it('a retry after a network failure reuses the key; changed input gets a new one', async () => {
@@ -188,8 +182,6 @@ describe('checkout confirmation', () => {
         return ok(preview());
       },
       'POST /api/orders': () => ok(parentOrder(), 201),
-      'POST /api/payments': () => ok(payment(), 201),
-      'POST /sandbox/pay/PN1/confirm': () => ok({ ok: true }),
     });
     renderWithClient(<CheckoutPage />);
     await screen.findByText('山野小铺');
@@ -213,7 +205,7 @@ describe('checkout confirmation', () => {
     await waitFor(() => expect((submitButton() as HTMLButtonElement).disabled).toBe(false));
 
     fireEvent.click(submitButton());
-    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalled());
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=po_1' }));
     const order = calls.find((c) => c.path === '/api/orders');
     expect((order?.body as CreateOrderBody).fulfilment).toEqual({ type: 'pickup', contactName: '李四', contactPhone: '13900139000' });
   });
@@ -264,35 +256,6 @@ describe('checkout confirmation', () => {
     await screen.findByText('没有可结算的商品');
     fireEvent.click(screen.getByText('重试'));
     await screen.findByText('山野小铺');
-  });
-});
-
-describe('checkout after the order exists', () => {
-  it('when starting the payment fails, the next tap pays the same order instead of creating another', async () => {
-    let paymentFails = true;
-    const calls = mockApi({
-      'POST /api/checkout/preview': () => ok(preview()),
-      'POST /api/orders': () => ok(parentOrder(), 201),
-      'POST /api/payments': () => (paymentFails ? problem(503, 'INTERNAL') : ok(payment(), 201)),
-      'POST /sandbox/pay/PN1/confirm': () => ok({ ok: true }),
-    });
-    renderWithClient(<CheckoutPage />);
-    await screen.findByText('山野小铺');
-
-    fireEvent.click(submitButton());
-    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '服务器开小差了，请稍后再试' })));
-    await waitFor(() => expect((submitButton() as HTMLButtonElement).disabled).toBe(false));
-
-    // Touching the form does not make a second order.
-    fireEvent.change(screen.getByPlaceholderText('选填，给商家留言（200 字以内）'), { target: { value: '改个备注' } });
-    paymentFails = false;
-    fireEvent.click(submitButton());
-    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/result?paymentId=pay_1&orderId=po_1' }));
-    expect(calls.filter((c) => c.path === '/api/orders')).toHaveLength(1);
-    const payments = calls.filter((c) => c.path === '/api/payments');
-    expect(payments).toHaveLength(2);
-    // A 5xx may have been applied: the retry keeps the payment's key.
-    expect(payments[1].header['Idempotency-Key']).toBe(payments[0].header['Idempotency-Key']);
   });
 });
 

@@ -1,4 +1,5 @@
-import { fireEvent, screen } from '@testing-library/react';
+import type { Payment } from '@contract';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { installTaroExtras, payment } from '@/services/checkout/test-support';
 import { keys } from '@/services/keys';
@@ -15,6 +16,19 @@ jest.mock('@/services/payment/polling', () => ({
 
 const view = () => screen.getByTestId('pay-result').getAttribute('data-view');
 
+/** A combined payment: 500 points (¥5.00), a gift card ¥20.00, balance ¥12.50, WeChat Pay ¥80.00. */
+const combined = (over: Partial<Payment> = {}) =>
+  payment({
+    tenders: [
+      { kind: 'points', amount: 500, points: 500, giftCard: null },
+      { kind: 'gift_card', amount: 2000, points: null, giftCard: '**** **** **** 5678' },
+      { kind: 'balance', amount: 1250, points: null, giftCard: null },
+      { kind: 'channel', amount: 8000, points: null, giftCard: null },
+    ],
+    channelAmount: 8000,
+    ...over,
+  });
+
 beforeEach(() => {
   installTaroExtras();
   process.env.TARO_ENV = 'weapp';
@@ -24,17 +38,18 @@ afterAll(() => {
 });
 
 describe('payment result', () => {
-  it('polls while paying, then shows 支付成功 and invalidates the orders', async () => {
+  it('polls while paying, then shows 支付成功 with the tenders used, and invalidates orders and wallet', async () => {
     taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'po_1' });
     let polls = 0;
     const calls = mockApi({
       'GET /api/payments/pay_1': () => {
         polls += 1;
-        return ok(polls < 3 ? payment() : payment({ status: 'paid', paidAt: Date.now() }));
+        return ok(polls < 3 ? combined() : combined({ status: 'paid', paidAt: Date.now() }));
       },
     });
     const client = testQueryClient();
     client.setQueryData(keys.orders.counts(), { pending_payment: 1, paid: 0, shipped: 0 });
+    client.setQueryData(keys.wallet.detail(), { balance: 0, points: 0, pointsRule: { pointsPerYuan: 100, capPercent: 50 } });
     renderWithClient(<PaymentResultPage />, client);
 
     await screen.findByText('正在确认支付结果…');
@@ -43,7 +58,13 @@ describe('payment result', () => {
 
     await screen.findByText('支付成功', undefined, { timeout: 3000 });
     expect(view()).toBe('paid');
+    const tenders = screen.getByTestId('pay-tenders').textContent;
+    expect(tenders).toContain('积分（500 积分）¥5.00');
+    expect(tenders).toContain('礼品卡 **** **** **** 5678¥20.00');
+    expect(tenders).toContain('余额¥12.50');
+    expect(tenders).toContain('微信支付¥80.00');
     expect(client.getQueryState(keys.orders.counts())?.isInvalidated).toBe(true);
+    expect(client.getQueryState(keys.wallet.detail())?.isInvalidated).toBe(true);
     // Polling stopped at the final answer.
     const seen = calls.length;
     await new Promise((r) => setTimeout(r, 350));
@@ -55,12 +76,37 @@ describe('payment result', () => {
     expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/home/index' });
   });
 
-  it('after a cancelled payment offers 重新支付, which reopens the same open payment', async () => {
+  it('polls through closing to closed, says the tenders were returned, and pays again at the cashier', async () => {
+    taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'o_1' });
+    let polls = 0;
+    const calls = mockApi({
+      'GET /api/payments/pay_1': () => {
+        polls += 1;
+        if (polls < 2) return ok(combined());
+        if (polls < 4) return ok(combined({ status: 'closing', endReason: 'cancelled' }));
+        return ok(combined({ status: 'closed', endReason: 'cancelled' }));
+      },
+    });
+    renderWithClient(<PaymentResultPage />);
+
+    await screen.findByText('正在关闭支付…', undefined, { timeout: 3000 });
+    expect(view()).toBe('closing');
+    await screen.findByText('支付已关闭', undefined, { timeout: 3000 });
+    expect(screen.getByText('本次支付已取消，使用的余额、积分和礼品卡已退回；订单仍在有效期内时可以重新支付')).toBeTruthy();
+    const seen = calls.length;
+    await new Promise((r) => setTimeout(r, 350));
+    expect(calls.length).toBe(seen);
+
+    fireEvent.click(screen.getByText('重新支付'));
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=o_1' }));
+  });
+
+  it('after a cancelled cue offers to continue: the same open payment is reopened, no new payment', async () => {
     taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'po_1', outcome: 'cancelled' });
     let confirmed = false;
     const calls = mockApi({
       'GET /api/payments/pay_1': () => ok(confirmed ? payment({ status: 'paid', paidAt: Date.now() }) : payment({ expiresAt: Date.now() + 600_000 })),
-      'POST /sandbox/pay/PN1/confirm': () => {
+      'POST /sandbox/wechatpay/confirm': () => {
         confirmed = true;
         return ok({ ok: true });
       },
@@ -68,32 +114,25 @@ describe('payment result', () => {
     renderWithClient(<PaymentResultPage />);
 
     await screen.findByText('支付未完成');
-    expect(screen.getByText('查看订单')).toBeTruthy();
-    fireEvent.click(screen.getByText('重新支付'));
+    fireEvent.click(screen.getByText('继续支付'));
 
     await screen.findByText('支付成功', undefined, { timeout: 3000 });
     expect(Taro.showModal).toHaveBeenCalledTimes(1);
-    // The open payment was reused: no new payment was created.
+    expect(calls.find((c) => c.path === '/sandbox/wechatpay/confirm')?.body).toEqual({ ref: 'PREPAY1', action: 'pay' });
     expect(calls.filter((c) => c.path === '/api/payments')).toHaveLength(0);
   });
 
-  it('after a failed payment, 重新支付 creates a new payment and follows it', async () => {
-    taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'po_1' });
+  it('changing the method cancels the open payment, then opens the cashier', async () => {
+    taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'po_1', outcome: 'failed' });
     const calls = mockApi({
-      'GET /api/payments/pay_1': () => ok(payment({ status: 'failed' })),
-      'POST /api/payments': () => ok(payment({ id: 'pay_2', clientParams: { cashierUrl: '/sandbox/pay/PN2', paymentNo: 'PN2' } }), 201),
-      'POST /sandbox/pay/PN2/confirm': () => ok({ ok: true }),
-      'GET /api/payments/pay_2': () => ok(payment({ id: 'pay_2', status: 'paid', paidAt: Date.now() })),
+      'GET /api/payments/pay_1': () => ok(payment({ expiresAt: Date.now() + 600_000 })),
+      'POST /api/payments/pay_1/cancel': () => ok(payment({ status: 'closing', endReason: 'cancelled' })),
     });
     renderWithClient(<PaymentResultPage />);
-
     await screen.findByText('支付未完成');
-    fireEvent.click(screen.getByText('重新支付'));
-    await screen.findByText('支付成功', undefined, { timeout: 3000 });
-    const created = calls.filter((c) => c.path === '/api/payments');
-    expect(created).toHaveLength(1);
-    expect(created[0].body).toEqual({ orderId: 'po_1', channel: 'sandbox' });
-    expect(created[0].header['Idempotency-Key']).toBeTruthy();
+    fireEvent.click(screen.getByText('更换支付方式'));
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=po_1' }));
+    expect(calls.filter((c) => c.path === '/api/payments/pay_1/cancel')).toHaveLength(1);
   });
 
   it('says so when no answer arrives in time, and refreshes on demand', async () => {
@@ -111,17 +150,34 @@ describe('payment result', () => {
     await screen.findByText('支付成功', undefined, { timeout: 3000 });
   });
 
-  it('a closed payment explains itself; a missing payment id shows an empty state', async () => {
+  it('a failed payment offers to pay again; an expired one says the order closed', async () => {
     taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'o_1' });
-    mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ status: 'closed' })) });
+    mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ status: 'failed', endReason: 'failed' })) });
     const first = renderWithClient(<PaymentResultPage />);
-    await screen.findByText('支付已关闭');
+    await screen.findByText('支付失败');
+    expect(screen.getByText('本次使用的余额、积分和礼品卡已退回，可以重新支付')).toBeTruthy();
+    expect(screen.getByText('重新支付')).toBeTruthy();
+    first.unmount();
+
+    mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ status: 'closed', endReason: 'expired' })) });
+    const second = renderWithClient(<PaymentResultPage />);
+    await screen.findByText('订单已关闭');
+    expect(screen.queryByText('重新支付')).toBeNull();
     fireEvent.click(screen.getByText('查看订单'));
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/orders/index?status=pending_payment' });
-    first.unmount();
+    second.unmount();
 
     taroMock.setRouterParams({});
     renderWithClient(<PaymentResultPage />);
     expect(screen.getByText('缺少支付信息')).toBeTruthy();
+  });
+
+  it('coming back from an H5 cashier with only the payment id finds the order from the payment', async () => {
+    taroMock.setRouterParams({ paymentId: 'pay_1' });
+    mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ orderId: 'o_7', status: 'paid', paidAt: Date.now() })) });
+    renderWithClient(<PaymentResultPage />);
+    await screen.findByText('支付成功');
+    fireEvent.click(screen.getByText('查看订单'));
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/orders/detail?id=o_7' });
   });
 });

@@ -1,7 +1,7 @@
 import type { Order, OrderPage } from '@contract';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { installTaroExtras, order, payment } from '@/services/checkout/test-support';
+import { installTaroExtras, order } from '@/services/checkout/test-support';
 import { mockApi, ok, problem, renderWithClient } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
 import OrdersPage from './index';
@@ -135,18 +135,12 @@ describe('order list', () => {
     expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已确认收货' }));
   });
 
-  it('pays an unpaid order again from the list and opens the result page', async () => {
-    const calls = mockApi({
-      'GET /api/orders': () => ok(page([order({ expiresAt: Date.now() + 600_000 })])),
-      'POST /api/payments': () => ok(payment({ id: 'pay_7', orderId: 'o_1' }), 201),
-      'POST /sandbox/pay/PN1/confirm': () => ok({ ok: true }),
-    });
+  it('pays an unpaid order again from the list at the cashier for that child order', async () => {
+    const calls = mockApi({ 'GET /api/orders': () => ok(page([order({ expiresAt: Date.now() + 600_000 })])) });
     renderWithClient(<OrdersPage />);
     fireEvent.click(await screen.findByRole('button', { name: /^去支付/ }));
-    await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/checkout/result?paymentId=pay_7&orderId=o_1' }));
-    const created = calls.filter((c) => c.path === '/api/payments');
-    expect(created).toHaveLength(1);
-    expect(created[0].body).toEqual({ orderId: 'o_1', channel: 'sandbox' });
+    await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=o_1' }));
+    expect(calls.filter((c) => c.path === '/api/payments')).toHaveLength(0);
   });
 
   it('an expired pending order cannot be paid from the list', async () => {
