@@ -64,10 +64,13 @@ export function parseCstTime(text: unknown): number | null {
   return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600 * 1000;
 }
 
-/** The sorted `k=v&...` content Alipay signs a notification or return over (without sign and sign_type, empty values left out). */
+/**
+ * The sorted `k=v&...` content Alipay signs a notification or return over: every parameter
+ * received except sign and sign_type, empty values included (unlike request signing).
+ */
 export function notifySignContent(params: Record<string, string>): string {
   return Object.keys(params)
-    .filter((k) => k !== 'sign' && k !== 'sign_type' && params[k] !== undefined && params[k] !== '')
+    .filter((k) => k !== 'sign' && k !== 'sign_type' && params[k] !== undefined)
     .sort()
     .map((k) => `${k}=${params[k]}`)
     .join('&');
