@@ -1,0 +1,487 @@
+import type { Kysely } from 'kysely';
+import type { ClientParams, PayChannel } from '@contract/payment';
+import type { PointsRule } from '@contract/tender-split';
+import { channelRegistry } from '../../channels/registry';
+import { ChannelError, type ChannelAdapter, type RefundInput, type RefundState, type VerifiedNotification } from '../../channels/types';
+import type { Database } from '../../db/types';
+import { AppError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { createOutbox } from '../../platform/outbox';
+import { testDb, type TestDb } from '../../test/db';
+import { createOrder, transitionOrder } from '../order/service';
+import { makeSku } from '../order/testing';
+import { PLATFORM, balanceOf, post, type AccountRef, type Posting } from '../wallet/ledger';
+import { issueGiftCard } from '../wallet/service';
+import {
+  applyRefundNotification,
+  createRefund,
+  finishLateRefunds,
+  listRefunds,
+  partRefundNo,
+  refundClosedOrder,
+  retryRefunds,
+  startLatePaymentRefund,
+  type RefundDeps,
+} from './refunds';
+
+const RULE: PointsRule = { pointsPerYuan: 100, capPercent: 50 };
+const CHANNEL: PayChannel = 'sandbox';
+const APP_ID = 'app-test';
+const MERCHANT_NO = 'mch-test';
+const pickup = { type: 'pickup', contactName: '张三', contactPhone: '13800138000' } as const;
+
+/**
+ * A scripted channel: each refund call takes the next scripted answer (default: succeeded);
+ * queryRefund answers what the channel recorded, or throws like a channel that does not know
+ * the refund number.
+ */
+class ScriptedChannel implements ChannelAdapter {
+  readonly channel = CHANNEL;
+  readonly appId = APP_ID;
+  readonly merchantNo = MERCHANT_NO;
+  refundCalls: RefundInput[] = [];
+  queryCalls: string[] = [];
+  script: (RefundState | 'error')[] = [];
+  known = new Map<string, RefundState>();
+  prepay(): Promise<ClientParams> {
+    throw new Error('not used by refund tests');
+  }
+  query(): Promise<never> {
+    throw new Error('not used by refund tests');
+  }
+  close(): Promise<void> {
+    throw new Error('not used by refund tests');
+  }
+  async refund(input: RefundInput): Promise<RefundState> {
+    this.refundCalls.push(input);
+    const next = this.script.shift() ?? { state: 'succeeded', channelRefundId: `CR${input.refundNo}` };
+    if (next === 'error') throw new ChannelError(CHANNEL, 'connection reset', 'SYSTEM_ERROR');
+    // The channel keeps the first answer per refund number (a retry is the same refund).
+    if (!this.known.has(input.refundNo)) this.known.set(input.refundNo, next);
+    return this.known.get(input.refundNo) as RefundState;
+  }
+  async queryRefund(_paymentNo: string, refundNo: string): Promise<RefundState> {
+    this.queryCalls.push(refundNo);
+    const state = this.known.get(refundNo);
+    if (!state) throw new ChannelError(CHANNEL, 'refund not found', 'RESOURCE_NOT_EXISTS');
+    return state;
+  }
+  verifyNotification(): VerifiedNotification {
+    throw new Error('not used by refund tests');
+  }
+  answer(ok: boolean) {
+    return { status: ok ? 200 : 400, contentType: 'application/json', body: '{}' };
+  }
+}
+
+let t: TestDb;
+let db: Kysely<Database>;
+let channel: ScriptedChannel;
+let deps: RefundDeps;
+const logged: { level: string; msg: string }[] = [];
+
+beforeAll(async () => {
+  t = await testDb();
+  db = t.db;
+});
+afterAll(async () => {
+  await t.destroy();
+});
+beforeEach(() => {
+  channel = new ScriptedChannel();
+  const log = {
+    info: (_o: object, msg: string) => logged.push({ level: 'info', msg }),
+    warn: (_o: object, msg: string) => logged.push({ level: 'warn', msg }),
+    error: (_o: object, msg: string) => logged.push({ level: 'error', msg }),
+  };
+  const outbox = createOutbox({ db, log, sinks: [] });
+  deps = { db, channels: channelRegistry([channel]), outbox, log, config: { pointsRule: RULE } };
+});
+
+let users = 0;
+function newUser(): string {
+  users += 1;
+  return `u_rf${process.pid}x${users}x${Date.now().toString(36)}`;
+}
+
+interface Tenders {
+  points?: number;
+  giftCard?: number;
+  balance?: number;
+  channel?: number;
+}
+
+interface PaidOrder {
+  userId: string;
+  orderId: string;
+  merchantId: string;
+  paymentId: string;
+  paymentNo: string;
+  giftCardId: string | null;
+  amount: number;
+}
+
+/**
+ * A paid child order the way a combined payment leaves it: the shopper's wallet funded, the
+ * payment with its tenders and allocations, hold:<id> and capture:<id> posted, the order paid.
+ */
+async function paidOrder(tenders: Tenders, opts: { userId?: string; payStatus?: 'paid' | 'closed'; orderPaid?: boolean; price?: number } = {}): Promise<PaidOrder> {
+  const userId = opts.userId ?? newUser();
+  const total = (tenders.points ?? 0) + (tenders.giftCard ?? 0) + (tenders.balance ?? 0) + (tenders.channel ?? 0);
+  const sku = await makeSku(db, { price: opts.price ?? total, merchantId: 'm_rf1' });
+  const parent = await createOrder(db, { userId, idempotencyKey: newId('k'), body: { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: pickup }, payTimeoutSeconds: 900 });
+  const child = parent.children[0];
+  const now = Date.now();
+  const paymentId = newId('pay', now);
+  const paymentNo = `PT${now}${users}`;
+  let giftCardId: string | null = null;
+  await db.transaction().execute(async (trx) => {
+    const fund: Posting[] = [];
+    if (tenders.balance) fund.push({ account: { kind: 'funding', ownerId: PLATFORM }, amount: -tenders.balance }, { account: { kind: 'user_balance', ownerId: userId }, amount: tenders.balance });
+    if (tenders.points) fund.push({ account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: -tenders.points }, { account: { kind: 'user_points', ownerId: userId }, amount: tenders.points });
+    await post(trx, { ref: `fund:${paymentId}`, kind: 'test', memo: 'test funding', postings: fund, now });
+    if (tenders.giftCard) {
+      const card = await issueGiftCard(trx, { number: String(Date.now()).padStart(16, '7').slice(-16), pin: '123456', faceValue: tenders.giftCard, expiresAt: now + 86_400_000 }, now);
+      giftCardId = card.id;
+    }
+    const internal = (tenders.points ?? 0) + (tenders.giftCard ?? 0) + (tenders.balance ?? 0);
+    const status = opts.payStatus ?? 'paid';
+    await trx
+      .insertInto('payments')
+      .values({
+        id: paymentId,
+        payment_no: paymentNo,
+        user_id: userId,
+        order_id: child.id,
+        channel: tenders.channel ? CHANNEL : 'none',
+        amount: total,
+        status,
+        trade_no: tenders.channel ? `TR${paymentNo}` : null,
+        created_at: now,
+        updated_at: now,
+        expires_at: now + 900_000,
+        paid_at: status === 'paid' ? now : null,
+        internal_amount: internal,
+        channel_amount: tenders.channel ?? 0,
+        scene: 'mini',
+        end_reason: status === 'closed' ? 'expired' : null,
+        client_params: null,
+        request_hash: null,
+        app_id: tenders.channel ? APP_ID : null,
+        merchant_no: tenders.channel ? MERCHANT_NO : null,
+        ended_at: status === 'closed' ? now : null,
+        next_check_at: null,
+      })
+      .execute();
+    const rows: { kind: string; amount: number; points: number; gift_card_id: string | null; account: AccountRef | null }[] = [];
+    if (tenders.points) rows.push({ kind: 'points', amount: tenders.points, points: tenders.points, gift_card_id: null, account: { kind: 'user_points', ownerId: userId } });
+    if (tenders.giftCard) rows.push({ kind: 'gift_card', amount: tenders.giftCard, points: 0, gift_card_id: giftCardId, account: { kind: 'gift_card', ownerId: giftCardId as string } });
+    if (tenders.balance) rows.push({ kind: 'balance', amount: tenders.balance, points: 0, gift_card_id: null, account: { kind: 'user_balance', ownerId: userId } });
+    if (tenders.channel) rows.push({ kind: 'channel', amount: tenders.channel, points: 0, gift_card_id: null, account: null });
+    for (const [i, r] of rows.entries()) {
+      await trx
+        .insertInto('payment_tenders')
+        .values({ payment_id: paymentId, seq: i + 1, kind: r.kind, amount: r.amount, points: r.points, gift_card_id: r.gift_card_id, account_id: r.account ? `${r.account.kind}:${r.account.ownerId}` : null, refunded_amount: 0 })
+        .execute();
+      await trx.insertInto('payment_allocations').values({ payment_id: paymentId, tender_seq: i + 1, order_id: child.id, amount: r.amount, refunded_amount: 0 }).execute();
+    }
+    const hold: Posting[] = [];
+    if (tenders.points) {
+      hold.push(
+        { account: { kind: 'user_points', ownerId: userId }, amount: -tenders.points },
+        { account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: tenders.points },
+        { account: { kind: 'points_expense', ownerId: PLATFORM }, amount: -tenders.points },
+        { account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: tenders.points },
+      );
+    }
+    if (tenders.giftCard) hold.push({ account: { kind: 'gift_card', ownerId: giftCardId as string }, amount: -tenders.giftCard }, { account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: tenders.giftCard });
+    if (tenders.balance) hold.push({ account: { kind: 'user_balance', ownerId: userId }, amount: -tenders.balance }, { account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: tenders.balance });
+    await post(trx, { ref: `hold:${paymentId}`, kind: 'hold', memo: 'hold', postings: hold, now });
+    if (status === 'paid') {
+      await post(trx, {
+        ref: `capture:${paymentId}`,
+        kind: 'capture',
+        memo: 'capture',
+        postings: [
+          { account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: -internal },
+          { account: { kind: 'channel_clearing', ownerId: CHANNEL }, amount: -(tenders.channel ?? 0) },
+          { account: { kind: 'merchant_payable', ownerId: child.merchantId }, amount: total },
+        ],
+        now,
+      });
+      if (opts.orderPaid !== false) await transitionOrder(trx, child.id, 'pay', now);
+    } else {
+      // Released: the exact reverse of the hold.
+      await post(trx, { ref: `release:${paymentId}`, kind: 'release', memo: 'release', postings: hold.map((p) => ({ ...p, amount: -p.amount })), now });
+    }
+  });
+  return { userId, orderId: child.id, merchantId: child.merchantId, paymentId, paymentNo, giftCardId, amount: total };
+}
+
+/** The ledger's own invariants plus the refund ones, checked against the database. */
+async function ledgerCheck(): Promise<void> {
+  const sums = await db.selectFrom('journal_entries').select(['tx_id', 'unit', (eb) => eb.fn.sum<number>('amount').as('s')]).groupBy(['tx_id', 'unit']).execute();
+  for (const s of sums) expect([s.tx_id, Number(s.s)]).toEqual([s.tx_id, 0]);
+  const accounts = await db.selectFrom('ledger_accounts').selectAll().execute();
+  const entries = await db.selectFrom('journal_entries').select(['account_id', (eb) => eb.fn.sum<number>('amount').as('s')]).groupBy('account_id').execute();
+  const byAccount = new Map(entries.map((e) => [e.account_id, Number(e.s)]));
+  for (const a of accounts) {
+    expect([a.id, Number(a.balance)]).toEqual([a.id, byAccount.get(a.id) ?? 0]);
+    if (!a.may_go_negative) expect(Number(a.balance)).toBeGreaterThanOrEqual(0);
+  }
+  const tenders = await db.selectFrom('payment_tenders').selectAll().execute();
+  const done = await db.selectFrom('refund_parts').select(['payment_id', 'tender_seq', (eb) => eb.fn.sum<number>('amount').as('s')]).where('status', '=', 'done').groupBy(['payment_id', 'tender_seq']).execute();
+  const doneBy = new Map(done.map((d) => [`${d.payment_id}#${d.tender_seq}`, Number(d.s)]));
+  for (const tn of tenders) {
+    const key = `${tn.payment_id}#${tn.seq}`;
+    expect([key, Number(tn.refunded_amount)]).toEqual([key, doneBy.get(key) ?? 0]);
+    expect(Number(tn.refunded_amount)).toBeLessThanOrEqual(Number(tn.amount));
+    const allocs = await db.selectFrom('payment_allocations').select(['amount', 'refunded_amount']).where('payment_id', '=', tn.payment_id).where('tender_seq', '=', tn.seq).execute();
+    expect(allocs.reduce((s, a) => s + Number(a.refunded_amount), 0)).toBe(Number(tn.refunded_amount));
+  }
+  // Every done part has its ledger step.
+  const parts = await db.selectFrom('refund_parts').innerJoin('refunds', 'refunds.id', 'refund_parts.refund_id').select(['refund_parts.refund_id', 'refund_parts.seq', 'refund_parts.payment_id', 'refunds.source']).where('refund_parts.status', '=', 'done').execute();
+  for (const p of parts) {
+    const ref = p.source === 'late_payment' ? `late-refund:${p.payment_id}` : `refund:${p.refund_id}:${p.seq}`;
+    const tx = await db.selectFrom('journal_transactions').select('id').where('ref', '=', ref).executeTakeFirst();
+    expect([ref, tx !== undefined]).toEqual([ref, true]);
+  }
+}
+
+const bal = (kind: AccountRef['kind'], ownerId: string) => balanceOf(db, { kind, ownerId });
+
+async function events(aggregateId: string): Promise<{ type: string; payload: Record<string, unknown> }[]> {
+  const rows = await db.selectFrom('outbox_events').select(['type', 'payload']).where('aggregate_id', '=', aggregateId).orderBy('id').execute();
+  return rows.map((r) => ({ type: r.type, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
+async function expectAppError(p: Promise<unknown>, code: string): Promise<void> {
+  await expect(p).rejects.toBeInstanceOf(AppError);
+  await p.catch((err: AppError) => expect(err.code).toBe(code));
+}
+
+function refundNotification(paymentNo: string, refundNo: string, amount: number, status: 'SUCCESS' | 'FAILED' | 'CLOSED'): Extract<VerifiedNotification, { kind: 'refund' }> {
+  return { kind: 'refund', paymentNo, refundNo, amount, status, channelRefundId: `CR${refundNo}`, appId: APP_ID, merchantNo: MERCHANT_NO, notificationId: newId('n') };
+}
+
+describe('refunds of a combined payment', () => {
+  it('splits a partial refund across points, gift card, balance and channel, then refunds the rest', async () => {
+    const o = await paidOrder({ points: 1000, giftCard: 2000, balance: 3000, channel: 4000 });
+    const before = {
+      balance: await bal('user_balance', o.userId),
+      points: await bal('user_points', o.userId),
+      card: await bal('gift_card', o.giftCardId as string),
+      channel: await bal('channel_clearing', CHANNEL),
+      merchant: await bal('merchant_payable', o.merchantId),
+    };
+    const first = await createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 5000, reason: '不想要了' });
+    expect(first.status).toBe('succeeded');
+    expect(first.parts).toEqual([
+      { kind: 'points', amount: 500, points: 500 },
+      { kind: 'gift_card', amount: 1000, points: null },
+      { kind: 'balance', amount: 1500, points: null },
+      { kind: 'channel', amount: 2000, points: null },
+    ]);
+    // The channel part went out once with its stable number and the channel part's total.
+    const refundNo = (await db.selectFrom('refunds').select('refund_no').where('id', '=', first.id).executeTakeFirstOrThrow()).refund_no;
+    expect(channel.refundCalls).toEqual([{ paymentNo: o.paymentNo, refundNo: partRefundNo(refundNo, 4), amount: 2000, total: 4000, reason: '不想要了' }]);
+    expect(await bal('user_balance', o.userId)).toBe(before.balance + 1500);
+    expect(await bal('user_points', o.userId)).toBe(before.points + 500);
+    expect(await bal('gift_card', o.giftCardId as string)).toBe(before.card + 1000);
+    expect(await bal('channel_clearing', CHANNEL)).toBe(before.channel + 2000);
+    expect(await bal('merchant_payable', o.merchantId)).toBe(before.merchant - 5000);
+    expect(await events(first.id)).toEqual([{ type: 'refund.succeeded', payload: { refundId: first.id, orderId: o.orderId, amount: 5000, source: 'shopper' } }]);
+    await ledgerCheck();
+
+    let list = await listRefunds(deps, o.userId, o.orderId);
+    expect([list.paidAmount, list.refundableAmount, list.items.length]).toEqual([10000, 5000, 1]);
+
+    // The second refund takes everything left (amount omitted).
+    const second = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '全部退款' });
+    expect(second.amount).toBe(5000);
+    expect(second.status).toBe('succeeded');
+    expect(second.parts.map((p) => [p.kind, p.amount])).toEqual([
+      ['points', 500],
+      ['gift_card', 1000],
+      ['balance', 1500],
+      ['channel', 2000],
+    ]);
+    const tenders = await db.selectFrom('payment_tenders').select(['amount', 'refunded_amount']).where('payment_id', '=', o.paymentId).orderBy('seq').execute();
+    for (const tn of tenders) expect(Number(tn.refunded_amount)).toBe(Number(tn.amount));
+    expect(await bal('merchant_payable', o.merchantId)).toBe(before.merchant - 10000);
+    await ledgerCheck();
+
+    list = await listRefunds(deps, o.userId, o.orderId);
+    expect([list.paidAmount, list.refundableAmount]).toEqual([10000, 0]);
+    expect(list.items.map((r) => r.id)).toEqual([second.id, first.id]);
+    await expectAppError(createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 1, reason: '再退' }), 'REFUND_NOT_ALLOWED');
+  });
+
+  it('refuses more than is refundable, unpaid orders, and another shopper’s order (404)', async () => {
+    const o = await paidOrder({ balance: 1000, channel: 500 });
+    await expectAppError(createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 1501, reason: '太多' }), 'REFUND_AMOUNT_EXCEEDED');
+    const stranger = newUser();
+    await expectAppError(createRefund(deps, { userId: stranger, orderId: o.orderId, amount: 100, reason: '别人的' }), 'NOT_FOUND');
+    await expectAppError(listRefunds(deps, stranger, o.orderId), 'NOT_FOUND');
+    expect(await db.selectFrom('refunds').select('id').where('order_id', '=', o.orderId).execute()).toEqual([]);
+
+    const unpaid = await paidOrder({ balance: 800 }, { orderPaid: false, price: 1000 });
+    await expectAppError(createRefund(deps, { userId: unpaid.userId, orderId: unpaid.orderId, reason: '未付清' }), 'REFUND_NOT_ALLOWED');
+    expect(channel.refundCalls).toEqual([]);
+    await ledgerCheck();
+  });
+
+  it('a channel refund that fails first is retried by the job with the same refund number and refunds once', async () => {
+    const o = await paidOrder({ balance: 1000, channel: 3000 });
+    const channelBefore = await bal('channel_clearing', CHANNEL);
+    const merchantBefore = await bal('merchant_payable', o.merchantId);
+    channel.script = ['error'];
+    const t0 = Date.now();
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 2000, reason: '质量问题' }, t0);
+    expect(refund.status).toBe('processing');
+    // The balance part is back already; the channel part is pending with a check scheduled.
+    const parts = await db.selectFrom('refund_parts').select(['kind', 'amount', 'status']).where('refund_id', '=', refund.id).orderBy('seq').execute();
+    expect(parts.map((p) => [p.kind, Number(p.amount), p.status])).toEqual([
+      ['balance', 500, 'done'],
+      ['channel', 1500, 'pending'],
+    ]);
+    const row = await db.selectFrom('refunds').select(['refund_no', 'next_check_at']).where('id', '=', refund.id).executeTakeFirstOrThrow();
+    expect(Number(row.next_check_at)).toBeGreaterThan(t0);
+    // While pending, its 1500 fen are reserved: only 2000 are left to ask for.
+    expect((await listRefunds(deps, o.userId, o.orderId)).refundableAmount).toBe(2000);
+    await ledgerCheck();
+
+    // Not due yet: the job leaves it alone.
+    expect(await retryRefunds(deps, t0 + 1)).toBe(0);
+    expect(channel.refundCalls).toHaveLength(1);
+
+    // Due: the job asks first (unknown to the channel), then sends the same number again.
+    const due = Number(row.next_check_at);
+    expect(await retryRefunds(deps, due)).toBe(1);
+    const number = partRefundNo(row.refund_no, 2);
+    expect(channel.queryCalls).toEqual([number]);
+    expect(channel.refundCalls.map((c) => c.refundNo)).toEqual([number, number]);
+    const after = await listRefunds(deps, o.userId, o.orderId);
+    expect(after.items[0].status).toBe('succeeded');
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore + 1500);
+    expect(await bal('merchant_payable', o.merchantId)).toBe(merchantBefore - 2000);
+
+    // Another pass finds nothing, and a late duplicate notification changes nothing.
+    expect(await retryRefunds(deps, due + 10 * 60_000)).toBe(0);
+    expect(await applyRefundNotification(deps, refundNotification(o.paymentNo, number, 1500, 'SUCCESS'))).toBe('duplicate');
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore + 1500);
+    expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.succeeded']);
+    await ledgerCheck();
+  });
+
+  it('a processing channel refund is finished by its notification exactly once, however often it comes', async () => {
+    const o = await paidOrder({ points: 200, channel: 1800 });
+    const channelBefore = await bal('channel_clearing', CHANNEL);
+    channel.script = [{ state: 'processing', channelRefundId: null }];
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '退货' });
+    expect(refund.status).toBe('processing');
+    const { refund_no: refundNo } = await db.selectFrom('refunds').select('refund_no').where('id', '=', refund.id).executeTakeFirstOrThrow();
+    const number = partRefundNo(refundNo, 2);
+
+    // Forged details are refused and change nothing.
+    await expectAppError(applyRefundNotification(deps, refundNotification(o.paymentNo, number, 1799, 'SUCCESS')), 'NOTIFY_REJECTED');
+    await expectAppError(applyRefundNotification(deps, refundNotification('PT-other', number, 1800, 'SUCCESS')), 'NOTIFY_REJECTED');
+    await expectAppError(applyRefundNotification(deps, refundNotification(o.paymentNo, `${refundNo}-9`, 1800, 'SUCCESS')), 'NOTIFY_REJECTED');
+    await expectAppError(applyRefundNotification(deps, { ...refundNotification(o.paymentNo, number, 1800, 'SUCCESS'), merchantNo: 'mch-forged' }), 'NOTIFY_REJECTED');
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore);
+
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => applyRefundNotification(deps, refundNotification(o.paymentNo, number, 1800, 'SUCCESS'))));
+    expect(outcomes.filter((x) => x === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((x) => x === 'duplicate')).toHaveLength(4);
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore + 1800);
+    const list = await listRefunds(deps, o.userId, o.orderId);
+    expect(list.items[0]).toMatchObject({ status: 'succeeded', amount: 2000 });
+    expect(list.refundableAmount).toBe(0);
+    expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.succeeded']);
+    await ledgerCheck();
+  });
+
+  it('a refund the channel fails ends failed; its money stays with the merchant and can be asked for again', async () => {
+    const o = await paidOrder({ balance: 600, channel: 400 });
+    channel.script = [{ state: 'processing', channelRefundId: null }];
+    const merchantBefore = await bal('merchant_payable', o.merchantId);
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '退款' });
+    const { refund_no: refundNo } = await db.selectFrom('refunds').select('refund_no').where('id', '=', refund.id).executeTakeFirstOrThrow();
+    expect(await applyRefundNotification(deps, refundNotification(o.paymentNo, partRefundNo(refundNo, 2), 400, 'CLOSED'))).toBe('applied');
+    expect(await applyRefundNotification(deps, refundNotification(o.paymentNo, partRefundNo(refundNo, 2), 400, 'CLOSED'))).toBe('duplicate');
+    const list = await listRefunds(deps, o.userId, o.orderId);
+    expect(list.items[0].status).toBe('failed');
+    // The balance part went back; the channel's 400 did not and is refundable again.
+    expect(await bal('merchant_payable', o.merchantId)).toBe(merchantBefore - 600);
+    expect(list.refundableAmount).toBe(400);
+    expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.failed']);
+    expect(logged.some((l) => l.level === 'error' && l.msg.includes('refund failed'))).toBe(true);
+    await ledgerCheck();
+
+    const again = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '再次退款' });
+    expect(again).toMatchObject({ status: 'succeeded', amount: 400 });
+    await ledgerCheck();
+  });
+
+  it('two refunds of one order at once never take more than was paid', async () => {
+    const o = await paidOrder({ balance: 1000, channel: 1000 });
+    const results = await Promise.allSettled([1, 2, 3].map(() => createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 1500, reason: '并发' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as AppError).code).toBe('REFUND_AMOUNT_EXCEEDED');
+    const tenders = await db.selectFrom('payment_tenders').select(['amount', 'refunded_amount']).where('payment_id', '=', o.paymentId).execute();
+    expect(tenders.reduce((s, tn) => s + Number(tn.refunded_amount), 0)).toBe(1500);
+    await ledgerCheck();
+  });
+});
+
+describe('late money and closed orders', () => {
+  it('money that arrives for a closed payment is recorded once and refunded through the channel', async () => {
+    const o = await paidOrder({ balance: 300, channel: 700 }, { payStatus: 'closed', orderPaid: false });
+    const payment = await db.selectFrom('payments').selectAll().where('id', '=', o.paymentId).executeTakeFirstOrThrow();
+    const channelBefore = await bal('channel_clearing', CHANNEL);
+    const now = Date.now();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await db.transaction().execute((trx) => startLatePaymentRefund(trx, deps, payment, 700, now)));
+    expect(new Set(ids).size).toBe(1);
+    expect(await bal('late_payments', PLATFORM)).toBeGreaterThanOrEqual(700);
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore - 700);
+    expect(channel.refundCalls).toEqual([]);
+    await ledgerCheck();
+
+    channel.script = ['error'];
+    expect(await finishLateRefunds(deps, now)).toBe(0);
+    expect(await finishLateRefunds(deps, now + 60 * 60_000, o.paymentId)).toBe(1);
+    const numbers = channel.refundCalls.map((c) => c.refundNo);
+    expect(numbers).toEqual([`RL${o.paymentNo}-1`, `RL${o.paymentNo}-1`]);
+    expect(channel.refundCalls[0]).toMatchObject({ amount: 700, total: 700 });
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore);
+    const late = await db.selectFrom('refunds').selectAll().where('id', '=', ids[0]).executeTakeFirstOrThrow();
+    expect([late.status, late.source]).toEqual(['succeeded', 'late_payment']);
+    expect((await events(ids[0])).map((e) => e.type)).toEqual(['late_payment.refunded']);
+    const lateTx = await db.selectFrom('journal_transactions').select('ref').where('ref', 'in', [`late:${o.paymentId}`, `late-refund:${o.paymentId}`]).execute();
+    expect(lateTx).toHaveLength(2);
+    // Not the shopper's order refund: nothing refundable appears on the order.
+    expect((await listRefunds(deps, o.userId, o.orderId)).refundableAmount).toBe(0);
+    await ledgerCheck();
+  });
+
+  it('a cancelled child that was partly paid gets its paid tenders back', async () => {
+    const o = await paidOrder({ points: 100, balance: 200, channel: 300 }, { orderPaid: false, price: 1000 });
+    const before = { balance: await bal('user_balance', o.userId), points: await bal('user_points', o.userId) };
+    const now = Date.now();
+    const refundId = await db.transaction().execute(async (trx) => {
+      await transitionOrder(trx, o.orderId, 'cancel', now);
+      return refundClosedOrder(trx, deps, o.orderId, now);
+    });
+    expect(refundId).not.toBeNull();
+    // Internal tenders are back at once; the channel part is due for the job now.
+    expect(await bal('user_balance', o.userId)).toBe(before.balance + 200);
+    expect(await bal('user_points', o.userId)).toBe(before.points + 100);
+    expect(await retryRefunds(deps, now)).toBe(1);
+    const refund = await db.selectFrom('refunds').selectAll().where('id', '=', refundId as string).executeTakeFirstOrThrow();
+    expect([refund.status, refund.source, Number(refund.amount)]).toEqual(['succeeded', 'order_closed', 600]);
+    // A second call finds nothing left to give back.
+    expect(await db.transaction().execute((trx) => refundClosedOrder(trx, deps, o.orderId, now))).toBeNull();
+    await ledgerCheck();
+  });
+});
