@@ -13,8 +13,12 @@ import * as address from './modules/address/routes';
 import * as catalog from './modules/catalog/routes';
 import * as identity from './modules/identity/routes';
 import * as cart from './modules/cart/routes';
-import * as order from './modules/order/routes';
-import * as payment from './modules/payment/routes';
+import type { ChannelRegistry } from './channels/registry';
+import { orderHandlers } from './modules/order/routes';
+import type { PaymentDeps } from './modules/payment/deps';
+import { paymentModule } from './modules/payment/routes';
+import { buildPaymentDeps } from './modules/payment/setup';
+import * as wallet from './modules/wallet/routes';
 
 /**
  * A module: its contract handlers, and optionally routes outside the contract (images,
@@ -25,13 +29,20 @@ export interface ServerModule {
   registerExtra?: (app: FastifyInstance, deps: AppDeps) => void | Promise<void>;
 }
 
-const modules: ServerModule[] = [health, identity, catalog, address, cart, order, payment];
-
 export interface BuildAppOptions {
   config: Config;
   db: Kysely<Database>;
   /** Structured JSON logs; false in tests. */
   logger?: boolean;
+  /** The payment channels served; default: the local sandbox channel when SANDBOX=on. */
+  channels?: ChannelRegistry;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The payment core's dependencies (channel registry, outbox, wallet config), for the jobs of this process. */
+    paymentDeps: PaymentDeps;
+  }
 }
 
 function fastifyErrorToAppError(err: FastifyError): AppError {
@@ -134,6 +145,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
     return sendProblem(reply, new AppError('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`), req.id);
   });
+
+  // The payment core: channels, outbox (order consumer, merchant webhooks), wallet config.
+  const paymentDeps = buildPaymentDeps({ db, config, log: app.log, channels: options.channels });
+  app.decorate('paymentDeps', paymentDeps);
+  app.addHook('onClose', async () => {
+    await paymentDeps.outbox.stop();
+  });
+  const modules: ServerModule[] = [health, identity, catalog, address, cart, wallet, { handlers: orderHandlers(paymentDeps) }, paymentModule(paymentDeps)];
 
   // Contract routes, from every module.
   const handlers: Record<string, unknown> = {};

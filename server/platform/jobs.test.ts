@@ -10,7 +10,7 @@ let deps: JobDeps;
 const errors: unknown[] = [];
 beforeAll(async () => {
   tdb = await testDb();
-  deps = { db: tdb.db, config: testConfig(), log: { info: () => undefined, error: (obj: unknown) => void errors.push(obj) } };
+  deps = { db: tdb.db, config: testConfig(), log: { info: () => undefined, warn: () => undefined, error: (obj: unknown) => void errors.push(obj) } };
 });
 afterAll(async () => {
   await tdb.destroy();

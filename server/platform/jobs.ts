@@ -1,7 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types';
+import { refundEndedOrder } from '../modules/order/consumer';
 import { closeExpiredOrders } from '../modules/order/service';
+import type { PaymentDeps } from '../modules/payment/deps';
+import { refundDepsOf } from '../modules/payment/deps';
+import { retryRefunds } from '../modules/payment/refunds';
+import { expirePayments, reconcilePayments } from '../modules/payment/service';
+import { buildPaymentDeps } from '../modules/payment/setup';
 import type { Config } from './config';
 import { purgeIdempotencyKeys } from './idempotency';
 
@@ -10,7 +16,9 @@ export { closeExpiredOrders };
 export interface JobDeps {
   db: Kysely<Database>;
   config: Config;
-  log: Pick<FastifyBaseLogger, 'info' | 'error'>;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** The payment core's dependencies (the app's, so jobs and requests share one channel registry and outbox); built from db/config when absent. */
+  payments?: PaymentDeps;
 }
 
 export interface JobDef {
@@ -20,12 +28,54 @@ export interface JobDef {
   run(deps: JobDeps, now: number): Promise<number>;
 }
 
-/** The scheduled jobs. Exported functions so tests call them directly. */
+const built = new WeakMap<JobDeps, PaymentDeps>();
+/** The payment dependencies of a job run: the ones given, or built once per JobDeps object. */
+export function paymentDepsOf(deps: JobDeps): PaymentDeps {
+  if (deps.payments) return deps.payments;
+  let p = built.get(deps);
+  if (!p) {
+    p = buildPaymentDeps({ db: deps.db, config: deps.config, log: deps.log });
+    built.set(deps, p);
+  }
+  return p;
+}
+
+/**
+ * The scheduled jobs. Exported functions so tests call them directly. Every one is idempotent
+ * and safe on several nodes at once (guarded updates, leased outbox deliveries).
+ */
 export const JOBS: readonly JobDef[] = [
   {
+    // Partly paid children that close get their paid parts refunded.
     name: 'close-expired-orders',
     intervalMs: 5_000,
-    run: ({ db }, now) => closeExpiredOrders(db, now),
+    run: (deps, now) => closeExpiredOrders(deps.db, now, 100, refundEndedOrder(paymentDepsOf(deps))),
+  },
+  {
+    // paying past its deadline -> closing (expired); reconciliation asks the channel before releasing.
+    name: 'expire-payments',
+    intervalMs: 5_000,
+    run: (deps, now) => expirePayments(paymentDepsOf(deps), now),
+  },
+  {
+    // closing payments, and paying ones older than a minute whose next check is due: ask the channel.
+    name: 'reconcile-payments',
+    intervalMs: 10_000,
+    run: (deps, now) => reconcilePayments(paymentDepsOf(deps), now),
+  },
+  {
+    // Deliveries due for a retry (new events are kicked right after their commit).
+    name: 'outbox-relay',
+    intervalMs: 1_000,
+    run: async (deps, now) => {
+      const r = await paymentDepsOf(deps).outbox.relayOnce(now);
+      return r.delivered + r.dead;
+    },
+  },
+  {
+    name: 'retry-refunds',
+    intervalMs: 10_000,
+    run: (deps, now) => retryRefunds(refundDepsOf(paymentDepsOf(deps)), now),
   },
   {
     // Stored answers are kept for a day (IDEMPOTENCY_RETENTION_MS): longer than any client retries.

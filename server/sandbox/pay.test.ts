@@ -1,4 +1,4 @@
-import { DEV_SANDBOX_PAY_KEY, sandboxPayKey, signNotification, verifyNotification } from '../modules/payment/channel';
+import { DEV_SANDBOX_PAY_KEY, sandboxPayKey, signNotification, verifyNotification } from '../channels/sandbox/wire';
 import { makeSku, userToken } from '../modules/order/testing';
 import { testApp, type TestApp } from '../test/app';
 import { safeReturnUrl } from './pay';
@@ -57,6 +57,7 @@ describe('cashier page', () => {
     const sku = await makeSku(t.db, { merchantId: 'm_xss', merchantName: '<script>alert(1)</script>' });
     const order = await t.post<{ id: string }>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '孙八', contactPhone: '13400134000' } }, { token, idempotencyKey: 'cashier-1' });
     const payment = await t.post<{ clientParams: { paymentNo: string } }>('/api/payments', { orderId: order.body.id, channel: 'sandbox' }, { token, idempotencyKey: 'cashier-2' });
+    expect([payment.status, payment.text]).toEqual([201, expect.any(String)]);
     const no = payment.body.clientParams.paymentNo;
     let page = await t.get(`/sandbox/pay/${no}?return=${encodeURIComponent('https://evil.example/')}`);
     expect(page.headers['content-type']).toContain('text/html');
@@ -79,13 +80,13 @@ describe('with SANDBOX=off', () => {
     await t.close();
   });
 
-  it('serves no cashier or notify route and refuses sandbox payments', async () => {
+  it('serves no cashier or notify route and refuses sandbox payments (the channel is not configured)', async () => {
     const { token } = userToken(t.config.tokenSecret);
     const sku = await makeSku(t.db);
     const order = await t.post<{ id: string }>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '孙八', contactPhone: '13400134000' } }, { token, idempotencyKey: 'off-1' });
     expect(order.status).toBe(201);
     const payment = await t.post('/api/payments', { orderId: order.body.id, channel: 'sandbox' }, { token, idempotencyKey: 'off-2' });
-    expect([payment.status, payment.body.code]).toEqual([409, 'ORDER_NOT_PAYABLE']);
+    expect([payment.status, payment.body.code]).toEqual([503, 'CHANNEL_UNAVAILABLE']);
     expect((await t.get('/sandbox/pay/SBX1')).status).toBe(404);
     expect((await t.post('/notify/sandbox', {})).status).toBe(404);
     expect((await t.post(`/sandbox/orders/${order.body.id}/ship`, {})).status).toBe(404);

@@ -4,22 +4,43 @@ import { formatPrice } from '@contract/money';
 import { id as idSchema } from '@contract/common';
 import { AppError } from '../platform/errors';
 import type { AppDeps } from '../platform/http';
-import { NOTIFY_PATH, SIGNATURE_HEADER, signNotification, type SandboxNotification } from '../modules/payment/channel';
-import { paymentForCashier } from '../modules/payment/service';
+import type { z } from 'zod';
+import {
+  API_PATH,
+  NOTIFY_PATH,
+  SIGNATURE_HEADER,
+  sandboxPrepayRequest,
+  sandboxRefundQuery,
+  sandboxRefundRequest,
+  sandboxTradeRequest,
+  signNotification,
+  signedHeaders,
+  verifySigned,
+  type SandboxNotification,
+} from '../channels/sandbox/wire';
 import { shipOrder } from '../modules/order/service';
 
 /**
- * The sandbox payment channel (SANDBOX=on only): a stand-in for a real channel's hosted
- * cashier and its server-to-server notification.
+ * The sandbox payment channel (SANDBOX=on only): a stand-in for a simple third-party channel,
+ * with its own trades kept in memory (the channel's truth, independent of our database).
  *
+ * Server API (signed JSON, see server/channels/sandbox/wire.ts; the sandbox adapter calls it):
+ * POST /sandbox/pay/api/prepay            open a trade { paymentNo, amount, description, expiresAt, returnUrl }
+ * POST /sandbox/pay/api/query             the trade's state { paymentNo }
+ * POST /sandbox/pay/api/close             close an unpaid trade (409 TRADE_PAID when paid)
+ * POST /sandbox/pay/api/refund            refund part of a paid trade (a repeated refundNo is the same refund)
+ * POST /sandbox/pay/api/refund-query      a refund's state
+ *
+ * Shopper side:
  * GET  /sandbox/pay/:paymentNo            the cashier page (确认支付 / 取消支付)
  * POST /sandbox/pay/:paymentNo/confirm    pay: sends a signed SUCCESS notification
- * POST /sandbox/pay/:paymentNo/cancel     give up: sends a signed CLOSED notification
+ *                                         (JSON { notify: false }: pay but drop the notification)
+ * POST /sandbox/pay/:paymentNo/cancel     give up: closes the trade, sends a signed CLOSED notification
  * POST /sandbox/pay/:paymentNo/fail       (JSON) the channel declines: signed FAILED notification
  * POST /sandbox/orders/:id/ship           stand-in for the merchant console: ship a paid order
  *
- * The POSTs take a form (from the page) or JSON (the mini-program pay adapter calls them
- * directly). Notifications go over real HTTP to PUBLIC_BASE_URL + /notify/sandbox, signed
+ * The shopper POSTs take a form (from the page) or JSON (the mini-program pay adapter calls
+ * them directly). Notifications go over real HTTP to PUBLIC_BASE_URL + /notify/sandbox, signed
  * with HMAC-SHA256; a failed delivery is retried a few times with backoff.
  */
 export const RETRY_DELAYS_MS = [500, 2000, 5000];
@@ -78,12 +99,27 @@ button{width:100%;height:46px;border:0;border-radius:23px;font-size:16px}
 </style></head><body>${body}</body></html>`;
 }
 
-const STATUS_TEXT: Record<string, string> = {
-  paying: '待支付',
+const STATUS_TEXT: Record<TradeStatus, string> = {
+  unpaid: '待支付',
   paid: '已支付',
   failed: '支付失败',
   closed: '支付已关闭',
 };
+
+type TradeStatus = 'unpaid' | 'paid' | 'failed' | 'closed';
+
+/** One trade as the channel keeps it. */
+export interface SandboxTrade {
+  paymentNo: string;
+  tradeNo: string;
+  amount: number;
+  description: string;
+  expiresAt: number;
+  returnUrl: string | null;
+  status: TradeStatus;
+  paidAt: number | null;
+  refunds: Map<string, { amount: number; channelRefundId: string }>;
+}
 
 function resultPage(text: string, detail: string): string {
   return page('沙箱收银台', `<div class="card"><span class="tag">沙箱支付</span><p class="result" id="sandbox-pay-result">${escapeHtml(text)}</p><p class="hint">${escapeHtml(detail)}</p></div>`);
@@ -95,10 +131,16 @@ interface Delivery {
   headers: Record<string, string>;
 }
 
-export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options: SandboxPayOptions): void {
+export interface SandboxPay {
+  /** The channel's trades (tests read them). */
+  trades: Map<string, SandboxTrade>;
+}
+
+export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options: SandboxPayOptions): SandboxPay {
   const { db, config } = deps;
   const retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   const timers = new Set<NodeJS.Timeout>();
+  const trades = new Map<string, SandboxTrade>();
   app.addHook('onClose', async () => {
     for (const t of timers) clearTimeout(t);
     timers.clear();
@@ -146,6 +188,106 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return ok;
   }
 
+  // --- the server API ----------------------------------------------------------------------
+
+  /** A signed JSON call: its exact body text verified, then parsed with `schema`; answered signed. */
+  const apiRoutes: { path: string; run(text: string, headers: FastifyRequest['headers']): { status: number; body: unknown } }[] = [];
+  function api<S extends z.ZodType>(path: string, schema: S, handle: (input: z.output<S>, now: number) => { status: number; body: unknown }): void {
+    apiRoutes.push({
+      path,
+      run(text, headers) {
+        if (!verifySigned(options.key, text, headers)) return { status: 401, body: { error: 'SIGNATURE_INVALID', message: 'request signature does not verify' } };
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          return { status: 400, body: { error: 'INVALID_REQUEST', message: 'body is not JSON' } };
+        }
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) return { status: 400, body: { error: 'INVALID_REQUEST', message: parsed.error.message } };
+        return handle(parsed.data, Date.now());
+      },
+    });
+  }
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, typeof body === 'string' ? body : body.toString('utf8'));
+    });
+    for (const route of apiRoutes) {
+      scope.post(`${API_PATH}/${route.path}`, async (req, reply) => {
+        const out = route.run(typeof req.body === 'string' ? req.body : '', req.headers);
+        const text = JSON.stringify(out.body);
+        reply.code(out.status);
+        for (const [h, v] of Object.entries(signedHeaders(options.key, text))) reply.header(h, v);
+        return reply.send(text);
+      });
+    }
+  });
+
+  const tradeState = (t: SandboxTrade | undefined) => {
+    if (!t) return { state: 'closed', tradeNo: null, amount: 0, paidAt: null };
+    if (t.status === 'paid') {
+      const refunded = [...t.refunds.values()].reduce((s, r) => s + r.amount, 0);
+      return { state: refunded >= t.amount ? 'refunded' : 'paid', tradeNo: t.tradeNo, amount: t.amount, paidAt: t.paidAt };
+    }
+    return { state: t.status === 'unpaid' && t.expiresAt > Date.now() ? 'unpaid' : 'closed', tradeNo: t.tradeNo, amount: 0, paidAt: null };
+  };
+
+  api('prepay', sandboxPrepayRequest, (input) => {
+    const existing = trades.get(input.paymentNo);
+    if (existing) {
+      if (existing.amount !== input.amount) return { status: 409, body: { error: 'TRADE_MISMATCH', message: 'this paymentNo was opened with another amount' } };
+      if (existing.status !== 'unpaid') return { status: 409, body: { error: 'TRADE_CLOSED', message: `the trade is ${existing.status}` } };
+    } else {
+      trades.set(input.paymentNo, {
+        paymentNo: input.paymentNo,
+        tradeNo: tradeNoOf(input.paymentNo),
+        amount: input.amount,
+        description: input.description,
+        expiresAt: input.expiresAt,
+        returnUrl: input.returnUrl,
+        status: 'unpaid',
+        paidAt: null,
+        refunds: new Map(),
+      });
+    }
+    return { status: 200, body: { paymentNo: input.paymentNo, cashierUrl: `${config.publicBaseUrl}/sandbox/pay/${input.paymentNo}` } };
+  });
+
+  api('query', sandboxTradeRequest, (input) => ({ status: 200, body: tradeState(trades.get(input.paymentNo)) }));
+
+  api('close', sandboxTradeRequest, (input) => {
+    const t = trades.get(input.paymentNo);
+    if (t?.status === 'paid') return { status: 409, body: { error: 'TRADE_PAID', message: 'a paid trade cannot be closed' } };
+    if (t && t.status === 'unpaid') t.status = 'closed';
+    return { status: 200, body: tradeState(t) };
+  });
+
+  api('refund', sandboxRefundRequest, (input) => {
+    const t = trades.get(input.paymentNo);
+    if (!t || t.status !== 'paid') return { status: 409, body: { error: 'TRADE_NOT_PAID', message: 'only a paid trade can be refunded' } };
+    if (input.total !== t.amount) return { status: 400, body: { error: 'TOTAL_MISMATCH', message: `the trade's amount is ${t.amount}` } };
+    const done = t.refunds.get(input.refundNo);
+    if (done) {
+      if (done.amount !== input.amount) return { status: 409, body: { error: 'REFUND_MISMATCH', message: 'this refundNo was used with another amount' } };
+      return { status: 200, body: { state: 'succeeded', channelRefundId: done.channelRefundId } };
+    }
+    const refunded = [...t.refunds.values()].reduce((s, r) => s + r.amount, 0);
+    if (refunded + input.amount > t.amount) return { status: 409, body: { error: 'REFUND_EXCEEDED', message: `only ${t.amount - refunded} fen left to refund` } };
+    const channelRefundId = `SBR${createHmac('sha256', options.key).update(`${input.paymentNo}/${input.refundNo}`).digest('hex').slice(0, 24)}`;
+    t.refunds.set(input.refundNo, { amount: input.amount, channelRefundId });
+    return { status: 200, body: { state: 'succeeded', channelRefundId } };
+  });
+
+  api('refund-query', sandboxRefundQuery, (input) => {
+    const r = trades.get(input.paymentNo)?.refunds.get(input.refundNo);
+    if (!r) return { status: 404, body: { error: 'REFUND_NOT_FOUND', message: 'no such refund' } };
+    return { status: 200, body: { state: 'succeeded', channelRefundId: r.channelRefundId } };
+  });
+
+  // --- the shopper side ----------------------------------------------------------------------
+
   const paymentNoOf = (req: FastifyRequest<{ Params: { paymentNo: string } }>) => {
     const no = req.params.paymentNo;
     if (!/^[A-Za-z0-9]{1,64}$/.test(no)) throw new AppError('NOT_FOUND', 'no such payment');
@@ -157,32 +299,35 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
   };
 
+  const bodyField = (req: FastifyRequest, name: string): unknown => {
+    const b = req.body;
+    return b && typeof b === 'object' && name in b ? (b as Record<string, unknown>)[name] : undefined;
+  };
+
   const returnParam = (req: FastifyRequest): unknown => {
     const q = req.query as Record<string, unknown> | undefined;
-    const b = req.body;
     if (q && typeof q.return === 'string') return q.return;
-    if (b && typeof b === 'object' && 'return' in b) return b.return;
-    return undefined;
+    return bodyField(req, 'return');
   };
+
+  const expired = (t: SandboxTrade, now: number) => t.status === 'unpaid' && t.expiresAt <= now;
 
   app.get<{ Params: { paymentNo: string }; Querystring: Record<string, string> }>('/sandbox/pay/:paymentNo', async (req, reply) => {
     const paymentNo = paymentNoOf(req);
-    const found = await paymentForCashier(db, paymentNo);
+    const trade = trades.get(paymentNo);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    if (!found) return reply.code(404).send(resultPage('支付单不存在', '请返回商城重新发起支付'));
-    const { payment, merchants } = found;
-    const ret = safeReturnUrl(req.query.return, config.publicBaseUrl, requestOrigin(req));
+    if (!trade) return reply.code(404).send(resultPage('支付单不存在', '请返回商城重新发起支付'));
+    const ret = safeReturnUrl(req.query.return ?? trade.returnUrl, config.publicBaseUrl, requestOrigin(req));
     const qs = ret ? `?return=${encodeURIComponent(ret)}` : '';
     const action = (what: string) => `/sandbox/pay/${encodeURIComponent(paymentNo)}/${what}${qs}`;
-    const expired = payment.expires_at <= Date.now();
-    const open = payment.status === 'paying' && !expired;
-    const merchantText = merchants.length > 0 ? merchants.join('、') : '商城';
+    const isExpired = expired(trade, Date.now());
+    const open = trade.status === 'unpaid' && !isExpired;
     const body =
       `<div class="card"><span class="tag">沙箱支付</span>` +
-      `<div class="merchant" id="sandbox-pay-merchant">${escapeHtml(merchantText)}</div>` +
-      `<div class="amount" id="sandbox-pay-amount">${escapeHtml(formatPrice(payment.amount))}</div>` +
-      `<div class="hint">订单号 ${escapeHtml(payment.order_id)}</div>` +
-      `<div class="hint" id="sandbox-pay-status">${escapeHtml(open ? '本页面模拟第三方支付，不会产生真实扣款' : expired && payment.status === 'paying' ? '支付已超时' : STATUS_TEXT[payment.status] ?? payment.status)}</div></div>` +
+      `<div class="merchant" id="sandbox-pay-merchant">${escapeHtml(trade.description || '商城')}</div>` +
+      `<div class="amount" id="sandbox-pay-amount">${escapeHtml(formatPrice(trade.amount))}</div>` +
+      `<div class="hint">交易号 ${escapeHtml(trade.tradeNo)}</div>` +
+      `<div class="hint" id="sandbox-pay-status">${escapeHtml(open ? '本页面模拟第三方支付，不会产生真实扣款' : isExpired ? '支付已超时' : STATUS_TEXT[trade.status])}</div></div>` +
       (open
         ? `<form method="post" action="${escapeHtml(action('confirm'))}"><button id="sandbox-pay-confirm" type="submit">确认支付</button></form>` +
           `<form method="post" action="${escapeHtml(action('cancel'))}"><button id="sandbox-pay-cancel" type="submit">取消支付</button></form>`
@@ -192,45 +337,53 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return reply.send(page('沙箱收银台', body));
   });
 
-  const outcomes: Record<string, Outcome> = { confirm: 'SUCCESS', cancel: 'CLOSED', fail: 'FAILED' };
-  for (const [action, outcome] of Object.entries(outcomes)) {
+  const outcomes: Record<string, { outcome: Outcome; status: TradeStatus }> = {
+    confirm: { outcome: 'SUCCESS', status: 'paid' },
+    cancel: { outcome: 'CLOSED', status: 'closed' },
+    fail: { outcome: 'FAILED', status: 'failed' },
+  };
+  for (const [action, { outcome, status }] of Object.entries(outcomes)) {
     app.post<{ Params: { paymentNo: string } }>(`/sandbox/pay/:paymentNo/${action}`, async (req, reply) => {
       const html = wantsHtml(req);
       if (html && action === 'fail') throw new AppError('VALIDATION_FAILED', 'fail is for JSON callers only');
       const paymentNo = paymentNoOf(req);
-      const found = await paymentForCashier(db, paymentNo);
+      const trade = trades.get(paymentNo);
       const now = Date.now();
-      if (!found || (found.payment.status === 'paying' && found.payment.expires_at <= now)) {
+      if (!trade || expired(trade, now)) {
         // The page gets a page; JSON callers a problem.
         if (html) {
-          const [code, text] = found ? [409, '支付已超时'] : [404, '支付单不存在'];
+          const [code, text] = trade ? [409, '支付已超时'] : [404, '支付单不存在'];
           return reply.code(code).type('text/html; charset=utf-8').send(resultPage(text, '请返回商城重新发起支付'));
         }
-        throw found ? new AppError('PAYMENT_EXPIRED', 'this payment has expired') : new AppError('NOT_FOUND', `no payment ${paymentNo}`);
+        throw trade ? new AppError('PAYMENT_EXPIRED', 'this payment has expired') : new AppError('NOT_FOUND', `no payment ${paymentNo}`);
       }
-      const { payment } = found;
       let delivered = false;
-      // A payment that is no longer open is not charged again; the shopper just sees its state.
-      if (payment.status === 'paying') {
-        delivered = await notify(
-          {
-            paymentNo,
-            tradeNo: tradeNoOf(paymentNo),
-            amount: payment.amount,
-            status: outcome,
-            paidAt: outcome === 'SUCCESS' ? now : null,
-            nonce: randomBytes(12).toString('hex'),
-            timestamp: now,
-          },
-          req.log,
-        );
+      // A trade that is no longer open is not charged again; the shopper just sees its state.
+      if (trade.status === 'unpaid') {
+        trade.status = status;
+        if (status === 'paid') trade.paidAt = now;
+        // Fault mode for tests: the money is taken but the notification is lost.
+        const drop = !html && bodyField(req, 'notify') === false;
+        if (!drop) {
+          delivered = await notify(
+            {
+              paymentNo,
+              tradeNo: trade.tradeNo,
+              amount: trade.amount,
+              status: outcome,
+              paidAt: trade.paidAt,
+              nonce: randomBytes(12).toString('hex'),
+              timestamp: now,
+            },
+            req.log,
+          );
+        }
       }
-      const after = (await paymentForCashier(db, paymentNo))?.payment.status ?? payment.status;
-      if (!html) return reply.send({ paymentNo, outcome, delivered, paymentStatus: after });
-      const ret = safeReturnUrl(returnParam(req), config.publicBaseUrl, requestOrigin(req));
+      if (!html) return reply.send({ paymentNo, outcome, delivered, tradeStatus: trade.status });
+      const ret = safeReturnUrl(returnParam(req) ?? trade.returnUrl, config.publicBaseUrl, requestOrigin(req));
       if (ret) return reply.redirect(ret, 303);
-      const text = outcome === 'SUCCESS' ? (after === 'paid' ? '支付成功' : '支付处理中') : '已取消支付';
-      return reply.type('text/html; charset=utf-8').send(resultPage(text, STATUS_TEXT[after] ? `支付状态：${STATUS_TEXT[after]}` : ''));
+      const text = trade.status === 'paid' ? (delivered ? '支付成功' : '支付处理中') : STATUS_TEXT[trade.status];
+      return reply.type('text/html; charset=utf-8').send(resultPage(text, `支付状态：${STATUS_TEXT[trade.status]}`));
     });
   }
 
@@ -240,4 +393,6 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     const status = await shipOrder(db, parsed.data);
     return { id: parsed.data, status };
   });
+
+  return { trades };
 }

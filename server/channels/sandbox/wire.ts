@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../platform/config';
 
@@ -64,3 +64,69 @@ export function verifyNotification(key: string, rawBody: string, signature: stri
   if (Math.abs(now - n.timestamp) > TIMESTAMP_TOLERANCE_MS) return { ok: false, reason: 'timestamp outside the allowed window' };
   return { ok: true, notification: n };
 }
+
+// --- the channel's server API (prepay, query, close, refund) --------------------------------
+
+/**
+ * Calls to the sandbox channel's API and its answers are JSON signed like notifications: the
+ * headers carry a timestamp (epoch ms), a nonce and the HMAC over "timestamp\nnonce\nbody\n".
+ */
+export const API_HEADERS = { timestamp: 'sandbox-timestamp', nonce: 'sandbox-nonce', signature: SIGNATURE_HEADER } as const;
+export const API_PATH = '/sandbox/pay/api';
+
+export function signedHeaders(key: string, body: string, now = Date.now(), nonce = randomBytes(12).toString('hex')): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    [API_HEADERS.timestamp]: String(now),
+    [API_HEADERS.nonce]: nonce,
+    [API_HEADERS.signature]: signNotification(key, now, nonce, body),
+  };
+}
+
+/** Checks an API message's signature headers over its exact body text. */
+export function verifySigned(key: string, body: string, headers: Record<string, string | string[] | undefined>, now = Date.now()): boolean {
+  const one = (name: string) => {
+    const v = headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const timestamp = Number(one(API_HEADERS.timestamp));
+  const nonce = one(API_HEADERS.nonce);
+  const signature = one(API_HEADERS.signature);
+  if (!Number.isSafeInteger(timestamp) || !nonce || !signature || !/^[0-9a-f]{64}$/.test(signature)) return false;
+  if (Math.abs(now - timestamp) > TIMESTAMP_TOLERANCE_MS) return false;
+  const expected = Buffer.from(signNotification(key, timestamp, nonce, body), 'hex');
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+}
+
+export const sandboxPrepayRequest = z.strictObject({
+  paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
+  amount: z.number().int().min(1),
+  description: z.string().max(200),
+  expiresAt: z.number().int(),
+  returnUrl: z.string().max(2000).nullable(),
+});
+export const sandboxTradeRequest = z.strictObject({ paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
+export const sandboxRefundRequest = z.strictObject({
+  paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
+  refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  amount: z.number().int().min(1),
+  total: z.number().int().min(1),
+  reason: z.string().max(200),
+});
+export const sandboxRefundQuery = z.strictObject({
+  paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
+  refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+});
+
+export const sandboxTradeState = z.object({
+  state: z.enum(['paid', 'unpaid', 'closed', 'refunded']),
+  tradeNo: z.string().nullable(),
+  amount: z.number().int(),
+  paidAt: z.number().int().nullable(),
+});
+export const sandboxRefundState = z.object({
+  state: z.enum(['succeeded', 'processing', 'failed']),
+  channelRefundId: z.string().nullable(),
+});
+/** An API error answer (4xx): the channel's code and message. */
+export const sandboxApiError = z.object({ error: z.string(), message: z.string() });

@@ -1,18 +1,24 @@
 import { AppError } from '../../platform/errors';
 import { defineHandlers } from '../../platform/http';
+import type { PaymentDeps } from '../payment/deps';
+import { refundEndedOrder } from './consumer';
 import * as orders from './service';
 
-export const handlers = defineHandlers({
-  previewCheckout: async ({ db, user, body }) => orders.previewCheckout(db, user.id, body),
-  createOrder: async ({ db, user, body, config, idempotencyKey }) => {
-    // The route requires the key (http.ts refuses a request without one before we get here).
-    if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
-    return orders.createOrder(db, { userId: user.id, idempotencyKey, body, payTimeoutSeconds: config.orderPayTimeoutSeconds });
-  },
-  listOrders: async ({ db, user, query }) => orders.listOrders(db, user.id, query),
-  getOrderCounts: async ({ db, user }) => orders.getOrderCounts(db, user.id),
-  getOrder: async ({ db, user, params }) => orders.getOrder(db, user.id, params.id),
-  getParentOrder: async ({ db, user, params }) => orders.getParentOrder(db, user.id, params.id),
-  cancelOrder: async ({ db, user, params }) => orders.cancelOrder(db, user.id, params.id),
-  confirmReceipt: async ({ db, user, params }) => orders.confirmReceipt(db, user.id, params.id),
-});
+/** The order routes; cancelling refunds what a partly paid child order had received. */
+export function orderHandlers(deps: PaymentDeps) {
+  const onEnded = refundEndedOrder(deps);
+  return defineHandlers({
+    previewCheckout: async ({ db, user, body }) => orders.previewCheckout(db, user.id, body),
+    createOrder: async ({ db, user, body, config, idempotencyKey }) => {
+      // The route requires the key (http.ts refuses a request without one before we get here).
+      if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+      return orders.createOrder(db, { userId: user.id, idempotencyKey, body, payTimeoutSeconds: config.orderPayTimeoutSeconds });
+    },
+    listOrders: async ({ db, user, query }) => orders.listOrders(db, user.id, query),
+    getOrderCounts: async ({ db, user }) => orders.getOrderCounts(db, user.id),
+    getOrder: async ({ db, user, params }) => orders.getOrder(db, user.id, params.id),
+    getParentOrder: async ({ db, user, params }) => orders.getParentOrder(db, user.id, params.id),
+    cancelOrder: async ({ db, user, params }) => orders.cancelOrder(db, user.id, params.id, Date.now(), onEnded),
+    confirmReceipt: async ({ db, user, params }) => orders.confirmReceipt(db, user.id, params.id),
+  });
+}

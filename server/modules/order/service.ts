@@ -185,6 +185,8 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
           shipped_at: null,
           completed_at: null,
           ended_at: null,
+          paid_amount: 0,
+          refunded_amount: 0,
         });
         group.lines.forEach((l, i) =>
           lines.push({
@@ -268,6 +270,8 @@ function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: 
     createdAt: r.created_at,
     expiresAt: r.expires_at,
     paidAt: r.paid_at,
+    paidAmount: Number(r.paid_amount),
+    refundedAmount: Number(r.refunded_amount),
     timeline: events.filter((e) => e.order_id === r.id).map((e) => ({ status: toStatus(e.status), at: e.at, note: e.note })),
   }));
 }
@@ -371,27 +375,40 @@ export async function getOrderCounts(db: Db, userId: string): Promise<{ pending_
 // Transitions
 
 /**
- * Side effects of order transitions, inside the transition's transaction: every transition
- * appends to the timeline; cancel and close close the order's open payments and release its
- * stock. Lock order everywhere: order rows first, then payment rows.
+ * What else happens when a child order ends unpaid (cancelled or closed), inside the same
+ * transaction: the app passes the refund of parts already paid (refundClosedOrder).
  */
-function orderHooks(now: number): TransitionHooks<Database, OrderStatus, OrderEventName> {
-  const endOrder = async ({ trx, id }: { trx: Db; id: string }) => {
-    await closeOpenPaymentsFor(trx, [id], now);
+export type OrderEndedHook = (trx: Db, orderId: string, now: number) => Promise<void>;
+
+/**
+ * Side effects of order transitions, inside the transition's transaction: every transition
+ * appends to the timeline; cancel and close move the order's open payments to closing (the
+ * payment reconciliation asks the channel before releasing their tenders), release its stock
+ * and run `onEnded`. Lock order everywhere: order rows first, then payment rows.
+ */
+function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Database, OrderStatus, OrderEventName> {
+  const endOrder = (reason: 'cancelled' | 'expired') => async ({ trx, id }: { trx: Db; id: string }) => {
+    await closeOpenPaymentsFor(trx, [id], reason, now);
     const lines = await trx.selectFrom('order_lines').select(['sku_id', 'quantity']).where('order_id', '=', id).orderBy('sku_id').execute();
     await releaseStock(trx, lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })));
+    if (onEnded) await onEnded(trx, id, now);
   };
   return {
-    cancel: [endOrder],
-    close: [endOrder],
+    cancel: [endOrder('cancelled')],
+    close: [endOrder('expired')],
     any: [
       async ({ trx, id, event, to }) => {
-        const last = await trx.selectFrom('order_events').select((eb) => eb.fn.max('seq').as('seq')).where('order_id', '=', id).executeTakeFirst();
-        const seq = last?.seq === null || last?.seq === undefined ? 0 : Number(last.seq) + 1;
-        await trx.insertInto('order_events').values({ order_id: id, seq, status: to, note: ORDER_EVENT_NOTES[event], at: now }).execute();
+        await appendTimeline(trx, id, to, ORDER_EVENT_NOTES[event], now);
       },
     ],
   };
+}
+
+/** Appends one entry to a child order's timeline. */
+export async function appendTimeline(trx: Db, orderId: string, status: OrderStatus, note: string, now: number): Promise<void> {
+  const last = await trx.selectFrom('order_events').select((eb) => eb.fn.max('seq').as('seq')).where('order_id', '=', orderId).executeTakeFirst();
+  const seq = last?.seq === null || last?.seq === undefined ? 0 : Number(last.seq) + 1;
+  await trx.insertInto('order_events').values({ order_id: orderId, seq, status, note, at: now }).execute();
 }
 
 const STAMP: Partial<Record<OrderEventName, string>> = {
@@ -410,26 +427,26 @@ function setFor(event: OrderEventName, now: number): ExtraSet {
 }
 
 /** Applies an order event inside `trx` (guarded; IllegalTransitionError when not allowed). */
-export async function transitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now()): Promise<OrderStatus> {
-  return apply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now));
+export async function transitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now(), onEnded?: OrderEndedHook): Promise<OrderStatus> {
+  return apply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now, onEnded));
 }
 
 /** Like transitionOrder, but false when the order is no longer in a state that allows it. */
-export async function tryTransitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now()): Promise<boolean> {
-  return tryApply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now));
+export async function tryTransitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now(), onEnded?: OrderEndedHook): Promise<boolean> {
+  return tryApply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now, onEnded));
 }
 
-async function ownedTransition(db: Db, userId: string, orderId: string, event: OrderEventName, now: number): Promise<Order> {
+async function ownedTransition(db: Db, userId: string, orderId: string, event: OrderEventName, now: number, onEnded?: OrderEndedHook): Promise<Order> {
   await db.transaction().execute(async (trx) => {
     const owned = await trx.selectFrom('orders').select('id').where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
     if (!owned) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
-    await transitionOrder(trx, orderId, event, now);
+    await transitionOrder(trx, orderId, event, now, onEnded);
   });
   return getOrder(db, userId, orderId);
 }
 
-export function cancelOrder(db: Db, userId: string, orderId: string, now = Date.now()): Promise<Order> {
-  return ownedTransition(db, userId, orderId, 'cancel', now);
+export function cancelOrder(db: Db, userId: string, orderId: string, now = Date.now(), onEnded?: OrderEndedHook): Promise<Order> {
+  return ownedTransition(db, userId, orderId, 'cancel', now, onEnded);
 }
 
 export function confirmReceipt(db: Db, userId: string, orderId: string, now = Date.now()): Promise<Order> {
@@ -446,7 +463,7 @@ export async function shipOrder(db: Db, orderId: string, now = Date.now()): Prom
  * own transaction with a guarded transition (a payment confirmed in between wins, and the
  * close then simply does not apply). Returns the number closed.
  */
-export async function closeExpiredOrders(db: Db, now = Date.now(), batchSize = 100): Promise<number> {
+export async function closeExpiredOrders(db: Db, now = Date.now(), batchSize = 100, onEnded?: OrderEndedHook): Promise<number> {
   let closed = 0;
   let after = '';
   for (;;) {
@@ -460,7 +477,7 @@ export async function closeExpiredOrders(db: Db, now = Date.now(), batchSize = 1
       .limit(batchSize)
       .execute();
     for (const { id } of batch) {
-      const applied = await db.transaction().execute((trx) => tryTransitionOrder(trx, id, 'close', now));
+      const applied = await db.transaction().execute((trx) => tryTransitionOrder(trx, id, 'close', now, onEnded));
       if (applied) closed += 1;
     }
     if (batch.length < batchSize) return closed;

@@ -1,50 +1,39 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../platform/errors';
-import { defineHandlers, type AppDeps } from '../../platform/http';
+import { sandboxPayKey } from '../../channels/sandbox/wire';
+import { defineHandlers } from '../../platform/http';
 import { registerSandboxPay } from '../../sandbox/pay';
-import { NOTIFY_PATH, SIGNATURE_HEADER, sandboxPayKey, verifyNotification } from './channel';
+import { refundDepsOf, type PaymentDeps } from './deps';
+import { registerNotifyRoutes } from './notify';
+import { refundHandlers } from './refund-routes';
 import * as payments from './service';
 
-/** The sandbox channel's key, or null when the channel is not enabled (production without a key). */
-function channelKey(deps: AppDeps): string | null {
-  if (deps.config.sandbox || process.env.SANDBOX_PAY_KEY) return sandboxPayKey(deps.config);
-  return null;
+/** The payment routes of the contract, built on the process's payment dependencies. */
+export function paymentHandlers(deps: PaymentDeps) {
+  return defineHandlers({
+    createPayment: async ({ user, body }) =>
+      payments.createPayment(deps, {
+        userId: user.id,
+        orderId: body.orderId,
+        tenders: body.tenders,
+        channel: body.channel,
+        scene: body.scene,
+        amount: body.amount,
+      }),
+    getPayment: async ({ user, params }) => payments.getPayment(deps.db, user.id, params.id),
+    cancelPayment: async ({ user, params }) => payments.cancelPayment(deps, user.id, params.id),
+  });
 }
 
-export const handlers = defineHandlers({
-  createPayment: async ({ db, user, body, config }) => {
-    if (!config.sandbox && !process.env.SANDBOX_PAY_KEY) {
-      throw new AppError('ORDER_NOT_PAYABLE', 'the sandbox payment channel is not enabled on this server');
-    }
-    return payments.createPayment(db, { userId: user.id, orderId: body.orderId, channel: body.channel, publicBaseUrl: config.publicBaseUrl });
-  },
-  getPayment: async ({ db, user, params, config }) => payments.getPayment(db, user.id, params.id, config.publicBaseUrl),
-});
-
 /**
- * POST /notify/sandbox: the channel's server-side notification, the only way an order
- * becomes paid. The signature covers the exact body text, so this route keeps the raw body.
- * Also registers the sandbox channel itself when SANDBOX=on.
+ * The payment module: payments and refunds of the contract, the channel notify endpoints and,
+ * with SANDBOX=on, the local sandbox channel itself (its cashier and API).
  */
-export async function registerExtra(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const key = channelKey(deps);
-  if (!key) return;
-  await app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-      done(null, typeof body === 'string' ? body : body.toString('utf8'));
-    });
-    scope.post(NOTIFY_PATH, async (req) => {
-      const raw = typeof req.body === 'string' ? req.body : '';
-      const header = req.headers[SIGNATURE_HEADER];
-      const verified = verifyNotification(key, raw, typeof header === 'string' ? header : undefined);
-      if (!verified.ok) {
-        req.log.warn({ reason: verified.reason }, 'sandbox notification rejected');
-        throw new AppError('NOTIFY_REJECTED', verified.reason);
-      }
-      const outcome = await payments.applyNotification(deps.db, verified.notification, raw, req.log);
-      return { code: 'SUCCESS', outcome };
-    });
-  });
-  if (deps.config.sandbox) registerSandboxPay(app, deps, { key });
+export function paymentModule(deps: PaymentDeps) {
+  return {
+    handlers: { ...paymentHandlers(deps), ...refundHandlers(refundDepsOf(deps)) },
+    registerExtra: async (app: FastifyInstance) => {
+      await registerNotifyRoutes(app, deps);
+      if (deps.config.sandbox) registerSandboxPay(app, { db: deps.db, config: deps.config }, { key: sandboxPayKey(deps.config) });
+    },
+  };
 }

@@ -1,27 +1,63 @@
-import { randomInt } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import type { Payment, PaymentStatus, PayChannel } from '@contract/payment';
-import { payChannel, paymentStatus } from '@contract/payment';
-import { sumFen } from '@contract/money';
-import type { PaymentTable } from '../../db/tables-order';
+import { createHash, randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
+import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
+import { splitTenders } from '@contract/tender-split';
+import { ChannelError, type ChannelAdapter, type TradeState } from '../../channels/types';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { IllegalTransitionError, apply, tryApply } from '../../platform/state-machine';
-import { ownedOrderRows, tryTransitionOrder } from '../order/service';
-import type { SandboxNotification } from './channel';
-import { paymentMachine } from './machine';
+import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
+import { ensureWelcome, resolveGiftCards, verifyGiftCards } from '../wallet/service';
+import { PLATFORM, balanceOf, post, type Posting } from '../wallet/ledger';
+import { allocateTenders } from './allocate';
+import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
+import { paymentMachine, type PaymentEventName } from './machine';
+import { finishLateRefunds, startLatePaymentRefund } from './refunds';
+
+/**
+ * The payment core: combined payments (points, gift cards, stored balance and at most one
+ * channel), their compensation, channel notifications and reconciliation.
+ *
+ * Every state change is a guarded transition (machine.ts) written in the same transaction as
+ * its ledger step (ref hold:/capture:/release:<paymentId>, each posted at most once) and its
+ * outbox event (payment.succeeded / payment.failed). Channel calls never run inside a database
+ * transaction: the payment is committed first, then the channel is called, then its answer is
+ * applied in a new transaction; a crash in between leaves an open payment that reconcile()
+ * finishes by asking the channel.
+ */
 
 type Db = Kysely<Database>;
-type PaymentRow = Selectable<PaymentTable>;
 
 export const PAYMENT_ID_PREFIX = 'pay';
+export const PAYMENT_EVENTS = { succeeded: 'payment.succeeded', failed: 'payment.failed' } as const;
+/** An open payment is first asked about this long after it was created (or at once when closing). */
+export const FIRST_CHECK_MS = 60_000;
+/** Longest wait between two questions to the channel about one payment. */
+export const MAX_CHECK_MS = 10 * 60_000;
 
-export interface PaymentLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
+/** The payload of payment.succeeded: what each child order received. */
+export interface PaymentSucceededPayload {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  amount: number;
+  channel: PayChannel | null;
+  channelAmount: number;
+  paidAt: number;
+  children: { orderId: string; amount: number }[];
 }
+
+export interface PaymentFailedPayload {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  status: 'failed' | 'closed';
+  endReason: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
 
 function toStatus(value: string): PaymentStatus {
   const parsed = paymentStatus.safeParse(value);
@@ -29,132 +65,205 @@ function toStatus(value: string): PaymentStatus {
   return parsed.data;
 }
 
-export function cashierUrl(publicBaseUrl: string, paymentNo: string): string {
-  return `${publicBaseUrl}/sandbox/pay/${encodeURIComponent(paymentNo)}`;
+function toTenderKind(value: string): TenderKind {
+  const parsed = tenderKind.safeParse(value);
+  if (!parsed.success) throw new Error(`unknown tender kind in the database: ${value}`);
+  return parsed.data;
 }
 
-function view(row: PaymentRow, publicBaseUrl: string): Payment {
-  return {
-    id: row.id,
-    orderId: row.order_id,
-    channel: payChannel.parse(row.channel),
-    amount: row.amount,
-    status: toStatus(row.status),
-    expiresAt: row.expires_at,
-    paidAt: row.paid_at,
-    clientParams: { cashierUrl: cashierUrl(publicBaseUrl, row.payment_no), paymentNo: row.payment_no },
+/** The payment's channel, or null when internal tenders paid it all. */
+function channelOf(row: Pick<PaymentRow, 'channel'>): PayChannel | null {
+  if (row.channel === '') return null;
+  const parsed = payChannel.safeParse(row.channel);
+  if (!parsed.success) throw new Error(`unknown channel in the database: ${row.channel}`);
+  return parsed.data;
+}
+
+function mask(number: string): string {
+  return `**** **** **** ${number.slice(-4)}`;
+}
+
+async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
+  if (rows.length === 0) return [];
+  const tenders = await db
+    .selectFrom('payment_tenders as t')
+    .leftJoin('gift_cards as g', 'g.id', 't.gift_card_id')
+    .select(['t.payment_id', 't.seq', 't.kind', 't.amount', 't.points', 'g.number'])
+    .where(
+      't.payment_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('t.payment_id')
+    .orderBy('t.seq')
+    .execute();
+  return rows.map((row) => {
+    const endReason = row.end_reason === null ? null : paymentEndReason.parse(row.end_reason);
+    const params = row.client_params === null ? null : clientParamsSchema.parse(JSON.parse(row.client_params));
+    return {
+      id: row.id,
+      orderId: row.order_id,
+      amount: Number(row.amount),
+      status: toStatus(row.status),
+      tenders: tenders
+        .filter((t) => t.payment_id === row.id)
+        .map((t): PaymentTender => {
+          const kind = toTenderKind(t.kind);
+          return { kind, amount: Number(t.amount), points: kind === 'points' ? Number(t.points) : null, giftCard: kind === 'gift_card' && t.number ? mask(t.number) : null };
+        }),
+      channel: channelOf(row),
+      channelAmount: Number(row.channel_amount),
+      expiresAt: Number(row.expires_at),
+      paidAt: row.paid_at === null ? null : Number(row.paid_at),
+      endReason,
+      clientParams: params,
+    };
+  });
+}
+
+async function view(db: Db, row: PaymentRow): Promise<Payment> {
+  const [v] = await views(db, [row]);
+  return v;
+}
+
+export async function getPayment(db: Db, userId: string, paymentId: string): Promise<Payment> {
+  const row = await db.selectFrom('payments').selectAll().where('id', '=', paymentId).where('user_id', '=', userId).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `payment ${paymentId} not found`);
+  return view(db, row);
+}
+
+async function loadPayment(db: Db, paymentId: string): Promise<PaymentRow> {
+  return db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ledger steps and transitions (inside the caller's transaction)
+
+interface TenderRow {
+  seq: number;
+  kind: string;
+  amount: number;
+  points: number;
+  gift_card_id: string | null;
+}
+
+async function tendersOf(trx: Db, paymentId: string): Promise<TenderRow[]> {
+  const rows = await trx.selectFrom('payment_tenders').select(['seq', 'kind', 'amount', 'points', 'gift_card_id']).where('payment_id', '=', paymentId).orderBy('seq').execute();
+  return rows.map((r) => ({ seq: Number(r.seq), kind: r.kind, amount: Number(r.amount), points: Number(r.points), gift_card_id: r.gift_card_id }));
+}
+
+/** The hold's postings for internal tenders; `sign` -1 gives the exact reverse (release). */
+function holdPostings(userId: string, tenders: readonly TenderRow[], sign: 1 | -1): Posting[] {
+  const out: Posting[] = [];
+  const clearing = { kind: 'payment_clearing', ownerId: PLATFORM } as const;
+  for (const t of tenders) {
+    if (t.kind === 'points') {
+      out.push({ account: { kind: 'user_points', ownerId: userId }, amount: -sign * t.points });
+      out.push({ account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: sign * t.points });
+      out.push({ account: { kind: 'points_expense', ownerId: PLATFORM }, amount: -sign * t.amount });
+      out.push({ account: clearing, amount: sign * t.amount });
+    } else if (t.kind === 'gift_card') {
+      if (!t.gift_card_id) throw new Error('gift card tender without a card');
+      out.push({ account: { kind: 'gift_card', ownerId: t.gift_card_id }, amount: -sign * t.amount });
+      out.push({ account: clearing, amount: sign * t.amount });
+    } else if (t.kind === 'balance') {
+      out.push({ account: { kind: 'user_balance', ownerId: userId }, amount: -sign * t.amount });
+      out.push({ account: clearing, amount: sign * t.amount });
+    }
+  }
+  return out;
+}
+
+/** release:<id>: gives the internal tenders back (the exact reverse of hold:<id>). */
+async function release(trx: Db, payment: PaymentRow, now: number): Promise<void> {
+  const tenders = await tendersOf(trx, payment.id);
+  // A payment without internal tenders held nothing (and has no hold to reverse).
+  if (!tenders.some((t) => t.kind !== 'channel')) return;
+  await post(trx, { ref: `release:${payment.id}`, kind: 'release', memo: `payment ${payment.payment_no} ended unpaid; tenders released`, postings: holdPostings(payment.user_id, tenders, -1), now });
+}
+
+/** capture:<id>: the held tenders and the channel's money become what the merchants are owed. */
+async function capture(trx: Db, payment: PaymentRow, now: number): Promise<{ orderId: string; amount: number }[]> {
+  const children = await trx
+    .selectFrom('payment_orders as po')
+    .innerJoin('orders as o', 'o.id', 'po.order_id')
+    .select(['po.order_id', 'po.amount', 'o.merchant_id'])
+    .where('po.payment_id', '=', payment.id)
+    .orderBy('po.order_id')
+    .execute();
+  const postings: Posting[] = [];
+  if (Number(payment.internal_amount) > 0) postings.push({ account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: -Number(payment.internal_amount) });
+  const channel = channelOf(payment);
+  if (channel && Number(payment.channel_amount) > 0) postings.push({ account: { kind: 'channel_clearing', ownerId: channel }, amount: -Number(payment.channel_amount) });
+  for (const c of children) postings.push({ account: { kind: 'merchant_payable', ownerId: c.merchant_id }, amount: Number(c.amount) });
+  await post(trx, { ref: `capture:${payment.id}`, kind: 'capture', memo: `payment ${payment.payment_no} paid`, postings, now });
+  return children.map((c) => ({ orderId: c.order_id, amount: Number(c.amount) }));
+}
+
+async function transition(trx: Db, id: string, event: PaymentEventName, set: ExtraSet): Promise<void> {
+  await apply(trx, paymentMachine, 'payments', id, event, set);
+}
+
+/** paying|closing -> paid: capture and announce it (payment.succeeded). */
+async function markPaid(deps: PaymentDeps, trx: Db, payment: PaymentRow, paid: { tradeNo: string | null; paidAt: number }, now: number): Promise<void> {
+  await transition(trx, payment.id, 'succeed', { updated_at: now, paid_at: paid.paidAt, trade_no: paid.tradeNo, next_check_at: null, end_reason: null, ended_at: null });
+  const children = await capture(trx, payment, now);
+  const payload: PaymentSucceededPayload = {
+    paymentId: payment.id,
+    orderId: payment.order_id,
+    userId: payment.user_id,
+    amount: Number(payment.amount),
+    channel: channelOf(payment),
+    channelAmount: Number(payment.channel_amount),
+    paidAt: paid.paidAt,
+    children,
   };
-}
-
-/** Our trade number at the channel: "SBX" + epoch ms + 6 random digits. */
-function newPaymentNo(now: number): string {
-  return `SBX${now}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
-}
-
-/** The child orders an order id stands for: every child of a parent order, or the child itself. */
-async function targetChildren(db: Db, userId: string, orderId: string) {
-  const parent = await db.selectFrom('parent_orders').select('id').where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
-  if (parent) return db.selectFrom('orders').selectAll().where('parent_id', '=', parent.id).where('user_id', '=', userId).orderBy('id').execute();
-  const rows = await ownedOrderRows(db, userId, [orderId]);
-  if (rows.length === 0) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
-  return rows;
-}
-
-export interface CreatePaymentInput {
-  userId: string;
-  orderId: string;
-  channel: PayChannel;
-  publicBaseUrl: string;
-  now?: number;
+  await deps.outbox.enqueue(trx, { type: PAYMENT_EVENTS.succeeded, aggregateId: payment.id, payload }, now);
 }
 
 /**
- * Starts paying an order (parent: its still-unpaid children; child: itself). An open payment
- * for the same order and amount is returned instead of a second one; other open payments
- * that cover any of these children are closed, so a child is never paid twice.
+ * Ends an unpaid payment: paying -> failed (the channel declined), or (paying ->) closing ->
+ * closed; releases its tenders and announces it (payment.failed).
  */
-export async function createPayment(db: Db, input: CreatePaymentInput): Promise<Payment> {
-  const now = input.now ?? Date.now();
-  const row = await db.transaction().execute(async (trx) => {
-    const children = await targetChildren(trx, input.userId, input.orderId);
-    const unpaid = children.filter((c) => c.status === 'pending_payment');
-    if (unpaid.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
-    const expiresAt = Math.min(...unpaid.map((c) => c.expires_at));
-    if (now >= expiresAt) throw new AppError('PAYMENT_EXPIRED', `the payment deadline of order ${input.orderId} has passed`);
-    const amount = sumFen(unpaid.map((c) => c.payable_amount));
-    const ids = unpaid.map((c) => c.id);
+async function markEnded(deps: PaymentDeps, trx: Db, payment: PaymentRow, outcome: 'failed' | 'closed', reason: string, now: number): Promise<void> {
+  let endReason = payment.end_reason ?? reason;
+  if (outcome === 'failed' && payment.status === 'paying') {
+    endReason = 'failed';
+    await transition(trx, payment.id, 'fail', { updated_at: now, end_reason: endReason, ended_at: now, next_check_at: null });
+  } else {
+    if (payment.status === 'paying') await transition(trx, payment.id, 'close', { updated_at: now, end_reason: endReason });
+    await transition(trx, payment.id, 'finishClose', { updated_at: now, end_reason: endReason, ended_at: now, next_check_at: null });
+  }
+  await release(trx, payment, now);
+  const payload: PaymentFailedPayload = {
+    paymentId: payment.id,
+    orderId: payment.order_id,
+    userId: payment.user_id,
+    status: outcome === 'failed' && payment.status === 'paying' ? 'failed' : 'closed',
+    endReason,
+  };
+  await deps.outbox.enqueue(trx, { type: PAYMENT_EVENTS.failed, aggregateId: payment.id, payload }, now);
+}
 
-    // Lock the children one by one in id order (orders first, then payments: the lock order
-    // used everywhere) and make sure none left pending_payment since we read them.
-    for (const id of ids) {
-      const touched = await trx.updateTable('orders').set({ updated_at: now }).where('id', '=', id).where('status', '=', 'pending_payment').executeTakeFirst();
-      if (Number(touched.numUpdatedRows) !== 1) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} changed; try again`);
+/**
+ * Runs `work` on the payment's current row in a transaction; when a racing writer moved the
+ * payment between our read and our guarded update (IllegalTransitionError), runs it once more
+ * on the new state.
+ */
+async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: Db, payment: PaymentRow) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.db.transaction().execute(async (trx) => work(trx, await loadPayment(trx, paymentId)));
+    } catch (err) {
+      if (err instanceof IllegalTransitionError && attempt < 2) continue;
+      throw err;
     }
-
-    const open = await trx
-      .selectFrom('payments')
-      .selectAll()
-      .where('order_id', '=', input.orderId)
-      .where('user_id', '=', input.userId)
-      .where('status', '=', 'paying')
-      .where('channel', '=', input.channel)
-      .where('amount', '=', amount)
-      .where('expires_at', '>', now)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    if (open) {
-      const covered = await trx.selectFrom('payment_orders').select('order_id').where('payment_id', '=', open.id).orderBy('order_id').execute();
-      if (covered.map((c) => c.order_id).join(',') === ids.join(',')) return open;
-    }
-
-    await closeOpenPaymentsFor(trx, ids, now);
-    const payment: PaymentRow = {
-      id: newId(PAYMENT_ID_PREFIX, now),
-      payment_no: newPaymentNo(now),
-      user_id: input.userId,
-      order_id: input.orderId,
-      channel: input.channel,
-      amount,
-      status: paymentMachine.initial,
-      trade_no: null,
-      created_at: now,
-      updated_at: now,
-      expires_at: expiresAt,
-      paid_at: null,
-    };
-    await trx.insertInto('payments').values(payment).execute();
-    await trx
-      .insertInto('payment_orders')
-      .values(unpaid.map((c) => ({ payment_id: payment.id, order_id: c.id, amount: c.payable_amount })))
-      .execute();
-    return payment;
-  });
-  return view(row, input.publicBaseUrl);
+  }
 }
 
-export async function getPayment(db: Db, userId: string, paymentId: string, publicBaseUrl: string): Promise<Payment> {
-  const row = await db.selectFrom('payments').selectAll().where('id', '=', paymentId).where('user_id', '=', userId).executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `payment ${paymentId} not found`);
-  return view(row, publicBaseUrl);
-}
-
-/** What the sandbox cashier shows: the payment by its trade number, with merchant names. */
-export async function paymentForCashier(db: Db, paymentNo: string): Promise<{ payment: PaymentRow; merchants: string[] } | null> {
-  const payment = await db.selectFrom('payments').selectAll().where('payment_no', '=', paymentNo).executeTakeFirst();
-  if (!payment) return null;
-  const merchants = await db
-    .selectFrom('payment_orders')
-    .innerJoin('orders', 'orders.id', 'payment_orders.order_id')
-    .select('orders.merchant_name')
-    .where('payment_orders.payment_id', '=', payment.id)
-    .orderBy('orders.id')
-    .execute();
-  return { payment, merchants: merchants.map((m) => m.merchant_name) };
-}
-
-/** Closes every open payment that covers one of these child orders (inside the caller's transaction). */
-export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[], now: number): Promise<number> {
-  if (orderIds.length === 0) return 0;
+/** Moves open payments covering these child orders to closing (order cancelled or closed; superseded). */
+export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[], reason: 'cancelled' | 'expired' | 'superseded', now: number): Promise<string[]> {
+  if (orderIds.length === 0) return [];
   const open = await trx
     .selectFrom('payments')
     .innerJoin('payment_orders', 'payment_orders.payment_id', 'payments.id')
@@ -164,83 +273,484 @@ export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[],
     .where('payments.status', '=', 'paying')
     .orderBy('payments.id')
     .execute();
-  let closed = 0;
+  const closed: string[] = [];
   for (const { id } of open) {
-    if (await tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now })) closed += 1;
+    if (await tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: reason, next_check_at: now })) closed.push(id);
   }
   return closed;
 }
 
-export type NotifyOutcome = 'applied' | 'duplicate' | 'late';
+/** Fen PAID payments have allocated to each of these child orders. */
+export async function paidAllocations(db: Db, orderIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('payment_allocations as a')
+    .innerJoin('payments as p', 'p.id', 'a.payment_id')
+    .select(['a.order_id', (eb) => eb.fn.sum<number>('a.amount').as('paid')])
+    .where('a.order_id', 'in', [...orderIds])
+    .where('p.status', '=', 'paid')
+    .groupBy('a.order_id')
+    .execute();
+  for (const r of rows) out.set(r.order_id, Number(r.paid));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating a payment
+
+export interface CreatePaymentInput {
+  userId: string;
+  orderId: string;
+  tenders: TenderChoice;
+  channel?: PayChannel;
+  scene: PayScene;
+  /** Part of a single child order's remaining amount; omitted: everything remaining. */
+  amount?: number;
+  clientIp?: string;
+}
+
+/** Our trade number at the channel: "P" + epoch ms + 6 random digits (6-32 alphanumerics for every channel). */
+function newPaymentNo(now: number): string {
+  return `P${now}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+}
+
+function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): string {
+  const choice = {
+    orderId: input.orderId,
+    children: childIds,
+    amount: input.amount ?? null,
+    balance: input.tenders.balance,
+    points: input.tenders.points,
+    giftCards: input.tenders.giftCards.map((c) => c.number),
+    channel: input.channel ?? null,
+    scene: input.scene,
+  };
+  return createHash('sha256').update(JSON.stringify(choice)).digest('hex');
+}
+
+/** The child orders an order id stands for (a parent's children, or the child itself), the owner's only. */
+async function targetChildren(trx: Db, userId: string, orderId: string) {
+  const parent = await trx.selectFrom('parent_orders').select('id').where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
+  if (parent) {
+    const rows = await trx.selectFrom('orders').selectAll().where('parent_id', '=', parent.id).orderBy('id').execute();
+    return { single: false, rows };
+  }
+  const rows = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).where('user_id', '=', userId).execute();
+  if (rows.length === 0) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
+  return { single: true, rows };
+}
+
+interface Created {
+  row: PaymentRow;
+  /** An open payment with the same choice answered instead of a new one. */
+  repeated: boolean;
+  superseded: string[];
+  description: string;
+}
 
 /**
- * Applies a verified channel notification in one transaction. SUCCESS: every covered child
- * pending_payment -> paid, then the payment paying -> paid, each at most once (guarded). A
- * repeat answers 'duplicate'; a notification for a payment that was closed meanwhile
- * (order cancelled or expired) changes nothing and answers 'late'. A different amount or an
- * unknown payment is rejected (400) and nothing changes.
+ * Starts paying an order (a parent: every child's remaining amount; a child: its remaining
+ * amount, or part of it). One transaction locks the children (guarded updates in id order),
+ * supersedes their open payment, splits the amount across the chosen tenders from the real
+ * balances, writes payment, tenders and allocations, and holds the internal tenders
+ * (hold:<id>). Internal tenders covering it all: captured and paid in the same transaction.
+ * Otherwise, after commit, the channel's prepay; if the channel refuses, the payment fails and
+ * its tenders are released (CHANNEL_UNAVAILABLE).
  */
-export async function applyNotification(db: Db, n: SandboxNotification, rawBody: string, log: PaymentLog, now = Date.now()): Promise<NotifyOutcome> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const payment = await trx.selectFrom('payments').selectAll().where('payment_no', '=', n.paymentNo).executeTakeFirst();
-        if (!payment) throw new AppError('NOTIFY_REJECTED', `unknown payment ${n.paymentNo}`);
-        if (payment.amount !== n.amount) throw new AppError('NOTIFY_REJECTED', `amount ${n.amount} does not match the payment's ${payment.amount}`);
-        const outcome = await applyTo(trx, payment, n, log, now);
-        await trx
-          .insertInto('payment_notifications')
-          .values({
-            id: newId('ntf', now),
-            channel: payment.channel,
-            nonce: n.nonce,
-            payment_no: n.paymentNo,
-            status: n.status,
-            amount: n.amount,
-            body: rawBody,
-            received_at: now,
-            outcome,
-          })
-          .execute();
-        return outcome;
-      });
-    } catch (err) {
-      // The payment left 'paying' while we applied (a racing close): run again, which now
-      // sees the final state and answers 'late' or 'duplicate'.
-      if (err instanceof IllegalTransitionError && attempt === 0) continue;
-      throw err;
+export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput, now = Date.now()): Promise<Payment> {
+  // Wrong PINs count even though the payment then fails (committed on the plain connection).
+  if (input.tenders.giftCards.length > 0) await verifyGiftCards(deps.db, input.tenders.giftCards, now);
+
+  const created = await deps.db.transaction().execute(async (trx): Promise<Created> => {
+    const target = await targetChildren(trx, input.userId, input.orderId);
+    const pending = target.rows.filter((c) => c.status === 'pending_payment');
+    if (pending.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
+    // Lock the children in id order (orders before payments: the one lock order), making sure
+    // none left pending_payment since we read them.
+    for (const c of pending) {
+      const touched = await trx.updateTable('orders').set({ updated_at: now }).where('id', '=', c.id).where('status', '=', 'pending_payment').executeTakeFirst();
+      if (Number(touched.numUpdatedRows) !== 1) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} changed; try again`);
     }
+    const paid = await paidAllocations(trx, pending.map((c) => c.id));
+    const children = pending
+      .map((c) => ({ row: c, remaining: Number(c.payable_amount) - (paid.get(c.id) ?? 0) }))
+      .filter((c) => c.remaining > 0);
+    if (children.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
+    const expiresAt = Math.min(...children.map((c) => Number(c.row.expires_at)));
+    if (now >= expiresAt) throw new AppError('PAYMENT_EXPIRED', `the payment deadline of order ${input.orderId} has passed`);
+
+    let parts = children.map((c) => ({ orderId: c.row.id, amount: c.remaining }));
+    if (input.amount !== undefined) {
+      if (!target.single || children.length !== 1) throw new AppError('PAYMENT_AMOUNT_INVALID', 'a partial amount is only allowed for a single child order');
+      if (input.amount > children[0].remaining) throw new AppError('PAYMENT_AMOUNT_INVALID', `at most ${children[0].remaining} fen remain to be paid`, { remaining: children[0].remaining });
+      parts = [{ orderId: children[0].row.id, amount: input.amount }];
+    }
+    const amount = parts.reduce((s, p) => s + p.amount, 0);
+    const childIds = parts.map((p) => p.orderId);
+    const requestHash = requestHashOf(input, childIds);
+    const description = `商城订单 ${[...new Set(children.map((c) => c.row.merchant_name))].join('、')}`.slice(0, 120);
+
+    // A repeat of the same choice while its payment is open gets that payment.
+    const repeat = await trx
+      .selectFrom('payments')
+      .selectAll()
+      .where('user_id', '=', input.userId)
+      .where('order_id', '=', input.orderId)
+      .where('request_hash', '=', requestHash)
+      .where('status', '=', 'paying')
+      .where('amount', '=', amount)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (repeat) return { row: repeat, repeated: true, superseded: [], description };
+
+    const superseded = await closeOpenPaymentsFor(trx, childIds, 'superseded', now);
+
+    await ensureWelcome(trx, input.userId, deps.wallet, now);
+    const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
+    const split = splitTenders({
+      amount,
+      rule: deps.wallet.pointsRule,
+      wallet: { balance: await balanceOf(trx, { kind: 'user_balance', ownerId: input.userId }), points: await balanceOf(trx, { kind: 'user_points', ownerId: input.userId }) },
+      use: { balance: input.tenders.balance, points: input.tenders.points, giftCards: cards.map((c) => ({ id: c.id, balance: c.balance })) },
+    });
+    let adapter: ChannelAdapter | null = null;
+    if (split.channel > 0) {
+      if (!input.channel) throw new AppError('CHANNEL_REQUIRED', `${split.channel} fen are left for a payment channel`, { channelAmount: split.channel });
+      adapter = deps.channels.get(input.channel);
+      if (!adapter) throw new AppError('CHANNEL_UNAVAILABLE', `the ${input.channel} channel is not configured on this server`);
+    }
+
+    const tenders: (TenderRow & { account_id: string | null })[] = [];
+    const add = (kind: TenderKind, amt: number, extra: { points?: number; gift_card_id?: string; account_id?: string } = {}) => {
+      if (amt > 0) tenders.push({ seq: tenders.length, kind, amount: amt, points: extra.points ?? 0, gift_card_id: extra.gift_card_id ?? null, account_id: extra.account_id ?? null });
+    };
+    add('points', split.points.amount, { points: split.points.points, account_id: `user_points:${input.userId}` });
+    for (const g of split.giftCards) add('gift_card', g.amount, { gift_card_id: g.id, account_id: `gift_card:${g.id}` });
+    add('balance', split.balance, { account_id: `user_balance:${input.userId}` });
+    add('channel', split.channel);
+    const internalAmount = amount - split.channel;
+
+    const row: PaymentRow = {
+      id: newId(PAYMENT_ID_PREFIX, now),
+      payment_no: newPaymentNo(now),
+      user_id: input.userId,
+      order_id: input.orderId,
+      channel: adapter ? adapter.channel : '',
+      amount,
+      status: paymentMachine.initial,
+      trade_no: null,
+      created_at: now,
+      updated_at: now,
+      expires_at: expiresAt,
+      paid_at: null,
+      internal_amount: internalAmount,
+      channel_amount: split.channel,
+      scene: input.scene,
+      end_reason: null,
+      client_params: null,
+      request_hash: requestHash,
+      app_id: adapter ? adapter.appId : null,
+      merchant_no: adapter ? adapter.merchantNo : null,
+      ended_at: null,
+      next_check_at: adapter ? now + FIRST_CHECK_MS : null,
+    };
+    await trx.insertInto('payments').values(row).execute();
+    await trx.insertInto('payment_orders').values(parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount }))).execute();
+    await trx
+      .insertInto('payment_tenders')
+      .values(tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })))
+      .execute();
+    const allocations = allocateTenders(parts, tenders);
+    await trx
+      .insertInto('payment_allocations')
+      .values(allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })))
+      .execute();
+    if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1), now });
+
+    if (!adapter) {
+      await markPaid(deps, trx, row, { tradeNo: null, paidAt: now }, now);
+      return { row: await loadPayment(trx, row.id), repeated: false, superseded, description };
+    }
+    return { row, repeated: false, superseded, description };
+  });
+
+  if (created.row.status === 'paid') deps.outbox.kick();
+  // Superseded attempts: ask their channel now, so their tenders come back soon.
+  for (const id of created.superseded) await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.error({ err, paymentId: id }, 'reconciling a superseded payment failed; the job retries'));
+  if (created.repeated || created.row.status !== 'paying') return view(deps.db, created.row);
+
+  return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp }, now);
+}
+
+/** Opens the channel part of a committed payment; compensates when the channel refuses. */
+async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { description: string; clientIp?: string }, now: number): Promise<Payment> {
+  const channel = channelOf(payment);
+  const adapter = channel ? deps.channels.get(channel) : null;
+  if (!adapter) throw new Error(`payment ${payment.id} has no configured channel`);
+  const scene: PayScene = payment.scene === 'h5' ? 'h5' : 'mini';
+  let payerId: string | undefined;
+  if (scene === 'mini') {
+    const user = await deps.db.selectFrom('users').select(['openid', 'platform']).where('id', '=', payment.user_id).executeTakeFirst();
+    if (user && user.platform !== 'h5') payerId = user.openid;
+  }
+  try {
+    const params = await adapter.prepay({
+      paymentNo: payment.payment_no,
+      amount: Number(payment.channel_amount),
+      description: extra.description,
+      expiresAt: Number(payment.expires_at),
+      scene,
+      payerId,
+      clientIp: extra.clientIp,
+      returnUrl: scene === 'h5' ? `${deps.config.publicBaseUrl}/#/pages/checkout/result?paymentId=${encodeURIComponent(payment.id)}&orderId=${encodeURIComponent(payment.order_id)}` : undefined,
+    });
+    await deps.db
+      .updateTable('payments')
+      .set({ client_params: JSON.stringify(params), updated_at: now })
+      .where('id', '=', payment.id)
+      .where('client_params', 'is', null)
+      .execute();
+    return view(deps.db, await loadPayment(deps.db, payment.id));
+  } catch (err) {
+    if (!(err instanceof ChannelError)) throw err;
+    deps.log.warn({ paymentId: payment.id, channel, error: err.message, channelCode: err.channelCode }, 'channel prepay failed; releasing the tenders');
+    await withPayment(deps, payment.id, async (trx, current) => {
+      if (current.status === 'paying') await markEnded(deps, trx, current, 'failed', 'failed', now);
+    });
+    deps.outbox.kick();
+    throw new AppError('CHANNEL_UNAVAILABLE', `the ${channel} channel could not open the payment: ${err.message}`);
   }
 }
 
-async function applyTo(trx: Db, payment: PaymentRow, n: SandboxNotification, log: PaymentLog, now: number): Promise<NotifyOutcome> {
-  const status = toStatus(payment.status);
-  const wanted: PaymentStatus = n.status === 'SUCCESS' ? 'paid' : n.status === 'FAILED' ? 'failed' : 'closed';
-  if (status !== 'paying') {
-    if (status === wanted) return 'duplicate';
-    if (n.status === 'SUCCESS') {
-      // Money taken for a payment we had already closed: nothing changes here; the refund
-      // flow (next issue) picks these up from payment_notifications (outcome 'late').
-      log.warn({ paymentNo: n.paymentNo, status }, 'payment notification for a payment that is no longer open');
+// ---------------------------------------------------------------------------------------------
+// Cancelling
+
+/** The shopper gives up the cashier: paying -> closing, then an immediate reconcile (query, close, release). */
+export async function cancelPayment(deps: PaymentDeps, userId: string, paymentId: string, now = Date.now()): Promise<Payment> {
+  const row = await deps.db.selectFrom('payments').selectAll().where('id', '=', paymentId).where('user_id', '=', userId).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `payment ${paymentId} not found`);
+  if (row.status === 'paid') throw new AppError('PAYMENT_NOT_OPEN', `payment ${paymentId} is already paid`);
+  if (row.status === 'paying') {
+    await deps.db.transaction().execute((trx: Db) => tryApply(trx, paymentMachine, 'payments', paymentId, 'close', { updated_at: now, end_reason: 'cancelled', next_check_at: now }));
+  }
+  await reconcileOne(deps, paymentId, now).catch((err: unknown) => deps.log.warn({ err, paymentId }, 'cancelled payment not settled yet; the job retries'));
+  return getPayment(deps.db, userId, paymentId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the channel says (notifications and queries)
+
+export type NotifyOutcome = 'applied' | 'duplicate' | 'late' | 'ignored';
+
+export interface ChannelSays {
+  status: 'SUCCESS' | 'FAILED' | 'CLOSED';
+  tradeNo: string | null;
+  amount: number;
+  paidAt: number | null;
+}
+
+/**
+ * Applies what the channel says about a payment (a verified notification or a query's answer)
+ * at most once. SUCCESS: paying|closing -> paid; for a payment already closed or failed it is
+ * late money (late:<id>, refunded through the channel). FAILED/CLOSED end an open payment
+ * (failed/closed, tenders released). A repeat is 'duplicate'.
+ */
+async function applyChannelState(deps: PaymentDeps, paymentId: string, says: ChannelSays, now: number, audit?: (trx: Db, outcome: NotifyOutcome) => Promise<void>): Promise<NotifyOutcome> {
+  let lateRefund = false;
+  const outcome = await withPayment(deps, paymentId, async (trx, payment): Promise<NotifyOutcome> => {
+    const status = toStatus(payment.status);
+    let result: NotifyOutcome;
+    if (says.status === 'SUCCESS') {
+      if (status === 'paying' || status === 'closing') {
+        await markPaid(deps, trx, payment, { tradeNo: says.tradeNo, paidAt: says.paidAt ?? now }, now);
+        result = 'applied';
+      } else if (status === 'paid') {
+        result = 'duplicate';
+      } else {
+        // Money taken for a payment we had already ended: record it and give it back.
+        const already = await trx.selectFrom('journal_transactions').select('id').where('ref', '=', `late:${payment.id}`).executeTakeFirst();
+        if (already) {
+          result = 'duplicate';
+        } else {
+          await startLatePaymentRefund(trx, refundDepsOf(deps), payment, says.amount, now);
+          lateRefund = true;
+          result = 'late';
+        }
+      }
+    } else if (status === 'paying' || status === 'closing') {
+      await markEnded(deps, trx, payment, says.status === 'FAILED' ? 'failed' : 'closed', 'cancelled', now);
+      result = 'applied';
+    } else if (status === 'paid') {
+      deps.log.error({ paymentId, said: says.status }, 'channel says a paid payment is not paid; nothing changed');
+      result = 'ignored';
+    } else {
+      result = 'duplicate';
     }
-    return 'late';
+    if (audit) await audit(trx, result);
+    return result;
+  });
+  if (outcome !== 'duplicate' && outcome !== 'ignored') deps.outbox.kick();
+  if (lateRefund) await finishLateRefunds(refundDepsOf(deps), now, paymentId).catch((err: unknown) => deps.log.warn({ err, paymentId }, 'late refund not sent yet; the job retries'));
+  return outcome;
+}
+
+export interface PaymentNotification {
+  paymentNo: string;
+  tradeNo: string;
+  amount: number;
+  status: 'SUCCESS' | 'FAILED' | 'CLOSED';
+  paidAt: number | null;
+  appId: string;
+  merchantNo: string;
+  notificationId: string;
+}
+
+/**
+ * A verified payment notification from `adapter`'s channel: compared with our record (the
+ * payment exists, same channel, app id, merchant number and channel amount; otherwise
+ * NOTIFY_REJECTED and nothing is written), applied at most once and recorded in
+ * payment_notifications.
+ */
+export async function applyPaymentNotification(deps: PaymentDeps, adapter: ChannelAdapter, n: PaymentNotification, rawBody: string, log: PaymentLog, now = Date.now()): Promise<NotifyOutcome> {
+  const payment = await deps.db.selectFrom('payments').selectAll().where('payment_no', '=', n.paymentNo).executeTakeFirst();
+  const reject = (why: string): never => {
+    log.error({ channel: adapter.channel, paymentNo: n.paymentNo, notificationId: n.notificationId, why }, 'payment notification does not match our record; rejected');
+    throw new AppError('NOTIFY_REJECTED', why);
+  };
+  if (!payment) return reject(`unknown payment ${n.paymentNo}`);
+  if (payment.channel !== adapter.channel) return reject(`payment ${n.paymentNo} is not a ${adapter.channel} payment`);
+  if (payment.app_id !== n.appId) return reject(`app id ${n.appId} does not match the payment's`);
+  if (payment.merchant_no !== n.merchantNo) return reject(`merchant ${n.merchantNo} does not match the payment's`);
+  if (n.status === 'SUCCESS' && n.amount !== Number(payment.channel_amount)) return reject(`amount ${n.amount} does not match the payment's ${payment.channel_amount}`);
+
+  return applyChannelState(deps, payment.id, { status: n.status, tradeNo: n.tradeNo, amount: n.amount, paidAt: n.paidAt }, now, async (trx, outcome) => {
+    await trx
+      .insertInto('payment_notifications')
+      .values({ id: newId('ntf', now), channel: adapter.channel, nonce: n.notificationId, payment_no: n.paymentNo, status: n.status, amount: n.amount, body: rawBody, received_at: now, outcome, kind: 'payment' })
+      .execute();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reconciliation and expiry (jobs)
+
+function nextCheck(payment: PaymentRow, now: number): number {
+  const age = Math.max(0, now - Number(payment.created_at));
+  return now + Math.min(MAX_CHECK_MS, Math.max(FIRST_CHECK_MS / 2, Math.floor(age / 4)));
+}
+
+async function backOff(deps: PaymentDeps, payment: PaymentRow, now: number): Promise<void> {
+  await deps.db.updateTable('payments').set({ next_check_at: nextCheck(payment, now) }).where('id', '=', payment.id).where('status', 'in', ['paying', 'closing']).execute();
+}
+
+export type ReconcileOutcome = 'paid' | 'closed' | 'waiting' | 'noop';
+
+function fromTrade(state: TradeState): ChannelSays {
+  return { status: 'SUCCESS', tradeNo: state.tradeNo, amount: state.amount, paidAt: state.paidAt };
+}
+
+/**
+ * Asks the channel about one open payment and settles it: paid -> applied as a verified
+ * SUCCESS (recovers a dropped notification); unpaid and closing (or past its deadline) ->
+ * closed at the channel, then closed here with its tenders released; closed or unknown at the
+ * channel -> closed here. Otherwise the next check is pushed back.
+ */
+export async function reconcileOne(deps: PaymentDeps, paymentId: string, now = Date.now()): Promise<ReconcileOutcome> {
+  const payment = await loadPayment(deps.db, paymentId);
+  if (payment.status !== 'paying' && payment.status !== 'closing') return 'noop';
+  const channel = channelOf(payment);
+  const endReason = payment.status === 'closing' ? (payment.end_reason ?? 'cancelled') : now >= Number(payment.expires_at) ? 'expired' : 'failed';
+  const closeHere = async (): Promise<ReconcileOutcome> => {
+    await withPayment(deps, paymentId, async (trx, current) => {
+      if (current.status === 'paying' || current.status === 'closing') await markEnded(deps, trx, { ...current, end_reason: current.end_reason ?? endReason }, 'closed', endReason, now);
+    });
+    deps.outbox.kick();
+    return 'closed';
+  };
+  const adapter = channel ? deps.channels.get(channel) : null;
+  if (!channel || Number(payment.channel_amount) === 0) return closeHere();
+  if (!adapter) {
+    deps.log.error({ paymentId, channel }, 'open payment of a channel that is not configured; waiting');
+    await backOff(deps, payment, now);
+    return 'waiting';
   }
-  if (n.status !== 'SUCCESS') {
-    await apply(trx, paymentMachine, 'payments', payment.id, n.status === 'FAILED' ? 'fail' : 'close', { updated_at: now });
-    return 'applied';
+  const paidHere = async (state: TradeState): Promise<ReconcileOutcome> => {
+    if (state.amount !== Number(payment.channel_amount)) {
+      deps.log.error({ paymentId, channelAmount: state.amount, ours: payment.channel_amount }, 'channel reports another amount for a paid trade; left for an operator');
+      await backOff(deps, payment, now);
+      return 'waiting';
+    }
+    await applyChannelState(deps, paymentId, fromTrade(state), now);
+    return 'paid';
+  };
+  try {
+    let state = await adapter.query(payment.payment_no);
+    if (state.state === 'paid' || state.state === 'refunded') return paidHere(state);
+    if (state.state === 'closed') return closeHere();
+    // Unpaid: a payment we are closing (or whose deadline passed, or that never reached the
+    // channel's cashier) is closed at the channel first, so it cannot be paid afterwards.
+    const abandoned = payment.client_params === null && now - Number(payment.created_at) >= FIRST_CHECK_MS;
+    if (payment.status === 'paying' && now < Number(payment.expires_at) && !abandoned) {
+      await backOff(deps, payment, now);
+      return 'waiting';
+    }
+    try {
+      await adapter.close(payment.payment_no);
+    } catch (err) {
+      if (!(err instanceof ChannelError)) throw err;
+      // Paid between our query and the close: ask again.
+      state = await adapter.query(payment.payment_no);
+      if (state.state === 'paid' || state.state === 'refunded') return paidHere(state);
+      throw err;
+    }
+    return closeHere();
+  } catch (err) {
+    if (!(err instanceof ChannelError)) throw err;
+    deps.log.warn({ paymentId, channel, error: err.message, channelCode: err.channelCode }, 'reconciliation: channel call failed; will retry');
+    await backOff(deps, payment, now);
+    return 'waiting';
   }
-  const paidAt = n.paidAt ?? now;
-  const covered = await trx.selectFrom('payment_orders').select('order_id').where('payment_id', '=', payment.id).orderBy('order_id').execute();
-  const notPaid: string[] = [];
-  for (const { order_id: orderId } of covered) {
-    if (!(await tryTransitionOrder(trx, orderId, 'pay', paidAt))) notPaid.push(orderId);
+}
+
+/**
+ * The reconciliation job: payments closing, or paying for more than a minute, whose next check
+ * is due. Each is settled on its own; safe on several nodes (every change is guarded).
+ */
+export async function reconcilePayments(deps: PaymentDeps, now = Date.now(), batchSize = 50): Promise<number> {
+  const due = await deps.db
+    .selectFrom('payments')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'closing'), eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)])]),
+        eb.and([eb('status', '=', 'paying'), eb('created_at', '<=', now - FIRST_CHECK_MS), eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)])]),
+      ]),
+    )
+    .orderBy('next_check_at')
+    .orderBy('id')
+    .limit(batchSize)
+    .execute();
+  let settled = 0;
+  for (const { id } of due) {
+    try {
+      const outcome = await reconcileOne(deps, id, now);
+      if (outcome === 'paid' || outcome === 'closed') settled += 1;
+    } catch (err) {
+      deps.log.error({ err, paymentId: id }, 'reconciliation failed for a payment');
+    }
   }
-  // Guarded: throws IllegalTransitionError (rolling everything back) if a close won the race.
-  await apply(trx, paymentMachine, 'payments', payment.id, 'succeed', { updated_at: now, paid_at: paidAt, trade_no: n.tradeNo });
-  if (notPaid.length > 0) {
-    // Cannot happen while every exit from pending_payment closes the order's open payments;
-    // logged loudly because the money would need a refund.
-    log.error({ paymentNo: n.paymentNo, orderIds: notPaid }, 'paid payment covers orders that are no longer pending payment');
+  return settled;
+}
+
+/** Paying payments past their deadline -> closing (end_reason expired); reconciliation then asks the channel. */
+export async function expirePayments(deps: PaymentDeps, now = Date.now(), batchSize = 200): Promise<number> {
+  const due = await deps.db.selectFrom('payments').select('id').where('status', '=', 'paying').where('expires_at', '<=', now).orderBy('id').limit(batchSize).execute();
+  let expired = 0;
+  for (const { id } of due) {
+    const moved = await deps.db.transaction().execute((trx: Db) => tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: 'expired', next_check_at: now }));
+    if (moved) expired += 1;
   }
-  return 'applied';
+  return expired;
 }

@@ -87,9 +87,9 @@ export class UnbalancedJournalError extends Error {
  * Posts one journal transaction inside the caller's database transaction. Answers 'duplicate'
  * (and changes nothing) when the ref was posted before. Throws AppError INSUFFICIENT_FUNDS when
  * an account that may not go negative would; the caller's transaction must then roll back.
- * Zero postings are skipped (a journal whose postings all net to zero is refused as
- * unbalanced: a step with nothing to move posts nothing); accounts are created on first use
- * and updated in id order (one lock order for every writer).
+ * Zero postings are skipped, and a journal whose postings all net to zero writes nothing (no
+ * transaction row either: the step moved nothing; it answers 'posted'). Accounts are created
+ * on first use and updated in id order (one lock order for every writer).
  */
 export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'duplicate'> {
   const now = input.now ?? Date.now();
@@ -107,11 +107,10 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   for (const [unit, total] of totals) {
     if (total !== 0) throw new UnbalancedJournalError(`${input.ref}: ${unit} entries sum to ${total}, not 0`);
   }
-  // Every transaction moves something: a step with nothing to move must not be posted at all
-  // (the ledger check requires at least two entries per transaction).
-  if ([...byAccount.values()].every((v) => v.amount === 0)) {
-    throw new UnbalancedJournalError(`${input.ref}: nothing to post (every posting nets to zero)`);
-  }
+  // Every stored transaction moves something (the ledger check requires at least two entries):
+  // a step with nothing to move (e.g. the hold of a payment paid wholly through its channel)
+  // writes nothing at all.
+  if ([...byAccount.values()].every((v) => v.amount === 0)) return 'posted';
 
   const txId = newId('jtx', now);
   const inserted = await trx

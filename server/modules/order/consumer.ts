@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/types';
+import type { OutboxEvent } from '../../platform/outbox';
+import { refundDepsOf, type PaymentDeps } from '../payment/deps';
+import { refundClosedOrder } from '../payment/refunds';
+import { PAYMENT_EVENTS } from '../payment/service';
+import { appendTimeline, tryTransitionOrder, type OrderEndedHook } from './service';
+
+type Db = Kysely<Database>;
+
+/**
+ * The order module's side of payments, run by its outbox consumer (consumerSink 'order', built in
+ * payment/setup.ts; deduplicated by event id, so a redelivered event changes nothing): payment.succeeded adds each child's share to its
+ * paid_amount and, once that meets the payable amount, applies the order's pay transition
+ * (guarded); refund.succeeded adds to refunded_amount.
+ */
+export const ORDER_CONSUMER = 'order';
+export const REFUND_SUCCEEDED = 'refund.succeeded';
+
+const paymentSucceeded = z.object({
+  paymentId: z.string(),
+  paidAt: z.number().int(),
+  children: z.array(z.object({ orderId: z.string(), amount: z.number().int().min(0) })),
+});
+const refundSucceeded = z.object({ orderId: z.string(), amount: z.number().int().min(0) });
+
+function formatYuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
+}
+
+/** The refund of what a cancelled or closed child order had already been paid. */
+export function refundEndedOrder(deps: PaymentDeps): OrderEndedHook {
+  return async (trx, orderId, now) => {
+    await refundClosedOrder(trx, refundDepsOf(deps), orderId, now);
+  };
+}
+
+export async function applyOrderEvent(trx: Db, deps: PaymentDeps, event: OutboxEvent, now = Date.now()): Promise<void> {
+  if (event.type === PAYMENT_EVENTS.succeeded) {
+    const payload = paymentSucceeded.parse(event.payload);
+    for (const child of payload.children) {
+      await trx.updateTable('orders').set({ paid_amount: sql<number>`paid_amount + ${child.amount}` }).where('id', '=', child.orderId).execute();
+      const order = await trx.selectFrom('orders').select(['status', 'paid_amount', 'payable_amount']).where('id', '=', child.orderId).executeTakeFirst();
+      if (!order) continue;
+      const paid = Number(order.paid_amount);
+      const payable = Number(order.payable_amount);
+      if (order.status === 'pending_payment') {
+        if (paid >= payable) {
+          await tryTransitionOrder(trx, child.orderId, 'pay', payload.paidAt);
+        } else {
+          await appendTimeline(trx, child.orderId, 'pending_payment', `已支付 ${formatYuan(paid)}，还需支付 ${formatYuan(payable - paid)}`, now);
+        }
+      } else if (order.status === 'cancelled' || order.status === 'closed') {
+        // Paid after the order ended (a payment that was closing when the order closed): give it back.
+        deps.log.warn({ orderId: child.orderId, paymentId: payload.paymentId }, 'payment arrived for an ended order; refunding it');
+        await refundClosedOrder(trx, refundDepsOf(deps), child.orderId, now);
+      } else if (paid > payable) {
+        deps.log.error({ orderId: child.orderId, paymentId: payload.paymentId, paid, payable }, 'child order paid more than its amount');
+      }
+    }
+  } else if (event.type === REFUND_SUCCEEDED) {
+    const payload = refundSucceeded.parse(event.payload);
+    await trx.updateTable('orders').set({ refunded_amount: sql<number>`refunded_amount + ${payload.amount}` }).where('id', '=', payload.orderId).execute();
+  }
+}

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { channelRegistry, type ChannelRegistry } from '../../channels/registry';
+import { createSandboxAdapter } from '../../channels/sandbox/adapter';
+import { sandboxPayKey } from '../../channels/sandbox/wire';
+import type { Database } from '../../db/types';
+import type { Config } from '../../platform/config';
+import { consumerSink, createOutbox, type Sink } from '../../platform/outbox';
+import { loadWebhookEndpoints, webhookSink } from '../../platform/webhooks';
+import { applyOrderEvent, ORDER_CONSUMER, REFUND_SUCCEEDED } from '../order/consumer';
+import { walletConfigOf } from '../wallet/config';
+import type { PaymentDeps, PaymentLog } from './deps';
+import { PAYMENT_EVENTS } from './service';
+
+/** The channels served when none are given: the local sandbox channel with SANDBOX=on, else none. */
+export function defaultChannels(config: Config): ChannelRegistry {
+  if (!config.sandbox) return channelRegistry([]);
+  return channelRegistry([createSandboxAdapter({ key: sandboxPayKey(config), baseUrl: () => config.publicBaseUrl })]);
+}
+
+export interface PaymentSetupOptions {
+  db: Kysely<Database>;
+  config: Config;
+  log: PaymentLog;
+  channels?: ChannelRegistry;
+  /** Extra outbox sinks (tests); the order consumer and the merchant webhooks are always there. */
+  sinks?: Sink[];
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Builds the payment core's dependencies: the wallet configuration, the channel registry, and
+ * the outbox with its sinks (the order module's consumer and one sink per merchant webhook from
+ * MERCHANT_WEBHOOK_URL).
+ */
+export function buildPaymentDeps(options: PaymentSetupOptions): PaymentDeps {
+  const { db, config, log } = options;
+  let deps: PaymentDeps | null = null;
+  const orderSink = consumerSink(ORDER_CONSUMER, [PAYMENT_EVENTS.succeeded, REFUND_SUCCEEDED], db, async (trx, event) => {
+    if (!deps) throw new Error('payment dependencies are not ready');
+    await applyOrderEvent(trx, deps, event);
+  });
+  const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
+  const outbox = createOutbox({ db, log, sinks: [orderSink, ...webhooks, ...(options.sinks ?? [])] });
+  deps = { db, config, wallet: walletConfigOf(config), channels: options.channels ?? defaultChannels(config), outbox, log };
+  return deps;
+}
