@@ -7,8 +7,12 @@ type Navigate = (url: string) => void;
 
 const assign: Navigate = (url) => window.location.assign(url);
 
-/** WeChat Pay H5: h5_url takes a `redirect_url` the browser returns to after paying. */
+/**
+ * WeChat Pay H5: h5_url takes a `redirect_url` the browser returns to after paying. The server
+ * may already have appended one (it knows the payment's result page); otherwise add ours.
+ */
 export function wechatH5Url(h5Url: string, returnUrl: string): string {
+  if (/[?&]redirect_url=/.test(h5Url)) return h5Url;
   return `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(returnUrl)}`;
 }
 

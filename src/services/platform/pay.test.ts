@@ -171,18 +171,32 @@ describe('tt: Douyin general trade', () => {
     await expect(payTt(payment(douyin), { returnPath: RETURN })).resolves.toEqual({ outcome: 'cancelled' });
   });
 
-  it('in a sandbox build tells the Douyin sandbox the outOrderNo', async () => {
+  it('in a sandbox build creates the order at the sandbox’s requestOrder stand-in, then confirms the outOrderNo', async () => {
     sandbox();
     const api = installTt();
-    const calls = mockApi({ 'POST /sandbox/douyin/confirm': () => ok({ ok: true }) });
+    const calls = mockApi({
+      'POST /sandbox/douyin/client/requestOrder': () => ok({ err_no: 0, err_tips: 'success', data: { orderId: 'ot1', outOrderNo: 'PAY_OUT_1' } }),
+      'POST /sandbox/douyin/confirm': () => ok({ ok: true }),
+    });
     await expect(payTt(payment(douyin), { returnPath: RETURN })).resolves.toEqual({ outcome: 'submitted' });
     expect(api.requestOrder).not.toHaveBeenCalled();
-    expect(calls[0].body).toEqual({ ref: 'PAY_OUT_1', action: 'pay' });
+    expect(calls.map((c) => [c.path, c.body])).toEqual([
+      ['/sandbox/douyin/client/requestOrder', { data: douyin.kind === 'douyin_order' ? douyin.data : '', byteAuthorization: 'SHA256-RSA2048 appid=tt1,nonce_str=n,timestamp=1,key_version=1,signature=s' }],
+      ['/sandbox/douyin/confirm', { ref: 'PAY_OUT_1', action: 'pay' }],
+    ]);
   });
 
-  it('a refused sandbox confirmation reports failed with the message', async () => {
+  it('a refused sandbox order or confirmation reports failed with a message', async () => {
     sandbox();
-    mockApi({ 'POST /sandbox/douyin/confirm': () => problem(409, 'PAYMENT_EXPIRED') });
+    const calls = mockApi({ 'POST /sandbox/douyin/client/requestOrder': () => ({ statusCode: 400, data: { err_no: 10002, err_tips: 'bad signature', data: null } }) });
+    await expect(payTt(payment(douyin), { returnPath: RETURN })).resolves.toMatchObject({ outcome: 'failed' });
+    expect(calls.map((c) => c.path)).toEqual(['/sandbox/douyin/client/requestOrder']);
+    expect(Taro.showModal).not.toHaveBeenCalled();
+
+    mockApi({
+      'POST /sandbox/douyin/client/requestOrder': () => ok({ err_no: 0, err_tips: 'success', data: { orderId: 'ot1', outOrderNo: 'PAY_OUT_1' } }),
+      'POST /sandbox/douyin/confirm': () => problem(409, 'PAYMENT_EXPIRED'),
+    });
     await expect(payTt(payment(douyin), { returnPath: RETURN })).resolves.toEqual({ outcome: 'failed', message: '支付已超时' });
   });
 });
@@ -201,6 +215,8 @@ describe('h5: the channel web cashier', () => {
     await payH5(payment({ kind: 'wechatpay_h5', h5Url: 'https://wx.tenpay.test/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&package=2' }), { returnPath: RETURN }, navigate);
     expect(navigate).toHaveBeenCalledWith(`https://wx.tenpay.test/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&package=2&redirect_url=${encodeURIComponent(back)}`);
     expect(wechatH5Url('/sandbox/wechatpay/h5/P1', 'http://a/#/x')).toBe(`/sandbox/wechatpay/h5/P1?redirect_url=${encodeURIComponent('http://a/#/x')}`);
+    // The server's own redirect_url wins.
+    expect(wechatH5Url('/sandbox/wechatpay/checkmweb?prepay_id=1&redirect_url=x', 'http://a/#/x')).toBe('/sandbox/wechatpay/checkmweb?prepay_id=1&redirect_url=x');
   });
 
   it('opens the local sandbox cashier with the return URL', async () => {

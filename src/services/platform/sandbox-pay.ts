@@ -54,14 +54,39 @@ function channelOf(payment: Payment): PayChannel | null {
 }
 
 /**
+ * Douyin creates its order on the device (tt.requestOrder) before its cashier opens; the
+ * sandbox has a stand-in for that call, which checks the server's byteAuthorization as the
+ * platform would. Answers `{ err_no, err_tips, data: { orderId, outOrderNo } }`.
+ */
+async function douyinSandboxRequestOrder(params: Extract<ClientParams, { kind: 'douyin_order' }>): Promise<void> {
+  const res = await rawRequest<{ err_no?: unknown } | null>({
+    method: 'POST',
+    path: '/sandbox/douyin/client/requestOrder',
+    body: { data: params.data, byteAuthorization: params.byteAuthorization },
+  });
+  if (res && typeof res === 'object' && res.err_no !== undefined && res.err_no !== 0) {
+    throw new ApiError({ code: 'CHANNEL_UNAVAILABLE', status: 0, detail: `requestOrder err_no ${String(res.err_no)}` });
+  }
+}
+
+/**
  * A real channel's payment in a sandbox build: confirm in a modal, then
- * `POST /sandbox/<channel>/confirm { ref, action: 'pay' | 'cancel' }`.
+ * `POST /sandbox/<channel>/confirm { ref, action: 'pay' | 'cancel' }` (Douyin: after the
+ * sandbox's stand-in for tt.requestOrder has created the order).
  */
 export async function payInChannelSandbox(payment: Payment): Promise<PayResult> {
   const channel = channelOf(payment);
-  const ref = payment.clientParams ? channelSandboxRef(payment.clientParams) : null;
-  if (!channel || !ref) return unsupported();
+  const params = payment.clientParams;
+  const ref = params ? channelSandboxRef(params) : null;
+  if (!channel || !params || !ref) return unsupported();
   const path = `/sandbox/${channel}/confirm`;
+  if (params.kind === 'douyin_order') {
+    try {
+      await douyinSandboxRequestOrder(params);
+    } catch (e) {
+      return { outcome: 'failed', message: failureMessage(e) };
+    }
+  }
   const res = await Taro.showModal({
     title: t('sandboxChannelTitle', { channel: channelLabels[channel] }),
     content: t('sandboxPayContent', { amount: formatPrice(payment.channelAmount) }),
