@@ -1,6 +1,9 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadAlipayConfig, rebaseAlipayConfig, type AlipayPayConfig } from '../channels/alipay/config';
+import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../channels/douyin/config';
+import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
 
 /**
  * Process configuration, read once from the environment. Every variable is documented in
@@ -51,6 +54,12 @@ export interface Config {
   alipay: AlipayConfig;
   /** Seed the demo shop when the database is empty. */
   seedDemo: boolean;
+  /** Payment channels; null: not configured (payments through it answer CHANNEL_UNAVAILABLE). */
+  channels: {
+    wechatpay: WechatpayConfig | null;
+    alipay: AlipayPayConfig | null;
+    douyin: DouyinConfig | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -227,6 +236,11 @@ export function loadConfig(env: Env = process.env): Config {
         : null,
     },
     seedDemo: str(env, 'SEED_DEMO', 'on') !== 'off',
+    channels: {
+      wechatpay: loadWechatpayConfig(env, { production, sandbox, publicBaseUrl }),
+      alipay: loadAlipayConfig(env, { production, sandbox, publicBaseUrl }),
+      douyin: loadDouyinConfig(env, { production, sandbox, publicBaseUrl }),
+    },
   };
 }
 
@@ -245,4 +259,7 @@ export function rebaseOnListen(config: Config, port: number): void {
   config.weapp.endpoint = swap(config.weapp.endpoint);
   config.tt.endpoint = swap(config.tt.endpoint);
   config.alipay.gateway = swap(config.alipay.gateway);
+  if (config.channels.wechatpay) rebaseWechatpayConfig(config.channels.wechatpay, oldBase, newBase);
+  if (config.channels.alipay) rebaseAlipayConfig(config.channels.alipay, oldBase, newBase);
+  if (config.channels.douyin) rebaseDouyinConfig(config.channels.douyin, oldBase, newBase);
 }

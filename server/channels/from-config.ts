@@ -1,0 +1,15 @@
+import type { Config } from '../platform/config';
+import { createAlipayAdapter } from './alipay/adapter';
+import { createDouyinAdapter } from './douyin/adapter';
+import type { ChannelAdapter } from './types';
+import { createWechatpayAdapter } from './wechatpay/adapter';
+
+/** Adapters for every real channel the configuration enables (sandbox keys and URLs with SANDBOX=on). */
+export function configuredChannelAdapters(config: Pick<Config, 'channels'>): ChannelAdapter[] {
+  const adapters: ChannelAdapter[] = [];
+  const { wechatpay, alipay, douyin } = config.channels;
+  if (wechatpay) adapters.push(createWechatpayAdapter(wechatpay));
+  if (alipay) adapters.push(createAlipayAdapter(alipay));
+  if (douyin) adapters.push(createDouyinAdapter(douyin));
+  return adapters;
+}
