@@ -7,14 +7,13 @@ import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { loadConfig } from '../../platform/config';
-import { createOutbox, type Outbox } from '../../platform/outbox';
 import { testDb, type TestDb } from '../../test/db';
-import { createOrder, transitionOrder, tryTransitionOrder } from '../order/service';
+import { createOrder, transitionOrder } from '../order/service';
 import { makeSku } from '../order/testing';
 import { checkLedger } from '../wallet/check';
 import { PLATFORM, balanceOf, post, type AccountRef, type Posting } from '../wallet/ledger';
 import { issueGiftCard } from '../wallet/service';
-import type { PaymentDeps } from './deps';
+import { refundDepsOf, type PaymentDeps } from './deps';
 import {
   applyRefundNotification,
   createRefund,
@@ -27,6 +26,7 @@ import {
   type RefundDeps,
 } from './refunds';
 import { applyPaymentNotification, cancelPayment, createPayment, type PaymentNotification } from './service';
+import { buildPaymentDeps } from './setup';
 
 const RULE: PointsRule = { pointsPerYuan: 100, capPercent: 50 };
 const CHANNEL: PayChannel = 'sandbox';
@@ -86,8 +86,8 @@ class ScriptedChannel implements ChannelAdapter {
 let t: TestDb;
 let db: Kysely<Database>;
 let channel: ScriptedChannel;
+let payDeps: PaymentDeps;
 let deps: RefundDeps;
-let outbox: Outbox;
 const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'warn', SANDBOX: 'on' });
 const logged: { level: string; msg: string }[] = [];
 
@@ -105,13 +105,13 @@ beforeEach(() => {
     warn: (_o: object, msg: string) => logged.push({ level: 'warn', msg }),
     error: (_o: object, msg: string) => logged.push({ level: 'error', msg }),
   };
-  outbox = createOutbox({ db, log, sinks: [] });
-  deps = { db, channels: channelRegistry([channel]), outbox, log, config: { pointsRule: RULE } };
+  // The payment core as the app builds it (the order module's outbox consumer included), with
+  // the scripted channel and a wallet without welcome grants, so tenders are exactly what the
+  // tests fund.
+  payDeps = buildPaymentDeps({ db, config, log, channels: channelRegistry([channel]), env: {} });
+  payDeps.wallet = { pointsRule: RULE, welcomeBalance: 0, welcomePoints: 0 };
+  deps = refundDepsOf(payDeps);
 });
-
-function paymentDeps(): PaymentDeps {
-  return { db, config, wallet: { pointsRule: RULE, welcomeBalance: 0, welcomePoints: 0 }, channels: deps.channels, outbox, log: deps.log };
-}
 
 let users = 0;
 function newUser(): string {
@@ -141,8 +141,8 @@ let cards = 0;
 /**
  * A child order paid through the real payment flow: the shopper's wallet funded with exactly
  * the tenders wanted (so the split uses them in full), createPayment with those tenders and
- * the scripted channel for the rest, the channel's SUCCESS notification, and the order paid
- * as the order module does on payment.succeeded. `pay` pays only part of the child (it then
+ * the scripted channel for the rest, the channel's SUCCESS notification, and the outbox relay
+ * that lets the order module mark the child paid. `pay` pays only part of the child (it then
  * stays pending_payment); `cancelBeforeNotify` ends the payment before the money arrives.
  */
 async function paidOrder(tenders: Tenders, opts: { userId?: string; price?: number; cancelBeforeNotify?: boolean } = {}): Promise<PaidOrder> {
@@ -167,7 +167,7 @@ async function paidOrder(tenders: Tenders, opts: { userId?: string; price?: numb
   });
   const issuedCard = card as { number: string; pin: string; id: string } | null;
   const payment = await createPayment(
-    paymentDeps(),
+    payDeps,
     {
       userId,
       orderId: child.id,
@@ -189,21 +189,14 @@ async function paidOrder(tenders: Tenders, opts: { userId?: string; price?: numb
   const row = await db.selectFrom('payments').select(['payment_no']).where('id', '=', payment.id).executeTakeFirstOrThrow();
   if (tenders.channel) {
     if (opts.cancelBeforeNotify) {
-      await cancelPayment(paymentDeps(), userId, payment.id, now);
+      await cancelPayment(payDeps, userId, payment.id, now);
     } else {
       channel.trades.set(row.payment_no, { state: 'paid', tradeNo: `TR${row.payment_no}`, amount: tenders.channel, paidAt: now });
-      expect(await applyPaymentNotification(paymentDeps(), channel, paymentNotification(row.payment_no, tenders.channel), '{}', deps.log, now)).toBe('applied');
+      expect(await applyPaymentNotification(payDeps, channel, paymentNotification(row.payment_no, tenders.channel), '{}', deps.log, now)).toBe('applied');
     }
   }
-  // What the order module does on payment.succeeded: a child fully paid becomes paid.
-  const paid = await db
-    .selectFrom('payment_allocations as a')
-    .innerJoin('payments as p', 'p.id', 'a.payment_id')
-    .select((eb) => eb.fn.sum<number>('a.amount').as('s'))
-    .where('a.order_id', '=', child.id)
-    .where('p.status', '=', 'paid')
-    .executeTakeFirstOrThrow();
-  if (Number(paid.s) === child.amounts.payableAmount) await db.transaction().execute((trx) => tryTransitionOrder(trx, child.id, 'pay', now));
+  // The order module's consumer takes payment.succeeded from the outbox (a fully paid child becomes paid).
+  await payDeps.outbox.relayOnce();
   return { userId, orderId: child.id, merchantId: child.merchantId, paymentId: payment.id, paymentNo: row.payment_no, giftCardId: issuedCard?.id ?? null, amount: total };
 }
 
@@ -318,6 +311,10 @@ describe('refunds of a combined payment', () => {
 
     list = await listRefunds(deps, o.userId, o.orderId);
     expect([list.paidAmount, list.refundableAmount]).toEqual([10000, 0]);
+    // The order module counts both refunds from refund.succeeded.
+    await payDeps.outbox.relayOnce();
+    const order = await db.selectFrom('orders').select(['status', 'refunded_amount']).where('id', '=', o.orderId).executeTakeFirstOrThrow();
+    expect([order.status, Number(order.refunded_amount)]).toEqual(['paid', 10000]);
     expect(list.items.map((r) => r.id)).toEqual([second.id, first.id]);
     await expectAppError(createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 1, reason: '再退' }), 'REFUND_NOT_ALLOWED');
   });
@@ -451,8 +448,8 @@ describe('late money and closed orders', () => {
     // The money arrives anyway; the first refund call to the channel fails.
     channel.script = ['error'];
     channel.trades.set(o.paymentNo, { state: 'paid', tradeNo: `TR${o.paymentNo}`, amount: 700, paidAt: now });
-    expect(await applyPaymentNotification(paymentDeps(), channel, paymentNotification(o.paymentNo, 700), '{}', deps.log, now)).toBe('late');
-    expect(await applyPaymentNotification(paymentDeps(), channel, paymentNotification(o.paymentNo, 700), '{}', deps.log, now)).toBe('duplicate');
+    expect(await applyPaymentNotification(payDeps, channel, paymentNotification(o.paymentNo, 700), '{}', deps.log, now)).toBe('late');
+    expect(await applyPaymentNotification(payDeps, channel, paymentNotification(o.paymentNo, 700), '{}', deps.log, now)).toBe('duplicate');
     const late = await db.selectFrom('refunds').selectAll().where('refund_no', '=', `RL${o.paymentNo}`).executeTakeFirstOrThrow();
     // Recording it again (a repeated notification racing the first) finds the same refund.
     expect(await db.transaction().execute((trx) => startLatePaymentRefund(trx, deps, payment, 700, now))).toBe(late.id);
