@@ -113,6 +113,10 @@ beforeEach(() => {
   deps = refundDepsOf(payDeps);
 });
 
+afterEach(async () => {
+  await payDeps.outbox.stop();
+});
+
 let users = 0;
 function newUser(): string {
   users += 1;
@@ -196,8 +200,24 @@ async function paidOrder(tenders: Tenders, opts: { userId?: string; price?: numb
     }
   }
   // The order module's consumer takes payment.succeeded from the outbox (a fully paid child becomes paid).
-  await payDeps.outbox.relayOnce();
+  await drainOutbox();
   return { userId, orderId: child.id, merchantId: child.merchantId, paymentId: payment.id, paymentNo: row.payment_no, giftCardId: issuedCard?.id ?? null, amount: total };
+}
+
+/**
+ * Runs the outbox until every due delivery is delivered (a kick after a commit may already be
+ * delivering in the background, holding the lease; wait for it).
+ */
+async function drainOutbox(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    await payDeps.outbox.relayOnce();
+    // Events written at a test's future clock are not due yet; only due ones are waited for.
+    const open = await db.selectFrom('outbox_deliveries').select('event_id').where('status', '=', 'pending').where('next_attempt_at', '<=', Date.now()).execute();
+    if (open.length === 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const stuck = await db.selectFrom('outbox_deliveries').select(['event_id', 'sink', 'attempts', 'last_error']).where('status', '=', 'pending').execute();
+  throw new Error(`outbox deliveries still pending: ${JSON.stringify(stuck)}`);
 }
 
 function paymentNotification(paymentNo: string, amount: number): PaymentNotification {
@@ -312,7 +332,7 @@ describe('refunds of a combined payment', () => {
     list = await listRefunds(deps, o.userId, o.orderId);
     expect([list.paidAmount, list.refundableAmount]).toEqual([10000, 0]);
     // The order module counts both refunds from refund.succeeded.
-    await payDeps.outbox.relayOnce();
+    await drainOutbox();
     const order = await db.selectFrom('orders').select(['status', 'refunded_amount']).where('id', '=', o.orderId).executeTakeFirstOrThrow();
     expect([order.status, Number(order.refunded_amount)]).toEqual(['paid', 10000]);
     expect(list.items.map((r) => r.id)).toEqual([second.id, first.id]);
