@@ -103,7 +103,9 @@ describe('order list', () => {
     taroMock.setModalResult(false);
     fireEvent.click(screen.getByText('取消订单'));
     await waitFor(() => expect(Taro.showModal).toHaveBeenCalledTimes(1));
-    await act(async () => undefined);
+    // The declined action has finished once the button is enabled again (a tap on a busy
+    // button is ignored, which is what the next step relies on not happening by accident).
+    await waitFor(() => expect((screen.getByText('取消订单') as HTMLButtonElement).disabled).toBe(false));
     expect(calls.filter((c) => c.path === '/api/orders/o_1/cancel')).toHaveLength(0);
 
     // Two taps in one tick: one confirmation, one request.
