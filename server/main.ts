@@ -3,6 +3,7 @@ import { createDb, migrateToLatest } from './db';
 import { loadConfig, rebaseOnListen, ConfigError } from './platform/config';
 import { startJobs } from './platform/jobs';
 import { seedIfEmpty } from './seed';
+import { seedGiftCards } from './seed/wallet';
 
 /** Process entry: config, database, migrations, demo seed, jobs, listen; graceful shutdown. */
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     const seeded = await seedIfEmpty(db);
     if (seeded) app.log.info(seeded, 'seeded the demo shop');
+    const cards = await seedGiftCards(db, Date.now());
+    if (cards.issued > 0) app.log.info(cards, 'seeded the demo gift cards');
   }
   const jobs = startJobs({ db, config, log: app.log });
 
