@@ -423,6 +423,19 @@ describe('refunds of a combined payment', () => {
     await ledgerCheck();
   });
 
+  it('accepts a refund notification that names the trade’s total refunded (Alipay refund_fee), nothing else', async () => {
+    const o = await paidOrder({ channel: 1000 });
+    expect((await createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 300, reason: '部分退款' })).status).toBe('succeeded');
+    channel.script = [{ state: 'processing', channelRefundId: null }];
+    const second = await createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 200, reason: '再退一点' });
+    const { refund_no: refundNo } = await db.selectFrom('refunds').select('refund_no').where('id', '=', second.id).executeTakeFirstOrThrow();
+    const number = partRefundNo(refundNo, 1);
+    await expectAppError(applyRefundNotification(deps, refundNotification(o.paymentNo, number, 400, 'SUCCESS')), 'NOTIFY_REJECTED');
+    expect(await applyRefundNotification(deps, refundNotification(o.paymentNo, number, 500, 'SUCCESS'))).toBe('applied');
+    expect((await listRefunds(deps, o.userId, o.orderId)).refundableAmount).toBe(500);
+    await ledgerCheck();
+  });
+
   it('a refund the channel fails ends failed; its money stays with the merchant and can be asked for again', async () => {
     const o = await paidOrder({ balance: 600, channel: 400 });
     channel.script = [{ state: 'processing', channelRefundId: null }];

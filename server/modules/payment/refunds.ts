@@ -13,7 +13,7 @@ import { newId } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { tryApply, type ExtraSet } from '../../platform/state-machine';
 import { PLATFORM, post, type Posting } from '../wallet/ledger';
-import { refundMachine, type RefundSource } from './refund-machine';
+import { REFUND_SOURCES, refundMachine, type RefundSource } from './refund-machine';
 import { RefundSplitError, refundableTotal, splitRefund, type RefundSplitPart, type RefundableAllocation } from './refund-split';
 
 /**
@@ -116,6 +116,12 @@ function toChannel(value: string | null): PayChannel {
   const parsed = payChannel.safeParse(value);
   if (!parsed.success) throw new Error(`unknown channel in the database: ${String(value)}`);
   return parsed.data;
+}
+
+function toRefundSource(value: string): RefundSource {
+  const found = REFUND_SOURCES.find((s) => s === value);
+  if (!found) throw new Error(`unknown refund source in the database: ${value}`);
+  return found;
 }
 
 function toRefundStatus(value: string): RefundStatus {
@@ -391,7 +397,7 @@ async function settleRefund(trx: Db, deps: RefundDeps, refund: RefundRow, now: n
   const event = failed ? 'fail' : 'succeed';
   const set: ExtraSet = failed ? { updated_at: now, next_check_at: null } : { updated_at: now, next_check_at: null, succeeded_at: now };
   if (!(await tryApply(trx, refundMachine, 'refunds', refund.id, event, set))) return null;
-  const source = refund.source as RefundSource;
+  const source = toRefundSource(refund.source);
   const payload: RefundEventPayload = { refundId: refund.id, orderId: refund.order_id, amount: Number(refund.amount), source };
   const type = failed ? REFUND_EVENTS.failed : source === 'late_payment' ? REFUND_EVENTS.lateRefunded : REFUND_EVENTS.succeeded;
   await deps.outbox.enqueue(trx, { type, aggregateId: refund.id, payload }, now);
@@ -652,7 +658,21 @@ export async function applyRefundNotification(
     if (!refund || !part || part.kind !== 'channel') throw new AppError('NOTIFY_REJECTED', `unknown refund number ${verified.refundNo}`);
     const payment = await trx.selectFrom('payments').select(['payment_no', 'app_id', 'merchant_no']).where('id', '=', part.payment_id).executeTakeFirstOrThrow();
     if (payment.payment_no !== verified.paymentNo) throw new AppError('NOTIFY_REJECTED', `refund ${verified.refundNo} belongs to another payment`);
-    if (Number(part.amount) !== verified.amount) throw new AppError('NOTIFY_REJECTED', `amount ${verified.amount} does not match the refund part's ${part.amount}`);
+    if (Number(part.amount) !== verified.amount) {
+      // Alipay's refund notification carries the trade's total refunded (refund_fee), not this
+      // refund's amount: accept the total the trade reaches with this part.
+      const done = await trx
+        .selectFrom('refund_parts')
+        .select((eb) => eb.fn.sum<number>('amount').as('amount'))
+        .where('payment_id', '=', part.payment_id)
+        .where('tender_seq', '=', part.tender_seq)
+        .where('status', '=', 'done')
+        .executeTakeFirst();
+      const cumulative = Number(done?.amount ?? 0) + Number(part.amount);
+      if (part.status !== 'pending' || verified.amount !== cumulative) {
+        throw new AppError('NOTIFY_REJECTED', `amount ${verified.amount} does not match the refund part's ${part.amount}`);
+      }
+    }
     if (payment.app_id && payment.app_id !== verified.appId) throw new AppError('NOTIFY_REJECTED', 'app id does not match the payment');
     if (payment.merchant_no && payment.merchant_no !== verified.merchantNo) throw new AppError('NOTIFY_REJECTED', 'merchant number does not match the payment');
 
