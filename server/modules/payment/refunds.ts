@@ -472,7 +472,10 @@ export async function createRefund(deps: RefundDeps, input: CreateRefundInput, n
     );
   });
   deps.outbox.kick();
-  if (created.pendingChannel) await sendRefund(deps, created.refundId, now);
+  if (created.pendingChannel) {
+    // The refund is committed; whatever happens at the channel now, the job finishes it.
+    await sendRefund(deps, created.refundId, now).catch((err: unknown) => deps.log.error({ err, refundId: created.refundId }, 'sending the refund failed; the job retries'));
+  }
   return getRefund(deps.db, created.refundId);
 }
 
