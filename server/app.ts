@@ -19,6 +19,9 @@ import type { PaymentDeps } from './modules/payment/deps';
 import { paymentModule } from './modules/payment/routes';
 import { buildPaymentDeps } from './modules/payment/setup';
 import * as wallet from './modules/wallet/routes';
+import { registerChannelSandbox, sandboxTimeScale } from './sandbox/channels';
+import { createSandboxContext, type ChannelSandboxContext } from './sandbox/channels/context';
+import { FaultController } from './sandbox/channels/faults';
 
 /**
  * A module: its contract handlers, and optionally routes outside the contract (images,
@@ -42,6 +45,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The payment core's dependencies (channel registry, outbox, wallet config), for the jobs of this process. */
     paymentDeps: PaymentDeps;
+    /** With SANDBOX=on: the in-process channel sandbox (its fault controls and notifiers). */
+    channelSandbox: ChannelSandboxContext | null;
   }
 }
 
@@ -166,6 +171,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   for (const mod of modules) {
     if (mod.registerExtra) await mod.registerExtra(app, deps);
   }
+
+  // The channel sandbox (WeChat Pay, Alipay, Douyin wire formats) in this process.
+  let channelSandbox: (ChannelSandboxContext & { stop(): void }) | null = null;
+  if (config.sandbox) {
+    channelSandbox = createSandboxContext({ faults: new FaultController(), timeScale: sandboxTimeScale(), baseUrl: () => config.publicBaseUrl, log: app.log });
+    registerChannelSandbox(app, channelSandbox);
+    const stopSandbox = channelSandbox;
+    app.addHook('onClose', async () => stopSandbox.stop());
+  }
+  app.decorate('channelSandbox', channelSandbox);
 
   // API documentation.
   const openApi = buildOpenApi();

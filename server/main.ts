@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const cards = await seedGiftCards(db, Date.now());
     if (cards.issued > 0) app.log.info(cards, 'seeded the demo gift cards');
   }
-  const jobs = startJobs({ db, config, log: app.log });
+  const jobs = startJobs({ db, config, log: app.log, payments: app.paymentDeps });
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

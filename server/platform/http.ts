@@ -30,6 +30,8 @@ export interface HandlerContext<N extends RouteName> {
   config: Config;
   log: FastifyBaseLogger;
   requestId: string;
+  /** The caller's IP address (behind a proxy: from X-Forwarded-For, trustProxy is on). */
+  ip: string;
   idempotencyKey: string | null;
   /** Adds a response header (not stored for idempotent replays). */
   setHeader(name: string, value: string): void;
@@ -53,6 +55,7 @@ interface LooseContext {
   config: Config;
   log: FastifyBaseLogger;
   requestId: string;
+  ip: string;
   idempotencyKey: string | null;
   setHeader(name: string, value: string): void;
 }
@@ -196,6 +199,7 @@ export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps:
           config: deps.config,
           log: req.log,
           requestId: req.id,
+          ip: req.ip,
           idempotencyKey,
           setHeader: (h, v) => {
             extraHeaders[h] = v;

@@ -135,8 +135,8 @@ describe('apply() through the database', () => {
         expect(await rowOf(id)).toEqual({ status: state, note: null });
       }
     }
-    // order: pay, ship, confirm, cancel, close; payment: succeed, fail, close (one source each).
-    expect(legal).toBe(8);
+    // order: pay, ship, confirm, cancel, close; payment: succeed (paying, closing), fail, close, finishClose.
+    expect(legal).toBe(10);
   });
 
   it('answers NOT_FOUND for a missing row and false from tryApply for an illegal one', async () => {

@@ -6,6 +6,7 @@ import { buildApp } from '../app';
 import { createDb } from '../db';
 import type { Database } from '../db/types';
 import { loadConfig, rebaseOnListen, type Config } from '../platform/config';
+import type { ChannelRegistry } from '../channels/registry';
 import { seedIfEmpty } from '../seed';
 import { testDb, type TestDb } from './db';
 
@@ -102,11 +103,13 @@ export async function testNodes(): Promise<TestNodes> {
  * The whole app on a fresh test database (see testDb), logger off, demo shop seeded unless
  * `seed: false`, listening on an ephemeral loopback port; requests go over real HTTP.
  */
-export async function testApp(options: { seed?: boolean; env?: Record<string, string>; logger?: boolean } = {}): Promise<TestApp> {
+export async function testApp(
+  options: { seed?: boolean; env?: Record<string, string>; logger?: boolean; channels?: (config: Config) => ChannelRegistry } = {},
+): Promise<TestApp> {
   const tdb = await testDb();
   const config = testConfig(options.env);
   if (options.seed ?? true) await seedIfEmpty(tdb.db);
-  const app = await buildApp({ config, db: tdb.db, logger: options.logger ?? false });
+  const app = await buildApp({ config, db: tdb.db, logger: options.logger ?? false, channels: options.channels?.(config) });
   await app.ready();
 
   // Real HTTP on an ephemeral loopback port (Fastify's inject pulls an ESM-only dependency

@@ -12,6 +12,7 @@ import { balanceOf } from '../wallet/ledger';
 import { issueGiftCard } from '../wallet/service';
 import type { PaymentDeps } from './deps';
 import { createPayment, reconcilePayments } from './service';
+import { defaultChannels } from './setup';
 
 /**
  * The payment core end to end over real HTTP: the sandbox channel's cashier and its signed
@@ -21,7 +22,8 @@ let t: TestApp;
 let key: string;
 let deps: PaymentDeps;
 beforeAll(async () => {
-  t = await testApp({ seed: false });
+  // Every configured channel except WeChat Pay (to see an unconfigured channel refused).
+  t = await testApp({ seed: false, channels: (config) => channelRegistry(defaultChannels(config).list().filter((a) => a.channel !== 'wechatpay')) });
   key = sandboxPayKey(t.config);
   deps = t.app.paymentDeps;
 });

@@ -10,7 +10,7 @@ import * as payments from './service';
 /** The payment routes of the contract, built on the process's payment dependencies. */
 export function paymentHandlers(deps: PaymentDeps) {
   return defineHandlers({
-    createPayment: async ({ user, body }) =>
+    createPayment: async ({ user, body, ip }) =>
       payments.createPayment(deps, {
         userId: user.id,
         orderId: body.orderId,
@@ -18,6 +18,7 @@ export function paymentHandlers(deps: PaymentDeps) {
         channel: body.channel,
         scene: body.scene,
         amount: body.amount,
+        clientIp: ip,
       }),
     getPayment: async ({ user, params }) => payments.getPayment(deps.db, user.id, params.id),
     cancelPayment: async ({ user, params }) => payments.cancelPayment(deps, user.id, params.id),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { configuredChannelAdapters } from '../../channels/from-config';
 import { channelRegistry, type ChannelRegistry } from '../../channels/registry';
 import { createSandboxAdapter } from '../../channels/sandbox/adapter';
 import { sandboxPayKey } from '../../channels/sandbox/wire';
@@ -11,10 +12,15 @@ import { walletConfigOf } from '../wallet/config';
 import type { PaymentDeps, PaymentLog } from './deps';
 import { PAYMENT_EVENTS } from './service';
 
-/** The channels served when none are given: the local sandbox channel with SANDBOX=on, else none. */
+/**
+ * The channels served when none are given: every channel the configuration enables (WeChat
+ * Pay, Alipay, Douyin; with SANDBOX=on they default to the channel sandbox) and, with
+ * SANDBOX=on, the simple local sandbox channel.
+ */
 export function defaultChannels(config: Config): ChannelRegistry {
-  if (!config.sandbox) return channelRegistry([]);
-  return channelRegistry([createSandboxAdapter({ key: sandboxPayKey(config), baseUrl: () => config.publicBaseUrl })]);
+  const adapters = configuredChannelAdapters(config);
+  if (config.sandbox) adapters.push(createSandboxAdapter({ key: sandboxPayKey(config), baseUrl: () => config.publicBaseUrl }));
+  return channelRegistry(adapters);
 }
 
 export interface PaymentSetupOptions {

@@ -261,15 +261,22 @@ async function paymentChecks(db: Db, out: Discrepancy[]): Promise<void> {
     out.push({ check: 'refunds', message: `refund ${r.refund_id} part #${n(r.seq)} names payment ${r.payment_id} tender #${n(r.tender_seq)}, which does not exist` });
   }
 
-  // A refund part is posted (refund:<refundId>:<seq>) exactly when it is done.
-  const parts = await sql<{ refund_id: string; seq: number; status: string; posted: number }>`
-    select r.refund_id, r.seq, r.status,
-      case when exists (select 1 from journal_transactions j where j.ref = 'refund:' || r.refund_id || ':' || cast(r.seq as text)) then 1 else 0 end as posted
+  // A refund part is posted exactly when it is done: refund:<refundId>:<seq>, or for the
+  // automatic refund of late money (source late_payment) late-refund:<paymentId>.
+  const parts = await sql<{ refund_id: string; seq: number; status: string; posted: number; late: number; payment_id: string }>`
+    select r.refund_id, r.seq, r.status, r.payment_id,
+      case when f.source = 'late_payment' then 1 else 0 end as late,
+      case when exists (
+        select 1 from journal_transactions j
+        where j.ref = case when f.source = 'late_payment' then 'late-refund:' || r.payment_id
+                           else 'refund:' || r.refund_id || ':' || cast(r.seq as text) end
+      ) then 1 else 0 end as posted
     from refund_parts r
+    join refunds f on f.id = r.refund_id
     order by r.refund_id, r.seq`.execute(db);
   for (const r of parts.rows) {
     const posted = n(r.posted) === 1;
-    const ref = `refund:${r.refund_id}:${n(r.seq)}`;
+    const ref = n(r.late) === 1 ? `late-refund:${r.payment_id}` : `refund:${r.refund_id}:${n(r.seq)}`;
     if (r.status === 'done' && !posted) out.push({ check: 'refund-steps', message: `refund part ${r.refund_id}#${n(r.seq)} is done but ${ref} was never posted` });
     if (r.status !== 'done' && posted) out.push({ check: 'refund-steps', message: `refund part ${r.refund_id}#${n(r.seq)} is ${r.status} but ${ref} was posted` });
   }

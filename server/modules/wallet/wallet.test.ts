@@ -314,6 +314,7 @@ describe('route handlers', () => {
     config: serverConfig,
     log: Fastify({ logger: false }).log,
     requestId: 'req-test',
+    ip: '127.0.0.1',
     idempotencyKey: null,
     setHeader: () => undefined,
   };
