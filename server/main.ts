@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     `  H5 app        ${base}/`,
     `  API docs      ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Health        ${base}/healthz`,
-    config.sandbox ? `  Sandbox       on (mini-program login, SMS codes at ${base}/sandbox/sms/latest?phone=..., payments)` : '  Sandbox       off',
+    config.sandbox ? `  Sandbox       on (mini-program login, SMS codes at ${base}/sandbox/sms/latest?phone=...)` : '  Sandbox       off',
+    ...(config.sandbox ? [`  Channels      WeChat Pay, Alipay, Douyin Pay sandboxes at ${base}/sandbox/<channel>/ (faults: ${base}/sandbox/faults)`] : []),
+    `  Ledger check  npm run ledger:check`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
