@@ -46,6 +46,8 @@ export interface Config {
   tokenSecret: string;
   tokenTtlSeconds: number;
   orderPayTimeoutSeconds: number;
+  /** Multiplies every scheduled job's interval (JOB_INTERVAL_SCALE; 1 = the documented intervals). */
+  jobIntervalScale: number;
   sandbox: boolean;
   bodyLimitBytes: number;
   corsOrigins: string[];
@@ -74,6 +76,16 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function ratio(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
   }
   return n;
 }
@@ -212,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     orderPayTimeoutSeconds: int(env, 'ORDER_PAY_TIMEOUT_SECONDS', 900, 1, 7 * 24 * 3600),
+    jobIntervalScale: ratio(env, 'JOB_INTERVAL_SCALE', 1, 0.01, 100),
     sandbox,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
     corsOrigins,

@@ -90,7 +90,7 @@ export interface Jobs {
 }
 
 /**
- * Runs each job at start and then on its own interval timer. A run never overlaps the previous run of the same
+ * Runs each job at start and then on its own interval timer (intervalMs × JOB_INTERVAL_SCALE). A run never overlaps the previous run of the same
  * job (a slow run delays the next tick instead); errors are logged, never thrown. stop()
  * clears the timers and waits for runs in flight.
  */
@@ -119,7 +119,7 @@ export function startJobs(deps: JobDeps, jobs: readonly JobDef[] = JOBS): Jobs {
     };
     // First run right away (orders that expired while the process was down), then on the interval.
     tick();
-    const timer = setInterval(tick, job.intervalMs);
+    const timer = setInterval(tick, Math.max(1, Math.round(job.intervalMs * deps.config.jobIntervalScale)));
     timer.unref();
     timers.push(timer);
   }
