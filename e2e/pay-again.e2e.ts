@@ -1,10 +1,11 @@
 /**
- * Paying can be abandoned and picked up again: cancel at the sandbox cashier -> the result page
- * says the payment did not complete and the order waits; 重新支付 -> the cashier again ->
- * confirm -> 支付成功. The server holds one order, paid once, and the stock moved once.
+ * Paying can be abandoned and picked up again: the shop's cashier -> Alipay's hosted cashier (the
+ * channel sandbox) -> cancel -> the result page says the payment closed and the order waits;
+ * 重新支付 -> the shop's cashier again -> Alipay -> confirm -> 支付成功. The server holds one
+ * order, paid once, and the stock moved once.
  */
 import { useShop, scenario } from './support/fixture';
-import { atCashier, byText, loginOnPage, openPickupCheckout, pickSku, route, waitForRoute } from './support/shop';
+import { atCashier, atChannelCashier, byText, loginOnPage, openPickupCheckout, pickSku, route, submitAtCashier, waitForRoute } from './support/shop';
 
 const shop = useShop('pay-again');
 const PHONE = '13800138004';
@@ -22,21 +23,26 @@ test('cancel at the cashier, then pay again from the result page', () =>
     const submit = await openPickupCheckout(page, server.baseUrl, sku.id, { name: '王五', phone: PHONE });
     await shot('checkout');
     await submit.click();
-    await atCashier(page);
+    let cashier = await atCashier(page);
     await shot('cashier');
+    await submitAtCashier(cashier);
+    await atChannelCashier(page);
+    await shot('alipay-cashier');
     await page.locator('#sandbox-pay-cancel').click();
 
-    // Back in the shop: not paid, the order is kept for paying later.
+    // Back in the shop: the payment closed (Alipay notified TRADE_CLOSED), the order waits.
     let result = await waitForRoute(page, '/pages/checkout/result', 30_000);
-    await byText(result, /^(支付未完成|支付已关闭)$/).waitFor({ timeout: 30_000 });
+    await byText(result, '支付已关闭').waitFor({ timeout: 30_000 });
     await shot('result-cancelled');
     const [pending] = (await api.call('listOrders', { query: { status: 'all' } }, { token })).items;
     expect(pending.status).toBe('pending_payment');
 
-    // Pay again: a fresh trip to the cashier, confirmed this time.
+    // Pay again: the cashier again, a fresh trip to the channel, confirmed this time.
     await byText(result, '重新支付').click();
-    await atCashier(page);
-    await shot('cashier-again');
+    cashier = await atCashier(page);
+    await submitAtCashier(cashier);
+    await atChannelCashier(page);
+    await shot('alipay-cashier-again');
     await page.locator('#sandbox-pay-confirm').click();
     result = await waitForRoute(page, '/pages/checkout/result', 30_000);
     await byText(result, '支付成功').waitFor({ timeout: 60_000 });

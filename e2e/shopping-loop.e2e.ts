@@ -1,14 +1,27 @@
 /**
  * The shopping loop, as a shopper does it on a phone: browse the home feed, open a product,
  * pick a SKU, add to cart as a guest, check out -> log in with phone + one-time code (the
- * guest cart merges), check out from the cart, add a delivery address, submit, pay in the
- * sandbox cashier, see 支付成功, open the order and see it paid. Then cross-check the server:
+ * guest cart merges), check out from the cart, add a delivery address, submit, pay at the
+ * cashier with Alipay (the channel sandbox's hosted page), see 支付成功, open the order and see it paid. Then cross-check the server:
  * the order is paid and the SKU's stock went down by exactly the ordered quantity.
  */
 import type { ProductDetail, Sku } from '@contract/catalog';
 import { eventually } from './support/api';
 import { useShop, scenario } from './support/fixture';
-import { byText, chooseSpecs, enabledSubmit, fillByPlaceholder, loginOnPage, goToCart, pickSku, sessionToken, waitForRoute } from './support/shop';
+import {
+  atCashier,
+  atChannelCashier,
+  byText,
+  chooseSpecs,
+  enabledSubmit,
+  fillByPlaceholder,
+  loginOnPage,
+  goToCart,
+  pickSku,
+  sessionToken,
+  submitAtCashier,
+  waitForRoute,
+} from './support/shop';
 
 const shop = useShop('shopping-loop');
 const PHONE = '13800138001';
@@ -131,11 +144,13 @@ test('browse, pick a SKU, add to cart, log in, check out with a new address, pay
     const submit = await enabledSubmit(checkout);
     await shot('checkout-with-address');
 
-    // Submit -> the sandbox cashier.
+    // Submit -> the shop's cashier (no wallet tenders) -> Alipay's hosted cashier in the sandbox.
     await submit.click();
-    await page.waitForURL(/\/sandbox\/pay\//);
-    await page.locator('#sandbox-pay-confirm').waitFor();
-    await shot('sandbox-cashier');
+    const cashier = await atCashier(page);
+    await shot('cashier');
+    expect(await submitAtCashier(cashier, '支付宝')).toMatch(/^确认支付 ¥/);
+    await atChannelCashier(page);
+    await shot('alipay-cashier');
     await page.locator('#sandbox-pay-confirm').click();
 
     // Back in the shop: the result page polls the payment until the server says paid.

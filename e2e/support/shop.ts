@@ -155,6 +155,14 @@ export async function enabledSubmit(page: Root, timeout = 20_000): Promise<Locat
  */
 export async function openPickupCheckout(page: Page, baseUrl: string, skuId: string, contact: { name: string; phone: string }): Promise<Locator> {
   const checkout = await route(page, baseUrl, `/pages/checkout/index?items=${encodeURIComponent(`${skuId}:1`)}`);
+  return choosePickup(checkout, contact);
+}
+
+/**
+ * Fills the checkout's store pickup (到店自提 and the contact) on a checkout page already shown;
+ * returns the submit button once the server priced the pickup order.
+ */
+export async function choosePickup(checkout: Locator, contact: { name: string; phone: string }): Promise<Locator> {
   await byText(checkout, '提交订单').waitFor();
   await byText(checkout, '到店自提').click();
   await fillByPlaceholder(checkout, '请输入提货人姓名', contact.name);
@@ -164,8 +172,40 @@ export async function openPickupCheckout(page: Page, baseUrl: string, skuId: str
   return enabledSubmit(checkout);
 }
 
-/** Waits for the sandbox cashier page (a plain server page, outside the H5 app). */
-export async function atCashier(page: Page): Promise<void> {
-  await page.waitForURL(/\/sandbox\/pay\//, { timeout: 30_000 });
-  await page.locator('#sandbox-pay-confirm').waitFor();
+/**
+ * The shop's own cashier (收银台, /pages/checkout/cashier) where 提交订单 leads: waits until it
+ * shows the amount due and returns its page element.
+ */
+export async function atCashier(page: Page, timeout = 30_000): Promise<Locator> {
+  const cashier = await waitForRoute(page, '/pages/checkout/cashier', timeout);
+  await cashier.locator('[data-testid="cashier-due"]').filter({ visible: true }).first().waitFor({ timeout });
+  return cashier;
+}
+
+export type ChannelLabel = '支付宝' | '微信支付';
+
+/**
+ * Chooses the channel for the remainder on the cashier, then taps its enabled 确认支付 button
+ * (which names the remainder) and returns that label. On H5 the page then leaves for the
+ * channel's hosted cashier.
+ */
+export async function submitAtCashier(cashier: Locator, channel: ChannelLabel = '支付宝'): Promise<string> {
+  const option = cashier.locator('.cashier__channel').filter({ hasText: channel, visible: true }).first();
+  await option.click();
+  await cashier.locator('.cashier__channel[aria-checked="true"]').filter({ hasText: channel, visible: true }).first().waitFor();
+  const submit = cashier.locator(`.cashier__submit${ENABLED}`).filter({ visible: true }).first();
+  await submit.waitFor();
+  const label = ((await submit.textContent()) ?? '').trim();
+  await submit.click();
+  return label;
+}
+
+/**
+ * Waits for a channel's hosted cashier page served by the channel sandbox (Alipay wap pay's
+ * gateway page, WeChat Pay H5's page): a plain server page outside the H5 app, with the
+ * sandbox's #sandbox-pay-confirm / #sandbox-pay-cancel buttons.
+ */
+export async function atChannelCashier(page: Page): Promise<void> {
+  await page.waitForURL(/\/sandbox\/(alipay|wechatpay|pay)\//, { timeout: 30_000 });
+  await page.locator('#sandbox-pay-confirm').waitFor({ timeout: 30_000 });
 }
