@@ -150,9 +150,11 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: ty
   async function refundQuery(paymentNo: string, refundNo: string): Promise<RefundState> {
     const data = expectOk(await call('alipay.trade.fastpay.refund.query', { out_trade_no: paymentNo, out_request_no: refundNo, query_options: ['gmt_refund_pay'] }));
     checkOurs(data, paymentNo, 'alipay.trade.fastpay.refund.query');
-    // REFUND_SUCCESS: done. Absent: Alipay never got the request or refused it (a retry with the
-    // same out_request_no is safe: it refunds at most once).
-    return { state: data.refund_status === 'REFUND_SUCCESS' ? 'succeeded' : 'failed', channelRefundId: null };
+    // REFUND_SUCCESS: done. Absent: Alipay never got the request or refused it. That is not a
+    // final failure: the refund is unknown, and sending it again with the same out_request_no is
+    // safe (it refunds at most once), which is what the caller does on this error.
+    if (data.refund_status === 'REFUND_SUCCESS') return { state: 'succeeded', channelRefundId: null };
+    throw fail(`Alipay knows no refund ${refundNo} of trade ${paymentNo}`, 'REFUND_NOT_FOUND');
   }
 
   return {
