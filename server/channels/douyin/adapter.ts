@@ -361,8 +361,8 @@ export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: ty
           status: msg.status === 'SUCCESS' ? 'SUCCESS' : 'CLOSED',
           paidAt: msg.status === 'SUCCESS' ? (msg.event_time ?? null) : null,
           appId: msg.app_id,
-          // A CANCEL callback names no merchant_uid; the platform's signature binds it to our app.
-          merchantNo: msg.merchant_uid ?? config.merchantId,
+          // A CANCEL callback names no merchant_uid (no money moved); the platform's signature binds it to our app.
+          merchantNo: msg.merchant_uid ?? (msg.status === 'CANCEL' ? config.merchantId : ''),
           notificationId: logId ?? `payment:${msg.order_id}:${ts}:${nonce}`,
         };
       }
