@@ -1,0 +1,593 @@
+/**
+ * Checkout throughput: `npm run bench:checkout`.
+ *
+ * A full checkout = POST /api/orders, POST /api/payments (stored balance + points + the channel
+ * for the remainder), the channel's signed notification POSTed to /notify/<channel>, and the
+ * order reaching `paid` through the outbox's order consumer. A checkout counts only when its
+ * order is paid (read from the database).
+ *
+ * The real app runs in a child process (this file with `--serve-app`), on SQLite in a temp data
+ * dir and on PostgreSQL in a fresh schema, with SANDBOX=on (the channel sandbox in process, as
+ * in development) and the scheduled jobs running as in server/main.ts; this process generates
+ * the load with autocannon. The baseline is a hello-world route on a bare Fastify instance,
+ * also in a child process, measured in the same run.
+ *
+ * Per setup and channel, on pre-created shoppers (users inserted directly, tokens issued with
+ * the server's secret, the welcome grant of ¥200 balance + 5000 points posted before the run;
+ * each checkout buys one ¥300 SKU: ¥50 in points, ¥200 balance, ¥50 through the channel):
+ *   1. orders + payments: each connection loops createOrder -> createPayment;
+ *   2. (untimed) every payment's channel notification is built and signed here, as the channel
+ *      would sign it (sandbox: HMAC-SHA256; wechatpay: RSA-SHA256 over the body, resource
+ *      encrypted with AES-256-GCM), so the load generator's signing is not counted;
+ *   3. notifications: each connection POSTs pre-signed notifications; the phase ends when every
+ *      order is paid (the outbox consumer runs alongside).
+ * checkouts/s = checkouts paid / (time of 1 + time of 3); notifications/s = notifications
+ * answered / time the notification requests took.
+ *
+ * A report, never a pass/fail test. Environment: BENCH_CHECKOUTS (per setup and channel,
+ * default 2000), BENCH_CONNECTIONS (in flight, default 32), BENCH_CHANNELS (default
+ * "sandbox,wechatpay"), BENCH_SETUPS (default "sqlite,postgres"), BENCH_PG_POOL (default 10),
+ * BENCH_DURATION (seconds of the baseline run, default 5), BENCH_PROF=1 (the app child writes a
+ * V8 CPU profile into ./prof), DATABASE_URL (PostgreSQL; default the local test database).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createCipheriv, createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { DEV_SANDBOX_PAY_KEY, SIGNATURE_HEADER, signNotification } from '../server/channels/sandbox/wire';
+import { wechatpaySandboxKeys } from '../server/channels/wechatpay/sandbox-keys';
+import { rfc3339Cst } from '../server/channels/wechatpay/wire';
+import { createDb, migrateToLatest } from '../server/db';
+import type { Database } from '../server/db/types';
+import { checkLedger } from '../server/modules/wallet/check';
+import { walletConfigOf } from '../server/modules/wallet/config';
+import { ensureWelcome } from '../server/modules/wallet/service';
+import { loadConfig, rebaseOnListen } from '../server/platform/config';
+import { startJobs } from '../server/platform/jobs';
+import { issueToken } from '../server/platform/tokens';
+import { seedIfEmpty } from '../server/seed';
+
+/** The part of autocannon's programmatic API used here (it ships no type declarations). */
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest | null;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration?: number;
+  amount?: number;
+  timeout?: number;
+  requests?: AutocannonRequest[];
+}
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: AutocannonOptions) => Promise<AutocannonResult>;
+
+const requireHere = createRequire(path.join(process.cwd(), 'package.json'));
+const autocannon = requireHere('autocannon') as Autocannon;
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** A multiple of the connections: autocannon gives every connection the same whole number of requests. */
+const CHECKOUTS = Math.ceil(Number(process.env.BENCH_CHECKOUTS ?? 2000) / CONNECTIONS) * CONNECTIONS;
+const CHANNELS = (process.env.BENCH_CHANNELS ?? 'sandbox,wechatpay').split(',').map((s) => s.trim()).filter(Boolean) as BenchChannel[];
+const SETUPS = (process.env.BENCH_SETUPS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const WARMUP = Math.ceil(200 / CONNECTIONS) * CONNECTIONS;
+/** ¥300: ¥50 of points (5000, within the 50 % cap), ¥200 of balance, ¥50 through the channel. */
+const PRICE = 30_000;
+
+type BenchChannel = 'sandbox' | 'wechatpay';
+type Db = Kysely<Database>;
+
+interface ChildEnv {
+  BENCH_DIALECT: 'sqlite' | 'postgres';
+  BENCH_SQLITE_PATH: string;
+  BENCH_PG_SCHEMA: string;
+  DATA_DIR: string;
+  TOKEN_SECRET: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: the app, and the hello-world baseline
+
+async function serveHello(): Promise<void> {
+  const app = Fastify({ logger: false });
+  app.get('/hello', async () => ({ hello: 'world' }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('no address');
+  process.send?.({ url: `http://127.0.0.1:${address.port}` });
+}
+
+/** BENCH_SQLSTATS=1 (SQLite): total time per statement text, printed when the app stops. */
+function sqliteStatementStats(): () => void {
+  const SQLite = requireHere('better-sqlite3') as { prototype: { prepare(text: string): Record<string, unknown> } };
+  const stats = new Map<string, { n: number; ms: number }>();
+  const prepare = SQLite.prototype.prepare;
+  SQLite.prototype.prepare = function (this: unknown, text: string) {
+    const stmt = prepare.call(this, text);
+    for (const method of ['run', 'all', 'get']) {
+      const original = stmt[method] as (...args: unknown[]) => unknown;
+      stmt[method] = (...args: unknown[]) => {
+        const t = performance.now();
+        try {
+          return original.apply(stmt, args);
+        } finally {
+          const s = stats.get(text) ?? { n: 0, ms: 0 };
+          s.n += 1;
+          s.ms += performance.now() - t;
+          stats.set(text, s);
+        }
+      };
+    }
+    return stmt;
+  };
+  return () => {
+    const top = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40);
+    for (const [text, s] of top) process.stderr.write(`${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(7)} x ${(s.ms / s.n).toFixed(3)} ms  ${text.slice(0, 200)}\n`);
+  };
+}
+
+async function serveApp(): Promise<void> {
+  const env = process.env as unknown as ChildEnv;
+  const printStats = process.env.BENCH_SQLSTATS === '1' ? sqliteStatementStats() : null;
+  const dialect = env.BENCH_DIALECT;
+  const db =
+    dialect === 'postgres'
+      ? createDb({ dialect: 'postgres', databaseUrl: PG_URL, sqlitePath: '' }, { pgSchema: env.BENCH_PG_SCHEMA, poolSize: PG_POOL })
+      : createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: env.BENCH_SQLITE_PATH });
+  const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: env.DATA_DIR, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'on', TOKEN_SECRET: env.TOKEN_SECRET });
+  const { buildApp } = await import('../server/app');
+  const app = await buildApp({ config, db, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('no address');
+  rebaseOnListen(config, address.port);
+  const jobs = startJobs({ db, config, log: app.log, payments: app.paymentDeps });
+  process.on('message', (msg: unknown) => {
+    if (msg === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMs: (user + system) / 1000 });
+    } else if (msg === 'stop') {
+      void (async () => {
+        await jobs.stop();
+        await app.close();
+        await db.destroy();
+        printStats?.();
+        process.exit(0);
+      })();
+    }
+  });
+  process.send?.({ url: config.publicBaseUrl });
+}
+
+function startChild(mode: '--serve-app' | '--serve-hello', env: Partial<ChildEnv> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const execArgv = [...process.execArgv];
+  if (process.env.BENCH_PROF === '1' && mode === '--serve-app') execArgv.push('--cpu-prof', '--cpu-prof-dir=prof');
+  const child = fork(__filename, [mode], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (msg: unknown) => {
+      const url = msg && typeof msg === 'object' && 'url' in msg && typeof msg.url === 'string' ? msg.url : null;
+      if (url) resolve({ child, url });
+      else reject(new Error(`unexpected message from the child: ${JSON.stringify(msg)}`));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+/** CPU time the app process has used so far (ms, user + system). */
+function childCpuMs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (msg: unknown) => {
+      if (msg && typeof msg === 'object' && 'cpuMs' in msg && typeof msg.cpuMs === 'number') {
+        child.off('message', onMessage);
+        resolve(msg.cpuMs);
+      }
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+}
+
+async function stopChild(child: ChildProcess, graceful: boolean): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (graceful) child.send('stop');
+  else child.kill('SIGTERM');
+  await exited;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup (untimed): products, shoppers, welcome grants
+
+async function benchSkus(db: Db): Promise<string[]> {
+  const products = await db.selectFrom('products').select('id').where('on_shelf', '=', 1).orderBy('position').limit(20).execute();
+  const skuIds: string[] = [];
+  for (const p of products) {
+    const sku = await db.selectFrom('skus').select('id').where('product_id', '=', p.id).orderBy('id').executeTakeFirstOrThrow();
+    skuIds.push(sku.id);
+  }
+  if (skuIds.length === 0) throw new Error('the demo shop has no products');
+  // One price every tender split can pay the same way, and stock for every order in the run.
+  await db.updateTable('skus').set({ price: PRICE, stock: 100_000_000 }).where('id', 'in', skuIds).execute();
+  return skuIds;
+}
+
+interface Shopper {
+  userId: string;
+  token: string;
+}
+
+/** Mini-program shoppers (WeChat JSAPI needs the openid), each with the welcome grant posted. */
+async function createShoppers(db: Db, count: number, tokenSecret: string, tag: string): Promise<Shopper[]> {
+  const now = Date.now();
+  const wallet = walletConfigOf(loadConfig({ NODE_ENV: 'development', DATA_DIR: os.tmpdir(), TOKEN_SECRET: tokenSecret }));
+  const shoppers: Shopper[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) => `u_bench_${tag}_${start + i}`);
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('users')
+        .values(batch.map((id) => ({ id, platform: 'weapp', openid: `o_${id}`, unionid: null, phone: null, nickname: '压测', avatar: null, created_at: now, updated_at: now })))
+        .execute();
+      for (const id of batch) await ensureWelcome(trx, id, wallet, now);
+    });
+    for (const id of batch) shoppers.push({ userId: id, token: issueToken(tokenSecret, id, 6 * 3600).token });
+  }
+  return shoppers;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications, built and signed as the channel would
+
+interface OpenPayment {
+  id: string;
+  payment_no: string;
+  channel_amount: number;
+  app_id: string | null;
+  merchant_no: string | null;
+}
+
+interface SignedNotification {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function sandboxNotification(p: OpenPayment, now: number): SignedNotification {
+  const nonce = randomBytes(12).toString('hex');
+  const body = JSON.stringify({ paymentNo: p.payment_no, tradeNo: `SBT${p.payment_no}`, amount: Number(p.channel_amount), status: 'SUCCESS', paidAt: now, nonce, timestamp: now });
+  return { path: '/notify/sandbox', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(DEV_SANDBOX_PAY_KEY, now, nonce, body) }, body };
+}
+
+const wechatKeys = wechatpaySandboxKeys();
+const wechatPlatformKey = createPrivateKey(wechatKeys.platformPrivateKey);
+
+function wechatNotification(p: OpenPayment, now: number): SignedNotification {
+  const total = Number(p.channel_amount);
+  const resource = {
+    appid: p.app_id,
+    mchid: p.merchant_no,
+    out_trade_no: p.payment_no,
+    transaction_id: `4200${randomBytes(12).toString('hex')}`.slice(0, 28),
+    trade_type: 'JSAPI',
+    trade_state: 'SUCCESS',
+    trade_state_desc: '支付成功',
+    bank_type: 'OTHERS',
+    success_time: rfc3339Cst(now),
+    attach: '',
+    payer: { openid: 'o_bench' },
+    amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
+  };
+  const aesNonce = randomBytes(6).toString('hex');
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(wechatKeys.apiV3Key, 'utf8'), Buffer.from(aesNonce, 'utf8'));
+  cipher.setAAD(Buffer.from('transaction', 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(resource), 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64');
+  const body = JSON.stringify({
+    id: randomUUID(),
+    create_time: rfc3339Cst(now),
+    resource_type: 'encrypt-resource',
+    event_type: 'TRANSACTION.SUCCESS',
+    summary: '支付成功',
+    resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'transaction', nonce: aesNonce },
+  });
+  const timestamp = String(Math.floor(now / 1000));
+  const nonce = randomBytes(16).toString('hex');
+  const signature = createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`, 'utf8').sign(wechatPlatformKey, 'base64');
+  return {
+    path: '/notify/wechatpay',
+    headers: {
+      'content-type': 'application/json',
+      'wechatpay-timestamp': timestamp,
+      'wechatpay-nonce': nonce,
+      'wechatpay-serial': wechatKeys.publicKeyId,
+      'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
+      'wechatpay-signature': signature,
+    },
+    body,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One measured round: orders + payments, then notifications until every order is paid
+
+interface Round {
+  checkouts: number;
+  paid: number;
+  orderPaySeconds: number;
+  notifySeconds: number;
+  paidSeconds: number;
+  orderPayP99: number;
+  notifyP99: number;
+  /** CPU time of the app process per checkout, both phases (the polling for paid orders runs here, on its own connection). */
+  appCpuMsPerCheckout: number;
+  failures: number;
+}
+
+async function paidCount(db: Db, userPrefix: string): Promise<number> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'paid')
+    .where('user_id', 'like', `${userPrefix}%`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function round(db: Db, app: ChildProcess, url: string, channel: BenchChannel, shoppers: Shopper[], skuIds: string[], tag: string): Promise<Round> {
+  const n = shoppers.length;
+  const connections = Math.min(CONNECTIONS, n);
+  let next = 0;
+  let failures = 0;
+  const fulfilment = { type: 'pickup', contactName: '压测', contactPhone: '13800138000' };
+
+  // autocannon notices the end of an `amount` run only on its 1 s tick, so each phase ends at
+  // its last answer, taken here.
+  let last = 0;
+  // 1. orders + payments.
+  const cpu0 = await childCpuMs(app);
+  const t0 = performance.now();
+  const op = await autocannon({
+    url,
+    connections,
+    amount: 2 * n,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/orders',
+        setupRequest: (req, ctx) => {
+          const i = next++;
+          const s = shoppers[i % n];
+          ctx.shopper = s;
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'idempotency-key': `bench-o-${tag}-${i}` },
+            body: JSON.stringify({ items: [{ skuId: skuIds[i % skuIds.length], quantity: 1 }], fulfilment }),
+          };
+        },
+        onResponse: (status, body, ctx) => {
+          last = performance.now();
+          if (status === 201) ctx.orderId = (JSON.parse(body) as { id: string }).id;
+          else failures++;
+        },
+      },
+      {
+        method: 'POST',
+        path: '/api/payments',
+        setupRequest: (req, ctx) => {
+          const s = ctx.shopper as Shopper;
+          const orderId = ctx.orderId as string | undefined;
+          if (!orderId) return null;
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'idempotency-key': `bench-p-${orderId}` },
+            body: JSON.stringify({ orderId, tenders: { balance: true, points: true }, channel, scene: 'mini' }),
+          };
+        },
+        onResponse: (status) => {
+          last = performance.now();
+          if (status !== 201) failures++;
+        },
+      },
+    ],
+  });
+  const orderPaySeconds = (last - t0) / 1000;
+  const cpu1 = await childCpuMs(app);
+
+  // 2. (untimed) sign every open payment's notification.
+  const open = await db
+    .selectFrom('payments')
+    .select(['id', 'payment_no', 'channel_amount', 'app_id', 'merchant_no'])
+    .where('status', '=', 'paying')
+    .where('channel', '=', channel)
+    .where('user_id', 'like', `u_bench_${tag}_%`)
+    .execute();
+  const now = Date.now();
+  const notes = open.map((p) => (channel === 'wechatpay' ? wechatNotification(p, now) : sandboxNotification(p, now)));
+
+  // 3. notifications, until every order is paid.
+  let k = 0;
+  const cpu2 = await childCpuMs(app);
+  const t1 = performance.now();
+  const nr =
+    notes.length === 0
+      ? null
+      : await autocannon({
+          url,
+          connections: Math.min(connections, notes.length),
+          amount: notes.length,
+          timeout: 30,
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req) => {
+                const note = notes[k++ % notes.length];
+                return { ...req, path: note.path, headers: note.headers, body: note.body };
+              },
+              onResponse: (status) => {
+                last = performance.now();
+                if (status !== 200) failures++;
+              },
+            },
+          ],
+        });
+  const notifySeconds = nr ? (last - t1) / 1000 : 0;
+  let paid = await paidCount(db, `u_bench_${tag}_`);
+  const deadline = performance.now() + 60_000;
+  while (paid < open.length && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    paid = await paidCount(db, `u_bench_${tag}_`);
+  }
+  const paidSeconds = (performance.now() - t1) / 1000;
+  const cpu3 = await childCpuMs(app);
+  return {
+    checkouts: n,
+    paid,
+    orderPaySeconds,
+    notifySeconds,
+    paidSeconds,
+    orderPayP99: op.latency.p99,
+    notifyP99: nr?.latency.p99 ?? 0,
+    appCpuMsPerCheckout: (cpu1 - cpu0 + cpu3 - cpu2) / n,
+    failures: failures + op.errors + op.timeouts + (nr ? nr.errors + nr.timeouts : 0),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setups
+
+interface Row {
+  setup: string;
+  scenario: string;
+  rate: number;
+  p99: string;
+  detail: string;
+}
+
+async function baseline(): Promise<Row> {
+  const { child, url } = await startChild('--serve-hello');
+  try {
+    await autocannon({ url: `${url}/hello`, connections: CONNECTIONS, duration: 1 });
+    const r = await autocannon({ url: `${url}/hello`, connections: CONNECTIONS, duration: DURATION });
+    process.stderr.write(`  baseline   hello world ${r.requests.average.toFixed(0)} req/s\n`);
+    return { setup: 'baseline', scenario: 'hello world (bare Fastify)', rate: r.requests.average, p99: String(r.latency.p99), detail: `${r.requests.total} requests in ${DURATION} s` };
+  } finally {
+    await stopChild(child, false);
+  }
+}
+
+async function runSetup(setup: 'SQLite' | 'PostgreSQL', db: Db, env: ChildEnv): Promise<Row[]> {
+  await migrateToLatest(db);
+  await seedIfEmpty(db);
+  const skuIds = await benchSkus(db);
+  const rows: Row[] = [];
+  const { child, url } = await startChild('--serve-app', env);
+  try {
+    for (const channel of CHANNELS) {
+      // Warm-up (JIT, pools, caches), then the measured round on fresh shoppers.
+      const warmTag = `warm${channel}`;
+      await round(db, child, url, channel, await createShoppers(db, WARMUP, env.TOKEN_SECRET, warmTag), skuIds, warmTag);
+      const shoppers = await createShoppers(db, CHECKOUTS, env.TOKEN_SECRET, `run${channel}`);
+      const r = await round(db, child, url, channel, shoppers, skuIds, `run${channel}`);
+      const checkoutRate = r.paid / (r.orderPaySeconds + r.paidSeconds);
+      const notifyRate = r.paid / r.notifySeconds;
+      process.stderr.write(
+        `  ${setup.padEnd(10)} ${channel.padEnd(9)} ${checkoutRate.toFixed(0)} checkouts/s (${r.paid}/${r.checkouts} paid; orders+payments ${r.orderPaySeconds.toFixed(2)} s, notifications ${r.notifySeconds.toFixed(2)} s, all paid ${r.paidSeconds.toFixed(2)} s, app CPU ${r.appCpuMsPerCheckout.toFixed(2)} ms/checkout, failures ${r.failures})\n`,
+      );
+      rows.push({
+        setup,
+        scenario: `full checkout, ${channel}`,
+        rate: checkoutRate,
+        p99: `${r.orderPayP99} / ${r.notifyP99}`,
+        detail: `${r.paid}/${r.checkouts} paid; order+payment ${r.orderPaySeconds.toFixed(2)} s (${((2 * r.checkouts) / r.orderPaySeconds).toFixed(0)} req/s), notify-to-paid ${r.paidSeconds.toFixed(2)} s; app CPU ${r.appCpuMsPerCheckout.toFixed(2)} ms/checkout; failures ${r.failures}`,
+      });
+      rows.push({ setup, scenario: `notifications, ${channel}`, rate: notifyRate, p99: String(r.notifyP99), detail: `${r.paid} in ${r.notifySeconds.toFixed(2)} s (order consumer running alongside)` });
+    }
+    const report = await checkLedger(db);
+    process.stderr.write(`  ${setup.padEnd(10)} ledger check: ${report.transactions} transactions, ${report.discrepancies.length} discrepancies\n`);
+    if (report.discrepancies.length > 0) rows.push({ setup, scenario: 'ledger check', rate: 0, p99: '-', detail: `${report.discrepancies.length} discrepancies: ${report.discrepancies[0].message}` });
+  } finally {
+    await stopChild(child, true);
+  }
+  return rows;
+}
+
+async function sqlite(tokenSecret: string): Promise<Row[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
+  const sqlitePath = path.join(dir, 'shop.db');
+  const db = createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath });
+  try {
+    return await runSetup('SQLite', db, { BENCH_DIALECT: 'sqlite', BENCH_SQLITE_PATH: sqlitePath, BENCH_PG_SCHEMA: '', DATA_DIR: dir, TOKEN_SECRET: tokenSecret });
+  } finally {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgres(tokenSecret: string): Promise<Row[]> {
+  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    process.stderr.write(`  PostgreSQL not reachable at ${PG_URL} (${String(err)}); skipped\n`);
+    return [];
+  }
+  await admin.query(`create schema "${schema}"`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
+  const db = createDb({ dialect: 'postgres', databaseUrl: PG_URL, sqlitePath: '' }, { pgSchema: schema, poolSize: 4 });
+  try {
+    const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db);
+    process.stderr.write(`  PostgreSQL ${version.rows[0]?.v ?? '?'}, app pool ${PG_POOL}\n`);
+    return await runSetup('PostgreSQL', db, { BENCH_DIALECT: 'postgres', BENCH_SQLITE_PATH: '', BENCH_PG_SCHEMA: schema, DATA_DIR: dir, TOKEN_SECRET: tokenSecret });
+  } finally {
+    await db.destroy();
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function table(rows: Row[], base: Row): string {
+  const head = ['setup', 'scenario', 'per second', 'p99 ms', 'ratio to baseline', 'detail'];
+  const body = rows.map((r) => [r.setup, r.scenario, r.rate.toFixed(0), r.p99, `${((r.rate / base.rate) * 100).toFixed(1)}%`, r.detail]);
+  return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(
+    `Checkout throughput: ${CHECKOUTS} checkouts per setup and channel, ${CONNECTIONS} in flight, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+  );
+  const tokenSecret = randomBytes(32).toString('base64url');
+  const base = await baseline();
+  const rows = [base];
+  if (SETUPS.includes('sqlite')) rows.push(...(await sqlite(tokenSecret)));
+  if (SETUPS.includes('postgres')) rows.push(...(await postgres(tokenSecret)));
+  process.stdout.write(`\n${table(rows, base)}\n\np99 of a full checkout: order+payment requests / notification requests.\n`);
+}
+
+const mode = process.argv[2];
+const entry = mode === '--serve-app' ? serveApp : mode === '--serve-hello' ? serveHello : main;
+entry().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
