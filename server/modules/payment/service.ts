@@ -264,14 +264,15 @@ async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: 
 /** Moves open payments covering these child orders to closing (order cancelled or closed; superseded). */
 export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[], reason: 'cancelled' | 'expired' | 'superseded', now: number): Promise<string[]> {
   if (orderIds.length === 0) return [];
+  // Driven from payment_orders (by order id) with the status checked per payment: as a plain
+  // join, SQLite walks every paying payment through the status index instead.
   const open = await trx
-    .selectFrom('payments')
-    .innerJoin('payment_orders', 'payment_orders.payment_id', 'payments.id')
-    .select('payments.id')
+    .selectFrom('payment_orders as po')
+    .select('po.payment_id as id')
     .distinct()
-    .where('payment_orders.order_id', 'in', [...orderIds])
-    .where('payments.status', '=', 'paying')
-    .orderBy('payments.id')
+    .where('po.order_id', 'in', [...orderIds])
+    .where((eb) => eb.exists(eb.selectFrom('payments as p').select('p.id').whereRef('p.id', '=', 'po.payment_id').where('p.status', '=', 'paying')))
+    .orderBy('po.payment_id')
     .execute();
   const closed: string[] = [];
   for (const { id } of open) {
