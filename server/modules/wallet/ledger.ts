@@ -89,7 +89,8 @@ export class UnbalancedJournalError extends Error {
  * an account that may not go negative would; the caller's transaction must then roll back.
  * Zero postings are skipped, and a journal whose postings all net to zero writes nothing (no
  * transaction row either: the step moved nothing; it answers 'posted'). Accounts are created
- * on first use and updated in id order (one lock order for every writer).
+ * on first use and updated in id order (one lock order for every writer); the entries are
+ * written with one insert.
  */
 export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'duplicate'> {
   const now = input.now ?? Date.now();
@@ -122,20 +123,28 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   if (!inserted) return 'duplicate';
 
   const accounts = [...byAccount.entries()].filter(([, v]) => v.amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  let seq = 0;
-  for (const [id, { ref, amount }] of accounts) {
-    await ensureAccount(trx, ref, now);
+  const move = async (id: string, amount: number): Promise<boolean> => {
     const updated = await trx
       .updateTable('ledger_accounts')
       .set({ balance: sql<number>`balance + ${amount}` })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('may_go_negative', '=', 1), eb(sql<number>`balance + ${amount}`, '>=', 0)]))
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) {
+    return Number(updated.numUpdatedRows) === 1;
+  };
+  for (const [id, { ref, amount }] of accounts) {
+    // The guarded update first: the account almost always exists. Nothing updated means a
+    // missing account (created here, then updated again) or one that cannot cover the amount.
+    if (await move(id, amount)) continue;
+    await ensureAccount(trx, ref, now);
+    if (!(await move(id, amount))) {
       throw new AppError('INSUFFICIENT_FUNDS', `account ${id} cannot cover ${-amount} ${ACCOUNT_KINDS[ref.kind].unit}`, { account: ref.kind });
     }
-    await trx.insertInto('journal_entries').values({ tx_id: txId, seq: seq++, account_id: id, unit: ACCOUNT_KINDS[ref.kind].unit, amount }).execute();
   }
+  await trx
+    .insertInto('journal_entries')
+    .values(accounts.map(([id, { ref, amount }], seq) => ({ tx_id: txId, seq, account_id: id, unit: ACCOUNT_KINDS[ref.kind].unit, amount })))
+    .execute();
   return 'posted';
 }
 
