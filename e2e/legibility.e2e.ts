@@ -7,12 +7,12 @@
  */
 import { useShop, scenario } from './support/fixture';
 import { legibilityChecks, measureLegibility } from './support/legibility';
-import { atCashier, byText, chooseSpecs, goToCart, loginOnPage, openPickupCheckout, pickSku, route, waitForRoute } from './support/shop';
+import { ENABLED, atCashier, byText, chooseSpecs, goToCart, loginOnPage, openPickupCheckout, pickSku, route, waitForRoute } from './support/shop';
 
 const shop = useShop('legibility');
 const PHONE = '13800138005';
 
-test('enabled action buttons are readable: 加入购物车, 结算, 提交订单, 取消订单, 去支付', () =>
+test('enabled action buttons are readable: 加入购物车, 结算, 提交订单, 添加, 确认支付, 取消订单, 去支付', () =>
   scenario(shop, async ({ page, api, server, shot }) => {
     const legible = legibilityChecks();
     const list = await api.call('listProducts', { query: { limit: 10 } });
@@ -50,7 +50,12 @@ test('enabled action buttons are readable: 加入购物车, 结算, 提交订单
     await legible.check(submit, 'checkout 提交订单');
     await shot('checkout');
     await submit.click();
-    await atCashier(page);
+
+    // The cashier: 添加 (a gift card) and 确认支付 ¥x are enabled.
+    const cashier = await atCashier(page);
+    await legible.check(byText(cashier, '添加'), 'cashier 添加');
+    await legible.check(cashier.locator(`.cashier__submit${ENABLED}`).filter({ visible: true }).first(), 'cashier 确认支付');
+    await shot('cashier');
 
     // A pending order in the list: 取消订单 and 去支付 (with the time left).
     const orders = await route(page, server.baseUrl, '/pages/orders/index?status=pending_payment');
