@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { OutboxDeliveryTable } from '../db/tables-payment';
 import type { Database } from '../db/types';
+import { dialectOfDb } from '../db';
 import { newId } from './ids';
 
 /**
@@ -123,6 +124,8 @@ function errorText(err: unknown): string {
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
 
+const keyOf = (row: { event_id: string; sink: string }) => `${row.event_id}\u0000${row.sink}`;
+
 interface DueRow {
   event_id: string;
   sink: string;
@@ -194,33 +197,48 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   /**
-   * Claims one row: succeeds only while it is still pending, due, unleased (or its lease ran
+   * Claims the rows read, each with a guarded update (on PostgreSQL all in one transaction:
+   * one commit, so one WAL flush, for the batch): a row is claimed only while it is still pending, due, unleased (or its lease ran
    * out) and untouched since it was read, so of several relays racing for it exactly one wins.
+   * Rows are claimed in key order (one lock order for every relay). Answers the keys claimed.
    * The lease end doubles as the claim's token: a relay that takes over an expired lease sets a
    * later one, so the first relay's late outcome no longer matches and is dropped.
    */
-  async function claim(row: DueRow, now: number): Promise<number | null> {
+  async function claim(rows: readonly DueRow[], now: number): Promise<{ lease: number; claimed: Set<string> }> {
     const lease = now + leaseMs;
-    const result = await db
-      .updateTable('outbox_deliveries')
-      .set({ locked_until: lease })
-      .where('event_id', '=', row.event_id)
-      .where('sink', '=', row.sink)
-      .where('status', '=', 'pending')
-      .where('attempts', '=', row.attempts)
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1 ? lease : null;
+    const claimed = new Set<string>();
+    if (rows.length === 0) return { lease, claimed };
+    const ordered = [...rows].sort((a, b) => (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : a.sink < b.sink ? -1 : a.sink > b.sink ? 1 : 0));
+    const claimAll = async (trx: Kysely<Database>) => {
+      for (const row of ordered) {
+        const result = await trx
+          .updateTable('outbox_deliveries')
+          .set({ locked_until: lease })
+          .where('event_id', '=', row.event_id)
+          .where('sink', '=', row.sink)
+          .where('status', '=', 'pending')
+          .where('attempts', '=', row.attempts)
+          .where('next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 1) claimed.add(keyOf(row));
+      }
+    };
+    // SQLite: one statement each (a deferred transaction of several relays' processes gets
+    // SQLITE_BUSY when upgrading to a write, instead of waiting).
+    if (dialectOfDb(db) === 'postgres') await db.transaction().execute(claimAll);
+    else await claimAll(db);
+    return { lease, claimed };
   }
 
   type Outcome = 'delivered' | 'retried' | 'dead' | 'skipped';
 
-  async function process(row: DueRow, clock: () => number): Promise<Outcome> {
+  async function process(row: DueRow, lease: number, clock: () => number): Promise<Outcome> {
     const sink = sinks.get(row.sink);
     if (!sink) return 'skipped';
-    const lease = await claim(row, clock());
-    if (lease === null) return 'skipped';
+    // The batch's lease ran out while earlier rows were delivered: another relay may own this
+    // row now; leave it to the next pass.
+    if (clock() >= lease) return 'skipped';
     /** Records the outcome only while this relay still holds the claim. */
     const finish = async (values: Updateable<OutboxDeliveryTable>): Promise<boolean> => {
       const r = await db
@@ -276,13 +294,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function relayBatch(now: number | undefined): Promise<RelayResult & { read: number }> {
     // An injected time holds for the whole pass; otherwise every claim and outcome reads the clock.
     const clock = now === undefined ? () => Date.now() : () => now;
-    const rows = await due(clock());
-    const result = { delivered: 0, retried: 0, dead: 0, read: rows.length };
+    const read = await due(clock());
+    const result = { delivered: 0, retried: 0, dead: 0, read: read.length };
+    // Only rows of sinks this process has are read (due() filters by name).
+    const { lease, claimed } = await claim(read, clock());
+    const rows = read.filter((r) => claimed.has(keyOf(r)));
     let next = 0;
     const worker = async () => {
       while (next < rows.length) {
         const row = rows[next++];
-        const outcome = await process(row, clock);
+        const outcome = await process(row, lease, clock);
         if (outcome !== 'skipped') result[outcome] += 1;
       }
     };
