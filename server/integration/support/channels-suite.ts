@@ -469,6 +469,9 @@ export function channelSuite(o: ChannelSuiteOptions): void {
       if (channel === 'wechatpay') {
         // PROCESSING at first; the REFUND.SUCCESS notification (acknowledged) finished it (no job runs here).
         expect(deliveriesOf(h, channel, refundAt).filter((d) => d.acked).length).toBeGreaterThanOrEqual(1);
+        // ... and it is kept with its outcome, applied once.
+        const refundNotes = await t().db.selectFrom('payment_notifications').select(['status', 'outcome']).where('payment_no', '=', paymentNo).where('kind', '=', 'refund').execute();
+        expect(refundNotes.filter((n) => n.outcome === 'applied')).toEqual([{ status: 'SUCCESS', outcome: 'applied' }]);
       }
       // Internal parts are back in the wallet.
       const walletAfter = await walletOf(t(), s.userId, [card]);

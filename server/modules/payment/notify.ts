@@ -45,7 +45,7 @@ export async function registerNotifyRoutes(app: FastifyInstance, deps: PaymentDe
             const outcome = await applyPaymentNotification(deps, adapter, verified, rawBody, req.log, now);
             req.log.info({ channel: adapter.channel, paymentNo: verified.paymentNo, status: verified.status, outcome }, 'payment notification handled');
           } else {
-            const outcome = await applyRefundNotification(refundDepsOf({ ...deps, log: req.log }), verified, now);
+            const outcome = await applyRefundNotification(refundDepsOf({ ...deps, log: req.log }), verified, now, { channel: adapter.channel, rawBody });
             req.log.info({ channel: adapter.channel, refundNo: verified.refundNo, status: verified.status, outcome }, 'refund notification handled');
           }
           return send(reply, adapter.answer(true));

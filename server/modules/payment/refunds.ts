@@ -650,6 +650,8 @@ export async function applyRefundNotification(
   deps: RefundDeps,
   verified: Extract<VerifiedNotification, { kind: 'refund' }>,
   now = Date.now(),
+  /** The notification as received, kept with its outcome in payment_notifications (kind refund). */
+  received?: { channel: string; rawBody: string },
 ): Promise<RefundNotifyOutcome> {
   const parsed = parsePartRefundNo(verified.refundNo);
   if (!parsed) throw new AppError('NOTIFY_REJECTED', `unknown refund number ${verified.refundNo}`);
@@ -679,17 +681,26 @@ export async function applyRefundNotification(
     if (payment.app_id && payment.app_id !== verified.appId) throw new AppError('NOTIFY_REJECTED', 'app id does not match the payment');
     if (payment.merchant_no && payment.merchant_no !== verified.merchantNo) throw new AppError('NOTIFY_REJECTED', 'merchant number does not match the payment');
 
+    const record = async (result: RefundNotifyOutcome): Promise<RefundNotifyOutcome> => {
+      if (received) {
+        await trx
+          .insertInto('payment_notifications')
+          .values({ id: newId('ntf', now), channel: received.channel, nonce: verified.notificationId, payment_no: verified.paymentNo, status: verified.status, amount: verified.amount, body: received.rawBody, received_at: now, outcome: result, kind: 'refund' })
+          .execute();
+      }
+      return result;
+    };
     if (part.status !== 'pending') {
       const consistent = (part.status === 'done') === (verified.status === 'SUCCESS');
       if (!consistent) {
         deps.log.error({ refundNo: verified.refundNo, partStatus: part.status, notified: verified.status }, 'refund notification contradicts the recorded outcome; nothing changed');
       }
-      return 'duplicate';
+      return record('duplicate');
     }
     const changed = verified.status === 'SUCCESS' ? await completePart(trx, deps, refund, part, verified.channelRefundId, now) : await failPart(trx, part);
-    if (!changed) return 'duplicate';
+    if (!changed) return record('duplicate');
     await settleRefund(trx, deps, refund, now);
-    return 'applied';
+    return record('applied');
   });
   if (outcome === 'applied') deps.outbox.kick();
   return outcome;
