@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
 import { ensureWelcome, resolveGiftCards, verifyGiftCards } from '../wallet/service';
-import { PLATFORM, balanceOf, post, type Posting } from '../wallet/ledger';
+import { PLATFORM, balanceOf, lockAccounts, post, type Posting } from '../wallet/ledger';
 import { allocateTenders } from './allocate';
 import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 import { paymentMachine, type PaymentEventName } from './machine';
@@ -408,6 +408,23 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
 
     const superseded = await closeOpenPaymentsFor(trx, childIds, 'superseded', now);
 
+    // Before the first posting, lock every account the welcome grant, the hold and (internal
+    // tenders covering it all) the capture may touch, in the one order post() uses: several
+    // posts in one transaction would otherwise take shared accounts in another order than a
+    // concurrent payment's single post, and deadlock on PostgreSQL.
+    const cardIds = input.tenders.giftCards.length > 0
+      ? (await trx.selectFrom('gift_cards').select('id').where('number', 'in', input.tenders.giftCards.map((c) => c.number)).execute()).map((c) => c.id)
+      : [];
+    await lockAccounts(trx, [
+      { kind: 'funding', ownerId: PLATFORM },
+      { kind: 'payment_clearing', ownerId: PLATFORM },
+      { kind: 'points_expense', ownerId: PLATFORM },
+      { kind: 'points_issuance', ownerId: PLATFORM },
+      { kind: 'user_balance', ownerId: input.userId },
+      { kind: 'user_points', ownerId: input.userId },
+      ...cardIds.map((id) => ({ kind: 'gift_card' as const, ownerId: id })),
+      ...children.map((c) => ({ kind: 'merchant_payable' as const, ownerId: c.row.merchant_id })),
+    ]);
     await ensureWelcome(trx, input.userId, deps.wallet, now);
     const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
     const split = splitTenders({

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -61,6 +62,20 @@ export async function ensureAccount(db: Db, ref: AccountRef, now = Date.now()): 
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   return id;
+}
+
+/**
+ * Locks these accounts (the ones that exist) in account id order, the order post() updates
+ * them in. A database transaction that posts more than once (a welcome grant then a hold; a
+ * hold then a capture) calls it first with every account it may touch, so that it never holds
+ * one shared account while waiting for another that a concurrent single post holds: on
+ * PostgreSQL such opposite orders deadlock. SQLite runs one writer at a time: nothing to do.
+ */
+export async function lockAccounts(trx: Db, refs: readonly AccountRef[]): Promise<void> {
+  if (refs.length === 0 || dialectOfDb(trx) !== 'postgres') return;
+  const ids = [...new Set(refs.map((r) => accountId(r.kind, r.ownerId)))];
+  // Byte order (COLLATE "C") is the JavaScript string order post() sorts by.
+  await trx.selectFrom('ledger_accounts').select('id').where('id', 'in', ids).orderBy(sql`id collate "C"`).forUpdate().execute();
 }
 
 export interface Posting {
