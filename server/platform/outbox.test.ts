@@ -397,6 +397,22 @@ it('kick() coalesces many kicks into few passes; start() relays on its own; stop
   expect((await delivery(later, name2)).status).toBe('pending');
 });
 
+it('a kicked pass that stops at its batch cap with a full batch schedules the next pass at once (no timer needed)', async () => {
+  const name = uniq('capped');
+  const s = recordingSink(name);
+  const passes: number[] = [];
+  // batchSize 1: 20 batches per pass deliver 20 rows; 25 rows need a second pass.
+  const { outbox: o } = outbox([s.sink], { batchSize: 1, onPass: (r) => passes.push(r.delivered) });
+  const ids: string[] = [];
+  for (let i = 0; i < 25; i++) ids.push(await enqueueCommitted(o, 'a.b', `c${i}`, {}));
+  o.kick(); // no start(): without the re-kick the last 5 would wait for a timer that never runs
+  for (let i = 0; i < 400 && s.got.length < 25; i++) await new Promise((r) => setTimeout(r, 5));
+  await o.stop();
+  expect(s.got.map((e) => e.id).sort()).toEqual([...ids].sort());
+  expect(passes[0]).toBe(20);
+  expect(passes.reduce((x, y) => x + y, 0)).toBe(25);
+});
+
 it('refuses two sinks with one name', () => {
   const s = recordingSink('same');
   expect(() => createOutbox({ db, log: capture().log, sinks: [s.sink, recordingSink('same').sink] })).toThrow('two sinks are named "same"');

@@ -335,13 +335,18 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       try {
         const total = { delivered: 0, retried: 0, dead: 0 };
         // Drain: a full batch means more may be due right now.
+        let full = false;
         for (let i = 0; i < MAX_BATCHES_PER_RUN && !stopped; i++) {
           const r = await relayBatch(undefined);
           total.delivered += r.delivered;
           total.retried += r.retried;
           total.dead += r.dead;
-          if (r.read < batchSize) break;
+          full = r.read >= batchSize;
+          if (!full) break;
         }
+        // Stopped at the cap with a full batch: more is due now. Yield to the event loop (the
+        // next pass is a setImmediate away) rather than wait for the timer's next tick.
+        if (full) again = true;
         opts.onPass?.(total);
       } catch (err) {
         log.error({ err }, 'outbox: relay pass failed');
