@@ -127,6 +127,8 @@ it('SIGKILL at random moments during 200 combined payments: every payment paid o
       await api.start();
     }
   })();
+  // Awaited below; a failed restart must not surface as an unhandled rejection meanwhile.
+  killer.catch(() => undefined);
   try {
     await shoppers;
   } catch (err) {
@@ -277,12 +279,19 @@ it('SIGKILL at random moments during 200 combined payments: every payment paid o
   // ---- the summary, shown with any problem --------------------------------------------------
   const outcomes: Record<string, number> = {};
   for (const r of plan.records) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  const notifications = await db
+    .selectFrom('payment_notifications')
+    .select(['channel', 'outcome', 'status', sql<number>`count(*)`.as('n')])
+    .groupBy(['channel', 'outcome', 'status'])
+    .execute();
+  const gaveUp = plan.records.filter((r) => r.outcome === 'gave_up').map((r) => r.detail ?? '');
   const summary = [
     `seed ${SEED}, ${tdb.dialect}: ${api.kills} kills (target ${targetKills}), ${api.starts} starts (ms ${api.startTimes.join('/')})`,
     `shoppers ${Math.round(shoppersMs / 1000)} s, load ${Math.round(loadMs / 1000)} s, settle ${Math.round(settleMs / 1000)} s; left ${JSON.stringify(left)}`,
     `payment attempts ${plan.records.length}: ${JSON.stringify(outcomes)}`,
     `payments ${payments.length}: paid ${count(payments, 'paid')}, closed ${count(payments, 'closed')}, failed ${count(payments, 'failed')}, late money ${lateMoney} (late refunds ${lateRefunds.length})`,
-    `client: ${stats.requests} requests, ${stats.retries} retries ${JSON.stringify(stats.reasons)}, ${stats.gaveUp} given up`,
+    `client: ${stats.requests} requests, ${stats.retries} retries ${JSON.stringify(stats.reasons)}, ${stats.gaveUp} given up ${JSON.stringify(gaveUp.slice(0, 3))}`,
+    `notifications: ${notifications.map((n) => `${n.channel}/${n.status}/${n.outcome} ${Number(n.n)}`).join(', ')}`,
     `API log and this summary: ${logDir} (removed after a passing run unless CRASH_KEEP_LOG=1)`,
   ].join('\n');
 

@@ -55,6 +55,14 @@ function codeOf(body: unknown): string | null {
   return null;
 }
 
+/** The code of a fetch failure's cause (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET, TimeoutError...). */
+function causeOf(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return String(err);
+  const cause = 'cause' in err ? err.cause : null;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return 'name' in err && typeof err.name === 'string' ? err.name : 'unknown';
+}
+
 export class RetryingClient {
   constructor(
     private readonly baseUrl: string,
@@ -73,6 +81,7 @@ export class RetryingClient {
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.key) headers['idempotency-key'] = opts.key;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const causes = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       this.stats.requests += 1;
       let reason: string;
@@ -88,13 +97,14 @@ export class RetryingClient {
         const code = codeOf(body);
         if (res.status < 500 && code !== 'IDEMPOTENCY_IN_PROGRESS') return { status: res.status, body, code };
         reason = code === 'IDEMPOTENCY_IN_PROGRESS' ? code : `status ${res.status}`;
-      } catch {
+      } catch (err) {
         // Refused, reset or cut off (fetch's errors come from another realm than jest's Error).
         reason = 'connection';
+        causes.add(causeOf(err));
       }
       if (Date.now() >= deadline) {
         this.stats.gaveUp += 1;
-        throw new GaveUp(`${method} ${url}: gave up after ${attempt + 1} attempts (last: ${reason})`);
+        throw new GaveUp(`${method} ${url}: gave up after ${attempt + 1} attempts (last: ${reason}; connection errors: ${[...causes].join(', ')})`);
       }
       this.stats.retries += 1;
       this.stats.reasons[reason] = (this.stats.reasons[reason] ?? 0) + 1;
