@@ -12,7 +12,7 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { tryApply, type ExtraSet } from '../../platform/state-machine';
-import { PLATFORM, post, type Posting } from '../wallet/ledger';
+import { PLATFORM, lockAccounts, post, type Posting } from '../wallet/ledger';
 import { REFUND_SOURCES, refundMachine, type RefundSource } from './refund-machine';
 import { RefundSplitError, refundableTotal, splitRefund, type RefundSplitPart, type RefundableAllocation } from './refund-split';
 
@@ -236,9 +236,15 @@ async function insertRefund(trx: Db, deps: RefundDeps, input: NewRefund, now: nu
     .execute();
   const refund = await trx.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
   const parts = await trx.selectFrom('refund_parts').selectAll().where('refund_id', '=', refundId).orderBy('seq').execute();
-  for (const part of parts) {
-    if (part.kind !== 'channel') await completePart(trx, deps, refund, part, null, now);
+  // Several postings in one transaction: lock every account they touch first, in post()'s
+  // order, so a concurrent payment (which does the same) can never deadlock with us on PostgreSQL.
+  const internal = parts.filter((part) => part.kind !== 'channel');
+  if (internal.length > 1) {
+    const accounts = [];
+    for (const part of internal) accounts.push(...(await partPostings(trx, refund, part)).map((x) => x.account));
+    await lockAccounts(trx, accounts);
   }
+  for (const part of internal) await completePart(trx, deps, refund, part, null, now);
   await settleRefund(trx, deps, refund, now);
   return { refundId, pendingChannel };
 }
