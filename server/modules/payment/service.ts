@@ -524,13 +524,16 @@ async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { descripti
       clientIp: extra.clientIp,
       returnUrl: scene === 'h5' ? `${deps.config.publicBaseUrl}/#/pages/checkout/result?paymentId=${encodeURIComponent(payment.id)}&orderId=${encodeURIComponent(payment.order_id)}` : undefined,
     });
-    await deps.db
+    // The row as stored comes back with the update (no re-read); only when the parameters were
+    // already set (a concurrent prepay of the same payment) is it read again.
+    const stored = await deps.db
       .updateTable('payments')
       .set({ client_params: JSON.stringify(params), updated_at: now })
       .where('id', '=', payment.id)
       .where('client_params', 'is', null)
-      .execute();
-    return view(deps.db, await loadPayment(deps.db, payment.id));
+      .returningAll()
+      .executeTakeFirst();
+    return view(deps.db, stored ?? (await loadPayment(deps.db, payment.id)));
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
     deps.log.warn({ paymentId: payment.id, channel, error: err.message, channelCode: err.channelCode }, 'channel prepay failed; releasing the tenders');
