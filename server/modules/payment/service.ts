@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
 import { ensureWelcome, resolveGiftCards, verifyGiftCards } from '../wallet/service';
-import { PLATFORM, balanceOf, lockAccounts, post, type Posting } from '../wallet/ledger';
+import { PLATFORM, balancesOf, lockAccounts, post, type Posting } from '../wallet/ledger';
 import { allocateTenders } from './allocate';
 import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 import { paymentMachine, type PaymentEventName } from './machine';
@@ -427,10 +427,14 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     ]);
     await ensureWelcome(trx, input.userId, deps.wallet, now);
     const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
+    const [walletBalance, walletPoints] = await balancesOf(trx, [
+      { kind: 'user_balance', ownerId: input.userId },
+      { kind: 'user_points', ownerId: input.userId },
+    ]);
     const split = splitTenders({
       amount,
       rule: deps.wallet.pointsRule,
-      wallet: { balance: await balanceOf(trx, { kind: 'user_balance', ownerId: input.userId }), points: await balanceOf(trx, { kind: 'user_points', ownerId: input.userId }) },
+      wallet: { balance: walletBalance, points: walletPoints },
       use: { balance: input.tenders.balance, points: input.tenders.points, giftCards: cards.map((c) => ({ id: c.id, balance: c.balance })) },
     });
     let adapter: ChannelAdapter | null = null;

@@ -168,3 +168,12 @@ export async function balanceOf(db: Db, ref: AccountRef): Promise<number> {
   const row = await db.selectFrom('ledger_accounts').select('balance').where('id', '=', accountId(ref.kind, ref.ownerId)).executeTakeFirst();
   return row ? Number(row.balance) : 0;
 }
+
+/** Balances of several accounts in one query, in the order asked (0 for an account not opened yet). */
+export async function balancesOf(db: Db, refs: readonly AccountRef[]): Promise<number[]> {
+  if (refs.length === 0) return [];
+  const ids = refs.map((r) => accountId(r.kind, r.ownerId));
+  const rows = await db.selectFrom('ledger_accounts').select(['id', 'balance']).where('id', 'in', [...new Set(ids)]).execute();
+  const byId = new Map(rows.map((r) => [r.id, Number(r.balance)]));
+  return ids.map((id) => byId.get(id) ?? 0);
+}
