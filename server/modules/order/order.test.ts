@@ -126,7 +126,9 @@ describe('createOrder', () => {
     const res = await order(token, [{ skuId: a.skuId, quantity: 1 }]);
     expect(res.body.amounts).toMatchObject({ shippingAmount: 0, payableAmount: 100 });
     expect(res.body.children[0].shipTo).toContain('三店 自提门店');
-    expect(res.body.children[0].shipTo).toContain('张三');
+    // The contact is the fulfilment's, not repeated in the store's snapshot.
+    expect(res.body.children[0].fulfilment).toMatchObject({ type: 'pickup', contactName: '张三' });
+    expect(res.body.children[0].shipTo).not.toContain('张三');
   });
 
   it('is idempotent per key: a repeat returns the same order, two racing requests create one', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Address } from '@contract/address';
-import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
+import type { CheckoutPreview, CreateOrderBody, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
 import { isUniqueViolation } from '../../db';
 import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from '../../db/tables-order';
@@ -32,8 +32,9 @@ function addressText(a: Address): string {
   return `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}`;
 }
 
-function pickupText(store: PickupStore, f: Extract<Fulfilment, { type: 'pickup' }>): string {
-  return `到店自提：${store.name}（${store.address}，营业时间 ${store.hours}），提货人 ${f.contactName} ${f.contactPhone}`;
+/** The pickup store's snapshot; the contact stays in the order's fulfilment (shown on its own line). */
+function pickupText(store: PickupStore): string {
+  return `${store.name}（${store.address}，营业时间 ${store.hours}）`;
 }
 
 async function addressFor(db: Db, userId: string, addressId: string): Promise<Address> {
@@ -176,7 +177,7 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
           discount_amount: group.amounts.discountAmount,
           payable_amount: group.amounts.payableAmount,
           fulfilment: JSON.stringify(fulfilment),
-          ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore, fulfilment) : '',
+          ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore) : '',
           remark: body.remark && body.remark.length > 0 ? body.remark : null,
           created_at: now,
           updated_at: now,
