@@ -414,6 +414,79 @@ describe('orders ending while a payment is open', () => {
   });
 });
 
+describe('a superseded attempt paid at the channel after its replacement', () => {
+  /**
+   * Attempt A (balance + sandbox channel) is open at the channel; attempt B (points + gift card)
+   * supersedes it and is paid at once. Closing A at the channel fails for now (a transient
+   * error), so A stays closing with its trade still payable, and the shopper completes it.
+   */
+  async function supersededButPayable() {
+    const s = shopper();
+    const parent = await placeOrder(s, [{ price: 30000 }]);
+    const a = (await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' })).body;
+    expect(a).toMatchObject({ status: 'paying', channelAmount: 10000 });
+    const adapter = deps.channels.get('sandbox');
+    if (!adapter) throw new Error('no sandbox channel');
+    const { query, close } = adapter;
+    const down = async (): Promise<never> => {
+      throw new ChannelError('sandbox', 'the channel is unreachable');
+    };
+    adapter.query = down;
+    adapter.close = down;
+    const card = await giftCard(25000);
+    let b: PaymentOrProblem;
+    try {
+      b = (await pay(s, { orderId: parent.id, tenders: { points: true, giftCards: [{ number: card.number, pin: card.pin }] } })).body;
+    } finally {
+      adapter.query = query;
+      adapter.close = close;
+    }
+    expect(b).toMatchObject({ status: 'paid', amount: 30000 });
+    expect(await paymentRow(a.id)).toMatchObject({ status: 'closing', end_reason: 'superseded' });
+    await relay();
+    return { s, parent, a, b, card };
+  }
+
+  async function expectLateRefunded(x: Awaited<ReturnType<typeof supersededButPayable>>) {
+    const { s, parent, a, b } = x;
+    expect(await paymentRow(a.id)).toMatchObject({ status: 'closed', end_reason: 'superseded' });
+    expect(await refsOf(a.id)).toEqual(['hold', 'late', 'late-refund', 'release']);
+    expect(await t.db.selectFrom('refunds').select(['status', 'amount', 'source']).where('refund_no', '=', `RL${paymentNoOf(a)}`).execute()).toEqual([
+      { status: 'succeeded', amount: 10000, source: 'late_payment' },
+    ]);
+    expect(await paymentRow(b.id)).toMatchObject({ status: 'paid' });
+    // The shopper paid once: the balance A held is back, B's points stay spent.
+    expect(await balance(s.userId)).toBe(20000);
+    expect(await points(s.userId)).toBe(0);
+    await relay();
+    const child = await getOrder(s, parent.children[0].id);
+    expect(child).toMatchObject({ status: 'paid', paidAmount: 30000, refundedAmount: 0 });
+    const paid = await t.db.selectFrom('payments').select('id').where('order_id', '=', parent.id).where('status', '=', 'paid').execute();
+    expect(paid).toEqual([{ id: b.id }]);
+  }
+
+  it('its SUCCESS notification is late money: A ends closed, tenders released, the channel money refunded, never captured', async () => {
+    const x = await supersededButPayable();
+    const confirmed = await confirmAtCashier(x.a);
+    expect(confirmed.body).toMatchObject({ delivered: true, tradeStatus: 'paid' });
+    await expectLateRefunded(x);
+    const outcomes = await t.db.selectFrom('payment_notifications').select('outcome').where('payment_no', '=', paymentNoOf(x.a)).where('kind', '=', 'payment').execute();
+    expect(outcomes).toEqual([{ outcome: 'late' }]);
+    // A repeat changes nothing.
+    await sendNotification(notification(paymentNoOf(x.a), x.a.channelAmount));
+    expect(await refsOf(x.a.id)).toEqual(['hold', 'late', 'late-refund', 'release']);
+  });
+
+  it('found paid by reconciliation (notification lost): the same, A closed and refunded', async () => {
+    const x = await supersededButPayable();
+    const confirmed = await confirmAtCashier(x.a, { notify: false });
+    expect(confirmed.body).toMatchObject({ delivered: false, tradeStatus: 'paid' });
+    // The failed close pushed A's next check back; the job finds it when that is due.
+    expect(await reconcilePayments(deps, Date.now() + 11 * 60_000)).toBeGreaterThanOrEqual(1);
+    await expectLateRefunded(x);
+  });
+});
+
 async function paymentOwnerToken(paymentId: string): Promise<Shopper> {
   const row = await paymentRow(paymentId);
   return { userId: row.user_id, token: issueToken(t.config.tokenSecret, row.user_id, 3600).token };

@@ -281,6 +281,26 @@ export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[],
   return closed;
 }
 
+/**
+ * Whether the child orders this payment would pay are already covered by other PAID payments:
+ * what remains of a child is less than this payment's part of it (a superseded or cancelled
+ * attempt paid at the channel after its replacement, or a payment whose children were paid
+ * meanwhile). Locks the children first, in id order (orders before payments: the one lock
+ * order), so two payments of one child cannot both see it unpaid.
+ */
+async function coveredByOthers(trx: Db, payment: PaymentRow): Promise<boolean> {
+  const parts = await trx.selectFrom('payment_orders').select(['order_id', 'amount']).where('payment_id', '=', payment.id).orderBy('order_id').execute();
+  if (parts.length === 0) return false;
+  for (const p of parts) {
+    await trx.updateTable('orders').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.order_id).execute();
+  }
+  const ids = parts.map((p) => p.order_id);
+  const payable = await trx.selectFrom('orders').select(['id', 'payable_amount']).where('id', 'in', ids).execute();
+  const paid = await paidAllocations(trx, ids);
+  const payableOf = new Map(payable.map((o) => [o.id, Number(o.payable_amount)]));
+  return parts.some((p) => (payableOf.get(p.order_id) ?? 0) - (paid.get(p.order_id) ?? 0) < Number(p.amount));
+}
+
 /** Fen PAID payments have allocated to each of these child orders. */
 export async function paidAllocations(db: Db, orderIds: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -578,8 +598,9 @@ export interface ChannelSays {
 
 /**
  * Applies what the channel says about a payment (a verified notification or a query's answer)
- * at most once. SUCCESS: paying|closing -> paid; for a payment already closed or failed it is
- * late money (late:<id>, refunded through the channel). FAILED/CLOSED end an open payment
+ * at most once. SUCCESS: paying|closing -> paid; for a payment already closed or failed, or
+ * whose child orders other paid payments already cover, it is late money (late:<id>, refunded
+ * through the channel; an open payment ends closed with its tenders released). FAILED/CLOSED end an open payment
  * (failed/closed, tenders released). A repeat is 'duplicate'.
  */
 async function applyChannelState(deps: PaymentDeps, paymentId: string, says: ChannelSays, now: number, audit?: (trx: Db, outcome: NotifyOutcome) => Promise<void>): Promise<NotifyOutcome> {
@@ -588,7 +609,14 @@ async function applyChannelState(deps: PaymentDeps, paymentId: string, says: Cha
     const status = toStatus(payment.status);
     let result: NotifyOutcome;
     if (says.status === 'SUCCESS') {
-      if (status === 'paying' || status === 'closing') {
+      if ((status === 'paying' || status === 'closing') && (await coveredByOthers(trx, payment))) {
+        // Its children were paid by other payments: capturing it would make the shopper pay
+        // twice. It ends closed (tenders released) and the channel's money goes back as late money.
+        await markEnded(deps, trx, payment, 'closed', 'superseded', now);
+        await startLatePaymentRefund(trx, refundDepsOf(deps), payment, says.amount, now);
+        lateRefund = true;
+        result = 'late';
+      } else if (status === 'paying' || status === 'closing') {
         await markPaid(deps, trx, payment, { tradeNo: says.tradeNo, paidAt: says.paidAt ?? now }, now);
         result = 'applied';
       } else if (status === 'paid') {
@@ -707,8 +735,9 @@ export async function reconcileOne(deps: PaymentDeps, paymentId: string, now = D
       await backOff(deps, payment, now);
       return 'waiting';
     }
-    await applyChannelState(deps, paymentId, fromTrade(state), now);
-    return 'paid';
+    const outcome = await applyChannelState(deps, paymentId, fromTrade(state), now);
+    // Paid at the channel but its children were already paid: closed here, the money refunded.
+    return outcome === 'late' ? 'closed' : 'paid';
   };
   try {
     let state = await adapter.query(payment.payment_no);
