@@ -109,14 +109,23 @@ export interface ChannelAdapter {
 }
 
 export class ChannelError extends Error {
+  /**
+   * The channel refused the request for good (a business error no retry with the same
+   * parameters can fix, e.g. refunding a closed trade); false for transport failures and
+   * errors a later retry may get past.
+   */
+  readonly permanent: boolean;
+
   constructor(
     readonly channel: PayChannel,
     message: string,
     /** The channel's own error code when it sent one. */
     readonly channelCode?: string,
+    options: { permanent?: boolean } = {},
   ) {
     super(message);
     this.name = 'ChannelError';
+    this.permanent = options.permanent ?? false;
   }
 }
 

@@ -296,6 +296,25 @@ describe('refund', () => {
     await expect(h.adapter.refund({ paymentNo: no, refundNo: 'rf_x', amount: 1, total: 100, reason: 'x' })).rejects.toMatchObject({ channelCode: 'ACQ.TRADE_STATUS_ERROR' });
     await expect(h.adapter.queryRefund(paymentNo(), 'rf_none')).rejects.toMatchObject({ channelCode: 'ACQ.TRADE_NOT_EXIST' });
   });
+
+  it('business refusals of a refund are permanent; an unknown refund and transport failures are not', async () => {
+    const no = paymentNo();
+    await paid(no, 1000);
+    const input = { paymentNo: no, refundNo: `rf_${no}_1`, amount: 300, total: 1000, reason: '七天无理由' };
+    expect(await h.adapter.refund(input)).toEqual({ state: 'succeeded', channelRefundId: null });
+    await expect(h.adapter.refund({ ...input, amount: 301 })).rejects.toMatchObject({ channelCode: 'ACQ.CONTEXT_INCONSISTENT', permanent: true });
+    await expect(h.adapter.refund({ ...input, refundNo: `rf_${no}_2`, amount: 701 })).rejects.toMatchObject({ channelCode: 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', permanent: true });
+    // The trade closes when fully refunded; a new refund of it is refused for good.
+    expect(await h.adapter.refund({ ...input, refundNo: `rf_${no}_3`, amount: 700 })).toEqual({ state: 'succeeded', channelRefundId: null });
+    await expect(h.adapter.refund({ ...input, refundNo: `rf_${no}_4`, amount: 1 })).rejects.toMatchObject({ channelCode: 'ACQ.TRADE_HAS_CLOSE', permanent: true });
+    const unpaid = paymentNo();
+    await prepayMini(unpaid);
+    await expect(h.adapter.refund({ paymentNo: unpaid, refundNo: 'rf_x', amount: 1, total: 100, reason: 'x' })).rejects.toMatchObject({ channelCode: 'ACQ.TRADE_STATUS_ERROR', permanent: true });
+    // Not refusals: the query of an unknown refund, and a gateway that cannot be reached.
+    await expect(h.adapter.queryRefund(no, 'rf_none')).rejects.toMatchObject({ channelCode: 'REFUND_NOT_FOUND', permanent: false });
+    const down = createAlipayAdapter(h.config, { fetchImpl: async () => new Response('oops', { status: 502 }) });
+    await expect(down.refund(input)).rejects.toMatchObject({ permanent: false });
+  });
 });
 
 describe('verifyNotification refuses', () => {

@@ -35,6 +35,21 @@ export const NOTIFY_WINDOW_MS = 5 * 60 * 1000;
 type Fields = Record<string, unknown>;
 type GatewayResult = { ok: true; data: Fields } | { ok: false; code: string; subCode: string | null; message: string };
 
+/**
+ * alipay.trade.refund business errors (code 40004) a retry with the same out_request_no can get
+ * past: Alipay's own trouble, a merchant balance that may be topped up, a trade frozen for now.
+ * Every other business error (ACQ.TRADE_HAS_CLOSE, ACQ.REFUND_AMT_NOT_EQUAL_TOTAL,
+ * ACQ.TRADE_STATUS_ERROR, ACQ.TRADE_NOT_ALLOW_REFUND, ...) is a refusal for good.
+ */
+export const TRANSIENT_REFUND_SUB_CODES: readonly string[] = [
+  'ACQ.SYSTEM_ERROR',
+  'ACQ.SELLER_BALANCE_NOT_ENOUGH',
+  'ACQ.REASON_TRADE_BEEN_FREEZEN',
+  'ACQ.REFUND_FREQUENCY_LIMIT',
+  'ACQ.FREQUENCY_LIMITED',
+  'aop.ACQ.SYSTEM_ERROR',
+];
+
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
@@ -209,14 +224,17 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: ty
     },
 
     async refund(input: RefundInput): Promise<RefundState> {
-      const data = expectOk(
-        await call('alipay.trade.refund', {
-          out_trade_no: input.paymentNo,
-          refund_amount: fenToYuan(input.amount),
-          out_request_no: input.refundNo,
-          refund_reason: input.reason.slice(0, 256),
-        }),
-      );
+      const r = await call('alipay.trade.refund', {
+        out_trade_no: input.paymentNo,
+        refund_amount: fenToYuan(input.amount),
+        out_request_no: input.refundNo,
+        refund_reason: input.reason.slice(0, 256),
+      });
+      // A business refusal (40004) is final unless it is one a retry can get past.
+      if (!r.ok && r.code === '40004' && !TRANSIENT_REFUND_SUB_CODES.includes(r.subCode ?? '')) {
+        throw new ChannelError('alipay', r.message, r.subCode ?? r.code, { permanent: true });
+      }
+      const data = expectOk(r);
       checkOurs(data, input.paymentNo, 'alipay.trade.refund');
       // fund_change N: no money moved by this call (a replay of a refund already made, or not
       // made at all): the refund query tells which.

@@ -210,20 +210,20 @@ describe('Douyin adapter against the sandbox gateway', () => {
     expect(await h.adapter.query(paymentNo)).toMatchObject({ state: 'paid', tradeNo: orderId });
 
     // Same number, other amount: refused. More than what is left: refused.
-    await expectChannelError(h.adapter.refund({ paymentNo, refundNo, amount: 31, total: 100, reason: 'x' }), String(DOUYIN_ERR.refundConflict));
-    await expectChannelError(h.adapter.refund({ paymentNo, refundNo: `${refundNo}_2`, amount: 71, total: 100, reason: 'x' }), String(DOUYIN_ERR.refundExceeds));
+    expect(await expectChannelError(h.adapter.refund({ paymentNo, refundNo, amount: 31, total: 100, reason: 'x' }), String(DOUYIN_ERR.refundConflict))).toMatchObject({ permanent: true });
+    expect(await expectChannelError(h.adapter.refund({ paymentNo, refundNo: `${refundNo}_2`, amount: 71, total: 100, reason: 'x' }), String(DOUYIN_ERR.refundExceeds))).toMatchObject({ permanent: true });
     // The rest: the order reads as refunded.
     await h.adapter.refund({ paymentNo, refundNo: `${refundNo}_3`, amount: 70, total: 100, reason: 'x' });
     await h.waitFor((x) => x.notification?.kind === 'refund' && x.notification.refundNo === `${refundNo}_3`);
     expect(await h.adapter.query(paymentNo)).toMatchObject({ state: 'refunded' });
-    await expectChannelError(h.adapter.queryRefund(paymentNo, 'rfd_none'), 'REFUND_NOT_FOUND');
+    expect(await expectChannelError(h.adapter.queryRefund(paymentNo, 'rfd_none'), 'REFUND_NOT_FOUND')).toMatchObject({ permanent: false });
   });
 
   it('refund of an unpaid or unknown order is refused', async () => {
     const { paymentNo, params } = await prepay();
-    await expectChannelError(h.adapter.refund({ paymentNo, refundNo: `r_${paymentNo}`, amount: 1, total: 100, reason: 'x' }), String(DOUYIN_ERR.orderNotFound));
+    expect(await expectChannelError(h.adapter.refund({ paymentNo, refundNo: `r_${paymentNo}`, amount: 1, total: 100, reason: 'x' }), String(DOUYIN_ERR.orderNotFound))).toMatchObject({ permanent: true });
     await requestOrder(params);
-    await expectChannelError(h.adapter.refund({ paymentNo, refundNo: `r_${paymentNo}`, amount: 1, total: 100, reason: 'x' }), String(DOUYIN_ERR.orderNotPaid));
+    expect(await expectChannelError(h.adapter.refund({ paymentNo, refundNo: `r_${paymentNo}`, amount: 1, total: 100, reason: 'x' }), String(DOUYIN_ERR.orderNotPaid))).toMatchObject({ permanent: true });
   });
 
   it('rejects a tampered body, a wrong key and a stale timestamp', async () => {

@@ -54,6 +54,9 @@ export const SKU_TYPE = 401;
 export const SKU_TAG_GROUP_ID = 'tag_group_7272625659888041996';
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** refund_create err_no values that refuse a refund for good (others are retried). */
+const PERMANENT_REFUND_ERRORS: readonly number[] = [DOUYIN_ERR.badParams, DOUYIN_ERR.orderNotFound, DOUYIN_ERR.refundExceeds, DOUYIN_ERR.refundConflict, DOUYIN_ERR.orderNotPaid];
+
 const OK_ANSWER = JSON.stringify({ err_no: 0, err_tips: 'success' });
 
 /** Truncates to at most `max` UTF-8 bytes without splitting a character. */
@@ -138,6 +141,10 @@ export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: ty
 
   const fail = (message: string, code?: string): never => {
     throw new ChannelError('douyin', message, code);
+  };
+  /** A refund refused for good: no retry with the same out_refund_no can fix it. */
+  const refuse = (message: string, code: string): never => {
+    throw new ChannelError('douyin', message, code, { permanent: true });
   };
 
   /** Sends a request and answers its verified body text (transport and signature checks). */
@@ -290,8 +297,8 @@ export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: ty
     async refund(input: RefundInput): Promise<RefundState> {
       if (!Number.isInteger(input.amount) || input.amount <= 0) fail(`refund amount must be a positive integer (fen), got ${input.amount}`, 'BAD_AMOUNT');
       const order = await queryOrder(input.paymentNo);
-      if (!order) return fail(`Douyin has no order ${input.paymentNo}`, String(DOUYIN_ERR.orderNotFound));
-      if (order.pay_status !== 'SUCCESS') fail(`Douyin order ${order.order_id} is not paid (${order.pay_status})`, String(DOUYIN_ERR.orderNotPaid));
+      if (!order) return refuse(`Douyin has no order ${input.paymentNo}`, String(DOUYIN_ERR.orderNotFound));
+      if (order.pay_status !== 'SUCCESS') refuse(`Douyin order ${order.order_id} is not paid (${order.pay_status})`, String(DOUYIN_ERR.orderNotPaid));
       const item = order.item_order_list?.[0];
       if (!item) return fail(`Douyin order ${order.order_id} lists no item order to refund`);
       const r = await call(PATHS.refundCreate, {
@@ -304,6 +311,7 @@ export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: ty
         refund_total_amount: input.amount,
         item_order_detail: [{ item_order_id: item.item_order_id, refund_amount: input.amount }],
       });
+      if (PERMANENT_REFUND_ERRORS.includes(r.errNo)) refuse(`Douyin ${PATHS.refundCreate}: ${r.errMsg || 'refused'} (err_no ${r.errNo})`, String(r.errNo));
       expectOk(PATHS.refundCreate, r);
       const data = refundCreateData.safeParse(r.data);
       if (!data.success) return fail(`Douyin refund_create answered an unexpected shape: ${data.error.message}`);

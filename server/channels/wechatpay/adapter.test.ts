@@ -197,8 +197,8 @@ describe('refunds', () => {
     // A retry after success still answers the same refund.
     expect(await h.adapter.refund({ paymentNo: no, refundNo: `${no}R1`, amount: 300, total: 1000, reason: '部分退款' })).toEqual({ state: 'succeeded', channelRefundId: first.channelRefundId });
 
-    await expect(h.adapter.refund({ paymentNo: no, refundNo: `${no}R2`, amount: 701, total: 1000, reason: '超额' })).rejects.toMatchObject({ channelCode: 'INVALID_REQUEST' });
-    await expect(h.adapter.refund({ paymentNo: no, refundNo: `${no}R1`, amount: 301, total: 1000, reason: '改金额' })).rejects.toMatchObject({ channelCode: 'INVALID_REQUEST' });
+    await expect(h.adapter.refund({ paymentNo: no, refundNo: `${no}R2`, amount: 701, total: 1000, reason: '超额' })).rejects.toMatchObject({ channelCode: 'INVALID_REQUEST', permanent: true });
+    await expect(h.adapter.refund({ paymentNo: no, refundNo: `${no}R1`, amount: 301, total: 1000, reason: '改金额' })).rejects.toMatchObject({ channelCode: 'INVALID_REQUEST', permanent: true });
     expect(await h.adapter.refund({ paymentNo: no, refundNo: `${no}R2`, amount: 700, total: 1000, reason: '余额' })).toMatchObject({ state: 'processing' });
 
     const trade = (await (await fetch(`${h.baseUrl}/sandbox/wechatpay/trades/${no}`)).json()) as { state: string; refunds: { refund: number }[] };
@@ -304,7 +304,7 @@ describe('fault options', () => {
 describe('transport and answer checks', () => {
   it('a transport failure is a ChannelError', async () => {
     const cfg = { ...h.config, apiBase: 'http://127.0.0.1:9' };
-    await expect(createWechatpayAdapter(cfg, { timeoutMs: 2000 }).query('pay_X0000001')).rejects.toMatchObject({ name: 'ChannelError', channelCode: 'TRANSPORT' });
+    await expect(createWechatpayAdapter(cfg, { timeoutMs: 2000 }).query('pay_X0000001')).rejects.toMatchObject({ name: 'ChannelError', channelCode: 'TRANSPORT', permanent: false });
   });
 
   it('an answer altered in transit (signature no longer verifies) is a ChannelError', async () => {

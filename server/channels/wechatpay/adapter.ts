@@ -93,6 +93,14 @@ const refundResourceSchema = z.object({
 
 const errorSchema = z.object({ code: z.string(), message: z.string().optional() });
 
+/**
+ * Refund API error codes that refuse the refund for good (PARAM_ERROR, INVALID_REQUEST: e.g.
+ * more than is left, the trade not refundable; RESOURCE_NOT_EXISTS: no such trade;
+ * USER_ACCOUNT_ABNORMAL: the payer's account cannot receive it). SYSTEM_ERROR, NOT_ENOUGH
+ * (merchant balance), FREQUENCY_LIMITED and transport errors are retried.
+ */
+export const PERMANENT_REFUND_CODES: readonly string[] = ['PARAM_ERROR', 'INVALID_REQUEST', 'RESOURCE_NOT_EXISTS', 'USER_ACCOUNT_ABNORMAL'];
+
 const REFUND_STATE: Record<z.infer<typeof refundSchema>['status'], RefundState['state']> = {
   SUCCESS: 'succeeded',
   PROCESSING: 'processing',
@@ -273,13 +281,22 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
   }
 
   async function refund(input: RefundInput): Promise<RefundState> {
-    const answer = await call('POST', '/v3/refund/domestic/refunds', {
-      out_trade_no: input.paymentNo,
-      out_refund_no: input.refundNo,
-      reason: input.reason.slice(0, 80),
-      notify_url: config.notifyUrl,
-      amount: { refund: input.amount, total: input.total, currency: 'CNY' },
-    });
+    let answer: Answer;
+    try {
+      answer = await call('POST', '/v3/refund/domestic/refunds', {
+        out_trade_no: input.paymentNo,
+        out_refund_no: input.refundNo,
+        reason: input.reason.slice(0, 80),
+        notify_url: config.notifyUrl,
+        amount: { refund: input.amount, total: input.total, currency: 'CNY' },
+      });
+    } catch (err) {
+      // Refusals no retry with the same out_refund_no can fix: a refused for good.
+      if (err instanceof ChannelError && err.channelCode && PERMANENT_REFUND_CODES.includes(err.channelCode)) {
+        throw new ChannelError(CHANNEL, err.message, err.channelCode, { permanent: true });
+      }
+      throw err;
+    }
     return refundState(answer.data, input, 'refund');
   }
 

@@ -48,7 +48,8 @@ class ScriptedChannel implements ChannelAdapter {
   trades = new Map<string, TradeState>();
   refundCalls: RefundInput[] = [];
   queryCalls: string[] = [];
-  script: (RefundState | 'error')[] = [];
+  /** 'error': a transient failure; 'refused': a refusal for good (permanent). */
+  script: (RefundState | 'error' | 'refused')[] = [];
   known = new Map<string, RefundState>();
   async prepay(input: PrepayInput): Promise<ClientParams> {
     this.trades.set(input.paymentNo, { state: 'unpaid', tradeNo: null, amount: 0, paidAt: null });
@@ -66,6 +67,7 @@ class ScriptedChannel implements ChannelAdapter {
     this.refundCalls.push(input);
     const next = this.script.shift() ?? { state: 'succeeded', channelRefundId: `CR${input.refundNo}` };
     if (next === 'error') throw new ChannelError(CHANNEL, 'connection reset', 'SYSTEM_ERROR');
+    if (next === 'refused') throw new ChannelError(CHANNEL, 'the trade is closed', 'TRADE_HAS_CLOSE', { permanent: true });
     if (!this.known.has(input.refundNo)) this.known.set(input.refundNo, next);
     return this.known.get(input.refundNo) as RefundState;
   }
@@ -445,6 +447,51 @@ describe('refunds of a combined payment', () => {
 
     const again = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '再次退款' });
     expect(again).toMatchObject({ status: 'succeeded', amount: 400 });
+    await ledgerCheck();
+  });
+
+  it('a refund the channel refuses for good fails at once and is not retried; the money stays with the merchant', async () => {
+    const o = await paidOrder({ balance: 600, channel: 400 });
+    const merchantBefore = await bal('merchant_payable', o.merchantId);
+    const channelBefore = await bal('channel_clearing', CHANNEL);
+    channel.script = ['refused'];
+    const t0 = Date.now();
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '退款' }, t0);
+    expect(refund.status).toBe('failed');
+    const parts = await db.selectFrom('refund_parts').select(['kind', 'status']).where('refund_id', '=', refund.id).orderBy('seq').execute();
+    expect(parts).toEqual([
+      { kind: 'balance', status: 'done' },
+      { kind: 'channel', status: 'failed' },
+    ]);
+    expect(await db.selectFrom('refunds').select('next_check_at').where('id', '=', refund.id).executeTakeFirstOrThrow()).toEqual({ next_check_at: null });
+    expect(await bal('merchant_payable', o.merchantId)).toBe(merchantBefore - 600);
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore);
+    expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.failed']);
+    expect(logged.some((l) => l.level === 'error' && l.msg.includes('refused the refund for good'))).toBe(true);
+    // The job never sends it again.
+    expect(await retryRefunds(deps, t0 + 24 * 60 * 60_000)).toBe(0);
+    expect(channel.refundCalls).toHaveLength(1);
+    expect((await listRefunds(deps, o.userId, o.orderId)).refundableAmount).toBe(400);
+    await ledgerCheck();
+  });
+
+  it('a transient error keeps the refund pending with the same number; a refusal on the retry fails it', async () => {
+    const o = await paidOrder({ channel: 1000 });
+    channel.script = ['error', 'error', 'refused'];
+    const t0 = Date.now();
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 700, reason: '退款' }, t0);
+    expect(refund.status).toBe('processing');
+    const row = await db.selectFrom('refunds').select(['refund_no', 'next_check_at']).where('id', '=', refund.id).executeTakeFirstOrThrow();
+    const first = Number(row.next_check_at);
+    expect(await retryRefunds(deps, first)).toBe(0);
+    expect((await listRefunds(deps, o.userId, o.orderId)).items[0].status).toBe('processing');
+    const second = Number((await db.selectFrom('refunds').select('next_check_at').where('id', '=', refund.id).executeTakeFirstOrThrow()).next_check_at);
+    expect(second).toBeGreaterThan(first);
+    expect(await retryRefunds(deps, second)).toBe(1);
+    const number = partRefundNo(row.refund_no, 1);
+    expect(channel.refundCalls.map((c) => c.refundNo)).toEqual([number, number, number]);
+    expect((await listRefunds(deps, o.userId, o.orderId)).items[0].status).toBe('failed');
+    expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.failed']);
     await ledgerCheck();
   });
 

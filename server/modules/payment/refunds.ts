@@ -551,6 +551,12 @@ async function callChannel(deps: RefundDeps, p: PendingChannelPart, now: number,
     return await applyPartState(deps, p, state, now);
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
+    if (err.permanent) {
+      // Refused for good (e.g. the trade is closed): retrying cannot help. The part fails, so
+      // the refund fails and the money stays with the merchant (logged by settleRefund).
+      deps.log.error({ ...where, error: err.message, channelCode: err.channelCode }, 'the channel refused the refund for good; the part fails');
+      return applyPartState(deps, p, { state: 'failed', channelRefundId: null }, now);
+    }
     deps.log.warn({ ...where, error: err.message, channelCode: err.channelCode }, 'channel refund failed; will retry with the same refund number');
     return 'error';
   }
