@@ -259,6 +259,93 @@ describe('consumerSink', () => {
     expect(await effects(id)).toEqual([{ event_id: id, note: 'half-done' }]);
   });
 
+  it('the relay claims, handles and finishes a consumer delivery in one transaction; a failure rolls all of it back', async () => {
+    const name = uniq('one-trx');
+    const seen: Array<{ status: string; attempts: number; locked_until: number | null }> = [];
+    let fail = true;
+    const sink = consumerSink(name, ['*'], db, async (trx, event) => {
+      // Inside the handler the delivery is already marked delivered, in the same transaction.
+      seen.push(
+        await trx
+          .selectFrom('outbox_deliveries')
+          .select(['status', 'attempts', 'locked_until'])
+          .where('event_id', '=', event.id)
+          .where('sink', '=', name)
+          .executeTakeFirstOrThrow(),
+      );
+      await addEffect(trx, event.id, 'written');
+      if (fail) throw new Error('crash in the middle');
+    });
+    const { outbox: o } = outbox([sink], { baseDelayMs: 1000, maxAttempts: 3 });
+    const id = await enqueueCommitted(o, 'payment.succeeded', 'pay_t', {}, T0);
+    expect(await o.relayOnce(T0)).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    expect(seen).toEqual([{ status: 'delivered', attempts: 1, locked_until: null }]);
+    // Rolled back: no effect, no consumed mark, the delivery pending with the attempt counted and no lease.
+    expect(await effects(id)).toEqual([]);
+    expect(await db.selectFrom('consumed_events').selectAll().where('event_id', '=', id).execute()).toEqual([]);
+    expect(await delivery(id, name)).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: T0 + 1000, locked_until: null, last_error: 'Error: crash in the middle' });
+    // Not due before its retry time.
+    expect(await o.relayOnce(T0 + 999)).toEqual({ delivered: 0, retried: 0, dead: 0 });
+    fail = false;
+    expect(await o.relayOnce(T0 + 1000)).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(await delivery(id, name)).toMatchObject({ status: 'delivered', attempts: 2, delivered_at: T0 + 1000, locked_until: null, last_error: null });
+    expect(await effects(id)).toEqual([{ event_id: id, note: 'written' }]);
+    expect(await db.selectFrom('consumed_events').select('consumer').where('event_id', '=', id).execute()).toEqual([{ consumer: name }]);
+  });
+
+  it('a consumer delivery that keeps failing becomes dead after maxAttempts', async () => {
+    const name = uniq('dead-consumer');
+    const sink = consumerSink(name, ['*'], db, async () => {
+      throw new Error('always');
+    });
+    const { outbox: o, lines } = outbox([sink], { baseDelayMs: 10, maxDelayMs: 10, maxAttempts: 2 });
+    const id = await enqueueCommitted(o, 'payment.succeeded', 'pay_d', {}, T0);
+    expect(await o.relayOnce(T0)).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    expect(await o.relayOnce(T0 + 10)).toEqual({ delivered: 0, retried: 0, dead: 1 });
+    expect(await delivery(id, name)).toMatchObject({ status: 'dead', attempts: 2, last_error: 'Error: always' });
+    expect(lines.some((l) => l.level === 'error' && /dead/.test(l.msg ?? ''))).toBe(true);
+  });
+
+  it('two relays never run a consumer handler twice for one delivery', async () => {
+    // PostgreSQL: separate pools, as two nodes. SQLite: one connection, as two relays in one
+    // process (a second SQLite connection in this process would block the event loop in its busy
+    // wait while the first one's transaction awaits; across processes it simply waits).
+    const second =
+      tdb.dialect === 'postgres'
+        ? createDb({ dialect: tdb.dialect, databaseUrl: tdb.databaseUrl, sqlitePath: '' }, { pgSchema: tdb.schema ?? undefined, poolSize: 5 })
+        : db;
+    try {
+      const name = uniq('consumer-race');
+      const calls = new Map<string, number>();
+      const sinkOn = (on: Kysely<Database>) =>
+        consumerSink(name, ['*'], on, async (trx, e) => {
+          calls.set(e.id, (calls.get(e.id) ?? 0) + 1);
+          await new Promise((r) => setTimeout(r, Math.random() * 3));
+          await addEffect(trx, e.id, 'raced');
+        });
+      const a = outbox([sinkOn(db)], { batchSize: 10, concurrency: 3 });
+      const b = outbox([sinkOn(second)], { batchSize: 10, concurrency: 3 }, second);
+      const ids: string[] = [];
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 40; i++) ids.push(await a.outbox.enqueue(trx, { type: 'payment.succeeded', aggregateId: `pay_cr${i}`, payload: { i } }, T0));
+      });
+      let total = 0;
+      for (let round = 0; round < 20 && total < ids.length; round++) {
+        const [ra, rb] = await Promise.all([a.outbox.relayOnce(T0 + 1), b.outbox.relayOnce(T0 + 1)]);
+        expect(ra.retried + rb.retried + ra.dead + rb.dead).toBe(0);
+        total += ra.delivered + rb.delivered;
+      }
+      expect(total).toBe(ids.length);
+      expect([...calls.keys()].sort()).toEqual([...ids].sort());
+      for (const count of calls.values()) expect(count).toBe(1);
+      for (const id of ids) expect(await effects(id)).toHaveLength(1);
+      const statuses = await db.selectFrom('outbox_deliveries').select(['status', 'attempts']).where('sink', '=', name).execute();
+      expect(statuses.every((s) => s.status === 'delivered' && s.attempts === 1)).toBe(true);
+    } finally {
+      if (second !== db) await second.destroy();
+    }
+  });
+
   it('a relay that crashed after the handler committed redelivers, and the consumer skips it', async () => {
     const name = uniq('crash-consumer');
     let calls = 0;

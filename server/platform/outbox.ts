@@ -28,6 +28,14 @@ export interface Sink {
   accepts(type: string): boolean;
   /** Resolves when the sink has the event; throws (or rejects) to have it retried. */
   deliver(event: OutboxEvent): Promise<void>;
+  /**
+   * In-process sinks whose work is database writes (consumerSink): when present, the relay does
+   * not call deliver() but runs handle() inside the transaction that claims the delivery and
+   * marks it delivered, so the claim, the sink's writes and the outcome commit together (one
+   * commit per delivery, no lease; a crash or a throw rolls all of it back and the row stays
+   * pending). Throws to have the delivery retried.
+   */
+  handle?(trx: Kysely<Database>, event: OutboxEvent): Promise<void>;
 }
 
 export interface OutboxLog {
@@ -291,19 +299,83 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     return 'retried';
   }
 
+  /**
+   * A delivery to a sink with handle(): one transaction whose first statement claims the row and
+   * marks it delivered with the claim's guard (still pending, due, unleased and untouched since it
+   * was read), then runs the sink's writes. Of several relays racing for the row, one update
+   * matches (on PostgreSQL the others wait for its row lock and then match nothing; on SQLite
+   * writers are serialized), so the handler runs once per commit. A failure rolls everything
+   * back; the attempt is then recorded with the same guard.
+   */
+  async function processInTransaction(row: DueRow, sink: Sink & { handle: NonNullable<Sink['handle']> }, clock: () => number): Promise<Outcome> {
+    const now = clock();
+    const attempts = row.attempts + 1;
+    const guarded = (trx: Kysely<Database>, values: Updateable<OutboxDeliveryTable>) =>
+      trx
+        .updateTable('outbox_deliveries')
+        .set(values)
+        .where('event_id', '=', row.event_id)
+        .where('sink', '=', row.sink)
+        .where('status', '=', 'pending')
+        .where('attempts', '=', row.attempts)
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .executeTakeFirst();
+    let failure: unknown;
+    try {
+      const handled = await db.transaction().execute(async (trx) => {
+        const claimed = await guarded(trx, { status: 'delivered', attempts, delivered_at: now, locked_until: null, last_error: null });
+        if (Number(claimed.numUpdatedRows) !== 1) return false; // another relay has it (or had it)
+        let payload: unknown;
+        try {
+          payload = JSON.parse(row.payload);
+        } catch {
+          payload = row.payload;
+        }
+        await sink.handle(trx, { id: row.event_id, type: row.type, aggregateId: row.aggregate_id, payload, createdAt: row.created_at });
+        return true;
+      });
+      return handled ? 'delivered' : 'skipped';
+    } catch (err) {
+      failure = err;
+    }
+    const lastError = errorText(failure);
+    const where = { eventId: row.event_id, sink: row.sink, type: row.type, attempts };
+    if (attempts >= maxAttempts) {
+      if (Number((await guarded(db, { status: 'dead', attempts, locked_until: null, last_error: lastError })).numUpdatedRows) !== 1) return 'skipped';
+      log.error({ ...where, error: lastError }, 'outbox: delivery is dead after its last attempt');
+      return 'dead';
+    }
+    const delay = backoffDelay(attempts, baseDelayMs, maxDelayMs, random);
+    const later = clock();
+    if (Number((await guarded(db, { attempts, next_attempt_at: later + delay, locked_until: null, last_error: lastError })).numUpdatedRows) !== 1) return 'skipped';
+    log.warn({ ...where, error: lastError, retryInMs: delay }, 'outbox: delivery failed; will retry');
+    return 'retried';
+  }
+
+  const transactionalSink = (row: DueRow) => {
+    const sink = sinks.get(row.sink);
+    return sink?.handle ? (sink as Sink & { handle: NonNullable<Sink['handle']> }) : null;
+  };
+
   async function relayBatch(now: number | undefined): Promise<RelayResult & { read: number }> {
     // An injected time holds for the whole pass; otherwise every claim and outcome reads the clock.
     const clock = now === undefined ? () => Date.now() : () => now;
     const read = await due(clock());
     const result = { delivered: 0, retried: 0, dead: 0, read: read.length };
-    // Only rows of sinks this process has are read (due() filters by name).
-    const { lease, claimed } = await claim(read, clock());
-    const rows = read.filter((r) => claimed.has(keyOf(r)));
+    // Only rows of sinks this process has are read (due() filters by name). Rows of sinks with
+    // handle() are claimed inside their own delivery transaction; the others get a lease first.
+    const { lease, claimed } = await claim(
+      read.filter((r) => !transactionalSink(r)),
+      clock(),
+    );
+    const rows = read.filter((r) => transactionalSink(r) || claimed.has(keyOf(r)));
     let next = 0;
     const worker = async () => {
       while (next < rows.length) {
         const row = rows[next++];
-        const outcome = await process(row, lease, clock);
+        const sink = transactionalSink(row);
+        const outcome = sink ? await processInTransaction(row, sink, clock) : await process(row, lease, clock);
         if (outcome !== 'skipped') result[outcome] += 1;
       }
     };
@@ -420,9 +492,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 }
 
 /**
- * An in-process consumer: runs handler in its own transaction together with a consumed_events
- * insert (ON CONFLICT DO NOTHING); an event already consumed is skipped, so a redelivery is
- * harmless. A handler that throws rolls both back, and the relay retries.
+ * An in-process consumer: runs handler in a transaction together with a consumed_events insert
+ * (ON CONFLICT DO NOTHING); an event already consumed is skipped, so a redelivery is harmless. A
+ * handler that throws rolls both back, and the relay retries. The relay uses handle(), so the
+ * delivery's claim and status change commit in the same transaction; deliver() runs the same
+ * work in a transaction of its own.
  */
 export function consumerSink(
   name: string,
@@ -431,19 +505,21 @@ export function consumerSink(
   handler: (trx: Kysely<Database>, event: OutboxEvent) => Promise<void>,
 ): Sink {
   const wanted = new Set(types);
+  const handle = async (trx: Kysely<Database>, event: OutboxEvent): Promise<void> => {
+    const r = await trx
+      .insertInto('consumed_events')
+      .values({ consumer: name, event_id: event.id, consumed_at: Date.now() })
+      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return; // already handled
+    await handler(trx, event);
+  };
   return {
     name,
     accepts: (type) => wanted.has(type) || wanted.has('*'),
+    handle,
     async deliver(event) {
-      await db.transaction().execute(async (trx) => {
-        const r = await trx
-          .insertInto('consumed_events')
-          .values({ consumer: name, event_id: event.id, consumed_at: Date.now() })
-          .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-          .executeTakeFirst();
-        if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return; // already handled
-        await handler(trx, event);
-      });
+      await db.transaction().execute((trx) => handle(trx, event));
     },
   };
 }
