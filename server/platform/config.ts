@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { loadAlipayConfig, rebaseAlipayConfig, type AlipayPayConfig } from '../channels/alipay/config';
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../channels/douyin/config';
+import { baseUrlSwap } from '../channels/rebase';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
 
 /**
@@ -266,7 +267,7 @@ export function rebaseOnListen(config: Config, port: number): void {
   const oldBase = config.publicBaseUrl;
   const newBase = oldBase.replace(/:\d+$/, `:${port}`);
   if (newBase === oldBase) return;
-  const swap = (url: string) => (url.startsWith(`${oldBase}/`) ? newBase + url.slice(oldBase.length) : url);
+  const swap = baseUrlSwap(oldBase, newBase);
   config.port = port;
   config.publicBaseUrl = newBase;
   config.weapp.endpoint = swap(config.weapp.endpoint);

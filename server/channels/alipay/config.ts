@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../../platform/config';
 import { alipaySandboxKeys, keyFingerprint } from './sandbox-keys';
+import { baseUrlSwap } from '../rebase';
 
 /**
  * Alipay payment configuration (public-key mode, RSA2, keys as PKCS#8 / SPKI PEM).
@@ -181,10 +182,7 @@ export function loadAlipayConfig(
  * left alone). Mutates the config on purpose, like rebaseOnListen.
  */
 export function rebaseAlipayConfig(config: AlipayConfig, oldBase: string, newBase: string): void {
-  const from = oldBase.replace(/\/+$/, '');
-  const to = newBase.replace(/\/+$/, '');
-  if (from === to) return;
-  const swap = (u: string) => (u === from || u.startsWith(`${from}/`) ? to + u.slice(from.length) : u);
+  const swap = baseUrlSwap(oldBase, newBase);
   config.gateway = swap(config.gateway);
   config.notifyUrl = swap(config.notifyUrl);
   config.returnUrl = swap(config.returnUrl);

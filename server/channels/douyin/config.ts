@@ -1,5 +1,6 @@
 import { ConfigError } from '../../platform/config';
 import { douyinSandboxKeys, keyFingerprint } from './sandbox-keys';
+import { baseUrlSwap } from '../rebase';
 
 /**
  * Douyin general trade system configuration. In sandbox mode everything defaults to the
@@ -134,10 +135,7 @@ export function loadDouyinConfig(
  * public base URL to the new one (explicitly configured URLs elsewhere are left alone).
  */
 export function rebaseDouyinConfig(config: DouyinConfig, oldBase: string, newBase: string): void {
-  const from = oldBase.replace(/\/+$/, '');
-  const to = newBase.replace(/\/+$/, '');
-  if (from === to) return;
-  const swap = (url: string) => (url === from || url.startsWith(`${from}/`) ? to + url.slice(from.length) : url);
+  const swap = baseUrlSwap(oldBase, newBase);
   config.apiBase = swap(config.apiBase);
   config.notifyUrl = swap(config.notifyUrl);
   config.skuImageUrl = swap(config.skuImageUrl);

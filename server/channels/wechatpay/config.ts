@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../../platform/config';
 import { publicKeyFingerprint, wechatpaySandboxKeys } from './sandbox-keys';
+import { baseUrlSwap } from '../rebase';
 
 /**
  * WeChat Pay API v3 configuration, in the "WeChat Pay public key" mode (answers and
@@ -164,10 +165,7 @@ export function loadWechatpayConfig(
  * are left alone). Mutates the config on purpose, like rebaseOnListen.
  */
 export function rebaseWechatpayConfig(config: WechatpayConfig, oldBase: string, newBase: string): void {
-  const from = oldBase.replace(/\/+$/, '');
-  const to = newBase.replace(/\/+$/, '');
-  if (from === to) return;
-  const swap = (u: string) => (u === from || u.startsWith(`${from}/`) ? to + u.slice(from.length) : u);
+  const swap = baseUrlSwap(oldBase, newBase);
   config.apiBase = swap(config.apiBase);
   config.notifyUrl = swap(config.notifyUrl);
 }
