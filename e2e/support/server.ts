@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, H5_DIR, SERVER_LOG, ensureArtifactsDir } from './paths';
+import { freePort } from '../../server/test/net';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:41234 (no trailing slash). */
@@ -16,23 +16,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Asks the OS for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') {
-        srv.close();
-        reject(new Error('could not read the port of a probe socket'));
-        return;
-      }
-      srv.close(() => resolve(addr.port));
-    });
-  });
-}
+export { freePort };
 
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
