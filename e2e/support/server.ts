@@ -16,7 +16,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export { freePort };
 
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { testDb, type TestDb } from '../test/db';
 import { checkLedger } from '../modules/wallet/check';
 import { balanceOf } from '../modules/wallet/ledger';
-import { ApiProcess, freePort } from './support/crash-api';
+import { freePort } from '../test/net';
+import { ApiProcess } from './support/crash-api';
 import { startChannelSandbox, type Channel, type ChannelSandboxServer } from './support/crash-sandbox';
 import { Cashier, RetryingClient, newClientStats, runShopper, seededRandom, sleep, type ShopperPlan } from './support/crash-shopper';
 

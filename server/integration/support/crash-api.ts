@@ -17,7 +17,6 @@ export interface ApiProcessOptions {
   logFile: string;
 }
 
-export { freePort };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
