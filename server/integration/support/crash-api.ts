@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../test/net';
 
 /**
  * The real API (server/main.ts through tsx) as a child process on a fixed loopback port, so
