@@ -12,19 +12,18 @@
  * BENCH_CONNECTIONS (default 10), DATABASE_URL (PostgreSQL server; default the local test db).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
 import { buildApp } from '../server/app';
-import { createDb, migrateToLatest } from '../server/db';
+import { migrateToLatest } from '../server/db';
 import type { Database } from '../server/db/types';
 import { loadConfig } from '../server/platform/config';
 import { issueToken } from '../server/platform/tokens';
 import { seedIfEmpty } from '../server/seed';
+import { withPostgres, withSqlite } from './databases';
 
 /** The part of autocannon's programmatic API used here (it ships no type declarations). */
 interface AutocannonRequest {
@@ -57,7 +56,6 @@ const autocannon = requireHere('autocannon') as Autocannon;
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Row {
   setup: string;
@@ -140,36 +138,11 @@ async function appScenarios(setup: string, db: Kysely<Database>, dataDir: string
 }
 
 async function sqlite(): Promise<Row[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
-  const db = createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: path.join(dir, 'shop.db') });
-  try {
-    return await appScenarios('SQLite', db, dir);
-  } finally {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withSqlite(({ db, dir }) => appScenarios('SQLite', db, dir));
 }
 
 async function postgres(): Promise<Row[]> {
-  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (err) {
-    process.stderr.write(`  PostgreSQL not reachable at ${PG_URL} (${String(err)}); skipped\n`);
-    return [];
-  }
-  await admin.query(`create schema "${schema}"`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
-  const db = createDb({ dialect: 'postgres', databaseUrl: PG_URL, sqlitePath: '' }, { pgSchema: schema, poolSize: 10 });
-  try {
-    return await appScenarios('PostgreSQL', db, dir);
-  } finally {
-    await db.destroy();
-    await admin.query(`drop schema if exists "${schema}" cascade`);
-    await admin.end();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withPostgres(10, ({ db, dir }) => appScenarios('PostgreSQL', db, dir));
 }
 
 function table(rows: Row[], base: Row): string {

@@ -32,14 +32,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { DEV_SANDBOX_PAY_KEY, SIGNATURE_HEADER, signNotification } from '../server/channels/sandbox/wire';
 import { wechatpaySandboxKeys } from '../server/channels/wechatpay/sandbox-keys';
 import { rfc3339Cst } from '../server/channels/wechatpay/wire';
@@ -52,6 +50,7 @@ import { loadConfig, rebaseOnListen } from '../server/platform/config';
 import { startJobs } from '../server/platform/jobs';
 import { issueToken } from '../server/platform/tokens';
 import { seedIfEmpty } from '../server/seed';
+import { PG_URL, withPostgres, withSqlite } from './databases';
 
 /** The part of autocannon's programmatic API used here (it ships no type declarations). */
 interface AutocannonRequest {
@@ -89,7 +88,6 @@ const CHANNELS = (process.env.BENCH_CHANNELS ?? 'sandbox,wechatpay').split(',').
 const SETUPS = (process.env.BENCH_SETUPS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
 const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 10);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WARMUP = Math.ceil(200 / CONNECTIONS) * CONNECTIONS;
 /** ¥300: ¥50 of points (5000, within the 50 % cap), ¥200 of balance, ¥50 through the channel. */
 const PRICE = 30_000;
@@ -550,39 +548,17 @@ async function runSetup(setup: 'SQLite' | 'PostgreSQL', db: Db, env: ChildEnv): 
 }
 
 async function sqlite(tokenSecret: string): Promise<Row[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
-  const sqlitePath = path.join(dir, 'shop.db');
-  const db = createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath });
-  try {
-    return await runSetup('SQLite', db, { BENCH_DIALECT: 'sqlite', BENCH_SQLITE_PATH: sqlitePath, BENCH_PG_SCHEMA: '', DATA_DIR: dir, TOKEN_SECRET: tokenSecret });
-  } finally {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withSqlite(({ db, dir, sqlitePath }) =>
+    runSetup('SQLite', db, { BENCH_DIALECT: 'sqlite', BENCH_SQLITE_PATH: sqlitePath ?? '', BENCH_PG_SCHEMA: '', DATA_DIR: dir, TOKEN_SECRET: tokenSecret }),
+  );
 }
 
 async function postgres(tokenSecret: string): Promise<Row[]> {
-  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (err) {
-    process.stderr.write(`  PostgreSQL not reachable at ${PG_URL} (${String(err)}); skipped\n`);
-    return [];
-  }
-  await admin.query(`create schema "${schema}"`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
-  const db = createDb({ dialect: 'postgres', databaseUrl: PG_URL, sqlitePath: '' }, { pgSchema: schema, poolSize: 4 });
-  try {
+  return withPostgres(4, async ({ db, dir, pgSchema }) => {
     const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db);
     process.stderr.write(`  PostgreSQL ${version.rows[0]?.v ?? '?'}, app pool ${PG_POOL}\n`);
-    return await runSetup('PostgreSQL', db, { BENCH_DIALECT: 'postgres', BENCH_SQLITE_PATH: '', BENCH_PG_SCHEMA: schema, DATA_DIR: dir, TOKEN_SECRET: tokenSecret });
-  } finally {
-    await db.destroy();
-    await admin.query(`drop schema if exists "${schema}" cascade`);
-    await admin.end();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return runSetup('PostgreSQL', db, { BENCH_DIALECT: 'postgres', BENCH_SQLITE_PATH: '', BENCH_PG_SCHEMA: pgSchema ?? '', DATA_DIR: dir, TOKEN_SECRET: tokenSecret });
+  });
 }
 
 function table(rows: Row[], base: Row): string {
