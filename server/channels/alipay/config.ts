@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../../platform/config';
 import { alipaySandboxKeys, keyFingerprint } from './sandbox-keys';
 import { baseUrlSwap } from '../rebase';
+import { envValue, httpUrl, type Env } from '../env';
 
 /**
  * Alipay payment configuration (public-key mode, RSA2, keys as PKCS#8 / SPKI PEM).
@@ -50,18 +51,11 @@ export const ALIPAY_ENV_VARS: { name: string; meaning: string; default: string }
   { name: 'ALIPAY_RETURN_URL', meaning: 'Where wap pay (H5) returns the browser when the payment names no return URL', default: 'PUBLIC_BASE_URL/' },
 ];
 
-type Env = Record<string, string | undefined>;
-
 const REQUIRED_WITH_SELLER = ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const;
-
-function value(env: Env, name: string): string | null {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? null : raw.trim();
-}
 
 /** A key as PEM: literal "\n" sequences become newlines; a bare base64 body gets its armour. */
 function keyText(env: Env, name: string): string | null {
-  const raw = value(env, name);
+  const raw = envValue(env, name);
   if (raw === null) return null;
   const text = raw.replace(/\\n/g, '\n').trim();
   return text;
@@ -102,25 +96,14 @@ export function normalizePublicKey(text: string, name: string): string {
   throw new ConfigError(`${name} is not a readable RSA public key (PEM or base64)`);
 }
 
-function url(name: string, raw: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  return raw;
-}
-
 export function loadAlipayConfig(
   env: Env,
   ctx: { production: boolean; sandbox: boolean; publicBaseUrl: string },
 ): AlipayConfig | null {
-  const sellerEnv = value(env, 'ALIPAY_SELLER_ID');
+  const sellerEnv = envValue(env, 'ALIPAY_SELLER_ID');
   if (!ctx.sandbox && sellerEnv === null) return null;
   if (!ctx.sandbox) {
-    const missing = REQUIRED_WITH_SELLER.filter((name) => value(env, name) === null);
+    const missing = REQUIRED_WITH_SELLER.filter((name) => envValue(env, name) === null);
     if (missing.length > 0) {
       throw new ConfigError(`Alipay payments are partly configured: ALIPAY_SELLER_ID is set, so set ${missing.join(', ')} too (or unset ALIPAY_SELLER_ID to leave Alipay payments off)`);
     }
@@ -150,7 +133,7 @@ export function loadAlipayConfig(
     }
   }
 
-  const appId = value(env, 'ALIPAY_APP_ID') ?? sandboxKeys?.appId;
+  const appId = envValue(env, 'ALIPAY_APP_ID') ?? sandboxKeys?.appId;
   if (!appId) throw new ConfigError('ALIPAY_APP_ID is required');
   if (!/^\d{16}$/.test(appId)) throw new ConfigError(`ALIPAY_APP_ID must be the 16-digit app id, got "${appId}"`);
   const sellerId = sellerEnv ?? sandboxKeys?.sellerId;
@@ -158,9 +141,9 @@ export function loadAlipayConfig(
   if (!/^2088\d{12}$/.test(sellerId)) throw new ConfigError(`ALIPAY_SELLER_ID must be an Alipay user id (2088 + 12 digits), got "${sellerId}"`);
 
   const base = ctx.publicBaseUrl.replace(/\/+$/, '');
-  const gateway = url('ALIPAY_GATEWAY', value(env, 'ALIPAY_GATEWAY') ?? (ctx.sandbox ? `${base}/sandbox/alipay/gateway.do` : ALIPAY_PRODUCTION_GATEWAY));
-  const notifyUrl = url('ALIPAY_NOTIFY_URL', value(env, 'ALIPAY_NOTIFY_URL') ?? `${base}/notify/alipay`);
-  const returnUrl = url('ALIPAY_RETURN_URL', value(env, 'ALIPAY_RETURN_URL') ?? `${base}/`);
+  const gateway = httpUrl('ALIPAY_GATEWAY', envValue(env, 'ALIPAY_GATEWAY') ?? (ctx.sandbox ? `${base}/sandbox/alipay/gateway.do` : ALIPAY_PRODUCTION_GATEWAY));
+  const notifyUrl = httpUrl('ALIPAY_NOTIFY_URL', envValue(env, 'ALIPAY_NOTIFY_URL') ?? `${base}/notify/alipay`);
+  const returnUrl = httpUrl('ALIPAY_RETURN_URL', envValue(env, 'ALIPAY_RETURN_URL') ?? `${base}/`);
   if (ctx.production && !gateway.startsWith('https://')) throw new ConfigError(`ALIPAY_GATEWAY must be an https URL in production (got ${gateway})`);
 
   return {

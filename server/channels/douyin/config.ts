@@ -1,6 +1,7 @@
 import { ConfigError } from '../../platform/config';
 import { douyinSandboxKeys, keyFingerprint } from './sandbox-keys';
 import { baseUrlSwap } from '../rebase';
+import { envValue, type Env } from '../env';
 
 /**
  * Douyin general trade system configuration. In sandbox mode everything defaults to the
@@ -46,15 +47,8 @@ export const DOUYIN_ENV_VARS: { name: string; meaning: string; default: string }
   { name: 'DOUYIN_ORDER_ENTRY_PATH', meaning: 'Mini-program page the Douyin order links back to (orderEntrySchema.path)', default: 'pages/orders/detail' },
 ];
 
-type Env = Record<string, string | undefined>;
-
-function value(env: Env, name: string): string | null {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? null : raw.trim();
-}
-
 function pem(env: Env, name: string): string | null {
-  const raw = value(env, name);
+  const raw = envValue(env, name);
   return raw === null ? null : `${raw.replace(/\\n/g, '\n').trim()}\n`;
 }
 
@@ -72,12 +66,12 @@ export function loadDouyinConfig(
 ): DouyinConfig | null {
   const base = ctx.publicBaseUrl.replace(/\/+$/, '');
   const secrets = ['DOUYIN_APP_ID', 'DOUYIN_APP_SECRET', 'DOUYIN_APP_PRIVATE_KEY', 'DOUYIN_PLATFORM_PUBLIC_KEY', 'DOUYIN_MERCHANT_ID'] as const;
-  const given = secrets.filter((n) => value(env, n) !== null);
+  const given = secrets.filter((n) => envValue(env, n) !== null);
   const useSandboxDefaults = ctx.sandbox && !ctx.production;
 
   if (!useSandboxDefaults) {
     if (given.length === 0) return null;
-    const missing = secrets.filter((n) => value(env, n) === null);
+    const missing = secrets.filter((n) => envValue(env, n) === null);
     if (missing.length > 0) {
       throw new ConfigError(`Douyin payments are partly configured: set ${missing.join(', ')} (or none of the DOUYIN_* variables to disable the channel)`);
     }
@@ -96,16 +90,16 @@ export function loadDouyinConfig(
     if (platformKeyPrint === keyFingerprint(sandboxKeys.platformPublicKey) || platformKeyPrint === keyFingerprint(sandboxKeys.appPublicKey)) {
       throw new ConfigError('DOUYIN_PLATFORM_PUBLIC_KEY is a committed sandbox key (sandbox-keys/douyin); production needs the platform public key from the Douyin console');
     }
-    if (value(env, 'DOUYIN_APP_SECRET') === sandboxKeys.appSecret) {
+    if (envValue(env, 'DOUYIN_APP_SECRET') === sandboxKeys.appSecret) {
       throw new ConfigError('DOUYIN_APP_SECRET is the sandbox secret; production needs the real app secret');
     }
   }
 
-  const keyVersion = value(env, 'DOUYIN_KEY_VERSION') ?? (useSandboxDefaults ? sandboxKeys.keyVersion : '1');
+  const keyVersion = envValue(env, 'DOUYIN_KEY_VERSION') ?? (useSandboxDefaults ? sandboxKeys.keyVersion : '1');
   if (!/^[A-Za-z0-9_.-]{1,32}$/.test(keyVersion)) throw new ConfigError(`DOUYIN_KEY_VERSION must be a short version string, got "${keyVersion}"`);
 
-  const apiBase = (value(env, 'DOUYIN_API_BASE') ?? (useSandboxDefaults ? `${base}/sandbox/douyin` : 'https://open.douyin.com')).replace(/\/+$/, '');
-  const notifyUrl = value(env, 'DOUYIN_NOTIFY_URL') ?? `${base}/notify/douyin`;
+  const apiBase = (envValue(env, 'DOUYIN_API_BASE') ?? (useSandboxDefaults ? `${base}/sandbox/douyin` : 'https://open.douyin.com')).replace(/\/+$/, '');
+  const notifyUrl = envValue(env, 'DOUYIN_NOTIFY_URL') ?? `${base}/notify/douyin`;
   for (const [name, url] of [['DOUYIN_API_BASE', apiBase], ['DOUYIN_NOTIFY_URL', notifyUrl]] as const) {
     let parsed: URL;
     try {
@@ -117,16 +111,16 @@ export function loadDouyinConfig(
   }
 
   return {
-    appId: value(env, 'DOUYIN_APP_ID') ?? sandboxKeys.appId,
-    appSecret: value(env, 'DOUYIN_APP_SECRET') ?? sandboxKeys.appSecret,
+    appId: envValue(env, 'DOUYIN_APP_ID') ?? sandboxKeys.appId,
+    appSecret: envValue(env, 'DOUYIN_APP_SECRET') ?? sandboxKeys.appSecret,
     appPrivateKey,
     keyVersion,
     platformPublicKey,
-    merchantId: value(env, 'DOUYIN_MERCHANT_ID') ?? sandboxKeys.merchantId,
+    merchantId: envValue(env, 'DOUYIN_MERCHANT_ID') ?? sandboxKeys.merchantId,
     apiBase,
     notifyUrl,
-    skuImageUrl: value(env, 'DOUYIN_SKU_IMAGE_URL') ?? `${base}/favicon.ico`,
-    orderEntryPath: value(env, 'DOUYIN_ORDER_ENTRY_PATH') ?? 'pages/orders/detail',
+    skuImageUrl: envValue(env, 'DOUYIN_SKU_IMAGE_URL') ?? `${base}/favicon.ico`,
+    orderEntryPath: envValue(env, 'DOUYIN_ORDER_ENTRY_PATH') ?? 'pages/orders/detail',
   };
 }
 

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../../platform/config';
 import { publicKeyFingerprint, wechatpaySandboxKeys } from './sandbox-keys';
 import { baseUrlSwap } from '../rebase';
+import { envValue, httpUrl, type Env } from '../env';
 
 /**
  * WeChat Pay API v3 configuration, in the "WeChat Pay public key" mode (answers and
@@ -51,8 +52,6 @@ export const WECHATPAY_ENV_VARS: { name: string; meaning: string; default: strin
   { name: 'WECHATPAY_NOTIFY_URL', meaning: 'Notification URL given to WeChat Pay (payments and refunds)', default: 'PUBLIC_BASE_URL/notify/wechatpay' },
 ];
 
-type Env = Record<string, string | undefined>;
-
 const SECRET_VARS = [
   'WECHATPAY_MCH_ID',
   'WECHATPAY_MCH_SERIAL',
@@ -62,33 +61,22 @@ const SECRET_VARS = [
   'WECHATPAY_PUBLIC_KEY_ID',
 ] as const;
 
-function value(env: Env, name: string): string | null {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? null : raw.trim();
-}
-
 /** PEM values may be given with literal "\n" sequences (one-line env files). */
 function pemValue(env: Env, name: string): string | null {
-  const raw = value(env, name);
+  const raw = envValue(env, name);
   return raw === null ? null : `${raw.replace(/\\n/g, '\n')}\n`;
 }
 
+/** An http(s) URL without trailing slashes. */
 function url(name: string, raw: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  return raw.replace(/\/+$/, '');
+  return httpUrl(name, raw).replace(/\/+$/, '');
 }
 
 export function loadWechatpayConfig(
   env: Env,
   ctx: { production: boolean; sandbox: boolean; publicBaseUrl: string },
 ): WechatpayConfig | null {
-  const given = SECRET_VARS.filter((name) => value(env, name) !== null);
+  const given = SECRET_VARS.filter((name) => envValue(env, name) !== null);
   if (!ctx.sandbox && given.length === 0) return null;
   if (!ctx.sandbox && given.length < SECRET_VARS.length) {
     const missing = SECRET_VARS.filter((name) => !given.includes(name));
@@ -103,8 +91,8 @@ export function loadWechatpayConfig(
 
   const mchPrivateKey = pick(pemValue(env, 'WECHATPAY_MCH_PRIVATE_KEY'), sandboxKeys?.mchPrivateKey, 'WECHATPAY_MCH_PRIVATE_KEY');
   const platformPublicKey = pick(pemValue(env, 'WECHATPAY_PUBLIC_KEY'), sandboxKeys?.platformPublicKey, 'WECHATPAY_PUBLIC_KEY');
-  const apiV3Key = pick(value(env, 'WECHATPAY_APIV3_KEY'), sandboxKeys?.apiV3Key, 'WECHATPAY_APIV3_KEY');
-  const platformPublicKeyId = pick(value(env, 'WECHATPAY_PUBLIC_KEY_ID'), sandboxKeys?.publicKeyId, 'WECHATPAY_PUBLIC_KEY_ID');
+  const apiV3Key = pick(envValue(env, 'WECHATPAY_APIV3_KEY'), sandboxKeys?.apiV3Key, 'WECHATPAY_APIV3_KEY');
+  const platformPublicKeyId = pick(envValue(env, 'WECHATPAY_PUBLIC_KEY_ID'), sandboxKeys?.publicKeyId, 'WECHATPAY_PUBLIC_KEY_ID');
 
   try {
     createPrivateKey(mchPrivateKey);
@@ -138,17 +126,17 @@ export function loadWechatpayConfig(
   }
 
   const base = ctx.publicBaseUrl.replace(/\/+$/, '');
-  const apiBaseEnv = value(env, 'WECHATPAY_API_BASE');
-  const notifyEnv = value(env, 'WECHATPAY_NOTIFY_URL');
+  const apiBaseEnv = envValue(env, 'WECHATPAY_API_BASE');
+  const notifyEnv = envValue(env, 'WECHATPAY_NOTIFY_URL');
   const notifyUrl = url('WECHATPAY_NOTIFY_URL', notifyEnv ?? `${base}/notify/wechatpay`);
   if (ctx.production && !notifyUrl.startsWith('https://')) {
     throw new ConfigError(`WeChat Pay notifies only https URLs: set WECHATPAY_NOTIFY_URL or PUBLIC_BASE_URL to an https address (got ${notifyUrl})`);
   }
 
   return {
-    appId: pick(value(env, 'WECHATPAY_APP_ID') ?? value(env, 'WEAPP_APP_ID'), ctx.sandbox ? 'wx-sandbox-app' : undefined, 'WECHATPAY_APP_ID'),
-    mchId: pick(value(env, 'WECHATPAY_MCH_ID'), sandboxKeys?.mchId, 'WECHATPAY_MCH_ID'),
-    mchSerial: pick(value(env, 'WECHATPAY_MCH_SERIAL'), sandboxKeys?.mchSerial, 'WECHATPAY_MCH_SERIAL'),
+    appId: pick(envValue(env, 'WECHATPAY_APP_ID') ?? envValue(env, 'WEAPP_APP_ID'), ctx.sandbox ? 'wx-sandbox-app' : undefined, 'WECHATPAY_APP_ID'),
+    mchId: pick(envValue(env, 'WECHATPAY_MCH_ID'), sandboxKeys?.mchId, 'WECHATPAY_MCH_ID'),
+    mchSerial: pick(envValue(env, 'WECHATPAY_MCH_SERIAL'), sandboxKeys?.mchSerial, 'WECHATPAY_MCH_SERIAL'),
     mchPrivateKey,
     apiV3Key,
     platformPublicKey,
