@@ -144,6 +144,24 @@ interface DueRow {
   created_at: number;
 }
 
+/**
+ * The guarded update of one delivery as it was read: still pending, untouched since (same
+ * attempts), due, and not leased by a live relay. Of several relays racing for the row, one
+ * matches.
+ */
+function updateIfStillDue(trx: Kysely<Database>, row: DueRow, now: number, values: Updateable<OutboxDeliveryTable>) {
+  return trx
+    .updateTable('outbox_deliveries')
+    .set(values)
+    .where('event_id', '=', row.event_id)
+    .where('sink', '=', row.sink)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', row.attempts)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+}
+
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, log } = opts;
   const maxAttempts = opts.maxAttempts ?? OUTBOX_DEFAULTS.maxAttempts;
@@ -219,16 +237,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const ordered = [...rows].sort((a, b) => (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : a.sink < b.sink ? -1 : a.sink > b.sink ? 1 : 0));
     const claimAll = async (trx: Kysely<Database>) => {
       for (const row of ordered) {
-        const result = await trx
-          .updateTable('outbox_deliveries')
-          .set({ locked_until: lease })
-          .where('event_id', '=', row.event_id)
-          .where('sink', '=', row.sink)
-          .where('status', '=', 'pending')
-          .where('attempts', '=', row.attempts)
-          .where('next_attempt_at', '<=', now)
-          .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-          .executeTakeFirst();
+        const result = await updateIfStillDue(trx, row, now, { locked_until: lease });
         if (Number(result.numUpdatedRows) === 1) claimed.add(keyOf(row));
       }
     };
@@ -310,17 +319,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function processInTransaction(row: DueRow, sink: Sink & { handle: NonNullable<Sink['handle']> }, clock: () => number): Promise<Outcome> {
     const now = clock();
     const attempts = row.attempts + 1;
-    const guarded = (trx: Kysely<Database>, values: Updateable<OutboxDeliveryTable>) =>
-      trx
-        .updateTable('outbox_deliveries')
-        .set(values)
-        .where('event_id', '=', row.event_id)
-        .where('sink', '=', row.sink)
-        .where('status', '=', 'pending')
-        .where('attempts', '=', row.attempts)
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .executeTakeFirst();
+    const guarded = (trx: Kysely<Database>, values: Updateable<OutboxDeliveryTable>) => updateIfStillDue(trx, row, now, values);
     let failure: unknown;
     try {
       const handled = await db.transaction().execute(async (trx) => {
