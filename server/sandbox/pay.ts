@@ -19,6 +19,7 @@ import {
   type SandboxNotification,
 } from '../channels/sandbox/wire';
 import { shipOrder } from '../modules/order/service';
+import { escapeHtml, sandboxPage } from './page';
 
 /**
  * The sandbox payment channel (SANDBOX=on only): a stand-in for a simple third-party channel,
@@ -54,10 +55,6 @@ export interface SandboxPayOptions {
   retryDelaysMs?: readonly number[];
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
 /**
  * A redirect target we accept: a relative path, or an absolute URL on our own origin (the
  * public base URL's, or the one the cashier page itself was requested on).
@@ -80,23 +77,7 @@ function requestOrigin(req: FastifyRequest): string {
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1,maximum-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f5f5;color:#222}
-.card{background:#fff;margin:16px;padding:24px 16px;border-radius:12px;text-align:center}
-.tag{display:inline-block;font-size:12px;color:#fff;background:#1677ff;border-radius:4px;padding:2px 6px}
-.merchant{margin-top:12px;color:#666;font-size:14px}
-.amount{font-size:36px;font-weight:600;margin:12px 0 4px}
-.hint{color:#999;font-size:12px}
-form{margin:0 16px 12px}
-button{width:100%;height:46px;border:0;border-radius:23px;font-size:16px}
-#sandbox-pay-confirm{background:#07c160;color:#fff}
-#sandbox-pay-cancel{background:#fff;color:#333;border:1px solid #ddd}
-.result{font-size:18px;margin:8px 0}
-</style></head><body>${body}</body></html>`;
+  return sandboxPage(title, body, { background: '#f5f5f5', accent: '#1677ff', buttonRadius: 23 });
 }
 
 const STATUS_TEXT: Record<TradeStatus, string> = {

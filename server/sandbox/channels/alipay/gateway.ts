@@ -18,6 +18,7 @@ import { AppError } from '../../../platform/errors';
 import { sendProblem } from '../../../platform/http';
 import type { ChannelSandboxContext } from '../context';
 import type { BuildOptions, NotificationRequest, OutgoingNotification } from '../notifier';
+import { escapeHtml } from '../../page';
 
 /**
  * The Alipay open-platform gateway for payments, in Alipay's own wire format (sandbox only):
@@ -116,7 +117,6 @@ const business = (subCode: string, subMsg: string) => new GatewayError('40004', 
 
 const confirmBody = z.strictObject({ ref: z.string().min(1).max(64), action: z.enum(['pay', 'cancel']) });
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function newTradeNo(now: number): string {
   const day = cstTime(now).slice(0, 10).replace(/-/g, '');

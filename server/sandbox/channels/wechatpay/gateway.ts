@@ -8,6 +8,7 @@ import type { ChannelSandboxContext } from '../context';
 import type { BuildOptions, NotificationRequest, OutgoingNotification } from '../notifier';
 import { wechatpaySandboxKeys } from '../../../channels/wechatpay/sandbox-keys';
 import { AUTH_SCHEMA, MAX_CLOCK_SKEW_SECONDS, parseAuthorization, parseRfc3339, rfc3339Cst } from '../../../channels/wechatpay/wire';
+import { escapeHtml, sandboxPage } from '../../page';
 
 /**
  * The WeChat Pay API v3 sandbox: a local stand-in for api.mch.weixin.qq.com (public-key mode)
@@ -165,10 +166,6 @@ class WxError extends Error {
   ) {
     super(message);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
@@ -539,22 +536,7 @@ export function registerWechatpaySandbox(app: FastifyInstance, ctx: ChannelSandb
   // ---- the hosted cashier (H5 and development builds) ------------------------------------
 
   function page(title: string, body: string): string {
-    return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1,maximum-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei",sans-serif;background:#ededed;color:#222}
-.card{background:#fff;margin:16px;padding:24px 16px;border-radius:12px;text-align:center}
-.tag{display:inline-block;font-size:12px;color:#fff;background:#07c160;border-radius:4px;padding:2px 6px}
-.merchant{margin-top:12px;color:#666;font-size:14px}
-.amount{font-size:36px;font-weight:600;margin:12px 0 4px}
-.hint{color:#999;font-size:12px;margin-top:4px}
-form{margin:0 16px 12px}
-button{width:100%;height:46px;border:0;border-radius:8px;font-size:16px}
-#sandbox-pay-confirm{background:#07c160;color:#fff}
-#sandbox-pay-cancel{background:#fff;color:#333;border:1px solid #ddd}
-</style></head><body>${body}</body></html>`;
+    return sandboxPage(title, body, { background: '#ededed', accent: '#07c160', buttonRadius: 8 });
   }
 
   /** Where the cashier may send the browser back to: a relative path, our own origin or a loopback host. */
