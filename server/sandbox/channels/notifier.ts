@@ -59,7 +59,7 @@ export class Notifier {
     if (this.stopped) return;
     const faults = this.opts.faults.take(n.channel);
     const has = (mode: ActiveFault['mode']) => faults.find((f) => f.mode === mode);
-    // A notification held back by "reorder" goes out right after this one.
+    // A notification held back by "reorder" goes out after this one (see start below).
     const release = this.held.get(n.channel) ?? [];
     this.held.delete(n.channel);
     if (has('drop')) {
@@ -68,8 +68,11 @@ export class Notifier {
     }
     const copies = has('duplicate')?.copies ?? (has('duplicate') ? 5 : 1);
     const start = () => {
-      for (let i = 0; i < copies; i++) this.attempt(n, 0, { corruptSignature: Boolean(has('corrupt_signature')), changeAmount: Boolean(has('change_amount')) });
-      release.forEach((r) => r());
+      const first: Promise<void>[] = [];
+      for (let i = 0; i < copies; i++) first.push(this.attempt(n, 0, { corruptSignature: Boolean(has('corrupt_signature')), changeAmount: Boolean(has('change_amount')) }));
+      // A notification held back by "reorder" goes out once this one's first delivery is
+      // answered, so it really arrives second (not merely starts second).
+      if (release.length > 0) void Promise.allSettled(first).then(() => release.forEach((r) => r()));
     };
     const reorder = has('reorder');
     if (reorder) {
@@ -101,10 +104,11 @@ export class Notifier {
     this.timers.add(timer);
   }
 
-  private attempt(n: OutgoingNotification, index: number, options: BuildOptions): void {
-    if (this.stopped) return;
+  private attempt(n: OutgoingNotification, index: number, options: BuildOptions): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const run = this.deliver(n, index, options).finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
+    return run;
   }
 
   private async deliver(n: OutgoingNotification, index: number, options: BuildOptions): Promise<void> {
