@@ -155,11 +155,20 @@ async function serveApp(): Promise<void> {
   const env = process.env as unknown as ChildEnv;
   const printStats = process.env.BENCH_SQLSTATS === '1' ? sqliteStatementStats() : null;
   const dialect = env.BENCH_DIALECT;
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATA_DIR: env.DATA_DIR,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SANDBOX: 'on',
+    TOKEN_SECRET: env.TOKEN_SECRET,
+    SQLITE_CHECKPOINT: process.env.SQLITE_CHECKPOINT,
+  });
   const db =
     dialect === 'postgres'
       ? createDb({ dialect: 'postgres', databaseUrl: PG_URL, sqlitePath: '' }, { pgSchema: env.BENCH_PG_SCHEMA, poolSize: PG_POOL })
-      : createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: env.BENCH_SQLITE_PATH });
-  const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: env.DATA_DIR, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SANDBOX: 'on', TOKEN_SECRET: env.TOKEN_SECRET });
+      : createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: env.BENCH_SQLITE_PATH, sqliteCheckpoint: config.sqliteCheckpoint });
   const { buildApp } = await import('../server/app');
   const app = await buildApp({ config, db, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

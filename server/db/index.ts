@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../platform/config';
+import { startCheckpointer } from './checkpointer';
 import { migrations } from './migrations';
 import type { Database } from './types';
 
@@ -34,7 +35,7 @@ const pgTypes = {
 
 const dialectOf = new WeakMap<object, Dialect>();
 
-export function createDb(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'>, options: DbOptions = {}): Db {
+export function createDb(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'> & Partial<Pick<Config, 'sqliteCheckpoint'>>, options: DbOptions = {}): Db {
   if (config.dialect === 'postgres') {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is required for PostgreSQL');
     const pool = new pg.Pool({
@@ -55,7 +56,18 @@ export function createDb(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlit
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Checkpoints off the request path (server/db/checkpointer.ts) when configured; callers that
+  // pass only a path (tests, scripts) keep SQLite's automatic checkpoints.
+  const checkpointer = config.sqliteCheckpoint === 'background' && !sqlite.memory ? startCheckpointer(sqlite) : null;
+  const cached = withStatementCache(sqlite);
+  const database: SqliteDatabase = {
+    prepare: cached.prepare,
+    close: () => {
+      checkpointer?.stop();
+      sqlite.close();
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   dialectOf.set(db, 'sqlite');
   return db;
 }

@@ -40,6 +40,8 @@ export interface Config {
   databaseUrl: string | null;
   /** SQLite file (DATA_DIR/shop.db) when dialect is sqlite. */
   sqlitePath: string;
+  /** Where SQLite checkpoints its WAL (SQLITE_CHECKPOINT): a background thread, or inside commits. */
+  sqliteCheckpoint: 'background' | 'inline';
   dataDir: string;
   publicBaseUrl: string;
   staticDir: string;
@@ -177,6 +179,10 @@ export function loadConfig(env: Env = process.env): Config {
     }
     dialect = 'postgres';
   }
+  const sqliteCheckpoint = str(env, 'SQLITE_CHECKPOINT', 'background').toLowerCase();
+  if (sqliteCheckpoint !== 'background' && sqliteCheckpoint !== 'inline') {
+    throw new ConfigError(`SQLITE_CHECKPOINT must be "background" or "inline", got "${sqliteCheckpoint}"`);
+  }
   const publicBaseUrl = str(env, 'PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, '');
 
   const sandboxRaw = str(env, 'SANDBOX', production ? 'off' : 'on').toLowerCase();
@@ -218,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     dialect,
     databaseUrl: databaseUrlRaw,
     sqlitePath: path.join(dataDir, 'shop.db'),
+    sqliteCheckpoint,
     dataDir,
     publicBaseUrl,
     staticDir: path.resolve(str(env, 'STATIC_DIR', 'dist/h5')),
