@@ -30,8 +30,9 @@
  * BENCH_DURATION (seconds of the baseline run, default 5), BENCH_PROF=1 (the app child writes a
  * V8 CPU profile into ./prof), DATABASE_URL (PostgreSQL; default the local test database).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -207,6 +208,39 @@ function startChild(mode: '--serve-app' | '--serve-hello', env: Partial<ChildEnv
   });
 }
 
+/**
+ * CPU time every PostgreSQL server process on this machine has used so far (ms, user +
+ * system, from /proc; 0 where /proc is missing). Read around a phase, it is the database's
+ * share of the two cores (the bench's own progress polls included, a few per 10 ms).
+ */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const close = stat.lastIndexOf(')');
+    if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+    const fields = stat.slice(close + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = (() => {
+  const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  return Number(out.stdout?.trim()) || 100;
+})();
+
 /** CPU time the app process has used so far (ms, user + system). */
 function childCpuMs(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
@@ -355,6 +389,8 @@ interface Round {
   appCpuMsPerCheckout: number;
   /** The same, phase 2 only (notifications, relay and order consumer). */
   notifyCpuMsPerCheckout: number;
+  /** PostgreSQL server processes' CPU per checkout over both phases (SQLite: ~0). */
+  postgresCpuMsPerCheckout: number;
   failures: number;
 }
 
@@ -380,6 +416,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
   let last = 0;
   // 1. orders + payments.
   const cpu0 = await childCpuMs(app);
+  const pg0 = postgresCpuMs();
   const t0 = performance.now();
   const op = await autocannon({
     url,
@@ -428,6 +465,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
   });
   const orderPaySeconds = (last - t0) / 1000;
   const cpu1 = await childCpuMs(app);
+  const pg1 = postgresCpuMs();
 
   // 2. (untimed) sign every open payment's notification.
   const open = await db
@@ -443,6 +481,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
   // 3. notifications, until every order is paid.
   let k = 0;
   const cpu2 = await childCpuMs(app);
+  const pg2 = postgresCpuMs();
   const t1 = performance.now();
   // The paid count is polled while the notifications run (autocannon returns only on its 1 s
   // tick, which would otherwise round this phase up to whole seconds).
@@ -483,6 +522,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
   await watch;
   const paidSeconds = (paidAt - t1) / 1000;
   const cpu3 = await childCpuMs(app);
+  const pg3 = postgresCpuMs();
   return {
     checkouts: n,
     paid,
@@ -493,6 +533,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
     notifyP99: nr?.latency.p99 ?? 0,
     appCpuMsPerCheckout: (cpu1 - cpu0 + cpu3 - cpu2) / n,
     notifyCpuMsPerCheckout: (cpu3 - cpu2) / n,
+    postgresCpuMsPerCheckout: (pg1 - pg0 + pg3 - pg2) / n,
     failures: failures + op.errors + op.timeouts + (nr ? nr.errors + nr.timeouts : 0),
   };
 }
@@ -520,6 +561,8 @@ async function baseline(): Promise<Row> {
   }
 }
 
+const pgCpu = (setup: string, r: Round) => (setup === 'PostgreSQL' ? `, PostgreSQL CPU ${r.postgresCpuMsPerCheckout.toFixed(2)} ms/checkout` : '');
+
 async function runSetup(setup: 'SQLite' | 'PostgreSQL', db: Db, env: ChildEnv): Promise<Row[]> {
   await migrateToLatest(db);
   await seedIfEmpty(db);
@@ -536,14 +579,14 @@ async function runSetup(setup: 'SQLite' | 'PostgreSQL', db: Db, env: ChildEnv): 
       const checkoutRate = r.paid / (r.orderPaySeconds + r.paidSeconds);
       const notifyRate = r.paid / r.notifySeconds;
       process.stderr.write(
-        `  ${setup.padEnd(10)} ${channel.padEnd(9)} ${checkoutRate.toFixed(0)} checkouts/s (${r.paid}/${r.checkouts} paid; orders+payments ${r.orderPaySeconds.toFixed(2)} s, notifications ${r.notifySeconds.toFixed(2)} s, all paid ${r.paidSeconds.toFixed(2)} s, app CPU ${r.appCpuMsPerCheckout.toFixed(2)} ms/checkout (notify phase ${r.notifyCpuMsPerCheckout.toFixed(2)}), failures ${r.failures})\n`,
+        `  ${setup.padEnd(10)} ${channel.padEnd(9)} ${checkoutRate.toFixed(0)} checkouts/s (${r.paid}/${r.checkouts} paid; orders+payments ${r.orderPaySeconds.toFixed(2)} s, notifications ${r.notifySeconds.toFixed(2)} s, all paid ${r.paidSeconds.toFixed(2)} s, app CPU ${r.appCpuMsPerCheckout.toFixed(2)} ms/checkout (notify phase ${r.notifyCpuMsPerCheckout.toFixed(2)})${pgCpu(setup, r)}, failures ${r.failures})\n`,
       );
       rows.push({
         setup,
         scenario: `full checkout, ${channel}`,
         rate: checkoutRate,
         p99: `${r.orderPayP99} / ${r.notifyP99}`,
-        detail: `${r.paid}/${r.checkouts} paid; order+payment ${r.orderPaySeconds.toFixed(2)} s (${((2 * r.checkouts) / r.orderPaySeconds).toFixed(0)} req/s), notify-to-paid ${r.paidSeconds.toFixed(2)} s; app CPU ${r.appCpuMsPerCheckout.toFixed(2)} ms/checkout (notify phase ${r.notifyCpuMsPerCheckout.toFixed(2)}); failures ${r.failures}`,
+        detail: `${r.paid}/${r.checkouts} paid; order+payment ${r.orderPaySeconds.toFixed(2)} s (${((2 * r.checkouts) / r.orderPaySeconds).toFixed(0)} req/s), notify-to-paid ${r.paidSeconds.toFixed(2)} s; app CPU ${r.appCpuMsPerCheckout.toFixed(2)} ms/checkout (notify phase ${r.notifyCpuMsPerCheckout.toFixed(2)})${pgCpu(setup, r)}; failures ${r.failures}`,
       });
       rows.push({ setup, scenario: `notifications, ${channel}`, rate: notifyRate, p99: String(r.notifyP99), detail: `${r.paid} in ${r.notifySeconds.toFixed(2)} s (order consumer running alongside)` });
     }
