@@ -152,6 +152,16 @@ function sqliteStatementStats(): () => void {
   };
 }
 
+/** SQLite group commit: how many commits the app made and how many transactions they carried. */
+const groupStats = {
+  commits: 0,
+  transactions: 0,
+  add(n: number) {
+    this.commits++;
+    this.transactions += n;
+  },
+};
+
 async function serveApp(): Promise<void> {
   const env = process.env as unknown as ChildEnv;
   const printStats = process.env.BENCH_SQLSTATS === '1' ? sqliteStatementStats() : null;
@@ -165,11 +175,15 @@ async function serveApp(): Promise<void> {
     SANDBOX: 'on',
     TOKEN_SECRET: env.TOKEN_SECRET,
     SQLITE_CHECKPOINT: process.env.SQLITE_CHECKPOINT,
+    SQLITE_GROUP_COMMIT: process.env.SQLITE_GROUP_COMMIT,
   });
   const db =
     dialect === 'postgres'
       ? createDb({ dialect: 'postgres', databaseUrl: PG_URL, sqlitePath: '' }, { pgSchema: env.BENCH_PG_SCHEMA, poolSize: PG_POOL })
-      : createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: env.BENCH_SQLITE_PATH, sqliteCheckpoint: config.sqliteCheckpoint });
+      : createDb(
+          { dialect: 'sqlite', databaseUrl: null, sqlitePath: env.BENCH_SQLITE_PATH, sqliteCheckpoint: config.sqliteCheckpoint, sqliteGroupCommit: config.sqliteGroupCommit },
+          { onGroupCommit: (n) => groupStats.add(n) },
+        );
   const { buildApp } = await import('../server/app');
   const app = await buildApp({ config, db, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -187,6 +201,9 @@ async function serveApp(): Promise<void> {
         await app.close();
         await db.destroy();
         printStats?.();
+        if (groupStats.commits > 0) {
+          process.stderr.write(`  group commit: ${groupStats.transactions} transactions and writes in ${groupStats.commits} commits (${(groupStats.transactions / groupStats.commits).toFixed(1)} per commit)\n`);
+        }
         process.exit(0);
       })();
     }

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql,
 import pg from 'pg';
 import type { Config } from '../platform/config';
 import { startCheckpointer } from './checkpointer';
+import { GroupCommitSqliteDialect } from './group-commit';
 import { migrations } from './migrations';
 import type { Database } from './types';
 
@@ -17,6 +18,8 @@ export interface DbOptions {
   pgSchema?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** SQLite with group commit: called after each group commit with its transaction count. */
+  onGroupCommit?: (transactions: number) => void;
 }
 
 const INT8_OID = 20;
@@ -35,7 +38,10 @@ const pgTypes = {
 
 const dialectOf = new WeakMap<object, Dialect>();
 
-export function createDb(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'> & Partial<Pick<Config, 'sqliteCheckpoint'>>, options: DbOptions = {}): Db {
+export function createDb(
+  config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'> & Partial<Pick<Config, 'sqliteCheckpoint' | 'sqliteGroupCommit'>>,
+  options: DbOptions = {},
+): Db {
   if (config.dialect === 'postgres') {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is required for PostgreSQL');
     const pool = new pg.Pool({
@@ -60,14 +66,19 @@ export function createDb(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlit
   // pass only a path (tests, scripts) keep SQLite's automatic checkpoints.
   const checkpointer = config.sqliteCheckpoint === 'background' && !sqlite.memory ? startCheckpointer(sqlite) : null;
   const cached = withStatementCache(sqlite);
-  const database: SqliteDatabase = {
+  const database = {
     prepare: cached.prepare,
     close: () => {
       checkpointer?.stop();
       sqlite.close();
     },
+    get inTransaction() {
+      return sqlite.inTransaction;
+    },
   };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // Group commit (server/db/group-commit.ts) when configured; otherwise Kysely's own driver.
+  const dialect = config.sqliteGroupCommit ? new GroupCommitSqliteDialect({ database, onGroupCommit: options.onGroupCommit }) : new SqliteDialect({ database });
+  const db = new Kysely<Database>({ dialect });
   dialectOf.set(db, 'sqlite');
   return db;
 }

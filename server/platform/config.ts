@@ -42,6 +42,8 @@ export interface Config {
   sqlitePath: string;
   /** Where SQLite checkpoints its WAL (SQLITE_CHECKPOINT): a background thread, or inside commits. */
   sqliteCheckpoint: 'background' | 'inline';
+  /** SQLite: concurrent transactions share one commit (SQLITE_GROUP_COMMIT, default on). */
+  sqliteGroupCommit: boolean;
   dataDir: string;
   publicBaseUrl: string;
   staticDir: string;
@@ -183,6 +185,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (sqliteCheckpoint !== 'background' && sqliteCheckpoint !== 'inline') {
     throw new ConfigError(`SQLITE_CHECKPOINT must be "background" or "inline", got "${sqliteCheckpoint}"`);
   }
+  const groupCommitRaw = str(env, 'SQLITE_GROUP_COMMIT', 'on').toLowerCase();
+  if (groupCommitRaw !== 'on' && groupCommitRaw !== 'off') {
+    throw new ConfigError(`SQLITE_GROUP_COMMIT must be "on" or "off", got "${groupCommitRaw}"`);
+  }
   const publicBaseUrl = str(env, 'PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/+$/, '');
 
   const sandboxRaw = str(env, 'SANDBOX', production ? 'off' : 'on').toLowerCase();
@@ -225,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrlRaw,
     sqlitePath: path.join(dataDir, 'shop.db'),
     sqliteCheckpoint,
+    sqliteGroupCommit: groupCommitRaw === 'on',
     dataDir,
     publicBaseUrl,
     staticDir: path.resolve(str(env, 'STATIC_DIR', 'dist/h5')),

@@ -78,7 +78,10 @@ export interface TestNodes {
  * as two processes behind a load balancer: for the tests proving every guard is in the database.
  */
 export async function testNodes(): Promise<TestNodes> {
-  const tdb = await testDb();
+  // SQLite: both connections live in this one thread, so neither uses group commit (one's busy
+  // wait would block the thread the other needs to commit its group; as separate processes,
+  // nodes simply wait for each other).
+  const tdb = await testDb({ sqliteGroupCommit: false });
   const secondDb =
     tdb.dialect === 'postgres'
       ? createDb({ dialect: 'postgres', databaseUrl: tdb.databaseUrl, sqlitePath: '' }, { pgSchema: tdb.schema ?? undefined })

@@ -24,6 +24,12 @@ const PG_CANDIDATES = process.env.TEST_DATABASE_URL
 
 let workingPgUrl: string | null = null;
 
+/**
+ * SQLite test databases run with group commit, as the server does (SQLITE_GROUP_COMMIT=on);
+ * TEST_SQLITE_GROUP_COMMIT=off runs them on Kysely's own driver instead.
+ */
+export const TEST_SQLITE_GROUP_COMMIT = process.env.TEST_SQLITE_GROUP_COMMIT !== 'off';
+
 async function adminQuery(text: string): Promise<string> {
   const candidates = workingPgUrl ? [workingPgUrl] : PG_CANDIDATES;
   let lastError: unknown;
@@ -52,7 +58,7 @@ export function testDialect(): Dialect {
  * A fresh, migrated database for one test file: SQLite in a new temp file by default, or with
  * TEST_DB=postgres a new schema (random name) in the local PostgreSQL. destroy() removes it.
  */
-export async function testDb(options: { poolSize?: number } = {}): Promise<TestDb> {
+export async function testDb(options: { poolSize?: number; sqliteGroupCommit?: boolean } = {}): Promise<TestDb> {
   if (testDialect() === 'postgres') {
     const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const url = await adminQuery(`create schema "${schema}"`);
@@ -72,7 +78,7 @@ export async function testDb(options: { poolSize?: number } = {}): Promise<TestD
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-test-'));
   const sqlitePath = path.join(dir, 'shop.db');
-  const db = createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath });
+  const db = createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath, sqliteGroupCommit: options.sqliteGroupCommit ?? TEST_SQLITE_GROUP_COMMIT });
   await migrateToLatest(db);
   return {
     db,
