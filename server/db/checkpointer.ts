@@ -7,7 +7,7 @@ import type SQLite from 'better-sqlite3';
  * By default SQLite checkpoints inside whichever commit pushes the WAL past 1000 pages: that
  * commit copies the pages into the database file and fsyncs it while the event loop waits. On
  * the build VM a commit averaged 0.19 ms with automatic checkpoints and 0.12 ms without
- * (bench/commit figures in docs/benchmarks.md). Here the serving connection never checkpoints
+ * (`npm run bench:sqlite`, docs/benchmarks.md). Here the serving connection never checkpoints
  * (`wal_autocheckpoint = 0`); a worker thread with its own connection to the same file runs
  * `wal_checkpoint(PASSIVE)` every `intervalMs`. PASSIVE never waits for readers or writers, so
  * it cannot stall a request; once it has copied the whole WAL the next writer starts the WAL
