@@ -40,6 +40,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, TOKEN_SECRET: secret, SANDBOX: 'on' })).toThrow(/SANDBOX/);
   });
 
+  it('runs SQLite with group commit and background checkpoints unless told otherwise', () => {
+    const c = loadConfig({ DATA_DIR: dir });
+    expect([c.sqliteGroupCommit, c.sqliteCheckpoint]).toEqual([true, 'background']);
+    const off = loadConfig({ DATA_DIR: dir, SQLITE_GROUP_COMMIT: 'off', SQLITE_CHECKPOINT: 'inline' });
+    expect([off.sqliteGroupCommit, off.sqliteCheckpoint]).toEqual([false, 'inline']);
+    expect(() => loadConfig({ DATA_DIR: dir, SQLITE_GROUP_COMMIT: 'sometimes' })).toThrow(/SQLITE_GROUP_COMMIT/);
+    expect(() => loadConfig({ DATA_DIR: dir, SQLITE_CHECKPOINT: 'never' })).toThrow(/SQLITE_CHECKPOINT/);
+  });
+
   it('rejects malformed numbers', () => {
     expect(() => loadConfig({ DATA_DIR: dir, PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATA_DIR: dir, BODY_LIMIT_BYTES: '-1' })).toThrow(/BODY_LIMIT_BYTES/);

@@ -28,7 +28,7 @@ let workingPgUrl: string | null = null;
  * SQLite test databases run with group commit, as the server does (SQLITE_GROUP_COMMIT=on);
  * TEST_SQLITE_GROUP_COMMIT=off runs them on Kysely's own driver instead.
  */
-export const TEST_SQLITE_GROUP_COMMIT = process.env.TEST_SQLITE_GROUP_COMMIT !== 'off';
+const TEST_SQLITE_GROUP_COMMIT = process.env.TEST_SQLITE_GROUP_COMMIT !== 'off';
 
 async function adminQuery(text: string): Promise<string> {
   const candidates = workingPgUrl ? [workingPgUrl] : PG_CANDIDATES;
