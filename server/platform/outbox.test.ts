@@ -64,6 +64,25 @@ function outbox(sinks: Sink[], extra: Partial<OutboxOptions> = {}, on: Kysely<Da
   return { outbox: createOutbox({ db: on, log, sinks, random: () => 0, ...extra }), lines };
 }
 
+/**
+ * Enqueues `count` events in one transaction on `on`, then runs passes of both relays at once,
+ * at the same instant, until everything is out (nothing retried, nothing dead). Returns the ids.
+ */
+async function enqueueAndRace(on: Kysely<Database>, a: Outbox, b: Outbox, count: number, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  await on.transaction().execute(async (trx) => {
+    for (let i = 0; i < count; i++) ids.push(await a.enqueue(trx, { type: 'payment.succeeded', aggregateId: `${prefix}${i}`, payload: { i } }, T0));
+  });
+  let total = 0;
+  for (let round = 0; round < 20 && total < ids.length; round++) {
+    const [ra, rb] = await Promise.all([a.relayOnce(T0 + 1), b.relayOnce(T0 + 1)]);
+    expect(ra.retried + rb.retried + ra.dead + rb.dead).toBe(0);
+    total += ra.delivered + rb.delivered;
+  }
+  expect(total).toBe(ids.length);
+  return ids;
+}
+
 async function enqueueCommitted(o: Outbox, type: string, aggregateId: string, payload: unknown, now?: number): Promise<string> {
   return db.transaction().execute((trx) => o.enqueue(trx, { type, aggregateId, payload }, now));
 }
@@ -325,17 +344,7 @@ describe('consumerSink', () => {
         });
       const a = outbox([sinkOn(db)], { batchSize: 10, concurrency: 3 });
       const b = outbox([sinkOn(second)], { batchSize: 10, concurrency: 3 }, second);
-      const ids: string[] = [];
-      await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < 40; i++) ids.push(await a.outbox.enqueue(trx, { type: 'payment.succeeded', aggregateId: `pay_cr${i}`, payload: { i } }, T0));
-      });
-      let total = 0;
-      for (let round = 0; round < 20 && total < ids.length; round++) {
-        const [ra, rb] = await Promise.all([a.outbox.relayOnce(T0 + 1), b.outbox.relayOnce(T0 + 1)]);
-        expect(ra.retried + rb.retried + ra.dead + rb.dead).toBe(0);
-        total += ra.delivered + rb.delivered;
-      }
-      expect(total).toBe(ids.length);
+      const ids = await enqueueAndRace(db, a.outbox, b.outbox, 40, 'pay_cr');
       expect([...calls.keys()].sort()).toEqual([...ids].sort());
       for (const count of calls.values()) expect(count).toBe(1);
       for (const id of ids) expect(await effects(id)).toHaveLength(1);
@@ -419,18 +428,7 @@ it('two relays on separate connections never deliver one row twice within its le
     });
     const a = outbox([sinkFor(0)], { batchSize: 10, concurrency: 3 }, db);
     const b = outbox([sinkFor(1)], { batchSize: 10, concurrency: 3 }, second);
-    const ids: string[] = [];
-    await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 60; i++) ids.push(await a.outbox.enqueue(trx, { type: 'payment.succeeded', aggregateId: `pay_r${i}`, payload: { i } }, T0));
-    });
-    // Both relays run passes at once, at the same instant, until everything is out.
-    let total = 0;
-    for (let round = 0; round < 20 && total < ids.length; round++) {
-      const [ra, rb] = await Promise.all([a.outbox.relayOnce(T0 + 1), b.outbox.relayOnce(T0 + 1)]);
-      expect(ra.retried + rb.retried + ra.dead + rb.dead).toBe(0);
-      total += ra.delivered + rb.delivered;
-    }
-    expect(total).toBe(ids.length);
+    const ids = await enqueueAndRace(db, a.outbox, b.outbox, 60, 'pay_r');
     expect([...deliveries.keys()].sort()).toEqual([...ids].sort());
     for (const count of deliveries.values()) expect(count).toBe(1);
     expect(byRelay[0] + byRelay[1]).toBe(ids.length);
