@@ -14,6 +14,7 @@ import {
 } from '../types';
 import type { AlipayConfig } from './config';
 import { URL_PARAMS, cstTime, fenToYuan, parseCstTime, responseKey, yuanToFen } from './wire';
+import { channelFetch, type ChannelFetch } from '../http';
 
 /**
  * The Alipay channel (open platform gateway, RSA2, public-key mode):
@@ -26,8 +27,8 @@ import { URL_PARAMS, cstTime, fenToYuan, parseCstTime, responseKey, yuanToFen } 
  *
  * Signing and verification go through alipay-sdk (sdkExecute/pageExecute sign requests,
  * checkResponseSign verifies answers, checkNotifySignV2 verifies notifications). Requests are
- * sent with fetch rather than the SDK's exec (urllib): the same wire format (system parameters
- * in the URL query, biz_content in a form body), but with an injectable fetch for tests, an
+ * sent with the channels' transport (../http.ts) rather than the SDK's exec (urllib): the same wire
+ * format (system parameters in the URL query, biz_content in a form body), but injectable for tests, an
  * abort timeout, and every failure mapped to ChannelError here.
  */
 export const NOTIFY_WINDOW_MS = 5 * 60 * 1000;
@@ -54,9 +55,9 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: typeof fetch; now?: () => number } = {}): ChannelAdapter {
+export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: ChannelFetch; now?: () => number } = {}): ChannelAdapter {
   const now = opts.now ?? Date.now;
-  const doFetch = opts.fetchImpl ?? fetch;
+  const doFetch = opts.fetchImpl ?? channelFetch;
   const fail = (message: string, code?: string) => new ChannelError('alipay', message, code);
 
   // A fresh SDK per use: the gateway may be rebased after the server listens.
@@ -87,7 +88,7 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: ty
     let status: number;
     let text: string;
     try {
-      const res = await doFetch(url, {
+      const res = await doFetch(url.toString(), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },
         body: form.toString(),

@@ -28,6 +28,7 @@ import {
   signRequest,
   unixSeconds,
 } from './wire';
+import { channelFetch, type ChannelFetch, type ChannelResponse } from '../http';
 
 /**
  * Douyin general trade system (抖音通用交易系统) adapter, node:crypto only.
@@ -134,9 +135,9 @@ const clientTokenAnswer = z.object({
   message: z.string().optional(),
 });
 
-export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: typeof fetch; now?: () => number } = {}): ChannelAdapter {
+export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: ChannelFetch; now?: () => number } = {}): ChannelAdapter {
   const now = opts.now ?? Date.now;
-  const doFetch = opts.fetchImpl ?? fetch;
+  const doFetch = opts.fetchImpl ?? channelFetch;
   let token: { value: string; expiresAt: number } | null = null;
 
   const fail = (message: string, code?: string): never => {
@@ -149,7 +150,7 @@ export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: ty
 
   /** Sends a request and answers its verified body text (transport and signature checks). */
   async function send(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-    let res: Response;
+    let res: ChannelResponse;
     let text: string;
     try {
       res = await doFetch(`${config.apiBase}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });

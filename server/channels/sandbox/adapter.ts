@@ -12,6 +12,7 @@ import {
   type VerifiedNotification,
 } from '../types';
 import { API_PATH, SIGNATURE_HEADER, sandboxApiError, sandboxRefundState, sandboxTradeState, signedHeaders, verifyNotification, verifySigned } from './wire';
+import { channelFetch, type ChannelFetch, type ChannelResponse } from '../http';
 
 export interface SandboxAdapterOptions {
   /** The HMAC key shared with the sandbox channel (sandboxPayKey(config)). */
@@ -22,7 +23,7 @@ export interface SandboxAdapterOptions {
   appId?: string;
   merchantNo?: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  fetch?: ChannelFetch;
 }
 
 export const SANDBOX_APP_ID = 'sandbox-app';
@@ -37,11 +38,11 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
   const appId = options.appId ?? SANDBOX_APP_ID;
   const merchantNo = options.merchantNo ?? SANDBOX_MERCHANT_NO;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? channelFetch;
 
   async function call(path: string, body: unknown): Promise<unknown> {
     const text = JSON.stringify(body);
-    let res: Response;
+    let res: ChannelResponse;
     let answer: string;
     try {
       res = await doFetch(`${options.baseUrl()}${API_PATH}/${path}`, { method: 'POST', headers: signedHeaders(options.key, text), body: text, signal: AbortSignal.timeout(timeoutMs) });

@@ -26,6 +26,7 @@ import {
   parseRfc3339,
   rfc3339Cst,
 } from './wire';
+import { channelFetch, type ChannelFetch, type ChannelResponse } from '../http';
 
 /**
  * WeChat Pay API v3 adapter (JSAPI for the mini-program, H5 for mobile browsers), "WeChat Pay
@@ -33,7 +34,7 @@ import {
  *
  * Signing, verifying and decrypting use wechatpay-axios-plugin's Rsa, AesGcm and Formatter.
  * Its HTTP client is an axios instance; requests here are signed with its helpers and sent with
- * fetch instead, so the transport is injectable (opts.fetchImpl), shares Node's fetch with the
+ * the channels' transport instead (../http.ts), so it is injectable (opts.fetchImpl), shared with the
  * other channels and reads the (rebased) API base at call time. Every answer's signature is
  * verified (Wechatpay-Timestamp/Nonce/Signature/Serial over `timestamp\nnonce\nbody\n`).
  */
@@ -114,7 +115,7 @@ interface Answer {
 }
 
 export interface WechatpayAdapterOptions {
-  fetchImpl?: typeof fetch;
+  fetchImpl?: ChannelFetch;
   now?: () => number;
   /** Per-request timeout in ms (default 10 s). */
   timeoutMs?: number;
@@ -122,7 +123,7 @@ export interface WechatpayAdapterOptions {
 
 export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayAdapterOptions = {}): ChannelAdapter {
   const now = opts.now ?? Date.now;
-  const doFetch = opts.fetchImpl ?? fetch;
+  const doFetch = opts.fetchImpl ?? channelFetch;
   const merchantKey: KeyObject = createPrivateKey(config.mchPrivateKey);
   const platformKey: KeyObject = createPublicKey(config.platformPublicKey);
 
@@ -160,7 +161,7 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
       'user-agent': 'shop-payments/1 (wechatpay-v3)',
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+    let res: ChannelResponse;
     let text: string;
     try {
       res = await doFetch(url, { method, headers, body: body === undefined ? undefined : payload, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
