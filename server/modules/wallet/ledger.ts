@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOfDb } from '../../db';
+import { prepared } from '../../db/prepared';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -129,23 +130,13 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   if ([...byAccount.values()].every((v) => v.amount === 0)) return 'posted';
 
   const txId = newId('jtx', now);
-  const inserted = await trx
-    .insertInto('journal_transactions')
-    .values({ id: txId, ref: input.ref, kind: input.kind, memo: input.memo, created_at: now })
-    .onConflict((oc) => oc.column('ref').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return 'duplicate';
+  const inserted = await insertJournalTransaction.execute(trx, { id: txId, ref: input.ref, kind: input.kind, memo: input.memo, now });
+  if (inserted.rows.length === 0) return 'duplicate';
 
   const accounts = [...byAccount.entries()].filter(([, v]) => v.amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const move = async (id: string, amount: number): Promise<boolean> => {
-    const updated = await trx
-      .updateTable('ledger_accounts')
-      .set({ balance: sql<number>`balance + ${amount}` })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('may_go_negative', '=', 1), eb(sql<number>`balance + ${amount}`, '>=', 0)]))
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+    const updated = await moveBalance.execute(trx, { id, amount });
+    return Number(updated.numAffectedRows) === 1;
   };
   for (const [id, { ref, amount }] of accounts) {
     // The guarded update first: the account almost always exists. Nothing updated means a
@@ -156,12 +147,40 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
       throw new AppError('INSUFFICIENT_FUNDS', `account ${id} cannot cover ${-amount} ${ACCOUNT_KINDS[ref.kind].unit}`, { account: ref.kind });
     }
   }
-  await trx
-    .insertInto('journal_entries')
-    .values(accounts.map(([id, { ref, amount }], seq) => ({ tx_id: txId, seq, account_id: id, unit: ACCOUNT_KINDS[ref.kind].unit, amount })))
-    .execute();
+  const entries: Record<string, string | number> = {};
+  accounts.forEach(([id, { ref, amount }], seq) => {
+    entries[`account${seq}`] = id;
+    entries[`unit${seq}`] = ACCOUNT_KINDS[ref.kind].unit;
+    entries[`amount${seq}`] = amount;
+  });
+  await insertEntries.execute(trx, { txId, ...entries }, accounts.length);
   return 'posted';
 }
+
+// The statements of post(), compiled once (server/db/prepared.ts): a checkout posts twice.
+const insertJournalTransaction = prepared<{ id: string; ref: string; kind: string; memo: string; now: number }, { id: string }>((db, p) =>
+  db
+    .insertInto('journal_transactions')
+    .values({ id: p('id'), ref: p('ref'), kind: p('kind'), memo: p('memo'), created_at: p('now') })
+    .onConflict((oc) => oc.column('ref').doNothing())
+    .returning('id'),
+);
+
+/** The guarded balance update: an account that may not go negative refuses what it cannot cover. */
+const moveBalance = prepared<{ id: string; amount: number }>((db, p) =>
+  db
+    .updateTable('ledger_accounts')
+    .set({ balance: sql<number>`balance + ${p('amount')}` })
+    .where('id', '=', p('id'))
+    .where((eb) => eb.or([eb('may_go_negative', '=', 1), eb(sql<number>`balance + ${p('amount')}`, '>=', 0)])),
+);
+
+/** The entries of one journal transaction in one insert; compiled once per number of entries. */
+const insertEntries = prepared<Record<string, string | number>, unknown, number>((db, p, count) =>
+  db.insertInto('journal_entries').values(
+    Array.from({ length: count }, (_, seq) => ({ tx_id: p('txId'), seq, account_id: p(`account${seq}`), unit: p(`unit${seq}`), amount: p(`amount${seq}`) })),
+  ),
+);
 
 /** Balance of an account (0 when it does not exist yet). */
 export async function balanceOf(db: Db, ref: AccountRef): Promise<number> {
