@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely';
+import type { CompiledQuery, Compilable, Insertable, Kysely, QueryResult } from 'kysely';
 import { dialectOfDb, type Dialect } from './index';
 import type { Database } from './types';
 
@@ -33,27 +33,27 @@ interface Compiled {
 
 const slot: Param = (name) => new Slot(name) as never;
 
-export interface PreparedQuery<P, S, R> {
-  execute(db: Kysely<Database>, params: P, shape?: S): Promise<QueryResult<R>>;
+export interface PreparedQuery<P, S, R, DB = Database> {
+  execute(db: Kysely<DB>, params: P, shape?: S): Promise<QueryResult<R>>;
 }
 
-function compile(build: (db: Kysely<Database>, p: Param, shape: never) => Compilable<unknown>, db: Kysely<Database>, shape: unknown): Compiled {
+function compile<DB>(build: (db: Kysely<DB>, p: Param, shape: never) => Compilable<unknown>, db: Kysely<DB>, shape: unknown): Compiled {
   const query = build(db, slot, shape as never).compile();
   const slots = query.parameters.map((v) => (v instanceof Slot ? { name: v.name } : { value: v }));
   return { query, slots };
 }
 
-export function prepared<P extends Record<string, unknown>, R = unknown, S extends string | number = never>(
-  build: (db: Kysely<Database>, p: Param, shape: S) => Compilable<R>,
-): PreparedQuery<P, S, R> {
+export function prepared<P extends Record<string, unknown>, R = unknown, S extends string | number = never, DB = Database>(
+  build: (db: Kysely<DB>, p: Param, shape: S) => Compilable<R>,
+): PreparedQuery<P, S, R, DB> {
   const cache = new Map<string, Compiled>();
   return {
     async execute(db, params, shape) {
-      const dialect: Dialect = dialectOfDb(db);
+      const dialect: Dialect = dialectOfDb(db as unknown as Kysely<Database>);
       const key = shape === undefined ? dialect : `${dialect}:${shape}`;
       let compiled = cache.get(key);
       if (!compiled) {
-        compiled = compile(build as (db: Kysely<Database>, p: Param, shape: never) => Compilable<unknown>, db, shape);
+        compiled = compile(build as (db: Kysely<DB>, p: Param, shape: never) => Compilable<unknown>, db, shape);
         cache.set(key, compiled);
       }
       const parameters = compiled.slots.map((s) => {
@@ -66,4 +66,43 @@ export function prepared<P extends Record<string, unknown>, R = unknown, S exten
       return db.executeQuery(query);
     },
   };
+}
+
+/** Placeholders `<prefix>0` .. `<prefix>n-1` for a list of n values (an `in` list, rows of an insert). */
+export function slots(p: Param, prefix: string, count: number): never[] {
+  return Array.from({ length: count }, (_, i) => p(`${prefix}${i}`));
+}
+
+/** The named values for slots(p, prefix, values.length). */
+export function listParams(prefix: string, values: readonly unknown[], into: Record<string, unknown> = {}): Record<string, unknown> {
+  values.forEach((v, i) => {
+    into[`${prefix}${i}`] = v;
+  });
+  return into;
+}
+
+const rowInserts = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown>>();
+
+/**
+ * `insert into <table> (<the rows' columns>) values (...), ...` compiled once per table, column
+ * set and number of rows. Every row must have the same columns (null, not undefined, for none).
+ */
+export async function insertRows<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<QueryResult<unknown>> {
+  if (rows.length === 0) throw new Error(`insertRows(${table}): no rows`);
+  const columns = Object.keys(rows[0]);
+  const key = `${table}\u0000${rows.length}\u0000${columns.join(',')}`;
+  let statement = rowInserts.get(key);
+  if (!statement) {
+    statement = prepared<Record<string, unknown>>((kdb, p) =>
+      kdb.insertInto(table).values(rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, p(`${c}\u0000${i}`)]))) as never),
+    );
+    rowInserts.set(key, statement);
+  }
+  const params: Record<string, unknown> = {};
+  rows.forEach((row, i) => {
+    const values = row as Record<string, unknown>;
+    for (const c of columns) params[`${c}\u0000${i}`] = values[c];
+    if (Object.keys(values).length !== columns.length) throw new Error(`insertRows(${table}): the rows do not all have the same columns`);
+  });
+  return statement.execute(db, params);
 }

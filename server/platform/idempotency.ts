@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { prepared } from '../db/prepared';
 import type { Database } from '../db/types';
 import { AppError } from './errors';
 
@@ -60,23 +61,8 @@ export async function runIdempotent(
   const deadline = now() + (options.waitMs ?? WAIT_MS);
 
   for (;;) {
-    const t = now();
-    const inserted = await db
-      .insertInto('idempotency_keys')
-      .values({
-        scope: req.scope,
-        key: req.key,
-        route: req.route,
-        request_hash: req.requestHash,
-        state: 'in_progress',
-        response_status: null,
-        response_body: null,
-        created_at: t,
-        updated_at: t,
-      })
-      .onConflict((oc) => oc.columns(['scope', 'key', 'route']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) break;
+    const inserted = await insertInProgress.execute(db, { ...keyOf(req), requestHash: req.requestHash, now: now() });
+    if (Number(inserted.numAffectedRows ?? 0) === 1) break;
 
     const row = await db
       .selectFrom('idempotency_keys')
@@ -135,20 +121,45 @@ export async function runIdempotent(
     await release();
     return { response, replayed: false };
   }
-  await db
-    .updateTable('idempotency_keys')
-    .set({
-      state: 'done',
-      response_status: response.status,
-      response_body: response.body === null || response.body === undefined ? null : JSON.stringify(response.body),
-      updated_at: now(),
-    })
-    .where('scope', '=', req.scope)
-    .where('key', '=', req.key)
-    .where('route', '=', req.route)
-    .execute();
+  await storeResponse.execute(db, {
+    ...keyOf(req),
+    status: response.status,
+    body: response.body === null || response.body === undefined ? null : JSON.stringify(response.body),
+    now: now(),
+  });
   return { response, replayed: false };
 }
+
+function keyOf(req: IdempotencyRequest): { scope: string; key: string; route: string } {
+  return { scope: req.scope, key: req.key, route: req.route };
+}
+
+// The two writes every keyed request makes, compiled once (server/db/prepared.ts).
+const insertInProgress = prepared<{ scope: string; key: string; route: string; requestHash: string; now: number }>((db, p) =>
+  db
+    .insertInto('idempotency_keys')
+    .values({
+      scope: p('scope'),
+      key: p('key'),
+      route: p('route'),
+      request_hash: p('requestHash'),
+      state: 'in_progress',
+      response_status: null,
+      response_body: null,
+      created_at: p('now'),
+      updated_at: p('now'),
+    })
+    .onConflict((oc) => oc.columns(['scope', 'key', 'route']).doNothing()),
+);
+
+const storeResponse = prepared<{ scope: string; key: string; route: string; status: number; body: string | null; now: number }>((db, p) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({ state: 'done', response_status: p('status'), response_body: p('body'), updated_at: p('now') })
+    .where('scope', '=', p('scope'))
+    .where('key', '=', p('key'))
+    .where('route', '=', p('route')),
+);
 
 /** How long answered keys are kept for replay (clients retry within minutes, not days). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;

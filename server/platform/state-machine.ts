@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { prepared, type PreparedQuery } from '../db/prepared';
 import { AppError } from './errors';
 
 /**
@@ -127,12 +128,12 @@ export async function apply<DB, S extends string, E extends string>(
   const t = machine.transitions[event];
   if (t === undefined) throw new Error(`machine ${machine.name}: unknown event ${String(event)}`);
   if (!COLUMN.test(table)) throw new Error(`bad table name ${table}`);
-  const sets = [sql`${sql.ref('status')} = ${t.to}`];
-  for (const [column, value] of Object.entries(extraSet)) {
-    if (!COLUMN.test(column) || column === 'status' || column === 'id') throw new Error(`bad column ${column}`);
-    sets.push(sql`${sql.ref(column)} = ${value}`);
-  }
-  const result = await sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.ref('id')} = ${id} and ${sql.ref('status')} in (${sql.join([...t.from])})`.execute(trx);
+  const columns = Object.keys(extraSet);
+  const params: Record<string, unknown> = { id };
+  columns.forEach((column, i) => {
+    params[`v${i}`] = extraSet[column];
+  });
+  const result = await transitionUpdate<DB>(machine.name, table, String(event), t, columns).execute(trx, params);
   if (Number(result.numAffectedRows ?? 0) !== 1) {
     const row = await sql<{ status: string }>`select ${sql.ref('status')} from ${sql.table(table)} where ${sql.ref('id')} = ${id}`.execute(trx);
     const current = row.rows[0];
@@ -145,6 +146,29 @@ export async function apply<DB, S extends string, E extends string>(
     for (const hook of hooks.any ?? []) await hook(ctx);
   }
   return t.to;
+}
+
+/**
+ * The guarded update of one (machine, table, event, columns written) compiled once: the SQL of
+ * a transition never changes, only its values (server/db/prepared.ts).
+ */
+const transitionUpdates = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown, unknown>>();
+
+function transitionUpdate<DB>(machineName: string, table: string, event: string, t: { from: readonly string[]; to: string }, columns: readonly string[]): PreparedQuery<Record<string, unknown>, never, unknown, DB> {
+  const key = `${machineName}\u0000${table}\u0000${event}\u0000${columns.join(',')}`;
+  let statement = transitionUpdates.get(key);
+  if (!statement) {
+    for (const column of columns) {
+      if (!COLUMN.test(column) || column === 'status' || column === 'id') throw new Error(`bad column ${column}`);
+    }
+    statement = prepared<Record<string, unknown>, unknown, never, unknown>((db, p) => {
+      const sets = [sql`${sql.ref('status')} = ${t.to}`, ...columns.map((column, i) => sql`${sql.ref(column)} = ${p(`v${i}`)}`)];
+      const update = sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.ref('id')} = ${p('id')} and ${sql.ref('status')} in (${sql.join([...t.from])})`;
+      return { compile: () => update.compile(db) };
+    });
+    transitionUpdates.set(key, statement);
+  }
+  return statement as PreparedQuery<Record<string, unknown>, never, unknown, DB>;
 }
 
 /** Like apply(), but answers false instead of throwing IllegalTransitionError (for jobs and races). */

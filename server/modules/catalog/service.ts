@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Banner, Category, HomeView, ProductDetail, ProductPage, ProductSort, ProductSummary, Spec } from '../../../contract/catalog';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
+import { listParams, prepared, slots } from '../../db/prepared';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,11 +36,13 @@ export function specTextOf(values: string[]): string {
   return values.join(' / ');
 }
 
-export async function loadSkus(db: Db, skuIds: string[]): Promise<Map<string, SkuSnapshot>> {
-  const ids = [...new Set(skuIds)];
-  const out = new Map<string, SkuSnapshot>();
-  if (ids.length === 0) return out;
-  const rows = await db
+/** The checkout's view of SKUs, compiled once per number of ids (server/db/prepared.ts). */
+const selectSkus = prepared<
+  Record<string, unknown>,
+  { skuId: string; productId: string; merchantId: string; merchantName: string; title: string; specValues: string; image: string; price: number; originalPrice: number | null; stock: number; onShelf: number },
+  number
+>((db, p, count) =>
+  db
     .selectFrom('skus as s')
     .innerJoin('products as p', 'p.id', 's.product_id')
     .innerJoin('merchants as m', 'm.id', 'p.merchant_id')
@@ -56,8 +59,14 @@ export async function loadSkus(db: Db, skuIds: string[]): Promise<Map<string, Sk
       's.stock as stock',
       'p.on_shelf as onShelf',
     ])
-    .where('s.id', 'in', ids)
-    .execute();
+    .where('s.id', 'in', slots(p, 'id', count)),
+);
+
+export async function loadSkus(db: Db, skuIds: string[]): Promise<Map<string, SkuSnapshot>> {
+  const ids = [...new Set(skuIds)];
+  const out = new Map<string, SkuSnapshot>();
+  if (ids.length === 0) return out;
+  const { rows } = await selectSkus.execute(db, listParams('id', ids), ids.length);
   for (const r of rows) {
     out.set(r.skuId, {
       skuId: r.skuId,
@@ -89,8 +98,28 @@ function mergeLines(items: StockLine[]): StockLine[] {
 }
 
 /** Product ids of the given SKUs (sorted, deduplicated) with the quantity per product. */
+const selectProductsOfSkus = prepared<Record<string, unknown>, { id: string; product_id: string }, number>((db, p, count) =>
+  db.selectFrom('skus').select(['id', 'product_id']).where('id', 'in', slots(p, 'id', count)),
+);
+
+/** The conditional stock update: never below zero, however many orders race. */
+const takeStock = prepared<{ id: string; quantity: number; now: number }>((db, p) =>
+  db
+    .updateTable('skus')
+    .set((eb) => ({ stock: eb('stock', '-', p('quantity')), sales: eb('sales', '+', p('quantity')), updated_at: p('now') }))
+    .where('id', '=', p('id'))
+    .where('stock', '>=', p('quantity')),
+);
+
+const countProductSales = prepared<{ id: string; quantity: number; now: number }>((db, p) =>
+  db
+    .updateTable('products')
+    .set((eb) => ({ sales: eb('sales', '+', p('quantity')), updated_at: p('now') }))
+    .where('id', '=', p('id')),
+);
+
 async function productQuantities(trx: Db, lines: StockLine[]): Promise<[string, number][]> {
-  const rows = await trx.selectFrom('skus').select(['id', 'product_id']).where('id', 'in', lines.map((l) => l.skuId)).execute();
+  const { rows } = await selectProductsOfSkus.execute(trx, listParams('id', lines.map((l) => l.skuId)), lines.length);
   const productOf = new Map(rows.map((r) => [r.id, r.product_id]));
   const perProduct = new Map<string, number>();
   for (const l of lines) {
@@ -111,22 +140,13 @@ export async function reserveStock(trx: Transaction<Database> | Kysely<Database>
   if (lines.length === 0) return;
   const now = Date.now();
   for (const { skuId, quantity } of lines) {
-    const res = await trx
-      .updateTable('skus')
-      .set((eb) => ({ stock: eb('stock', '-', quantity), sales: eb('sales', '+', quantity), updated_at: now }))
-      .where('id', '=', skuId)
-      .where('stock', '>=', quantity)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) {
+    const res = await takeStock.execute(trx, { id: skuId, quantity, now });
+    if (Number(res.numAffectedRows) !== 1) {
       throw new AppError('OUT_OF_STOCK', `not enough stock for ${skuId}`, { skuId });
     }
   }
   for (const [productId, quantity] of await productQuantities(trx, lines)) {
-    await trx
-      .updateTable('products')
-      .set((eb) => ({ sales: eb('sales', '+', quantity), updated_at: now }))
-      .where('id', '=', productId)
-      .execute();
+    await countProductSales.execute(trx, { id: productId, quantity, now });
   }
 }
 

@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Address } from '@contract/address';
 import type { CheckoutPreview, CreateOrderBody, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
 import { isUniqueViolation } from '../../db';
+import { insertRows, prepared } from '../../db/prepared';
 import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import { MAX_LINE_QUANTITY } from '@contract/common';
@@ -103,9 +104,13 @@ export interface CreateOrderInput {
   now?: number;
 }
 
+const selectParentByKey = prepared<{ userId: string; key: string }, { id: string }>((db, p) =>
+  db.selectFrom('parent_orders').select('id').where('user_id', '=', p('userId')).where('idempotency_key', '=', p('key')),
+);
+
 async function parentIdByKey(db: Db, userId: string, key: string): Promise<string | null> {
-  const row = await db.selectFrom('parent_orders').select('id').where('user_id', '=', userId).where('idempotency_key', '=', key).executeTakeFirst();
-  return row?.id ?? null;
+  const { rows } = await selectParentByKey.execute(db, { userId, key });
+  return rows[0]?.id ?? null;
 }
 
 /**
@@ -152,7 +157,7 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
         expires_at: expiresAt,
       };
       // The parent first: a racing duplicate blocks on (or fails) the unique key right here.
-      await trx.insertInto('parent_orders').values(parent).execute();
+      await insertRows(trx, 'parent_orders', [parent]);
       // Sorted so concurrent orders lock SKU rows in one order (no deadlocks on PostgreSQL).
       const items = priced.groups
         .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
@@ -205,9 +210,9 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
         );
         events.push({ order_id: orderId, seq: 0, status: orderMachine.initial, note: ORDER_CREATED_NOTE, at: now });
       }
-      await trx.insertInto('orders').values(children).execute();
-      await trx.insertInto('order_lines').values(lines).execute();
-      await trx.insertInto('order_events').values(events).execute();
+      await insertRows(trx, 'orders', children);
+      await insertRows(trx, 'order_lines', lines);
+      await insertRows(trx, 'order_events', events);
       if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
       return parentView(parent, toOrders(children, lines, events));
     });
@@ -407,10 +412,28 @@ function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Data
 
 /** Appends one entry to a child order's timeline. */
 export async function appendTimeline(trx: Db, orderId: string, status: OrderStatus, note: string, now: number): Promise<void> {
-  const last = await trx.selectFrom('order_events').select((eb) => eb.fn.max('seq').as('seq')).where('order_id', '=', orderId).executeTakeFirst();
-  const seq = last?.seq === null || last?.seq === undefined ? 0 : Number(last.seq) + 1;
-  await trx.insertInto('order_events').values({ order_id: orderId, seq, status, note, at: now }).execute();
+  await insertNextEvent.execute(trx, { orderId, status, note, now });
 }
+
+/** One statement: the next seq of the order's timeline is read by the insert itself. */
+const insertNextEvent = prepared<{ orderId: string; status: string; note: string; now: number }>((db, p) =>
+  db
+    .insertInto('order_events')
+    .columns(['order_id', 'seq', 'status', 'note', 'at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('order_events')
+        .select([
+          eb.val<string>(p('orderId')).as('order_id'),
+          sql<number>`coalesce(max(${sql.ref('seq')}) + 1, 0)`.as('seq'),
+          eb.val<string>(p('status')).as('status'),
+          eb.val<string>(p('note')).as('note'),
+          // A bare parameter in a select list is text to PostgreSQL; `at` is a bigint.
+          sql<number>`cast(${p('now')} as bigint)`.as('at'),
+        ])
+        .where('order_id', '=', p('orderId')),
+    ),
+);
 
 const STAMP: Partial<Record<OrderEventName, string>> = {
   pay: 'paid_at',
