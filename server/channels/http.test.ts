@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_ANSWER_BYTES, channelFetch } from './http';
 
@@ -13,7 +13,7 @@ interface Seen {
 let server: Server;
 let base: string;
 const seen: Seen[] = [];
-let answer: (req: Seen, res: import('node:http').ServerResponse) => void = (_req, res) => res.end('ok');
+let answer: (req: Seen, res: ServerResponse) => void = (_req, res) => res.end('ok');
 
 beforeAll(async () => {
   server = createServer((req, res) => {

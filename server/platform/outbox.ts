@@ -2,6 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import type { OutboxDeliveryTable } from '../db/tables-payment';
 import type { Database } from '../db/types';
 import { dialectOfDb } from '../db';
+import { insertRows, prepared, type PreparedQuery } from '../db/prepared';
 import { newId } from './ids';
 
 /**
@@ -149,18 +150,32 @@ interface DueRow {
  * attempts), due, and not leased by a live relay. Of several relays racing for the row, one
  * matches.
  */
-function updateIfStillDue(trx: Kysely<Database>, row: DueRow, now: number, values: Updateable<OutboxDeliveryTable>) {
-  return trx
-    .updateTable('outbox_deliveries')
-    .set(values)
-    .where('event_id', '=', row.event_id)
-    .where('sink', '=', row.sink)
-    .where('status', '=', 'pending')
-    .where('attempts', '=', row.attempts)
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-    .executeTakeFirst();
+async function updateIfStillDue(trx: Kysely<Database>, row: DueRow, now: number, values: Updateable<OutboxDeliveryTable>): Promise<{ numUpdatedRows: bigint }> {
+  const columns = Object.keys(values);
+  const key = columns.join(',');
+  let statement = stillDueUpdates.get(key);
+  if (!statement) {
+    statement = prepared<Record<string, unknown>>((db, p) =>
+      db
+        .updateTable('outbox_deliveries')
+        .set(Object.fromEntries(columns.map((c) => [c, p(`set:${c}`)])))
+        .where('event_id', '=', p('eventId'))
+        .where('sink', '=', p('sink'))
+        .where('status', '=', 'pending')
+        .where('attempts', '=', p('attempts'))
+        .where('next_attempt_at', '<=', p('now'))
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', p('now'))])),
+    );
+    stillDueUpdates.set(key, statement);
+  }
+  const params: Record<string, unknown> = { eventId: row.event_id, sink: row.sink, attempts: row.attempts, now };
+  for (const c of columns) params[`set:${c}`] = (values as Record<string, unknown>)[c];
+  const result = await statement.execute(trx, params);
+  return { numUpdatedRows: result.numAffectedRows ?? 0n };
 }
+
+/** updateIfStillDue's statements, one per set of columns written (server/db/prepared.ts). */
+const stillDueUpdates = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown>>();
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, log } = opts;
@@ -188,14 +203,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   async function writeEvent(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now: number): Promise<string> {
     const id = newId('evt', now);
-    await trx
-      .insertInto('outbox_events')
-      .values({ id, type: event.type, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now })
-      .execute();
+    await insertRows(trx, 'outbox_events', [{ id, type: event.type, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now }]);
     const rows = [...sinks.values()]
       .filter((s) => s.accepts(event.type))
       .map((s) => ({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null }));
-    if (rows.length > 0) await trx.insertInto('outbox_deliveries').values(rows).execute();
+    if (rows.length > 0) await insertRows(trx, 'outbox_deliveries', rows);
     return id;
   }
 
@@ -490,6 +502,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   };
 }
 
+const insertConsumed = prepared<{ consumer: string; eventId: string; now: number }>((db, p) =>
+  db
+    .insertInto('consumed_events')
+    .values({ consumer: p('consumer'), event_id: p('eventId'), consumed_at: p('now') })
+    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing()),
+);
+
 /**
  * An in-process consumer: runs handler in a transaction together with a consumed_events insert
  * (ON CONFLICT DO NOTHING); an event already consumed is skipped, so a redelivery is harmless. A
@@ -505,12 +524,8 @@ export function consumerSink(
 ): Sink {
   const wanted = new Set(types);
   const handle = async (trx: Kysely<Database>, event: OutboxEvent): Promise<void> => {
-    const r = await trx
-      .insertInto('consumed_events')
-      .values({ consumer: name, event_id: event.id, consumed_at: Date.now() })
-      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return; // already handled
+    const r = await insertConsumed.execute(trx, { consumer: name, eventId: event.id, now: Date.now() });
+    if (Number(r.numAffectedRows ?? 0) === 0) return; // already handled
     await handler(trx, event);
   };
   return {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { prepared } from '../../db/prepared';
 import type { Database } from '../../db/types';
 import type { OutboxEvent } from '../../platform/outbox';
 import { refundDepsOf, type PaymentDeps } from '../payment/deps';
@@ -37,12 +38,20 @@ export function refundEndedOrder(deps: PaymentDeps): OrderEndedHook {
   };
 }
 
+/** Adds a payment's share to the child's paid amount; the row comes back as updated. */
+const addPaid = prepared<{ id: string; amount: number }, { status: string; paid_amount: number; payable_amount: number }>((db, p) =>
+  db
+    .updateTable('orders')
+    .set({ paid_amount: sql<number>`paid_amount + ${p('amount')}` })
+    .where('id', '=', p('id'))
+    .returning(['status', 'paid_amount', 'payable_amount']),
+);
+
 export async function applyOrderEvent(trx: Db, deps: PaymentDeps, event: OutboxEvent, now = Date.now()): Promise<void> {
   if (event.type === PAYMENT_EVENTS.succeeded) {
     const payload = paymentSucceeded.parse(event.payload);
     for (const child of payload.children) {
-      await trx.updateTable('orders').set({ paid_amount: sql<number>`paid_amount + ${child.amount}` }).where('id', '=', child.orderId).execute();
-      const order = await trx.selectFrom('orders').select(['status', 'paid_amount', 'payable_amount']).where('id', '=', child.orderId).executeTakeFirst();
+      const [order] = (await addPaid.execute(trx, { id: child.orderId, amount: child.amount })).rows;
       if (!order) continue;
       const paid = Number(order.paid_amount);
       const payable = Number(order.payable_amount);

@@ -1,9 +1,11 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
 import { splitTenders } from '@contract/tender-split';
 import { ChannelError, type ChannelAdapter, type TradeState } from '../../channels/types';
+import { insertRows, listParams, prepared, slots } from '../../db/prepared';
+import type { OrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -83,20 +85,23 @@ function mask(number: string): string {
   return `**** **** **** ${number.slice(-4)}`;
 }
 
-async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
-  if (rows.length === 0) return [];
-  const tenders = await db
+const selectTenderViews = prepared<
+  Record<string, unknown>,
+  { payment_id: string; seq: number; kind: string; amount: number; points: number; number: string | null },
+  number
+>((db, p, count) =>
+  db
     .selectFrom('payment_tenders as t')
     .leftJoin('gift_cards as g', 'g.id', 't.gift_card_id')
     .select(['t.payment_id', 't.seq', 't.kind', 't.amount', 't.points', 'g.number'])
-    .where(
-      't.payment_id',
-      'in',
-      rows.map((r) => r.id),
-    )
+    .where('t.payment_id', 'in', slots(p, 'id', count))
     .orderBy('t.payment_id')
-    .orderBy('t.seq')
-    .execute();
+    .orderBy('t.seq'),
+);
+
+async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
+  if (rows.length === 0) return [];
+  const { rows: tenders } = await selectTenderViews.execute(db, listParams('id', rows.map((r) => r.id)), rows.length);
   return rows.map((row) => {
     const endReason = row.end_reason === null ? null : paymentEndReason.parse(row.end_reason);
     const params = row.client_params === null ? null : clientParamsSchema.parse(JSON.parse(row.client_params));
@@ -132,8 +137,13 @@ export async function getPayment(db: Db, userId: string, paymentId: string): Pro
   return view(db, row);
 }
 
+const selectPayment = prepared<{ id: string }, PaymentRow>((db, p) => db.selectFrom('payments').selectAll().where('id', '=', p('id')));
+const selectPaymentByNo = prepared<{ paymentNo: string }, PaymentRow>((db, p) => db.selectFrom('payments').selectAll().where('payment_no', '=', p('paymentNo')));
+
 async function loadPayment(db: Db, paymentId: string): Promise<PaymentRow> {
-  return db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+  const { rows } = await selectPayment.execute(db, { id: paymentId });
+  if (!rows[0]) throw new Error(`payment ${paymentId} does not exist`);
+  return rows[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,14 +193,30 @@ async function release(trx: Db, payment: PaymentRow, now: number): Promise<void>
 }
 
 /** capture:<id>: the held tenders and the channel's money become what the merchants are owed. */
-async function capture(trx: Db, payment: PaymentRow, now: number): Promise<{ orderId: string; amount: number }[]> {
-  const children = await trx
+/** A payment's part of each child order it pays, with what the capture and the cover check need. */
+interface PaymentPart {
+  order_id: string;
+  amount: number;
+  merchant_id: string;
+  payable_amount: number;
+}
+
+const selectParts = prepared<{ paymentId: string }, PaymentPart>((db, p) =>
+  db
     .selectFrom('payment_orders as po')
     .innerJoin('orders as o', 'o.id', 'po.order_id')
-    .select(['po.order_id', 'po.amount', 'o.merchant_id'])
-    .where('po.payment_id', '=', payment.id)
-    .orderBy('po.order_id')
-    .execute();
+    .select(['po.order_id', 'po.amount', 'o.merchant_id', 'o.payable_amount'])
+    .where('po.payment_id', '=', p('paymentId'))
+    .orderBy('po.order_id'),
+);
+
+async function partsOf(trx: Db, paymentId: string): Promise<PaymentPart[]> {
+  return (await selectParts.execute(trx, { paymentId })).rows;
+}
+
+/** capture:<id>: `parts` when the caller has read them in this transaction already. */
+async function capture(trx: Db, payment: PaymentRow, now: number, parts?: readonly PaymentPart[]): Promise<{ orderId: string; amount: number }[]> {
+  const children = parts ?? (await partsOf(trx, payment.id));
   const postings: Posting[] = [];
   if (Number(payment.internal_amount) > 0) postings.push({ account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: -Number(payment.internal_amount) });
   const channel = channelOf(payment);
@@ -205,9 +231,9 @@ async function transition(trx: Db, id: string, event: PaymentEventName, set: Ext
 }
 
 /** paying|closing -> paid: capture and announce it (payment.succeeded). */
-async function markPaid(deps: PaymentDeps, trx: Db, payment: PaymentRow, paid: { tradeNo: string | null; paidAt: number }, now: number): Promise<void> {
+async function markPaid(deps: PaymentDeps, trx: Db, payment: PaymentRow, paid: { tradeNo: string | null; paidAt: number }, now: number, parts?: readonly PaymentPart[]): Promise<void> {
   await transition(trx, payment.id, 'succeed', { updated_at: now, paid_at: paid.paidAt, trade_no: paid.tradeNo, next_check_at: null, end_reason: null, ended_at: null });
-  const children = await capture(trx, payment, now);
+  const children = await capture(trx, payment, now, parts);
   const payload: PaymentSucceededPayload = {
     paymentId: payment.id,
     orderId: payment.order_id,
@@ -261,19 +287,22 @@ async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: 
   }
 }
 
+const selectOpenPaymentsOf = prepared<Record<string, unknown>, { id: string }, number>((db, p, count) =>
+  db
+    .selectFrom('payment_orders as po')
+    .select('po.payment_id as id')
+    .distinct()
+    .where('po.order_id', 'in', slots(p, 'id', count))
+    .where((eb) => eb.exists(eb.selectFrom('payments as p').select('p.id').whereRef('p.id', '=', 'po.payment_id').where('p.status', '=', 'paying')))
+    .orderBy('po.payment_id'),
+);
+
 /** Moves open payments covering these child orders to closing (order cancelled or closed; superseded). */
 export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[], reason: 'cancelled' | 'expired' | 'superseded', now: number): Promise<string[]> {
   if (orderIds.length === 0) return [];
   // Driven from payment_orders (by order id) with the status checked per payment: as a plain
   // join, SQLite walks every paying payment through the status index instead.
-  const open = await trx
-    .selectFrom('payment_orders as po')
-    .select('po.payment_id as id')
-    .distinct()
-    .where('po.order_id', 'in', [...orderIds])
-    .where((eb) => eb.exists(eb.selectFrom('payments as p').select('p.id').whereRef('p.id', '=', 'po.payment_id').where('p.status', '=', 'paying')))
-    .orderBy('po.payment_id')
-    .execute();
+  const { rows: open } = await selectOpenPaymentsOf.execute(trx, listParams('id', orderIds), orderIds.length);
   const closed: string[] = [];
   for (const { id } of open) {
     if (await tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: reason, next_check_at: now })) closed.push(id);
@@ -288,31 +317,34 @@ export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[],
  * meanwhile). Locks the children first, in id order (orders before payments: the one lock
  * order), so two payments of one child cannot both see it unpaid.
  */
-async function coveredByOthers(trx: Db, payment: PaymentRow): Promise<boolean> {
-  const parts = await trx.selectFrom('payment_orders').select(['order_id', 'amount']).where('payment_id', '=', payment.id).orderBy('order_id').execute();
-  if (parts.length === 0) return false;
-  for (const p of parts) {
-    await trx.updateTable('orders').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.order_id).execute();
-  }
-  const ids = parts.map((p) => p.order_id);
-  const payable = await trx.selectFrom('orders').select(['id', 'payable_amount']).where('id', 'in', ids).execute();
-  const paid = await paidAllocations(trx, ids);
-  const payableOf = new Map(payable.map((o) => [o.id, Number(o.payable_amount)]));
-  return parts.some((p) => (payableOf.get(p.order_id) ?? 0) - (paid.get(p.order_id) ?? 0) < Number(p.amount));
+async function coveredByOthers(trx: Db, payment: PaymentRow): Promise<{ covered: boolean; parts: PaymentPart[] }> {
+  // A child's payable amount and merchant never change, so they are read with the parts; what
+  // other payments paid is read only once the children are locked.
+  const parts = await partsOf(trx, payment.id);
+  if (parts.length === 0) return { covered: false, parts };
+  for (const p of parts) await lockOrder.execute(trx, { id: p.order_id });
+  const paid = await paidAllocations(trx, parts.map((p) => p.order_id));
+  return { covered: parts.some((p) => Number(p.payable_amount) - (paid.get(p.order_id) ?? 0) < Number(p.amount)), parts };
 }
+
+/** Locks a child order's row (a no-op update) for the rest of the transaction. */
+const lockOrder = prepared<{ id: string }>((db, p) => db.updateTable('orders').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p('id')));
+
+const selectPaidAllocations = prepared<Record<string, unknown>, { order_id: string; paid: number }, number>((db, p, count) =>
+  db
+    .selectFrom('payment_allocations as a')
+    .innerJoin('payments as p', 'p.id', 'a.payment_id')
+    .select(['a.order_id', (eb) => eb.fn.sum<number>('a.amount').as('paid')])
+    .where('a.order_id', 'in', slots(p, 'id', count))
+    .where('p.status', '=', 'paid')
+    .groupBy('a.order_id'),
+);
 
 /** Fen PAID payments have allocated to each of these child orders. */
 export async function paidAllocations(db: Db, orderIds: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (orderIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('payment_allocations as a')
-    .innerJoin('payments as p', 'p.id', 'a.payment_id')
-    .select(['a.order_id', (eb) => eb.fn.sum<number>('a.amount').as('paid')])
-    .where('a.order_id', 'in', [...orderIds])
-    .where('p.status', '=', 'paid')
-    .groupBy('a.order_id')
-    .execute();
+  const { rows } = await selectPaidAllocations.execute(db, listParams('id', orderIds), orderIds.length);
   for (const r of rows) out.set(r.order_id, Number(r.paid));
   return out;
 }
@@ -350,17 +382,41 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
   return createHash('sha256').update(JSON.stringify(choice)).digest('hex');
 }
 
+const selectChildrenOfParent = prepared<{ parentId: string; userId: string }, Selectable<OrderTable>>((db, p) =>
+  db.selectFrom('orders').selectAll().where('parent_id', '=', p('parentId')).where('user_id', '=', p('userId')).orderBy('id'),
+);
+const selectOwnChild = prepared<{ id: string; userId: string }, Selectable<OrderTable>>((db, p) =>
+  db.selectFrom('orders').selectAll().where('id', '=', p('id')).where('user_id', '=', p('userId')),
+);
+
 /** The child orders an order id stands for (a parent's children, or the child itself), the owner's only. */
 async function targetChildren(trx: Db, userId: string, orderId: string) {
-  const parent = await trx.selectFrom('parent_orders').select('id').where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
-  if (parent) {
-    const rows = await trx.selectFrom('orders').selectAll().where('parent_id', '=', parent.id).orderBy('id').execute();
-    return { single: false, rows };
-  }
-  const rows = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).where('user_id', '=', userId).execute();
+  // A parent's children carry its owner: one read finds them (a parent id is never a child's).
+  const children = (await selectChildrenOfParent.execute(trx, { parentId: orderId, userId })).rows;
+  if (children.length > 0) return { single: false, rows: children };
+  const rows = (await selectOwnChild.execute(trx, { id: orderId, userId })).rows;
   if (rows.length === 0) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
   return { single: true, rows };
 }
+
+/** Locks a child order that is still waiting for payment. */
+const lockPendingOrder = prepared<{ id: string; now: number }>((db, p) =>
+  db.updateTable('orders').set({ updated_at: p('now') }).where('id', '=', p('id')).where('status', '=', 'pending_payment'),
+);
+
+const selectOpenRepeat = prepared<{ userId: string; orderId: string; requestHash: string; amount: number; now: number }, PaymentRow>((db, p) =>
+  db
+    .selectFrom('payments')
+    .selectAll()
+    .where('user_id', '=', p('userId'))
+    .where('order_id', '=', p('orderId'))
+    .where('request_hash', '=', p('requestHash'))
+    .where('status', '=', 'paying')
+    .where('amount', '=', p('amount'))
+    .where('expires_at', '>', p('now'))
+    .orderBy('created_at', 'desc')
+    .limit(1),
+);
 
 interface Created {
   row: PaymentRow;
@@ -390,8 +446,8 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     // Lock the children in id order (orders before payments: the one lock order), making sure
     // none left pending_payment since we read them.
     for (const c of pending) {
-      const touched = await trx.updateTable('orders').set({ updated_at: now }).where('id', '=', c.id).where('status', '=', 'pending_payment').executeTakeFirst();
-      if (Number(touched.numUpdatedRows) !== 1) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} changed; try again`);
+      const touched = await lockPendingOrder.execute(trx, { id: c.id, now });
+      if (Number(touched.numAffectedRows) !== 1) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} changed; try again`);
     }
     const paid = await paidAllocations(trx, pending.map((c) => c.id));
     const children = pending
@@ -413,17 +469,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const description = `商城订单 ${[...new Set(children.map((c) => c.row.merchant_name))].join('、')}`.slice(0, 120);
 
     // A repeat of the same choice while its payment is open gets that payment.
-    const repeat = await trx
-      .selectFrom('payments')
-      .selectAll()
-      .where('user_id', '=', input.userId)
-      .where('order_id', '=', input.orderId)
-      .where('request_hash', '=', requestHash)
-      .where('status', '=', 'paying')
-      .where('amount', '=', amount)
-      .where('expires_at', '>', now)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+    const [repeat] = (await selectOpenRepeat.execute(trx, { userId: input.userId, orderId: input.orderId, requestHash, amount, now })).rows;
     if (repeat) return { row: repeat, repeated: true, superseded: [], description };
 
     const superseded = await closeOpenPaymentsFor(trx, childIds, 'superseded', now);
@@ -498,17 +544,19 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       ended_at: null,
       next_check_at: adapter ? now + FIRST_CHECK_MS : null,
     };
-    await trx.insertInto('payments').values(row).execute();
-    await trx.insertInto('payment_orders').values(parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount }))).execute();
-    await trx
-      .insertInto('payment_tenders')
-      .values(tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })))
-      .execute();
+    await insertRows(trx, 'payments', [row]);
+    await insertRows(trx, 'payment_orders', parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount })));
+    await insertRows(
+      trx,
+      'payment_tenders',
+      tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })),
+    );
     const allocations = allocateTenders(parts, tenders);
-    await trx
-      .insertInto('payment_allocations')
-      .values(allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })))
-      .execute();
+    await insertRows(
+      trx,
+      'payment_allocations',
+      allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })),
+    );
     if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1), now });
 
     if (!adapter) {
@@ -526,6 +574,12 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp }, now);
 }
 
+const selectPayer = prepared<{ id: string }, { openid: string; platform: string }>((db, p) => db.selectFrom('users').select(['openid', 'platform']).where('id', '=', p('id')));
+
+const storeClientParams = prepared<{ id: string; params: string; now: number }, PaymentRow>((db, p) =>
+  db.updateTable('payments').set({ client_params: p('params'), updated_at: p('now') }).where('id', '=', p('id')).where('client_params', 'is', null).returningAll(),
+);
+
 /** Opens the channel part of a committed payment; compensates when the channel refuses. */
 async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { description: string; clientIp?: string }, now: number): Promise<Payment> {
   const channel = channelOf(payment);
@@ -534,7 +588,7 @@ async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { descripti
   const scene: PayScene = payment.scene === 'h5' ? 'h5' : 'mini';
   let payerId: string | undefined;
   if (scene === 'mini') {
-    const user = await deps.db.selectFrom('users').select(['openid', 'platform']).where('id', '=', payment.user_id).executeTakeFirst();
+    const [user] = (await selectPayer.execute(deps.db, { id: payment.user_id })).rows;
     if (user && user.platform !== 'h5') payerId = user.openid;
   }
   try {
@@ -550,13 +604,7 @@ async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { descripti
     });
     // The row as stored comes back with the update (no re-read); only when the parameters were
     // already set (a concurrent prepay of the same payment) is it read again.
-    const stored = await deps.db
-      .updateTable('payments')
-      .set({ client_params: JSON.stringify(params), updated_at: now })
-      .where('id', '=', payment.id)
-      .where('client_params', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
+    const [stored] = (await storeClientParams.execute(deps.db, { id: payment.id, params: JSON.stringify(params), now })).rows;
     return view(deps.db, stored ?? (await loadPayment(deps.db, payment.id)));
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
@@ -609,7 +657,8 @@ async function applyChannelState(deps: PaymentDeps, paymentId: string, says: Cha
     const status = toStatus(payment.status);
     let result: NotifyOutcome;
     if (says.status === 'SUCCESS') {
-      if ((status === 'paying' || status === 'closing') && (await coveredByOthers(trx, payment))) {
+      const cover = status === 'paying' || status === 'closing' ? await coveredByOthers(trx, payment) : null;
+      if (cover?.covered) {
         // Its children were paid by other payments: capturing it would make the shopper pay
         // twice. It ends closed (tenders released) and the channel's money goes back as late money.
         await markEnded(deps, trx, payment, 'closed', 'superseded', now);
@@ -617,7 +666,7 @@ async function applyChannelState(deps: PaymentDeps, paymentId: string, says: Cha
         lateRefund = true;
         result = 'late';
       } else if (status === 'paying' || status === 'closing') {
-        await markPaid(deps, trx, payment, { tradeNo: says.tradeNo, paidAt: says.paidAt ?? now }, now);
+        await markPaid(deps, trx, payment, { tradeNo: says.tradeNo, paidAt: says.paidAt ?? now }, now, cover?.parts);
         result = 'applied';
       } else if (status === 'paid') {
         result = 'duplicate';
@@ -667,7 +716,7 @@ export interface PaymentNotification {
  * payment_notifications.
  */
 export async function applyPaymentNotification(deps: PaymentDeps, adapter: ChannelAdapter, n: PaymentNotification, rawBody: string, log: PaymentLog, now = Date.now()): Promise<NotifyOutcome> {
-  const payment = await deps.db.selectFrom('payments').selectAll().where('payment_no', '=', n.paymentNo).executeTakeFirst();
+  const [payment] = (await selectPaymentByNo.execute(deps.db, { paymentNo: n.paymentNo })).rows;
   const reject = (why: string): never => {
     log.error({ channel: adapter.channel, paymentNo: n.paymentNo, notificationId: n.notificationId, why }, 'payment notification does not match our record; rejected');
     throw new AppError('NOTIFY_REJECTED', why);
@@ -679,10 +728,9 @@ export async function applyPaymentNotification(deps: PaymentDeps, adapter: Chann
   if (n.status === 'SUCCESS' && n.amount !== Number(payment.channel_amount)) return reject(`amount ${n.amount} does not match the payment's ${payment.channel_amount}`);
 
   return applyChannelState(deps, payment.id, { status: n.status, tradeNo: n.tradeNo, amount: n.amount, paidAt: n.paidAt }, now, async (trx, outcome) => {
-    await trx
-      .insertInto('payment_notifications')
-      .values({ id: newId('ntf', now), channel: adapter.channel, nonce: n.notificationId, payment_no: n.paymentNo, status: n.status, amount: n.amount, body: rawBody, received_at: now, outcome, kind: 'payment' })
-      .execute();
+    await insertRows(trx, 'payment_notifications', [
+      { id: newId('ntf', now), channel: adapter.channel, nonce: n.notificationId, payment_no: n.paymentNo, status: n.status, amount: n.amount, body: rawBody, received_at: now, outcome, kind: 'payment' },
+    ]);
   });
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOfDb } from '../../db';
-import { prepared } from '../../db/prepared';
+import { listParams, prepared, slots } from '../../db/prepared';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -76,7 +76,7 @@ export async function lockAccounts(trx: Db, refs: readonly AccountRef[]): Promis
   if (refs.length === 0 || dialectOfDb(trx) !== 'postgres') return;
   const ids = [...new Set(refs.map((r) => accountId(r.kind, r.ownerId)))];
   // Byte order (COLLATE "C") is the JavaScript string order post() sorts by.
-  await trx.selectFrom('ledger_accounts').select('id').where('id', 'in', ids).orderBy(sql`id collate "C"`).forUpdate().execute();
+  await lockAccountRows.execute(trx, listParams('id', ids), ids.length);
 }
 
 export interface Posting {
@@ -192,7 +192,16 @@ export async function balanceOf(db: Db, ref: AccountRef): Promise<number> {
 export async function balancesOf(db: Db, refs: readonly AccountRef[]): Promise<number[]> {
   if (refs.length === 0) return [];
   const ids = refs.map((r) => accountId(r.kind, r.ownerId));
-  const rows = await db.selectFrom('ledger_accounts').select(['id', 'balance']).where('id', 'in', [...new Set(ids)]).execute();
+  const unique = [...new Set(ids)];
+  const { rows } = await selectBalances.execute(db, listParams('id', unique), unique.length);
   const byId = new Map(rows.map((r) => [r.id, Number(r.balance)]));
   return ids.map((id) => byId.get(id) ?? 0);
 }
+
+const selectBalances = prepared<Record<string, unknown>, { id: string; balance: number }, number>((db, p, count) =>
+  db.selectFrom('ledger_accounts').select(['id', 'balance']).where('id', 'in', slots(p, 'id', count)),
+);
+
+const lockAccountRows = prepared<Record<string, unknown>, { id: string }, number>((db, p, count) =>
+  db.selectFrom('ledger_accounts').select('id').where('id', 'in', slots(p, 'id', count)).orderBy(sql`id collate "C"`).forUpdate(),
+);

@@ -6,6 +6,7 @@ import { AppError, validationError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { WalletConfig } from './config';
 import { accountId, balanceOf, ensureAccount, PLATFORM, post } from './ledger';
+import { prepared } from '../../db/prepared';
 
 type Db = Kysely<Database>;
 
@@ -15,9 +16,10 @@ export function welcomeRef(userId: string): string {
   return `welcome:${userId}`;
 }
 
+const selectJournalByRef = prepared<{ ref: string }, { id: string }>((db, p) => db.selectFrom('journal_transactions').select('id').where('ref', '=', p('ref')));
+
 async function hasRef(db: Db, ref: string): Promise<boolean> {
-  const row = await db.selectFrom('journal_transactions').select('id').where('ref', '=', ref).executeTakeFirst();
-  return row !== undefined;
+  return (await selectJournalByRef.execute(db, { ref })).rows.length > 0;
 }
 
 /**
