@@ -414,8 +414,9 @@ const selectOpenRepeat = prepared<{ userId: string; orderId: string; requestHash
     .where('status', '=', 'paying')
     .where('amount', '=', p('amount'))
     .where('expires_at', '>', p('now'))
-    .orderBy('created_at', 'desc')
-    .limit(1),
+    // No LIMIT: with one, SQLite walks the created_at index of every payment instead of the
+    // user's few rows.
+    .orderBy('created_at', 'desc'),
 );
 
 interface Created {
