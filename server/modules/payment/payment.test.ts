@@ -147,6 +147,8 @@ describe('combined payments', () => {
     expect(p.tenders[0].points).toBe(5000);
     expect(p.tenders[1].giftCard).toBe(`**** **** **** ${card.number.slice(-4)}`);
     expect(p).toMatchObject({ status: 'paying', channel: 'sandbox', channelAmount: 12000, amount: 42000, endReason: null });
+    // The answer is built from what was written, not read back: it is exactly what a read shows.
+    expect((await t.get<Payment>(`/api/payments/${p.id}`, { token: s.token })).body).toEqual(p);
     expect(await balance(s.userId)).toBe(0);
     expect(await points(s.userId)).toBe(0);
 

@@ -102,28 +102,36 @@ const selectTenderViews = prepared<
 async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
   if (rows.length === 0) return [];
   const { rows: tenders } = await selectTenderViews.execute(db, listParams('id', rows.map((r) => r.id)), rows.length);
-  return rows.map((row) => {
-    const endReason = row.end_reason === null ? null : paymentEndReason.parse(row.end_reason);
-    const params = row.client_params === null ? null : clientParamsSchema.parse(JSON.parse(row.client_params));
-    return {
-      id: row.id,
-      orderId: row.order_id,
-      amount: Number(row.amount),
-      status: toStatus(row.status),
-      tenders: tenders
+  return rows.map((row) =>
+    viewOf(
+      row,
+      tenders
         .filter((t) => t.payment_id === row.id)
         .map((t): PaymentTender => {
           const kind = toTenderKind(t.kind);
           return { kind, amount: Number(t.amount), points: kind === 'points' ? Number(t.points) : null, giftCard: kind === 'gift_card' && t.number ? mask(t.number) : null };
         }),
-      channel: channelOf(row),
-      channelAmount: Number(row.channel_amount),
-      expiresAt: Number(row.expires_at),
-      paidAt: row.paid_at === null ? null : Number(row.paid_at),
-      endReason,
-      clientParams: params,
-    };
-  });
+    ),
+  );
+}
+
+/** A payment as the contract shows it, from its row and its tenders' views (in seq order). */
+function viewOf(row: PaymentRow, tenders: PaymentTender[]): Payment {
+  const endReason = row.end_reason === null ? null : paymentEndReason.parse(row.end_reason);
+  const params = row.client_params === null ? null : clientParamsSchema.parse(JSON.parse(row.client_params));
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    amount: Number(row.amount),
+    status: toStatus(row.status),
+    tenders,
+    channel: channelOf(row),
+    channelAmount: Number(row.channel_amount),
+    expiresAt: Number(row.expires_at),
+    paidAt: row.paid_at === null ? null : Number(row.paid_at),
+    endReason,
+    clientParams: params,
+  };
 }
 
 async function view(db: Db, row: PaymentRow): Promise<Payment> {
@@ -276,10 +284,14 @@ async function markEnded(deps: PaymentDeps, trx: Db, payment: PaymentRow, outcom
  * payment between our read and our guarded update (IllegalTransitionError), runs it once more
  * on the new state.
  */
-async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: Db, payment: PaymentRow) => Promise<T>): Promise<T> {
+async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: Db, payment: PaymentRow) => Promise<T>, justRead?: PaymentRow): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.db.transaction().execute(async (trx) => work(trx, await loadPayment(trx, paymentId)));
+      // A row the caller has just read serves the first attempt: every change `work` makes is a
+      // guarded transition, so if the row moved meanwhile that transition fails and the next
+      // attempt reads it again (the states it treats as final never change).
+      const first = attempt === 0 ? justRead : undefined;
+      return await deps.db.transaction().execute(async (trx) => work(trx, first ?? (await loadPayment(trx, paymentId))));
     } catch (err) {
       if (err instanceof IllegalTransitionError && attempt < 2) continue;
       throw err;
@@ -425,6 +437,8 @@ interface Created {
   repeated: boolean;
   superseded: string[];
   description: string;
+  /** The new payment's tenders as shown (written in this transaction, so not read back). */
+  tenderViews?: PaymentTender[];
 }
 
 /**
@@ -564,7 +578,14 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       await markPaid(deps, trx, row, { tradeNo: null, paidAt: now }, now);
       return { row: await loadPayment(trx, row.id), repeated: false, superseded, description };
     }
-    return { row, repeated: false, superseded, description };
+    const maskedOf = new Map(cards.map((c) => [c.id, c.maskedNumber]));
+    const tenderViews = tenders.map((t): PaymentTender => ({
+      kind: t.kind as TenderKind,
+      amount: t.amount,
+      points: t.kind === 'points' ? t.points : null,
+      giftCard: t.kind === 'gift_card' && t.gift_card_id ? (maskedOf.get(t.gift_card_id) ?? null) : null,
+    }));
+    return { row, repeated: false, superseded, description, tenderViews };
   });
 
   if (created.row.status === 'paid') deps.outbox.kick();
@@ -572,7 +593,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   for (const id of created.superseded) await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.error({ err, paymentId: id }, 'reconciling a superseded payment failed; the job retries'));
   if (created.repeated || created.row.status !== 'paying') return view(deps.db, created.row);
 
-  return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp }, now);
+  return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp, tenderViews: created.tenderViews }, now);
 }
 
 const selectPayer = prepared<{ id: string }, { openid: string; platform: string }>((db, p) => db.selectFrom('users').select(['openid', 'platform']).where('id', '=', p('id')));
@@ -582,7 +603,7 @@ const storeClientParams = prepared<{ id: string; params: string; now: number }, 
 );
 
 /** Opens the channel part of a committed payment; compensates when the channel refuses. */
-async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { description: string; clientIp?: string }, now: number): Promise<Payment> {
+async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { description: string; clientIp?: string; tenderViews?: PaymentTender[] }, now: number): Promise<Payment> {
   const channel = channelOf(payment);
   const adapter = channel ? deps.channels.get(channel) : null;
   if (!adapter) throw new Error(`payment ${payment.id} has no configured channel`);
@@ -606,6 +627,7 @@ async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { descripti
     // The row as stored comes back with the update (no re-read); only when the parameters were
     // already set (a concurrent prepay of the same payment) is it read again.
     const [stored] = (await storeClientParams.execute(deps.db, { id: payment.id, params: JSON.stringify(params), now })).rows;
+    if (stored && extra.tenderViews) return viewOf(stored, extra.tenderViews);
     return view(deps.db, stored ?? (await loadPayment(deps.db, payment.id)));
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
@@ -652,7 +674,14 @@ export interface ChannelSays {
  * through the channel; an open payment ends closed with its tenders released). FAILED/CLOSED end an open payment
  * (failed/closed, tenders released). A repeat is 'duplicate'.
  */
-async function applyChannelState(deps: PaymentDeps, paymentId: string, says: ChannelSays, now: number, audit?: (trx: Db, outcome: NotifyOutcome) => Promise<void>): Promise<NotifyOutcome> {
+async function applyChannelState(
+  deps: PaymentDeps,
+  paymentId: string,
+  says: ChannelSays,
+  now: number,
+  audit?: (trx: Db, outcome: NotifyOutcome) => Promise<void>,
+  justRead?: PaymentRow,
+): Promise<NotifyOutcome> {
   let lateRefund = false;
   const outcome = await withPayment(deps, paymentId, async (trx, payment): Promise<NotifyOutcome> => {
     const status = toStatus(payment.status);
@@ -693,7 +722,7 @@ async function applyChannelState(deps: PaymentDeps, paymentId: string, says: Cha
     }
     if (audit) await audit(trx, result);
     return result;
-  });
+  }, justRead);
   if (outcome !== 'duplicate' && outcome !== 'ignored') deps.outbox.kick();
   if (lateRefund) await finishLateRefunds(refundDepsOf(deps), now, paymentId).catch((err: unknown) => deps.log.warn({ err, paymentId }, 'late refund not sent yet; the job retries'));
   return outcome;
@@ -728,11 +757,18 @@ export async function applyPaymentNotification(deps: PaymentDeps, adapter: Chann
   if (payment.merchant_no !== n.merchantNo) return reject(`merchant ${n.merchantNo} does not match the payment's`);
   if (n.status === 'SUCCESS' && n.amount !== Number(payment.channel_amount)) return reject(`amount ${n.amount} does not match the payment's ${payment.channel_amount}`);
 
-  return applyChannelState(deps, payment.id, { status: n.status, tradeNo: n.tradeNo, amount: n.amount, paidAt: n.paidAt }, now, async (trx, outcome) => {
-    await insertRows(trx, 'payment_notifications', [
-      { id: newId('ntf', now), channel: adapter.channel, nonce: n.notificationId, payment_no: n.paymentNo, status: n.status, amount: n.amount, body: rawBody, received_at: now, outcome, kind: 'payment' },
-    ]);
-  });
+  return applyChannelState(
+    deps,
+    payment.id,
+    { status: n.status, tradeNo: n.tradeNo, amount: n.amount, paidAt: n.paidAt },
+    now,
+    async (trx, outcome) => {
+      await insertRows(trx, 'payment_notifications', [
+        { id: newId('ntf', now), channel: adapter.channel, nonce: n.notificationId, payment_no: n.paymentNo, status: n.status, amount: n.amount, body: rawBody, received_at: now, outcome, kind: 'payment' },
+      ]);
+    },
+    payment,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
