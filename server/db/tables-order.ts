@@ -117,6 +117,8 @@ export interface PaymentTable {
   ended_at: number | null;
   /** When reconciliation next asks the channel about it (paying/closing). */
   next_check_at: number | null;
+  /** The shard of the platform's, channel's and merchants' ledger accounts it posts to (migration 004). */
+  ledger_shard: Generated<number>;
 }
 
 /** The child orders a payment settles, with each one's amount. Primary key (payment_id, order_id). */

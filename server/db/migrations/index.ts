@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_core';
 import * as m002 from './002_orders';
 import * as m003 from './003_payments';
+import * as m004 from './004_ledger_shards';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
   '002_orders': m002,
   '003_payments': m003,
+  '004_ledger_shards': m004,
 };

@@ -253,7 +253,10 @@ async function insertRefund(trx: Db, deps: RefundDeps, input: NewRefund, now: nu
 async function partPostings(trx: Db, refund: RefundRow, part: PartRow): Promise<Posting[]> {
   const amount = Number(part.amount);
   const order = await trx.selectFrom('orders').select('merchant_id').where('id', '=', refund.order_id).executeTakeFirstOrThrow();
-  const postings: Posting[] = [{ account: { kind: 'merchant_payable', ownerId: order.merchant_id }, amount: -amount }];
+  // The shared accounts' side goes to the shard the payment was captured on.
+  const payment = await trx.selectFrom('payments').select(['channel', 'ledger_shard']).where('id', '=', part.payment_id).executeTakeFirstOrThrow();
+  const shard = Number(payment.ledger_shard);
+  const postings: Posting[] = [{ account: { kind: 'merchant_payable', ownerId: order.merchant_id, shard }, amount: -amount }];
   switch (toTenderKind(part.kind)) {
     case 'balance':
       postings.push({ account: { kind: 'user_balance', ownerId: refund.user_id }, amount });
@@ -261,8 +264,8 @@ async function partPostings(trx: Db, refund: RefundRow, part: PartRow): Promise<
     case 'points': {
       const points = Number(part.points);
       postings.push(
-        { account: { kind: 'points_expense', ownerId: PLATFORM }, amount },
-        { account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: -points },
+        { account: { kind: 'points_expense', ownerId: PLATFORM, shard }, amount },
+        { account: { kind: 'points_issuance', ownerId: PLATFORM, shard }, amount: -points },
         { account: { kind: 'user_points', ownerId: refund.user_id }, amount: points },
       );
       break;
@@ -280,8 +283,7 @@ async function partPostings(trx: Db, refund: RefundRow, part: PartRow): Promise<
       break;
     }
     case 'channel': {
-      const payment = await trx.selectFrom('payments').select('channel').where('id', '=', part.payment_id).executeTakeFirstOrThrow();
-      postings.push({ account: { kind: 'channel_clearing', ownerId: toChannel(payment.channel) }, amount });
+      postings.push({ account: { kind: 'channel_clearing', ownerId: toChannel(payment.channel), shard }, amount });
       break;
     }
   }
@@ -349,15 +351,16 @@ async function completePart(trx: Db, deps: RefundDeps, refund: RefundRow, part: 
   const amount = Number(part.amount);
   let outcome: 'posted' | 'duplicate';
   if (refund.source === 'late_payment') {
-    const payment = await trx.selectFrom('payments').select('channel').where('id', '=', part.payment_id).executeTakeFirstOrThrow();
+    const payment = await trx.selectFrom('payments').select(['channel', 'ledger_shard']).where('id', '=', part.payment_id).executeTakeFirstOrThrow();
     const channel = toChannel(payment.channel);
+    const shard = Number(payment.ledger_shard);
     outcome = await post(trx, {
       ref: `late-refund:${part.payment_id}`,
       kind: 'late_refund',
       memo: `late money of payment ${part.payment_id} refunded through ${channel} (${refund.refund_no})`,
       postings: [
-        { account: { kind: 'late_payments', ownerId: PLATFORM }, amount: -amount },
-        { account: { kind: 'channel_clearing', ownerId: channel }, amount },
+        { account: { kind: 'late_payments', ownerId: PLATFORM, shard }, amount: -amount },
+        { account: { kind: 'channel_clearing', ownerId: channel, shard }, amount },
       ],
       now,
     });
@@ -742,7 +745,7 @@ async function childOrderOf(trx: Db, payment: Pick<PaymentRow, 'id' | 'order_id'
 export async function startLatePaymentRefund(
   trx: Db,
   deps: RefundDeps,
-  payment: Pick<PaymentRow, 'id' | 'payment_no' | 'user_id' | 'order_id' | 'channel'>,
+  payment: Pick<PaymentRow, 'id' | 'payment_no' | 'user_id' | 'order_id' | 'channel' | 'ledger_shard'>,
   amount: number,
   now = Date.now(),
 ): Promise<string> {
@@ -758,8 +761,8 @@ export async function startLatePaymentRefund(
     kind: 'late_payment',
     memo: `${channel} took ${amount} fen for payment ${payment.payment_no} after it was closed`,
     postings: [
-      { account: { kind: 'channel_clearing', ownerId: channel }, amount: -amount },
-      { account: { kind: 'late_payments', ownerId: PLATFORM }, amount },
+      { account: { kind: 'channel_clearing', ownerId: channel, shard: payment.ledger_shard }, amount: -amount },
+      { account: { kind: 'late_payments', ownerId: PLATFORM, shard: payment.ledger_shard }, amount },
     ],
     now,
   });

@@ -11,7 +11,7 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
 import { ensureWelcome, resolveGiftCards, verifyGiftCards } from '../wallet/service';
-import { PLATFORM, balancesOf, lockAccounts, post, type Posting } from '../wallet/ledger';
+import { LEDGER_SHARDS, PLATFORM, balancesOf, lockAccounts, post, shardFor, type Posting } from '../wallet/ledger';
 import { allocateTenders } from './allocate';
 import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 import { paymentMachine, type PaymentEventName } from './machine';
@@ -171,14 +171,14 @@ async function tendersOf(trx: Db, paymentId: string): Promise<TenderRow[]> {
 }
 
 /** The hold's postings for internal tenders; `sign` -1 gives the exact reverse (release). */
-function holdPostings(userId: string, tenders: readonly TenderRow[], sign: 1 | -1): Posting[] {
+function holdPostings(userId: string, tenders: readonly TenderRow[], sign: 1 | -1, shard: number): Posting[] {
   const out: Posting[] = [];
-  const clearing = { kind: 'payment_clearing', ownerId: PLATFORM } as const;
+  const clearing = { kind: 'payment_clearing', ownerId: PLATFORM, shard } as const;
   for (const t of tenders) {
     if (t.kind === 'points') {
       out.push({ account: { kind: 'user_points', ownerId: userId }, amount: -sign * t.points });
-      out.push({ account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: sign * t.points });
-      out.push({ account: { kind: 'points_expense', ownerId: PLATFORM }, amount: -sign * t.amount });
+      out.push({ account: { kind: 'points_issuance', ownerId: PLATFORM, shard }, amount: sign * t.points });
+      out.push({ account: { kind: 'points_expense', ownerId: PLATFORM, shard }, amount: -sign * t.amount });
       out.push({ account: clearing, amount: sign * t.amount });
     } else if (t.kind === 'gift_card') {
       if (!t.gift_card_id) throw new Error('gift card tender without a card');
@@ -197,7 +197,7 @@ async function release(trx: Db, payment: PaymentRow, now: number): Promise<void>
   const tenders = await tendersOf(trx, payment.id);
   // A payment without internal tenders held nothing (and has no hold to reverse).
   if (!tenders.some((t) => t.kind !== 'channel')) return;
-  await post(trx, { ref: `release:${payment.id}`, kind: 'release', memo: `payment ${payment.payment_no} ended unpaid; tenders released`, postings: holdPostings(payment.user_id, tenders, -1), now });
+  await post(trx, { ref: `release:${payment.id}`, kind: 'release', memo: `payment ${payment.payment_no} ended unpaid; tenders released`, postings: holdPostings(payment.user_id, tenders, -1, payment.ledger_shard), now });
 }
 
 /** capture:<id>: the held tenders and the channel's money become what the merchants are owed. */
@@ -226,10 +226,11 @@ async function partsOf(trx: Db, paymentId: string): Promise<PaymentPart[]> {
 async function capture(trx: Db, payment: PaymentRow, now: number, parts?: readonly PaymentPart[]): Promise<{ orderId: string; amount: number }[]> {
   const children = parts ?? (await partsOf(trx, payment.id));
   const postings: Posting[] = [];
-  if (Number(payment.internal_amount) > 0) postings.push({ account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: -Number(payment.internal_amount) });
+  const shard = payment.ledger_shard;
+  if (Number(payment.internal_amount) > 0) postings.push({ account: { kind: 'payment_clearing', ownerId: PLATFORM, shard }, amount: -Number(payment.internal_amount) });
   const channel = channelOf(payment);
-  if (channel && Number(payment.channel_amount) > 0) postings.push({ account: { kind: 'channel_clearing', ownerId: channel }, amount: -Number(payment.channel_amount) });
-  for (const c of children) postings.push({ account: { kind: 'merchant_payable', ownerId: c.merchant_id }, amount: Number(c.amount) });
+  if (channel && Number(payment.channel_amount) > 0) postings.push({ account: { kind: 'channel_clearing', ownerId: channel, shard }, amount: -Number(payment.channel_amount) });
+  for (const c of children) postings.push({ account: { kind: 'merchant_payable', ownerId: c.merchant_id, shard }, amount: Number(c.amount) });
   await post(trx, { ref: `capture:${payment.id}`, kind: 'capture', memo: `payment ${payment.payment_no} paid`, postings, now });
   return children.map((c) => ({ orderId: c.order_id, amount: Number(c.amount) }));
 }
@@ -496,15 +497,19 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const cardIds = input.tenders.giftCards.length > 0
       ? (await trx.selectFrom('gift_cards').select('id').where('number', 'in', input.tenders.giftCards.map((c) => c.number)).execute()).map((c) => c.id)
       : [];
+    // The shards this payment posts to (LEDGER_SHARDS); the welcome grant posts to the shopper's own.
+    const shard = randomInt(0, LEDGER_SHARDS);
+    const welcomeShard = shardFor(input.userId);
     await lockAccounts(trx, [
-      { kind: 'funding', ownerId: PLATFORM },
-      { kind: 'payment_clearing', ownerId: PLATFORM },
-      { kind: 'points_expense', ownerId: PLATFORM },
-      { kind: 'points_issuance', ownerId: PLATFORM },
+      { kind: 'funding', ownerId: PLATFORM, shard: welcomeShard },
+      { kind: 'points_issuance', ownerId: PLATFORM, shard: welcomeShard },
+      { kind: 'payment_clearing', ownerId: PLATFORM, shard },
+      { kind: 'points_expense', ownerId: PLATFORM, shard },
+      { kind: 'points_issuance', ownerId: PLATFORM, shard },
       { kind: 'user_balance', ownerId: input.userId },
       { kind: 'user_points', ownerId: input.userId },
       ...cardIds.map((id) => ({ kind: 'gift_card' as const, ownerId: id })),
-      ...children.map((c) => ({ kind: 'merchant_payable' as const, ownerId: c.row.merchant_id })),
+      ...children.map((c) => ({ kind: 'merchant_payable' as const, ownerId: c.row.merchant_id, shard })),
     ]);
     await ensureWelcome(trx, input.userId, deps.wallet, now);
     const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
@@ -558,6 +563,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       merchant_no: adapter ? adapter.merchantNo : null,
       ended_at: null,
       next_check_at: adapter ? now + FIRST_CHECK_MS : null,
+      ledger_shard: shard,
     };
     await insertRows(trx, 'payments', [row]);
     await insertRows(trx, 'payment_orders', parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount })));
@@ -572,7 +578,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       'payment_allocations',
       allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })),
     );
-    if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1), now });
+    if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1, shard), now });
 
     if (!adapter) {
       await markPaid(deps, trx, row, { tradeNo: null, paidAt: now }, now);

@@ -171,8 +171,34 @@ it('reports a clearing mismatch (a balanced posting into payment_clearing for no
       ),
   );
   expect(checks(report)).toEqual(['clearing']);
-  expect(report.discrepancies[0].message).toMatch(/payment_clearing:platform has \d+ fen but the internal tenders of paying\/closing payments sum to 500/);
+  expect(report.discrepancies[0].message).toMatch(/payment_clearing:platform has \d+ fen but the internal tenders of the paying\/closing payments posted to it sum to 500/);
   // The undo left two balanced transactions behind: still clean.
+  expect((await checkLedger(tdb.db)).discrepancies).toEqual([]);
+});
+
+it('checks payment_clearing per shard: money moved between shards is found although the total agrees', async () => {
+  const move = (from: number, to: number, ref: string) =>
+    tdb.db.transaction().execute((trx) =>
+      post(trx, {
+        ref,
+        kind: 'hold',
+        memo: 'between shards',
+        now: NOW,
+        postings: [
+          { account: { kind: 'payment_clearing', ownerId: PLATFORM, shard: from }, amount: -100 },
+          { account: { kind: 'payment_clearing', ownerId: PLATFORM, shard: to }, amount: 100 },
+        ],
+      }),
+    );
+  const report = await corrupted(
+    () => move(0, 5, 'shard-move'),
+    () => move(5, 0, 'shard-move-undo'),
+  );
+  expect(checks(report)).toEqual(['clearing']);
+  expect(report.discrepancies.map((d) => d.message).sort()).toEqual([
+    expect.stringMatching(/^payment_clearing:platform has 400 fen .* sum to 500$/),
+    expect.stringMatching(/^payment_clearing:platform~5 has 100 fen .* sum to 0$/),
+  ]);
   expect((await checkLedger(tdb.db)).discrepancies).toEqual([]);
 });
 

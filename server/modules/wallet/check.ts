@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
-import { ACCOUNT_KINDS, accountId, PLATFORM, type AccountKind } from './ledger';
+import { ACCOUNT_KINDS, accountId, PLATFORM, storedOwnerId, type AccountKind } from './ledger';
 
 type Db = Kysely<Database>;
 
@@ -140,21 +140,28 @@ interface PaymentRow {
 }
 
 async function paymentChecks(db: Db, out: Discrepancy[]): Promise<void> {
-  // payment_clearing holds exactly the internal tenders of open payments.
-  const clearing = await db.selectFrom('ledger_accounts').select('balance').where('id', '=', accountId('payment_clearing', PLATFORM)).executeTakeFirst();
+  // Each shard of payment_clearing (LEDGER_SHARDS) holds exactly the internal tenders of the
+  // open payments posted to it.
+  const clearing = await db.selectFrom('ledger_accounts').select(['owner_id', 'balance']).where('kind', '=', 'payment_clearing').execute();
   const open = await db
     .selectFrom('payment_tenders as t')
     .innerJoin('payments as p', 'p.id', 't.payment_id')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('t.amount'), sql<number>`0`).as('total'))
+    .select(['p.ledger_shard', (eb) => eb.fn.coalesce(eb.fn.sum<number>('t.amount'), sql<number>`0`).as('total')])
     .where('t.kind', '<>', 'channel')
     .where('p.status', 'in', OPEN_STATUSES)
-    .executeTakeFirstOrThrow();
-  const clearingBalance = n(clearing?.balance);
-  if (clearingBalance !== n(open.total)) {
-    out.push({
-      check: 'clearing',
-      message: `payment_clearing:platform has ${clearingBalance} fen but the internal tenders of paying/closing payments sum to ${n(open.total)}`,
-    });
+    .groupBy('p.ledger_shard')
+    .execute();
+  const heldOn = new Map<string, number>(open.map((o) => [storedOwnerId({ kind: 'payment_clearing', ownerId: PLATFORM, shard: n(o.ledger_shard) }), n(o.total)]));
+  const balanceOn = new Map<string, number>(clearing.map((c) => [c.owner_id, n(c.balance)]));
+  for (const owner of new Set([...heldOn.keys(), ...balanceOn.keys()])) {
+    const balance = balanceOn.get(owner) ?? 0;
+    const held = heldOn.get(owner) ?? 0;
+    if (balance !== held) {
+      out.push({
+        check: 'clearing',
+        message: `${accountId('payment_clearing', owner)} has ${balance} fen but the internal tenders of the paying/closing payments posted to it sum to ${held}`,
+      });
+    }
   }
 
   // Per payment: tenders, amounts and the steps its status requires.

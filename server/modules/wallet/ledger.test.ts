@@ -1,6 +1,6 @@
 import { testDb, type TestDb } from '../../test/db';
 import { AppError } from '../../platform/errors';
-import { accountId, balanceOf, ensureAccount, PLATFORM, post, UnbalancedJournalError, type AccountRef } from './ledger';
+import { accountId, accountIdOf, balanceOf, ensureAccount, LEDGER_SHARDS, PLATFORM, post, shardFor, storedOwnerId, UnbalancedJournalError, type AccountRef } from './ledger';
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -229,5 +229,51 @@ describe('concurrency', () => {
     const outcomes = await Promise.all(Array.from({ length: 8 }, () => tdb.db.transaction().execute((trx) => post(trx, input))));
     expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
     expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(10);
+  });
+});
+
+describe('sharded accounts', () => {
+  it('shard 0 is the plain account; shard k a sibling of the same kind and owner; per-user kinds have no shards', () => {
+    expect(accountIdOf({ kind: 'payment_clearing', ownerId: PLATFORM })).toBe('payment_clearing:platform');
+    expect(accountIdOf({ kind: 'payment_clearing', ownerId: PLATFORM, shard: 0 })).toBe('payment_clearing:platform');
+    expect(accountIdOf({ kind: 'merchant_payable', ownerId: 'm_1', shard: 7 })).toBe('merchant_payable:m_1~7');
+    expect(storedOwnerId({ kind: 'user_balance', ownerId: 'u1', shard: 7 })).toBe('u1');
+    expect(() => storedOwnerId({ kind: 'funding', ownerId: PLATFORM, shard: LEDGER_SHARDS })).toThrow(RangeError);
+    expect(() => storedOwnerId({ kind: 'funding', ownerId: PLATFORM, shard: 1.5 })).toThrow(RangeError);
+  });
+
+  it('shardFor is stable and in range', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const s = shardFor(`u_${i}`);
+      expect(s).toBe(shardFor(`u_${i}`));
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThan(LEDGER_SHARDS);
+      seen.add(s);
+    }
+    expect(seen.size).toBe(LEDGER_SHARDS);
+  });
+
+  it('each shard is guarded on its own; the owner’s balance is the sum of its shards', async () => {
+    const u = user();
+    await fund(u, 1000);
+    const merchant = `m_shard_${n}`;
+    const pay = (shard: number, amount: number, ref: string) =>
+      tdb.db.transaction().execute((trx) =>
+        post(trx, { ref, kind: 'test', memo: 'pay', postings: [{ account: balanceOfUser(u), amount: -amount }, { account: { kind: 'merchant_payable', ownerId: merchant, shard }, amount }] }),
+      );
+    await pay(3, 300, `shard-a:${u}`);
+    await pay(9, 200, `shard-b:${u}`);
+    expect(await balanceOf(tdb.db, { kind: 'merchant_payable', ownerId: merchant })).toBe(500);
+    expect(await balanceOf(tdb.db, { kind: 'merchant_payable', ownerId: merchant, shard: 3 })).toBe(300);
+    expect(await balanceOf(tdb.db, { kind: 'merchant_payable', ownerId: merchant, shard: 0 })).toBe(0);
+    // Shard 9 holds 200: it cannot give back 250 even though the merchant is owed 500 in all.
+    const refund = tdb.db.transaction().execute((trx) =>
+      post(trx, { ref: `shard-refund:${u}`, kind: 'test', memo: 'refund', postings: [{ account: { kind: 'merchant_payable', ownerId: merchant, shard: 9 }, amount: -250 }, { account: balanceOfUser(u), amount: 250 }] }),
+    );
+    await expect(refund).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    const row = await tdb.db.selectFrom('ledger_accounts').select(['kind', 'owner_id']).where('id', '=', accountIdOf({ kind: 'merchant_payable', ownerId: merchant, shard: 9 })).executeTakeFirstOrThrow();
+    expect(row).toEqual({ kind: 'merchant_payable', owner_id: `${merchant}~9` });
+    expect(accountId(row.kind as 'merchant_payable', row.owner_id)).toBe(`merchant_payable:${merchant}~9`);
   });
 });

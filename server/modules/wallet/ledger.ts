@@ -45,21 +45,56 @@ export type AccountKind = keyof typeof ACCOUNT_KINDS;
 export interface AccountRef {
   kind: AccountKind;
   ownerId: string;
+  /** Of a sharded kind (SHARDED_KINDS): which of its LEDGER_SHARDS accounts; 0 when omitted. */
+  shard?: number;
 }
 
 export const PLATFORM = 'platform';
+
+/**
+ * Accounts every shopper's payments share (the platform's, a channel's, a merchant's) are split
+ * into LEDGER_SHARDS accounts of the same kind and owner: shard 0 is `<kind>:<owner>`, shard k
+ * `<kind>:<owner>~k`. Each payment posts to one shard, chosen when it is created (its
+ * ledger_shard), for its hold, capture, release, late money and refunds, so what a guarded shard
+ * is debited for was credited to that same shard. On PostgreSQL a posting holds its accounts'
+ * rows until commit: with one platform clearing account every payment waited for the one before
+ * it (docs/decisions/0010-ledger-shards.md). The kind's balance is the sum of its shards.
+ */
+export const LEDGER_SHARDS = 16;
+export const SHARDED_KINDS: ReadonlySet<AccountKind> = new Set<AccountKind>(['payment_clearing', 'merchant_payable', 'channel_clearing', 'points_issuance', 'points_expense', 'funding', 'late_payments']);
+const SHARD_SEPARATOR = '~';
+
+/** The owner_id stored for this account (the owner, with the shard for shard k > 0). */
+export function storedOwnerId(ref: AccountRef): string {
+  const shard = ref.shard ?? 0;
+  if (shard === 0 || !SHARDED_KINDS.has(ref.kind)) return ref.ownerId;
+  if (!Number.isInteger(shard) || shard < 0 || shard >= LEDGER_SHARDS) throw new RangeError(`ledger shard ${shard} is not in 0..${LEDGER_SHARDS - 1}`);
+  return `${ref.ownerId}${SHARD_SEPARATOR}${shard}`;
+}
+
+/** A stable shard for a key (a user id, say) where no payment chose one. */
+export function shardFor(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h >>> 0) % LEDGER_SHARDS;
+}
 
 export function accountId(kind: AccountKind, ownerId: string): string {
   return `${kind}:${ownerId}`;
 }
 
+/** The id of the account a reference names (its shard included). */
+export function accountIdOf(ref: AccountRef): string {
+  return accountId(ref.kind, storedOwnerId(ref));
+}
+
 /** Creates the account if it does not exist yet; returns its id. */
 export async function ensureAccount(db: Db, ref: AccountRef, now = Date.now()): Promise<string> {
-  const id = accountId(ref.kind, ref.ownerId);
+  const id = accountIdOf(ref);
   const spec = ACCOUNT_KINDS[ref.kind];
   await db
     .insertInto('ledger_accounts')
-    .values({ id, kind: ref.kind, owner_id: ref.ownerId, unit: spec.unit, balance: 0, may_go_negative: spec.mayGoNegative ? 1 : 0, created_at: now })
+    .values({ id, kind: ref.kind, owner_id: storedOwnerId(ref), unit: spec.unit, balance: 0, may_go_negative: spec.mayGoNegative ? 1 : 0, created_at: now })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   return id;
@@ -74,7 +109,7 @@ export async function ensureAccount(db: Db, ref: AccountRef, now = Date.now()): 
  */
 export async function lockAccounts(trx: Db, refs: readonly AccountRef[]): Promise<void> {
   if (refs.length === 0 || dialectOfDb(trx) !== 'postgres') return;
-  const ids = [...new Set(refs.map((r) => accountId(r.kind, r.ownerId)))];
+  const ids = [...new Set(refs.map(accountIdOf))];
   // Byte order (COLLATE "C") is the JavaScript string order post() sorts by.
   await lockAccountRows.execute(trx, listParams('id', ids), ids.length);
 }
@@ -115,7 +150,7 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   for (const p of input.postings) {
     if (!Number.isSafeInteger(p.amount)) throw new UnbalancedJournalError(`${input.ref}: amount ${p.amount} is not an integer`);
     if (p.amount === 0) continue;
-    const id = accountId(p.account.kind, p.account.ownerId);
+    const id = accountIdOf(p.account);
     const unit = ACCOUNT_KINDS[p.account.kind].unit;
     totals.set(unit, (totals.get(unit) ?? 0) + p.amount);
     const prev = byAccount.get(id);
@@ -182,16 +217,28 @@ const insertEntries = prepared<Record<string, string | number>, unknown, number>
   ),
 );
 
-/** Balance of an account (0 when it does not exist yet). */
+/**
+ * Balance of an account (0 when it does not exist yet). For a sharded kind without a shard:
+ * the owner's balance over all its shards.
+ */
 export async function balanceOf(db: Db, ref: AccountRef): Promise<number> {
-  const row = await db.selectFrom('ledger_accounts').select('balance').where('id', '=', accountId(ref.kind, ref.ownerId)).executeTakeFirst();
+  if (ref.shard === undefined && SHARDED_KINDS.has(ref.kind)) {
+    const row = await db
+      .selectFrom('ledger_accounts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('balance'), sql<number>`0`).as('balance'))
+      .where('kind', '=', ref.kind)
+      .where('owner_id', 'in', Array.from({ length: LEDGER_SHARDS }, (_, shard) => storedOwnerId({ ...ref, shard })))
+      .executeTakeFirst();
+    return row ? Number(row.balance) : 0;
+  }
+  const row = await db.selectFrom('ledger_accounts').select('balance').where('id', '=', accountIdOf(ref)).executeTakeFirst();
   return row ? Number(row.balance) : 0;
 }
 
 /** Balances of several accounts in one query, in the order asked (0 for an account not opened yet). */
 export async function balancesOf(db: Db, refs: readonly AccountRef[]): Promise<number[]> {
   if (refs.length === 0) return [];
-  const ids = refs.map((r) => accountId(r.kind, r.ownerId));
+  const ids = refs.map(accountIdOf);
   const unique = [...new Set(ids)];
   const { rows } = await selectBalances.execute(db, listParams('id', unique), unique.length);
   const byId = new Map(rows.map((r) => [r.id, Number(r.balance)]));

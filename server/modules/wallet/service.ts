@@ -5,7 +5,7 @@ import type { Database } from '../../db/types';
 import { AppError, validationError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { WalletConfig } from './config';
-import { accountId, balanceOf, ensureAccount, PLATFORM, post } from './ledger';
+import { accountId, balanceOf, ensureAccount, PLATFORM, post, shardFor } from './ledger';
 import { prepared } from '../../db/prepared';
 
 type Db = Kysely<Database>;
@@ -38,9 +38,10 @@ export async function ensureWelcome(trx: Db, userId: string, config: WalletConfi
     memo: 'Welcome grant',
     now,
     postings: [
-      { account: { kind: 'funding', ownerId: PLATFORM }, amount: -config.welcomeBalance },
+      // The platform's side on the shopper's own shard (every new shopper is granted at once).
+      { account: { kind: 'funding', ownerId: PLATFORM, shard: shardFor(userId) }, amount: -config.welcomeBalance },
       { account: { kind: 'user_balance', ownerId: userId }, amount: config.welcomeBalance },
-      { account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: -config.welcomePoints },
+      { account: { kind: 'points_issuance', ownerId: PLATFORM, shard: shardFor(userId) }, amount: -config.welcomePoints },
       { account: { kind: 'user_points', ownerId: userId }, amount: config.welcomePoints },
     ],
   });
