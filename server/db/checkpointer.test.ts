@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { startCheckpointer } from './checkpointer';
+import { WAL_BACKSTOP_PAGES, startCheckpointer } from './checkpointer';
 import { createDb, migrateToLatest } from './index';
 
 describe('background WAL checkpointer', () => {
@@ -25,7 +25,7 @@ describe('background WAL checkpointer', () => {
     const file = path.join(dir, 'a.db');
     const db = openWal(file);
     const ckpt = startCheckpointer(db, { intervalMs: 60_000 });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_BACKSTOP_PAGES);
 
     const insert = db.prepare('insert into t (v) values (?)');
     const batch = () => {
@@ -76,6 +76,29 @@ describe('background WAL checkpointer', () => {
     db.close();
   });
 
+  it('keeps the WAL bounded under a writer that never pauses (the backstop)', () => {
+    const file = path.join(dir, 'c.db');
+    const db = openWal(file);
+    const ckpt = startCheckpointer(db, { intervalMs: 5, backstopPages: 256 });
+    const insert = db.prepare('insert into t (v) values (?)');
+    const begin = db.prepare('begin immediate');
+    const commit = db.prepare('commit');
+    // Back-to-back write transactions, as group commit runs them under load: 20 MB written.
+    let largest = 0;
+    for (let i = 0; i < 4000; i++) {
+      begin.run();
+      for (let j = 0; j < 5; j++) insert.run('z'.repeat(1000));
+      commit.run();
+      if (i % 100 === 0) largest = Math.max(largest, walSize(file));
+    }
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    // Never much past the backstop (one transaction's frames over it), however long it runs.
+    expect(largest).toBeLessThan(2 * 256 * pageSize);
+    expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: 20000 });
+    ckpt.stop();
+    db.close();
+  });
+
   it('refuses an in-memory database', () => {
     const db = new SQLite(':memory:');
     expect(() => startCheckpointer(db)).toThrow(/in-memory/);
@@ -83,7 +106,7 @@ describe('background WAL checkpointer', () => {
   });
 
   it.each([
-    ['background', 0],
+    ['background', WAL_BACKSTOP_PAGES],
     ['inline', 1000],
   ] as const)('createDb with SQLITE_CHECKPOINT=%s sets the serving connection to wal_autocheckpoint=%d', async (mode, expected) => {
     const sqlitePath = path.join(dir, `${mode}.db`);

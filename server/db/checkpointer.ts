@@ -7,11 +7,17 @@ import type SQLite from 'better-sqlite3';
  * By default SQLite checkpoints inside whichever commit pushes the WAL past 1000 pages: that
  * commit copies the pages into the database file and fsyncs it while the event loop waits. On
  * the build VM a commit averaged 0.19 ms with automatic checkpoints and 0.12 ms without
- * (`npm run bench:sqlite`, docs/benchmarks.md). Here the serving connection never checkpoints
- * (`wal_autocheckpoint = 0`); a worker thread with its own connection to the same file runs
- * `wal_checkpoint(PASSIVE)` every `intervalMs`. PASSIVE never waits for readers or writers, so
- * it cannot stall a request; once it has copied the whole WAL the next writer starts the WAL
- * over from its beginning, so the file stays bounded.
+ * (`npm run bench:sqlite`, docs/benchmarks.md). Here a worker thread with its own connection to
+ * the same file runs `wal_checkpoint(PASSIVE)` every `intervalMs`. PASSIVE never waits for
+ * readers or writers, so it cannot stall a request.
+ *
+ * The WAL starts over from its beginning only when a writer begins while every frame has been
+ * copied. Under sustained load (group commit keeps a write transaction open nearly all the time)
+ * the worker never quite catches up at such a moment, and the WAL grew without end: 280 MB after
+ * 15 s of the checkout benchmark. So the serving connection keeps a backstop: a commit that
+ * finds more than `backstopPages` frames in the WAL checkpoints in place (most pages are copied
+ * already, so this is the short tail), the next writer then starts the WAL over, and
+ * `journal_size_limit` truncates the file back. Between backstops no commit checkpoints.
  *
  * Durability is unchanged: a commit is in the WAL either way, and a checkpoint interrupted by a
  * crash is redone from the WAL on the next open. If the worker stops for any reason, the
@@ -19,7 +25,11 @@ import type SQLite from 'better-sqlite3';
  */
 export interface CheckpointerOptions {
   intervalMs?: number;
+  /** WAL frames past which a commit on the serving connection checkpoints (default 8192: 32 MiB of 4 KiB pages). */
+  backstopPages?: number;
 }
+
+export const WAL_BACKSTOP_PAGES = 8192;
 
 export interface Checkpointer {
   /** Resolves after the worker has run one checkpoint; for tests and shutdown. */
@@ -73,7 +83,9 @@ export function startCheckpointer(database: SQLite.Database, options: Checkpoint
     workerData: { driver: require.resolve('better-sqlite3'), path: database.name, intervalMs: options.intervalMs ?? 100 },
   });
   worker.unref();
-  database.pragma('wal_autocheckpoint = 0');
+  const backstop = options.backstopPages ?? WAL_BACKSTOP_PAGES;
+  database.pragma(`wal_autocheckpoint = ${backstop}`);
+  database.pragma(`journal_size_limit = ${backstop * Number(database.pragma('page_size', { simple: true }))}`);
 
   let running = true;
   let nextId = 0;
