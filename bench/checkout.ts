@@ -30,7 +30,7 @@
  * BENCH_DURATION (seconds of the baseline run, default 5), BENCH_PROF=1 (the app child writes a
  * V8 CPU profile into ./prof), DATABASE_URL (PostgreSQL; default the local test database).
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,35 +52,7 @@ import { startJobs } from '../server/platform/jobs';
 import { issueToken } from '../server/platform/tokens';
 import { seedIfEmpty } from '../server/seed';
 import { PG_URL, withPostgres, withSqlite } from './databases';
-
-/** The part of autocannon's programmatic API used here (it ships no type declarations). */
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (req: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest | null;
-  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
-}
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration?: number;
-  amount?: number;
-  timeout?: number;
-  requests?: AutocannonRequest[];
-}
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (opts: AutocannonOptions) => Promise<AutocannonResult>;
-
-const requireHere = createRequire(path.join(process.cwd(), 'package.json'));
-const autocannon = requireHere('autocannon') as Autocannon;
+import { CLOCK_TICKS, autocannon, childCpuMs } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** A multiple of the connections: autocannon gives every connection the same whole number of requests. */
@@ -118,7 +90,7 @@ async function serveHello(): Promise<void> {
 
 /** BENCH_SQLSTATS=1 (SQLite): total time per statement text, printed when the app stops. */
 function sqliteStatementStats(): () => void {
-  const SQLite = requireHere('better-sqlite3') as { prototype: { prepare(text: string): Record<string, unknown> } };
+  const SQLite = createRequire(path.join(process.cwd(), 'package.json'))('better-sqlite3') as { prototype: { prepare(text: string): Record<string, unknown> } };
   const stats = new Map<string, { n: number; ms: number }>();
   const prepare = SQLite.prototype.prepare;
   SQLite.prototype.prepare = function (this: unknown, text: string) {
@@ -251,25 +223,6 @@ function postgresCpuMs(): number {
     ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
   }
   return (ticks * 1000) / CLOCK_TICKS;
-}
-
-const CLOCK_TICKS = (() => {
-  const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  return Number(out.stdout?.trim()) || 100;
-})();
-
-/** CPU time the app process has used so far (ms, user + system). */
-function childCpuMs(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (msg: unknown) => {
-      if (msg && typeof msg === 'object' && 'cpuMs' in msg && typeof msg.cpuMs === 'number') {
-        child.off('message', onMessage);
-        resolve(msg.cpuMs);
-      }
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
 }
 
 async function stopChild(child: ChildProcess, graceful: boolean): Promise<void> {
