@@ -30,9 +30,8 @@
  * BENCH_DURATION (seconds of the baseline run, default 5), BENCH_PROF=1 (the app child writes a
  * V8 CPU profile into ./prof), DATABASE_URL (PostgreSQL; default the local test database).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createCipheriv, createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +51,7 @@ import { startJobs } from '../server/platform/jobs';
 import { issueToken } from '../server/platform/tokens';
 import { seedIfEmpty } from '../server/seed';
 import { PG_URL, withPostgres, withSqlite } from './databases';
-import { CLOCK_TICKS, autocannon, childCpuMs } from './support';
+import { autocannon, childCpuMs, forkServer, postgresProcesses } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** A multiple of the connections: autocannon gives every connection the same whole number of requests. */
@@ -186,15 +185,7 @@ async function serveApp(): Promise<void> {
 function startChild(mode: '--serve-app' | '--serve-hello', env: Partial<ChildEnv> = {}): Promise<{ child: ChildProcess; url: string }> {
   const execArgv = [...process.execArgv];
   if (process.env.BENCH_PROF === '1' && mode === '--serve-app') execArgv.push('--cpu-prof', '--cpu-prof-dir=prof');
-  const child = fork(__filename, [mode], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (msg: unknown) => {
-      const url = msg && typeof msg === 'object' && 'url' in msg && typeof msg.url === 'string' ? msg.url : null;
-      if (url) resolve({ child, url });
-      else reject(new Error(`unexpected message from the child: ${JSON.stringify(msg)}`));
-    });
-    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
-  });
+  return forkServer(__filename, [mode], { execArgv, env: { ...process.env, ...env } });
 }
 
 /**
@@ -203,26 +194,7 @@ function startChild(mode: '--serve-app' | '--serve-hello', env: Partial<ChildEnv
  * share of the two cores (the bench's own progress polls included, a few per 10 ms).
  */
 function postgresCpuMs(): number {
-  let ticks = 0;
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return 0;
-  }
-  for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const close = stat.lastIndexOf(')');
-    if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-    const fields = stat.slice(close + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-  }
-  return (ticks * 1000) / CLOCK_TICKS;
+  return postgresProcesses().reduce((sum, p) => sum + p.cpuMs, 0);
 }
 
 async function stopChild(child: ChildProcess, graceful: boolean): Promise<void> {

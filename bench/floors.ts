@@ -31,9 +31,9 @@
  * run, default 10), BENCH_FLOOR_PG_CLIENTS (default 16), DATABASE_URL (PostgreSQL; default the
  * local test database).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,7 +45,8 @@ import { migrateToLatest, type Db } from '../server/db';
 import { seedIfEmpty } from '../server/seed';
 import { PG_URL, withPostgres, withSqlite } from './databases';
 import { LEDGER_SHARDS } from '../server/modules/wallet/ledger';
-import { CLOCK_TICKS, autocannon, childCpuMs, procCpuMs, procStat } from './support';
+import type { SkuSnapshot } from '../server/modules/catalog/service';
+import { autocannon, childCpuMs, forkServer, postgresProcesses, procCpuMs } from './support';
 
 /** Checkouts per relay pass: the app's relay read ran 38 times for 1248 checkouts. */
 const RELAY_EVERY = 32;
@@ -132,15 +133,7 @@ type Step = { t: 'read'; s: Stmt } | { t: 'write'; s: Stmt } | { t: 'tx'; body: 
 
 const PG_ONLY = new Set<StatementName>(['lockAccounts']);
 
-interface SkuFixture {
-  skuId: string;
-  productId: string;
-  merchantId: string;
-  merchantName: string;
-  title: string;
-  specText: string;
-  image: string;
-}
+type SkuFixture = Pick<SkuSnapshot, 'skuId' | 'productId' | 'merchantId' | 'merchantName' | 'title' | 'specText' | 'image'>;
 
 interface CheckoutSteps {
   order: Step[];
@@ -587,23 +580,15 @@ function pgbenchScript(sku: SkuFixture, compound: boolean): string {
  */
 function postgresServiceCpuMs(): number {
   let total = 0;
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return 0;
-  }
-  for (const pid of pids) {
-    const s = procStat(pid);
-    if (!s || !s.comm.startsWith('postgres')) continue;
+  for (const { pid, cpuMs } of postgresProcesses()) {
     let cmdline = '';
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
-      continue;
+      continue; // exited meanwhile
     }
     if (cmdline.includes('(') || cmdline.includes('[local]')) continue; // a client backend: "user db host(port) state"
-    total += ((Number(s.fields[11]) + Number(s.fields[12])) * 1000) / CLOCK_TICKS;
+    total += cpuMs;
   }
   return total;
 }
@@ -853,15 +838,7 @@ async function serveHttpFloor(client: string): Promise<void> {
 }
 
 function startChild(client: 'fetch' | 'http'): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(__filename, ['--serve-http-floor', client], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (msg: unknown) => {
-      const url = msg && typeof msg === 'object' && 'url' in msg && typeof msg.url === 'string' ? msg.url : null;
-      if (url) resolve({ child, url });
-      else reject(new Error(`unexpected message from the child: ${JSON.stringify(msg)}`));
-    });
-    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
-  });
+  return forkServer(__filename, ['--serve-http-floor', client]);
 }
 
 

@@ -2,8 +2,8 @@
  * What the benchmarks share: the typed part of autocannon's API, and the CPU readers (a child
  * process's own, over IPC; any process's, from /proc).
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, spawnSync, type ChildProcess, type ForkOptions } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -69,5 +69,35 @@ export function childCpuMs(child: ChildProcess): Promise<number> {
     };
     child.on('message', onMessage);
     child.send('cpu');
+  });
+}
+
+/** The PostgreSQL server processes running on this machine now (pid and CPU ms so far); none without /proc. */
+export function postgresProcesses(): { pid: string; cpuMs: number }[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const out: { pid: string; cpuMs: number }[] = [];
+  for (const pid of pids) {
+    const s = procStat(pid);
+    if (!s || !s.comm.startsWith('postgres')) continue;
+    out.push({ pid, cpuMs: ((Number(s.fields[11]) + Number(s.fields[12])) * 1000) / CLOCK_TICKS });
+  }
+  return out;
+}
+
+/** Forks `file` with `args` and resolves once the child sends { url } (a server it started). */
+export function forkServer(file: string, args: string[], options: Pick<ForkOptions, 'execArgv' | 'env'> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(file, args, { execArgv: options.execArgv ?? process.execArgv, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (msg: unknown) => {
+      const url = msg && typeof msg === 'object' && 'url' in msg && typeof msg.url === 'string' ? msg.url : null;
+      if (url) resolve({ child, url });
+      else reject(new Error(`unexpected message from the child: ${JSON.stringify(msg)}`));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
   });
 }
