@@ -74,14 +74,29 @@ export function slots(p: Param, prefix: string, count: number): never[] {
 }
 
 /** The named values for slots(p, prefix, values.length). */
-export function listParams(prefix: string, values: readonly unknown[], into: Record<string, unknown> = {}): Record<string, unknown> {
+export function listParams(prefix: string, values: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   values.forEach((v, i) => {
-    into[`${prefix}${i}`] = v;
+    out[`${prefix}${i}`] = v;
   });
-  return into;
+  return out;
 }
 
-const rowInserts = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown>>();
+const byKey = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown, unknown>>();
+
+/**
+ * One of a family of prepared queries whose SQL depends on more than a shape (a table, the
+ * columns written): the query for `key` is made by `build` the first time and kept. Keys are
+ * shared by every caller, so each begins with its own namespace (`insert:`, `transition:` ...).
+ */
+export function preparedFor<DB = Database>(key: string, build: (db: Kysely<DB>, p: Param) => Compilable<unknown>): PreparedQuery<Record<string, unknown>, never, unknown, DB> {
+  let statement = byKey.get(key);
+  if (!statement) {
+    statement = prepared<Record<string, unknown>, unknown, never, unknown>(build as (db: Kysely<unknown>, p: Param) => Compilable<unknown>);
+    byKey.set(key, statement);
+  }
+  return statement as PreparedQuery<Record<string, unknown>, never, unknown, DB>;
+}
 
 /**
  * `insert into <table> (<the rows' columns>) values (...), ...` compiled once per table, column
@@ -90,14 +105,9 @@ const rowInserts = new Map<string, PreparedQuery<Record<string, unknown>, never,
 export async function insertRows<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<QueryResult<unknown>> {
   if (rows.length === 0) throw new Error(`insertRows(${table}): no rows`);
   const columns = Object.keys(rows[0]);
-  const key = `${table}\u0000${rows.length}\u0000${columns.join(',')}`;
-  let statement = rowInserts.get(key);
-  if (!statement) {
-    statement = prepared<Record<string, unknown>>((kdb, p) =>
-      kdb.insertInto(table).values(rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, p(`${c}\u0000${i}`)]))) as never),
-    );
-    rowInserts.set(key, statement);
-  }
+  const statement = preparedFor(`insert:${table}\u0000${rows.length}\u0000${columns.join(',')}`, (kdb, p) =>
+    kdb.insertInto(table).values(rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, p(`${c}\u0000${i}`)]))) as never),
+  );
   const params: Record<string, unknown> = {};
   rows.forEach((row, i) => {
     const values = row as Record<string, unknown>;

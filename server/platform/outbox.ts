@@ -2,7 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import type { OutboxDeliveryTable } from '../db/tables-payment';
 import type { Database } from '../db/types';
 import { dialectOfDb } from '../db';
-import { insertRows, prepared, type PreparedQuery } from '../db/prepared';
+import { insertRows, prepared, preparedFor } from '../db/prepared';
 import { newId } from './ids';
 
 /**
@@ -152,30 +152,23 @@ interface DueRow {
  */
 async function updateIfStillDue(trx: Kysely<Database>, row: DueRow, now: number, values: Updateable<OutboxDeliveryTable>): Promise<{ numUpdatedRows: bigint }> {
   const columns = Object.keys(values);
-  const key = columns.join(',');
-  let statement = stillDueUpdates.get(key);
-  if (!statement) {
-    statement = prepared<Record<string, unknown>>((db, p) =>
-      db
-        .updateTable('outbox_deliveries')
-        .set(Object.fromEntries(columns.map((c) => [c, p(`set:${c}`)])))
-        .where('event_id', '=', p('eventId'))
-        .where('sink', '=', p('sink'))
-        .where('status', '=', 'pending')
-        .where('attempts', '=', p('attempts'))
-        .where('next_attempt_at', '<=', p('now'))
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', p('now'))])),
-    );
-    stillDueUpdates.set(key, statement);
-  }
+  // One compiled statement per set of columns written (server/db/prepared.ts).
+  const statement = preparedFor(`outbox-still-due:${columns.join(',')}`, (db, p) =>
+    db
+      .updateTable('outbox_deliveries')
+      .set(Object.fromEntries(columns.map((c) => [c, p(`set:${c}`)])))
+      .where('event_id', '=', p('eventId'))
+      .where('sink', '=', p('sink'))
+      .where('status', '=', 'pending')
+      .where('attempts', '=', p('attempts'))
+      .where('next_attempt_at', '<=', p('now'))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', p('now'))])),
+  );
   const params: Record<string, unknown> = { eventId: row.event_id, sink: row.sink, attempts: row.attempts, now };
   for (const c of columns) params[`set:${c}`] = (values as Record<string, unknown>)[c];
   const result = await statement.execute(trx, params);
   return { numUpdatedRows: result.numAffectedRows ?? 0n };
 }
-
-/** updateIfStillDue's statements, one per set of columns written (server/db/prepared.ts). */
-const stillDueUpdates = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown>>();
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, log } = opts;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { prepared, type PreparedQuery } from '../db/prepared';
+import { preparedFor, type PreparedQuery } from '../db/prepared';
 import { AppError } from './errors';
 
 /**
@@ -152,23 +152,15 @@ export async function apply<DB, S extends string, E extends string>(
  * The guarded update of one (machine, table, event, columns written) compiled once: the SQL of
  * a transition never changes, only its values (server/db/prepared.ts).
  */
-const transitionUpdates = new Map<string, PreparedQuery<Record<string, unknown>, never, unknown, unknown>>();
-
 function transitionUpdate<DB>(machineName: string, table: string, event: string, t: { from: readonly string[]; to: string }, columns: readonly string[]): PreparedQuery<Record<string, unknown>, never, unknown, DB> {
-  const key = `${machineName}\u0000${table}\u0000${event}\u0000${columns.join(',')}`;
-  let statement = transitionUpdates.get(key);
-  if (!statement) {
-    for (const column of columns) {
-      if (!COLUMN.test(column) || column === 'status' || column === 'id') throw new Error(`bad column ${column}`);
-    }
-    statement = prepared<Record<string, unknown>, unknown, never, unknown>((db, p) => {
-      const sets = [sql`${sql.ref('status')} = ${t.to}`, ...columns.map((column, i) => sql`${sql.ref(column)} = ${p(`v${i}`)}`)];
-      const update = sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.ref('id')} = ${p('id')} and ${sql.ref('status')} in (${sql.join([...t.from])})`;
-      return { compile: () => update.compile(db) };
-    });
-    transitionUpdates.set(key, statement);
+  for (const column of columns) {
+    if (!COLUMN.test(column) || column === 'status' || column === 'id') throw new Error(`bad column ${column}`);
   }
-  return statement as PreparedQuery<Record<string, unknown>, never, unknown, DB>;
+  return preparedFor<DB>(`transition:${machineName}\u0000${table}\u0000${event}\u0000${columns.join(',')}`, (db, p) => {
+    const sets = [sql`${sql.ref('status')} = ${t.to}`, ...columns.map((column, i) => sql`${sql.ref(column)} = ${p(`v${i}`)}`)];
+    const update = sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.ref('id')} = ${p('id')} and ${sql.ref('status')} in (${sql.join([...t.from])})`;
+    return { compile: () => update.compile(db) };
+  });
 }
 
 /** Like apply(), but answers false instead of throwing IllegalTransitionError (for jobs and races). */

@@ -10,8 +10,8 @@ import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
-import { ensureWelcome, resolveGiftCards, verifyGiftCards } from '../wallet/service';
-import { LEDGER_SHARDS, PLATFORM, balancesOf, lockAccounts, post, shardFor, type Posting } from '../wallet/ledger';
+import { ensureWelcome, resolveGiftCards, verifyGiftCards, welcomeAccounts } from '../wallet/service';
+import { LEDGER_SHARDS, PLATFORM, balancesOf, lockAccounts, post, type Posting } from '../wallet/ledger';
 import { allocateTenders } from './allocate';
 import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 import { paymentMachine, type PaymentEventName } from './machine';
@@ -107,12 +107,14 @@ async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
       row,
       tenders
         .filter((t) => t.payment_id === row.id)
-        .map((t): PaymentTender => {
-          const kind = toTenderKind(t.kind);
-          return { kind, amount: Number(t.amount), points: kind === 'points' ? Number(t.points) : null, giftCard: kind === 'gift_card' && t.number ? mask(t.number) : null };
-        }),
+        .map((t) => tenderView(toTenderKind(t.kind), Number(t.amount), Number(t.points), t.number ? mask(t.number) : null)),
     ),
   );
+}
+
+/** A tender as the contract shows it; `maskedCard` is the masked number of a gift card's. */
+function tenderView(kind: TenderKind, amount: number, points: number, maskedCard: string | null): PaymentTender {
+  return { kind, amount, points: kind === 'points' ? points : null, giftCard: kind === 'gift_card' ? maskedCard : null };
 }
 
 /** A payment as the contract shows it, from its row and its tenders' views (in seq order). */
@@ -200,7 +202,6 @@ async function release(trx: Db, payment: PaymentRow, now: number): Promise<void>
   await post(trx, { ref: `release:${payment.id}`, kind: 'release', memo: `payment ${payment.payment_no} ended unpaid; tenders released`, postings: holdPostings(payment.user_id, tenders, -1, payment.ledger_shard), now });
 }
 
-/** capture:<id>: the held tenders and the channel's money become what the merchants are owed. */
 /** A payment's part of each child order it pays, with what the capture and the cover check need. */
 interface PaymentPart {
   order_id: string;
@@ -222,7 +223,10 @@ async function partsOf(trx: Db, paymentId: string): Promise<PaymentPart[]> {
   return (await selectParts.execute(trx, { paymentId })).rows;
 }
 
-/** capture:<id>: `parts` when the caller has read them in this transaction already. */
+/**
+ * capture:<id>: the held tenders and the channel's money become what the merchants are owed.
+ * `parts` when the caller has read them in this transaction already.
+ */
 async function capture(trx: Db, payment: PaymentRow, now: number, parts?: readonly PaymentPart[]): Promise<{ orderId: string; amount: number }[]> {
   const children = parts ?? (await partsOf(trx, payment.id));
   const postings: Posting[] = [];
@@ -497,12 +501,10 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const cardIds = input.tenders.giftCards.length > 0
       ? (await trx.selectFrom('gift_cards').select('id').where('number', 'in', input.tenders.giftCards.map((c) => c.number)).execute()).map((c) => c.id)
       : [];
-    // The shards this payment posts to (LEDGER_SHARDS); the welcome grant posts to the shopper's own.
+    // The shard this payment posts to (LEDGER_SHARDS); the welcome grant has accounts of its own.
     const shard = randomInt(0, LEDGER_SHARDS);
-    const welcomeShard = shardFor(input.userId);
     await lockAccounts(trx, [
-      { kind: 'funding', ownerId: PLATFORM, shard: welcomeShard },
-      { kind: 'points_issuance', ownerId: PLATFORM, shard: welcomeShard },
+      ...Object.values(welcomeAccounts(input.userId)),
       { kind: 'payment_clearing', ownerId: PLATFORM, shard },
       { kind: 'points_expense', ownerId: PLATFORM, shard },
       { kind: 'points_issuance', ownerId: PLATFORM, shard },
@@ -585,12 +587,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       return { row: await loadPayment(trx, row.id), repeated: false, superseded, description };
     }
     const maskedOf = new Map(cards.map((c) => [c.id, c.maskedNumber]));
-    const tenderViews = tenders.map((t): PaymentTender => ({
-      kind: t.kind as TenderKind,
-      amount: t.amount,
-      points: t.kind === 'points' ? t.points : null,
-      giftCard: t.kind === 'gift_card' && t.gift_card_id ? (maskedOf.get(t.gift_card_id) ?? null) : null,
-    }));
+    const tenderViews = tenders.map((t) => tenderView(t.kind as TenderKind, t.amount, t.points, t.gift_card_id ? (maskedOf.get(t.gift_card_id) ?? null) : null));
     return { row, repeated: false, superseded, description, tenderViews };
   });
 

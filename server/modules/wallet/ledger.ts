@@ -58,7 +58,7 @@ export const PLATFORM = 'platform';
  * ledger_shard), for its hold, capture, release, late money and refunds, so what a guarded shard
  * is debited for was credited to that same shard. On PostgreSQL a posting holds its accounts'
  * rows until commit: with one platform clearing account every payment waited for the one before
- * it (docs/decisions/0010-ledger-shards.md). The kind's balance is the sum of its shards.
+ * it (docs/decisions/0011-ledger-shards.md). The kind's balance is the sum of its shards.
  */
 export const LEDGER_SHARDS = 16;
 export const SHARDED_KINDS: ReadonlySet<AccountKind> = new Set<AccountKind>(['payment_clearing', 'merchant_payable', 'channel_clearing', 'points_issuance', 'points_expense', 'funding', 'late_payments']);

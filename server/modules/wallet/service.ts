@@ -5,7 +5,7 @@ import type { Database } from '../../db/types';
 import { AppError, validationError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { WalletConfig } from './config';
-import { accountId, balanceOf, ensureAccount, PLATFORM, post, shardFor } from './ledger';
+import { accountId, balanceOf, ensureAccount, PLATFORM, post, shardFor, type AccountRef } from './ledger';
 import { prepared } from '../../db/prepared';
 
 type Db = Kysely<Database>;
@@ -23,6 +23,20 @@ async function hasRef(db: Db, ref: string): Promise<boolean> {
 }
 
 /**
+ * The accounts the welcome grant posts to: the platform's side on the shopper's own shard (every
+ * new shopper is granted at once), so a transaction that may grant it can lock them first.
+ */
+export function welcomeAccounts(userId: string) {
+  const shard = shardFor(userId);
+  return {
+    funding: { kind: 'funding', ownerId: PLATFORM, shard },
+    balance: { kind: 'user_balance', ownerId: userId },
+    issuance: { kind: 'points_issuance', ownerId: PLATFORM, shard },
+    points: { kind: 'user_points', ownerId: userId },
+  } as const satisfies Record<string, AccountRef>;
+}
+
+/**
  * Grants the configured welcome balance and points once per shopper (ref welcome:<userId>),
  * inside the caller's transaction. Answers true when this call granted it. Idempotent: a grant
  * already posted (or racing in another transaction: the unique ref decides) posts nothing.
@@ -32,17 +46,17 @@ export async function ensureWelcome(trx: Db, userId: string, config: WalletConfi
   if (config.welcomeBalance === 0 && config.welcomePoints === 0) return false;
   const ref = welcomeRef(userId);
   if (await hasRef(trx, ref)) return false;
+  const accounts = welcomeAccounts(userId);
   const outcome = await post(trx, {
     ref,
     kind: 'welcome',
     memo: 'Welcome grant',
     now,
     postings: [
-      // The platform's side on the shopper's own shard (every new shopper is granted at once).
-      { account: { kind: 'funding', ownerId: PLATFORM, shard: shardFor(userId) }, amount: -config.welcomeBalance },
-      { account: { kind: 'user_balance', ownerId: userId }, amount: config.welcomeBalance },
-      { account: { kind: 'points_issuance', ownerId: PLATFORM, shard: shardFor(userId) }, amount: -config.welcomePoints },
-      { account: { kind: 'user_points', ownerId: userId }, amount: config.welcomePoints },
+      { account: accounts.funding, amount: -config.welcomeBalance },
+      { account: accounts.balance, amount: config.welcomeBalance },
+      { account: accounts.issuance, amount: -config.welcomePoints },
+      { account: accounts.points, amount: config.welcomePoints },
     ],
   });
   return outcome === 'posted';
