@@ -351,6 +351,11 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
   const connections = Math.min(CONNECTIONS, n);
   let next = 0;
   let failures = 0;
+  /** A failed answer is counted, and the first few are printed: a count alone says nothing. */
+  const fail = (what: string, status: number, body: string) => {
+    failures++;
+    if (failures <= 3) process.stderr.write(`  ${what} answered ${status}: ${body.slice(0, 300)}\n`);
+  };
   const fulfilment = { type: 'pickup', contactName: '压测', contactPhone: '13800138000' };
 
   // autocannon notices the end of an `amount` run only on its 1 s tick, so each phase ends at
@@ -382,7 +387,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
         onResponse: (status, body, ctx) => {
           last = performance.now();
           if (status === 201) ctx.orderId = (JSON.parse(body) as { id: string }).id;
-          else failures++;
+          else fail('POST /api/orders', status, body);
         },
       },
       {
@@ -398,9 +403,9 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
             body: JSON.stringify({ orderId, tenders: { balance: true, points: true }, channel, scene: 'mini' }),
           };
         },
-        onResponse: (status) => {
+        onResponse: (status, body) => {
           last = performance.now();
-          if (status !== 201) failures++;
+          if (status !== 201) fail('POST /api/payments', status, body);
         },
       },
     ],
@@ -417,6 +422,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
     .where('channel', '=', channel)
     .where('user_id', 'like', `u_bench_${tag}_%`)
     .execute();
+  if (open.length !== n) process.stderr.write(`  ${n - open.length} of ${n} payments were not open (paying) after the order and payment phase; ${failures} answers failed\n`);
   const now = Date.now();
   const notes = open.map((p) => (channel === 'wechatpay' ? wechatNotification(p, now) : sandboxNotification(p, now)));
 
@@ -453,9 +459,9 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
                 const note = notes[k++ % notes.length];
                 return { ...req, path: note.path, headers: note.headers, body: note.body };
               },
-              onResponse: (status) => {
+              onResponse: (status, body) => {
                 last = performance.now();
-                if (status !== 200) failures++;
+                if (status !== 200) fail('a notification', status, body);
               },
             },
           ],
