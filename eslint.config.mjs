@@ -60,6 +60,14 @@ export default tseslint.config(
     ]) },
   },
   {
+    files: ['server/**/*.ts'],
+    ignores: ['server/db/transaction.ts'],
+    rules: { 'no-restricted-syntax': ['error', {
+      selector: "CallExpression[callee.property.name='transaction'][arguments.length=0]",
+      message: 'Open transactions with transact() from server/db/transaction: it runs a transaction again after a deadlock or a serialization failure.',
+    }] },
+  },
+  {
     files: ['**/*.test.{ts,tsx}', 'src/test/**', 'e2e/**', 'smoke/**', 'bench/**', 'scripts/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -52,6 +52,7 @@ import { issueToken } from '../server/platform/tokens';
 import { seedIfEmpty } from '../server/seed';
 import { PG_URL, withPostgres, withSqlite } from './databases';
 import { autocannon, childCpuMs, forkServer, postgresProcesses } from './support';
+import { transact } from '../server/db/transaction';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** A multiple of the connections: autocannon gives every connection the same whole number of requests. */
@@ -156,7 +157,9 @@ async function serveApp(): Promise<void> {
           { onGroupCommit: (n) => groupStats.add(n) },
         );
   const { buildApp } = await import('../server/app');
-  const app = await buildApp({ config, db, logger: false });
+  // Warnings and errors only (LOG_LEVEL warn), as JSON lines on stdout: the parent reads them
+  // for the cause of every 5xx answer and for transactions run again (appLog below).
+  const app = await buildApp({ config, db, logger: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('no address');
@@ -182,10 +185,38 @@ async function serveApp(): Promise<void> {
   process.send?.({ url: config.publicBaseUrl });
 }
 
+/**
+ * What the app process logged (warnings and errors, pino JSON lines): the logged cause of each
+ * failed request by request id, and how many transactions were run again after a deadlock or a
+ * serialization failure (server/db/transaction.ts), which no answer shows.
+ */
+const appLog = {
+  causes: new Map<string, string>(),
+  retries: 0,
+  other: [] as string[],
+  read(line: string) {
+    let entry: { level?: number; reqId?: string; msg?: string; err?: { type?: string; message?: string; code?: string }; sqlstate?: string; cause?: string };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      process.stdout.write(`${line}\n`);
+      return;
+    }
+    if (entry.sqlstate) {
+      this.retries++;
+      if (this.retries <= 3) process.stderr.write(`  app: ${entry.msg} (${entry.sqlstate}): ${entry.cause}\n`);
+      return;
+    }
+    const cause = entry.err ? `${entry.err.type ?? 'Error'}${entry.err.code ? ` ${entry.err.code}` : ''}: ${entry.err.message ?? ''}` : (entry.msg ?? line);
+    if (entry.reqId && (entry.level ?? 0) >= 50) this.causes.set(entry.reqId, cause);
+    else if (this.other.length < 20) this.other.push(cause);
+  },
+};
+
 function startChild(mode: '--serve-app' | '--serve-hello', env: Partial<ChildEnv> = {}): Promise<{ child: ChildProcess; url: string }> {
   const execArgv = [...process.execArgv];
   if (process.env.BENCH_PROF === '1' && mode === '--serve-app') execArgv.push('--cpu-prof', '--cpu-prof-dir=prof');
-  return forkServer(__filename, [mode], { execArgv, env: { ...process.env, ...env } });
+  return forkServer(__filename, [mode], { execArgv, env: { ...process.env, ...env }, onStdoutLine: mode === '--serve-app' ? (line) => appLog.read(line) : undefined });
 }
 
 /**
@@ -233,7 +264,7 @@ async function createShoppers(db: Db, count: number, tokenSecret: string, tag: s
   const shoppers: Shopper[] = [];
   for (let start = 0; start < count; start += 500) {
     const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) => `u_bench_${tag}_${start + i}`);
-    await db.transaction().execute(async (trx) => {
+    await transact(db, async (trx) => {
       await trx
         .insertInto('users')
         .values(batch.map((id) => ({ id, platform: 'weapp', openid: `o_${id}`, unionid: null, phone: null, nickname: '压测', avatar: null, created_at: now, updated_at: now })))
@@ -351,10 +382,25 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
   const connections = Math.min(CONNECTIONS, n);
   let next = 0;
   let failures = 0;
-  /** A failed answer is counted, and the first few are printed: a count alone says nothing. */
+  const serverErrors: { what: string; status: number; body: string; requestId: string | null }[] = [];
+  const retriesBefore = appLog.retries;
+  /**
+   * A failed answer is counted, and the first few are printed: a count alone says nothing. Every
+   * 5xx is kept and printed after the round with the cause the app logged for its request.
+   */
   const fail = (what: string, status: number, body: string) => {
     failures++;
-    if (failures <= 3) process.stderr.write(`  ${what} answered ${status}: ${body.slice(0, 300)}\n`);
+    if (status >= 500) {
+      let requestId: string | null = null;
+      try {
+        requestId = (JSON.parse(body) as { requestId?: string }).requestId ?? null;
+      } catch {
+        // not a problem+json body
+      }
+      serverErrors.push({ what, status, body, requestId });
+    } else if (failures - serverErrors.length <= 3) {
+      process.stderr.write(`  ${what} answered ${status}: ${body.slice(0, 300)}\n`);
+    }
   };
   const fulfilment = { type: 'pickup', contactName: '压测', contactPhone: '13800138000' };
 
@@ -468,6 +514,15 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
         });
   const notifySeconds = nr ? (last - t1) / 1000 : 0;
   await watch;
+  if (serverErrors.length > 0) {
+    await new Promise((r) => setTimeout(r, 200)); // the app's last log lines
+    process.stderr.write(`  ${serverErrors.length} answers were server errors (5xx):\n`);
+    for (const e of serverErrors) {
+      const cause = e.requestId ? (appLog.causes.get(e.requestId) ?? 'no cause logged') : 'no request id';
+      process.stderr.write(`    ${e.what} answered ${e.status} (request ${e.requestId ?? '-'}): ${cause}\n`);
+    }
+  }
+  if (appLog.retries > retriesBefore) process.stderr.write(`  ${appLog.retries - retriesBefore} transactions were run again after a deadlock or serialization failure (no answer failed for it)\n`);
   const paidSeconds = (paidAt - t1) / 1000;
   const cpu3 = await childCpuMs(app);
   const pg3 = postgresCpuMs();

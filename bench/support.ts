@@ -90,8 +90,23 @@ export function postgresProcesses(): { pid: string; cpuMs: number }[] {
 }
 
 /** Forks `file` with `args` and resolves once the child sends { url } (a server it started). */
-export function forkServer(file: string, args: string[], options: Pick<ForkOptions, 'execArgv' | 'env'> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(file, args, { execArgv: options.execArgv ?? process.execArgv, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function forkServer(
+  file: string,
+  args: string[],
+  options: Pick<ForkOptions, 'execArgv' | 'env'> & { onStdoutLine?: (line: string) => void } = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const stdout = options.onStdoutLine ? 'pipe' : 'inherit';
+  const child = fork(file, args, { execArgv: options.execArgv ?? process.execArgv, env: options.env ?? process.env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  if (options.onStdoutLine && child.stdout) {
+    const onLine = options.onStdoutLine;
+    let rest = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '') onLine(line);
+    });
+  }
   return new Promise((resolve, reject) => {
     child.once('message', (msg: unknown) => {
       const url = msg && typeof msg === 'object' && 'url' in msg && typeof msg.url === 'string' ? msg.url : null;

@@ -22,6 +22,7 @@ import * as wallet from './modules/wallet/routes';
 import { registerChannelSandbox, sandboxTimeScale } from './sandbox/channels';
 import { createSandboxContext, type ChannelSandboxContext } from './sandbox/channels/context';
 import { FaultController } from './sandbox/channels/faults';
+import { onTransientRetry } from './db/transaction';
 
 /**
  * A module: its contract handlers, and optionally routes outside the contract (images,
@@ -149,6 +150,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return sendProblem(reply, new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed.join(' or ')}`), req.id);
     }
     return sendProblem(reply, new AppError('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`), req.id);
+  });
+
+  // A transaction run again after a deadlock or serialization failure (server/db/transaction.ts)
+  // is a lock-order bug to find, even though nobody saw an error: log each one with its cause.
+  const stopWatchingRetries = onTransientRetry(db, (retry) =>
+    app.log.warn({ sqlstate: retry.code, attempt: retry.attempt, cause: retry.message }, `transaction run again after a ${retry.reason}`),
+  );
+  app.addHook('onClose', async () => {
+    stopWatchingRetries();
   });
 
   // The payment core: channels, outbox (order consumer, merchant webhooks), wallet config.

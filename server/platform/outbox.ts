@@ -4,6 +4,7 @@ import type { Database } from '../db/types';
 import { dialectOfDb } from '../db';
 import { insertRows, prepared, preparedFor } from '../db/prepared';
 import { newId } from './ids';
+import { transact } from '../db/transaction';
 
 /**
  * The transactional outbox. A state change and the event announcing it are written in one
@@ -207,7 +208,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function enqueue(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now = Date.now()): Promise<string> {
     // Event and deliveries must land together; outside a transaction, make one.
     if (trx.isTransaction) return writeEvent(trx, event, now);
-    return trx.transaction().execute((t) => writeEvent(t, event, now));
+    return transact(trx, (t) => writeEvent(t, event, now));
   }
 
   /** Due, unleased, pending deliveries of the sinks this process knows, oldest due first. */
@@ -241,6 +242,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     if (rows.length === 0) return { lease, claimed };
     const ordered = [...rows].sort((a, b) => (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : a.sink < b.sink ? -1 : a.sink > b.sink ? 1 : 0));
     const claimAll = async (trx: Kysely<Database>) => {
+      claimed.clear(); // a transaction run again starts over
       for (const row of ordered) {
         const result = await updateIfStillDue(trx, row, now, { locked_until: lease });
         if (Number(result.numUpdatedRows) === 1) claimed.add(keyOf(row));
@@ -248,7 +250,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     };
     // SQLite: one statement each (a deferred transaction of several relays' processes gets
     // SQLITE_BUSY when upgrading to a write, instead of waiting).
-    if (dialectOfDb(db) === 'postgres') await db.transaction().execute(claimAll);
+    if (dialectOfDb(db) === 'postgres') await transact(db, claimAll);
     else await claimAll(db);
     return { lease, claimed };
   }
@@ -327,7 +329,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const guarded = (trx: Kysely<Database>, values: Updateable<OutboxDeliveryTable>) => updateIfStillDue(trx, row, now, values);
     let failure: unknown;
     try {
-      const handled = await db.transaction().execute(async (trx) => {
+      const handled = await transact(db, async (trx) => {
         const claimed = await guarded(trx, { status: 'delivered', attempts, delivered_at: now, locked_until: null, last_error: null });
         if (Number(claimed.numUpdatedRows) !== 1) return false; // another relay has it (or had it)
         let payload: unknown;
@@ -526,7 +528,7 @@ export function consumerSink(
     accepts: (type) => wanted.has(type) || wanted.has('*'),
     handle,
     async deliver(event) {
-      await db.transaction().execute((trx) => handle(trx, event));
+      await transact(db, (trx) => handle(trx, event));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import { buildDemoShop } from './data';
+import { transact } from '../db/transaction';
 
 export { buildDemoShop } from './data';
 
@@ -26,7 +27,7 @@ export async function seedIfEmpty(db: Kysely<Database>): Promise<SeedResult | nu
   if (existing) return null;
   const shop = buildDemoShop();
   const now = Date.UTC(2025, 0, 1);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const again = await trx.selectFrom('merchants').select('id').limit(1).executeTakeFirst();
     if (again) return null;
     await trx

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../db';
 import type { Database } from '../db/types';
 import { issueGiftCard } from '../modules/wallet/service';
+import { transact } from '../db/transaction';
 
 /**
  * The demo gift cards (also listed in docs/ledger.md). Fixed numbers and PINs so anyone can
@@ -47,7 +48,7 @@ export async function seedGiftCards(db: Kysely<Database>, now: number): Promise<
   const result: GiftCardSeedResult = { issued: 0, skipped: 0 };
   for (const card of DEMO_GIFT_CARDS) {
     try {
-      const issued = await db.transaction().execute(async (trx) => {
+      const issued = await transact(db, async (trx) => {
         const existing = await trx.selectFrom('gift_cards').select('id').where('number', '=', card.number).executeTakeFirst();
         if (existing) return false;
         await issueGiftCard(trx, { number: card.number, pin: card.pin, faceValue: card.faceValue, expiresAt: now + card.expiresInMs }, now);

@@ -10,6 +10,7 @@ import type { FaultRule } from '../../sandbox/channels/faults';
 import { Notifier, type DeliveryRecord } from '../../sandbox/channels/notifier';
 import { DEMO_GIFT_CARDS, seedGiftCards } from '../../seed/wallet';
 import { testApp, type ApiResponse, type TestApp } from '../../test/app';
+import { transact } from '../../db/transaction';
 
 /**
  * End-to-end harness for the real payment channels: the whole app (testApp) with the channels
@@ -116,7 +117,7 @@ export function demoCard(faceValue: number): GiftCardCredential {
 export async function freshCard(t: TestApp, faceValue: number): Promise<GiftCardCredential> {
   const number = `66${String(Date.now() % 1e8).padStart(8, '0')}${String(++counter % 1e6).padStart(6, '0')}`;
   const now = Date.now();
-  await t.db.transaction().execute((trx) => issueGiftCard(trx, { number, pin: '135790', faceValue, expiresAt: now + 86_400_000 }, now));
+  await transact(t.db, (trx) => issueGiftCard(trx, { number, pin: '135790', faceValue, expiresAt: now + 86_400_000 }, now));
   return { number, pin: '135790' };
 }
 

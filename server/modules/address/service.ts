@@ -4,6 +4,7 @@ import { dialectOfDb, isUniqueViolation } from '../../db';
 import type { AddressesTable, Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { transact } from '../../db/transaction';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -62,11 +63,11 @@ export async function getDefaultAddress(db: Db, userId: string): Promise<Address
  * single writer already). The partial unique index (one default per user) stays the last line
  * of defence; should it ever fire, the change is retried and then sees the other's result.
  */
-async function withBook<T>(db: Kysely<Database>, userId: string, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+async function withBook<T>(db: Kysely<Database>, userId: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const postgres = dialectOfDb(db) === 'postgres';
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await transact(db, async (trx) => {
         if (postgres) await sql`select pg_advisory_xact_lock(hashtext(${`address-book:${userId}`}))`.execute(trx);
         return fn(trx);
       });

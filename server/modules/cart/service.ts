@@ -6,6 +6,7 @@ import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { loadSkus, type SkuSnapshot } from '../catalog/service';
 import { isBlocking, lineAmount, lineIssueFor } from '../order/pricing';
+import { transact } from '../../db/transaction';
 
 /**
  * The server-side cart: one line per (user, SKU). Every read validates and prices each line
@@ -100,7 +101,7 @@ export async function addItem(db: Db, userId: string, skuId: string, quantity: n
   if (!sku) throw new AppError('NOT_FOUND', `SKU ${skuId} does not exist`, { skuId });
   if (!sku.onShelf) throw new AppError('SKU_UNAVAILABLE', `SKU ${skuId} is off the shelf`, { skuId });
   if (sku.stock <= 0) throw new AppError('OUT_OF_STOCK', `SKU ${skuId} is sold out`, { skuId });
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const existing = await trx.selectFrom('cart_lines').select('sku_id').where('user_id', '=', userId).where('sku_id', '=', skuId).executeTakeFirst();
     if (!existing && (await lineCount(trx, userId)) >= MAX_CART_LINES) {
       throw new AppError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different items`, {
@@ -151,7 +152,7 @@ export interface GuestLine {
 export async function mergeLines(db: Db, userId: string, guest: readonly GuestLine[], now = Date.now()): Promise<CartView> {
   const combined = combineGuestLines(guest);
   const skus = await loadSkus(db, [...combined.keys()]);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const existing = new Set(
       (await trx.selectFrom('cart_lines').select('sku_id').where('user_id', '=', userId).execute()).map((r) => r.sku_id),
     );

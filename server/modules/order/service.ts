@@ -16,6 +16,7 @@ import { loadSkus, releaseStock, reserveStock } from '../catalog/service';
 import { closeOpenPaymentsFor } from '../payment/service';
 import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
 import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
+import { transact } from '../../db/transaction';
 
 type Db = Kysely<Database>;
 type OrderRow = Selectable<OrderTable>;
@@ -134,7 +135,7 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
 
   try {
     // Everything written is also kept here, so the answer needs no second read.
-    return await db.transaction().execute(async (trx) => {
+    return await transact(db, async (trx) => {
       const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
       const priced = priceCheckout(body.items, skus, fulfilment.type);
       const firstBlocked = priced.blocked[0];
@@ -158,12 +159,10 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
       };
       // The parent first: a racing duplicate blocks on (or fails) the unique key right here.
       await insertRows(trx, 'parent_orders', [parent]);
-      // Sorted so concurrent orders lock SKU rows in one order (no deadlocks on PostgreSQL).
+
       const items = priced.groups
         .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
         .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
-      await reserveStock(trx, items);
-
       const children: OrderRow[] = [];
       const lines: LineRow[] = [];
       const events: EventRow[] = [];
@@ -214,6 +213,9 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
       await insertRows(trx, 'order_lines', lines);
       await insertRows(trx, 'order_events', events);
       if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
+      // Stock last (the lock order, docs/architecture.md): the hottest rows are held for the
+      // shortest time, and sorted so concurrent orders lock SKU rows in one order.
+      await reserveStock(trx, items);
       return parentView(parent, toOrders(children, lines, events));
     });
   } catch (err) {
@@ -461,7 +463,7 @@ export async function tryTransitionOrder(trx: Db, orderId: string, event: OrderE
 }
 
 async function ownedTransition(db: Db, userId: string, orderId: string, event: OrderEventName, now: number, onEnded?: OrderEndedHook): Promise<Order> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const owned = await trx.selectFrom('orders').select('id').where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
     if (!owned) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
     await transitionOrder(trx, orderId, event, now, onEnded);
@@ -479,7 +481,7 @@ export function confirmReceipt(db: Db, userId: string, orderId: string, now = Da
 
 /** The merchant ships (no owner check: called by the sandbox merchant console). */
 export async function shipOrder(db: Db, orderId: string, now = Date.now()): Promise<OrderStatus> {
-  return db.transaction().execute((trx) => transitionOrder(trx, orderId, 'ship', now));
+  return transact(db, (trx) => transitionOrder(trx, orderId, 'ship', now));
 }
 
 /**
@@ -501,7 +503,7 @@ export async function closeExpiredOrders(db: Db, now = Date.now(), batchSize = 1
       .limit(batchSize)
       .execute();
     for (const { id } of batch) {
-      const applied = await db.transaction().execute((trx) => tryTransitionOrder(trx, id, 'close', now, onEnded));
+      const applied = await transact(db, (trx) => tryTransitionOrder(trx, id, 'close', now, onEnded));
       if (applied) closed += 1;
     }
     if (batch.length < batchSize) return closed;

@@ -164,6 +164,8 @@ async function paidOrder(tenders: Tenders, opts: { userId?: string; price?: numb
     if (tenders.balance) fund.push({ account: { kind: 'funding', ownerId: PLATFORM }, amount: -tenders.balance }, { account: { kind: 'user_balance', ownerId: userId }, amount: tenders.balance });
     if (tenders.points) fund.push({ account: { kind: 'points_issuance', ownerId: PLATFORM }, amount: -tenders.points }, { account: { kind: 'user_points', ownerId: userId }, amount: tenders.points });
     if (fund.length > 0) await post(trx, { ref: `test-fund:${userId}:${now}`, kind: 'test', memo: 'test funding', postings: fund, now });
+  });
+  await db.transaction().execute(async (trx) => {
     if (tenders.giftCard) {
       cards += 1;
       const number = `62${String(process.pid % 100000).padStart(5, '0')}${String(now % 1_000_000).padStart(6, '0')}${String(cards).padStart(3, '0')}`;

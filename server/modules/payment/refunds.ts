@@ -12,9 +12,10 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { tryApply, type ExtraSet } from '../../platform/state-machine';
-import { PLATFORM, lockAccounts, post, type Posting } from '../wallet/ledger';
+import { PLATFORM, lockAccounts, post, type AccountRef, type Posting } from '../wallet/ledger';
 import { REFUND_SOURCES, refundMachine, type RefundSource } from './refund-machine';
 import { RefundSplitError, refundableTotal, splitRefund, type RefundSplitPart, type RefundableAllocation } from './refund-split';
+import { transact } from '../../db/transaction';
 
 /**
  * Refunds: per child order, split back across the tenders that paid it (internal tenders into
@@ -434,7 +435,7 @@ export interface CreateRefundInput {
  * final, otherwise by the refund notification or the retry job.
  */
 export async function createRefund(deps: RefundDeps, input: CreateRefundInput, now = Date.now()): Promise<Refund> {
-  const created = await deps.db.transaction().execute(async (trx) => {
+  const created = await transact(deps.db, async (trx) => {
     const order = await trx.selectFrom('orders').select(['id', 'status']).where('id', '=', input.orderId).where('user_id', '=', input.userId).executeTakeFirst();
     if (!order) throw new AppError('NOT_FOUND', `order ${input.orderId} not found`);
     if (!(REFUNDABLE_ORDER_STATUSES as readonly string[]).includes(order.status)) {
@@ -514,7 +515,7 @@ export type PartOutcome = 'done' | 'failed' | 'processing' | 'error';
 /** Applies the channel's answer about one part in its own transaction. */
 async function applyPartState(deps: RefundDeps, p: PendingChannelPart, state: RefundState, now: number): Promise<PartOutcome> {
   if (state.state === 'processing') return 'processing';
-  await deps.db.transaction().execute(async (trx) => {
+  await transact(deps.db, async (trx) => {
     const part = await trx.selectFrom('refund_parts').selectAll().where('refund_id', '=', p.part.refund_id).where('seq', '=', p.part.seq).executeTakeFirstOrThrow();
     const changed = state.state === 'succeeded' ? await completePart(trx, deps, p.refund, part, state.channelRefundId, now) : await failPart(trx, part);
     if (changed) await settleRefund(trx, deps, p.refund, now);
@@ -584,7 +585,7 @@ async function driveRefund(deps: RefundDeps, refundId: string, now: number, quer
   }
   if (pending.length === 0) {
     // Nothing pending at the channel but still processing (not expected): settle it.
-    await deps.db.transaction().execute(async (trx) => {
+    await transact(deps.db, async (trx) => {
       const refund = await trx.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirst();
       if (refund?.status === 'processing') await settleRefund(trx, deps, refund, now);
     });
@@ -670,7 +671,7 @@ export async function applyRefundNotification(
 ): Promise<RefundNotifyOutcome> {
   const parsed = parsePartRefundNo(verified.refundNo);
   if (!parsed) throw new AppError('NOTIFY_REJECTED', `unknown refund number ${verified.refundNo}`);
-  const outcome = await deps.db.transaction().execute(async (trx): Promise<RefundNotifyOutcome> => {
+  const outcome = await transact(deps.db, async (trx): Promise<RefundNotifyOutcome> => {
     const refund = await trx.selectFrom('refunds').selectAll().where('refund_no', '=', parsed.refundNo).executeTakeFirst();
     const part = refund
       ? await trx.selectFrom('refund_parts').selectAll().where('refund_id', '=', refund.id).where('seq', '=', parsed.seq).executeTakeFirst()
@@ -735,6 +736,14 @@ async function childOrderOf(trx: Db, payment: Pick<PaymentRow, 'id' | 'order_id'
   throw new Error(`payment ${payment.id} covers no child order`);
 }
 
+/** The accounts late money of this payment is posted to (late:<paymentId>): its channel's clearing and late_payments, on its shard. */
+export function lateMoneyAccounts(payment: Pick<PaymentRow, 'channel' | 'ledger_shard'>): [AccountRef, AccountRef] {
+  return [
+    { kind: 'channel_clearing', ownerId: toChannel(payment.channel), shard: payment.ledger_shard },
+    { kind: 'late_payments', ownerId: PLATFORM, shard: payment.ledger_shard },
+  ];
+}
+
 /**
  * Inside the transaction that handles a SUCCESS notification for a payment we had already
  * closed or failed: posts late:<paymentId> and records a refund (source late_payment) of the
@@ -756,13 +765,14 @@ export async function startLatePaymentRefund(
   const channel = toChannel(payment.channel);
   const tender = await trx.selectFrom('payment_tenders').select(['seq', 'amount']).where('payment_id', '=', payment.id).where('kind', '=', 'channel').executeTakeFirst();
   if (!tender) throw new Error(`payment ${payment.id} has no channel tender`);
+  const [channelClearing, late] = lateMoneyAccounts(payment);
   await post(trx, {
     ref: `late:${payment.id}`,
     kind: 'late_payment',
     memo: `${channel} took ${amount} fen for payment ${payment.payment_no} after it was closed`,
     postings: [
-      { account: { kind: 'channel_clearing', ownerId: channel, shard: payment.ledger_shard }, amount: -amount },
-      { account: { kind: 'late_payments', ownerId: PLATFORM, shard: payment.ledger_shard }, amount },
+      { account: channelClearing, amount: -amount },
+      { account: late, amount },
     ],
     now,
   });

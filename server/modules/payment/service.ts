@@ -15,7 +15,8 @@ import { LEDGER_SHARDS, PLATFORM, balancesOf, lockAccounts, post, type Posting }
 import { allocateTenders } from './allocate';
 import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 import { paymentMachine, type PaymentEventName } from './machine';
-import { finishLateRefunds, startLatePaymentRefund } from './refunds';
+import { finishLateRefunds, lateMoneyAccounts, startLatePaymentRefund } from './refunds';
+import { transact } from '../../db/transaction';
 
 /**
  * The payment core: combined payments (points, gift cards, stored balance and at most one
@@ -296,7 +297,7 @@ async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: 
       // guarded transition, so if the row moved meanwhile that transition fails and the next
       // attempt reads it again (the states it treats as final never change).
       const first = attempt === 0 ? justRead : undefined;
-      return await deps.db.transaction().execute(async (trx) => work(trx, first ?? (await loadPayment(trx, paymentId))));
+      return await transact(deps.db, async (trx) => work(trx, first ?? (await loadPayment(trx, paymentId))));
     } catch (err) {
       if (err instanceof IllegalTransitionError && attempt < 2) continue;
       throw err;
@@ -459,7 +460,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   // Wrong PINs count even though the payment then fails (committed on the plain connection).
   if (input.tenders.giftCards.length > 0) await verifyGiftCards(deps.db, input.tenders.giftCards, now);
 
-  const created = await deps.db.transaction().execute(async (trx): Promise<Created> => {
+  const created = await transact(deps.db, async (trx): Promise<Created> => {
     const target = await targetChildren(trx, input.userId, input.orderId);
     const pending = target.rows.filter((c) => c.status === 'pending_payment');
     if (pending.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
@@ -512,7 +513,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       { kind: 'user_points', ownerId: input.userId },
       ...cardIds.map((id) => ({ kind: 'gift_card' as const, ownerId: id })),
       ...children.map((c) => ({ kind: 'merchant_payable' as const, ownerId: c.row.merchant_id, shard })),
-    ]);
+    ], now);
     await ensureWelcome(trx, input.userId, deps.wallet, now);
     const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
     const [walletBalance, walletPoints] = await balancesOf(trx, [
@@ -652,7 +653,7 @@ export async function cancelPayment(deps: PaymentDeps, userId: string, paymentId
   if (!row) throw new AppError('NOT_FOUND', `payment ${paymentId} not found`);
   if (row.status === 'paid') throw new AppError('PAYMENT_NOT_OPEN', `payment ${paymentId} is already paid`);
   if (row.status === 'paying') {
-    await deps.db.transaction().execute((trx: Db) => tryApply(trx, paymentMachine, 'payments', paymentId, 'close', { updated_at: now, end_reason: 'cancelled', next_check_at: now }));
+    await transact(deps.db, (trx: Db) => tryApply(trx, paymentMachine, 'payments', paymentId, 'close', { updated_at: now, end_reason: 'cancelled', next_check_at: now }));
   }
   await reconcileOne(deps, paymentId, now).catch((err: unknown) => deps.log.warn({ err, paymentId }, 'cancelled payment not settled yet; the job retries'));
   return getPayment(deps.db, userId, paymentId);
@@ -693,7 +694,10 @@ async function applyChannelState(
       const cover = status === 'paying' || status === 'closing' ? await coveredByOthers(trx, payment) : null;
       if (cover?.covered) {
         // Its children were paid by other payments: capturing it would make the shopper pay
-        // twice. It ends closed (tenders released) and the channel's money goes back as late money.
+        // twice. It ends closed (tenders released) and the channel's money goes back as late money:
+        // two postings, so every account of both is locked first (the ledger's lock order).
+        const released = holdPostings(payment.user_id, await tendersOf(trx, payment.id), -1, payment.ledger_shard);
+        await lockAccounts(trx, [...released.map((p) => p.account), ...lateMoneyAccounts(payment)], now);
         await markEnded(deps, trx, payment, 'closed', 'superseded', now);
         await startLatePaymentRefund(trx, refundDepsOf(deps), payment, says.amount, now);
         lateRefund = true;
@@ -891,7 +895,7 @@ export async function expirePayments(deps: PaymentDeps, now = Date.now(), batchS
   const due = await deps.db.selectFrom('payments').select('id').where('status', '=', 'paying').where('expires_at', '<=', now).orderBy('id').limit(batchSize).execute();
   let expired = 0;
   for (const { id } of due) {
-    const moved = await deps.db.transaction().execute((trx: Db) => tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: 'expired', next_check_at: now }));
+    const moved = await transact(deps.db, (trx: Db) => tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: 'expired', next_check_at: now }));
     if (moved) expired += 1;
   }
   return expired;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { ACCOUNT_KINDS, accountId, PLATFORM, storedOwnerId, type AccountKind } from './ledger';
+import { transact } from '../../db/transaction';
 
 type Db = Kysely<Database>;
 
@@ -291,9 +292,9 @@ async function paymentChecks(db: Db, out: Discrepancy[]): Promise<void> {
 
 /** Runs every check; a clean ledger answers no discrepancies. */
 export async function checkLedger(db: Db): Promise<LedgerCheckReport> {
-  let tx = db.transaction();
-  if (dialectOfDb(db) === 'postgres') tx = tx.setIsolationLevel('repeatable read').setAccessMode('read only');
-  return tx.execute(async (trx) => {
+  // One snapshot for every check (PostgreSQL: repeatable read; SQLite's transactions are one already).
+  const snapshot = dialectOfDb(db) === 'postgres' ? ({ isolation: 'repeatable read', readOnly: true } as const) : {};
+  return transact(db, async (trx) => {
     const discrepancies: Discrepancy[] = [];
     await genericChecks(trx, discrepancies);
     await paymentChecks(trx, discrepancies);
@@ -305,5 +306,5 @@ export async function checkLedger(db: Db): Promise<LedgerCheckReport> {
       refundParts: await countOf(trx, 'refund_parts'),
       discrepancies,
     };
-  });
+  }, snapshot);
 }

@@ -1,6 +1,6 @@
 import { testDb, type TestDb } from '../../test/db';
 import { AppError } from '../../platform/errors';
-import { accountId, accountIdOf, balanceOf, ensureAccount, LEDGER_SHARDS, PLATFORM, post, shardFor, storedOwnerId, UnbalancedJournalError, type AccountRef } from './ledger';
+import { accountId, accountIdOf, balanceOf, ensureAccount, LEDGER_SHARDS, lockAccounts, LockOrderError, PLATFORM, post, shardFor, storedOwnerId, UnbalancedJournalError, type AccountRef } from './ledger';
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -146,6 +146,7 @@ describe('post', () => {
     let caught: unknown;
     try {
       await tdb.db.transaction().execute(async (trx) => {
+        await lockAccounts(trx, [balanceOfUser(u), clearing]);
         // A first posting that succeeds inside the same transaction...
         await post(trx, { ref: `t:${u}:first`, kind: 'test', memo: '', postings: [{ account: balanceOfUser(u), amount: -600 }, { account: clearing, amount: 600 }] });
         // ...then one the balance cannot cover.
@@ -229,6 +230,75 @@ describe('concurrency', () => {
     const outcomes = await Promise.all(Array.from({ length: 8 }, () => tdb.db.transaction().execute((trx) => post(trx, input))));
     expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
     expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(10);
+  });
+});
+
+describe('lock order', () => {
+  const move = (ref: string, from: AccountRef, to: AccountRef, amount: number) => ({ ref, kind: 'test', memo: '', postings: [{ account: from, amount: -amount }, { account: to, amount }] });
+
+  it('a second posting in one transaction must touch only accounts lockAccounts locked first', async () => {
+    const u = user();
+    const refused = tdb.db.transaction().execute(async (trx) => {
+      await post(trx, move(`t:${u}:1`, funding, balanceOfUser(u), 10));
+      await post(trx, move(`t:${u}:2`, balanceOfUser(u), clearing, 5));
+    });
+    await expect(refused).rejects.toThrow(LockOrderError);
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(0); // rolled back
+
+    await tdb.db.transaction().execute(async (trx) => {
+      await lockAccounts(trx, [funding, balanceOfUser(u), clearing]);
+      await post(trx, move(`t:${u}:3`, funding, balanceOfUser(u), 10));
+      await post(trx, move(`t:${u}:4`, balanceOfUser(u), clearing, 5));
+    });
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(5);
+
+    const partial = tdb.db.transaction().execute(async (trx) => {
+      await lockAccounts(trx, [funding, balanceOfUser(u)]);
+      await post(trx, move(`t:${u}:5`, funding, balanceOfUser(u), 10));
+      await post(trx, move(`t:${u}:6`, balanceOfUser(u), clearing, 5));
+    });
+    await expect(partial).rejects.toThrow(/payment_clearing:platform/);
+  });
+
+  it('lockAccounts comes first and once', async () => {
+    const u = user();
+    await expect(
+      tdb.db.transaction().execute(async (trx) => {
+        await post(trx, move(`t:${u}:a`, funding, balanceOfUser(u), 1));
+        await lockAccounts(trx, [funding, balanceOfUser(u)]);
+      }),
+    ).rejects.toThrow(LockOrderError);
+    await expect(
+      tdb.db.transaction().execute(async (trx) => {
+        await lockAccounts(trx, [funding]);
+        await lockAccounts(trx, [balanceOfUser(u)]);
+      }),
+    ).rejects.toThrow(LockOrderError);
+  });
+
+  it('a single posting per transaction needs no lockAccounts (post() updates in id order)', async () => {
+    const u = user();
+    await tdb.db.transaction().execute((trx) => post(trx, move(`t:${u}:single`, funding, balanceOfUser(u), 7)));
+    expect(await balanceOf(tdb.db, balanceOfUser(u))).toBe(7);
+  });
+
+  (process.env.TEST_DB === 'postgres' ? it : it.skip)('PostgreSQL: lockAccounts creates the accounts that do not exist yet, with their kind\'s unit and sign rule, and changes no balance', async () => {
+    const u = user();
+    const shard = { kind: 'merchant_payable', ownerId: `m_${u}`, shard: 3 } as const;
+    await fund(u, 40);
+    await tdb.db.transaction().execute((trx) => lockAccounts(trx, [balanceOfUser(u), { kind: 'user_points', ownerId: u }, shard, { kind: 'channel_clearing', ownerId: `ch_${u}` }]));
+    const rows = await tdb.db
+      .selectFrom('ledger_accounts')
+      .select(['id', 'kind', 'owner_id', 'unit', 'balance', 'may_go_negative'])
+      .where('id', 'in', [accountIdOf(balanceOfUser(u)), accountIdOf({ kind: 'user_points', ownerId: u }), accountIdOf(shard), accountId('channel_clearing', `ch_${u}`)])
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.id, r.kind, r.owner_id, r.unit, Number(r.balance), Number(r.may_go_negative)])).toEqual([
+      [accountId('channel_clearing', `ch_${u}`), 'channel_clearing', `ch_${u}`, 'fen', 0, 1],
+      [accountIdOf(shard), 'merchant_payable', `m_${u}~3`, 'fen', 0, 0],
+      [accountIdOf(balanceOfUser(u)), 'user_balance', u, 'fen', 40, 0],
+      [accountIdOf({ kind: 'user_points', ownerId: u }), 'user_points', u, 'points', 0, 0],
+    ]);
   });
 });
 

@@ -101,17 +101,64 @@ export async function ensureAccount(db: Db, ref: AccountRef, now = Date.now()): 
 }
 
 /**
- * Locks these accounts (the ones that exist) in account id order, the order post() updates
- * them in. A database transaction that posts more than once (a welcome grant then a hold; a
- * hold then a capture) calls it first with every account it may touch, so that it never holds
- * one shared account while waiting for another that a concurrent single post holds: on
- * PostgreSQL such opposite orders deadlock. SQLite runs one writer at a time: nothing to do.
+ * What a database transaction has done to the ledger so far: the accounts it locked up front
+ * (lockAccounts) and whether it has posted. Keyed by the transaction object, which every step
+ * of the transaction passes on.
  */
-export async function lockAccounts(trx: Db, refs: readonly AccountRef[]): Promise<void> {
-  if (refs.length === 0 || dialectOfDb(trx) !== 'postgres') return;
-  const ids = [...new Set(refs.map(accountIdOf))];
-  // Byte order (COLLATE "C") is the JavaScript string order post() sorts by.
-  await lockAccountRows.execute(trx, listParams('id', ids), ids.length);
+interface LedgerTrxState {
+  locked: Set<string> | null;
+  posted: boolean;
+}
+const trxState = new WeakMap<object, LedgerTrxState>();
+
+function stateOf(trx: Db): LedgerTrxState {
+  let state = trxState.get(trx);
+  if (!state) {
+    state = { locked: null, posted: false };
+    trxState.set(trx, state);
+  }
+  return state;
+}
+
+/** Thrown for a programming error: a transaction that could take ledger locks out of order. */
+export class LockOrderError extends Error {
+  override name = 'LockOrderError';
+}
+
+/**
+ * Locks these accounts, creating the ones that do not exist yet, one by one in account id order
+ * (the order post() updates them in). A database transaction that posts more than once (a
+ * welcome grant then a hold; a hold then a capture; several refund parts) calls it first with
+ * every account it may touch, so that it never holds one account while waiting for another that
+ * a concurrent transaction holds: on PostgreSQL such opposite orders deadlock. Creating is
+ * locking too (a second creator waits for the first to commit), which is why missing accounts are
+ * created here, in their place in the order, and never later by post(): a lock set that left
+ * them out was how two payments deadlocked. post() refuses a second posting in the transaction
+ * that touches an account not locked here (LockOrderError), so the rule is checked on SQLite as
+ * well, where one writer at a time means the locks themselves are not needed.
+ */
+export async function lockAccounts(trx: Db, refs: readonly AccountRef[], now = Date.now()): Promise<void> {
+  const state = stateOf(trx);
+  if (state.posted) throw new LockOrderError('lockAccounts must come before the transaction\'s first posting');
+  if (state.locked) throw new LockOrderError('lockAccounts may be called once per transaction, with every account it may touch');
+  const byId = new Map<string, AccountRef>();
+  for (const ref of refs) byId.set(accountIdOf(ref), ref);
+  state.locked = new Set(byId.keys());
+  if (byId.size === 0 || dialectOfDb(trx) !== 'postgres') return;
+  // Byte order: the JavaScript string order post() sorts by. INSERT ... ON CONFLICT DO UPDATE
+  // takes its rows in the order given, and locks a conflicting row even when its WHERE (false
+  // here) leaves the row unchanged: so each account is created or locked in turn, in order.
+  const ordered = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const params: Record<string, string | number> = { now };
+  ordered.forEach(([id, ref], i) => {
+    const spec = ACCOUNT_KINDS[ref.kind];
+    params[`id${i}`] = id;
+    params[`kind${i}`] = ref.kind;
+    params[`owner${i}`] = storedOwnerId(ref);
+    params[`unit${i}`] = spec.unit;
+    params[`neg${i}`] = spec.mayGoNegative ? 1 : 0;
+  });
+  await lockOrCreateAccounts.execute(trx, params, ordered.length);
 }
 
 export interface Posting {
@@ -163,6 +210,15 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   // a step with nothing to move (e.g. the hold of a payment paid wholly through its channel)
   // writes nothing at all.
   if ([...byAccount.values()].every((v) => v.amount === 0)) return 'posted';
+
+  const state = stateOf(trx);
+  if (state.posted) {
+    const unlocked = [...byAccount.keys()].filter((id) => !state.locked?.has(id));
+    if (unlocked.length > 0) {
+      throw new LockOrderError(`${input.ref}: a second posting in one transaction touches ${unlocked.join(', ')}, which lockAccounts did not lock first`);
+    }
+  }
+  state.posted = true;
 
   const txId = newId('jtx', now);
   const inserted = await insertJournalTransaction.execute(trx, { id: txId, ref: input.ref, kind: input.kind, memo: input.memo, now });
@@ -249,6 +305,19 @@ const selectBalances = prepared<Record<string, unknown>, { id: string; balance: 
   db.selectFrom('ledger_accounts').select(['id', 'balance']).where('id', 'in', slots(p, 'id', count)),
 );
 
-const lockAccountRows = prepared<Record<string, unknown>, { id: string }, number>((db, p, count) =>
-  db.selectFrom('ledger_accounts').select('id').where('id', 'in', slots(p, 'id', count)).orderBy(sql`id collate "C"`).forUpdate(),
+const lockOrCreateAccounts = prepared<Record<string, unknown>, unknown, number>((db, p, count) =>
+  db
+    .insertInto('ledger_accounts')
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        id: p(`id${i}`),
+        kind: p(`kind${i}`),
+        owner_id: p(`owner${i}`),
+        unit: p(`unit${i}`),
+        balance: 0,
+        may_go_negative: p(`neg${i}`),
+        created_at: p('now'),
+      })),
+    )
+    .onConflict((oc) => oc.column('id').doUpdateSet({ balance: (eb) => eb.ref('ledger_accounts.balance') }).where(sql<boolean>`false`)),
 );

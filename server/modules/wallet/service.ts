@@ -7,6 +7,7 @@ import { newId } from '../../platform/ids';
 import type { WalletConfig } from './config';
 import { accountId, balanceOf, ensureAccount, PLATFORM, post, shardFor, type AccountRef } from './ledger';
 import { prepared } from '../../db/prepared';
+import { transact } from '../../db/transaction';
 
 type Db = Kysely<Database>;
 
@@ -65,7 +66,7 @@ export async function ensureWelcome(trx: Db, userId: string, config: WalletConfi
 /** The shopper's wallet (granting the welcome balance on first use). */
 export async function getWallet(db: Db, userId: string, config: WalletConfig, now: number): Promise<Wallet> {
   const granted = config.welcomeBalance === 0 && config.welcomePoints === 0 ? true : await hasRef(db, welcomeRef(userId));
-  if (!granted) await db.transaction().execute((trx) => ensureWelcome(trx, userId, config, now));
+  if (!granted) await transact(db, (trx) => ensureWelcome(trx, userId, config, now));
   const balance = await balanceOf(db, { kind: 'user_balance', ownerId: userId });
   const points = await balanceOf(db, { kind: 'user_points', ownerId: userId });
   return { balance, points, pointsRule: { ...config.pointsRule } };

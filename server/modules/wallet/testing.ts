@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
 import { fenPerPoint, DEFAULT_POINTS_RULE } from '../../../contract/tender-split';
-import { accountId, PLATFORM, post, type Posting } from './ledger';
+import { accountId, lockAccounts, PLATFORM, post, type Posting } from './ledger';
 import { getWallet, issueGiftCard } from './service';
+import { transact } from '../../db/transaction';
 
 /**
  * Test fixtures for the ledger check: payments, tenders, allocations and refund parts written
@@ -104,7 +105,7 @@ export async function makePayment(
   const amount = tenders.reduce((s, t) => s + t.amount, 0);
   const internal = tenders.filter((t) => t.kind !== 'channel').reduce((s, t) => s + t.amount, 0);
   if (amount !== children.reduce((s, c) => s + c.amount, 0)) throw new Error('fixture: tenders must cover the children');
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx
       .insertInto('payments')
       .values({
@@ -158,17 +159,20 @@ export async function makePayment(
         rest -= take;
       }
     }
-    if (internal > 0) await post(trx, { ref: `hold:${id}`, kind: 'hold', memo: 'hold', now, postings: holdPostings(userId, tenders) });
+    const hold = holdPostings(userId, tenders);
+    const capture: Posting[] = [
+      { account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: -internal },
+      { account: { kind: 'channel_clearing', ownerId: channel }, amount: -(amount - internal) },
+      ...children.map((c) => ({ account: { kind: 'merchant_payable' as const, ownerId: c.merchantId }, amount: c.amount })),
+    ];
+    const release = hold.map((p) => ({ account: p.account, amount: -p.amount }));
+    // Two postings in one transaction: every account locked first (the ledger's lock order).
+    await lockAccounts(trx, [...hold, ...capture].map((p) => p.account), now);
+    if (internal > 0) await post(trx, { ref: `hold:${id}`, kind: 'hold', memo: 'hold', now, postings: hold });
     if (input.status === 'paid') {
-      const postings: Posting[] = [
-        { account: { kind: 'payment_clearing', ownerId: PLATFORM }, amount: -internal },
-        { account: { kind: 'channel_clearing', ownerId: channel }, amount: -(amount - internal) },
-      ];
-      for (const c of children) postings.push({ account: { kind: 'merchant_payable', ownerId: c.merchantId }, amount: c.amount });
-      await post(trx, { ref: `capture:${id}`, kind: 'capture', memo: 'capture', now, postings });
+      await post(trx, { ref: `capture:${id}`, kind: 'capture', memo: 'capture', now, postings: capture });
     } else if ((input.status === 'closed' || input.status === 'failed') && internal > 0) {
-      const reverse = holdPostings(userId, tenders).map((p) => ({ account: p.account, amount: -p.amount }));
-      await post(trx, { ref: `release:${id}`, kind: 'release', memo: 'release', now, postings: reverse });
+      await post(trx, { ref: `release:${id}`, kind: 'release', memo: 'release', now, postings: release });
     }
   });
   return id;
@@ -181,7 +185,7 @@ export async function makePayment(
 export async function makeRefund(db: Db, input: { userId: string; paymentId: string; tenderSeq: number; amount: number; merchantId: string; channel?: string; now: number }): Promise<string> {
   const { userId, paymentId, tenderSeq, amount, now } = input;
   const refundId = `rf_f${next()}`;
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const tender = await trx.selectFrom('payment_tenders').selectAll().where('payment_id', '=', paymentId).where('seq', '=', tenderSeq).executeTakeFirstOrThrow();
     const alloc = await trx.selectFrom('payment_allocations').selectAll().where('payment_id', '=', paymentId).where('tender_seq', '=', tenderSeq).orderBy('order_id').executeTakeFirstOrThrow();
     await trx
@@ -230,7 +234,7 @@ export interface LedgerScenario {
 export async function buildLedgerScenario(db: Db, now: number): Promise<LedgerScenario> {
   const userId = `u_f${next()}`;
   await getWallet(db, userId, { pointsRule: DEFAULT_POINTS_RULE, welcomeBalance: 20000, welcomePoints: 5000 }, now);
-  const card = await db.transaction().execute((trx) => issueGiftCard(trx, { number: `7${String(counter).padStart(3, '0')}${String(now).slice(-12).padStart(12, '0')}`, pin: '246810', faceValue: 10000, expiresAt: now + 86_400_000 }, now));
+  const card = await transact(db, (trx) => issueGiftCard(trx, { number: `7${String(counter).padStart(3, '0')}${String(now).slice(-12).padStart(12, '0')}`, pin: '246810', faceValue: 10000, expiresAt: now + 86_400_000 }, now));
 
   const paidChildren = await makeOrders(db, userId, [{ merchantId: 'm_f1', amount: 4000 }, { merchantId: 'm_f2', amount: 2000 }], now);
   const paid = await makePayment(db, { userId, children: paidChildren, status: 'paid', channel: 'wechatpay', now, tenders: [{ kind: 'points', amount: 1000 }, { kind: 'balance', amount: 2000 }, { kind: 'channel', amount: 3000 }] });
@@ -240,7 +244,7 @@ export async function buildLedgerScenario(db: Db, now: number): Promise<LedgerSc
 
   const closedChildren = await makeOrders(db, userId, [{ merchantId: 'm_f2', amount: 1000 }], now);
   const closed = await makePayment(db, { userId, children: closedChildren, status: 'closed', now, tenders: [{ kind: 'gift_card', amount: 700, giftCardId: card.id }, { kind: 'channel', amount: 300 }] });
-  await db.transaction().execute((trx) =>
+  await transact(db, (trx) =>
     post(trx, {
       ref: `late:${closed}`,
       kind: 'late',
