@@ -32,6 +32,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createCipheriv, createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -635,6 +636,8 @@ async function main(): Promise<void> {
   if (SETUPS.includes('sqlite')) rows.push(...(await sqlite(tokenSecret)));
   if (SETUPS.includes('postgres')) rows.push(...(await postgres(tokenSecret)));
   process.stdout.write(`\n${table(rows, base)}\n\np99 of a full checkout: order+payment requests / notification requests.\n`);
+  // For bench/versus-floors.ts: the rows of this run, machine-readable.
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(rows.map(({ setup, scenario, rate, detail }) => ({ setup, scenario, rate, detail }))));
 }
 
 const mode = process.argv[2];

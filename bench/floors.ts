@@ -28,8 +28,9 @@
  * checkout of bench/checkout.ts); the app is not imported, so a change there does not move
  * these floors. A report, never a pass/fail test. Environment: BENCH_FLOOR_CHECKOUTS
  * (checkouts per SQLite and HTTP run, default 20000), BENCH_FLOOR_PG_SECONDS (per pgbench
- * run, default 10), BENCH_FLOOR_PG_CLIENTS (default 16), DATABASE_URL (PostgreSQL; default the
- * local test database).
+ * run, default 10), BENCH_FLOOR_PG_CLIENTS (default 16), BENCH_FLOOR_PARTS (`sql`, `http`, or
+ * both, the default), BENCH_JSON (a file for the results, machine-readable), DATABASE_URL
+ * (PostgreSQL; default the local test database).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -57,6 +58,8 @@ const WARMUP = 1024;
 const PG_SECONDS = Number(process.env.BENCH_FLOOR_PG_SECONDS ?? 10);
 const PG_WARMUP_SECONDS = 3;
 const PG_CLIENTS = Number(process.env.BENCH_FLOOR_PG_CLIENTS ?? 16);
+/** Which floors to measure: `sql` (SQLite and PostgreSQL), `http`; default both. */
+const PARTS = new Set((process.env.BENCH_FLOOR_PARTS ?? 'sql,http').split(',').map((p) => p.trim()));
 /** One shopper per pgbench client (the app's bench uses a fresh shopper per checkout: no shared user rows). */
 const USERS = 32;
 const SKUS = 20;
@@ -937,10 +940,20 @@ async function main(): Promise<void> {
     `Checkout floors: ${CHECKOUTS} checkouts per SQLite and HTTP run, pgbench ${PG_CLIENTS} clients x ${PG_SECONDS} s, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
   );
   const sqliteStatements = statementCount(checkoutSteps('u', 's', DEMO_SKU), 'sqlite');
-  const sqlite = await sqliteFloor();
+  const sqlite = PARTS.has('sql') ? await sqliteFloor() : [];
   for (const r of sqlite) process.stderr.write(`  SQLite ${r.label}: ${(r.checkouts / r.sqlSeconds).toFixed(0)} checkouts/s, ${((r.sqlSeconds / r.checkouts) * 1e6).toFixed(0)} µs/checkout\n`);
-  const pg = await postgresFloor();
-  const web = await httpFloor();
+  const pg = PARTS.has('sql') ? await postgresFloor() : null;
+  const web = PARTS.has('http') ? await httpFloor() : [];
+  if (process.env.BENCH_JSON) {
+    // For bench/versus-floors.ts: the floors of this run, machine-readable.
+    const json = {
+      sqlite: sqlite.map((r) => ({ label: r.label, rate: r.checkouts / r.sqlSeconds })),
+      postgres: (pg?.results ?? []).map((r) => ({ label: r.label, rate: r.tps, postgresCpuMsPerCheckout: r.postgresCpuMsPerCheckout })),
+      http: web.map((r) => ({ label: r.label, rate: r.checkouts / (r.phase1Seconds + r.phase2Seconds), cpuMsPerCheckout: r.cpuMsPerCheckout })),
+      planningMs: pg?.planningMs ?? null,
+    };
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify(json));
+  }
 
   const rows: string[][] = [];
   for (const r of sqlite) {

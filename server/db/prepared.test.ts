@@ -77,3 +77,17 @@ test('a missing value is a programming error, and nothing runs', async () => {
   await expect(byId.execute(tdb.db, {} as { id: string })).rejects.toThrow("no value for parameter 'id'");
   expect(await tdb.db.selectFrom('ledger_accounts').select('id').where('id', '=', 'a').executeTakeFirst()).toBeDefined();
 });
+
+(process.env.TEST_DB === 'postgres' ? test : test.skip)('PostgreSQL: a prepared query runs as a named statement, parsed once per connection; other queries stay unnamed', async () => {
+  const byOwner = prepared<{ owner: string }, { id: string }>((db, p) => db.selectFrom('ledger_accounts').select('id').where('owner_id', '=', p('owner')));
+  const named = await tdb.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < 3; i++) expect((await byOwner.execute(trx, { owner: 'u1' })).rows).toEqual([{ id: 'a' }]);
+    await trx.selectFrom('ledger_accounts').select('id').where('owner_id', '=', 'u2').where('kind', '=', 'user_balance').execute(); // an ad-hoc builder
+    // pg_prepared_statements lists this connection's named statements.
+    return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows;
+  });
+  const ours = named.filter((s) => s.statement.includes('"owner_id" = $1') && s.statement.includes('ledger_accounts'));
+  expect(ours).toHaveLength(1); // the prepared query, once; the ad-hoc one not at all
+  expect(ours[0].name).toMatch(/^shop_\d+$/);
+  expect(ours[0].statement).not.toContain('"kind"');
+});

@@ -1,5 +1,5 @@
 import type { CompiledQuery, Compilable, Insertable, Kysely, QueryResult } from 'kysely';
-import { dialectOfDb, type Dialect } from './index';
+import { dialectOfDb, nameStatement, type Dialect } from './index';
 import type { Database } from './types';
 
 /**
@@ -37,8 +37,10 @@ export interface PreparedQuery<P, S, R, DB = Database> {
   execute(db: Kysely<DB>, params: P, shape?: S): Promise<QueryResult<R>>;
 }
 
-function compile<DB>(build: (db: Kysely<DB>, p: Param, shape: never) => Compilable<unknown>, db: Kysely<DB>, shape: unknown): Compiled {
+function compile<DB>(build: (db: Kysely<DB>, p: Param, shape: never) => Compilable<unknown>, db: Kysely<DB>, shape: unknown, dialect: Dialect): Compiled {
   const query = build(db, slot, shape as never).compile();
+  // PostgreSQL: a named prepared statement, parsed once per connection and planned once.
+  if (dialect === 'postgres') nameStatement(query.sql);
   const slots = query.parameters.map((v) => (v instanceof Slot ? { name: v.name } : { value: v }));
   return { query, slots };
 }
@@ -53,7 +55,7 @@ export function prepared<P extends Record<string, unknown>, R = unknown, S exten
       const key = shape === undefined ? dialect : `${dialect}:${shape}`;
       let compiled = cache.get(key);
       if (!compiled) {
-        compiled = compile(build as (db: Kysely<DB>, p: Param, shape: never) => Compilable<unknown>, db, shape);
+        compiled = compile(build as (db: Kysely<DB>, p: Param, shape: never) => Compilable<unknown>, db, shape, dialect);
         cache.set(key, compiled);
       }
       const parameters = compiled.slots.map((s) => {
