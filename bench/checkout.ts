@@ -46,7 +46,8 @@ import { createDb, migrateToLatest } from '../server/db';
 import type { Database } from '../server/db/types';
 import { checkLedger } from '../server/modules/wallet/check';
 import { walletConfigOf } from '../server/modules/wallet/config';
-import { ensureWelcome } from '../server/modules/wallet/service';
+import { lockAccounts } from '../server/modules/wallet/ledger';
+import { ensureWelcome, welcomeAccounts } from '../server/modules/wallet/service';
 import { loadConfig, rebaseOnListen } from '../server/platform/config';
 import { startJobs } from '../server/platform/jobs';
 import { issueToken } from '../server/platform/tokens';
@@ -270,6 +271,8 @@ async function createShoppers(db: Db, count: number, tokenSecret: string, tag: s
         .insertInto('users')
         .values(batch.map((id) => ({ id, platform: 'weapp', openid: `o_${id}`, unionid: null, phone: null, nickname: '压测', avatar: null, created_at: now, updated_at: now })))
         .execute();
+      // Many postings in one transaction: their accounts locked first (the ledger's lock order).
+      await lockAccounts(trx, batch.flatMap((id) => Object.values(welcomeAccounts(id))), now);
       for (const id of batch) await ensureWelcome(trx, id, wallet, now);
     });
     for (const id of batch) shoppers.push({ userId: id, token: issueToken(tokenSecret, id, 6 * 3600).token });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { testDb, type TestDb } from '../test/db';
-import { prepared } from './prepared';
+import { insertTogether, prepared } from './prepared';
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -90,4 +90,29 @@ test('a missing value is a programming error, and nothing runs', async () => {
   expect(ours).toHaveLength(1); // the prepared query, once; the ad-hoc one not at all
   expect(ours[0].name).toMatch(/^shop_\d+$/);
   expect(ours[0].statement).not.toContain('"kind"');
+});
+
+test('insertTogether writes several tables’ rows at once (one statement on PostgreSQL); a failing group leaves nothing of the others', async () => {
+  const now = Date.now();
+  const account = (id: string) => ({ id, kind: 'gift_card', owner_id: id, unit: 'fen', balance: 0, may_go_negative: 0, created_at: now });
+  await insertTogether(tdb.db, [
+    { table: 'ledger_accounts', rows: [account('t1'), account('t2')] },
+    { table: 'journal_transactions', rows: [] },
+    { table: 'journal_transactions', rows: [{ id: 'jt1', ref: 'together:1', kind: 'test', memo: '', created_at: now }] },
+    { table: 'journal_entries', rows: [{ tx_id: 'jt1', seq: 0, account_id: 't1', unit: 'fen', amount: 5 }, { tx_id: 'jt1', seq: 1, account_id: 't2', unit: 'fen', amount: -5 }] },
+  ]);
+  const entries = await tdb.db.selectFrom('journal_entries').select(['account_id', 'amount']).where('tx_id', '=', 'jt1').orderBy('seq').execute();
+  expect(entries.map((e) => [e.account_id, Number(e.amount)])).toEqual([
+    ['t1', 5],
+    ['t2', -5],
+  ]);
+
+  const failing = tdb.db.transaction().execute((trx) =>
+    insertTogether(trx, [
+      { table: 'ledger_accounts', rows: [account('t3')] },
+      { table: 'journal_transactions', rows: [{ id: 'jt2', ref: 'together:1', kind: 'test', memo: '', created_at: now }] }, // ref taken
+    ]),
+  );
+  await expect(failing).rejects.toThrow();
+  expect(await tdb.db.selectFrom('ledger_accounts').select('id').where('id', '=', 't3').executeTakeFirst()).toBeUndefined();
 });

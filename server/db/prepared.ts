@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable, Insertable, Kysely, QueryResult } from 'kysely';
+import type { CompiledQuery, Compilable, Insertable, Kysely, QueryCreator, QueryResult } from 'kysely';
 import { dialectOfDb, nameStatement, type Dialect } from './index';
 import type { Database } from './types';
 
@@ -117,4 +117,51 @@ export async function insertRows<T extends keyof Database & string>(db: Kysely<D
     if (Object.keys(values).length !== columns.length) throw new Error(`insertRows(${table}): the rows do not all have the same columns`);
   });
   return statement.execute(db, params);
+}
+
+/** Rows for one table of insertTogether(). */
+export type InsertGroup = { [T in keyof Database & string]: { table: T; rows: readonly Insertable<Database[T]>[] } }[keyof Database & string];
+
+/**
+ * Several tables' new rows in one statement on PostgreSQL (`with w0 as (insert ...), ...
+ * insert ...`: one round trip instead of one per table; foreign keys are checked at the end of
+ * the statement, so the order of the groups does not matter there), one insertRows() per table
+ * on SQLite, where a statement costs no round trip. Groups without rows are left out. Compiled
+ * once per tables, columns and row counts.
+ */
+export async function insertTogether(db: Kysely<Database>, groups: readonly InsertGroup[]): Promise<void> {
+  const present = groups.filter((g) => g.rows.length > 0);
+  if (present.length === 0) return;
+  if (present.length === 1 || dialectOfDb(db) !== 'postgres') {
+    for (const g of present) await insertRows(db, g.table, g.rows as never);
+    return;
+  }
+  const shapes = present.map((g) => {
+    const columns = Object.keys(g.rows[0]);
+    for (const row of g.rows) {
+      if (Object.keys(row).length !== columns.length) throw new Error(`insertTogether(${g.table}): the rows do not all have the same columns`);
+    }
+    return { table: g.table, count: g.rows.length, columns };
+  });
+  const key = `together:${shapes.map((x) => `${x.table}\u0000${x.count}\u0000${x.columns.join(',')}`).join('\u0001')}`;
+  const rowsOf = (p: Param, i: number) =>
+    Array.from({ length: shapes[i].count }, (_, r) => Object.fromEntries(shapes[i].columns.map((c) => [c, p(`${i}\u0000${c}\u0000${r}`)]))) as never;
+  const statement = preparedFor(key, (kdb, p) => {
+    // Each `with` widens the creator's table types by its name; only insertInto is used here.
+    let withs: QueryCreator<Database> = kdb;
+    for (let i = 0; i < shapes.length - 1; i++) {
+      const table = shapes[i].table;
+      withs = withs.with(`w${i}`, (qc) => qc.insertInto(table).values(rowsOf(p, i))) as unknown as QueryCreator<Database>;
+    }
+    const last = shapes.length - 1;
+    return withs.insertInto(shapes[last].table).values(rowsOf(p, last));
+  });
+  const params: Record<string, unknown> = {};
+  present.forEach((g, i) => {
+    g.rows.forEach((row, r) => {
+      const values = row as Record<string, unknown>;
+      for (const c of shapes[i].columns) params[`${i}\u0000${c}\u0000${r}`] = values[c];
+    });
+  });
+  await statement.execute(db, params);
 }

@@ -2,7 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import type { OutboxDeliveryTable } from '../db/tables-payment';
 import type { Database } from '../db/types';
 import { dialectOfDb } from '../db';
-import { insertRows, prepared, preparedFor } from '../db/prepared';
+import { insertTogether, prepared, preparedFor } from '../db/prepared';
 import { newId } from './ids';
 import { transact } from '../db/transaction';
 
@@ -197,11 +197,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   async function writeEvent(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now: number): Promise<string> {
     const id = newId('evt', now);
-    await insertRows(trx, 'outbox_events', [{ id, type: event.type, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now }]);
-    const rows = [...sinks.values()]
+    const deliveries = [...sinks.values()]
       .filter((s) => s.accepts(event.type))
       .map((s) => ({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null }));
-    if (rows.length > 0) await insertRows(trx, 'outbox_deliveries', rows);
+    await insertTogether(trx, [
+      { table: 'outbox_events', rows: [{ id, type: event.type, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now }] },
+      { table: 'outbox_deliveries', rows: deliveries },
+    ]);
     return id;
   }
 

@@ -3,7 +3,7 @@ import type { Address } from '@contract/address';
 import type { CheckoutPreview, CreateOrderBody, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
 import { isUniqueViolation } from '../../db';
-import { insertRows, prepared } from '../../db/prepared';
+import { insertTogether, prepared } from '../../db/prepared';
 import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import { MAX_LINE_QUANTITY } from '@contract/common';
@@ -157,8 +157,6 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
         created_at: now,
         expires_at: expiresAt,
       };
-      // The parent first: a racing duplicate blocks on (or fails) the unique key right here.
-      await insertRows(trx, 'parent_orders', [parent]);
 
       const items = priced.groups
         .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
@@ -209,9 +207,14 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
         );
         events.push({ order_id: orderId, seq: 0, status: orderMachine.initial, note: ORDER_CREATED_NOTE, at: now });
       }
-      await insertRows(trx, 'orders', children);
-      await insertRows(trx, 'order_lines', lines);
-      await insertRows(trx, 'order_events', events);
+      // One statement on PostgreSQL. A racing duplicate blocks on (or fails) the parent's
+      // unique key here, before any stock is taken.
+      await insertTogether(trx, [
+        { table: 'parent_orders', rows: [parent] },
+        { table: 'orders', rows: children },
+        { table: 'order_lines', rows: lines },
+        { table: 'order_events', rows: events },
+      ]);
       if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
       // Stock last (the lock order, docs/architecture.md): the hottest rows are held for the
       // shortest time, and sorted so concurrent orders lock SKU rows in one order.

@@ -4,7 +4,7 @@ import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, Tende
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
 import { splitTenders } from '@contract/tender-split';
 import { ChannelError, type ChannelAdapter, type TradeState } from '../../channels/types';
-import { insertRows, listParams, prepared, slots } from '../../db/prepared';
+import { insertRows, insertTogether, listParams, prepared, slots } from '../../db/prepared';
 import type { OrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
@@ -568,19 +568,19 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       next_check_at: adapter ? now + FIRST_CHECK_MS : null,
       ledger_shard: shard,
     };
-    await insertRows(trx, 'payments', [row]);
-    await insertRows(trx, 'payment_orders', parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount })));
-    await insertRows(
-      trx,
-      'payment_tenders',
-      tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })),
-    );
     const allocations = allocateTenders(parts, tenders);
-    await insertRows(
-      trx,
-      'payment_allocations',
-      allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })),
-    );
+    await insertTogether(trx, [
+      { table: 'payments', rows: [row] },
+      { table: 'payment_orders', rows: parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount })) },
+      {
+        table: 'payment_tenders',
+        rows: tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })),
+      },
+      {
+        table: 'payment_allocations',
+        rows: allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })),
+      },
+    ]);
     if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1, shard), now });
 
     if (!adapter) {

@@ -163,6 +163,16 @@ describe('post', () => {
     expect(txs).toEqual([]);
   });
 
+  it('refuses a debit of an account that does not exist yet (created at zero, it cannot cover it)', async () => {
+    const u = user();
+    const refused = tdb.db.transaction().execute((trx) =>
+      post(trx, { ref: `t:${u}:from-nothing`, kind: 'test', memo: '', postings: [{ account: balanceOfUser(u), amount: -1 }, { account: clearing, amount: 1 }] }),
+    );
+    await expect(refused).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS', extra: { account: 'user_balance' } });
+    expect(await tdb.db.selectFrom('ledger_accounts').select('id').where('id', '=', accountIdOf(balanceOfUser(u))).executeTakeFirst()).toBeUndefined();
+    expect(await tdb.db.selectFrom('journal_transactions').select('id').where('ref', '=', `t:${u}:from-nothing`).executeTakeFirst()).toBeUndefined();
+  });
+
   it('lets accounts marked may_go_negative go below zero', async () => {
     const before = await balanceOf(tdb.db, funding);
     const u = user();

@@ -221,10 +221,11 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   state.posted = true;
 
   const txId = newId('jtx', now);
+  const accounts = [...byAccount.entries()].filter(([, v]) => v.amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (dialectOfDb(trx) === 'postgres') return postInOneStatement(trx, input, txId, accounts, now);
+
   const inserted = await insertJournalTransaction.execute(trx, { id: txId, ref: input.ref, kind: input.kind, memo: input.memo, now });
   if (inserted.rows.length === 0) return 'duplicate';
-
-  const accounts = [...byAccount.entries()].filter(([, v]) => v.amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const move = async (id: string, amount: number): Promise<boolean> => {
     const updated = await moveBalance.execute(trx, { id, amount });
     return Number(updated.numAffectedRows) === 1;
@@ -234,9 +235,7 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
     // missing account (created here, then updated again) or one that cannot cover the amount.
     if (await move(id, amount)) continue;
     await ensureAccount(trx, ref, now);
-    if (!(await move(id, amount))) {
-      throw new AppError('INSUFFICIENT_FUNDS', `account ${id} cannot cover ${-amount} ${ACCOUNT_KINDS[ref.kind].unit}`, { account: ref.kind });
-    }
+    if (!(await move(id, amount))) throw insufficient(id, ref, amount);
   }
   const entries: Record<string, string | number> = {};
   accounts.forEach(([id, { ref, amount }], seq) => {
@@ -248,7 +247,69 @@ export async function post(trx: Db, input: JournalInput): Promise<'posted' | 'du
   return 'posted';
 }
 
-// The statements of post(), compiled once (server/db/prepared.ts): a checkout posts twice.
+function insufficient(id: string, ref: AccountRef, amount: number): AppError {
+  return new AppError('INSUFFICIENT_FUNDS', `account ${id} cannot cover ${-amount} ${ACCOUNT_KINDS[ref.kind].unit}`, { account: ref.kind });
+}
+
+/**
+ * post() on PostgreSQL: the journal transaction, every balance and the entries in one
+ * statement (one round trip instead of two plus one per account). Each account is created or
+ * updated in turn in id order (INSERT ... ON CONFLICT takes its rows in the order given), the
+ * update guarded as in SQLite's path; an account the guard refuses is missing from RETURNING,
+ * and one created by a debit comes back negative. Either is INSUFFICIENT_FUNDS, and the
+ * caller's transaction rolls back what the statement did. A duplicate ref inserts no journal
+ * transaction, and then nothing else happens either.
+ */
+async function postInOneStatement(trx: Db, input: JournalInput, txId: string, accounts: [string, { ref: AccountRef; amount: number }][], now: number): Promise<'posted' | 'duplicate'> {
+  const params: Record<string, string | number> = { txId, ref: input.ref, kind: input.kind, memo: input.memo, now };
+  accounts.forEach(([id, { ref, amount }], i) => {
+    const spec = ACCOUNT_KINDS[ref.kind];
+    params[`id${i}`] = id;
+    params[`kind${i}`] = ref.kind;
+    params[`owner${i}`] = storedOwnerId(ref);
+    params[`unit${i}`] = spec.unit;
+    params[`amount${i}`] = amount;
+    params[`neg${i}`] = spec.mayGoNegative ? 1 : 0;
+  });
+  const { rows } = await postStatement.execute(trx, params, accounts.length);
+  if (Number(rows[0]?.posted ?? 0) === 0) return 'duplicate';
+  const moved = new Map(rows.filter((r) => r.id !== null).map((r) => [r.id as string, Number(r.balance)]));
+  for (const [id, { ref, amount }] of accounts) {
+    const balance = moved.get(id);
+    if (balance === undefined || (balance < 0 && !ACCOUNT_KINDS[ref.kind].mayGoNegative)) throw insufficient(id, ref, amount);
+  }
+  return 'posted';
+}
+
+const postStatement = prepared<Record<string, unknown>, { posted: number; id: string | null; balance: number | null }, number>((db, p, count) => {
+  const values = Array.from(
+    { length: count },
+    (_, i) => sql`(${p(`id${i}`)}::text, ${p(`kind${i}`)}::text, ${p(`owner${i}`)}::text, ${p(`unit${i}`)}::text, ${p(`amount${i}`)}::bigint, ${p(`neg${i}`)}::integer, ${sql.lit(i)})`,
+  );
+  const statement = sql<{ posted: number; id: string | null; balance: number | null }>`
+    with tx as (
+      insert into journal_transactions (id, ref, kind, memo, created_at)
+      values (${p('txId')}, ${p('ref')}, ${p('kind')}, ${p('memo')}, ${p('now')})
+      on conflict (ref) do nothing
+      returning id
+    ),
+    v (id, kind, owner_id, unit, amount, may_go_negative, seq) as (values ${sql.join(values)}),
+    moved as (
+      insert into ledger_accounts as a (id, kind, owner_id, unit, balance, may_go_negative, created_at)
+      select v.id, v.kind, v.owner_id, v.unit, v.amount, v.may_go_negative, ${p('now')} from v where exists (select 1 from tx) order by v.seq
+      on conflict (id) do update set balance = a.balance + excluded.balance
+      where a.may_go_negative = 1 or a.balance + excluded.balance >= 0
+      returning a.id, a.balance
+    ),
+    entries as (
+      insert into journal_entries (tx_id, seq, account_id, unit, amount)
+      select tx.id, v.seq, v.id, v.unit, v.amount from tx cross join v
+    )
+    select t.posted, m.id, m.balance from (select count(*) as posted from tx) t left join moved m on true`;
+  return { compile: () => statement.compile(db) };
+});
+
+// The statements of post() on SQLite, compiled once (server/db/prepared.ts): a checkout posts twice.
 const insertJournalTransaction = prepared<{ id: string; ref: string; kind: string; memo: string; now: number }, { id: string }>((db, p) =>
   db
     .insertInto('journal_transactions')
