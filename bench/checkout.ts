@@ -90,6 +90,28 @@ async function serveHello(): Promise<void> {
   process.send?.({ url: `http://127.0.0.1:${address.port}` });
 }
 
+/**
+ * BENCH_SQLSTATS=1 (PostgreSQL): round trips per statement text (each a query of the app's
+ * pool; BEGIN and COMMIT included), printed when the app stops.
+ */
+function postgresStatementStats(): () => void {
+  const pgClient = (createRequire(path.join(process.cwd(), 'package.json'))('pg') as { Client: { prototype: { query(...args: unknown[]): unknown } } }).Client;
+  const counts = new Map<string, number>();
+  const query = pgClient.prototype.query;
+  pgClient.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : first && typeof first === 'object' && 'text' in first ? String((first as { text: unknown }).text) : '(other)';
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+    return query.apply(this, args);
+  };
+  return () => {
+    let n = 0;
+    for (const c of counts.values()) n += c;
+    for (const [text, c] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 60)) process.stderr.write(`${String(c).padStart(8)}  ${text.replace(/\s+/g, ' ').slice(0, 220)}\n`);
+    process.stderr.write(`${String(n).padStart(8)}  (all round trips)\n`);
+  };
+}
+
 /** BENCH_SQLSTATS=1 (SQLite): total time per statement text, printed when the app stops. */
 function sqliteStatementStats(): () => void {
   const SQLite = createRequire(path.join(process.cwd(), 'package.json'))('better-sqlite3') as { prototype: { prepare(text: string): Record<string, unknown> } };
@@ -138,8 +160,8 @@ const groupStats = {
 
 async function serveApp(): Promise<void> {
   const env = process.env as unknown as ChildEnv;
-  const printStats = process.env.BENCH_SQLSTATS === '1' ? sqliteStatementStats() : null;
   const dialect = env.BENCH_DIALECT;
+  const printStats = process.env.BENCH_SQLSTATS === '1' ? (dialect === 'postgres' ? postgresStatementStats() : sqliteStatementStats()) : null;
   const config = loadConfig({
     NODE_ENV: 'development',
     DATA_DIR: env.DATA_DIR,

@@ -102,13 +102,14 @@ const selectProductsOfSkus = prepared<Record<string, unknown>, { id: string; pro
   db.selectFrom('skus').select(['id', 'product_id']).where('id', 'in', slots(p, 'id', count)),
 );
 
-/** The conditional stock update: never below zero, however many orders race. */
-const takeStock = prepared<{ id: string; quantity: number; now: number }>((db, p) =>
+/** The conditional stock update: never below zero, however many orders race. Answers the SKU's product. */
+const takeStock = prepared<{ id: string; quantity: number; now: number }, { product_id: string }>((db, p) =>
   db
     .updateTable('skus')
     .set((eb) => ({ stock: eb('stock', '-', p('quantity')), sales: eb('sales', '+', p('quantity')), updated_at: p('now') }))
     .where('id', '=', p('id'))
-    .where('stock', '>=', p('quantity')),
+    .where('stock', '>=', p('quantity'))
+    .returning('product_id'),
 );
 
 const countProductSales = prepared<{ id: string; quantity: number; now: number }>((db, p) =>
@@ -139,13 +140,14 @@ export async function reserveStock(trx: Transaction<Database> | Kysely<Database>
   const lines = mergeLines(items);
   if (lines.length === 0) return;
   const now = Date.now();
+  const perProduct = new Map<string, number>();
   for (const { skuId, quantity } of lines) {
-    const res = await takeStock.execute(trx, { id: skuId, quantity, now });
-    if (Number(res.numAffectedRows) !== 1) {
-      throw new AppError('OUT_OF_STOCK', `not enough stock for ${skuId}`, { skuId });
-    }
+    const [taken] = (await takeStock.execute(trx, { id: skuId, quantity, now })).rows;
+    if (!taken) throw new AppError('OUT_OF_STOCK', `not enough stock for ${skuId}`, { skuId });
+    perProduct.set(taken.product_id, (perProduct.get(taken.product_id) ?? 0) + quantity);
   }
-  for (const [productId, quantity] of await productQuantities(trx, lines)) {
+  // Products after every SKU, in id order: the one lock order (SKUs, then products).
+  for (const [productId, quantity] of [...perProduct].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     await countProductSales.execute(trx, { id: productId, quantity, now });
   }
 }

@@ -163,6 +163,19 @@ describe('createOrder', () => {
     expect(await stockOf(t.db, a.skuId)).toBe(9);
   });
 
+  it('a repeat of a key that placed an order answers that order, even once its last unit is sold', async () => {
+    const { userId } = userToken(t.config.tokenSecret);
+    const last = await makeSku(t.db, { stock: 1 });
+    const input = { userId, idempotencyKey: newKey(), body: { items: [{ skuId: last.skuId, quantity: 1 }], fulfilment: pickup }, payTimeoutSeconds: 900 };
+    const first = await createOrder(t.db, input);
+    expect(await stockOf(t.db, last.skuId)).toBe(0);
+    const again = await createOrder(t.db, input);
+    expect(again.id).toBe(first.id);
+    expect(await counts(userId)).toEqual({ parents: 1, children: 1 });
+    // Another key for the same line is refused: the stock is gone.
+    await expect(createOrder(t.db, { ...input, idempotencyKey: newKey() })).rejects.toMatchObject({ code: 'OUT_OF_STOCK' });
+  });
+
   it('refuses blocked lines naming the SKU and writes nothing', async () => {
     const { token, userId } = userToken(t.config.tokenSecret);
     const ok = await makeSku(t.db, { stock: 10 });

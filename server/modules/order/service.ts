@@ -123,17 +123,14 @@ async function parentIdByKey(db: Db, userId: string, key: string): Promise<strin
  */
 export async function createOrder(db: Db, input: CreateOrderInput): Promise<ParentOrder> {
   const { userId, idempotencyKey, body } = input;
-  const existing = await parentIdByKey(db, userId, idempotencyKey);
-  if (existing) return getParentOrder(db, userId, existing);
   assertLineQuantities(body.items);
-
   const fulfilment = fulfilmentSchema.parse(body.fulfilment);
-  const address = fulfilment.type === 'delivery' ? await addressFor(db, userId, fulfilment.addressId) : null;
   const now = input.now ?? Date.now();
   const expiresAt = now + input.payTimeoutSeconds * 1000;
   const parentId = newId(PARENT_ID_PREFIX, now);
 
   try {
+    const address = fulfilment.type === 'delivery' ? await addressFor(db, userId, fulfilment.addressId) : null;
     // Everything written is also kept here, so the answer needs no second read.
     return await transact(db, async (trx) => {
       const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
@@ -222,7 +219,11 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
       return parentView(parent, toOrders(children, lines, events));
     });
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    // A repeat of a key that already placed an order (its request's idempotency record gone, or
+    // two racing) answers that order, whatever changed since: it fails here on the parent's
+    // unique key before any stock is taken, or on what changed (stock sold out, the address
+    // deleted). Looked up only then: no read ahead for what is almost never there.
+    if (isUniqueViolation(err) || err instanceof AppError) {
       const winner = await parentIdByKey(db, userId, idempotencyKey);
       if (winner) return getParentOrder(db, userId, winner);
     }

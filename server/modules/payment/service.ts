@@ -4,6 +4,7 @@ import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, Tende
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
 import { splitTenders } from '@contract/tender-split';
 import { ChannelError, type ChannelAdapter, type TradeState } from '../../channels/types';
+import { dialectOfDb } from '../../db';
 import { insertRows, insertTogether, listParams, prepared, slots } from '../../db/prepared';
 import type { OrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
@@ -224,6 +225,17 @@ async function partsOf(trx: Db, paymentId: string): Promise<PaymentPart[]> {
   return (await selectParts.execute(trx, { paymentId })).rows;
 }
 
+/** A payment's parts with their child orders locked (PostgreSQL: FOR NO KEY UPDATE of the orders, in id order). */
+const lockParts = prepared<{ paymentId: string }, PaymentPart>((db, p) => {
+  const query = db
+    .selectFrom('payment_orders as po')
+    .innerJoin('orders as o', 'o.id', 'po.order_id')
+    .select(['po.order_id', 'po.amount', 'o.merchant_id', 'o.payable_amount'])
+    .where('po.payment_id', '=', p('paymentId'))
+    .orderBy('po.order_id');
+  return dialectOfDb(db) === 'postgres' ? query.forNoKeyUpdate('o') : query;
+});
+
 /**
  * capture:<id>: the held tenders and the channel's money become what the merchants are owed.
  * `parts` when the caller has read them in this transaction already.
@@ -305,27 +317,36 @@ async function withPayment<T>(deps: PaymentDeps, paymentId: string, work: (trx: 
   }
 }
 
-const selectOpenPaymentsOf = prepared<Record<string, unknown>, { id: string }, number>((db, p, count) =>
+/** The open (paying) payments that cover any of these child orders, newest first. */
+const selectOpenPaymentsOf = prepared<Record<string, unknown>, PaymentRow, number>((db, p, count) =>
   db
-    .selectFrom('payment_orders as po')
-    .select('po.payment_id as id')
-    .distinct()
-    .where('po.order_id', 'in', slots(p, 'id', count))
-    .where((eb) => eb.exists(eb.selectFrom('payments as p').select('p.id').whereRef('p.id', '=', 'po.payment_id').where('p.status', '=', 'paying')))
-    .orderBy('po.payment_id'),
+    .selectFrom('payments')
+    .selectAll()
+    // Driven from payment_orders (by order id), each payment then found by its key: as a plain
+    // join, SQLite walks every paying payment through the status index instead.
+    .where('id', 'in', db.selectFrom('payment_orders').select('payment_id').where('order_id', 'in', slots(p, 'id', count)))
+    .where('status', '=', 'paying')
+    .orderBy('created_at', 'desc')
+    .orderBy('id'),
 );
 
-/** Moves open payments covering these child orders to closing (order cancelled or closed; superseded). */
-export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[], reason: 'cancelled' | 'expired' | 'superseded', now: number): Promise<string[]> {
+async function openPaymentsOf(trx: Db, orderIds: readonly string[]): Promise<PaymentRow[]> {
   if (orderIds.length === 0) return [];
-  // Driven from payment_orders (by order id) with the status checked per payment: as a plain
-  // join, SQLite walks every paying payment through the status index instead.
-  const { rows: open } = await selectOpenPaymentsOf.execute(trx, listParams('id', orderIds), orderIds.length);
+  return (await selectOpenPaymentsOf.execute(trx, listParams('id', orderIds), orderIds.length)).rows;
+}
+
+/** Moves these open payments to closing, in id order (the lock order); answers those it moved. */
+async function closePayments(trx: Db, ids: readonly string[], reason: 'cancelled' | 'expired' | 'superseded', now: number): Promise<string[]> {
   const closed: string[] = [];
-  for (const { id } of open) {
+  for (const id of [...ids].sort()) {
     if (await tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: reason, next_check_at: now })) closed.push(id);
   }
   return closed;
+}
+
+/** Moves open payments covering these child orders to closing (order cancelled or closed; superseded). */
+export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[], reason: 'cancelled' | 'expired' | 'superseded', now: number): Promise<string[]> {
+  return closePayments(trx, (await openPaymentsOf(trx, orderIds)).map((r) => r.id), reason, now);
 }
 
 /**
@@ -338,15 +359,12 @@ export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[],
 async function coveredByOthers(trx: Db, payment: PaymentRow): Promise<{ covered: boolean; parts: PaymentPart[] }> {
   // A child's payable amount and merchant never change, so they are read with the parts; what
   // other payments paid is read only once the children are locked.
-  const parts = await partsOf(trx, payment.id);
+  const parts = (await lockParts.execute(trx, { paymentId: payment.id })).rows;
   if (parts.length === 0) return { covered: false, parts };
-  for (const p of parts) await lockOrder.execute(trx, { id: p.order_id });
   const paid = await paidAllocations(trx, parts.map((p) => p.order_id));
   return { covered: parts.some((p) => Number(p.payable_amount) - (paid.get(p.order_id) ?? 0) < Number(p.amount)), parts };
 }
 
-/** Locks a child order's row (a no-op update) for the rest of the transaction. */
-const lockOrder = prepared<{ id: string }>((db, p) => db.updateTable('orders').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p('id')));
 
 const selectPaidAllocations = prepared<Record<string, unknown>, { order_id: string; paid: number }, number>((db, p, count) =>
   db
@@ -400,42 +418,30 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
   return createHash('sha256').update(JSON.stringify(choice)).digest('hex');
 }
 
-const selectChildrenOfParent = prepared<{ parentId: string; userId: string }, Selectable<OrderTable>>((db, p) =>
-  db.selectFrom('orders').selectAll().where('parent_id', '=', p('parentId')).where('user_id', '=', p('userId')).orderBy('id'),
+/**
+ * Child orders read to be paid: on PostgreSQL locked in id order as they are read (orders come
+ * first in the lock order), so what is read is what stays until commit; FOR NO KEY UPDATE, the
+ * lock an update takes, which still lets rows that refer to the order be inserted. SQLite runs
+ * one writer at a time: a read in the transaction is already stable.
+ */
+const lockedOnPostgres = <Q extends { forNoKeyUpdate(): Q }>(db: Db, query: Q): Q => (dialectOfDb(db) === 'postgres' ? query.forNoKeyUpdate() : query);
+
+const lockChildrenOfParent = prepared<{ parentId: string; userId: string }, Selectable<OrderTable>>((db, p) =>
+  lockedOnPostgres(db, db.selectFrom('orders').selectAll().where('parent_id', '=', p('parentId')).where('user_id', '=', p('userId')).orderBy('id')),
 );
-const selectOwnChild = prepared<{ id: string; userId: string }, Selectable<OrderTable>>((db, p) =>
-  db.selectFrom('orders').selectAll().where('id', '=', p('id')).where('user_id', '=', p('userId')),
+const lockOwnChild = prepared<{ id: string; userId: string }, Selectable<OrderTable>>((db, p) =>
+  lockedOnPostgres(db, db.selectFrom('orders').selectAll().where('id', '=', p('id')).where('user_id', '=', p('userId'))),
 );
 
-/** The child orders an order id stands for (a parent's children, or the child itself), the owner's only. */
-async function targetChildren(trx: Db, userId: string, orderId: string) {
+/** The child orders an order id stands for (a parent's children, or the child itself), the owner's only, locked. */
+async function lockTargetChildren(trx: Db, userId: string, orderId: string) {
   // A parent's children carry its owner: one read finds them (a parent id is never a child's).
-  const children = (await selectChildrenOfParent.execute(trx, { parentId: orderId, userId })).rows;
+  const children = (await lockChildrenOfParent.execute(trx, { parentId: orderId, userId })).rows;
   if (children.length > 0) return { single: false, rows: children };
-  const rows = (await selectOwnChild.execute(trx, { id: orderId, userId })).rows;
+  const rows = (await lockOwnChild.execute(trx, { id: orderId, userId })).rows;
   if (rows.length === 0) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
   return { single: true, rows };
 }
-
-/** Locks a child order that is still waiting for payment. */
-const lockPendingOrder = prepared<{ id: string; now: number }>((db, p) =>
-  db.updateTable('orders').set({ updated_at: p('now') }).where('id', '=', p('id')).where('status', '=', 'pending_payment'),
-);
-
-const selectOpenRepeat = prepared<{ userId: string; orderId: string; requestHash: string; amount: number; now: number }, PaymentRow>((db, p) =>
-  db
-    .selectFrom('payments')
-    .selectAll()
-    .where('user_id', '=', p('userId'))
-    .where('order_id', '=', p('orderId'))
-    .where('request_hash', '=', p('requestHash'))
-    .where('status', '=', 'paying')
-    .where('amount', '=', p('amount'))
-    .where('expires_at', '>', p('now'))
-    // No LIMIT: with one, SQLite walks the created_at index of every payment instead of the
-    // user's few rows.
-    .orderBy('created_at', 'desc'),
-);
 
 interface Created {
   row: PaymentRow;
@@ -449,7 +455,7 @@ interface Created {
 
 /**
  * Starts paying an order (a parent: every child's remaining amount; a child: its remaining
- * amount, or part of it). One transaction locks the children (guarded updates in id order),
+ * amount, or part of it). One transaction locks the children (read for update, in id order),
  * supersedes their open payment, splits the amount across the chosen tenders from the real
  * balances, writes payment, tenders and allocations, and holds the internal tenders
  * (hold:<id>). Internal tenders covering it all: captured and paid in the same transaction.
@@ -461,15 +467,9 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   if (input.tenders.giftCards.length > 0) await verifyGiftCards(deps.db, input.tenders.giftCards, now);
 
   const created = await transact(deps.db, async (trx): Promise<Created> => {
-    const target = await targetChildren(trx, input.userId, input.orderId);
+    const target = await lockTargetChildren(trx, input.userId, input.orderId);
     const pending = target.rows.filter((c) => c.status === 'pending_payment');
     if (pending.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
-    // Lock the children in id order (orders before payments: the one lock order), making sure
-    // none left pending_payment since we read them.
-    for (const c of pending) {
-      const touched = await lockPendingOrder.execute(trx, { id: c.id, now });
-      if (Number(touched.numAffectedRows) !== 1) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} changed; try again`);
-    }
     const paid = await paidAllocations(trx, pending.map((c) => c.id));
     const children = pending
       .map((c) => ({ row: c, remaining: Number(c.payable_amount) - (paid.get(c.id) ?? 0) }))
@@ -489,11 +489,14 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const requestHash = requestHashOf(input, childIds);
     const description = `商城订单 ${[...new Set(children.map((c) => c.row.merchant_name))].join('、')}`.slice(0, 120);
 
-    // A repeat of the same choice while its payment is open gets that payment.
-    const [repeat] = (await selectOpenRepeat.execute(trx, { userId: input.userId, orderId: input.orderId, requestHash, amount, now })).rows;
+    // A repeat of the same choice while its payment is open gets that payment; any other open
+    // payment of these children is superseded.
+    const open = await openPaymentsOf(trx, childIds);
+    const repeat = open.find(
+      (r) => r.user_id === input.userId && r.order_id === input.orderId && r.request_hash === requestHash && Number(r.amount) === amount && Number(r.expires_at) > now,
+    );
     if (repeat) return { row: repeat, repeated: true, superseded: [], description };
-
-    const superseded = await closeOpenPaymentsFor(trx, childIds, 'superseded', now);
+    const superseded = await closePayments(trx, open.map((r) => r.id), 'superseded', now);
 
     // Before the first posting, lock every account the welcome grant, the hold and (internal
     // tenders covering it all) the capture may touch, in the one order post() uses: several
