@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { id } from './common';
+import { id, text } from './common';
 import { phone } from './identity';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
 export const addressInput = z.strictObject({
-  name: text(20),
+  name: text({ max: 20 }),
   phone,
-  province: text(20),
-  city: text(20),
-  district: text(20),
-  detail: text(120),
+  province: text({ max: 20 }),
+  city: text({ max: 20 }),
+  district: text({ max: 20 }),
+  detail: text({ max: 120 }),
   isDefault: z.boolean().default(false),
 });
 export type AddressInput = z.input<typeof addressInput>;
