@@ -31,7 +31,7 @@ const FAILURE_FORMAT: Record<string, (body: string) => void> = {
 };
 const CHANNELS = Object.keys(FAILURE_FORMAT);
 
-async function post(channel: string, body: string | Uint8Array, headers: Record<string, string>) {
+async function post(channel: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) {
   const res = await fetch(`${t.baseUrl}/notify/${channel}`, { method: 'POST', headers, body });
   return { status: res.status, text: await res.text() };
 }
@@ -50,7 +50,7 @@ const FORGED: Record<string, Record<string, string>> = {
   sandbox: { [SIGNATURE_HEADER]: randomBytes(32).toString('hex') },
 };
 
-const GARBAGE: [string, string | Uint8Array, string][] = [
+const GARBAGE: [string, string | Uint8Array<ArrayBuffer>, string][] = [
   ['an empty body', '', 'application/json'],
   ['text that is not JSON', 'hello, not a notification', 'application/json'],
   ['an empty JSON object', '{}', 'application/json'],
