@@ -89,7 +89,7 @@ describe('correctly signed notifications (sandbox channel)', () => {
     post('sandbox', text, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(key, n.timestamp, n.nonce, text) });
 
   async function openPayment(): Promise<{ payment: Payment; paymentNo: string }> {
-    const s = userToken(t.config.tokenSecret);
+    const s = await userToken(t.db, t.config.tokenSecret);
     const sku = await makeSku(t.db, { price: 1000 });
     const order = await t.post<ParentOrder>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '赵六', contactPhone: '13600136000' } }, { token: s.token, idempotencyKey: `n-${Math.random()}` });
     expect(order.status).toBe(201);
