@@ -67,7 +67,18 @@ describe('free text refuses control characters and lone surrogates', () => {
     expect((await t.get<{ items: unknown[] }>('/api/addresses', { token })).body.items).toEqual([]);
   });
 
-  it.each(BAD)('an address PATCH with %s in the detail: 400, the address unchanged', async (_what, bad) => {
+  it('a body that is not valid UTF-8 (a surrogate encoded as bytes, a stray byte): 400 MALFORMED_JSON, never stored as U+FFFD', async () => {
+    const token = await t.login();
+    for (const bytes of [[0xed, 0xa0, 0x80], [0xff], [0xc3]]) {
+      const [before, after] = addressJson('|').split('|');
+      const payload = Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from(bytes), Buffer.from(after, 'utf8')]);
+      const res = await t.request<{ code: string }>('POST', '/api/addresses', { payload, token, headers: { 'content-type': 'application/json' } });
+      expect([res.status, res.body.code]).toEqual([400, 'MALFORMED_JSON']);
+    }
+    expect((await t.get<{ items: unknown[] }>('/api/addresses', { token })).body.items).toEqual([]);
+  });
+
+    it.each(BAD)('an address PATCH with %s in the detail: 400, the address unchanged', async (_what, bad) => {
     const token = await t.login();
     const created = await send('POST', '/api/addresses', addressJson(''), token);
     expect(created.status).toBe(201);
