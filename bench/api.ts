@@ -113,7 +113,11 @@ async function appScenarios(setup: string, db: Kysely<Database>, dataDir: string
     }
     // Enough stock that every order in the run succeeds (benchmark setup only).
     await db.updateTable('skus').set({ stock: 100_000_000 }).where('id', 'in', skuIds).execute();
-    const token = issueToken(config.tokenSecret, `u_bench_${randomBytes(4).toString('hex')}`, 3600).token;
+    // The shopper's account must exist: a token stands only for an existing, active account.
+    const userId = `u_bench_${randomBytes(4).toString('hex')}`;
+    const now = Date.now();
+    await db.insertInto('users').values({ id: userId, platform: 'h5', openid: userId, unionid: null, phone: null, nickname: '压测', avatar: null, created_at: now, updated_at: now }).execute();
+    const token = issueToken(config.tokenSecret, userId, 3600).token;
 
     rows.push(await measure(setup, 'listProducts (20 per page)', { url: `${url}/api/products?limit=20` }));
     rows.push(await measure(setup, 'getProduct', { url: `${url}/api/products/${product.id}` }));

@@ -1,20 +1,23 @@
 import { z } from 'zod';
-import { id } from './common';
+import { id, text } from './common';
 import { phone } from './identity';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const addressInput = z.strictObject({
-  name: text(20),
+/** The fields of an address as typed, without the default flag. */
+const addressFields = z.strictObject({
+  name: text({ max: 20 }),
   phone,
-  province: text(20),
-  city: text(20),
-  district: text(20),
-  detail: text(120),
-  isDefault: z.boolean().default(false),
+  province: text({ max: 20 }),
+  city: text({ max: 20 }),
+  district: text({ max: 20 }),
+  detail: text({ max: 120 }),
 });
+export const addressInput = addressFields.extend({ isDefault: z.boolean().default(false) });
 export type AddressInput = z.input<typeof addressInput>;
-export const addressPatch = addressInput.partial();
+/**
+ * Changes only the fields sent. Built from fields without defaults: zod 4's `.partial()` keeps
+ * a `.default()`, and an omitted isDefault would have become false (clearing the default).
+ */
+export const addressPatch = addressFields.extend({ isDefault: z.boolean() }).partial();
 
 export const address = z.object({
   id,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, id, imagePath, pageQuery, cursorPage } from './common';
+import { fen, id, imagePath, pageQuery, cursorPage, text } from './common';
 
 export const merchant = z.object({ id, name: z.string(), logo: imagePath });
 export type Merchant = z.infer<typeof merchant>;
@@ -54,7 +54,7 @@ export const productSort = z.enum(['default', 'sales', 'price_asc', 'price_desc'
 export type ProductSort = z.infer<typeof productSort>;
 
 export const productListQuery = z.strictObject({
-  q: z.string().trim().max(50).optional(),
+  q: text({ max: 50, min: 0 }).optional(),
   categoryId: id.optional(),
   merchantId: id.optional(),
   sort: productSort.default('default'),

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   MALFORMED_JSON: 400,
   UNAUTHORIZED: 401,
   LOGIN_FAILED: 401,
+  /** The account was disabled: its sessions end at once and it cannot log in. */
+  ACCOUNT_DISABLED: 401,
   OTP_INVALID: 400,
   OTP_TOO_FREQUENT: 429,
   NOT_FOUND: 404,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common';
+import { id, text, timestamp } from './common';
 
 export const miniPlatform = z.enum(['weapp', 'alipay', 'tt']);
 export type MiniPlatform = z.infer<typeof miniPlatform>;
@@ -22,9 +22,9 @@ export type Session = z.infer<typeof session>;
 /** A mini-program login: the platform's one-time code, exchanged by the server. */
 export const miniLoginBody = z.strictObject({
   platform: miniPlatform,
-  code: z.string().min(1).max(256),
+  code: text({ max: 256 }),
   /** Douyin's anonymous code, when present. */
-  anonymousCode: z.string().min(1).max(256).optional(),
+  anonymousCode: text({ max: 256 }).optional(),
 });
 export type MiniLoginBody = z.infer<typeof miniLoginBody>;
 

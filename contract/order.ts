@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, id, imagePath, pageQuery, cursorPage, timestamp } from './common';
+import { fen, id, imagePath, pageQuery, cursorPage, text, timestamp } from './common';
 import { address } from './address';
 import { lineInput, lineIssue } from './cart';
 
@@ -7,7 +7,7 @@ import { lineInput, lineIssue } from './cart';
 export const orderStatus = z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'closed']);
 export type OrderStatus = z.infer<typeof orderStatus>;
 
-const contactName = z.string().trim().min(1).max(20);
+const contactName = text({ max: 20 });
 const contactPhone = z.string().regex(/^1[3-9]\d{9}$/, 'invalid mainland mobile number');
 
 export const fulfilment = z.discriminatedUnion('type', [
@@ -78,7 +78,8 @@ export type CheckoutPreview = z.infer<typeof checkoutPreview>;
 
 export const createOrderBody = checkoutBody.extend({
   fulfilment,
-  remark: z.string().trim().max(200).optional(),
+  /** May keep line breaks; an empty remark counts as none. */
+  remark: text({ max: 200, min: 0, multiline: true }).optional(),
   /** Remove the ordered lines from the cart once the order exists. */
   fromCart: z.boolean().default(false),
 });

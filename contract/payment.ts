@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, id, timestamp } from './common';
+import { fen, id, text, timestamp } from './common';
 import { giftCardCredential } from './wallet';
 
 /**
@@ -97,7 +97,7 @@ export type RefundStatus = z.infer<typeof refundStatus>;
 export const createRefundBody = z.strictObject({
   /** Fen to refund; omitted: everything still refundable on this child order. */
   amount: fen.min(1).optional(),
-  reason: z.string().trim().min(1).max(200),
+  reason: text({ max: 200 }),
 });
 
 export const refund = z.object({

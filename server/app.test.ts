@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { validate as validateOpenApi } from '@readme/openapi-parser';
 import { buildRouteTableSource, openApiJsonText } from './platform/openapi';
 import { routes } from '../contract/routes';
 import { testApp, type TestApp } from './test/app';
@@ -27,6 +28,18 @@ describe('app', () => {
     const ops = Object.values(res.body.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
     expect(ops.sort()).toEqual(Object.keys(routes).sort());
     expect(res.body.paths['/api/products/{id}'].get).toBeDefined();
+  });
+
+  it('serves an OpenAPI document that a validator accepts: the 3.1 schema, and every $ref resolves', async () => {
+    const res = await t.get('/openapi.json');
+    expect(res.status).toBe(200);
+    // The validator dereferences in place: give it its own copy.
+    const result = await validateOpenApi(structuredClone(res.body) as never);
+    expect(result).toMatchObject({ valid: true, specification: 'OpenAPI' });
+    // It does see a broken document (a dangling reference), so the check above can fail.
+    const broken = structuredClone(res.body) as { components: { schemas: Record<string, unknown> } };
+    delete broken.components.schemas.Problem;
+    expect((await validateOpenApi(broken as never)).valid).toBe(false);
   });
 
   it('serves a self-contained docs page listing every route', async () => {

@@ -120,8 +120,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // the Alipay sandbox gateway). Contract routes accept only JSON (checked in http.ts).
   app.removeAllContentTypeParsers();
   const defaultJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  // A JSON body must be valid UTF-8: an invalid sequence (a surrogate encoded as bytes, a stray
+  // byte) is refused, never decoded to U+FFFD in place of what the client sent.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    let text: string;
+    try {
+      text = typeof body === 'string' ? body : utf8.decode(body);
+    } catch {
+      done(new AppError('MALFORMED_JSON', 'The request body is not valid UTF-8'), undefined);
+      return;
+    }
     if (text.trim() === '') {
       done(null, undefined);
       return;

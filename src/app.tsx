@@ -3,12 +3,14 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useLaunch } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
 import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/services/query-client';
+import { wireSessionEndNotice } from '@/services/session-notice';
 import { isLoggedIn, useSession } from '@/stores/session';
 import './app.css';
 
 installAbortController();
 wireMiniProgramLifecycle();
 wireSessionToCache();
+wireSessionEndNotice();
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {

@@ -91,6 +91,33 @@ export interface NotifyAnswer {
   body: string;
 }
 
+/**
+ * How the receiver ends a notification, the same for every channel:
+ * - `handled`: applied (or applied before): 200.
+ * - `refused`: it does not check out and never will (a bad or missing signature, a stale
+ *   timestamp, a body that is no notification, a payment, app, merchant or amount that does not
+ *   match our record): 400. Monitoring can tell these (an attack, a misconfiguration) from an outage.
+ * - `unavailable`: ours to fix or wait out (the database is unreachable, a bug): 500; the
+ *   channel retries on its schedule.
+ * Every channel retries a notification that was not answered with its success format, so the
+ * status only tells the two failures apart.
+ */
+export type NotifyOutcome = 'handled' | 'refused' | 'unavailable';
+export const NOTIFY_STATUS: Readonly<Record<NotifyOutcome, number>> = { handled: 200, refused: 400, unavailable: 500 };
+
+/** A channel's answer bodies: success, and failure with a message (see payment-channels docs). */
+export interface NotifyFormat {
+  contentType: string;
+  success: string;
+  failure(message: string, status: number): string;
+}
+
+/** The answer for an outcome in a channel's format; the status comes from NOTIFY_STATUS only. */
+export function notifyAnswer(format: NotifyFormat, outcome: NotifyOutcome, message = outcome === 'refused' ? 'rejected' : 'temporarily unavailable'): NotifyAnswer {
+  const status = NOTIFY_STATUS[outcome];
+  return { status, contentType: format.contentType, body: outcome === 'handled' ? format.success : format.failure(message, status) };
+}
+
 export interface ChannelAdapter {
   readonly channel: PayChannel;
   /** The app id and merchant number configured for it (notifications must carry these). */
@@ -104,8 +131,8 @@ export interface ChannelAdapter {
   queryRefund(paymentNo: string, refundNo: string): Promise<RefundState>;
   /** Verifies and decodes a notification; throws NotificationRejected when it must be refused. */
   verifyNotification(raw: RawNotification, now?: number): VerifiedNotification;
-  /** The answer for a notification handled (ok) or refused (not ok). */
-  answer(ok: boolean, message?: string): NotifyAnswer;
+  /** The channel's answer bodies; answers are built by notifyAnswer(). */
+  readonly notifyFormat: NotifyFormat;
 }
 
 export class ChannelError extends Error {

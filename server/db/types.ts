@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { OrderTables } from './tables-order';
 import type { PaymentTables } from './tables-payment';
 
@@ -17,6 +18,12 @@ export interface UsersTable {
   avatar: string | null;
   created_at: number;
   updated_at: number;
+  /** active | disabled (a disabled account's tokens are refused at once: ACCOUNT_DISABLED). */
+  status: Generated<string>;
+  /** Carried by every session token; raising it revokes the tokens issued before. */
+  token_version: Generated<number>;
+  /** When status last changed (null: never). */
+  status_changed_at: number | null;
 }
 
 export interface OtpCodesTable {

@@ -7,6 +7,7 @@ const TITLES: Record<ErrorCode, string> = {
   MALFORMED_JSON: 'The request body is not valid JSON',
   UNAUTHORIZED: 'Sign-in required',
   LOGIN_FAILED: 'Login failed',
+  ACCOUNT_DISABLED: 'The account is disabled',
   OTP_INVALID: 'The one-time code is wrong or expired',
   OTP_TOO_FREQUENT: 'A code was sent recently; wait before asking again',
   NOT_FOUND: 'Not found',

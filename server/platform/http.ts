@@ -6,6 +6,7 @@ import type { Database } from '../db/types';
 import type { Config } from './config';
 import { AppError, PROBLEM_CONTENT_TYPE, problemBody, validationError, type FieldError } from './errors';
 import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent, type StoredResponse } from './idempotency';
+import { sessionAccount } from '../modules/identity/accounts';
 import { bearerToken, verifyToken } from './tokens';
 
 export interface AuthUser {
@@ -102,12 +103,18 @@ export function sendProblem(reply: FastifyReply, err: AppError, requestId: strin
   return reply.code(err.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problemBody(err, requestId));
 }
 
-/** Resolve the signed-in user from the bearer token; `required` throws 401 without one. */
-export function authenticate(req: FastifyRequest, config: Config, mode: RouteDef['auth']): AuthUser | null {
+/**
+ * Resolve the signed-in user from the bearer token; `required` throws 401 without one. A token
+ * stands for a user only while its account exists, is active and has the token's version (one
+ * prepared primary-key read per request); a disabled account's token is 401 ACCOUNT_DISABLED
+ * on every route that looks at tokens.
+ */
+export async function authenticate(req: FastifyRequest, deps: AppDeps, mode: RouteDef['auth']): Promise<AuthUser | null> {
   if (mode === 'none') return null;
   const token = bearerToken(req.headers.authorization);
-  const payload = token ? verifyToken(config.tokenSecret, token) : null;
-  if (payload) return { id: payload.sub };
+  const payload = token ? verifyToken(deps.config.tokenSecret, token) : null;
+  const userId = payload ? await sessionAccount(deps.db, payload) : null;
+  if (userId) return { id: userId };
   if (mode === 'user') {
     throw new AppError('UNAUTHORIZED', token ? 'The session token is invalid or expired; sign in again' : 'Sign in to continue');
   }
@@ -188,7 +195,7 @@ export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps:
       method: def.method,
       url: def.path,
       handler: async (req, reply) => {
-        const user = authenticate(req, deps.config, def.auth);
+        const user = await authenticate(req, deps, def.auth);
         const input = prepare(def, req);
         const idempotencyKey = def.method === 'GET' ? null : idempotencyKeyOf(def, req);
         const extraHeaders: Record<string, string> = {};

@@ -70,7 +70,7 @@ it('logs a failing job and keeps running it', async () => {
 it('the default jobs close expired orders, starting right away', async () => {
   errors.length = 0;
   const sku = await makeSku(tdb.db, { stock: 3 });
-  const { userId } = userToken(deps.config.tokenSecret);
+  const { userId } = await userToken(tdb.db, deps.config.tokenSecret);
   const parent = await createOrder(tdb.db, {
     userId,
     idempotencyKey: 'jobs-1',

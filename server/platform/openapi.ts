@@ -22,7 +22,9 @@ const all = routes as Record<string, RouteDef>;
 const registry = z.registry<{ id: string }>();
 for (const [name, value] of Object.entries(contract)) {
   if (value instanceof z.ZodObject || value instanceof z.ZodEnum || value instanceof z.ZodDiscriminatedUnion) {
-    registry.add(value, { id: name[0].toUpperCase() + name.slice(1) });
+    // problemSchema -> Problem: the name says what it is, not that it is a schema.
+    const id = name.replace(/Schema$/, '');
+    registry.add(value, { id: id[0].toUpperCase() + id.slice(1) });
   }
 }
 
@@ -128,6 +130,10 @@ export function buildOpenApi(version = '0.1.0'): JsonSchema {
     const p = openApiPath(def.path);
     paths[p] = { ...(paths[p] ?? {}), [def.method.toLowerCase()]: operation };
   }
+  // The problem schema is a registered component: converting it adds `Problem` to the
+  // components (every error response refers to it).
+  components.convert(problemSchema, 'output');
+  if (!components.schemas.Problem) throw new Error('the problem schema did not become component Problem');
   return {
     openapi: '3.1.0',
     info: {
@@ -140,7 +146,7 @@ export function buildOpenApi(version = '0.1.0'): JsonSchema {
     paths,
     components: {
       schemas: Object.fromEntries(
-        Object.entries({ ...components.schemas, Problem: components.convert(problemSchema, 'output') }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        Object.entries(components.schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       ),
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Session token from a login route' } },
     },

@@ -2,12 +2,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Session tokens: `v1.<base64url(JSON payload)>.<base64url(HMAC-SHA256)>`.
- * Stateless; the payload carries the user id and the issue and expiry times (epoch ms).
+ * The payload carries the user id, the issue and expiry times (epoch ms) and the account's
+ * token version when it was issued (`ver`; absent in tokens issued before versions: 0). The
+ * signature proves who issued it; every request also checks the account still exists, is
+ * active and has that version (server/modules/identity/accounts.ts).
  */
 export interface TokenPayload {
   sub: string;
   iat: number;
   exp: number;
+  ver: number;
 }
 
 const VERSION = 'v1';
@@ -16,8 +20,8 @@ function sign(secret: string, data: string): string {
   return createHmac('sha256', secret).update(data).digest('base64url');
 }
 
-export function issueToken(secret: string, userId: string, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: number } {
-  const payload: TokenPayload = { sub: userId, iat: now, exp: now + ttlSeconds * 1000 };
+export function issueToken(secret: string, userId: string, ttlSeconds: number, now = Date.now(), version = 0): { token: string; expiresAt: number } {
+  const payload: TokenPayload = { sub: userId, iat: now, exp: now + ttlSeconds * 1000, ver: version };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   const data = `${VERSION}.${body}`;
   return { token: `${data}.${sign(secret, data)}`, expiresAt: payload.exp };
@@ -46,8 +50,10 @@ export function verifyToken(secret: string, token: string, now = Date.now()): To
   ) {
     return null;
   }
+  const ver = 'ver' in payload ? payload.ver : 0;
+  if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 0) return null;
   if (payload.exp <= now) return null;
-  return { sub: payload.sub, iat: payload.iat, exp: payload.exp };
+  return { sub: payload.sub, iat: payload.iat, exp: payload.exp, ver };
 }
 
 /** The token from an `Authorization: Bearer <token>` header, or null. */

@@ -53,7 +53,7 @@ describe('cashier page', () => {
   });
 
   it('escapes merchant names and hides the buttons once the payment is no longer open', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const sku = await makeSku(t.db, { merchantId: 'm_xss', merchantName: '<script>alert(1)</script>' });
     const order = await t.post<{ id: string }>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '孙八', contactPhone: '13400134000' } }, { token, idempotencyKey: 'cashier-1' });
     const payment = await t.post<{ clientParams: { paymentNo: string } }>('/api/payments', { orderId: order.body.id, channel: 'sandbox' }, { token, idempotencyKey: 'cashier-2' });
@@ -81,7 +81,7 @@ describe('with SANDBOX=off', () => {
   });
 
   it('serves no cashier or notify route and refuses sandbox payments (the channel is not configured)', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const sku = await makeSku(t.db);
     const order = await t.post<{ id: string }>('/api/orders', { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '孙八', contactPhone: '13400134000' } }, { token, idempotencyKey: 'off-1' });
     expect(order.status).toBe(201);

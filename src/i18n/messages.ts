@@ -93,6 +93,7 @@ const common = {
   addresses: '收货地址',
   logout: '退出登录',
   logoutConfirm: '确定退出登录吗？',
+  sessionEnded: '已退出登录',
   loggedOut: '已退出登录',
   phoneMasked: '手机号 {phone}',
   // payment (shared pay adapter)
@@ -116,6 +117,7 @@ export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED'
   MALFORMED_JSON: '请求格式错误',
   UNAUTHORIZED: '请先登录',
   LOGIN_FAILED: '登录失败，请重试',
+  ACCOUNT_DISABLED: '账号已停用，如有疑问请联系客服',
   OTP_INVALID: '验证码错误或已过期',
   OTP_TOO_FREQUENT: '验证码发送太频繁，请稍后再试',
   NOT_FOUND: '内容不存在或已删除',

@@ -3,6 +3,7 @@ import { mockApi, ok, problem } from '@/test/render';
 import { MockNetworkError } from '@/test/taro-mock';
 import { useSession } from '@/stores/session';
 import { ApiError, assetUrl, newIdempotencyKey, request, retryPolicy } from './http';
+import { wireSessionEndNotice } from './session-notice';
 
 const session = { token: 'tok-1', expiresAt: Date.now() + 3_600_000, user: { id: 'u_1', nickname: 'n', avatar: null, phone: null, platform: 'h5' } };
 
@@ -128,6 +129,26 @@ describe('request', () => {
     mockApi({ 'GET /api/cart': () => problem(401, 'UNAUTHORIZED') });
     await expect(request('getCart')).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: '请先登录' });
     expect(useSession.getState().token).toBeNull();
+  });
+
+  it('a disabled account: the session ends with its reason, and the shopper is told once', async () => {
+    const stop = wireSessionEndNotice();
+    try {
+      (Taro.showModal as jest.Mock).mockClear();
+      useSession.getState().setSession(session);
+      mockApi({ 'GET /api/cart': () => problem(401, 'ACCOUNT_DISABLED'), 'GET /api/me': () => problem(401, 'UNAUTHORIZED') });
+      await expect(request('getCart')).rejects.toMatchObject({ code: 'ACCOUNT_DISABLED', status: 401, message: '账号已停用，如有疑问请联系客服' });
+      expect(useSession.getState()).toMatchObject({ token: null, user: null, endedBy: null });
+      expect(Taro.showModal).toHaveBeenCalledTimes(1);
+      expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '已退出登录', content: '账号已停用，如有疑问请联系客服', showCancel: false }));
+      // A plain 401 signs out without a notice (the login gate takes over).
+      useSession.getState().setSession(session);
+      await expect(request('getMe')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      expect(useSession.getState().token).toBeNull();
+      expect(Taro.showModal).toHaveBeenCalledTimes(1);
+    } finally {
+      stop();
+    }
   });
 
   it('stops when the signal aborts, without retrying', async () => {

@@ -67,6 +67,8 @@ export const retryPolicy = {
   baseDelayMs: 300,
 };
 const RETRY_STATUSES = new Set([502, 503, 504]);
+/** 401 codes whose reason the shopper is shown when the session ends (wireSessionEndNotice). */
+const SESSION_END_NOTICES = new Set(['ACCOUNT_DISABLED']);
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -234,7 +236,8 @@ export async function rawRequest<T = unknown>(req: RawRequest): Promise<T> {
       return (await exchange(req, headers)) as T;
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError({ code: 'UNKNOWN', status: 0 });
-      if (err.status === 401 && token) useSession.getState().clear();
+      // A 401 to a signed-in request ends the session; a disabled account is told why.
+      if (err.status === 401 && token) useSession.getState().clear(SESSION_END_NOTICES.has(err.code) ? err.code : undefined);
       const retryable = err.code === 'NETWORK' || err.code === 'TIMEOUT' || RETRY_STATUSES.has(err.status);
       if (!retryable || attempt >= attempts) throw err;
       await sleep(retryPolicy.baseDelayMs * 2 ** (attempt - 1), req.signal);

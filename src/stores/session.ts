@@ -13,9 +13,16 @@ interface SessionData {
 }
 
 export interface SessionState extends SessionData {
+  /**
+   * Why the server ended the session, when the shopper must be told (the problem code, e.g.
+   * ACCOUNT_DISABLED); null otherwise. Not persisted: told once, then acknowledged.
+   */
+  endedBy: string | null;
   setSession(session: Session): void;
   setUser(user: User): void;
-  clear(): void;
+  /** Signs out; `endedBy` names the server's reason when the shopper must be told. */
+  clear(endedBy?: string): void;
+  acknowledgeEnd(): void;
 }
 
 const empty: SessionData = { token: null, user: null, expiresAt: null };
@@ -25,9 +32,11 @@ export const createSessionStore = () =>
     persist(
       (set) => ({
         ...empty,
-        setSession: (s) => set({ token: s.token, user: s.user, expiresAt: s.expiresAt }),
+        endedBy: null,
+        setSession: (s) => set({ token: s.token, user: s.user, expiresAt: s.expiresAt, endedBy: null }),
         setUser: (user) => set({ user }),
-        clear: () => set(empty),
+        clear: (endedBy) => set({ ...empty, endedBy: endedBy ?? null }),
+        acknowledgeEnd: () => set({ endedBy: null }),
       }),
       {
         name: SESSION_STORAGE_KEY,

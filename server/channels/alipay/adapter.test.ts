@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { startAlipayHarness, type AlipayHarness, type ReceivedNotification } from '../../sandbox/channels/alipay/harness';
 import { rsa2Sign, verifyParams } from '../../platform/alipay';
-import { ChannelError, NotificationRejected, type VerifiedNotification } from '../types';
+import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../types';
 import { createAlipayAdapter } from './adapter';
 import { alipaySandboxKeys } from './sandbox-keys';
 import { cstTime, notifySignContent } from './wire';
@@ -460,9 +460,9 @@ describe('transport and answers', () => {
   });
 
   it('answers "success" as bare text, anything else is a failure', () => {
-    expect(h.adapter.answer(true)).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'success' });
-    expect(h.adapter.answer(false, 'bad')).toMatchObject({ body: 'fail' });
-    expect(h.adapter.answer(false).body).not.toBe('success');
+    expect(notifyAnswer(h.adapter.notifyFormat, 'handled')).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'success' });
+    expect(notifyAnswer(h.adapter.notifyFormat, 'refused', 'bad')).toMatchObject({ status: 400, body: 'fail' });
+    expect(notifyAnswer(h.adapter.notifyFormat, 'unavailable')).toMatchObject({ status: 500, body: 'fail' });
   });
 
   it('names its app and merchant', () => {

@@ -4,7 +4,6 @@ import {
   ChannelError,
   NotificationRejected,
   type ChannelAdapter,
-  type NotifyAnswer,
   type PrepayInput,
   type RawNotification,
   type RefundInput,
@@ -294,12 +293,8 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: Ch
       return { kind: 'payment', ...common, tradeNo: params.trade_no, amount, status, paidAt };
     },
 
-    answer(ok: boolean): NotifyAnswer {
-      // Alipay wants exactly "success"; anything else is a failure it retries.
-      return ok
-        ? { status: 200, contentType: 'text/plain; charset=utf-8', body: 'success' }
-        : { status: 400, contentType: 'text/plain; charset=utf-8', body: 'fail' };
-    },
+    // Alipay wants exactly "success"; anything else is a failure it retries.
+    notifyFormat: { contentType: 'text/plain; charset=utf-8', success: 'success', failure: () => 'fail' },
   };
 }
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { ClientParams } from '@contract/payment';
-import { ChannelError, NotificationRejected, type PrepayInput } from '../types';
+import { ChannelError, NotificationRejected, notifyAnswer, type PrepayInput } from '../types';
 import { createDouyinAdapter } from './adapter';
 import { DOUYIN_ERR } from './errors';
 import { douyinSandboxKeys } from './sandbox-keys';
@@ -282,10 +282,12 @@ describe('Douyin adapter against the sandbox gateway', () => {
   });
 
   it('answers in the platform format', () => {
-    expect(h.adapter.answer(true)).toEqual({ status: 200, contentType: 'application/json', body: '{"err_no":0,"err_tips":"success"}' });
-    const no = h.adapter.answer(false, 'amount mismatch');
-    expect(no.status).not.toBe(200);
+    expect(notifyAnswer(h.adapter.notifyFormat, 'handled')).toEqual({ status: 200, contentType: 'application/json', body: '{"err_no":0,"err_tips":"success"}' });
+    const no = notifyAnswer(h.adapter.notifyFormat, 'refused', 'amount mismatch');
+    expect(no.status).toBe(400);
     expect(JSON.parse(no.body)).toEqual({ err_no: 400, err_tips: 'amount mismatch' });
+    const later = notifyAnswer(h.adapter.notifyFormat, 'unavailable', 'down');
+    expect([later.status, JSON.parse(later.body)]).toEqual([500, { err_no: 500, err_tips: 'down' }]);
   });
 
   it('server calls fail as ChannelError: wrong app key, wrong platform key on answers, wrong secret, unreachable', async () => {

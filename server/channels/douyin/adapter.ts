@@ -4,7 +4,6 @@ import {
   ChannelError,
   NotificationRejected,
   type ChannelAdapter,
-  type NotifyAnswer,
   type PrepayInput,
   type RawNotification,
   type RefundInput,
@@ -397,10 +396,7 @@ export function createDouyinAdapter(config: DouyinConfig, opts: { fetchImpl?: Ch
       return reject(`unsupported callback type ${body.data.type}`);
     },
 
-    answer(ok: boolean, message?: string): NotifyAnswer {
-      if (ok) return { status: 200, contentType: 'application/json', body: OK_ANSWER };
-      // Anything but HTTP 200 with err_no 0 makes the platform retry.
-      return { status: 400, contentType: 'application/json', body: JSON.stringify({ err_no: 400, err_tips: message ?? 'fail' }) };
-    },
+    // Anything but HTTP 200 with err_no 0 makes the platform retry.
+    notifyFormat: { contentType: 'application/json', success: OK_ANSWER, failure: (message, status) => JSON.stringify({ err_no: status, err_tips: message }) },
   };
 }

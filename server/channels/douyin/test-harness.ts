@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createSandboxContext } from '../../sandbox/channels/context';
 import { FaultController } from '../../sandbox/channels/faults';
 import { registerDouyinSandbox, type DouyinSandboxOptions } from '../../sandbox/channels/douyin/gateway';
-import { NotificationRejected, type ChannelAdapter, type VerifiedNotification } from '../types';
+import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../types';
 import { createDouyinAdapter } from './adapter';
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from './config';
 
@@ -68,7 +68,7 @@ export async function startDouyinHarness(options: DouyinSandboxOptions = {}): Pr
           w.resolve(r);
         }
       }
-      const answer = r.ok ? adapter.answer(true) : adapter.answer(false, r.reason);
+      const answer = r.ok ? notifyAnswer(adapter.notifyFormat, 'handled') : notifyAnswer(adapter.notifyFormat, 'refused', r.reason);
       return reply.code(answer.status).type(answer.contentType).send(answer.body);
     });
   });

@@ -3,7 +3,6 @@ import {
   ChannelError,
   NotificationRejected,
   type ChannelAdapter,
-  type NotifyAnswer,
   type PrepayInput,
   type RawNotification,
   type RefundInput,
@@ -128,12 +127,10 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
       };
     },
 
-    answer(ok: boolean, message?: string): NotifyAnswer {
-      return {
-        status: ok ? 200 : 400,
-        contentType: 'application/json; charset=utf-8',
-        body: JSON.stringify(ok ? { code: 'SUCCESS' } : { code: 'FAIL', message: message ?? 'rejected' }),
-      };
+    notifyFormat: {
+      contentType: 'application/json; charset=utf-8',
+      success: JSON.stringify({ code: 'SUCCESS' }),
+      failure: (message) => JSON.stringify({ code: 'FAIL', message }),
     },
   };
 }

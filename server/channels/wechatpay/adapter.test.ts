@@ -1,5 +1,5 @@
 import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
-import { ChannelError, NotificationRejected, type VerifiedNotification } from '../types';
+import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../types';
 import { startWechatpayHarness, type WechatpayHarness } from '../../sandbox/channels/wechatpay/harness';
 import { createWechatpayAdapter } from './adapter';
 import { wechatpaySandboxKeys } from './sandbox-keys';
@@ -269,11 +269,12 @@ describe('verifyNotification refuses', () => {
     expect(reason(() => h.adapter.verifyNotification({ headers, rawBody: body }))).toMatch(/not a WeChat Pay notification/);
   });
 
-  it('the receiver answers refusals with a 5xx {code: FAIL}, so WeChat retries', async () => {
+  it('the receiver answers refusals with a 4xx {code: FAIL} (WeChat retries any failure)', async () => {
     const res = await fetch(`${h.baseUrl}/notify/wechatpay`, { method: 'POST', headers: { ...genuine.headers, 'wechatpay-signature': 'WECHATPAY/SIGNTEST/abc' }, body: genuine.rawBody });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'FAIL' });
-    expect(h.adapter.answer(true)).toEqual({ status: 200, contentType: 'application/json', body: JSON.stringify({ code: 'SUCCESS', message: '成功' }) });
+    expect(notifyAnswer(h.adapter.notifyFormat, 'handled')).toEqual({ status: 200, contentType: 'application/json', body: JSON.stringify({ code: 'SUCCESS', message: '成功' }) });
+    expect(notifyAnswer(h.adapter.notifyFormat, 'unavailable', 'down')).toEqual({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'FAIL', message: 'down' }) });
   });
 });
 

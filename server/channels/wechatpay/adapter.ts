@@ -6,7 +6,7 @@ import {
   ChannelError,
   NotificationRejected,
   type ChannelAdapter,
-  type NotifyAnswer,
+  type NotifyFormat,
   type PrepayInput,
   type RawNotification,
   type RefundInput,
@@ -369,11 +369,12 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
     throw new NotificationRejected(`unsupported event_type ${n.event_type}`);
   }
 
-  function answer(ok: boolean, message?: string): NotifyAnswer {
-    return ok
-      ? { status: 200, contentType: 'application/json', body: JSON.stringify({ code: 'SUCCESS', message: message ?? '成功' }) }
-      : { status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'FAIL', message: message ?? '失败' }) };
-  }
+  /** 200 with {code: SUCCESS}; a failure (4xx refused, 5xx unavailable) with {code: FAIL, message}. */
+  const notifyFormat: NotifyFormat = {
+    contentType: 'application/json',
+    success: JSON.stringify({ code: 'SUCCESS', message: '成功' }),
+    failure: (message) => JSON.stringify({ code: 'FAIL', message }),
+  };
 
   return {
     channel: CHANNEL,
@@ -389,6 +390,6 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
     refund,
     queryRefund,
     verifyNotification,
-    answer,
+    notifyFormat,
   };
 }

@@ -3,6 +3,7 @@ import * as m001 from './001_core';
 import * as m002 from './002_orders';
 import * as m003 from './003_payments';
 import * as m004 from './004_ledger_shards';
+import * as m005 from './005_accounts';
 import * as m007 from './007_ledger_account_key';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '002_orders': m002,
   '003_payments': m003,
   '004_ledger_shards': m004,
+  '005_accounts': m005,
   '007_ledger_account_key': m007,
 };

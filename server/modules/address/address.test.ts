@@ -77,6 +77,30 @@ describe('address book', () => {
     void a;
   });
 
+  it('a PATCH changes only the fields it sends: an omitted isDefault keeps the default where it is', async () => {
+    const token = await t.login();
+    const a = (await t.post<Addr>('/api/addresses', input(1), { token })).body;
+    const b = (await t.post<Addr>('/api/addresses', input(2), { token })).body;
+    expect([a.isDefault, b.isDefault]).toEqual([true, false]);
+    const before = await book(token);
+
+    const patched = await t.patch<Addr>(`/api/addresses/${a.id}`, { detail: '陆家嘴 8 号' }, { token });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toEqual({ ...before.find((x) => x.id === a.id), detail: '陆家嘴 8 号', isDefault: true });
+    const other = await t.patch<Addr>(`/api/addresses/${b.id}`, { name: '李四' }, { token });
+    expect(other.body).toEqual({ ...before.find((x) => x.id === b.id), name: '李四', isDefault: false });
+    expect(defaults(await book(token)).map((x) => x.id)).toEqual([a.id]);
+
+    // Every field alone: the others stay as they were.
+    const fields = { name: '赵六', phone: '13900139000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' };
+    let expected = (await book(token)).find((x) => x.id === a.id);
+    for (const [key, value] of Object.entries(fields)) {
+      const res = await t.patch<Addr>(`/api/addresses/${a.id}`, { [key]: value }, { token });
+      expected = { ...expected!, [key]: value };
+      expect(res.body).toEqual(expected);
+    }
+  });
+
   it('a lone default stays default when asked to unset it', async () => {
     const token = await t.login();
     const only = (await t.post<Addr>('/api/addresses', input(1), { token })).body;

@@ -23,7 +23,7 @@ async function cartRows(userId: string) {
 
 describe('cart', () => {
   it('adds, reads, updates, selects and removes lines, priced by the server', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { price: 1990, stock: 10 });
     const b = await makeSku(t.db, { price: 500, stock: 10, merchantId: 'm_t2' });
 
@@ -50,7 +50,7 @@ describe('cart', () => {
   });
 
   it('adds quantities of an existing SKU, capped at 99; a line above stock is flagged, not refused', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 5 });
     await t.post('/api/cart/items', { skuId: a.skuId, quantity: 3 }, { token });
     let res = await t.post<CartView>('/api/cart/items', { skuId: a.skuId, quantity: 4 }, { token });
@@ -61,7 +61,7 @@ describe('cart', () => {
   });
 
   it('refuses a sold-out, off-shelf or unknown SKU and writes nothing', async () => {
-    const { token, userId } = userToken(t.config.tokenSecret);
+    const { token, userId } = await userToken(t.db, t.config.tokenSecret);
     const soldOut = await makeSku(t.db, { stock: 0 });
     const off = await makeSku(t.db, { onShelf: false });
     let res = await t.post('/api/cart/items', { skuId: soldOut.skuId, quantity: 1 }, { token });
@@ -75,7 +75,7 @@ describe('cart', () => {
   });
 
   it('rejects zero, negative, absurd and unknown input with 400 and writes nothing', async () => {
-    const { token, userId } = userToken(t.config.tokenSecret);
+    const { token, userId } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db);
     for (const body of [
       { skuId: a.skuId, quantity: 0 },
@@ -100,7 +100,7 @@ describe('cart', () => {
   });
 
   it('flags every line issue on read; totals count only valid selected lines', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const ok = await makeSku(t.db, { price: 100 });
     const off = await makeSku(t.db, { price: 100 });
     const out = await makeSku(t.db, { price: 100 });
@@ -122,8 +122,8 @@ describe('cart', () => {
   });
 
   it('keeps each user\'s cart to that user', async () => {
-    const alice = userToken(t.config.tokenSecret);
-    const bob = userToken(t.config.tokenSecret);
+    const alice = await userToken(t.db, t.config.tokenSecret);
+    const bob = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db);
     await t.post('/api/cart/items', { skuId: a.skuId, quantity: 1 }, { token: alice.token });
     expect((await t.get<CartView>('/api/cart', { token: bob.token })).body.lines).toEqual([]);
@@ -132,7 +132,7 @@ describe('cart', () => {
   });
 
   it('holds at most 100 lines', async () => {
-    const { token, userId } = userToken(t.config.tokenSecret);
+    const { token, userId } = await userToken(t.db, t.config.tokenSecret);
     const now = Date.now();
     const skus = [];
     for (let i = 0; i < MAX_CART_LINES + 1; i++) skus.push(await makeSku(t.db, { price: 100 }));
@@ -151,7 +151,7 @@ describe('cart', () => {
 
 describe('merge and quote', () => {
   it('merges a guest cart: quantities add up (capped at 99), unknown SKUs dropped', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { price: 200, stock: 500 });
     const b = await makeSku(t.db, { price: 300 });
     await t.post('/api/cart/items', { skuId: a.skuId, quantity: 60 }, { token });

@@ -1,8 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Banner, Category, HomeView, ProductDetail, ProductPage, ProductSort, ProductSummary, Spec } from '../../../contract/catalog';
+import { z } from 'zod';
+import { productSort, type Banner, type Category, type HomeView, type ProductDetail, type ProductPage, type ProductSort, type ProductSummary, type Spec } from '../../../contract/catalog';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
+import { AppError, validationError } from '../../platform/errors';
 import { listParams, prepared, slots } from '../../db/prepared';
+import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -217,35 +219,11 @@ const SORTS: Record<ProductSort, SortSpec> = {
   price_desc: { column: 'p.price_from', direction: 'desc' },
 };
 
-interface CursorData {
-  s: ProductSort;
-  v: number;
-  id: string;
-}
+/** [sort, the last row's sort key, its id]: a cursor is valid only for the sort it came from. */
+const productCursor = cursorCodec(z.tuple([productSort, cursorKey, cursorId]));
 
-export function encodeCursor(data: CursorData): string {
-  return Buffer.from(JSON.stringify([data.s, data.v, data.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, sort: ProductSort): CursorData {
-  const invalid = () =>
-    new AppError('VALIDATION_FAILED', 'The cursor is not valid for this query; start again without it', {
-      errors: [{ path: 'query.cursor', message: 'invalid cursor' }],
-    });
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (
-    !Array.isArray(value) || value.length !== 3 ||
-    value[0] !== sort || typeof value[1] !== 'number' || !Number.isFinite(value[1]) ||
-    typeof value[2] !== 'string' || value[2].length === 0 || value[2].length > 64
-  ) {
-    throw invalid();
-  }
-  return { s: sort, v: value[1], id: value[2] };
+function productCursorMismatch(): AppError {
+  return validationError([{ path: 'query.cursor', message: 'invalid cursor' }], 'The cursor is not valid for this query; start again without it');
 }
 
 /** `%`, `_` and `\` in a keyword are matched literally. */
@@ -328,7 +306,9 @@ export async function listProducts(db: Db, input: ListProductsInput): Promise<Pr
   if (input.categoryId) q = q.where('p.category_id', '=', input.categoryId);
   if (input.merchantId) q = q.where('p.merchant_id', '=', input.merchantId);
   if (input.cursor) {
-    const c = decodeCursor(input.cursor, input.sort);
+    const [cursorSort, v, id] = productCursor.decode(input.cursor);
+    if (cursorSort !== input.sort) throw productCursorMismatch();
+    const c = { v, id };
     const op = sort.direction === 'asc' ? '>' : '<';
     q = q.where((eb) => eb.or([eb(sort.column, op, c.v), eb.and([eb(sort.column, '=', c.v), eb('p.id', '>', c.id)])]));
   }
@@ -342,7 +322,7 @@ export async function listProducts(db: Db, input: ListProductsInput): Promise<Pr
   const keyOf = (r: SummaryRow) => Number(sort.column === 'p.position' ? r.position : sort.column === 'p.sales' ? r.sales : r.price_from);
   return {
     items: page.map(toSummary),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ s: input.sort, v: keyOf(last), id: last.id }) : null,
+    nextCursor: rows.length > input.limit && last ? productCursor.encode([input.sort, keyOf(last), last.id]) : null,
   };
 }
 

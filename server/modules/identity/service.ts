@@ -2,19 +2,23 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MiniPlatform, Session, User } from '../../../contract/identity';
+import type { Selectable } from 'kysely';
 import type { Database, UsersTable } from '../../db/types';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { issueToken } from '../../platform/tokens';
 import { sandboxSendSms } from '../../sandbox/sms';
+import { accountDisabled } from './accounts';
 import { exchangeCode } from './platforms';
 
 export const OTP_TTL_MS = 5 * 60 * 1000;
 export const OTP_RESEND_MS = 60 * 1000;
 export const OTP_MAX_ATTEMPTS = 5;
 
-function toUser(r: UsersTable): User {
+type UserRow = Selectable<UsersTable>;
+
+function toUser(r: UserRow): User {
   return { id: r.id, nickname: r.nickname, avatar: r.avatar, phone: r.phone, platform: r.platform };
 }
 
@@ -29,7 +33,7 @@ async function findOrCreateUser(
   platform: string,
   openid: string,
   init: { nickname: string; phone: string | null; unionid: string | null },
-): Promise<UsersTable> {
+): Promise<UserRow> {
   const now = Date.now();
   await db
     .insertInto('users')
@@ -44,8 +48,10 @@ async function findOrCreateUser(
   return row;
 }
 
-function session(config: Config, user: UsersTable): Session {
-  const { token, expiresAt } = issueToken(config.tokenSecret, user.id, config.tokenTtlSeconds);
+function session(config: Config, user: UserRow): Session {
+  // A disabled account gets no new session (its old ones are refused too: accounts.ts).
+  if (user.status !== 'active') throw accountDisabled();
+  const { token, expiresAt } = issueToken(config.tokenSecret, user.id, config.tokenTtlSeconds, Date.now(), Number(user.token_version));
   return { token, expiresAt, user: toUser(user) };
 }
 

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 it('200 concurrent orders for 50 units: exactly 50 succeed, stock ends at 0', async () => {
   const sku = await makeSku(t.db, { stock: 50, price: 990 });
-  const shoppers = Array.from({ length: 200 }, () => userToken(t.config.tokenSecret));
+  const shoppers = await Promise.all(Array.from({ length: 200 }, () => userToken(t.db, t.config.tokenSecret)));
   const responses = await Promise.all(
     shoppers.map(async ({ token }, i) => {
       const res = await fetch(`${base}/api/orders`, {

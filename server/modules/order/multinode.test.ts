@@ -31,8 +31,8 @@ async function createOrder(node: number, token: string, key: string, skuId: stri
 
 it('60 shoppers on two nodes for 20 units: exactly 20 orders, stock 0', async () => {
   const sku = await makeSku(tdb.db, { stock: 20 });
-  // Tokens only need the shared secret, which both nodes' configs derive from the test data dir.
-  const shoppers = Array.from({ length: 60 }, () => userToken(config.tokenSecret));
+  // Each shopper's account is in the shared database; both nodes' configs derive the token secret from the test data dir.
+  const shoppers = await Promise.all(Array.from({ length: 60 }, () => userToken(tdb.db, config.tokenSecret)));
   const results = await Promise.all(shoppers.map((s, i) => createOrder(i % 2, s.token, `mn-${i}`, sku.skuId)));
   expect(results.filter((r) => r.status === 201)).toHaveLength(20);
   const refused = results.filter((r) => r.status !== 201);
@@ -42,7 +42,7 @@ it('60 shoppers on two nodes for 20 units: exactly 20 orders, stock 0', async ()
 
 it('one Idempotency-Key sent to both nodes at once creates one order', async () => {
   const sku = await makeSku(tdb.db, { stock: 20 });
-  const { token, userId } = userToken(config.tokenSecret);
+  const { token, userId } = await userToken(tdb.db, config.tokenSecret);
   const results = await Promise.all(Array.from({ length: 6 }, (_, i) => createOrder(i % 2, token, 'mn-same-key', sku.skuId)));
   const created = results.filter((r) => r.status === 201);
   expect(created.length).toBeGreaterThan(0);

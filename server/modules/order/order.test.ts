@@ -39,7 +39,7 @@ async function counts(userId: string) {
 
 describe('checkout preview', () => {
   it('prices per merchant with the shipping threshold; the default address is used when none is chosen', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const cheap = await makeSku(t.db, { merchantId: 'm_p1', merchantName: '甲店', price: 5000 });
     const dear = await makeSku(t.db, { merchantId: 'm_p2', merchantName: '乙店', price: FREE_SHIPPING_THRESHOLD });
     const items = [{ skuId: cheap.skuId, quantity: 1 }, { skuId: dear.skuId, quantity: 1 }];
@@ -66,8 +66,8 @@ describe('checkout preview', () => {
   });
 
   it('cannot submit while a line is blocked; a foreign address answers 404', async () => {
-    const alice = userToken(t.config.tokenSecret);
-    const bob = userToken(t.config.tokenSecret);
+    const alice = await userToken(t.db, t.config.tokenSecret);
+    const bob = await userToken(t.db, t.config.tokenSecret);
     const off = await makeSku(t.db, { onShelf: false });
     const ok = await makeSku(t.db);
     const res = await t.post<CheckoutPreview>('/api/checkout/preview', { items: [{ skuId: off.skuId, quantity: 1 }, { skuId: ok.skuId, quantity: 1 }], fulfilment: pickup }, { token: alice.token });
@@ -81,7 +81,7 @@ describe('checkout preview', () => {
 
 describe('createOrder', () => {
   it('creates one parent with a child per merchant, snapshots lines and address, reserves stock and empties the cart', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { merchantId: 'm_c1', merchantName: '一店', price: 3000, stock: 10 });
     const b = await makeSku(t.db, { merchantId: 'm_c2', merchantName: '二店', price: 12000, stock: 10 });
     const keep = await makeSku(t.db, { merchantId: 'm_c2', stock: 10 });
@@ -121,7 +121,7 @@ describe('createOrder', () => {
   });
 
   it('pickup orders carry the merchant store and pay no shipping', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { merchantId: 'm_c3', merchantName: '三店', price: 100 });
     const res = await order(token, [{ skuId: a.skuId, quantity: 1 }]);
     expect(res.body.amounts).toMatchObject({ shippingAmount: 0, payableAmount: 100 });
@@ -132,7 +132,7 @@ describe('createOrder', () => {
   });
 
   it('is idempotent per key: a repeat returns the same order, two racing requests create one', async () => {
-    const { token, userId } = userToken(t.config.tokenSecret);
+    const { token, userId } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 10 });
     const key = newKey();
     const first = await order(token, [{ skuId: a.skuId, quantity: 1 }], {}, key);
@@ -154,7 +154,7 @@ describe('createOrder', () => {
   });
 
   it('the unique (user, key) on the parent order stops racing duplicates even without the HTTP layer', async () => {
-    const { userId } = userToken(t.config.tokenSecret);
+    const { userId } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 10 });
     const input = { userId, idempotencyKey: newKey(), body: { items: [{ skuId: a.skuId, quantity: 1 }], fulfilment: pickup }, payTimeoutSeconds: 900 };
     const results = await Promise.all([createOrder(t.db, input), createOrder(t.db, input), createOrder(t.db, input)]);
@@ -164,7 +164,7 @@ describe('createOrder', () => {
   });
 
   it('a repeat of a key that placed an order answers that order, even once its last unit is sold', async () => {
-    const { userId } = userToken(t.config.tokenSecret);
+    const { userId } = await userToken(t.db, t.config.tokenSecret);
     const last = await makeSku(t.db, { stock: 1 });
     const input = { userId, idempotencyKey: newKey(), body: { items: [{ skuId: last.skuId, quantity: 1 }], fulfilment: pickup }, payTimeoutSeconds: 900 };
     const first = await createOrder(t.db, input);
@@ -177,7 +177,7 @@ describe('createOrder', () => {
   });
 
   it('refuses blocked lines naming the SKU and writes nothing', async () => {
-    const { token, userId } = userToken(t.config.tokenSecret);
+    const { token, userId } = await userToken(t.db, t.config.tokenSecret);
     const ok = await makeSku(t.db, { stock: 10 });
     const off = await makeSku(t.db, { stock: 10 });
     const few = await makeSku(t.db, { stock: 1 });
@@ -213,7 +213,7 @@ describe('createOrder', () => {
 
 describe('orders: reading, tabs, access', () => {
   it('lists newest first with tabs and cursor pagination, and counts per status', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 50 });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await order(token, [{ skuId: a.skuId, quantity: 1 }])).body.children[0].id);
@@ -242,8 +242,8 @@ describe('orders: reading, tabs, access', () => {
   });
 
   it("answers 404 for another user's orders and parent orders, and changes nothing", async () => {
-    const alice = userToken(t.config.tokenSecret);
-    const bob = userToken(t.config.tokenSecret);
+    const alice = await userToken(t.db, t.config.tokenSecret);
+    const bob = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 10 });
     const parent = (await order(alice.token, [{ skuId: a.skuId, quantity: 1 }])).body;
     const child = parent.children[0].id;
@@ -264,7 +264,7 @@ describe('orders: reading, tabs, access', () => {
 
 describe('order lifecycle', () => {
   it('cancel releases the stock once; illegal transitions answer 409', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 10 });
     const child = (await order(token, [{ skuId: a.skuId, quantity: 3 }])).body.children[0];
     expect(await stockOf(t.db, a.skuId)).toBe(7);
@@ -283,7 +283,7 @@ describe('order lifecycle', () => {
   });
 
   it('a parent whose children all ended is cancelled; one cancelled child leaves the other payable', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { merchantId: 'm_l1' });
     const b = await makeSku(t.db, { merchantId: 'm_l2' });
     const parent = (await order(token, [{ skuId: a.skuId, quantity: 1 }, { skuId: b.skuId, quantity: 1 }])).body;
@@ -296,7 +296,7 @@ describe('order lifecycle', () => {
   });
 
   it('the close job closes expired orders in batches and releases their stock', async () => {
-    const { token } = userToken(t.config.tokenSecret);
+    const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 20 });
     const children: string[] = [];
     for (let i = 0; i < 5; i++) children.push((await order(token, [{ skuId: a.skuId, quantity: 2 }])).body.children[0].id);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { z } from 'zod';
 import type { Address } from '@contract/address';
 import type { CheckoutPreview, CreateOrderBody, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
@@ -7,6 +8,7 @@ import { insertTogether, prepared } from '../../db/prepared';
 import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import { MAX_LINE_QUANTITY } from '@contract/common';
+import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
 import { AppError, validationError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { apply, tryApply, type ExtraSet, type TransitionHooks } from '../../platform/state-machine';
@@ -339,19 +341,8 @@ export const TAB_STATUSES: Record<OrderTab, readonly OrderStatus[] | null> = {
   cancelled: ['cancelled', 'closed'],
 };
 
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') return [value[0], value[1]];
-  } catch {
-    // fall through
-  }
-  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
-}
+/** [created_at, id] of the last order on the page. */
+const orderCursor = cursorCodec(z.tuple([cursorKey, cursorId]), 'The cursor is not valid');
 
 /** The shopper's child orders, newest first, one tab at a time, with cursor pagination. */
 export async function listOrders(db: Db, userId: string, query: { status: OrderTab; cursor?: string; limit: number }): Promise<OrderPage> {
@@ -359,7 +350,7 @@ export async function listOrders(db: Db, userId: string, query: { status: OrderT
   const statuses = TAB_STATUSES[query.status];
   if (statuses) q = q.where('status', 'in', [...statuses]);
   if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor);
+    const [createdAt, id] = orderCursor.decode(query.cursor);
     q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
   }
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
@@ -367,7 +358,7 @@ export async function listOrders(db: Db, userId: string, query: { status: OrderT
   const last = page[page.length - 1];
   return {
     items: await hydrate(db, page),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor: rows.length > query.limit && last ? orderCursor.encode([Number(last.created_at), last.id]) : null,
   };
 }
 

@@ -81,9 +81,14 @@ export async function setOnShelf(db: Kysely<Database>, productId: string, onShel
 }
 
 let userCounter = 0;
-/** A session for a fresh synthetic user (tokens are all the API checks). */
-export function userToken(secret: string): { userId: string; token: string } {
+/**
+ * A fresh synthetic shopper: the account row (a token stands only for an existing, active
+ * account) and a session for it.
+ */
+export async function userToken(db: Kysely<Database>, secret: string): Promise<{ userId: string; token: string }> {
   userCounter += 1;
   const userId = `u_t${process.pid}x${userCounter}x${Date.now().toString(36)}`;
+  const now = Date.now();
+  await db.insertInto('users').values({ id: userId, platform: 'h5', openid: userId, unionid: null, phone: null, nickname: `测试用户${userCounter}`, avatar: null, created_at: now, updated_at: now, status_changed_at: null }).execute();
   return { userId, token: issueToken(secret, userId, 3600).token };
 }

@@ -1,6 +1,6 @@
 import type { ClientParams, PayChannel } from '@contract/payment';
 import { channelRegistry } from '../../channels/registry';
-import type { ChannelAdapter, NotifyAnswer, PrepayInput, RefundState, TradeState, VerifiedNotification } from '../../channels/types';
+import type { ChannelAdapter, PrepayInput, RefundState, TradeState, VerifiedNotification } from '../../channels/types';
 import { newId } from '../../platform/ids';
 import { testConfig } from '../../test/app';
 import { transientRetries } from '../../db/transaction';
@@ -47,9 +47,7 @@ class OpenChannel implements ChannelAdapter {
   verifyNotification(): VerifiedNotification {
     throw new Error('not used');
   }
-  answer(ok: boolean): NotifyAnswer {
-    return { status: ok ? 200 : 400, contentType: 'text/plain', body: '' };
-  }
+  readonly notifyFormat = { contentType: 'text/plain', success: '', failure: () => '' };
 }
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };

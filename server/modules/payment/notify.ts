@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { NotificationRejected, type ChannelAdapter, type NotifyAnswer } from '../../channels/types';
+import { NotificationRejected, notifyAnswer, type ChannelAdapter, type NotifyAnswer } from '../../channels/types';
 import { AppError } from '../../platform/errors';
 import { refundDepsOf, type PaymentDeps } from './deps';
 import { applyRefundNotification } from './refunds';
@@ -16,8 +16,8 @@ export function notifyPath(channel: string): string {
   return `/notify/${channel}`;
 }
 
-function send(reply: FastifyReply, answer: NotifyAnswer, status = answer.status): FastifyReply {
-  return reply.code(status).header('content-type', answer.contentType).header('cache-control', 'no-store').send(answer.body);
+function send(reply: FastifyReply, answer: NotifyAnswer): FastifyReply {
+  return reply.code(answer.status).header('content-type', answer.contentType).header('cache-control', 'no-store').send(answer.body);
 }
 
 export async function registerNotifyRoutes(app: FastifyInstance, deps: PaymentDeps): Promise<void> {
@@ -36,9 +36,13 @@ export async function registerNotifyRoutes(app: FastifyInstance, deps: PaymentDe
         try {
           verified = adapter.verifyNotification({ headers: req.headers, rawBody }, now);
         } catch (err) {
-          if (!(err instanceof NotificationRejected)) throw err;
+          if (!(err instanceof NotificationRejected)) {
+            // Verification is pure (no I/O): anything it throws is a body it cannot read.
+            req.log.warn({ err, channel: adapter.channel }, 'notification rejected: unreadable');
+            return send(reply, notifyAnswer(adapter.notifyFormat, 'refused', 'not a notification'));
+          }
           req.log.warn({ channel: adapter.channel, reason: err.reason }, 'notification rejected');
-          return send(reply, adapter.answer(false, err.reason));
+          return send(reply, notifyAnswer(adapter.notifyFormat, 'refused', err.reason));
         }
         try {
           if (verified.kind === 'payment') {
@@ -48,15 +52,15 @@ export async function registerNotifyRoutes(app: FastifyInstance, deps: PaymentDe
             const outcome = await applyRefundNotification(refundDepsOf({ ...deps, log: req.log }), verified, now, { channel: adapter.channel, rawBody });
             req.log.info({ channel: adapter.channel, refundNo: verified.refundNo, status: verified.status, outcome }, 'refund notification handled');
           }
-          return send(reply, adapter.answer(true));
+          return send(reply, notifyAnswer(adapter.notifyFormat, 'handled'));
         } catch (err) {
           if (err instanceof AppError && err.code === 'NOTIFY_REJECTED') {
             req.log.error({ channel: adapter.channel, reason: err.detail }, 'notification does not match our record');
-            return send(reply, adapter.answer(false, err.detail ?? 'rejected'));
+            return send(reply, notifyAnswer(adapter.notifyFormat, 'refused', err.detail ?? 'rejected'));
           }
           // Our fault: the channel retries on its schedule.
           req.log.error({ err, channel: adapter.channel }, 'notification could not be applied');
-          return send(reply, adapter.answer(false, 'temporarily unavailable'), 500);
+          return send(reply, notifyAnswer(adapter.notifyFormat, 'unavailable', 'temporarily unavailable'));
         }
       });
     }

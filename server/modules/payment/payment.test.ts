@@ -47,8 +47,8 @@ interface Shopper {
   token: string;
 }
 
-function shopper(): Shopper {
-  return userToken(t.config.tokenSecret);
+function shopper(): Promise<Shopper> {
+  return userToken(t.db, t.config.tokenSecret);
 }
 
 async function placeOrder(s: Shopper, prices: { price: number; merchantId?: string }[]): Promise<ParentOrder> {
@@ -131,7 +131,7 @@ afterEach(async () => {
 
 describe('combined payments', () => {
   it('balance + points + gift card + channel: held at once, paid by the sandbox notification, the order paid through the outbox', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000, merchantId: 'm_pay1' }, { price: 12000, merchantId: 'm_pay2' }]);
     const card = await giftCard(5000);
     const res = await pay(s, { orderId: parent.id, tenders: { balance: true, points: true, giftCards: [{ number: card.number, pin: card.pin }] }, channel: 'sandbox' });
@@ -170,7 +170,7 @@ describe('combined payments', () => {
   });
 
   it('internal tenders covering everything: paid at once, no channel', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 8000 }]);
     const res = await pay(s, { orderId: parent.id, tenders: { balance: true } });
     expect(res.status).toBe(201);
@@ -181,7 +181,7 @@ describe('combined payments', () => {
   });
 
   it('a remainder needs a channel, and a configured one', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 50000 }]);
     const none = await pay(s, { orderId: parent.id, tenders: { balance: true } });
     expect([none.status, none.body.code]).toEqual([400, 'CHANNEL_REQUIRED']);
@@ -193,12 +193,12 @@ describe('combined payments', () => {
   });
 
   it('a repeat with the same choice gets the open payment; another user gets 404', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const first = await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' });
     const again = await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' });
     expect(again.body.id).toBe(first.body.id);
-    const other = shopper();
+    const other = await shopper();
     expect((await t.get(`/api/payments/${first.body.id}`, { token: other.token })).status).toBe(404);
     expect((await t.post(`/api/payments/${first.body.id}/cancel`, undefined, { token: other.token, idempotencyKey: newKey() })).status).toBe(404);
     expect((await pay(other, { orderId: parent.id, channel: 'sandbox' })).status).toBe(404);
@@ -208,7 +208,7 @@ describe('combined payments', () => {
 
 describe('compensation', () => {
   it('a channel that refuses the prepay: the payment fails and its tenders are released', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const sandbox = deps.channels.get('sandbox') as ChannelAdapter;
     const refusing: ChannelAdapter = { ...sandbox, channel: 'sandbox', prepay: async () => Promise.reject(new ChannelError('sandbox', 'gateway timeout')) };
@@ -224,7 +224,7 @@ describe('compensation', () => {
   });
 
   it('cancel: closed after the channel confirms nothing was paid; the tenders come back and the trade cannot be paid', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const p = (await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' })).body;
     expect(await balance(s.userId)).toBe(0);
@@ -241,7 +241,7 @@ describe('compensation', () => {
   });
 
   it('the shopper gives up at the sandbox cashier: a CLOSED notification closes the payment and releases the tenders', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const p = (await pay(s, { orderId: parent.id, tenders: { points: true }, channel: 'sandbox' })).body;
     expect(await points(s.userId)).toBe(0);
@@ -251,7 +251,7 @@ describe('compensation', () => {
   });
 
   it('two attempts at once on one order: at most one is paid and the loser’s debits are released', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const [a, b] = await Promise.all([
       pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' }),
@@ -278,7 +278,7 @@ describe('compensation', () => {
 
 describe('partial payments of a child order', () => {
   it('a child paid in two parts becomes paid only after the second', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 50000 }]);
     const child = parent.children[0];
     const bad = await pay(s, { orderId: parent.id, amount: 100, channel: 'sandbox' });
@@ -306,7 +306,7 @@ describe('partial payments of a child order', () => {
 
 describe('notifications', () => {
   async function openPayment(price = 30000) {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price }]);
     const p = (await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' })).body;
     return { s, parent, p, no: paymentNoOf(p) };
@@ -388,7 +388,7 @@ describe('notifications', () => {
 
 describe('orders ending while a payment is open', () => {
   it('cancelling the order moves its payment to closing; reconciliation closes it after asking the channel', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const p = (await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' })).body;
     const res = await t.post(`/api/orders/${parent.children[0].id}/cancel`, undefined, { token: s.token, idempotencyKey: newKey() });
@@ -401,7 +401,7 @@ describe('orders ending while a payment is open', () => {
   });
 
   it('a partly paid child that is cancelled gets its paid part refunded', async () => {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 50000 }]);
     const child = parent.children[0];
     await pay(s, { orderId: child.id, amount: 15000, tenders: { balance: true } });
@@ -423,7 +423,7 @@ describe('a superseded attempt paid at the channel after its replacement', () =>
    * error), so A stays closing with its trade still payable, and the shopper completes it.
    */
   async function supersededButPayable() {
-    const s = shopper();
+    const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);
     const a = (await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' })).body;
     expect(a).toMatchObject({ status: 'paying', channelAmount: 10000 });

@@ -137,10 +137,11 @@ function invalidCard(): AppError {
 }
 
 function lockedCard(lockedUntil: number | null, now: number): AppError {
-  // A card whose five attempts are all still being checked has no lock time yet: retry shortly.
   const retryAfterSeconds = lockedUntil !== null && lockedUntil > now ? Math.ceil((lockedUntil - now) / 1000) : 1;
   return new AppError('GIFT_CARD_LOCKED', `Too many wrong PINs; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`, { retryAfterSeconds });
 }
+
+const lockedAt = (lockedUntil: unknown, now: number): number | null => (lockedUntil != null && Number(lockedUntil) > now ? Number(lockedUntil) : null);
 
 /**
  * The checks every use of a card runs, in this order: the number is known, the card is not
@@ -148,12 +149,16 @@ function lockedCard(lockedUntil: number | null, now: number): AppError {
  * the same GIFT_CARD_INVALID (and both pay for one scrypt), so the answer does not tell which.
  * Expiry is checked only after the PIN, so it reveals nothing to someone without the PIN.
  *
- * Attempts are claimed before the PIN is checked: an atomic update raises failed_attempts only
- * while the card is not locked and fewer than MAX_PIN_ATTEMPTS are counted, so even concurrent
- * guesses get at most MAX_PIN_ATTEMPTS checks per lock window. A right PIN resets the count; the
- * wrong one that fills it locks the card for PIN_LOCK_MS. Every statement runs on `exec`: on a
- * plain connection each commits at once (the failed attempt stays counted although the request
- * fails); inside a transaction they stand or fall with it (see resolveGiftCards).
+ * Only wrong PINs count, each in one atomic update after its check: it raises failed_attempts
+ * while the card is not locked (an expired lock starts a fresh count) and sets the lock when
+ * the count reaches MAX_PIN_ATTEMPTS, so concurrent guesses are counted one by one and the
+ * limit-th locks the card, whatever else is in flight. Right PINs in flight hold nothing, so a
+ * card in use is never locked by fewer wrong guesses than the limit. A right PIN is answered
+ * only if the card is still unlocked after the check (a lock that landed meanwhile wins), and
+ * clears the wrong PINs it saw, unless another was counted since (a guess made during the check
+ * is never forgiven). Every statement runs on `exec`: on a plain connection each commits at
+ * once (a wrong PIN stays counted although the request fails); inside a transaction they stand
+ * or fall with it (see resolveGiftCards).
  */
 async function checkCredential(exec: Db, credential: GiftCardCredential, now: number): Promise<GiftCardRecord> {
   if (!CARD_NUMBER.test(credential.number) || !CARD_PIN.test(credential.pin)) throw invalidCard();
@@ -166,34 +171,43 @@ async function checkCredential(exec: Db, credential: GiftCardCredential, now: nu
     await pinMatches(credential.pin, await decoy());
     throw invalidCard();
   }
-
-  const claimed = await exec
-    .updateTable('gift_cards')
-    .set({
-      // An expired lock starts a fresh count.
-      failed_attempts: sql<number>`case when locked_until is null then failed_attempts + 1 else 1 end`,
-      locked_until: null,
-    })
-    .where('id', '=', card.id)
-    .where((eb) => eb.or([eb.and([eb('locked_until', 'is', null), eb('failed_attempts', '<', MAX_PIN_ATTEMPTS)]), eb('locked_until', '<=', now)]))
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) {
-    const row = await exec.selectFrom('gift_cards').select('locked_until').where('id', '=', card.id).executeTakeFirst();
-    throw lockedCard(row?.locked_until == null ? null : Number(row.locked_until), now);
-  }
+  const lockedBefore = lockedAt(card.locked_until, now);
+  if (lockedBefore !== null) throw lockedCard(lockedBefore, now);
 
   if (!(await pinMatches(credential.pin, card.pin_hash))) {
-    const locked = await exec
+    const fresh = sql<number>`case when locked_until is null then failed_attempts + 1 else 1 end`;
+    const counted = await exec
       .updateTable('gift_cards')
-      .set({ locked_until: now + PIN_LOCK_MS })
+      .set({
+        failed_attempts: fresh,
+        locked_until: sql<number | null>`case when ${fresh} >= ${MAX_PIN_ATTEMPTS} then cast(${now + PIN_LOCK_MS} as bigint) else null end`,
+      })
       .where('id', '=', card.id)
-      .where('locked_until', 'is', null)
-      .where('failed_attempts', '>=', MAX_PIN_ATTEMPTS)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('locked_until')
       .executeTakeFirst();
-    if (Number(locked.numUpdatedRows) === 1) throw lockedCard(now + PIN_LOCK_MS, now);
+    if (!counted) {
+      // Locked by other guesses while this one was checked.
+      const row = await exec.selectFrom('gift_cards').select('locked_until').where('id', '=', card.id).executeTakeFirst();
+      throw lockedCard(lockedAt(row?.locked_until, now), now);
+    }
+    const locked = lockedAt(counted.locked_until, now);
+    if (locked !== null) throw lockedCard(locked, now);
     throw invalidCard();
   }
-  await exec.updateTable('gift_cards').set({ failed_attempts: 0 }).where('id', '=', card.id).where('locked_until', 'is', null).execute();
+
+  const state = await exec.selectFrom('gift_cards').select(['failed_attempts', 'locked_until']).where('id', '=', card.id).executeTakeFirstOrThrow();
+  const lockedAfter = lockedAt(state.locked_until, now);
+  if (lockedAfter !== null) throw lockedCard(lockedAfter, now);
+  if (Number(state.failed_attempts) > 0) {
+    await exec
+      .updateTable('gift_cards')
+      .set({ failed_attempts: 0, locked_until: null })
+      .where('id', '=', card.id)
+      .where('failed_attempts', '=', Number(state.failed_attempts))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .execute();
+  }
 
   const expiresAt = Number(card.expires_at);
   if (expiresAt <= now) throw new AppError('GIFT_CARD_EXPIRED', `The gift card ${maskCardNumber(card.number)} has expired`);

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAlipayAdapter } from '../../../channels/alipay/adapter';
 import { loadAlipayConfig, rebaseAlipayConfig, type AlipayConfig } from '../../../channels/alipay/config';
-import { NotificationRejected, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
+import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
 import { createSandboxContext } from '../context';
 import { FaultController } from '../faults';
 import type { Notifier } from '../notifier';
@@ -74,7 +74,7 @@ export async function startAlipayHarness(options: { sandbox?: AlipaySandboxOptio
         }
       }
       const ok = entry.result.ok && !refuse.has(entry.result.notification.paymentNo) && harness.accept(entry.result.notification);
-      const answer = adapter.answer(ok);
+      const answer = notifyAnswer(adapter.notifyFormat, ok ? 'handled' : 'refused');
       return reply.code(answer.status).type(answer.contentType).send(answer.body);
     });
   });

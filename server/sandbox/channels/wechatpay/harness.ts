@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { NotificationRejected, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
+import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
 import { createWechatpayAdapter, type WechatpayAdapterOptions } from '../../../channels/wechatpay/adapter';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../../../channels/wechatpay/config';
 import { createSandboxContext, type ChannelSandboxContext } from '../context';
@@ -55,11 +55,11 @@ export async function startWechatpayHarness(options: { sandbox?: WechatpaySandbo
       try {
         const notification = adapter.verifyNotification({ headers: req.headers, rawBody });
         received.push({ headers, rawBody, result: { ok: true, notification } });
-        answer = adapter.answer(true);
+        answer = notifyAnswer(adapter.notifyFormat, 'handled');
       } catch (err) {
         const reason = err instanceof NotificationRejected ? err.reason : (err as Error).message;
         received.push({ headers, rawBody, result: { ok: false, reason } });
-        answer = adapter.answer(false, reason);
+        answer = notifyAnswer(adapter.notifyFormat, 'refused', reason);
       }
       return reply.code(answer.status).type(answer.contentType).send(answer.body);
     });
