@@ -107,6 +107,7 @@ test('insertTogether writes several tables’ rows at once (one statement on Pos
     ['t2', -5],
   ]);
 
+  expect(await tdb.db.selectFrom('journal_transactions').select(['id', 'ref']).where('ref', '=', 'together:1').execute()).toEqual([{ id: 'jt1', ref: 'together:1' }]);
   const failing = tdb.db.transaction().execute((trx) =>
     insertTogether(trx, [
       { table: 'ledger_accounts', rows: [account('t3')] },
