@@ -1,12 +1,11 @@
-import { Image, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Carousel, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { Carousel, NetImage, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
 import { t } from '@/i18n/messages';
 import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
-import { assetUrl } from '@/services/http';
 import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useBrowse } from '@/stores/browse';
@@ -89,7 +88,7 @@ export default function HomePage() {
             <View className="home__categories">
               {home.data.categories.map((c) => (
                 <View key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
-                  <Image className="home__category-icon" src={assetUrl(c.icon)} mode="aspectFit" />
+                  <NetImage className="home__category-icon" src={c.icon} mode="aspectFit" />
                   <Text className="home__category-name">{c.name}</Text>
                 </View>
               ))}
