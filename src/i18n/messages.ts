@@ -219,6 +219,7 @@ const recoveryMessages = {
   'pageError.pageLoadRetrying': '正在重新加载…',
   'pageError.imageFailed': '图片加载失败',
   'pageError.openFailed': '页面打开失败，请检查网络后重试',
+  offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
 export const messages = { ...common, ...recoveryMessages, ...tradeMessages };

@@ -28,6 +28,8 @@ export const tradeMessages = {
   'checkout.remarkPlaceholder': '选填，给商家留言（200 字以内）',
   'checkout.submit': '提交订单',
   'checkout.submitting': '提交中…',
+  'checkout.resubmit': '重新提交',
+  'checkout.notSubmitted': '订单未提交：{reason}',
   'checkout.blocked': '部分商品无法购买，请返回修改后再提交',
   'checkout.noItems': '没有要结算的商品',
   'checkout.backToCart': '返回购物车',
@@ -180,6 +182,7 @@ export const tradeMessages = {
   'orders.moreLines': '等 {count} 种商品',
   'orders.total': '实付',
   'orders.payable': '应付',
+  'orders.orderAmount': '订单金额',
   'orders.pay': '去支付',
   'orders.payWithTime': '去支付 {time}',
   'orders.cancel': '取消订单',
@@ -213,6 +216,7 @@ export const tradeMessages = {
   'detail.copy': '复制',
   'detail.copied': '已复制',
   'detail.missingId': '缺少订单编号',
+  'detail.notFound': '订单不存在或已删除',
 } as const;
 
 export type TradeMessageKey = keyof typeof tradeMessages;
