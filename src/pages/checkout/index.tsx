@@ -306,9 +306,9 @@ export default function CheckoutPage() {
 
       <View className="checkout__bar">
         {submitError && !busy && (
-          <Text className="checkout__submit-error" role="alert" data-testid="submit-error">
+          <View className="checkout__submit-error" role="alert" data-testid="submit-error">
             {submitError}
-          </Text>
+          </View>
         )}
         <View className="checkout__total">
           <Text>{t('checkout.total')}</Text>
