@@ -62,6 +62,7 @@ export default function HomePage() {
       </View>
 
       <PageState
+        showHome={false}
         isLoading={home.isPending}
         isError={home.isError}
         error={home.error}
@@ -99,6 +100,7 @@ export default function HomePage() {
 
       <Text className="home__feed-title">{t('homeFeedTitle')}</Text>
       <PageState
+        showHome={false}
         isLoading={feed.isPending}
         isError={feed.isError && products.length === 0}
         error={feed.error}

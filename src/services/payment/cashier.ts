@@ -1,4 +1,4 @@
-import type { CreatePaymentBody, GiftCardCredential, GiftCardView, Order, ParentOrder, PayChannel, PayScene, Wallet } from '@contract';
+import type { CreatePaymentBody, GiftCardCredential, GiftCardView, Order, ParentOrder, PayChannel, Payment, PayScene, Wallet } from '@contract';
 import { splitTenders, type TenderSplit } from '@contract/tender-split';
 
 /** A parent order id (what one checkout created) as opposed to a child order id. */
@@ -96,4 +96,33 @@ export function paymentBody(orderId: string, use: TenderUse, split: TenderSplit,
     ...(split.channel > 0 ? { channel } : {}),
     scene,
   };
+}
+
+/** What open payments hold of the shopper's wallet: balance (fen), points, and gift cards by masked number. */
+export interface HeldTenders {
+  balance: number;
+  points: number;
+  giftCards: { card: string; amount: number }[];
+}
+
+export function heldTenders(payments: readonly Payment[]): HeldTenders {
+  const held: HeldTenders = { balance: 0, points: 0, giftCards: [] };
+  for (const p of payments) {
+    for (const t of p.tenders) {
+      if (t.kind === 'balance') held.balance += t.amount;
+      else if (t.kind === 'points') held.points += t.points ?? 0;
+      else if (t.kind === 'gift_card') held.giftCards.push({ card: t.giftCard ?? '', amount: t.amount });
+    }
+  }
+  return held;
+}
+
+/** Whether a payment used any internal tender (what a cancel gives back). */
+export function usedInternalTenders(payment: Pick<Payment, 'tenders'>): boolean {
+  return payment.tenders.some((t) => t.kind !== 'channel' && t.amount > 0);
+}
+
+/** The internal tenders a payment used, in the order the shopper reads them: 余额, 积分, 礼品卡. */
+export function internalTenderKinds(payment: Pick<Payment, 'tenders'>): ('balance' | 'points' | 'gift_card')[] {
+  return (['balance', 'points', 'gift_card'] as const).filter((kind) => payment.tenders.some((t) => t.kind === kind && t.amount > 0));
 }
