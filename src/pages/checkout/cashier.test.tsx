@@ -298,6 +298,7 @@ describe('cashier with a payment left open', () => {
     renderWithClient(<CashierPage />);
     const open = await screen.findByTestId('open-payment');
     expect(open.textContent).toContain('你有一笔支付尚未完成');
+    expect(open.textContent).toContain('这笔支付占用的余额和积分会保留到支付完成或取消');
     expect(open.textContent).toContain('积分抵扣（5000 积分）-¥50.00已占用');
     expect(open.textContent).toContain('余额-¥30.00已占用');
     expect(open.textContent).toContain('微信支付待支付¥26.00');
@@ -326,7 +327,8 @@ describe('cashier with a payment left open', () => {
     renderWithClient(<CashierPage />);
     const open = await screen.findByTestId('open-payment');
     fireEvent.click(within(open).getByRole('button', { name: '取消这笔支付' }));
-    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已取消，占用的余额、积分和礼品卡已退回' })));
+    // It names what comes back: balance and points, no gift card was used.
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已取消，占用的余额和积分已退回' })));
     await screen.findByTestId('split');
     expect(screen.queryByTestId('open-payment')).toBeNull();
     await screen.findByText('可用 ¥30.00');
@@ -348,6 +350,7 @@ describe('cashier with a payment left open', () => {
     renderWithClient(<CashierPage />);
     const closing = await screen.findByTestId('closing-payment');
     expect(closing.textContent).toContain('上一笔支付正在取消');
+    expect(closing.textContent).toContain('占用的余额和积分确认后自动退回');
     expect(within(screen.getByTestId('tender-balance')).getByText('¥30.00 退回中')).toBeTruthy();
     expect(within(screen.getByTestId('tender-points')).getByText('5000 积分退回中')).toBeTruthy();
     // Asked again until it is closed; then the wallet is read again.

@@ -24,7 +24,7 @@ import {
   liveSplit,
   paymentBody,
   sceneFor,
-  usedInternalTenders,
+  tenderNames,
 } from '@/services/payment/cashier';
 import { useOpenPayments } from '@/services/payment/listOpenPayments';
 import { isRetryableFailure, leftForCashier, resultPath, useStartPayment } from '@/services/payment/payOrder';
@@ -187,8 +187,9 @@ export default function CashierPage() {
     setBusy(true);
     try {
       const ended = await cancelPayment.mutateAsync(current.id);
-      if (ended.status === 'closing') toast(t('cashier.openClosing'));
-      else toast(usedInternalTenders(ended) ? t('cashier.openReleased') : t('cashier.openCancelled'));
+      const names = tenderNames(ended);
+      if (ended.status === 'closing') toast(names ? t('cashier.openClosing', { tenders: names }) : t('cashier.openClosingNone'));
+      else toast(names ? t('cashier.openReleased', { tenders: names }) : t('cashier.openCancelled'));
     } catch (e) {
       toast(errorText(e));
       void open.refetch();

@@ -3,6 +3,7 @@ import { formatPrice } from '@contract/money';
 import { Button, Text, View } from '@tarojs/components';
 import { Price, disabledProp } from '@/components';
 import { channelLabels, t } from '@/i18n/messages';
+import { tenderNames } from '@/services/payment/cashier';
 
 function tenderName(tender: PaymentTender): string {
   switch (tender.kind) {
@@ -51,7 +52,9 @@ export function OpenPaymentCard({ payment, busy, onContinue, onCancel }: OpenPay
   return (
     <View className="cashier__card cashier__open" data-testid="open-payment">
       <Text className="cashier__card-title">{t('cashier.openTitle')}</Text>
-      <Text className="cashier__hint cashier__open-hint">{t('cashier.openHint')}</Text>
+      <Text className="cashier__hint cashier__open-hint">
+        {tenderNames(payment) ? t('cashier.openHint', { tenders: tenderNames(payment) }) : t('cashier.openHintNone')}
+      </Text>
       <View className="cashier__row cashier__open-amount">
         <Text>{t('cashier.openAmount')}</Text>
         <Price fen={payment.amount} />
@@ -80,10 +83,11 @@ export function OpenPaymentCard({ payment, busy, onContinue, onCancel }: OpenPay
 
 /** Payments being closed (closing): their tenders are on their way back. */
 export function ClosingPaymentNotice({ payments }: { payments: readonly Payment[] }) {
+  const names = tenderNames({ tenders: payments.flatMap((p) => p.tenders) });
   return (
     <View className="cashier__card cashier__open" data-testid="closing-payment">
       <Text className="cashier__card-title">{t('cashier.closingTitle')}</Text>
-      <Text className="cashier__hint cashier__open-hint">{t('cashier.closingHint')}</Text>
+      {names && <Text className="cashier__hint cashier__open-hint">{t('cashier.closingHint', { tenders: names })}</Text>}
       {payments.map((p) => (
         <HeldRows key={p.id} payment={p} tag={t('cashier.returningTag')} />
       ))}

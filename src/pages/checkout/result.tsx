@@ -9,7 +9,7 @@ import { type MessageKey, channelLabels, errorMessage, t, tenderLabels } from '@
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { keys } from '@/services/keys';
 import { useCancelPayment } from '@/services/payment/cancelPayment';
-import { internalTenderKinds, isParentOrderId } from '@/services/payment/cashier';
+import { isParentOrderId, tenderNames } from '@/services/payment/cashier';
 import { usePolledPayment } from '@/services/payment/getPayment';
 import { cashierPath, leftForCashier, useStartPayment } from '@/services/payment/payOrder';
 import {
@@ -54,18 +54,11 @@ const RETURNING: Partial<Record<ResultView, { tag: MessageKey; none: MessageKey 
   expired: { tag: 'result.returned', none: 'result.expiredHintNone' },
 };
 
-/** "余额", "余额和积分", "余额、积分和礼品卡". */
-function tenderList(payment: Payment): string {
-  const names = internalTenderKinds(payment).map((kind) => tenderLabels[kind]);
-  if (names.length < 2) return names.join('');
-  return t('result.tenderList', { list: names.slice(0, -1).join('、'), last: names[names.length - 1] });
-}
-
 /** The hint under the title; for an unpaid end it names exactly the tenders that come back, or says nothing was charged. */
 function hintFor(view: ResultView, payment: Payment): string {
   const returning = RETURNING[view];
   if (!returning) return t(HINTS[view]);
-  const list = tenderList(payment);
+  const list = tenderNames(payment);
   return list ? t(HINTS[view], { tenders: list }) : t(returning.none);
 }
 

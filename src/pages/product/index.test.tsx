@@ -96,7 +96,7 @@ describe('product page', () => {
     expect(screen.getByText('商品已下架，看看其他商品吧')).toBeTruthy();
     for (const [spec, v] of [['颜色', '红'], ['颜色', '蓝'], ['尺码', 'M'], ['尺码', 'L']]) {
       expect(isDisabled(value(spec, v))).toBe(true);
-      expect(value(spec, v).className).toContain('product__spec-value--disabled');
+      expect(value(spec, v).className).toContain('product__spec-value--off');
     }
     fireEvent.click(value('颜色', '红'));
     expect(value('颜色', '红').getAttribute('aria-pressed')).toBe('false');

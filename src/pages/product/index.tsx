@@ -115,7 +115,7 @@ function ProductView({ product }: { product: ProductDetail }) {
                 return (
                   <Text
                     key={v.value}
-                    className={`product__spec-value${selected ? ' product__spec-value--selected' : ''}${disabled ? ' product__spec-value--disabled' : ''}`}
+                    className={`product__spec-value${selected ? ' product__spec-value--selected' : ''}${!onShelf ? ' product__spec-value--off' : disabled ? ' product__spec-value--disabled' : ''}`}
                     aria-disabled={disabled}
                     aria-pressed={selected}
                     data-testid={`spec-${spec.name}-${v.value}`}

@@ -1,5 +1,6 @@
 import type { CreatePaymentBody, GiftCardCredential, GiftCardView, Order, ParentOrder, PayChannel, Payment, PayScene, Wallet } from '@contract';
 import { splitTenders, type TenderSplit } from '@contract/tender-split';
+import { t, tenderLabels } from '@/i18n/messages';
 
 /** A parent order id (what one checkout created) as opposed to a child order id. */
 export function isParentOrderId(id: string): boolean {
@@ -117,12 +118,14 @@ export function heldTenders(payments: readonly Payment[]): HeldTenders {
   return held;
 }
 
-/** Whether a payment used any internal tender (what a cancel gives back). */
-export function usedInternalTenders(payment: Pick<Payment, 'tenders'>): boolean {
-  return payment.tenders.some((t) => t.kind !== 'channel' && t.amount > 0);
-}
-
 /** The internal tenders a payment used, in the order the shopper reads them: 余额, 积分, 礼品卡. */
 export function internalTenderKinds(payment: Pick<Payment, 'tenders'>): ('balance' | 'points' | 'gift_card')[] {
   return (['balance', 'points', 'gift_card'] as const).filter((kind) => payment.tenders.some((t) => t.kind === kind && t.amount > 0));
+}
+
+/** The internal tenders a payment used, as the shopper reads them: "余额", "余额和积分", "余额、积分和礼品卡"; '' for none. */
+export function tenderNames(payment: Pick<Payment, 'tenders'>): string {
+  const names = internalTenderKinds(payment).map((kind) => tenderLabels[kind]);
+  if (names.length < 2) return names.join('');
+  return t('result.tenderList', { list: names.slice(0, -1).join('、'), last: names[names.length - 1] });
 }
