@@ -64,7 +64,7 @@ export default function HomePage() {
       <PageState
         showHome={false}
         isLoading={home.isPending}
-        isError={home.isError}
+        isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
         skeleton={<Skeleton rows={5} />}

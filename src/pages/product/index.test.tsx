@@ -131,6 +131,26 @@ describe('product page', () => {
     expect(await screen.findByText('纯棉T恤')).toBeTruthy();
   });
 
+  it('offline, a product already shown stays on screen when a refetch fails', async () => {
+    let online = true;
+    mockApi({
+      'GET /api/products/p_1': () => {
+        if (!online) throw new MockNetworkError('offline');
+        return ok(detail());
+      },
+    });
+    const { client } = renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    online = false;
+    act(() => onlineManager.setOnline(false));
+    await act(async () => {
+      await client.refetchQueries();
+    });
+    expect(screen.getByText('纯棉T恤')).toBeTruthy();
+    expect(screen.queryByText('网络不可用')).toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
+  });
+
   it('signed in, offline: 加入购物车 says the network is down and is ready again; nothing is sent later', async () => {
     useSession.getState().setSession(session());
     let online = true;

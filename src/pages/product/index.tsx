@@ -177,7 +177,7 @@ export default function ProductPage() {
       <OfflineBanner />
       <PageState
         isLoading={id !== '' && product.isPending}
-        isError={id === '' || product.isError}
+        isError={id === '' || (product.isError && !product.data)}
         error={id === '' ? new ApiError({ code: 'NOT_FOUND', status: 404 }) : product.error}
         notFoundText={t('productNotFound')}
         onRetry={() => void product.refetch()}
