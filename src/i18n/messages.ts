@@ -218,7 +218,6 @@ const recoveryMessages = {
   'pageError.pageLoadFailedHint': '网络不可用，页面未能加载。请检查网络后重试，恢复联网后会自动重试',
   'pageError.pageLoadRetrying': '正在重新加载…',
   'pageError.imageFailed': '图片加载失败',
-  'pageError.openFailed': '页面打开失败，请检查网络后重试',
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
