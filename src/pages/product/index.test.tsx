@@ -126,7 +126,7 @@ describe('product page', () => {
     expect(await screen.findByText('网络不可用')).toBeTruthy();
     expect(screen.getByText('返回首页')).toBeTruthy();
     online = true;
-    onlineManager.setOnline(true);
+    act(() => onlineManager.setOnline(true));
     fireEvent.click(screen.getByText('重试'));
     expect(await screen.findByText('纯棉T恤')).toBeTruthy();
   });
