@@ -21,6 +21,8 @@ const root = path.resolve(__dirname, '..');
 // contract/ sits outside src/ but is compiled into the client (@contract/money, generated routes).
 const contractDir = path.join(root, 'contract');
 const taroEnv = process.env.TARO_ENV ?? 'weapp';
+/** Wraps the H5 routes' lazy page loads (see webpackChain below). */
+const PAGE_LOAD_GUARD = path.join(root, 'src', 'page-load-guard.tsx');
 export const LOCAL_API_BASE = 'http://127.0.0.1:3000';
 
 /**
@@ -100,6 +102,20 @@ export default defineConfig<'webpack5'>((merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       webpackChain(chain) {
+        // Every page's code is loaded lazily on H5; a chunk that fails to load (offline) would
+        // leave the old page on screen with nothing said. The H5 entry wraps each route's load
+        // before the router starts (src/page-load-guard.tsx). Taro's framework plugin merges its
+        // own loaderMeta strings with these (it concatenates), whichever tap runs first.
+        chain.plugin('mainPlugin').tap((args: { loaderMeta?: Record<string, unknown> }[]) => {
+          const meta = args[0].loaderMeta ?? {};
+          const text = (key: string) => (typeof meta[key] === 'string' ? (meta[key] as string) : '');
+          args[0].loaderMeta = {
+            ...meta,
+            extraImportForWeb: `${text('extraImportForWeb')}import { guardPageLoads } from ${JSON.stringify(PAGE_LOAD_GUARD)}\n`,
+            execBeforeCreateWebApp: `${text('execBeforeCreateWebApp')}guardPageLoads(config)\n`,
+          };
+          return args;
+        });
         if (process.env.NODE_ENV === 'production') {
           // Taro splits only initial chunks on H5, so every lazily loaded page chunk carries its
           // own copy of the shared code (components, services): 12 pages made 3.6 MB of JS.

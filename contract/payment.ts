@@ -91,6 +91,14 @@ export const payment = z.object({
 });
 export type Payment = z.infer<typeof payment>;
 
+/**
+ * Payments of an order that still hold internal tenders: `paying` (waiting at the channel's
+ * cashier; can be continued or cancelled) or `closing` (being confirmed closed with the
+ * channel; its tenders come back when it is closed).
+ */
+export const openPaymentList = z.object({ items: z.array(payment) });
+export type OpenPaymentList = z.infer<typeof openPaymentList>;
+
 export const refundStatus = z.enum(['processing', 'succeeded', 'failed']);
 export type RefundStatus = z.infer<typeof refundStatus>;
 

@@ -112,6 +112,9 @@ export const routes = {
     params: idParams, response: pay.payment },
   cancelPayment: { method: 'POST', path: '/api/payments/:id/cancel', tag: 'payment', summary: 'Give up an open payment; its internal tenders are released', auth: 'user',
     params: idParams, response: pay.payment },
+  listOpenPayments: { method: 'GET', path: '/api/orders/:id/open-payments', tag: 'payment',
+    summary: "An order's payments still open or closing (a parent order id: any of its children), newest first, with the tenders they hold", auth: 'user',
+    params: idParams, response: pay.openPaymentList },
 
   // refunds
   createRefund: { method: 'POST', path: '/api/orders/:id/refunds', tag: 'payment', summary: 'Refund part or all of a paid child order, back to the tenders that paid it', auth: 'user',

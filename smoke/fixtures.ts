@@ -111,6 +111,7 @@ export const canned: Canned = {
   createPayment: () => demoPayment,
   getPayment: ({ params }) => (params.id === demoPayment.id ? demoPayment : null),
   cancelPayment: ({ params }) => (params.id === demoPayment.id ? { ...demoPayment, status: 'closing', endReason: 'cancelled' } : null),
+  listOpenPayments: ({ params }) => (params.id === demoOrder.id || params.id === demoOrder.parentId ? { items: [] } : null),
   createRefund: ({ params }) => (params.id === demoOrder.id ? demoRefund : null),
   listRefunds: ({ params }) => (params.id === demoOrder.id ? { items: [], paidAmount: 0, refundableAmount: 0 } : null),
 };

@@ -6,6 +6,7 @@ export default defineAppConfig({
     'pages/me/index',
     'pages/product/index',
     'pages/login/index',
+    'pages/not-found/index',
   ],
   subPackages: [
     { root: 'pages/checkout', pages: ['index', 'cashier', 'result', 'address-list', 'address-edit'] },

@@ -1,7 +1,8 @@
 import { installAbortController } from '@/services/platform/abort-controller';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useLaunch } from '@tarojs/taro';
+import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
+import { PAGES } from '@/services/platform/nav';
 import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/services/query-client';
 import { wireSessionEndNotice } from '@/services/session-notice';
 import { isLoggedIn, useSession } from '@/stores/session';
@@ -18,6 +19,11 @@ function App({ children }: PropsWithChildren) {
     // as a guest instead of meeting a 401.
     const s = useSession.getState();
     if (s.token && !isLoggedIn(s)) s.clear();
+  });
+  // An unknown route (a stale link, a typo) would show an empty screen: show the missing-page
+  // screen in its place (the URL is replaced, so back leads where the shopper came from).
+  usePageNotFound(() => {
+    void Taro.redirectTo({ url: PAGES.notFound });
   });
   return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

@@ -33,6 +33,7 @@ export const routeTable = {
   createPayment: { method: 'POST', path: '/api/payments', auth: 'user', idempotency: 'required' },
   getPayment: { method: 'GET', path: '/api/payments/:id', auth: 'user', idempotency: null },
   cancelPayment: { method: 'POST', path: '/api/payments/:id/cancel', auth: 'user', idempotency: null },
+  listOpenPayments: { method: 'GET', path: '/api/orders/:id/open-payments', auth: 'user', idempotency: null },
   createRefund: { method: 'POST', path: '/api/orders/:id/refunds', auth: 'user', idempotency: 'required' },
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', auth: 'user', idempotency: null },
 } as const;

@@ -65,7 +65,8 @@ export interface ProductsTable {
   position: number;
   /** Lowest SKU price (fen); prices change only through the seed/admin, which keep it in step. */
   price_from: number;
-  /** Highest SKU original price when discounted (fen), else null. */
+  /** The original price of the cheapest SKU when discounted (fen), else null. Lists derive it
+   * from the SKUs (catalog summaryQuery); the seed keeps this column in step. */
   original_price: number | null;
   sales: number;
   created_at: number;

@@ -251,7 +251,8 @@ export function buildDemoShop(): DemoShop {
         // Interleave categories in the default feed so the home page shows variety.
         position: ii * PLANS.length + ci + 1,
         priceFrom: Math.min(...skus.map((s) => s.price)),
-        originalPrice: discounted ? Math.max(...skus.map((s) => s.originalPrice ?? 0)) : null,
+        // The cheapest SKU's own original price: the pair a list card shows side by side.
+        originalPrice: skus.reduce((best, s) => (s.price < best.price ? s : best)).originalPrice,
         sales,
         createdAt: EPOCH + n * 60_000,
         skus,

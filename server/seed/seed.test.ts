@@ -40,6 +40,8 @@ describe('demo shop', () => {
         if (s.originalPrice !== null) expect(s.originalPrice).toBeGreaterThan(s.price);
       }
       expect(p.priceFrom).toBe(Math.min(...p.skus.map((s) => s.price)));
+      // The product's original price is its cheapest SKU's, never another SKU's.
+      expect(p.originalPrice).toBe(p.skus.find((s) => s.price === p.priceFrom)?.originalPrice);
       for (const img of p.images) expect(imageSvg(img.replace('/images/', ''))).toContain(p.title);
     }
   });

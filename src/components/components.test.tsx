@@ -1,7 +1,8 @@
 import { onlineManager } from '@tanstack/react-query';
 import { act, fireEvent, render, screen } from '@testing-library/react';
+import Taro from '@tarojs/taro';
 import { ApiError } from '@/services/http';
-import { LineItem, OfflineBanner, PageState, Price, Stepper } from '.';
+import { LineItem, NetImage, OfflineBanner, PageState, Price, ProductCard, Stepper } from '.';
 
 describe('Price', () => {
   it('shows ¥ with two decimals from fen', () => {
@@ -37,16 +38,34 @@ describe('PageState', () => {
   it('renders skeleton, error with retry, offline, empty, then content', () => {
     const { rerender } = render(<PageState {...base} isLoading>内容</PageState>);
     expect(screen.getByTestId('skeleton')).toBeTruthy();
-    rerender(<PageState {...base} isError error={new ApiError({ code: 'NOT_FOUND', status: 404 })}>内容</PageState>);
-    expect(screen.getByText('内容不存在或已删除')).toBeTruthy();
+    rerender(<PageState {...base} isError error={new ApiError({ code: 'INTERNAL', status: 500 })}>内容</PageState>);
+    expect(screen.getByText('加载失败')).toBeTruthy();
+    expect(screen.getByText('服务器开小差了，请稍后再试')).toBeTruthy();
     fireEvent.click(screen.getByText('重试'));
     expect(base.onRetry).toHaveBeenCalled();
     rerender(<PageState {...base} isError error={new ApiError({ code: 'NETWORK', status: 0 })}>内容</PageState>);
-    expect(screen.getByText('网络不可用，请检查网络设置')).toBeTruthy();
+    expect(screen.getByText('网络不可用')).toBeTruthy();
+    expect(screen.getByText('请检查网络设置后重试，恢复联网后会自动刷新')).toBeTruthy();
     rerender(<PageState {...base} isEmpty emptyText="空的">内容</PageState>);
     expect(screen.getByText('空的')).toBeTruthy();
     rerender(<PageState {...base}>内容</PageState>);
     expect(screen.getByText('内容')).toBeTruthy();
+  });
+
+  it('every error offers a way home; a missing thing offers home instead of a useless retry', () => {
+    const { rerender } = render(<PageState {...base} isError error={new ApiError({ code: 'NOT_FOUND', status: 404 })} notFoundText="商品不存在或已删除" />);
+    expect(screen.getByRole('alert').getAttribute('data-kind')).toBe('not_found');
+    expect(screen.getByText('商品不存在或已删除')).toBeTruthy();
+    expect(screen.queryByText('重试')).toBeNull();
+    fireEvent.click(screen.getByText('返回首页'));
+    expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/home/index' });
+    for (const error of [new ApiError({ code: 'NETWORK', status: 0 }), new ApiError({ code: 'INTERNAL', status: 500 }), new Error('boom')]) {
+      rerender(<PageState {...base} isError error={error} />);
+      expect([screen.queryByText('重试'), screen.queryByText('返回首页')].map(Boolean)).toEqual([true, true]);
+    }
+    // The home page itself: no way home to offer, a retry instead.
+    rerender(<PageState {...base} isError error={new ApiError({ code: 'NETWORK', status: 0 })} showHome={false} />);
+    expect([screen.queryByText('重试'), screen.queryByText('返回首页')].map(Boolean)).toEqual([true, false]);
   });
 });
 
@@ -58,6 +77,31 @@ describe('LineItem', () => {
     expect(container.textContent).toContain('¥9.90');
     expect(container.textContent).toContain('×2');
     expect(container.textContent).toContain('已下架');
+  });
+});
+
+describe('NetImage', () => {
+  it('a failed image becomes a placeholder (no broken icon), tried again when the network returns', () => {
+    const { container } = render(<NetImage className="pic" src="/images/p_1.svg" label="杯子" />);
+    const img = container.querySelector('img');
+    expect(img?.getAttribute('src')).toBe('/images/p_1.svg');
+    act(() => onlineManager.setOnline(false));
+    fireEvent.error(img as HTMLImageElement);
+    expect(container.querySelector('img')).toBeNull();
+    const placeholder = screen.getByTestId('image-placeholder');
+    expect(placeholder.className).toBe('pic net-image--placeholder');
+    expect(placeholder.getAttribute('aria-label')).toBe('杯子');
+    act(() => onlineManager.setOnline(true));
+    expect(container.querySelector('img')?.getAttribute('src')).toBe('/images/p_1.svg');
+  });
+
+  it('no image at all is the placeholder too, and every shared image goes through it', () => {
+    render(<LineItem image={null} title="已删除" specText="" unitPrice={100} quantity={1} />);
+    expect(screen.getByTestId('image-placeholder').getAttribute('aria-label')).toBe('图片加载失败');
+    const product = { id: 'p_1', merchantId: 'm_1', merchantName: '店', categoryId: 'c_1', title: '杯子', subtitle: '', cover: '/images/p_1.svg', priceFrom: 100, originalPrice: null, sales: 0, stock: 1 };
+    const { container } = render(<ProductCard product={product} onClick={() => undefined} />);
+    fireEvent.error(container.querySelector('img') as HTMLImageElement);
+    expect(screen.getAllByTestId('image-placeholder')).toHaveLength(2);
   });
 });
 

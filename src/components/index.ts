@@ -1,7 +1,8 @@
 export { Empty, type EmptyProps } from './empty';
 export { LineItem, type LineItemProps } from './line-item';
+export { NetImage, type NetImageProps } from './net-image';
 export { OfflineBanner } from './offline-banner';
-export { PageState, type PageStateProps } from './page-state';
+export { PageError, PageState, type PageErrorProps, type PageStateProps, pageErrorKind } from './page-state';
 export { Price, type PriceProps } from './price';
 export { Skeleton, type SkeletonProps } from './skeleton';
 export { Stepper, type StepperProps } from './stepper';

@@ -205,7 +205,25 @@ export const lineIssueLabels: Record<LineIssue, string> = {
   price_changed: '价格已变动',
 };
 
-export const messages = { ...common, ...tradeMessages };
+/**
+ * Page errors, offline, missing pages and failed images: one block, so it merges on its own.
+ * Spread into the catalog below.
+ */
+const recoveryMessages = {
+  'pageError.offlineTitle': '网络不可用',
+  'pageError.offlineHint': '请检查网络设置后重试，恢复联网后会自动刷新',
+  'pageError.notFoundHint': '去首页看看别的吧',
+  'pageError.goHome': '返回首页',
+  'pageError.pageNotFound': '页面不存在',
+  'pageError.pageNotFoundHint': '链接可能有误，或页面已经下线',
+  'pageError.pageLoadFailed': '页面没有打开',
+  'pageError.pageLoadFailedHint': '网络不可用，页面未能加载。请检查网络后重试，恢复联网后会自动重试',
+  'pageError.pageLoadRetrying': '正在重新加载…',
+  'pageError.imageFailed': '图片加载失败',
+  offShelfHint: '商品已下架，看看其他商品吧',
+} as const;
+
+export const messages = { ...common, ...recoveryMessages, ...tradeMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

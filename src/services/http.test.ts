@@ -1,3 +1,4 @@
+import { onlineManager } from '@tanstack/react-query';
 import Taro from '@tarojs/taro';
 import { mockApi, ok, problem } from '@/test/render';
 import { MockNetworkError } from '@/test/taro-mock';
@@ -104,6 +105,18 @@ describe('request', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'OUT_OF_STOCK', status: 409, requestId: 'r-9', message: '库存不足', errors: [{ path: 'items.0', message: 'x' }] });
     await expect(request('getHome')).rejects.toMatchObject({ code: 'SOMETHING_NEW', message: '出错了，请稍后再试' });
+  });
+
+  it('offline, a failed GET is reported at once instead of backing off', async () => {
+    onlineManager.setOnline(false);
+    const calls = mockApi({
+      'GET /api/home': () => {
+        throw new MockNetworkError('offline');
+      },
+    });
+    await expect(request('getHome')).rejects.toMatchObject({ code: 'NETWORK', message: '网络不可用，请检查网络后重试' });
+    expect(calls).toHaveLength(1);
+    onlineManager.setOnline(true);
   });
 
   it('turns a network failure into code NETWORK, status 0', async () => {

@@ -1,5 +1,6 @@
 import type { RouteInput, RouteName, RouteOutput } from '@contract';
 import { routeTable } from '@contract/generated/routes';
+import { onlineManager } from '@tanstack/react-query';
 import Taro from '@tarojs/taro';
 import { errorMessage } from '@/i18n/messages';
 import { currentToken, useSession } from '@/stores/session';
@@ -220,7 +221,9 @@ async function exchange(req: RawRequest, headers: Record<string, string>): Promi
 
 /**
  * Low-level request to any API path (the sandbox pay adapter uses it). Adds the bearer token
- * and an Idempotency-Key on non-GET requests; retries GETs on network errors and 502/503/504.
+ * and an Idempotency-Key on non-GET requests; retries GETs on network errors and 502/503/504
+ * (not while the device is offline). Never retries a mutation, and never sends one later: a
+ * failure is the caller's to show and to retry.
  */
 export async function rawRequest<T = unknown>(req: RawRequest): Promise<T> {
   const token = req.auth === false ? null : currentToken();
@@ -239,7 +242,10 @@ export async function rawRequest<T = unknown>(req: RawRequest): Promise<T> {
       // A 401 to a signed-in request ends the session; a disabled account is told why.
       if (err.status === 401 && token) useSession.getState().clear(SESSION_END_NOTICES.has(err.code) ? err.code : undefined);
       const retryable = err.code === 'NETWORK' || err.code === 'TIMEOUT' || RETRY_STATUSES.has(err.status);
-      if (!retryable || attempt >= attempts) throw err;
+      // Offline, backing off cannot help: the failure is reported at once (the page offers a
+      // retry, and react-query refetches on reconnect).
+      const offline = err.isNetwork && !onlineManager.isOnline();
+      if (!retryable || offline || attempt >= attempts) throw err;
       await sleep(retryPolicy.baseDelayMs * 2 ** (attempt - 1), req.signal);
     }
   }

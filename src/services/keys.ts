@@ -82,6 +82,10 @@ export const keys = {
   payments: {
     all: () => ['payments'] as const,
     detail: (id: string) => ['payments', 'detail', id] as const,
+    /** Open payments of every order (invalidated whenever a payment changes). */
+    opens: () => ['payments', 'open'] as const,
+    /** An order's payments that still hold tenders (parent or child order id). */
+    open: (orderId: string) => ['payments', 'open', orderId] as const,
   },
   wallet: {
     all: () => ['wallet'] as const,

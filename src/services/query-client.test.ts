@@ -4,7 +4,7 @@ import { useSession } from '@/stores/session';
 import { session } from '@/test/fixtures';
 import { ApiError } from './http';
 import { keys } from './keys';
-import { clearUserData, shouldRetryQuery, wireMiniProgramLifecycle, wireSessionToCache } from './query-client';
+import { clearUserData, createQueryClient, shouldRetryQuery, wireMiniProgramLifecycle, wireSessionToCache } from './query-client';
 
 describe('query client policy', () => {
   it('retries a failed read once, never a 4xx or an abort', () => {
@@ -35,6 +35,35 @@ describe('query client policy', () => {
     useSession.getState().clear();
     expect(client.getQueryData(keys.orders.counts())).toBeUndefined();
     stop();
+  });
+});
+
+describe('offline', () => {
+  const networkError = () => new ApiError({ code: 'NETWORK', status: 0 });
+
+  it('a read that fails offline fails at once (the page shows the error and its retry), never waits paused', async () => {
+    const client = createQueryClient();
+    onlineManager.setOnline(false);
+    const queryFn = jest.fn(() => Promise.reject(networkError()));
+    const started = Date.now();
+    await expect(client.fetchQuery({ queryKey: ['offline-read'], queryFn })).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(queryFn).toHaveBeenCalledTimes(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(shouldRetryQuery(0, networkError())).toBe(false);
+    onlineManager.setOnline(true);
+    expect(shouldRetryQuery(0, networkError())).toBe(true);
+  });
+
+  it('a mutation offline is tried and fails at once; reconnecting never sends it later', async () => {
+    const client = createQueryClient();
+    onlineManager.setOnline(false);
+    const mutationFn = jest.fn(() => Promise.reject(networkError()));
+    const mutation = client.getMutationCache().build(client, { mutationFn });
+    await expect(mutation.execute(undefined)).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(mutation.state).toMatchObject({ status: 'error', isPaused: false });
+    onlineManager.setOnline(true);
+    await client.resumePausedMutations();
+    expect(mutationFn).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -5,11 +5,14 @@ import { userScopedRoots } from './keys';
 import { useSession } from '@/stores/session';
 
 /** Whether a failed read is worth another try by react-query (the request client already
- * retried network errors and 502/503/504 with backoff; a 4xx never gets better). */
+ * retried network errors and 502/503/504 with backoff; a 4xx never gets better). Offline, a
+ * network failure is final at once: the page shows it with a retry, and reconnecting refetches
+ * (refetchOnReconnect), instead of a skeleton waiting on a paused retry. */
 export function shouldRetryQuery(failureCount: number, error: unknown): boolean {
   if (isApiError(error)) {
     if (error.code === 'ABORTED') return false;
     if (error.status >= 400 && error.status < 500) return false;
+    if (error.isNetwork && !onlineManager.isOnline()) return false;
   }
   return failureCount < 1;
 }
@@ -24,10 +27,18 @@ export function createQueryClient(): QueryClient {
         retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),
         refetchOnWindowFocus: true,
         refetchOnReconnect: true,
+        // Offline, a read is still tried once (it fails at once, or a cache answers) instead of
+        // waiting paused with no message; retries wait for the network (see shouldRetryQuery).
+        networkMode: 'offlineFirst',
       },
       mutations: {
         // Mutations are never retried automatically: the user decides.
         retry: false,
+        // Never paused while offline: react-query's default holds an offline mutation and sends
+        // it when the network returns, so an order tapped offline would be placed minutes later
+        // with nobody watching. Here it is sent at once, fails with NETWORK, and the page says so
+        // and offers to try again (with the same idempotency key for the same intent).
+        networkMode: 'always',
       },
     },
   });

@@ -36,7 +36,8 @@ export const Label = make('label', 'Label');
 export const Icon = make('i', 'Icon');
 export const RichText = make('div', 'RichText');
 
-export const Image = (props: AnyProps) => createElement('img', { ...domProps(props), 'data-taro': 'Image' });
+export const Image = (props: AnyProps) =>
+  createElement('img', { ...domProps(props), 'data-taro': 'Image', onError: props.onError as (() => void) | undefined, onLoad: props.onLoad as (() => void) | undefined });
 
 export const Button = (props: AnyProps) =>
   createElement(

@@ -3,10 +3,14 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { taroMock, type MockRequestOptions, type MockResponse } from './taro-mock';
 
-/** A fresh QueryClient without retries or caching between tests. */
+/** A fresh QueryClient without retries or caching between tests; offline it behaves like the
+ * app's (src/services/query-client.ts): reads are tried once, mutations are never paused. */
 export function testQueryClient(): QueryClient {
   return new QueryClient({
-    defaultOptions: { queries: { retry: false, gcTime: Infinity, staleTime: 0 }, mutations: { retry: false } },
+    defaultOptions: {
+      queries: { retry: false, gcTime: Infinity, staleTime: 0, networkMode: 'offlineFirst' },
+      mutations: { retry: false, networkMode: 'always' },
+    },
   });
 }
 

@@ -32,6 +32,7 @@ let modalResult = { confirm: true, cancel: false };
 const reachBottom = new Set<() => void>();
 const pullDown = new Set<() => void>();
 const didShow = new Set<() => void>();
+const pageNotFound = new Set<() => void>();
 
 export const taroMock = {
   storage,
@@ -53,6 +54,9 @@ export const taroMock = {
   triggerDidShow() {
     didShow.forEach((cb) => cb());
   },
+  triggerPageNotFound() {
+    pageNotFound.forEach((cb) => cb());
+  },
   reset() {
     storage.clear();
     routerParams = {};
@@ -61,6 +65,7 @@ export const taroMock = {
     reachBottom.clear();
     pullDown.clear();
     didShow.clear();
+    pageNotFound.clear();
   },
 };
 
@@ -156,5 +161,8 @@ export function usePullDownRefresh(cb: () => void) {
   useRegistered(pullDown, cb);
 }
 export function useShareAppMessage(_cb: () => unknown) {}
+export function usePageNotFound(cb: () => void) {
+  useRegistered(pageNotFound, cb);
+}
 
 export default Taro;

@@ -139,6 +139,35 @@ describe('catalog browsing', () => {
     expect(p.onShelf).toBe(true);
   });
 
+  it('pairs the list price with the original price of the same SKU, or none', async () => {
+    // 平板电脑 Air: its cheapest SKU sells at ¥369 with an original price of ¥480; the most
+    // expensive SKU's original price (¥2040) must not stand beside ¥369.
+    const [found] = await allPages(`q=${encodeURIComponent('平板电脑')}`);
+    const tablet = productDetail.parse((await t.get(`/api/products/${found.id}`)).body);
+    expect(tablet.title).toBe('平板电脑 Air');
+    const cheapest = tablet.skus.filter((s) => s.price === tablet.priceFrom);
+    expect(tablet.originalPrice).toBe(Math.min(...cheapest.map((s) => s.originalPrice ?? Infinity)));
+    const listed = (await allPages(`q=${encodeURIComponent('平板电脑')}`)) as (Page['items'][number] & { originalPrice: number | null })[];
+    expect(listed.map((i) => [i.id, i.priceFrom, i.originalPrice])).toEqual([[tablet.id, tablet.priceFrom, tablet.originalPrice]]);
+
+    // Every listed product: no original price, or one of a SKU selling at the shown price and above it.
+    const items = (await allPages('', 50)) as (Page['items'][number] & { originalPrice: number | null })[];
+    const skus = await t.db.selectFrom('skus').select(['product_id', 'price', 'original_price']).execute();
+    for (const item of items) {
+      if (item.originalPrice === null) continue;
+      expect(item.originalPrice).toBeGreaterThan(item.priceFrom);
+      const same = skus.filter((s) => s.product_id === item.id && Number(s.price) === item.priceFrom);
+      expect(same.map((s) => Number(s.original_price))).toContain(item.originalPrice);
+    }
+
+    // The cheapest SKU has no original price while a dearer one has: no comparison at all.
+    await t.db.updateTable('skus').set({ original_price: null }).where('product_id', '=', tablet.id).where('price', '=', tablet.priceFrom).execute();
+    await t.db.updateTable('skus').set({ original_price: 999_900 }).where('product_id', '=', tablet.id).where('price', '>', tablet.priceFrom).execute();
+    expect(productDetail.parse((await t.get(`/api/products/${tablet.id}`)).body).originalPrice).toBeNull();
+    const [again] = (await allPages(`q=${encodeURIComponent('平板电脑')}`)) as (Page['items'][number] & { originalPrice: number | null })[];
+    expect(again.originalPrice).toBeNull();
+  });
+
   it('answers 404 NOT_FOUND for a product that does not exist', async () => {
     const res = await t.get('/api/products/p_9999');
     expect(res.status).toBe(404);

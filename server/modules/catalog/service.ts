@@ -244,7 +244,16 @@ function summaryQuery(db: Db) {
       'p.subtitle',
       'p.cover',
       'p.price_from',
-      'p.original_price',
+      // The original price beside the list price is that of a SKU selling at that price (the
+      // lowest, when several do), and only when it is above it: another SKU's original price
+      // beside the cheapest price would compare two different things.
+      eb
+        .selectFrom('skus as o')
+        .select((e) => e.fn.min<number>('o.original_price').as('original'))
+        .whereRef('o.product_id', '=', 'p.id')
+        .whereRef('o.price', '=', 'p.price_from')
+        .whereRef('o.original_price', '>', 'o.price')
+        .as('original_price'),
       'p.sales',
       'p.position',
       eb

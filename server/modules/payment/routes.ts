@@ -4,6 +4,7 @@ import { defineHandlers } from '../../platform/http';
 import { registerSandboxPay } from '../../sandbox/pay';
 import { refundDepsOf, type PaymentDeps } from './deps';
 import { registerNotifyRoutes } from './notify';
+import { listOpenPayments } from './open-payments';
 import { refundHandlers } from './refund-routes';
 import * as payments from './service';
 
@@ -22,6 +23,7 @@ export function paymentHandlers(deps: PaymentDeps) {
       }),
     getPayment: async ({ user, params }) => payments.getPayment(deps.db, user.id, params.id),
     cancelPayment: async ({ user, params }) => payments.cancelPayment(deps, user.id, params.id),
+    listOpenPayments: async ({ user, params }) => listOpenPayments(deps.db, user.id, params.id),
   });
 }
 

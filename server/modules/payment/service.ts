@@ -101,7 +101,7 @@ const selectTenderViews = prepared<
     .orderBy('t.seq'),
 );
 
-async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
+export async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
   if (rows.length === 0) return [];
   const { rows: tenders } = await selectTenderViews.execute(db, listParams('id', rows.map((r) => r.id)), rows.length);
   return rows.map((row) =>

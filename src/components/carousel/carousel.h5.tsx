@@ -1,6 +1,6 @@
-import { Image, ScrollView, View } from '@tarojs/components';
+import { ScrollView, View } from '@tarojs/components';
 import { useEffect, useRef, useState } from 'react';
-import { assetUrl } from '@/services/http';
+import { NetImage } from '../net-image';
 import type { CarouselProps } from './types';
 import './carousel.h5.css';
 
@@ -51,7 +51,7 @@ export function Carousel({ slides, className, imageClassName, autoplay = false, 
       >
         {slides.map((s) => (
           <View key={s.key} id={`carousel-${s.key}`} className="carousel__slide">
-            <Image className={imageClassName} src={assetUrl(s.image)} mode="aspectFill" aria-label={s.label} onClick={s.onClick} />
+            <NetImage className={imageClassName} src={s.image} label={s.label} onClick={s.onClick} />
           </View>
         ))}
       </ScrollView>

@@ -1,5 +1,5 @@
-import { Image, Swiper, SwiperItem } from '@tarojs/components';
-import { assetUrl } from '@/services/http';
+import { Swiper, SwiperItem } from '@tarojs/components';
+import { NetImage } from '../net-image';
 import type { CarouselProps } from './types';
 
 /**
@@ -20,7 +20,7 @@ export function Carousel({ slides, className, imageClassName, autoplay = false, 
     >
       {slides.map((s) => (
         <SwiperItem key={s.key}>
-          <Image className={imageClassName} src={assetUrl(s.image)} mode="aspectFill" aria-label={s.label} onClick={s.onClick} />
+          <NetImage className={imageClassName} src={s.image} label={s.label} onClick={s.onClick} />
         </SwiperItem>
       ))}
     </Swiper>

@@ -1,6 +1,6 @@
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
-import { assetUrl } from '@/services/http';
+import { NetImage } from '../net-image';
 import { Price } from '../price';
 import './index.css';
 
@@ -23,11 +23,7 @@ export interface LineItemProps {
 export function LineItem({ image, title, specText, unitPrice, quantity, disabled = false, note, children }: LineItemProps) {
   return (
     <View className={`line-item${disabled ? ' line-item--disabled' : ''}`}>
-      {image ? (
-        <Image className="line-item__image" src={assetUrl(image)} mode="aspectFill" lazyLoad />
-      ) : (
-        <View className="line-item__image line-item__image--none" />
-      )}
+      <NetImage className="line-item__image" src={image} lazyLoad />
       <View className="line-item__body">
         <Text className="line-item__title">{title}</Text>
         {specText && <Text className="line-item__spec">{specText}</Text>}

@@ -1,7 +1,7 @@
 import type { ProductSummary } from '@contract';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { t } from '@/i18n/messages';
-import { assetUrl } from '@/services/http';
+import { NetImage } from '../net-image';
 import { Price } from '../price';
 import './index.css';
 
@@ -17,7 +17,7 @@ export function ProductCard({ product, onClick, layout = 'grid' }: ProductCardPr
   return (
     <View className={`product-card product-card--${layout}`} onClick={() => onClick(product.id)} data-testid="product-card">
       <View className="product-card__image-wrap">
-        <Image className="product-card__image" src={assetUrl(product.cover)} mode="aspectFill" lazyLoad />
+        <NetImage className="product-card__image" src={product.cover} lazyLoad />
         {soldOut && <Text className="product-card__badge">{t('soldOut')}</Text>}
       </View>
       <View className="product-card__body">

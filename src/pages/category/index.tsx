@@ -74,7 +74,7 @@ export default function CategoryPage() {
       </View>
       <PageState
         isLoading={categories.isPending}
-        isError={categories.isError}
+        isError={categories.isError && !categories.data}
         error={categories.error}
         onRetry={() => void categories.refetch()}
         skeleton={<Skeleton rows={8} />}

@@ -128,7 +128,7 @@ export default function AddressEditPage() {
       <OfflineBanner />
       <PageState
         isLoading={editing && addresses.isLoading}
-        isError={editing && addresses.isError}
+        isError={editing && addresses.isError && !addresses.data}
         error={addresses.error}
         isEmpty={notFound}
         emptyText={t('address.notFound')}

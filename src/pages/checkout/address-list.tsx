@@ -78,7 +78,7 @@ export default function AddressListPage() {
       <OfflineBanner />
       <PageState
         isLoading={addresses.isLoading}
-        isError={addresses.isError}
+        isError={addresses.isError && !addresses.data}
         error={addresses.error}
         isEmpty={items.length === 0}
         onRetry={() => void addresses.refetch()}

@@ -270,3 +270,91 @@ describe('cashier', () => {
     expect(screen.getByText('缺少订单编号')).toBeTruthy();
   });
 });
+
+describe('cashier with a payment left open', () => {
+  /** Points ¥50.00 and balance ¥30.00 held; ¥26.00 waiting at WeChat Pay. */
+  const leftOpen = (over: Parameters<typeof payment>[0] = {}) =>
+    payment({
+      id: 'pay_open',
+      orderId: 'o_1',
+      amount: 10600,
+      channelAmount: 2600,
+      tenders: [
+        { kind: 'points', amount: 5000, points: 5000, giftCard: null },
+        { kind: 'balance', amount: 3000, points: null, giftCard: null },
+        { kind: 'channel', amount: 2600, points: null, giftCard: null },
+      ],
+      ...over,
+    });
+
+  it('shows the open payment with the tenders it holds, and continues it (no new payment)', async () => {
+    const calls = mockApi({
+      'GET /api/orders/o_1': () => ok(pendingChild()),
+      // What the wallet reads while the attempt holds its tenders.
+      'GET /api/wallet': () => ok(wallet({ balance: 0, points: 0 })),
+      'GET /api/orders/o_1/open-payments': () => ok({ items: [leftOpen()] }),
+      'POST /sandbox/wechatpay/confirm': () => ok({ ok: true }),
+    });
+    renderWithClient(<CashierPage />);
+    const open = await screen.findByTestId('open-payment');
+    expect(open.textContent).toContain('你有一笔支付尚未完成');
+    expect(open.textContent).toContain('这笔支付占用的余额和积分会保留到支付完成或取消');
+    expect(open.textContent).toContain('积分抵扣（5000 积分）-¥50.00已占用');
+    expect(open.textContent).toContain('余额-¥30.00已占用');
+    expect(open.textContent).toContain('微信支付待支付¥26.00');
+    // No fresh split on an emptied wallet, and nothing that would send the whole amount to the channel.
+    expect(screen.queryByTestId('split')).toBeNull();
+    expect(screen.queryByRole('button', { name: /^确认支付/ })).toBeNull();
+    expect(screen.getByTestId('cashier-due').textContent).toBe('¥106.00');
+
+    fireEvent.click(within(open).getByRole('button', { name: '继续支付' }));
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/result?paymentId=pay_open&orderId=o_1' }));
+    expect(calls.find((c) => c.path === '/sandbox/wechatpay/confirm')?.body).toEqual({ ref: 'PREPAY1', action: 'pay' });
+    expect(paymentCalls(calls)).toHaveLength(0);
+  });
+
+  it('cancels the open payment: its tenders come back and the shopper chooses again', async () => {
+    let cancelled = false;
+    const calls = mockApi({
+      'GET /api/orders/o_1': () => ok(pendingChild()),
+      'GET /api/wallet': () => ok(cancelled ? wallet() : wallet({ balance: 0, points: 0 })),
+      'GET /api/orders/o_1/open-payments': () => ok({ items: cancelled ? [] : [leftOpen()] }),
+      'POST /api/payments/pay_open/cancel': () => {
+        cancelled = true;
+        return ok(leftOpen({ status: 'closed', endReason: 'cancelled' }));
+      },
+    });
+    renderWithClient(<CashierPage />);
+    const open = await screen.findByTestId('open-payment');
+    fireEvent.click(within(open).getByRole('button', { name: '取消这笔支付' }));
+    // It names what comes back: balance and points, no gift card was used.
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已取消，占用的余额和积分已退回' })));
+    await screen.findByTestId('split');
+    expect(screen.queryByTestId('open-payment')).toBeNull();
+    await screen.findByText('可用 ¥30.00');
+    expect(screen.getByText('共 5000 积分，可抵 ¥50.00')).toBeTruthy();
+    expect(calls.filter((c) => c.path === '/api/payments/pay_open/cancel')).toHaveLength(1);
+    expect(submitButton().textContent).toBe('确认支付 ¥106.00');
+  });
+
+  it('a payment still closing: its tenders show as 退回中 beside the wallet until they are back', async () => {
+    let polls = 0;
+    mockApi({
+      'GET /api/orders/o_1': () => ok(pendingChild()),
+      'GET /api/wallet': () => ok(polls > 1 ? wallet() : wallet({ balance: 0, points: 0 })),
+      'GET /api/orders/o_1/open-payments': () => {
+        polls += 1;
+        return ok({ items: polls > 1 ? [] : [leftOpen({ status: 'closing', endReason: 'cancelled' })] });
+      },
+    });
+    renderWithClient(<CashierPage />);
+    const closing = await screen.findByTestId('closing-payment');
+    expect(closing.textContent).toContain('上一笔支付正在取消');
+    expect(closing.textContent).toContain('占用的余额和积分确认后自动退回');
+    expect(within(screen.getByTestId('tender-balance')).getByText('¥30.00 退回中')).toBeTruthy();
+    expect(within(screen.getByTestId('tender-points')).getByText('5000 积分退回中')).toBeTruthy();
+    // Asked again until it is closed; then the wallet is read again.
+    await waitFor(() => expect(screen.queryByTestId('closing-payment')).toBeNull(), { timeout: 5000 });
+    await screen.findByText('可用 ¥30.00');
+  });
+});

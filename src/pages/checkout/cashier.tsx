@@ -1,10 +1,10 @@
-import type { Order, ParentOrder, PayChannel, Wallet } from '@contract';
+import type { Order, ParentOrder, PayChannel, Payment, Wallet } from '@contract';
 import { formatPrice } from '@contract/money';
 import { DEFAULT_POINTS_RULE, fenPerPoint, pointsCapFen } from '@contract/tender-split';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
 import { channelLabels, errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
@@ -13,20 +13,25 @@ import { getOrderOptions } from '@/services/order/getOrder';
 import { useParentOrder } from '@/services/order/getParentOrder';
 import { formatCountdown, formatTime } from '@/services/order/time';
 import { useCountdown } from '@/services/order/useCountdown';
+import { useCancelPayment } from '@/services/payment/cancelPayment';
 import {
   type AddedGiftCard,
   amountDue,
   channelsFor,
   dueLines,
+  heldTenders,
   isParentOrderId,
   liveSplit,
   paymentBody,
   sceneFor,
+  tenderNames,
 } from '@/services/payment/cashier';
-import { leftForCashier, resultPath, useStartPayment } from '@/services/payment/payOrder';
+import { useOpenPayments } from '@/services/payment/listOpenPayments';
+import { isRetryableFailure, leftForCashier, resultPath, useStartPayment } from '@/services/payment/payOrder';
 import { PAGES } from '@/services/platform/nav';
 import { useWallet } from '@/services/wallet/getWallet';
 import { GIFT_CARD_NUMBER, GIFT_CARD_PIN, normalizeCardInput, useVerifyGiftCard } from '@/services/wallet/verifyGiftCard';
+import { ClosingPaymentNotice, OpenPaymentCard } from './open-payment';
 import './cashier.css';
 
 /** The contract allows this many gift cards in one payment. */
@@ -74,6 +79,13 @@ export default function CashierPage() {
   const wallet = useWallet(orderId !== '');
   const verify = useVerifyGiftCard();
   const payment = useStartPayment();
+  const cancelPayment = useCancelPayment();
+  // A payment left at the channel's cashier holds tenders: offer it instead of a new split.
+  const open = useOpenPayments(orderId);
+  const openPayments = open.data ?? [];
+  const paying = openPayments.find((p) => p.status === 'paying') ?? null;
+  const closing = openPayments.filter((p) => p.status === 'closing');
+  const held = heldTenders(closing);
 
   const [useBalance, setUseBalance] = useState(false);
   const [usePoints, setUsePoints] = useState(false);
@@ -93,7 +105,14 @@ export default function CashierPage() {
   const split = liveSplit(due, w, use);
   const left = useCountdown(source && due > 0 ? source.expiresAt : null, () => void order.refetch());
   const expired = !!source && due > 0 && left === 0;
-  const canSubmit = due > 0 && !expired && !busy && !verify.isPending;
+  const canSubmit = due > 0 && !expired && !busy && !verify.isPending && !paying;
+
+  // A closing payment's tenders came back: read the wallet again.
+  const closingCount = useRef(0);
+  useEffect(() => {
+    if (closingCount.current > 0 && closing.length === 0) void wallet.refetch();
+    closingCount.current = closing.length;
+  }, [closing.length, wallet]);
 
   const unit = fenPerPoint(w.pointsRule);
   const capFen = pointsCapFen(due, w.pointsRule);
@@ -135,9 +154,48 @@ export default function CashierPage() {
       toast(errorText(e));
       if (isApiError(e) && STALE_TENDER_CODES.has(e.code)) void wallet.refetch();
       if (isApiError(e) && (e.code === 'ORDER_NOT_PAYABLE' || e.code === 'PAYMENT_EXPIRED')) void order.refetch();
+      // The payment may exist though its answer was lost: it shows as the open payment.
+      if (isRetryableFailure(e)) void open.refetch();
     } finally {
       busyRef.current = false;
       if (!leaving) setBusy(false);
+    }
+  }
+
+  /** Opens the channel's cashier again for the payment left open (no new payment). */
+  async function continueOpen(current: Payment) {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    let leaving = false;
+    try {
+      const result = await payment.resume(current, orderId);
+      leaving = true;
+      if (!leftForCashier(result)) void Taro.redirectTo({ url: resultPath(current.id, orderId, result.outcome) });
+    } catch (e) {
+      toast(errorText(e));
+    } finally {
+      busyRef.current = false;
+      if (!leaving) setBusy(false);
+    }
+  }
+
+  /** Gives up the payment left open: its tenders come back (once the channel agrees) and the shopper chooses again. */
+  async function cancelOpen(current: Payment) {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    try {
+      const ended = await cancelPayment.mutateAsync(current.id);
+      const names = tenderNames(ended);
+      if (ended.status === 'closing') toast(names ? t('cashier.openClosing', { tenders: names }) : t('cashier.openClosingNone'));
+      else toast(names ? t('cashier.openReleased', { tenders: names }) : t('cashier.openCancelled'));
+    } catch (e) {
+      toast(errorText(e));
+      void open.refetch();
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
     }
   }
 
@@ -153,7 +211,7 @@ export default function CashierPage() {
     <View className="cashier">
       <OfflineBanner />
       <PageState
-        isLoading={orderId !== '' && order.isLoading}
+        isLoading={orderId !== '' && (order.isLoading || open.isLoading)}
         isError={order.isError && !source}
         error={order.error}
         isEmpty={orderId === '' || (!!source && due === 0)}
@@ -185,144 +243,152 @@ export default function CashierPage() {
               )}
             </View>
 
-            <View className="cashier__card">
-              <View className="cashier__tender" data-testid="tender-balance">
-                <View className="cashier__tender-body">
-                  <Text className="cashier__tender-name">{t('cashier.balance')}</Text>
-                  <Text className="cashier__tender-sub">{t('cashier.balanceAvailable', { amount: formatPrice(w.balance) })}</Text>
-                </View>
-                {split.balance > 0 && <Minus fen={split.balance} />}
-                <Switch
-                  checked={useBalance}
-                  disabled={w.balance === 0}
-                  color="#e4393c"
-                  onChange={(e) => setUseBalance(Boolean(e.detail.value) && w.balance > 0)}
-                />
-              </View>
-
-              <View className="cashier__tender" data-testid="tender-points">
-                <View className="cashier__tender-body">
-                  <Text className="cashier__tender-name">{t('cashier.points')}</Text>
-                  <Text className="cashier__tender-sub">
-                    {t('cashier.pointsAvailable', { points: w.points, amount: formatPrice(w.points * unit) })}
-                  </Text>
-                  <Text className="cashier__tender-sub" data-testid="points-cap">
-                    {t('cashier.pointsCap', { percent: w.pointsRule.capPercent, amount: formatPrice(capFen) })}
-                  </Text>
-                </View>
-                {split.points.amount > 0 && <Minus fen={split.points.amount} />}
-                <Switch
-                  checked={usePoints}
-                  disabled={w.points === 0}
-                  color="#e4393c"
-                  onChange={(e) => setUsePoints(Boolean(e.detail.value) && w.points > 0)}
-                />
-              </View>
-
-              <View className="cashier__tender-body" data-testid="tender-gift-cards">
-                <Text className="cashier__card-title">{t('cashier.giftCards')}</Text>
-                {cards.map((c) => {
-                  const used = split.giftCards.find((g) => g.id === c.credential.number)?.amount ?? 0;
-                  return (
-                    <View key={c.credential.number} className="cashier__gift" data-testid="gift-card">
-                      <View className="cashier__tender-body">
-                        <Text className="cashier__tender-name">{c.view.maskedNumber}</Text>
-                        <Text className="cashier__tender-sub">
-                          {t('cashier.cardBalance', { amount: formatPrice(c.view.balance) })} ·{' '}
-                          {t('cashier.cardExpires', { date: formatTime(c.view.expiresAt).slice(0, 10) })}
-                        </Text>
-                      </View>
-                      {used > 0 && <Minus fen={used} />}
-                      <Text className="cashier__remove" onClick={() => removeCard(c.credential.number)}>
-                        {t('cashier.removeCard')}
-                      </Text>
+            {paying && <OpenPaymentCard payment={paying} busy={busy} onContinue={() => void continueOpen(paying)} onCancel={() => void cancelOpen(paying)} />}
+            {!paying && closing.length > 0 && <ClosingPaymentNotice payments={closing} />}
+            {!paying && (
+              <>
+                <View className="cashier__card">
+                  <View className="cashier__tender" data-testid="tender-balance">
+                    <View className="cashier__tender-body">
+                      <Text className="cashier__tender-name">{t('cashier.balance')}</Text>
+                      <Text className="cashier__tender-sub">{t('cashier.balanceAvailable', { amount: formatPrice(w.balance) })}</Text>
+                      {held.balance > 0 && <Text className="cashier__returning">{t('cashier.balanceReturning', { amount: formatPrice(held.balance) })}</Text>}
                     </View>
-                  );
-                })}
-                <View className="cashier__card-form">
-                  <Input
-                    className="cashier__input"
-                    type="number"
-                    maxlength={19}
-                    value={cardNumber}
-                    placeholder={t('cashier.cardNumberPlaceholder')}
-                    onInput={(e) => setCardNumber(e.detail.value)}
-                  />
-                  <Input
-                    className="cashier__input cashier__input--pin"
-                    type="number"
-                    password
-                    maxlength={6}
-                    value={cardPin}
-                    placeholder={t('cashier.cardPinPlaceholder')}
-                    onInput={(e) => setCardPin(e.detail.value)}
-                  />
-                  <Button
-                    className={`cashier__add${verify.isPending ? ' is-disabled' : ''}`}
-                    disabled={disabledProp(verify.isPending || busy)}
-                    onClick={() => void addCard()}
-                  >
-                    {verify.isPending ? t('cashier.addingCard') : t('cashier.addCard')}
-                  </Button>
-                </View>
-                {cardError && (
-                  <Text className="cashier__error" data-testid="gift-card-error">
-                    {cardError}
-                  </Text>
-                )}
-              </View>
-            </View>
-
-            <View className="cashier__card" data-testid="split">
-              <Text className="cashier__card-title">{t('cashier.split')}</Text>
-              {split.points.amount > 0 && (
-                <View className="cashier__row">
-                  <Text>{t('cashier.splitPoints', { points: split.points.points })}</Text>
-                  <Minus fen={split.points.amount} />
-                </View>
-              )}
-              {split.giftCards.map((g) => (
-                <View key={g.id} className="cashier__row">
-                  <Text>{t('cashier.splitGiftCard', { card: cards.find((c) => c.credential.number === g.id)?.view.maskedNumber ?? '' })}</Text>
-                  <Minus fen={g.amount} />
-                </View>
-              ))}
-              {split.balance > 0 && (
-                <View className="cashier__row">
-                  <Text>{t('cashier.splitBalance')}</Text>
-                  <Minus fen={split.balance} />
-                </View>
-              )}
-              <View className="cashier__row cashier__split-total" data-testid="split-remainder">
-                <Text>{t('cashier.remainder')}</Text>
-                <Price fen={split.channel} />
-              </View>
-            </View>
-
-            <View className="cashier__card" data-testid="channels">
-              <Text className="cashier__card-title">{t('cashier.channel')}</Text>
-              {split.channel === 0 ? (
-                <Text className="cashier__hint">{t('cashier.noChannelNeeded')}</Text>
-              ) : (
-                channels.map((c) => (
-                  <View
-                    key={c}
-                    className="cashier__channel"
-                    role="radio"
-                    aria-checked={c === channel}
-                    onClick={() => setChannel(c)}
-                  >
-                    <Text>{channelLabels[c]}</Text>
-                    <View className={`cashier__radio${c === channel ? ' cashier__radio--on' : ''}`} />
+                    {split.balance > 0 && <Minus fen={split.balance} />}
+                    <Switch
+                      checked={useBalance}
+                      disabled={w.balance === 0}
+                      color="#e4393c"
+                      onChange={(e) => setUseBalance(Boolean(e.detail.value) && w.balance > 0)}
+                    />
                   </View>
-                ))
-              )}
-            </View>
+
+                  <View className="cashier__tender" data-testid="tender-points">
+                    <View className="cashier__tender-body">
+                      <Text className="cashier__tender-name">{t('cashier.points')}</Text>
+                      <Text className="cashier__tender-sub">
+                        {t('cashier.pointsAvailable', { points: w.points, amount: formatPrice(w.points * unit) })}
+                      </Text>
+                      <Text className="cashier__tender-sub" data-testid="points-cap">
+                        {t('cashier.pointsCap', { percent: w.pointsRule.capPercent, amount: formatPrice(capFen) })}
+                      </Text>
+                      {held.points > 0 && <Text className="cashier__returning">{t('cashier.pointsReturning', { points: held.points })}</Text>}
+                    </View>
+                    {split.points.amount > 0 && <Minus fen={split.points.amount} />}
+                    <Switch
+                      checked={usePoints}
+                      disabled={w.points === 0}
+                      color="#e4393c"
+                      onChange={(e) => setUsePoints(Boolean(e.detail.value) && w.points > 0)}
+                    />
+                  </View>
+
+                  <View className="cashier__tender-body" data-testid="tender-gift-cards">
+                    <Text className="cashier__card-title">{t('cashier.giftCards')}</Text>
+                    {cards.map((c) => {
+                      const used = split.giftCards.find((g) => g.id === c.credential.number)?.amount ?? 0;
+                      return (
+                        <View key={c.credential.number} className="cashier__gift" data-testid="gift-card">
+                          <View className="cashier__tender-body">
+                            <Text className="cashier__tender-name">{c.view.maskedNumber}</Text>
+                            <Text className="cashier__tender-sub">
+                              {t('cashier.cardBalance', { amount: formatPrice(c.view.balance) })} ·{' '}
+                              {t('cashier.cardExpires', { date: formatTime(c.view.expiresAt).slice(0, 10) })}
+                            </Text>
+                          </View>
+                          {used > 0 && <Minus fen={used} />}
+                          <Text className="cashier__remove" onClick={() => removeCard(c.credential.number)}>
+                            {t('cashier.removeCard')}
+                          </Text>
+                        </View>
+                      );
+                    })}
+                    <View className="cashier__card-form">
+                      <Input
+                        className="cashier__input"
+                        type="number"
+                        maxlength={19}
+                        value={cardNumber}
+                        placeholder={t('cashier.cardNumberPlaceholder')}
+                        onInput={(e) => setCardNumber(e.detail.value)}
+                      />
+                      <Input
+                        className="cashier__input cashier__input--pin"
+                        type="number"
+                        password
+                        maxlength={6}
+                        value={cardPin}
+                        placeholder={t('cashier.cardPinPlaceholder')}
+                        onInput={(e) => setCardPin(e.detail.value)}
+                      />
+                      <Button
+                        className={`cashier__add${verify.isPending ? ' is-disabled' : ''}`}
+                        disabled={disabledProp(verify.isPending || busy)}
+                        onClick={() => void addCard()}
+                      >
+                        {verify.isPending ? t('cashier.addingCard') : t('cashier.addCard')}
+                      </Button>
+                    </View>
+                    {cardError && (
+                      <Text className="cashier__error" data-testid="gift-card-error">
+                        {cardError}
+                      </Text>
+                    )}
+                  </View>
+                </View>
+
+                <View className="cashier__card" data-testid="split">
+                  <Text className="cashier__card-title">{t('cashier.split')}</Text>
+                  {split.points.amount > 0 && (
+                    <View className="cashier__row">
+                      <Text>{t('cashier.splitPoints', { points: split.points.points })}</Text>
+                      <Minus fen={split.points.amount} />
+                    </View>
+                  )}
+                  {split.giftCards.map((g) => (
+                    <View key={g.id} className="cashier__row">
+                      <Text>{t('cashier.splitGiftCard', { card: cards.find((c) => c.credential.number === g.id)?.view.maskedNumber ?? '' })}</Text>
+                      <Minus fen={g.amount} />
+                    </View>
+                  ))}
+                  {split.balance > 0 && (
+                    <View className="cashier__row">
+                      <Text>{t('cashier.splitBalance')}</Text>
+                      <Minus fen={split.balance} />
+                    </View>
+                  )}
+                  <View className="cashier__row cashier__split-total" data-testid="split-remainder">
+                    <Text>{t('cashier.remainder')}</Text>
+                    <Price fen={split.channel} />
+                  </View>
+                </View>
+
+                <View className="cashier__card" data-testid="channels">
+                  <Text className="cashier__card-title">{t('cashier.channel')}</Text>
+                  {split.channel === 0 ? (
+                    <Text className="cashier__hint">{t('cashier.noChannelNeeded')}</Text>
+                  ) : (
+                    channels.map((c) => (
+                      <View
+                        key={c}
+                        className="cashier__channel"
+                        role="radio"
+                        aria-checked={c === channel}
+                        onClick={() => setChannel(c)}
+                      >
+                        <Text>{channelLabels[c]}</Text>
+                        <View className={`cashier__radio${c === channel ? ' cashier__radio--on' : ''}`} />
+                      </View>
+                    ))
+                  )}
+                </View>
+              </>
+            )}
           </>
         )}
       </PageState>
 
-      {source && due > 0 && (
+      {source && due > 0 && !paying && (
         <View className="cashier__bar">
           <Button
             className={`cashier__submit${canSubmit ? '' : ' is-disabled'}`}

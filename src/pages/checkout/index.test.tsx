@@ -1,4 +1,5 @@
 import type { Address, CheckoutBody, CreateOrderBody } from '@contract';
+import { onlineManager } from '@tanstack/react-query';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { address, installTaroExtras, parentOrder, preview, pricedLine } from '@/services/checkout/test-support';
@@ -21,7 +22,7 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-const submitButton = () => screen.getByRole('button', { name: /提交订单|提交中…/ });
+const submitButton = () => screen.getByRole('button', { name: /提交订单|提交中…|重新提交/ });
 const totalText = () => document.querySelector('.checkout__total')?.textContent ?? '';
 
 beforeEach(() => {
@@ -142,7 +143,7 @@ describe('checkout confirmation', () => {
     await screen.findByText('山野小铺');
 
     fireEvent.click(submitButton());
-    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '网络不可用，请检查网络后重试' })));
+    expect((await screen.findByTestId('submit-error')).textContent).toBe('订单未提交：网络不可用，请检查网络后重试');
     // The form is kept.
     expect(screen.getByText('山野小铺')).toBeTruthy();
     await waitFor(() => expect((submitButton() as HTMLButtonElement).disabled).toBe(false));
@@ -163,6 +164,43 @@ describe('checkout confirmation', () => {
     const third = calls.filter((c) => c.path === '/api/orders')[2];
     expect(third.header['Idempotency-Key']).not.toBe(first.header['Idempotency-Key']);
     expect((third.body as CreateOrderBody).remark).toBe('请尽快发货');
+  });
+
+  it('offline: the submit resolves with a message and 重新提交; the order is never placed later by itself', async () => {
+    let online = true;
+    const calls = mockApi({
+      'POST /api/checkout/preview': () => ok(preview()),
+      'POST /api/orders': () => {
+        if (!online) throw new MockNetworkError('offline');
+        return ok(parentOrder(), 201);
+      },
+    });
+    renderWithClient(<CheckoutPage />);
+    await screen.findByText('山野小铺');
+    online = false;
+    act(() => onlineManager.setOnline(false));
+
+    fireEvent.click(submitButton());
+    const notice = await screen.findByTestId('submit-error');
+    expect(notice.textContent).toBe('订单未提交：网络不可用，请检查网络后重试');
+    const again = screen.getByRole('button', { name: '重新提交' }) as HTMLButtonElement;
+    expect(again.disabled).toBe(false);
+    expect(screen.queryByText('提交中…')).toBeNull();
+
+    // The network returns: nothing is sent behind the shopper's back.
+    online = true;
+    act(() => onlineManager.setOnline(true));
+    await new Promise((r) => setTimeout(r, 50));
+    const orders = () => calls.filter((c) => c.path === '/api/orders');
+    expect(orders()).toHaveLength(1);
+    expect(Taro.redirectTo).not.toHaveBeenCalled();
+
+    // The shopper retries: the same intent, the same key, one order.
+    fireEvent.click(again);
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=po_1' }));
+    expect(orders()).toHaveLength(2);
+    expect(orders()[1].header['Idempotency-Key']).toBe(orders()[0].header['Idempotency-Key']);
+    expect(screen.queryByTestId('submit-error')).toBeNull();
   });
 
   it('store pickup asks for a contact, prices as pickup and shows each merchant’s store', async () => {

@@ -71,6 +71,9 @@ export default function CheckoutPage() {
   const intent = useRef<{ signature: string; key: string } | null>(null);
   const busyRef = useRef(false);
   const [busy, setBusy] = useState(false);
+  // Why the last submit did not go through when trying again may help (offline, a timeout):
+  // shown until the next attempt, so the button never just returns to 提交订单 in silence.
+  const [submitError, setSubmitError] = useState<string | null>(null);
 
   const data: CheckoutPreview | undefined = preview.data;
   const address = chosenAddress ?? data?.address ?? null;
@@ -125,6 +128,7 @@ export default function CheckoutPage() {
     }
     busyRef.current = true;
     setBusy(true);
+    setSubmitError(null);
     let leaving = false;
     try {
       const parent = await createOrder.mutateAsync({ body, idempotencyKey: intent.current.key });
@@ -132,12 +136,16 @@ export default function CheckoutPage() {
       leaving = true;
       void Taro.redirectTo({ url: cashierPath(parent.id) });
     } catch (e) {
-      // Stock or prices moved: show the lines as they are now.
-      if (!isRetryableFailure(e)) {
+      if (isRetryableFailure(e)) {
+        // The order may or may not exist: 重新提交 sends the same intent with the same key, so
+        // it can only ever be one order (and nothing is sent unless the shopper taps).
+        setSubmitError(t('checkout.notSubmitted', { reason: errorText(e) }));
+      } else {
+        // Stock or prices moved: show the lines as they are now.
         intent.current = null;
         void preview.refetch();
+        toast(errorText(e));
       }
-      toast(errorText(e));
     } finally {
       busyRef.current = false;
       if (!leaving) setBusy(false);
@@ -297,13 +305,18 @@ export default function CheckoutPage() {
       </PageState>
 
       <View className="checkout__bar">
+        {submitError && !busy && (
+          <View className="checkout__submit-error" role="alert" data-testid="submit-error">
+            {submitError}
+          </View>
+        )}
         <View className="checkout__total">
           <Text>{t('checkout.total')}</Text>
           {data ? <Price fen={data.amounts.payableAmount} size="lg" /> : <Text>--</Text>}
           {repricing && <Text className="checkout__hint">{t('checkout.repricing')}</Text>}
         </View>
         <Button className={`checkout__submit${canSubmit ? '' : ' is-disabled'}`} disabled={disabledProp(!canSubmit)} onClick={() => void submit()}>
-          {busy ? t('checkout.submitting') : t('checkout.submit')}
+          {busy ? t('checkout.submitting') : submitError ? t('checkout.resubmit') : t('checkout.submit')}
         </Button>
       </View>
     </View>

@@ -93,12 +93,48 @@ describe('payment result', () => {
     expect(view()).toBe('closing');
     await screen.findByText('支付已关闭', undefined, { timeout: 3000 });
     expect(screen.getByText('本次支付已取消，使用的余额、积分和礼品卡已退回；订单仍在有效期内时可以重新支付')).toBeTruthy();
+    // What came back is listed as such; the channel part was never charged.
+    const returned = screen.getByTestId('pay-tenders').textContent;
+    expect(returned).toContain('已退回');
+    expect(returned).toContain('余额¥12.50');
+    expect(returned).not.toContain('微信支付');
+    expect(screen.getByTestId('pay-result').textContent).toContain('本次应付¥117.50');
+    expect(screen.queryByText('支付金额')).toBeNull();
     const seen = calls.length;
     await new Promise((r) => setTimeout(r, 350));
     expect(calls.length).toBe(seen);
 
     fireEvent.click(screen.getByText('重新支付'));
     await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/checkout/cashier?orderId=o_1' }));
+  });
+
+  it('a cancelled channel-only payment says nothing was charged, lists no tenders and does not call the amount 支付金额', async () => {
+    taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'o_1' });
+    mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ amount: 8700, status: 'closed', endReason: 'cancelled' })) });
+    renderWithClient(<PaymentResultPage />);
+    await screen.findByText('支付已关闭');
+    expect(screen.getByText('本次支付已取消，没有扣款；订单仍在有效期内时可以重新支付')).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/余额|积分|礼品卡/);
+    expect(screen.queryByTestId('pay-tenders')).toBeNull();
+    expect(screen.queryByText('支付金额')).toBeNull();
+    expect(screen.getByTestId('pay-result').textContent).toContain('本次应付¥87.00');
+  });
+
+  it('closing and expired say what is being returned only when something was used', async () => {
+    taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'o_1' });
+    mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ status: 'closed', endReason: 'expired' })) });
+    const first = renderWithClient(<PaymentResultPage />);
+    await screen.findByText('支付已超时，订单已关闭，没有扣款');
+    first.unmount();
+    const pointsOnly = payment({ status: 'closed', endReason: 'expired', tenders: [{ kind: 'points', amount: 500, points: 500, giftCard: null }, { kind: 'channel', amount: 11250, points: null, giftCard: null }] });
+    mockApi({ 'GET /api/payments/pay_1': () => ok(pointsOnly) });
+    const second = renderWithClient(<PaymentResultPage />);
+    await screen.findByText('支付已超时，订单已关闭，本次使用的积分已退回');
+    second.unmount();
+    mockApi({ 'GET /api/payments/pay_1': () => ok(combined({ status: 'closing', endReason: 'cancelled' })) });
+    renderWithClient(<PaymentResultPage />);
+    await screen.findByText('正在与支付渠道确认，并退回本次使用的余额、积分和礼品卡');
+    expect(screen.getByTestId('pay-tenders').textContent).toContain('退回中');
   });
 
   it('after a cancelled cue offers to continue: the same open payment is reopened, no new payment', async () => {
@@ -155,7 +191,7 @@ describe('payment result', () => {
     mockApi({ 'GET /api/payments/pay_1': () => ok(payment({ status: 'failed', endReason: 'failed' })) });
     const first = renderWithClient(<PaymentResultPage />);
     await screen.findByText('支付失败');
-    expect(screen.getByText('本次使用的余额、积分和礼品卡已退回，可以重新支付')).toBeTruthy();
+    expect(screen.getByText('没有扣款，可以重新支付')).toBeTruthy();
     expect(screen.getByText('重新支付')).toBeTruthy();
     first.unmount();
 

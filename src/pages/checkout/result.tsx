@@ -9,7 +9,7 @@ import { type MessageKey, channelLabels, errorMessage, t, tenderLabels } from '@
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { keys } from '@/services/keys';
 import { useCancelPayment } from '@/services/payment/cancelPayment';
-import { isParentOrderId } from '@/services/payment/cashier';
+import { isParentOrderId, tenderNames } from '@/services/payment/cashier';
 import { usePolledPayment } from '@/services/payment/getPayment';
 import { cashierPath, leftForCashier, useStartPayment } from '@/services/payment/payOrder';
 import {
@@ -46,6 +46,22 @@ const HINTS: Record<ResultView, MessageKey> = {
   timeout: 'result.timeoutHint',
 };
 
+/** Views of a payment that ended (or is ending) unpaid: what it used comes back, nothing else was charged. */
+const RETURNING: Partial<Record<ResultView, { tag: MessageKey; none: MessageKey }>> = {
+  closing: { tag: 'result.returning', none: 'result.closingHintNone' },
+  failed: { tag: 'result.returned', none: 'result.failedHintNone' },
+  closed: { tag: 'result.returned', none: 'result.closedHintNone' },
+  expired: { tag: 'result.returned', none: 'result.expiredHintNone' },
+};
+
+/** The hint under the title; for an unpaid end it names exactly the tenders that come back, or says nothing was charged. */
+function hintFor(view: ResultView, payment: Payment): string {
+  const returning = RETURNING[view];
+  if (!returning) return t(HINTS[view]);
+  const list = tenderNames(payment);
+  return list ? t(HINTS[view], { tenders: list }) : t(returning.none);
+}
+
 /** A symbol in the status circle (not text to read: the title says it in words). */
 const GLYPHS: Record<ResultView, string> = {
   waiting: '…',
@@ -71,12 +87,18 @@ function tenderName(payment: Payment, tender: Payment['tenders'][number]): strin
   }
 }
 
-function Tenders({ payment }: { payment: Payment }) {
-  if (payment.tenders.length === 0) return null;
+/**
+ * How the payment was paid; for one that ended unpaid, only the internal tenders, as 已退回
+ * (退回中 while closing): the channel part was never charged.
+ */
+function Tenders({ payment, view }: { payment: Payment; view: ResultView }) {
+  const returning = RETURNING[view];
+  const shown = returning ? payment.tenders.filter((tender) => tender.kind !== 'channel' && tender.amount > 0) : payment.tenders;
+  if (shown.length === 0) return null;
   return (
     <View className="pay-result__tenders" data-testid="pay-tenders">
-      <Text className="pay-result__tenders-title">{t('result.tenders')}</Text>
-      {payment.tenders.map((tender, i) => (
+      <Text className="pay-result__tenders-title">{t(returning ? returning.tag : 'result.tenders')}</Text>
+      {shown.map((tender, i) => (
         <View key={`${tender.kind}-${i}`} className="pay-result__tender">
           <Text>{tenderName(payment, tender)}</Text>
           <Text>{formatPrice(tender.amount)}</Text>
@@ -201,12 +223,13 @@ export default function PaymentResultPage() {
               <Text className="pay-result__glyph">{GLYPHS[view]}</Text>
             </View>
             <Text className="pay-result__title">{t(TITLES[view])}</Text>
-            <Text className="pay-result__hint">{t(HINTS[view])}</Text>
+            <Text className="pay-result__hint">{hintFor(view, data)}</Text>
             <View className="pay-result__amount">
-              <Text>{t('result.amount')}</Text>
+              {/* Only a paid payment's amount was paid (支付金额); otherwise it is what it asked for. */}
+              <Text>{t(view === 'paid' ? 'result.amount' : 'result.amountDue')}</Text>
               <Price fen={data.amount} size="lg" />
             </View>
-            <Tenders payment={data} />
+            <Tenders payment={data} view={view} />
             <View className="pay-result__actions">
               {view === 'paid' && (
                 <>

@@ -89,7 +89,9 @@ describe('home page', () => {
     // Both the home block and the product feed fail, each with its own retry.
     await waitFor(() => expect(screen.getAllByText('重试')).toHaveLength(2));
     const retries = screen.getAllByText('重试');
-    expect(screen.getAllByText('网络不可用，请检查网络设置')).toHaveLength(2);
+    expect(screen.getAllByText('网络不可用')).toHaveLength(2);
+    // Already home: no 返回首页 here.
+    expect(screen.queryByText('返回首页')).toBeNull();
     online = true;
     retries.forEach((b) => fireEvent.click(b));
     expect(await screen.findByText('服饰')).toBeTruthy();

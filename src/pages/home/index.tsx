@@ -1,12 +1,11 @@
-import { Image, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Carousel, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { Carousel, NetImage, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
 import { t } from '@/i18n/messages';
 import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
-import { assetUrl } from '@/services/http';
 import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useBrowse } from '@/stores/browse';
@@ -63,8 +62,9 @@ export default function HomePage() {
       </View>
 
       <PageState
+        showHome={false}
         isLoading={home.isPending}
-        isError={home.isError}
+        isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
         skeleton={<Skeleton rows={5} />}
@@ -89,7 +89,7 @@ export default function HomePage() {
             <View className="home__categories">
               {home.data.categories.map((c) => (
                 <View key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
-                  <Image className="home__category-icon" src={assetUrl(c.icon)} mode="aspectFit" />
+                  <NetImage className="home__category-icon" src={c.icon} mode="aspectFit" />
                   <Text className="home__category-name">{c.name}</Text>
                 </View>
               ))}
@@ -100,6 +100,7 @@ export default function HomePage() {
 
       <Text className="home__feed-title">{t('homeFeedTitle')}</Text>
       <PageState
+        showHome={false}
         isLoading={feed.isPending}
         isError={feed.isError && products.length === 0}
         error={feed.error}

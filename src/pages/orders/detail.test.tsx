@@ -63,6 +63,14 @@ describe('order detail', () => {
     expect(screen.queryByRole('button', { name: '取消订单' })).toBeNull();
   });
 
+  it('a cancelled order that was never paid shows its 订单金额, not 实付', async () => {
+    mockApi({ 'GET /api/orders/o_1': () => ok(order({ status: 'cancelled', paidAmount: 0, amounts: { itemsAmount: 8700, shippingAmount: 0, discountAmount: 0, payableAmount: 8700 } })) });
+    renderWithClient(<OrderDetailPage />);
+    await screen.findByText('订单金额');
+    expect(screen.queryByText('实付')).toBeNull();
+    expect(screen.getByText('订单金额').closest('.detail__row')?.textContent).toContain('¥87.00');
+  });
+
   it('shows the pickup store and contact, and confirms receipt when shipped', async () => {
     let status: 'shipped' | 'completed' = 'shipped';
     mockApi({
@@ -84,11 +92,11 @@ describe('order detail', () => {
     expect(screen.queryByRole('button', { name: '确认收货' })).toBeNull();
   });
 
-  it('an order that does not exist shows the error with a retry; no id shows an empty state', async () => {
+  it('an order that does not exist says so and leads home; no id shows an empty state', async () => {
     mockApi({ 'GET /api/orders/o_1': () => problem(404, 'NOT_FOUND') });
     const first = renderWithClient(<OrderDetailPage />);
-    await screen.findByText('内容不存在或已删除');
-    expect(screen.getByText('重试')).toBeTruthy();
+    await screen.findByText('订单不存在或已删除');
+    expect(screen.getByText('返回首页')).toBeTruthy();
     first.unmount();
 
     taroMock.setRouterParams({});

@@ -6,12 +6,13 @@ import { LineItem, OfflineBanner, PageState, Price, Skeleton } from '@/component
 import { orderStatusLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { discountText } from '@/services/checkout/lines';
+import { orderAmount } from '@/services/order/amount';
 import { useOrder } from '@/services/order/getOrder';
 import { formatCountdown, formatTime } from '@/services/order/time';
 import { useCountdown } from '@/services/order/useCountdown';
 import { OrderActionButtons } from './order-actions';
 import { RefundSection } from './refunds';
-import { actionsFor } from './tabs';
+import { actionsFor, AMOUNT_LABELS } from './tabs';
 import { useOrderActions } from './use-order-actions';
 import './detail.css';
 
@@ -73,6 +74,7 @@ export default function OrderDetailPage() {
         error={order.error}
         isEmpty={id === ''}
         emptyText={t('detail.missingId')}
+        notFoundText={t('detail.notFound')}
         onRetry={() => void order.refetch()}
         skeleton={<Skeleton rows={8} avatar />}
       >
@@ -111,8 +113,8 @@ export default function OrderDetailPage() {
               <Row label={t('checkout.discount')}>
                 <Text className="detail__discount">{discountText(data.amounts.discountAmount)}</Text>
               </Row>
-              <Row label={data.status === 'pending_payment' ? t('orders.payable') : t('orders.total')}>
-                <Price fen={data.amounts.payableAmount} />
+              <Row label={t(AMOUNT_LABELS[orderAmount(data).kind])}>
+                <Price fen={orderAmount(data).fen} />
               </Row>
             </View>
 

@@ -88,6 +88,18 @@ describe('order list', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/orders/detail?id=o_3' });
   });
 
+  it('labels only paid money 实付: a cancelled order never paid shows 订单金额', async () => {
+    mockApi({
+      'GET /api/orders': () =>
+        ok(page([order({ id: 'o_1', status: 'cancelled', paidAmount: 0 }), order({ id: 'o_2', status: 'paid', paidAmount: 10600, paidAt: Date.now() })])),
+    });
+    renderWithClient(<OrdersPage />);
+    await screen.findAllByText('山野小铺');
+    const [cancelled, paid] = cards();
+    expect(cancelled.querySelector('.order-card__sum')?.textContent).toBe('共 2 件订单金额¥106.00');
+    expect(paid.querySelector('.order-card__sum')?.textContent).toBe('共 2 件实付¥106.00');
+  });
+
   it('cancels after confirmation and refetches the list', async () => {
     let cancelled = false;
     const calls = mockApi({

@@ -8,9 +8,10 @@ import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { PAGES } from '@/services/platform/nav';
 import { keys } from '@/services/keys';
+import { orderAmount } from '@/services/order/amount';
 import { useListOrders } from '@/services/order/listOrders';
 import { OrderActionButtons } from './order-actions';
-import { ORDER_TABS, parseTab } from './tabs';
+import { AMOUNT_LABELS, ORDER_TABS, parseTab } from './tabs';
 import { useOrderActions } from './use-order-actions';
 import './index.css';
 
@@ -23,6 +24,7 @@ function openDetail(order: Order) {
 
 function OrderCard({ order, actions, onExpire }: { order: Order; actions: ReturnType<typeof useOrderActions>; onExpire: () => void }) {
   const pieces = order.lines.reduce((n, l) => n + l.quantity, 0);
+  const amount = orderAmount(order);
   return (
     <View className="order-card" data-testid="order-card">
       <View className="order-card__head" onClick={() => openDetail(order)}>
@@ -39,8 +41,8 @@ function OrderCard({ order, actions, onExpire }: { order: Order; actions: Return
       </View>
       <View className="order-card__sum">
         <Text>{t('orders.itemCount', { count: pieces })}</Text>
-        <Text className="order-card__sum-label">{order.status === 'pending_payment' ? t('orders.payable') : t('orders.total')}</Text>
-        <Price fen={order.amounts.payableAmount} />
+        <Text className="order-card__sum-label">{t(AMOUNT_LABELS[amount.kind])}</Text>
+        <Price fen={amount.fen} />
       </View>
       <View className="order-card__actions">
         <Button className="order-card__btn" size="mini" onClick={() => openDetail(order)}>

@@ -1,4 +1,6 @@
 import type { OrderStatus, OrderTab } from '@contract';
+import type { MessageKey } from '@/i18n/messages';
+import type { OrderAmountKind } from '@/services/order/amount';
 
 export const ORDER_TABS: readonly OrderTab[] = ['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled'];
 
@@ -20,3 +22,6 @@ export function actionsFor(status: OrderStatus): OrderAction[] {
       return [];
   }
 }
+
+/** The label of each kind of order amount (services/order/amount.ts): 应付, 实付, 订单金额. */
+export const AMOUNT_LABELS = { payable: 'orders.payable', paid: 'orders.total', total: 'orders.orderAmount' } as const satisfies Record<OrderAmountKind, MessageKey>;

@@ -1,8 +1,9 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { onlineManager } from '@tanstack/react-query';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { cartView, cartLine, detail, session } from '@/test/fixtures';
 import { mockApi, ok, renderWithClient } from '@/test/render';
-import { taroMock } from '@/test/taro-mock';
+import { MockNetworkError, taroMock } from '@/test/taro-mock';
 import { useCartDraft } from '@/stores/cart-draft';
 import { useSession } from '@/stores/session';
 import ProductPage from './index';
@@ -86,18 +87,94 @@ describe('product page', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/login/index?redirect=${encodeURIComponent(target)}` });
   });
 
-  it('an off-shelf product shows 已下架 and cannot be bought', async () => {
+  it('an off-shelf product shows 已下架 and cannot be bought: no stock figure, every option inert', async () => {
     mockApi({ 'GET /api/products/p_1': () => ok(detail({ onShelf: false })) });
-    renderWithClient(<ProductPage />);
-    expect(await screen.findByText('已下架')).toBeTruthy();
+    const { container } = renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    expect(screen.getByTestId('sku-stock').textContent).toBe('已下架');
+    expect(container.textContent).not.toMatch(/库存 \d+ 件/);
+    expect(screen.getByText('商品已下架，看看其他商品吧')).toBeTruthy();
+    for (const [spec, v] of [['颜色', '红'], ['颜色', '蓝'], ['尺码', 'M'], ['尺码', 'L']]) {
+      expect(isDisabled(value(spec, v))).toBe(true);
+      expect(value(spec, v).className).toContain('product__spec-value--off');
+    }
+    fireEvent.click(value('颜色', '红'));
+    expect(value('颜色', '红').getAttribute('aria-pressed')).toBe('false');
     expect((screen.getByText('加入购物车') as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByText('立即购买') as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('a missing product shows the error with retry', async () => {
+  it('a missing product says so and leads home (a retry cannot bring it back)', async () => {
     mockApi({ 'GET /api/products/p_1': () => ({ statusCode: 404, data: { code: 'NOT_FOUND', status: 404 } }) });
     renderWithClient(<ProductPage />);
-    expect(await screen.findByText('内容不存在或已删除')).toBeTruthy();
-    expect(screen.getByText('重试')).toBeTruthy();
+    expect(await screen.findByText('商品不存在或已删除')).toBeTruthy();
+    expect(screen.queryByText('重试')).toBeNull();
+    fireEvent.click(screen.getByText('返回首页'));
+    expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/home/index' });
+  });
+
+  it('offline: the page says the network is down, with a retry and a way home, instead of a skeleton', async () => {
+    onlineManager.setOnline(false);
+    let online = false;
+    mockApi({
+      'GET /api/products/p_1': () => {
+        if (!online) throw new MockNetworkError('offline');
+        return ok(detail());
+      },
+    });
+    renderWithClient(<ProductPage />);
+    expect(await screen.findByText('网络不可用')).toBeTruthy();
+    expect(screen.getByText('返回首页')).toBeTruthy();
+    online = true;
+    act(() => onlineManager.setOnline(true));
+    fireEvent.click(screen.getByText('重试'));
+    expect(await screen.findByText('纯棉T恤')).toBeTruthy();
+  });
+
+  it('offline, a product already shown stays on screen when a refetch fails', async () => {
+    let online = true;
+    mockApi({
+      'GET /api/products/p_1': () => {
+        if (!online) throw new MockNetworkError('offline');
+        return ok(detail());
+      },
+    });
+    const { client } = renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    online = false;
+    act(() => onlineManager.setOnline(false));
+    await act(async () => {
+      await client.refetchQueries();
+    });
+    expect(screen.getByText('纯棉T恤')).toBeTruthy();
+    expect(screen.queryByText('网络不可用')).toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
+  });
+
+  it('signed in, offline: 加入购物车 says the network is down and is ready again; nothing is sent later', async () => {
+    useSession.getState().setSession(session());
+    let online = true;
+    const calls = mockApi({
+      'GET /api/products/p_1': () => ok(detail()),
+      'POST /api/cart/items': () => {
+        if (!online) throw new MockNetworkError('offline');
+        return ok(cartView([cartLine('sku_bl')]));
+      },
+    });
+    renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    fireEvent.click(value('颜色', '蓝'));
+    fireEvent.click(value('尺码', 'L'));
+    online = false;
+    act(() => onlineManager.setOnline(false));
+    fireEvent.click(screen.getByText('加入购物车'));
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '网络不可用，请检查网络后重试' })));
+    await waitFor(() => expect((screen.getByText('加入购物车') as HTMLButtonElement).disabled).toBe(false));
+    const posts = () => calls.filter((c) => c.method === 'POST').length;
+    expect(posts()).toBe(1);
+    online = true;
+    act(() => onlineManager.setOnline(true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(posts()).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import { useProduct } from '@/services/catalog/getProduct';
 import { clampQuantity, initialSelection, pickerView, toggleValue, type Selection } from '@/services/catalog/sku-picker';
 import { useAddCartItem } from '@/services/cart/addCartItem';
 import { checkoutUrl } from '@/services/checkout/items';
-import { assetUrl } from '@/services/http';
+import { ApiError, assetUrl } from '@/services/http';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useCartDraft } from '@/stores/cart-draft';
 import { useIsLoggedIn } from '@/stores/session';
@@ -44,7 +44,8 @@ function ProductView({ product }: { product: ProductDetail }) {
   const view = useMemo(() => pickerView(product, selection), [product, selection]);
   const [quantity, setQuantity] = useState(1);
   const maxQuantity = view.sku ? Math.min(view.sku.stock, 99) : 99;
-  const buyable = product.onShelf && view.stock > 0;
+  const onShelf = product.onShelf;
+  const buyable = onShelf && view.stock > 0;
 
   useEffect(() => setQuantity((q) => clampQuantity(q, view.sku ? view.sku.stock : 99)), [view.sku]);
 
@@ -102,33 +103,39 @@ function ProductView({ product }: { product: ProductDetail }) {
       </View>
 
       <View className="card product__picker">
+        {!onShelf && <Text className="product__off-shelf">{t('offShelfHint')}</Text>}
         {view.options.map((spec, i) => (
           <View key={spec.name} className="product__spec">
             <Text className="product__spec-name">{spec.name}</Text>
             <View className="product__spec-values">
-              {spec.values.map((v) => (
-                <Text
-                  key={v.value}
-                  className={`product__spec-value${v.selected ? ' product__spec-value--selected' : ''}${v.disabled ? ' product__spec-value--disabled' : ''}`}
-                  aria-disabled={v.disabled}
-                  aria-pressed={v.selected}
-                  data-testid={`spec-${spec.name}-${v.value}`}
-                  onClick={() => {
-                    if (!v.disabled && product.onShelf) setSelection((sel) => toggleValue(product, sel, i, v.value));
-                  }}
-                >
-                  {v.value}
-                </Text>
-              ))}
+              {spec.values.map((v) => {
+                // Off the shelf nothing can be chosen: every value looks and acts disabled.
+                const disabled = v.disabled || !onShelf;
+                const selected = v.selected && onShelf;
+                return (
+                  <Text
+                    key={v.value}
+                    className={`product__spec-value${selected ? ' product__spec-value--selected' : ''}${!onShelf ? ' product__spec-value--off' : disabled ? ' product__spec-value--disabled' : ''}`}
+                    aria-disabled={disabled}
+                    aria-pressed={selected}
+                    data-testid={`spec-${spec.name}-${v.value}`}
+                    onClick={() => {
+                      if (!disabled) setSelection((sel) => toggleValue(product, sel, i, v.value));
+                    }}
+                  >
+                    {v.value}
+                  </Text>
+                );
+              })}
             </View>
           </View>
         ))}
         <View className="product__chosen">
           <Text className="product__chosen-text">
-            {view.missing.length ? t('selectSpec', { names: view.missing.join('、') }) : t('selected', { text: view.specText || product.title })}
+            {!onShelf ? '' : view.missing.length ? t('selectSpec', { names: view.missing.join('、') }) : t('selected', { text: view.specText || product.title })}
           </Text>
           <Text className="product__stock" data-testid="sku-stock">
-            {view.stock > 0 ? t('stockLeft', { n: view.stock }) : t('soldOut')}
+            {!onShelf ? t('offShelf') : view.stock > 0 ? t('stockLeft', { n: view.stock }) : t('soldOut')}
           </Text>
         </View>
         <View className="product__quantity">
@@ -170,8 +177,9 @@ export default function ProductPage() {
       <OfflineBanner />
       <PageState
         isLoading={id !== '' && product.isPending}
-        isError={id === '' || product.isError}
-        error={product.error ?? undefined}
+        isError={id === '' || (product.isError && !product.data)}
+        error={id === '' ? new ApiError({ code: 'NOT_FOUND', status: 404 }) : product.error}
+        notFoundText={t('productNotFound')}
         onRetry={() => void product.refetch()}
         skeleton={
           <View>

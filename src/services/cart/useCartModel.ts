@@ -57,7 +57,7 @@ export function useCartModel(): CartModel {
       mode: 'server',
       view: server.data,
       isPending: server.isPending,
-      isError: server.isError,
+      isError: server.isError && !server.data,
       error: server.error,
       refetch: () => {
         void server.refetch();

@@ -1,5 +1,6 @@
-import type { CreatePaymentBody, GiftCardCredential, GiftCardView, Order, ParentOrder, PayChannel, PayScene, Wallet } from '@contract';
+import type { CreatePaymentBody, GiftCardCredential, GiftCardView, Order, ParentOrder, PayChannel, Payment, PayScene, Wallet } from '@contract';
 import { splitTenders, type TenderSplit } from '@contract/tender-split';
+import { t, tenderLabels } from '@/i18n/messages';
 
 /** A parent order id (what one checkout created) as opposed to a child order id. */
 export function isParentOrderId(id: string): boolean {
@@ -96,4 +97,35 @@ export function paymentBody(orderId: string, use: TenderUse, split: TenderSplit,
     ...(split.channel > 0 ? { channel } : {}),
     scene,
   };
+}
+
+/** What open payments hold of the shopper's wallet: balance (fen), points, and gift cards by masked number. */
+export interface HeldTenders {
+  balance: number;
+  points: number;
+  giftCards: { card: string; amount: number }[];
+}
+
+export function heldTenders(payments: readonly Payment[]): HeldTenders {
+  const held: HeldTenders = { balance: 0, points: 0, giftCards: [] };
+  for (const p of payments) {
+    for (const t of p.tenders) {
+      if (t.kind === 'balance') held.balance += t.amount;
+      else if (t.kind === 'points') held.points += t.points ?? 0;
+      else if (t.kind === 'gift_card') held.giftCards.push({ card: t.giftCard ?? '', amount: t.amount });
+    }
+  }
+  return held;
+}
+
+/** The internal tenders a payment used, in the order the shopper reads them: 余额, 积分, 礼品卡. */
+export function internalTenderKinds(payment: Pick<Payment, 'tenders'>): ('balance' | 'points' | 'gift_card')[] {
+  return (['balance', 'points', 'gift_card'] as const).filter((kind) => payment.tenders.some((t) => t.kind === kind && t.amount > 0));
+}
+
+/** The internal tenders a payment used, as the shopper reads them: "余额", "余额和积分", "余额、积分和礼品卡"; '' for none. */
+export function tenderNames(payment: Pick<Payment, 'tenders'>): string {
+  const names = internalTenderKinds(payment).map((kind) => tenderLabels[kind]);
+  if (names.length < 2) return names.join('');
+  return t('result.tenderList', { list: names.slice(0, -1).join('、'), last: names[names.length - 1] });
 }

@@ -12,6 +12,7 @@ export const PAGES = {
   login: (redirect?: string) => (redirect ? `/pages/login/index?redirect=${encodeURIComponent(redirect)}` : '/pages/login/index'),
   orders: (status: string) => `/pages/orders/index?status=${encodeURIComponent(status)}`,
   addresses: '/pages/checkout/address-list',
+  notFound: '/pages/not-found/index',
 } as const;
 
 export function isTabPage(url: string): boolean {
