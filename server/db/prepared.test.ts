@@ -114,6 +114,13 @@ test('insertTogether writes several tables’ rows at once (one statement on Pos
       { table: 'journal_transactions', rows: [{ id: 'jt2', ref: 'together:1', kind: 'test', memo: '', created_at: now }] }, // ref taken
     ]),
   );
-  await expect(failing).rejects.toThrow();
-  expect(await tdb.db.selectFrom('ledger_accounts').select('id').where('id', '=', 't3').executeTakeFirst()).toBeUndefined();
+  const outcome = await failing.then(
+    () => 'resolved',
+    (err: unknown) => (String(err).includes('UNIQUE') || String(err).includes('unique') ? 'unique violation' : String(err)),
+  );
+  const written = {
+    t3: await tdb.db.selectFrom('ledger_accounts').select('id').where('id', '=', 't3').execute(),
+    jt2: await tdb.db.selectFrom('journal_transactions').select(['id', 'ref']).where('id', '=', 'jt2').execute(),
+  };
+  expect({ outcome, written }).toEqual({ outcome: 'unique violation', written: { t3: [], jt2: [] } });
 });

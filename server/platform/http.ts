@@ -11,6 +11,9 @@ import { bearerToken, verifyToken } from './tokens';
 
 export interface AuthUser {
   id: string;
+  /** Where the account signed in (weapp, alipay, tt, h5) and its openid there. */
+  platform: string;
+  openid: string;
 }
 
 export interface AppDeps {
@@ -113,8 +116,8 @@ export async function authenticate(req: FastifyRequest, deps: AppDeps, mode: Rou
   if (mode === 'none') return null;
   const token = bearerToken(req.headers.authorization);
   const payload = token ? verifyToken(deps.config.tokenSecret, token) : null;
-  const userId = payload ? await sessionAccount(deps.db, payload) : null;
-  if (userId) return { id: userId };
+  const account = payload ? await sessionAccount(deps.db, payload) : null;
+  if (account) return account;
   if (mode === 'user') {
     throw new AppError('UNAUTHORIZED', token ? 'The session token is invalid or expired; sign in again' : 'Sign in to continue');
   }

@@ -21,22 +21,29 @@ export function accountDisabled(): AppError {
   return new AppError('ACCOUNT_DISABLED', 'This account has been disabled; contact customer service');
 }
 
-const selectSessionAccount = prepared<{ id: string }, { status: string; token_version: number }>((db, p) =>
-  db.selectFrom('users').select(['status', 'token_version']).where('id', '=', p('id')),
+const selectSessionAccount = prepared<{ id: string }, { status: string; token_version: number; platform: string; openid: string }>((db, p) =>
+  db.selectFrom('users').select(['status', 'token_version', 'platform', 'openid']).where('id', '=', p('id')),
 );
 
+/** The signed-in account as a request knows it: who, and where they signed in (for payments: the payer's openid). */
+export interface SessionAccount {
+  id: string;
+  platform: string;
+  openid: string;
+}
+
 /**
- * The account a verified token stands for: its id when the account exists, is active and the
- * token carries its current version; null when the account does not exist or the token was
- * revoked; ACCOUNT_DISABLED for a disabled account.
+ * The account a verified token stands for, when the account exists, is active and the token
+ * carries its current version; null when the account does not exist or the token was revoked;
+ * ACCOUNT_DISABLED for a disabled account.
  */
-export async function sessionAccount(db: Kysely<Database>, token: TokenPayload): Promise<string | null> {
+export async function sessionAccount(db: Kysely<Database>, token: TokenPayload): Promise<SessionAccount | null> {
   const { rows } = await selectSessionAccount.execute(db, { id: token.sub });
   const account = rows[0];
   if (!account) return null;
   if (account.status !== 'active') throw accountDisabled();
   if (Number(account.token_version) !== token.ver) return null;
-  return token.sub;
+  return { id: token.sub, platform: account.platform, openid: account.openid };
 }
 
 /** Raises the token version: every session issued before is refused from now on. */

@@ -20,6 +20,7 @@ export function paymentHandlers(deps: PaymentDeps) {
         scene: body.scene,
         amount: body.amount,
         clientIp: ip,
+        payer: { platform: user.platform, openid: user.openid },
       }),
     getPayment: async ({ user, params }) => payments.getPayment(deps.db, user.id, params.id),
     cancelPayment: async ({ user, params }) => payments.cancelPayment(deps, user.id, params.id),

@@ -397,6 +397,8 @@ export interface CreatePaymentInput {
   /** Part of a single child order's remaining amount; omitted: everything remaining. */
   amount?: number;
   clientIp?: string;
+  /** The signed-in payer (the request's account); omitted: read from the user's account. */
+  payer?: { platform: string; openid: string };
 }
 
 /** Our trade number at the channel: "P" + epoch ms + 6 random digits (6-32 alphanumerics for every channel). */
@@ -600,7 +602,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   for (const id of created.superseded) await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.error({ err, paymentId: id }, 'reconciling a superseded payment failed; the job retries'));
   if (created.repeated || created.row.status !== 'paying') return view(deps.db, created.row);
 
-  return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp, tenderViews: created.tenderViews }, now);
+  return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp, tenderViews: created.tenderViews, payer: input.payer }, now);
 }
 
 const selectPayer = prepared<{ id: string }, { openid: string; platform: string }>((db, p) => db.selectFrom('users').select(['openid', 'platform']).where('id', '=', p('id')));
@@ -610,14 +612,19 @@ const storeClientParams = prepared<{ id: string; params: string; now: number }, 
 );
 
 /** Opens the channel part of a committed payment; compensates when the channel refuses. */
-async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { description: string; clientIp?: string; tenderViews?: PaymentTender[] }, now: number): Promise<Payment> {
+async function prepay(
+  deps: PaymentDeps,
+  payment: PaymentRow,
+  extra: { description: string; clientIp?: string; tenderViews?: PaymentTender[]; payer?: { platform: string; openid: string } },
+  now: number,
+): Promise<Payment> {
   const channel = channelOf(payment);
   const adapter = channel ? deps.channels.get(channel) : null;
   if (!adapter) throw new Error(`payment ${payment.id} has no configured channel`);
   const scene: PayScene = payment.scene === 'h5' ? 'h5' : 'mini';
   let payerId: string | undefined;
   if (scene === 'mini') {
-    const [user] = (await selectPayer.execute(deps.db, { id: payment.user_id })).rows;
+    const user = extra.payer ?? (await selectPayer.execute(deps.db, { id: payment.user_id })).rows[0];
     if (user && user.platform !== 'h5') payerId = user.openid;
   }
   try {

@@ -318,8 +318,8 @@ describe('route handlers', () => {
     idempotencyKey: null,
     setHeader: () => undefined,
   };
-  const walletCtx = (userId: string): HandlerContext<'getWallet'> => ({ ...base, db: tdb.db, body: undefined, user: { id: userId } });
-  const verifyCtx = (body: GiftCardCredential, userId: string): HandlerContext<'verifyGiftCard'> => ({ ...base, db: tdb.db, body, user: { id: userId } });
+  const walletCtx = (userId: string): HandlerContext<'getWallet'> => ({ ...base, db: tdb.db, body: undefined, user: { id: userId, platform: 'h5', openid: `h5_${userId}` } });
+  const verifyCtx = (body: GiftCardCredential, userId: string): HandlerContext<'verifyGiftCard'> => ({ ...base, db: tdb.db, body, user: { id: userId, platform: 'h5', openid: `h5_${userId}` } });
 
   it('getWallet answers the contract\'s wallet for the signed-in user', async () => {
     const w = await handlers.getWallet(walletCtx('u_route1'));
