@@ -3,8 +3,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type HtmlWebpackPlugin from 'html-webpack-plugin';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import { addPrecompression } from './compression';
 import devConfig from './dev';
 import prodConfig from './prod';
+import { messages } from '../src/i18n/messages';
 
 /**
  * One Taro config for the four targets (weapp, alipay, tt, h5).
@@ -116,6 +118,7 @@ export default defineConfig<'webpack5'>((merge) => {
               vendors: { name: false, minChunks: 2, test: /[\\/]node_modules[\\/]/, priority: 10, reuseExistingChunk: true },
             },
           });
+          addPrecompression(chain);
         }
         if (!fs.existsSync(path.join(root, 'src', 'index.html')) && !chain.plugins.has('htmlWebpackPlugin')) {
           // The same html-webpack-plugin Taro's runner uses (a dependency of the runner, not ours).
@@ -125,6 +128,15 @@ export default defineConfig<'webpack5'>((merge) => {
             filename: 'index.html',
             template: path.join(__dirname, 'index.html'),
             script: H5_REM_SCRIPT,
+            // The boot screen's and the document's text, from the one catalog.
+            texts: {
+              title: messages.appTitle,
+              description: messages.appDescription,
+              loading: messages.loading,
+              search: messages.searchPlaceholder,
+              tabs: [messages.tabHome, messages.tabCategory, messages.tabCart, messages.tabMe],
+              noscript: messages.noScript,
+            },
           }]);
         }
       },
