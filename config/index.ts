@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type HtmlWebpackPlugin from 'html-webpack-plugin';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import type { messages as catalog } from '../src/i18n/messages';
 import { addPrecompression } from './compression';
 import devConfig from './dev';
 import prodConfig from './prod';
-import { messages } from '../src/i18n/messages';
 
 /**
  * One Taro config for the four targets (weapp, alipay, tt, h5).
@@ -32,6 +32,45 @@ export const LOCAL_API_BASE = 'http://127.0.0.1:3000';
  * index.html.
  */
 const H5_REM_SCRIPT = '!function(n){function f(){var e=n.document.documentElement,r=e.getBoundingClientRect(),width=r.width,height=r.height,arr=[width,height].filter(function(value){return Boolean(value)}),w=Math.min.apply(Math,arr),x=40*w/750;e.style.fontSize=x>=40?"40px":x<=20?"20px":x+"px"}; n.addEventListener("resize",(function(){f()})),f()}(window);';
+
+/**
+ * The H5 document's title, description and boot screen text (config/index.html), from the one
+ * catalog. Taro's config loader compiles only config/, so the catalog is loaded through tsx.
+ */
+type Messages = typeof catalog;
+
+function h5DocumentTexts() {
+  const { require: tsxRequire } = createRequire(__filename)('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
+  const { messages: m } = tsxRequire('../src/i18n/messages.ts', __filename) as { messages: Messages };
+  return {
+    title: m.appTitle,
+    description: m.appDescription,
+    loading: m.loading,
+    search: m.searchPlaceholder,
+    tabs: [m.tabHome, m.tabCategory, m.tabCart, m.tabMe],
+    noscript: m.noScript,
+  };
+}
+
+/** Writes each emitted chunk's files and modules (name, size before minification) as JSON. */
+class ModuleReportPlugin {
+  constructor(private readonly file: string) {}
+  apply(compiler: { hooks: { done: { tap(name: string, fn: (stats: { toJson(o: object): unknown }) => void): void } } }) {
+    compiler.hooks.done.tap('ModuleReportPlugin', (stats) => {
+      const json = stats.toJson({ all: false, chunks: true, chunkModules: true, chunkRelations: true, ids: true }) as {
+        chunks: { id: string | number; initial: boolean; files: string[]; modules?: { name: string; size: number; modules?: { name: string; size: number }[] }[] }[];
+      };
+      const chunks = json.chunks.map((c) => ({
+        id: c.id,
+        initial: c.initial,
+        files: c.files,
+        // Concatenated modules list their parts; report the parts.
+        modules: (c.modules ?? []).flatMap((m) => (m.modules?.length ? m.modules : [m])).map((m) => ({ name: m.name, size: m.size })),
+      }));
+      fs.writeFileSync(this.file, JSON.stringify({ chunks }, null, 1));
+    });
+  }
+}
 
 export function resolveApiBase(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env.TARO_APP_API_BASE;
@@ -119,6 +158,9 @@ export default defineConfig<'webpack5'>((merge) => {
             },
           });
           addPrecompression(chain);
+          // `H5_MODULE_REPORT=<file>`: which modules each chunk holds, for `bench/size.mjs --modules`.
+          const report = process.env.H5_MODULE_REPORT;
+          if (report) chain.plugin('moduleReport').use(ModuleReportPlugin, [path.resolve(report)]);
         }
         if (!fs.existsSync(path.join(root, 'src', 'index.html')) && !chain.plugins.has('htmlWebpackPlugin')) {
           // The same html-webpack-plugin Taro's runner uses (a dependency of the runner, not ours).
@@ -129,14 +171,7 @@ export default defineConfig<'webpack5'>((merge) => {
             template: path.join(__dirname, 'index.html'),
             script: H5_REM_SCRIPT,
             // The boot screen's and the document's text, from the one catalog.
-            texts: {
-              title: messages.appTitle,
-              description: messages.appDescription,
-              loading: messages.loading,
-              search: messages.searchPlaceholder,
-              tabs: [messages.tabHome, messages.tabCategory, messages.tabCart, messages.tabMe],
-              noscript: messages.noScript,
-            },
+            texts: h5DocumentTexts(),
           }]);
         }
       },
