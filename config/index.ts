@@ -57,7 +57,7 @@ class ModuleReportPlugin {
   constructor(private readonly file: string) {}
   apply(compiler: { hooks: { done: { tap(name: string, fn: (stats: { toJson(o: object): unknown }) => void): void } } }) {
     compiler.hooks.done.tap('ModuleReportPlugin', (stats) => {
-      const json = stats.toJson({ all: false, chunks: true, chunkModules: true, chunkRelations: true, ids: true }) as {
+      const json = stats.toJson({ all: false, chunks: true, chunkModules: true, nestedModules: true, chunkModulesSpace: Infinity, nestedModulesSpace: Infinity, ids: true }) as {
         chunks: { id: string | number; initial: boolean; files: string[]; modules?: { name: string; size: number; modules?: { name: string; size: number }[] }[] }[];
       };
       const chunks = json.chunks.map((c) => ({

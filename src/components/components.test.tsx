@@ -2,6 +2,7 @@ import { onlineManager } from '@tanstack/react-query';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { ApiError } from '@/services/http';
 import { LineItem, OfflineBanner, PageState, Price, Stepper } from '.';
+import type * as PictureH5 from './picture/picture.h5';
 
 describe('Price', () => {
   it('shows ¥ with two decimals from fen', () => {
@@ -69,5 +70,43 @@ describe('OfflineBanner', () => {
     expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
     act(() => onlineManager.setOnline(true));
     expect(screen.queryByRole('status')).toBeNull();
+  });
+});
+
+describe('Picture on H5', () => {
+  // The H5 file directly (jest resolves the mini-program one by default).
+  const { Picture } = jest.requireActual<typeof PictureH5>('./picture/picture.h5');
+
+  it('loads the LCP image at once with high priority and every other image lazily, always with alt text', () => {
+    const { container, rerender } = render(<Picture className="home__banner" src="/images/bn_01.svg" alt="秋季上新" priority />);
+    let img = container.querySelector('img')!;
+    expect(img.getAttribute('alt')).toBe('秋季上新');
+    expect(img.getAttribute('loading')).toBe('eager');
+    expect(img.getAttribute('fetchpriority')).toBe('high');
+    expect(img.getAttribute('src')).toMatch(/\/images\/bn_01\.svg$/);
+    expect(img.className).toBe('picture picture--fill home__banner');
+
+    rerender(<Picture className="home__category-icon" src="/images/cat_01.svg" alt="" mode="aspectFit" />);
+    img = container.querySelector('img')!;
+    expect(img.getAttribute('alt')).toBe('');
+    expect(img.getAttribute('loading')).toBe('lazy');
+    expect(img.getAttribute('fetchpriority')).toBe('auto');
+    expect(img.className).toContain('picture--fit');
+  });
+});
+
+describe('tappable Picture on H5', () => {
+  const { Picture } = jest.requireActual<typeof PictureH5>('./picture/picture.h5');
+
+  it('is a button a keyboard can reach and press', () => {
+    const onClick = jest.fn();
+    render(<Picture className="home__banner" src="/images/bn_01.svg" alt="秋季上新" onClick={onClick} />);
+    const img = screen.getByRole('button', { name: '秋季上新' });
+    expect(img.getAttribute('tabindex')).toBe('0');
+    fireEvent.keyDown(img, { key: 'Enter' });
+    fireEvent.keyDown(img, { key: ' ' });
+    fireEvent.keyDown(img, { key: 'a' });
+    fireEvent.click(img);
+    expect(onClick).toHaveBeenCalledTimes(3);
   });
 });

@@ -6,5 +6,7 @@ export { Price, type PriceProps } from './price';
 export { Skeleton, type SkeletonProps } from './skeleton';
 export { Stepper, type StepperProps } from './stepper';
 export { ProductCard, type ProductCardProps } from './product-card';
+export { Picture, type PictureProps } from './picture';
 export { Carousel, type CarouselProps, type CarouselSlide } from './carousel';
 export { disabledProp } from './button-state';
+export { KEYBOARD_SCROLLABLE } from './keyboard';

@@ -1,6 +1,6 @@
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
-import { assetUrl } from '@/services/http';
+import { Picture } from '../picture';
 import { Price } from '../price';
 import './index.css';
 
@@ -24,7 +24,7 @@ export function LineItem({ image, title, specText, unitPrice, quantity, disabled
   return (
     <View className={`line-item${disabled ? ' line-item--disabled' : ''}`}>
       {image ? (
-        <Image className="line-item__image" src={assetUrl(image)} mode="aspectFill" lazyLoad />
+        <Picture className="line-item__image" src={image} alt={title} />
       ) : (
         <View className="line-item__image line-item__image--none" />
       )}

@@ -1,7 +1,7 @@
 import type { ProductSummary } from '@contract';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { t } from '@/i18n/messages';
-import { assetUrl } from '@/services/http';
+import { Picture } from '../picture';
 import { Price } from '../price';
 import './index.css';
 
@@ -10,14 +10,16 @@ export interface ProductCardProps {
   onClick: (id: string) => void;
   /** 'grid' (two columns, home feed) or 'row' (image left, category list). */
   layout?: 'grid' | 'row';
+  /** One of the first cards on screen when the page opens: its image loads at once. */
+  priority?: boolean;
 }
 
-export function ProductCard({ product, onClick, layout = 'grid' }: ProductCardProps) {
+export function ProductCard({ product, onClick, layout = 'grid', priority = false }: ProductCardProps) {
   const soldOut = product.stock === 0;
   return (
     <View className={`product-card product-card--${layout}`} onClick={() => onClick(product.id)} data-testid="product-card">
       <View className="product-card__image-wrap">
-        <Image className="product-card__image" src={assetUrl(product.cover)} mode="aspectFill" lazyLoad />
+        <Picture className="product-card__image" src={product.cover} alt={product.title} priority={priority} />
         {soldOut && <Text className="product-card__badge">{t('soldOut')}</Text>}
       </View>
       <View className="product-card__body">

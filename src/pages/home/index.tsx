@@ -1,12 +1,11 @@
-import { Image, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Carousel, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { Carousel, OfflineBanner, PageState, Picture, ProductCard, Skeleton } from '@/components';
 import { t } from '@/i18n/messages';
 import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
-import { assetUrl } from '@/services/http';
 import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useBrowse } from '@/stores/browse';
@@ -77,6 +76,7 @@ export default function HomePage() {
                 imageClassName="home__banner"
                 dots
                 autoplay
+                priority
                 interval={4000}
                 slides={home.data.banners.map(({ id, image, title, productId }) => ({
                   key: id,
@@ -89,7 +89,7 @@ export default function HomePage() {
             <View className="home__categories">
               {home.data.categories.map((c) => (
                 <View key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
-                  <Image className="home__category-icon" src={assetUrl(c.icon)} mode="aspectFit" />
+                  <Picture className="home__category-icon" src={c.icon} alt="" mode="aspectFit" />
                   <Text className="home__category-name">{c.name}</Text>
                 </View>
               ))}
@@ -109,8 +109,8 @@ export default function HomePage() {
         skeleton={<Skeleton rows={6} avatar />}
       >
         <View className="home__feed">
-          {products.map((p) => (
-            <ProductCard key={p.id} product={p} onClick={openProduct} />
+          {products.map((p, i) => (
+            <ProductCard key={p.id} product={p} onClick={openProduct} priority={i < 2} />
           ))}
         </View>
         {feed.isFetchNextPageError ? (

@@ -1,10 +1,9 @@
 import type { OrderTab } from '@contract';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { OfflineBanner, Price } from '@/components';
+import { OfflineBanner, Picture, Price } from '@/components';
 import { orderTabLabels, t } from '@/i18n/messages';
 import { useMe } from '@/services/identity/getMe';
-import { assetUrl } from '@/services/http';
 import { useOrderCounts } from '@/services/order/getOrderCounts';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useWallet } from '@/services/wallet/getWallet';
@@ -51,7 +50,7 @@ export default function MePage() {
     <View className="me">
       <OfflineBanner />
       <View className="me__header" onClick={() => !loggedIn && void openPage(PAGES.login())}>
-        {user?.avatar ? <Image className="me__avatar" src={assetUrl(user.avatar)} mode="aspectFill" /> : <View className="me__avatar" />}
+        {user?.avatar ? <Picture className="me__avatar" src={user.avatar} alt="" priority /> : <View className="me__avatar" />}
         <View className="me__who">
           {loggedIn && user ? (
             <>
