@@ -5,6 +5,7 @@ import type HtmlWebpackPlugin from 'html-webpack-plugin';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import type { messages as catalog } from '../src/i18n/messages';
 import { addPrecompression } from './compression';
+import { FirstLoadPreloadPlugin } from './first-load';
 import devConfig from './dev';
 import prodConfig from './prod';
 
@@ -52,20 +53,29 @@ function h5DocumentTexts() {
   };
 }
 
-/** Writes each emitted chunk's files and modules (name, size before minification) as JSON. */
+/** Writes each emitted chunk's files and modules (path, size before minification) as JSON. */
+interface ReportModule {
+  size(): number;
+  nameForCondition?(): string | null;
+  identifier(): string;
+  modules?: Iterable<ReportModule>;
+}
+interface ReportCompilation {
+  chunks: Iterable<{ id: string | number | null; files: Set<string>; canBeInitial(): boolean }>;
+  chunkGraph: { getChunkModulesIterable(chunk: unknown): Iterable<ReportModule> };
+}
 class ModuleReportPlugin {
   constructor(private readonly file: string) {}
-  apply(compiler: { hooks: { done: { tap(name: string, fn: (stats: { toJson(o: object): unknown }) => void): void } } }) {
-    compiler.hooks.done.tap('ModuleReportPlugin', (stats) => {
-      const json = stats.toJson({ all: false, chunks: true, chunkModules: true, nestedModules: true, chunkModulesSpace: Infinity, nestedModulesSpace: Infinity, ids: true }) as {
-        chunks: { id: string | number; initial: boolean; files: string[]; modules?: { name: string; size: number; modules?: { name: string; size: number }[] }[] }[];
-      };
-      const chunks = json.chunks.map((c) => ({
+  apply(compiler: { hooks: { done: { tap(name: string, fn: (stats: { compilation: ReportCompilation }) => void): void } } }) {
+    compiler.hooks.done.tap('ModuleReportPlugin', ({ compilation }) => {
+      const describe = (m: ReportModule): { name: string; size: number }[] =>
+        // A concatenated module lists the modules it joined.
+        m.modules ? [...m.modules].flatMap(describe) : [{ name: path.relative(root, m.nameForCondition?.() ?? m.identifier()), size: m.size() }];
+      const chunks = [...compilation.chunks].map((c) => ({
         id: c.id,
-        initial: c.initial,
-        files: c.files,
-        // Concatenated modules list their parts; report the parts.
-        modules: (c.modules ?? []).flatMap((m) => (m.modules?.length ? m.modules : [m])).map((m) => ({ name: m.name, size: m.size })),
+        initial: c.canBeInitial(),
+        files: [...c.files],
+        modules: [...compilation.chunkGraph.getChunkModulesIterable(c)].flatMap(describe),
       }));
       fs.writeFileSync(this.file, JSON.stringify({ chunks }, null, 1));
     });
@@ -173,6 +183,9 @@ export default defineConfig<'webpack5'>((merge) => {
             // The boot screen's and the document's text, from the one catalog.
             texts: h5DocumentTexts(),
           }]);
+          // Preloads of the opened page's chunks and first API requests (config/first-load.ts).
+          // The first page of src/app.config.ts opens when the URL names none.
+          chain.plugin('firstLoadPreload').use(FirstLoadPreloadPlugin, [HtmlPlugin, { firstPage: 'pages/home/index', publicPath: '/', apiBase: resolveApiBase() }]);
         }
       },
       devServer: {
