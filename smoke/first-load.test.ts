@@ -27,9 +27,25 @@ describe('first-load preloads', () => {
       head: { appendChild: (el: (typeof links)[number]) => links.push(el) },
     };
     const script = preloadScript('pages/home/index', pageChunkFiles(groups, '/'), FIRST_REQUESTS, apiBase);
-    vm.runInNewContext(script, { document, location: { hash } });
+    vm.runInNewContext(script, { document, location: { hash }, window: {}, setTimeout: (fn: () => void) => fn() });
     return links;
   }
+
+  it('adds its links only after the first frame, so the boot screen paints first', () => {
+    const links: unknown[] = [];
+    const frames: (() => void)[] = [];
+    const timers: (() => void)[] = [];
+    const document = { createElement: () => ({}), head: { appendChild: (el: unknown) => links.push(el) } };
+    const window = { requestAnimationFrame: (fn: () => void) => frames.push(fn) };
+    vm.runInNewContext(preloadScript('pages/home/index', pageChunkFiles(groups, '/'), FIRST_REQUESTS, ''), {
+      document, location: { hash: '' }, window, requestAnimationFrame: window.requestAnimationFrame, setTimeout: (fn: () => void) => timers.push(fn),
+    });
+    expect(links).toHaveLength(0);
+    frames.forEach((f) => f());
+    expect(links).toHaveLength(0);
+    timers.forEach((f) => f());
+    expect(links).toHaveLength(5);
+  });
 
   it('preloads the first page with its requests when the URL names no page', () => {
     expect(preloadsFor('')).toEqual([
@@ -37,7 +53,7 @@ describe('first-load preloads', () => {
       { rel: 'preload', as: 'style', href: '/css/154.aa.css' },
       { rel: 'preload', as: 'script', href: '/js/604.bb.js' },
       { rel: 'preload', as: 'fetch', href: '/api/home', crossOrigin: 'anonymous' },
-      { rel: 'preload', as: 'fetch', href: '/api/products?sort=default&limit=20', crossOrigin: 'anonymous' },
+      { rel: 'preload', as: 'fetch', href: '/api/products?sort=default&limit=10', crossOrigin: 'anonymous' },
     ]);
   });
 

@@ -42,7 +42,7 @@ export default function CategoryPage() {
   const categories = useCategories();
   // Without a search or a chosen category, show the first category.
   const activeId = q ? categoryId : (categoryId ?? categories.data?.[0]?.id ?? null);
-  const filter = useMemo(() => ({ categoryId: activeId ?? undefined, q: q || undefined, sort, limit: 20 }), [activeId, q, sort]);
+  const filter = useMemo(() => ({ categoryId: activeId ?? undefined, q: q || undefined, sort, limit: 10 }), [activeId, q, sort]);
   const list = useProductList(filter, Boolean(q) || activeId !== null);
   const products = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 

@@ -11,7 +11,8 @@ import { openPage, PAGES } from '@/services/platform/nav';
 import { useBrowse } from '@/stores/browse';
 import './index.css';
 
-const FEED: ProductListFilter = { sort: 'default', limit: 20 };
+// Ten cards fill two phone screens; more load on the way down. (config/first-load.ts preloads this request.)
+const FEED: ProductListFilter = { sort: 'default', limit: 10 };
 
 export default function HomePage() {
   const client = useQueryClient();
@@ -66,7 +67,13 @@ export default function HomePage() {
         isError={home.isError}
         error={home.error}
         onRetry={() => void home.refetch()}
-        skeleton={<Skeleton rows={5} />}
+        skeleton={
+          // The banner's and the categories' own size, so nothing below moves when they arrive.
+          <View className="home__top-skeleton" aria-busy="true" data-testid="skeleton">
+            <View className="home__banners home__skeleton-block" />
+            <View className="home__categories home__categories--skeleton home__skeleton-block" />
+          </View>
+        }
       >
         {home.data && (
           <>
