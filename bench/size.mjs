@@ -157,7 +157,7 @@ function moduleReport(h5) {
   const { chunks } = JSON.parse(fs.readFileSync(MODULE_REPORT, 'utf8'));
   const firstLoad = new Set([...h5.init, ...h5.page].map((f) => f.rel.replace(/^\//, '')));
   const owner = (name) => {
-    const clean = name.replace(/^\.\//, '').replace(/ \+ \d+ modules$/, '').split('!').pop();
+    const clean = (name ?? '(webpack runtime)').replace(/^\.\//, '').replace(/ \+ \d+ modules$/, '').split('!').pop();
     const nm = clean.lastIndexOf('node_modules/');
     if (nm >= 0) {
       const rest = clean.slice(nm + 'node_modules/'.length).split('/');
