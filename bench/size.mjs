@@ -5,6 +5,9 @@
  *   node bench/size.mjs            read dist/weapp, dist/alipay, dist/tt, dist/h5 as they are
  *   node bench/size.mjs --build    build the four targets first (npm run build:<target>)
  *   node bench/size.mjs --top 8    list the 8 biggest files of each package (default 5)
+ *   node bench/size.mjs --modules  also list what the H5 first load is made of, by package (before
+ *                                  minification), from the module report of an H5 build made with
+ *                                  H5_MODULE_REPORT=dist/h5-modules.json (--build makes it so)
  *
  * Mini-programs: the main package is every file outside the subpackage roots of app.json
  * (what the IDE uploads as the main package); each subpackage is the files under its root.
@@ -41,9 +44,12 @@ function walk(dir) {
   return out;
 }
 
+const MODULE_REPORT = path.join(root, 'dist', 'h5-modules.json');
+
 function build(target) {
   const started = Date.now();
-  const res = spawnSync('npm', ['run', `build:${target}`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  const env = { ...process.env, ...(target === 'h5' ? { TARO_APP_API_BASE: process.env.TARO_APP_API_BASE ?? '', H5_MODULE_REPORT: MODULE_REPORT } : {}) };
+  const res = spawnSync('npm', ['run', `build:${target}`], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`built ${target} in ${secs} s (exit ${res.status})`);
   return res.status === 0;
@@ -141,3 +147,35 @@ else {
 }
 console.log('\nBiggest files per package:');
 for (const d of details) console.log(`- ${d}`);
+
+/** The first load by package: node_modules/<package> or the project folder (src/pages/home...). */
+function moduleReport(h5) {
+  if (!fs.existsSync(MODULE_REPORT)) {
+    console.log(`\nNo module report (${path.relative(root, MODULE_REPORT)}): build with \`H5_MODULE_REPORT=${path.relative(root, MODULE_REPORT)} npm run build:h5\` or run with --build.`);
+    return;
+  }
+  const { chunks } = JSON.parse(fs.readFileSync(MODULE_REPORT, 'utf8'));
+  const firstLoad = new Set([...h5.init, ...h5.page].map((f) => f.rel.replace(/^\//, '')));
+  const owner = (name) => {
+    const clean = (name ?? '(webpack runtime)').replace(/^\.\//, '').replace(/ \+ \d+ modules$/, '').split('!').pop();
+    const nm = clean.lastIndexOf('node_modules/');
+    if (nm >= 0) {
+      const rest = clean.slice(nm + 'node_modules/'.length).split('/');
+      return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+    }
+    const parts = clean.split('/');
+    return parts.slice(0, parts[0] === 'src' ? 3 : 2).join('/');
+  };
+  const byOwner = new Map();
+  for (const c of chunks) {
+    if (!c.files.some((f) => firstLoad.has(f))) continue;
+    for (const m of c.modules) byOwner.set(owner(m.name), (byOwner.get(owner(m.name)) ?? 0) + m.size);
+  }
+  const rows = [...byOwner].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((n, [, v]) => n + v, 0);
+  console.log(`\nH5 first load by package, before minification (${fmt(total)} in all):\n`);
+  console.log('| package or folder | size |');
+  console.log('|---|---:|');
+  for (const [name, size] of rows.slice(0, 30)) console.log(`| ${name} | ${fmt(size)} |`);
+}
+if (args.includes('--modules') && !h5.missing) moduleReport(h5);

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type HtmlWebpackPlugin from 'html-webpack-plugin';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import type { messages as catalog } from '../src/i18n/messages';
+import { addPrecompression } from './compression';
+import { FirstLoadPreloadPlugin } from './first-load';
 import devConfig from './dev';
 import prodConfig from './prod';
 
@@ -32,6 +35,54 @@ export const LOCAL_API_BASE = 'http://127.0.0.1:3000';
  * index.html.
  */
 const H5_REM_SCRIPT = '!function(n){function f(){var e=n.document.documentElement,r=e.getBoundingClientRect(),width=r.width,height=r.height,arr=[width,height].filter(function(value){return Boolean(value)}),w=Math.min.apply(Math,arr),x=40*w/750;e.style.fontSize=x>=40?"40px":x<=20?"20px":x+"px"}; n.addEventListener("resize",(function(){f()})),f()}(window);';
+
+/**
+ * The H5 document's title, description and boot screen text (config/index.html), from the one
+ * catalog. Taro's config loader compiles only config/, so the catalog is loaded through tsx.
+ */
+type Messages = typeof catalog;
+
+function h5DocumentTexts() {
+  const { require: tsxRequire } = createRequire(__filename)('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
+  const { messages: m } = tsxRequire('../src/i18n/messages.ts', __filename) as { messages: Messages };
+  return {
+    title: m.appTitle,
+    description: m.appDescription,
+    loading: m.loading,
+    search: m.searchPlaceholder,
+    tabs: [m.tabHome, m.tabCategory, m.tabCart, m.tabMe],
+    noscript: m.noScript,
+  };
+}
+
+/** Writes each emitted chunk's files and modules (path, size before minification) as JSON. */
+interface ReportModule {
+  size(): number;
+  nameForCondition?(): string | null;
+  identifier(): string;
+  modules?: Iterable<ReportModule>;
+}
+interface ReportCompilation {
+  chunks: Iterable<{ id: string | number | null; files: Set<string>; canBeInitial(): boolean }>;
+  chunkGraph: { getChunkModulesIterable(chunk: unknown): Iterable<ReportModule> };
+}
+class ModuleReportPlugin {
+  constructor(private readonly file: string) {}
+  apply(compiler: { hooks: { done: { tap(name: string, fn: (stats: { compilation: ReportCompilation }) => void): void } } }) {
+    compiler.hooks.done.tap('ModuleReportPlugin', ({ compilation }) => {
+      const describe = (m: ReportModule): { name: string; size: number }[] =>
+        // A concatenated module lists the modules it joined.
+        m.modules ? [...m.modules].flatMap(describe) : [{ name: path.relative(root, m.nameForCondition?.() ?? m.identifier()), size: m.size() }];
+      const chunks = [...compilation.chunks].map((c) => ({
+        id: c.id,
+        initial: c.canBeInitial(),
+        files: [...c.files],
+        modules: [...compilation.chunkGraph.getChunkModulesIterable(c)].flatMap(describe),
+      }));
+      fs.writeFileSync(this.file, JSON.stringify({ chunks }, null, 1));
+    });
+  }
+}
 
 export function resolveApiBase(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env.TARO_APP_API_BASE;
@@ -132,6 +183,10 @@ export default defineConfig<'webpack5'>((merge) => {
               vendors: { name: false, minChunks: 2, test: /[\\/]node_modules[\\/]/, priority: 10, reuseExistingChunk: true },
             },
           });
+          addPrecompression(chain);
+          // `H5_MODULE_REPORT=<file>`: which modules each chunk holds, for `bench/size.mjs --modules`.
+          const report = process.env.H5_MODULE_REPORT;
+          if (report) chain.plugin('moduleReport').use(ModuleReportPlugin, [path.resolve(report)]);
         }
         if (!fs.existsSync(path.join(root, 'src', 'index.html')) && !chain.plugins.has('htmlWebpackPlugin')) {
           // The same html-webpack-plugin Taro's runner uses (a dependency of the runner, not ours).
@@ -141,7 +196,12 @@ export default defineConfig<'webpack5'>((merge) => {
             filename: 'index.html',
             template: path.join(__dirname, 'index.html'),
             script: H5_REM_SCRIPT,
+            // The boot screen's and the document's text, from the one catalog.
+            texts: h5DocumentTexts(),
           }]);
+          // Preloads of the opened page's chunks and first API requests (config/first-load.ts).
+          // The first page of src/app.config.ts opens when the URL names none.
+          chain.plugin('firstLoadPreload').use(FirstLoadPreloadPlugin, [HtmlPlugin, { firstPage: 'pages/home/index', publicPath: '/', apiBase: resolveApiBase() }]);
         }
       },
       devServer: {

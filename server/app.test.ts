@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { validate as validateOpenApi } from '@readme/openapi-parser';
 import { buildRouteTableSource, openApiJsonText } from './platform/openapi';
 import { routes } from '../contract/routes';
@@ -100,6 +102,85 @@ describe('app with a built H5 folder', () => {
     expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
     expect((await fetch(`${t.baseUrl}/missing.js`)).status).toBe(404);
     expect((await t.get('/healthz')).status).toBe(200);
+  });
+});
+
+/** A raw GET (fetch would add its own Accept-Encoding and decode the body). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('app serving a precompressed H5 build', () => {
+  let dir: string;
+  let t: TestApp;
+  const script = `console.log(${JSON.stringify('小店 '.repeat(400))});`;
+  const html = `<!doctype html><html lang="zh-CN"><title>H5</title><div id="app"></div>${'<p>x</p>'.repeat(200)}</html>`;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'shop-h5-compressed-'));
+    mkdirSync(path.join(dir, 'js'));
+    const write = (rel: string, text: string) => {
+      writeFileSync(path.join(dir, rel), text);
+      writeFileSync(path.join(dir, `${rel}.br`), zlib.brotliCompressSync(text));
+      writeFileSync(path.join(dir, `${rel}.gz`), zlib.gzipSync(text));
+    };
+    write('index.html', html);
+    write('js/app.1234abcd.js', script);
+    // Too small to be worth compressing: the build writes no copies of it.
+    writeFileSync(path.join(dir, 'js', '7.99aa88bb.js'), 'x()');
+    t = await testApp({ seed: false, env: { STATIC_DIR: dir } });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['br', 'br', (b: Buffer) => zlib.brotliDecompressSync(b)],
+    ['gzip, deflate, br', 'br', (b: Buffer) => zlib.brotliDecompressSync(b)],
+    ['gzip', 'gzip', (b: Buffer) => zlib.gunzipSync(b)],
+    ['identity', undefined, (b: Buffer) => b],
+    ['', undefined, (b: Buffer) => b],
+  ])('sends a hashed script for Accept-Encoding "%s" as %s, cached for good', async (accept, encoding, decode) => {
+    const res = await rawGet(`${t.baseUrl}/js/app.1234abcd.js`, accept ? { 'accept-encoding': accept } : {});
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe(encoding);
+    expect(res.headers['content-type']).toMatch(/^(application|text)\/javascript/);
+    expect(res.headers.vary).toMatch(/accept-encoding/i);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(decode(res.body).toString('utf8')).toBe(script);
+    if (encoding) expect(res.body.length).toBeLessThan(Buffer.byteLength(script) / 4);
+  });
+
+  it.each([
+    ['br', 'br', (b: Buffer) => zlib.brotliDecompressSync(b)],
+    ['gzip', 'gzip', (b: Buffer) => zlib.gunzipSync(b)],
+    ['', undefined, (b: Buffer) => b],
+  ])('sends index.html for Accept-Encoding "%s" as %s, revalidated on every load', async (accept, encoding, decode) => {
+    for (const url of [`${t.baseUrl}/`, `${t.baseUrl}/index.html`]) {
+      const res = await rawGet(url, accept ? { 'accept-encoding': accept } : {});
+      expect(res.status).toBe(200);
+      expect(res.headers['content-encoding']).toBe(encoding);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers.vary).toMatch(/accept-encoding/i);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(decode(res.body).toString('utf8')).toBe(html);
+    }
+  });
+
+  it('falls back to the plain file when no compressed copy exists', async () => {
+    const res = await rawGet(`${t.baseUrl}/js/7.99aa88bb.js`, { 'accept-encoding': 'br, gzip' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.body.toString('utf8')).toBe('x()');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 });
 

@@ -80,6 +80,9 @@ function corsAllowed(config: Config, origin: string): boolean {
   return config.sandbox || config.corsOrigins.includes('*') || config.corsOrigins.includes(origin);
 }
 
+/** A build file whose name carries its content hash (`app.298f3dbe.js`): safe to cache for good. */
+const HASHED_ASSET = /\.[0-9a-f]{8,}\.[a-z0-9]+$/i;
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
   const deps: AppDeps = { config, db };
@@ -215,11 +218,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       prefix: '/',
       wildcard: true,
       index: ['index.html'],
+      // The build writes brotli and gzip copies beside each text asset (config/compression.ts):
+      // sent as they are, by the request's Accept-Encoding (br first), with the plain file as
+      // the fallback.
+      preCompressed: true,
       cacheControl: false,
       setHeaders: (res, filePath) => {
-        // Hashed assets never change; index.html must always be revalidated.
-        if (/\.html$/.test(filePath)) res.setHeader('cache-control', 'no-cache');
-        else res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        // filePath is the file sent, so it may end in .br or .gz.
+        const file = filePath.replace(/\.(br|gz)$/, '');
+        res.setHeader('vary', 'Accept-Encoding');
+        // Hashed assets (js/, css/, static/: their names carry a content hash) never change;
+        // everything else (index.html) must be revalidated.
+        if (HASHED_ASSET.test(file)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        else res.setHeader('cache-control', 'no-cache');
       },
     });
   } else {

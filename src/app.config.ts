@@ -22,7 +22,7 @@ export default defineAppConfig({
   // Icons: 81x81 PNGs drawn by a small script (under 500 bytes each).
   tabBar: {
     color: '#666666',
-    selectedColor: '#e4393c',
+    selectedColor: '#d12b30',
     backgroundColor: '#ffffff',
     borderStyle: 'black',
     list: [

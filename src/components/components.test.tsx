@@ -2,7 +2,8 @@ import { onlineManager } from '@tanstack/react-query';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { ApiError } from '@/services/http';
-import { LineItem, NetImage, OfflineBanner, PageState, Price, ProductCard, Stepper } from '.';
+import { LineItem, OfflineBanner, PageState, Picture, Price, ProductCard, Stepper } from '.';
+import type * as PictureH5 from './picture/picture.h5';
 
 describe('Price', () => {
   it('shows ¥ with two decimals from fen', () => {
@@ -80,16 +81,16 @@ describe('LineItem', () => {
   });
 });
 
-describe('NetImage', () => {
+describe('Picture', () => {
   it('a failed image becomes a placeholder (no broken icon), tried again when the network returns', () => {
-    const { container } = render(<NetImage className="pic" src="/images/p_1.svg" label="杯子" />);
+    const { container } = render(<Picture className="pic" src="/images/p_1.svg" alt="杯子" />);
     const img = container.querySelector('img');
     expect(img?.getAttribute('src')).toBe('/images/p_1.svg');
     act(() => onlineManager.setOnline(false));
     fireEvent.error(img as HTMLImageElement);
     expect(container.querySelector('img')).toBeNull();
     const placeholder = screen.getByTestId('image-placeholder');
-    expect(placeholder.className).toBe('pic net-image--placeholder');
+    expect(placeholder.className).toBe('pic picture--placeholder');
     expect(placeholder.getAttribute('aria-label')).toBe('杯子');
     act(() => onlineManager.setOnline(true));
     expect(container.querySelector('img')?.getAttribute('src')).toBe('/images/p_1.svg');
@@ -97,7 +98,7 @@ describe('NetImage', () => {
 
   it('no image at all is the placeholder too, and every shared image goes through it', () => {
     render(<LineItem image={null} title="已删除" specText="" unitPrice={100} quantity={1} />);
-    expect(screen.getByTestId('image-placeholder').getAttribute('aria-label')).toBe('图片加载失败');
+    expect(screen.getByTestId('image-placeholder').getAttribute('aria-label')).toBe('已删除');
     const product = { id: 'p_1', merchantId: 'm_1', merchantName: '店', categoryId: 'c_1', title: '杯子', subtitle: '', cover: '/images/p_1.svg', priceFrom: 100, originalPrice: null, sales: 0, stock: 1 };
     const { container } = render(<ProductCard product={product} onClick={() => undefined} />);
     fireEvent.error(container.querySelector('img') as HTMLImageElement);
@@ -113,5 +114,43 @@ describe('OfflineBanner', () => {
     expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
     act(() => onlineManager.setOnline(true));
     expect(screen.queryByRole('status')).toBeNull();
+  });
+});
+
+describe('Picture on H5', () => {
+  // The H5 file directly (jest resolves the mini-program one by default).
+  const { Picture } = jest.requireActual<typeof PictureH5>('./picture/picture.h5');
+
+  it('loads the LCP image at once with high priority and every other image lazily, always with alt text', () => {
+    const { container, rerender } = render(<Picture className="home__banner" src="/images/bn_01.svg" alt="秋季上新" priority />);
+    let img = container.querySelector('img')!;
+    expect(img.getAttribute('alt')).toBe('秋季上新');
+    expect(img.getAttribute('loading')).toBe('eager');
+    expect(img.getAttribute('fetchpriority')).toBe('high');
+    expect(img.getAttribute('src')).toMatch(/\/images\/bn_01\.svg$/);
+    expect(img.className).toBe('picture picture--fill home__banner');
+
+    rerender(<Picture className="home__category-icon" src="/images/cat_01.svg" alt="" mode="aspectFit" />);
+    img = container.querySelector('img')!;
+    expect(img.getAttribute('alt')).toBe('');
+    expect(img.getAttribute('loading')).toBe('lazy');
+    expect(img.getAttribute('fetchpriority')).toBe('auto');
+    expect(img.className).toContain('picture--fit');
+  });
+});
+
+describe('tappable Picture on H5', () => {
+  const { Picture } = jest.requireActual<typeof PictureH5>('./picture/picture.h5');
+
+  it('is a button a keyboard can reach and press', () => {
+    const onClick = jest.fn();
+    render(<Picture className="home__banner" src="/images/bn_01.svg" alt="秋季上新" onClick={onClick} />);
+    const img = screen.getByRole('button', { name: '秋季上新' });
+    expect(img.getAttribute('tabindex')).toBe('0');
+    fireEvent.keyDown(img, { key: 'Enter' });
+    fireEvent.keyDown(img, { key: ' ' });
+    fireEvent.keyDown(img, { key: 'a' });
+    fireEvent.click(img);
+    expect(onClick).toHaveBeenCalledTimes(3);
   });
 });

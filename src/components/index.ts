@@ -1,11 +1,12 @@
 export { Empty, type EmptyProps } from './empty';
 export { LineItem, type LineItemProps } from './line-item';
-export { NetImage, type NetImageProps } from './net-image';
 export { OfflineBanner } from './offline-banner';
 export { PageError, PageState, type PageErrorProps, type PageStateProps, pageErrorKind } from './page-state';
 export { Price, type PriceProps } from './price';
 export { Skeleton, type SkeletonProps } from './skeleton';
 export { Stepper, type StepperProps } from './stepper';
 export { ProductCard, type ProductCardProps } from './product-card';
+export { Picture, type PictureProps } from './picture';
 export { Carousel, type CarouselProps, type CarouselSlide } from './carousel';
 export { disabledProp } from './button-state';
+export { KEYBOARD_SCROLLABLE } from './keyboard';

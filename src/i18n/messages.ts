@@ -4,6 +4,10 @@ import { tradeMessages } from './trade';
 /** Strings shared by the main package. Every UI string lives in this catalog. */
 const common = {
   appName: '小店',
+  // H5 document (config/index.html)
+  appTitle: '小店 · 好物精选',
+  appDescription: '小店：精选好物，多商家一站购齐，微信支付、支付宝、抖音支付与余额积分组合支付。',
+  noScript: '请开启浏览器的 JavaScript 后使用小店',
   // generic
   retry: '重试',
   loading: '加载中…',

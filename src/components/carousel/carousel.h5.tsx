@@ -1,6 +1,6 @@
 import { ScrollView, View } from '@tarojs/components';
 import { useEffect, useRef, useState } from 'react';
-import { NetImage } from '../net-image';
+import { Picture } from '../picture';
 import type { CarouselProps } from './types';
 import './carousel.h5.css';
 
@@ -9,7 +9,7 @@ import './carousel.h5.css';
  * without any carousel library in the first load. Autoplay scrolls to the next slide and
  * pauses while the shopper is touching it.
  */
-export function Carousel({ slides, className, imageClassName, autoplay = false, interval = 4000, dots = false, onChange }: CarouselProps) {
+export function Carousel({ slides, className, imageClassName, autoplay = false, interval = 4000, dots = false, priority = false, onChange }: CarouselProps) {
   const [current, setCurrent] = useState(0);
   const [target, setTarget] = useState<string | undefined>(undefined);
   const touching = useRef(false);
@@ -49,9 +49,9 @@ export function Carousel({ slides, className, imageClassName, autoplay = false, 
           if (index !== currentRef.current && index >= 0 && index < slides.length) setCurrent(index);
         }}
       >
-        {slides.map((s) => (
+        {slides.map((s, i) => (
           <View key={s.key} id={`carousel-${s.key}`} className="carousel__slide">
-            <NetImage className={imageClassName} src={s.image} label={s.label} onClick={s.onClick} />
+            <Picture className={imageClassName} src={s.image} alt={s.label} priority={priority && i === 0} onClick={s.onClick} />
           </View>
         ))}
       </ScrollView>

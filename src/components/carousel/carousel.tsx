@@ -1,5 +1,5 @@
 import { Swiper, SwiperItem } from '@tarojs/components';
-import { NetImage } from '../net-image';
+import { Picture } from '../picture';
 import type { CarouselProps } from './types';
 
 /**
@@ -7,7 +7,7 @@ import type { CarouselProps } from './types';
  * H5 has its own file (carousel.h5.tsx): Taro's web swiper would put the whole swiper library
  * into the first load.
  */
-export function Carousel({ slides, className, imageClassName, autoplay = false, interval = 4000, dots = false, onChange }: CarouselProps) {
+export function Carousel({ slides, className, imageClassName, autoplay = false, interval = 4000, dots = false, priority = false, onChange }: CarouselProps) {
   return (
     <Swiper
       className={className}
@@ -15,12 +15,12 @@ export function Carousel({ slides, className, imageClassName, autoplay = false, 
       autoplay={autoplay}
       interval={interval}
       indicatorDots={dots}
-      indicatorActiveColor="#e4393c"
+      indicatorActiveColor="#d12b30"
       onChange={(e) => onChange?.(e.detail.current)}
     >
-      {slides.map((s) => (
+      {slides.map((s, i) => (
         <SwiperItem key={s.key}>
-          <NetImage className={imageClassName} src={s.image} label={s.label} onClick={s.onClick} />
+          <Picture className={imageClassName} src={s.image} alt={s.label} priority={priority && i === 0} onClick={s.onClick} />
         </SwiperItem>
       ))}
     </Swiper>

@@ -15,5 +15,7 @@ export interface CarouselProps {
   /** Milliseconds between slides when autoplaying. */
   interval?: number;
   dots?: boolean;
+  /** The first slide is the page's largest image above the fold: fetched at once, with high priority. */
+  priority?: boolean;
   onChange?: (index: number) => void;
 }

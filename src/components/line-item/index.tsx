@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
-import { NetImage } from '../net-image';
+import { Picture } from '../picture';
 import { Price } from '../price';
 import './index.css';
 
@@ -23,7 +23,7 @@ export interface LineItemProps {
 export function LineItem({ image, title, specText, unitPrice, quantity, disabled = false, note, children }: LineItemProps) {
   return (
     <View className={`line-item${disabled ? ' line-item--disabled' : ''}`}>
-      <NetImage className="line-item__image" src={image} lazyLoad />
+      <Picture className="line-item__image" src={image} alt={title} />
       <View className="line-item__body">
         <Text className="line-item__title">{title}</Text>
         {specText && <Text className="line-item__spec">{specText}</Text>}

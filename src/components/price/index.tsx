@@ -1,5 +1,5 @@
 import { formatPrice } from '@contract/money';
-import { Text } from '@tarojs/components';
+import { Inline } from '../primitives';
 import './index.css';
 
 export interface PriceProps {
@@ -17,11 +17,11 @@ export function Price({ fen, size = 'md', strike = false }: PriceProps) {
   const [yuan, cents] = s.slice(negative ? 2 : 1).split('.');
   const cls = `price price--${size}${strike ? ' price--strike' : ''}`;
   return (
-    <Text className={cls}>
+    <Inline className={cls}>
       {negative ? '-' : ''}
-      <Text className="price__symbol">¥</Text>
-      <Text className="price__yuan">{yuan}</Text>
-      <Text className="price__cents">.{cents}</Text>
-    </Text>
+      <Inline className="price__symbol">¥</Inline>
+      <Inline className="price__yuan">{yuan}</Inline>
+      <Inline className="price__cents">.{cents}</Inline>
+    </Inline>
   );
 }

@@ -2,7 +2,7 @@ import type { ProductSort } from '@contract';
 import { Input, ScrollView, Text, View } from '@tarojs/components';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useState } from 'react';
-import { OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { KEYBOARD_SCROLLABLE, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
 import { t, type MessageKey } from '@/i18n/messages';
 import { useCategories } from '@/services/catalog/listCategories';
 import { useProductList } from '@/services/catalog/listProducts';
@@ -42,7 +42,7 @@ export default function CategoryPage() {
   const categories = useCategories();
   // Without a search or a chosen category, show the first category.
   const activeId = q ? categoryId : (categoryId ?? categories.data?.[0]?.id ?? null);
-  const filter = useMemo(() => ({ categoryId: activeId ?? undefined, q: q || undefined, sort, limit: 20 }), [activeId, q, sort]);
+  const filter = useMemo(() => ({ categoryId: activeId ?? undefined, q: q || undefined, sort, limit: 10 }), [activeId, q, sort]);
   const list = useProductList(filter, Boolean(q) || activeId !== null);
   const products = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
@@ -101,7 +101,7 @@ export default function CategoryPage() {
                 </Text>
               ))}
             </View>
-            <ScrollView className="category__list" scrollY lowerThreshold={150} onScrollToLower={loadMore} data-testid="category-list">
+            <ScrollView className="category__list" scrollY {...KEYBOARD_SCROLLABLE} lowerThreshold={150} onScrollToLower={loadMore} data-testid="category-list">
               <PageState
                 isLoading={list.isPending}
                 isError={list.isError && products.length === 0}
@@ -111,8 +111,8 @@ export default function CategoryPage() {
                 onRetry={() => void list.refetch()}
                 skeleton={<Skeleton rows={6} avatar />}
               >
-                {products.map((p) => (
-                  <ProductCard key={p.id} product={p} layout="row" onClick={(id) => void openPage(PAGES.product(id))} />
+                {products.map((p, i) => (
+                  <ProductCard key={p.id} product={p} layout="row" priority={i < 4} onClick={(id) => void openPage(PAGES.product(id))} />
                 ))}
                 {list.isFetchNextPageError ? (
                   <View className="load-more" onClick={() => void list.fetchNextPage()}>

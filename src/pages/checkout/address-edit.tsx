@@ -157,7 +157,7 @@ export default function AddressEditPage() {
             <Text className="address-edit__label">{t('address.isDefault')}</Text>
             <Switch
               checked={form.isDefault}
-              color="#e4393c"
+              color="#d12b30"
               onChange={(e) => setForm((f) => ({ ...f, isDefault: e.detail.value }))}
             />
           </View>

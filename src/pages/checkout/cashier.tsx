@@ -258,7 +258,7 @@ export default function CashierPage() {
                     <Switch
                       checked={useBalance}
                       disabled={w.balance === 0}
-                      color="#e4393c"
+                      color="#d12b30"
                       onChange={(e) => setUseBalance(Boolean(e.detail.value) && w.balance > 0)}
                     />
                   </View>
@@ -278,7 +278,7 @@ export default function CashierPage() {
                     <Switch
                       checked={usePoints}
                       disabled={w.points === 0}
-                      color="#e4393c"
+                      color="#d12b30"
                       onChange={(e) => setUsePoints(Boolean(e.detail.value) && w.points > 0)}
                     />
                   </View>

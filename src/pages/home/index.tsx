@@ -2,7 +2,7 @@ import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Carousel, NetImage, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { Carousel, OfflineBanner, PageState, Picture, ProductCard, Skeleton } from '@/components';
 import { t } from '@/i18n/messages';
 import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
@@ -11,7 +11,8 @@ import { openPage, PAGES } from '@/services/platform/nav';
 import { useBrowse } from '@/stores/browse';
 import './index.css';
 
-const FEED: ProductListFilter = { sort: 'default', limit: 20 };
+// Ten cards fill two phone screens; more load on the way down. (config/first-load.ts preloads this request.)
+const FEED: ProductListFilter = { sort: 'default', limit: 10 };
 
 export default function HomePage() {
   const client = useQueryClient();
@@ -67,7 +68,13 @@ export default function HomePage() {
         isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
-        skeleton={<Skeleton rows={5} />}
+        skeleton={
+          // The banner's and the categories' own size, so nothing below moves when they arrive.
+          <View className="home__top-skeleton" aria-busy="true" data-testid="skeleton">
+            <View className="home__banners home__skeleton-block" />
+            <View className="home__categories home__categories--skeleton home__skeleton-block" />
+          </View>
+        }
       >
         {home.data && (
           <>
@@ -77,6 +84,7 @@ export default function HomePage() {
                 imageClassName="home__banner"
                 dots
                 autoplay
+                priority
                 interval={4000}
                 slides={home.data.banners.map(({ id, image, title, productId }) => ({
                   key: id,
@@ -89,7 +97,7 @@ export default function HomePage() {
             <View className="home__categories">
               {home.data.categories.map((c) => (
                 <View key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
-                  <NetImage className="home__category-icon" src={c.icon} mode="aspectFit" />
+                  <Picture className="home__category-icon" src={c.icon} alt="" mode="aspectFit" />
                   <Text className="home__category-name">{c.name}</Text>
                 </View>
               ))}
@@ -110,8 +118,8 @@ export default function HomePage() {
         skeleton={<Skeleton rows={6} avatar />}
       >
         <View className="home__feed">
-          {products.map((p) => (
-            <ProductCard key={p.id} product={p} onClick={openProduct} />
+          {products.map((p, i) => (
+            <ProductCard key={p.id} product={p} onClick={openProduct} priority={i < 2} />
           ))}
         </View>
         {feed.isFetchNextPageError ? (

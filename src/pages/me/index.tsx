@@ -1,7 +1,7 @@
 import type { OrderTab } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { NetImage, OfflineBanner, Price } from '@/components';
+import { OfflineBanner, Picture, Price } from '@/components';
 import { orderTabLabels, t } from '@/i18n/messages';
 import { useMe } from '@/services/identity/getMe';
 import { useOrderCounts } from '@/services/order/getOrderCounts';
@@ -50,7 +50,7 @@ export default function MePage() {
     <View className="me">
       <OfflineBanner />
       <View className="me__header" onClick={() => !loggedIn && void openPage(PAGES.login())}>
-        {user?.avatar ? <NetImage className="me__avatar" src={user.avatar} /> : <View className="me__avatar" />}
+        {user?.avatar ? <Picture className="me__avatar" src={user.avatar} alt="" priority /> : <View className="me__avatar" />}
         <View className="me__who">
           {loggedIn && user ? (
             <>

@@ -21,6 +21,7 @@ function Gallery({ images, title }: { images: string[]; title: string }) {
       <Carousel
         className="product__swiper"
         imageClassName="product__image"
+        priority
         onChange={setCurrent}
         slides={images.map((src, i) => ({
           key: `${i}`,

@@ -1,0 +1,2 @@
+export { Box, Inline } from './primitives';
+export type { PrimitiveProps } from './types';
