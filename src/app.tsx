@@ -1,4 +1,5 @@
 import { installAbortController } from '@/services/platform/abort-controller';
+import { installHistoryGuard } from '@/services/platform/history';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useLaunch } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
@@ -6,6 +7,8 @@ import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/ser
 import { isLoggedIn, useSession } from '@/stores/session';
 import './app.css';
 
+// H5: runs before Taro's router reads the location (history.h5.ts); nothing on mini-programs.
+installHistoryGuard();
 installAbortController();
 wireMiniProgramLifecycle();
 wireSessionToCache();

@@ -8,3 +8,6 @@ export { Stepper, type StepperProps } from './stepper';
 export { ProductCard, type ProductCardProps } from './product-card';
 export { Carousel, type CarouselProps, type CarouselSlide } from './carousel';
 export { disabledProp } from './button-state';
+export { Icon, icons, type IconProps } from './icon';
+export { TitleBar, type TitleBarProps } from './title-bar';
+export { Check, type CheckProps } from './check';

@@ -1,7 +1,7 @@
 import { Button, Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { OfflineBanner, PageState, Skeleton, disabledProp } from '@/components';
+import { OfflineBanner, PageState, Skeleton, disabledProp, TitleBar } from '@/components';
 import { errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { useCreateAddress } from '@/services/address/createAddress';
@@ -125,6 +125,7 @@ export default function AddressEditPage() {
 
   return (
     <View className="address-edit">
+      <TitleBar title={editing ? t('address.editTitle') : t('address.addTitle')} />
       <OfflineBanner />
       <PageState
         isLoading={editing && addresses.isLoading}

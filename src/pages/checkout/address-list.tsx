@@ -2,7 +2,7 @@ import type { Address } from '@contract';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { OfflineBanner, PageState, Skeleton } from '@/components';
+import { OfflineBanner, PageState, Skeleton, TitleBar } from '@/components';
 import { errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { useDeleteAddress } from '@/services/address/deleteAddress';
@@ -75,6 +75,7 @@ export default function AddressListPage() {
 
   return (
     <View className="address-list">
+      <TitleBar title={selectMode ? t('address.selectTitle') : t('address.title')} />
       <OfflineBanner />
       <PageState
         isLoading={addresses.isLoading}

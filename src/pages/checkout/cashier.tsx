@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useMemo, useRef, useState } from 'react';
-import { OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
 import { channelLabels, errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { isApiError } from '@/services/http';
@@ -151,6 +151,7 @@ export default function CashierPage() {
 
   return (
     <View className="cashier">
+      <TitleBar title={t('cashier.title')} />
       <OfflineBanner />
       <PageState
         isLoading={orderId !== '' && order.isLoading}

@@ -3,14 +3,14 @@ import { formatPrice } from '@contract/money';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
 import { errorMessage, lineIssueLabels, t } from '@/i18n/messages';
 import { onSelectedAddressFallback, openAddressPicker } from '@/services/address/select';
 import { MAINLAND_MOBILE } from '@/services/address/validate';
 import { parseItemsParam } from '@/services/checkout/items';
 import { discountText, isBlockedLine } from '@/services/checkout/lines';
 import { useLoginGate } from '@/services/checkout/login-gate';
-import { PAGES } from '@/services/platform/nav';
+import { openPage, PAGES } from '@/services/platform/nav';
 import { usePreviewCheckout } from '@/services/checkout/previewCheckout';
 import { isApiError, newIdempotencyKey } from '@/services/http';
 import { useCreateOrder } from '@/services/order/createOrder';
@@ -154,7 +154,7 @@ export default function CheckoutPage() {
           onRetry={() => undefined}
           emptyText={t('checkout.noItems')}
           emptyActionText={t('checkout.backToCart')}
-          onEmptyAction={() => void Taro.switchTab({ url: PAGES.cart })}
+          onEmptyAction={() => void openPage(PAGES.cart)}
         />
       </View>
     );
@@ -162,6 +162,7 @@ export default function CheckoutPage() {
 
   return (
     <View className="checkout">
+      <TitleBar title={t('checkout.title')} />
       <OfflineBanner />
       <View className="checkout__modes" role="tablist">
         {(['delivery', 'pickup'] as const).map((m) => (

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
-import { OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
 import { type MessageKey, channelLabels, errorMessage, t, tenderLabels } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { keys } from '@/services/keys';
@@ -21,7 +21,7 @@ import {
   type ResultView,
   shouldPoll,
 } from '@/services/payment/polling';
-import { PAGES } from '@/services/platform/nav';
+import { openPage, PAGES } from '@/services/platform/nav';
 import type { PayOutcome } from '@/services/platform/pay';
 import './result.css';
 
@@ -168,7 +168,7 @@ export default function PaymentResultPage() {
     const tab = status === 'paid' ? 'paid' : 'pending_payment';
     void Taro.redirectTo({ url: PAGES.orders(tab) });
   };
-  const continueShopping = () => void Taro.switchTab({ url: PAGES.home });
+  const continueShopping = () => void openPage(PAGES.home);
 
   const primary = (label: string, onClick: () => void) => (
     <Button className={`pay-result__primary${acting ? ' is-disabled' : ''}`} disabled={disabledProp(acting)} onClick={onClick}>
@@ -183,6 +183,7 @@ export default function PaymentResultPage() {
 
   return (
     <View className="pay-result">
+      <TitleBar title={t('result.title')} />
       <OfflineBanner />
       <PageState
         isLoading={paymentId !== '' && payment.isLoading}

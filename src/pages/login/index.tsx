@@ -3,7 +3,7 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { OfflineBanner, disabledProp } from '@/components';
+import { OfflineBanner, disabledProp, TitleBar } from '@/components';
 import { t } from '@/i18n/messages';
 import { completeLogin } from '@/services/identity/completeLogin';
 import { loginMini } from '@/services/identity/loginMini';
@@ -88,6 +88,7 @@ export default function LoginPage() {
 
   return (
     <View className="login">
+      <TitleBar title={t('loginTitle')} />
       <OfflineBanner />
       <View className="login__head">
         <Text className="login__welcome">{t('loginWelcome')}</Text>

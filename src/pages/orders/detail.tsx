@@ -2,7 +2,7 @@ import type { Order } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import type { ReactNode } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar } from '@/components';
 import { orderStatusLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { discountText } from '@/services/checkout/lines';
@@ -66,6 +66,7 @@ export default function OrderDetailPage() {
 
   return (
     <View className="detail">
+      <TitleBar title={t('detail.title')} />
       <OfflineBanner />
       <PageState
         isLoading={id !== '' && order.isLoading}

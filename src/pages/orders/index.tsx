@@ -3,10 +3,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar } from '@/components';
 import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
-import { PAGES } from '@/services/platform/nav';
+import { openPage, PAGES } from '@/services/platform/nav';
 import { keys } from '@/services/keys';
 import { useListOrders } from '@/services/order/listOrders';
 import { OrderActionButtons } from './order-actions';
@@ -84,6 +84,7 @@ export default function OrdersPage() {
 
   return (
     <View className="orders">
+      <TitleBar title={t('orders.title')} />
       <OfflineBanner />
       <View className="orders__tabs" role="tablist">
         {ORDER_TABS.map((key) => (
@@ -106,7 +107,7 @@ export default function OrdersPage() {
           isEmpty={list.length === 0}
           emptyText={t('orders.empty')}
           emptyActionText={t('orders.goShopping')}
-          onEmptyAction={() => void Taro.switchTab({ url: PAGES.home })}
+          onEmptyAction={() => void openPage(PAGES.home)}
           onRetry={() => void orders.refetch()}
           skeleton={
             <>
