@@ -135,6 +135,8 @@ const features = {
   privacyTitle: '隐私政策',
   consentRequired: '请先阅读并勾选同意《用户服务协议》和《隐私政策》',
   consentCheckbox: '同意用户服务协议和隐私政策',
+  consentTitle: '服务协议及隐私保护',
+  consentAgree: '同意并继续',
   // cart groups
   shopSelectAll: '选择 {name} 的全部商品',
   // order numbers
