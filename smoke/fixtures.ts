@@ -59,6 +59,8 @@ export const canned: Canned = {
   }),
   listCategories: () => ({ items: [{ id: 'c_demo', name: '服饰', icon: '/images/c_demo.svg', sort: 1 }] }),
   listProducts: () => ({ items: [], nextCursor: null }),
+  suggestSearch: () => ({ items: ['示例商品'] }),
+  getHotSearches: () => ({ items: ['示例商品', '服饰'] }),
   getProduct: ({ params }) => (params.id === DEMO_PRODUCT_ID ? {
     id: DEMO_PRODUCT_ID, merchantId: 'm_demo', merchantName: '示例商家', categoryId: 'c_demo', title: '示例商品',
     subtitle: '冒烟测试用', cover: '/images/demo.svg', priceFrom: 1990, originalPrice: 2990, sales: 12, stock: 5,

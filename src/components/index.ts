@@ -11,3 +11,4 @@ export { disabledProp } from './button-state';
 export { Icon, icons, type IconProps } from './icon';
 export { TitleBar, type TitleBarProps } from './title-bar';
 export { Check, type CheckProps } from './check';
+export { SearchEntry } from './search-entry';

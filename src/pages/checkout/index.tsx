@@ -7,6 +7,7 @@ import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp, Titl
 import { errorMessage, lineIssueLabels, t } from '@/i18n/messages';
 import { onSelectedAddressFallback, openAddressPicker } from '@/services/address/select';
 import { MAINLAND_MOBILE } from '@/services/address/validate';
+import { useDebounced } from '@/services/use-debounced';
 import { parseItemsParam } from '@/services/checkout/items';
 import { discountText, isBlockedLine } from '@/services/checkout/lines';
 import { useLoginGate } from '@/services/checkout/login-gate';
@@ -18,15 +19,6 @@ import { cashierPath, isRetryableFailure } from '@/services/payment/payOrder';
 import './index.css';
 
 type Mode = Fulfilment['type'];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 function toast(title: string) {
   void Taro.showToast({ title, icon: 'none', duration: 2500 });
