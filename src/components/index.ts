@@ -12,3 +12,4 @@ export { Icon, icons, type IconProps } from './icon';
 export { TitleBar, type TitleBarProps } from './title-bar';
 export { Check, type CheckProps } from './check';
 export { SearchEntry } from './search-entry';
+export { OrderNumber } from './order-number';

@@ -3,6 +3,7 @@ import * as m001 from './001_core';
 import * as m002 from './002_orders';
 import * as m003 from './003_payments';
 import * as m004 from './004_ledger_shards';
+import * as m006 from './006_order_numbers';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_orders': m002,
   '003_payments': m003,
   '004_ledger_shards': m004,
+  '006_order_numbers': m006,
 };

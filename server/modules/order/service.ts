@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Address } from '@contract/address';
-import type { CheckoutPreview, CreateOrderBody, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
+import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
 import { isUniqueViolation } from '../../db';
 import { insertRows, prepared } from '../../db/prepared';
@@ -14,6 +14,7 @@ import { getAddressForUser, getDefaultAddress } from '../address/service';
 import { removeOrderedLines } from '../cart/service';
 import { loadSkus, releaseStock, reserveStock } from '../catalog/service';
 import { closeOpenPaymentsFor } from '../payment/service';
+import { isOrderNumberCollision, ORDER_NUMBER_PATTERN, orderNumber } from './number';
 import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
 import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
 
@@ -132,7 +133,36 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
   const expiresAt = now + input.payTimeoutSeconds * 1000;
   const parentId = newId(PARENT_ID_PREFIX, now);
 
-  try {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOrder(db, input, { parentId, fulfilment, address, now, expiresAt });
+    } catch (err) {
+      // Two orders drew the same number (rare): the transaction rolled back; draw new ones.
+      if (isUniqueViolation(err) && isOrderNumberCollision(err) && attempt < ORDER_NUMBER_ATTEMPTS) continue;
+      if (isUniqueViolation(err)) {
+        const winner = await parentIdByKey(db, userId, idempotencyKey);
+        if (winner) return getParentOrder(db, userId, winner);
+      }
+      throw err;
+    }
+  }
+}
+
+const ORDER_NUMBER_ATTEMPTS = 3;
+
+interface OrderPlan {
+  parentId: string;
+  fulfilment: Fulfilment;
+  address: Address | null;
+  now: number;
+  expiresAt: number;
+}
+
+/** The one transaction of createOrder, with fresh order numbers on each call. */
+async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Promise<ParentOrder> {
+  const { userId, idempotencyKey, body } = input;
+  const { parentId, fulfilment, address, now, expiresAt } = plan;
+  {
     // Everything written is also kept here, so the answer needs no second read.
     return await db.transaction().execute(async (trx) => {
       const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
@@ -155,6 +185,7 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
         payable_amount: priced.amounts.payableAmount,
         created_at: now,
         expires_at: expiresAt,
+        order_no: orderNumber(now),
       };
       // The parent first: a racing duplicate blocks on (or fails) the unique key right here.
       await insertRows(trx, 'parent_orders', [parent]);
@@ -184,6 +215,7 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
           fulfilment: JSON.stringify(fulfilment),
           ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore) : '',
           remark: body.remark && body.remark.length > 0 ? body.remark : null,
+          order_no: orderNumber(now),
           created_at: now,
           updated_at: now,
           expires_at: expiresAt,
@@ -216,12 +248,6 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
       if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
       return parentView(parent, toOrders(children, lines, events));
     });
-  } catch (err) {
-    if (isUniqueViolation(err)) {
-      const winner = await parentIdByKey(db, userId, idempotencyKey);
-      if (winner) return getParentOrder(db, userId, winner);
-    }
-    throw err;
   }
 }
 
@@ -248,6 +274,7 @@ async function hydrate(db: Db, rows: readonly OrderRow[]): Promise<Order[]> {
 function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: readonly EventRow[]): Order[] {
   return rows.map((r) => ({
     id: r.id,
+    orderNo: r.order_no,
     parentId: r.parent_id,
     merchantId: r.merchant_id,
     merchantName: r.merchant_name,
@@ -296,6 +323,7 @@ export function parentStatus(children: readonly OrderStatus[]): OrderStatus {
 function parentView(parent: ParentRow, children: Order[]): ParentOrder {
   return {
     id: parent.id,
+    orderNo: parent.order_no,
     status: parentStatus(children.map((c) => c.status)),
     amounts: sumAmounts(children.map((c) => c.amounts)),
     createdAt: parent.created_at,
@@ -309,6 +337,21 @@ export async function getParentOrder(db: Db, userId: string, parentId: string): 
   if (!parent) throw new AppError('NOT_FOUND', `order ${parentId} not found`);
   const rows = await db.selectFrom('orders').selectAll().where('parent_id', '=', parentId).orderBy('id').execute();
   return parentView(parent, await hydrate(db, rows));
+}
+
+/**
+ * The child orders an order number names, for a merchant's search: the child with that
+ * number, or every child of the parent with that number; none for anything else.
+ */
+export async function findOrdersByNumber(db: Db, orderNo: string): Promise<Order[]> {
+  const no = orderNo.trim();
+  if (!ORDER_NUMBER_PATTERN.test(no)) return [];
+  let rows = await db.selectFrom('orders').selectAll().where('order_no', '=', no).execute();
+  if (rows.length === 0) {
+    const parent = await db.selectFrom('parent_orders').select('id').where('order_no', '=', no).executeTakeFirst();
+    if (parent) rows = await db.selectFrom('orders').selectAll().where('parent_id', '=', parent.id).orderBy('id').execute();
+  }
+  return hydrate(db, rows);
 }
 
 export async function getOrder(db: Db, userId: string, orderId: string): Promise<Order> {

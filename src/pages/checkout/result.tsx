@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
-import { OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
+import { OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar, OrderNumber } from '@/components';
 import { type MessageKey, channelLabels, errorMessage, t, tenderLabels } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { keys } from '@/services/keys';
@@ -21,6 +21,7 @@ import {
   type ResultView,
   shouldPoll,
 } from '@/services/payment/polling';
+import { useOrderNumber } from '@/services/order/useOrderNumber';
 import { openPage, PAGES } from '@/services/platform/nav';
 import type { PayOutcome } from '@/services/platform/pay';
 import './result.css';
@@ -112,6 +113,7 @@ export default function PaymentResultPage() {
   const view: ResultView | null = data ? resultView(data, cue, timedOut) : null;
   // H5 comes back from the channel's cashier with the payment id; the payment names its order.
   const orderId = params.orderId || data?.orderId || '';
+  const orderNo = useOrderNumber(orderId);
 
   // A final answer moves the orders (paid, or their paid amounts) and the wallet (tenders released).
   useEffect(() => {
@@ -207,6 +209,7 @@ export default function PaymentResultPage() {
               <Text>{t('result.amount')}</Text>
               <Price fen={data.amount} size="lg" />
             </View>
+            {orderNo && <OrderNumber no={orderNo} copyable className="pay-result__no" />}
             <Tenders payment={data} />
             <View className="pay-result__actions">
               {view === 'paid' && (

@@ -142,10 +142,10 @@ export default function OrderDetailPage() {
                 <Text className="detail__text">{data.remark || t('detail.noRemark')}</Text>
               </Row>
               <Row label={t('detail.orderId')}>
-                <Text className="detail__text" selectable>
-                  {data.id}
+                <Text className="detail__text" selectable data-testid="order-no">
+                  {data.orderNo}
                 </Text>
-                <Text className="detail__copy" onClick={() => copyId(data.id)}>
+                <Text className="detail__copy" onClick={() => copyId(data.orderNo)}>
                   {t('detail.copy')}
                 </Text>
               </Row>

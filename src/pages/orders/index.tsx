@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar, OrderNumber } from '@/components';
 import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
@@ -29,6 +29,7 @@ function OrderCard({ order, actions, onExpire }: { order: Order; actions: Return
         <Text className="order-card__merchant">{order.merchantName}</Text>
         <Text className={`order-card__status order-card__status--${order.status}`}>{orderStatusLabels[order.status]}</Text>
       </View>
+      <OrderNumber no={order.orderNo} className="order-card__no" />
       <View onClick={() => openDetail(order)}>
         {order.lines.slice(0, CARD_LINES).map((line) => (
           <LineItem key={line.skuId} {...line} />
