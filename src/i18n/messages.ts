@@ -139,6 +139,18 @@ const features = {
   consentAgree: '同意并继续',
   // cart groups
   shopSelectAll: '选择 {name} 的全部商品',
+  // address: region picker and paste
+  regionTitle: '选择所在地区',
+  regionChoose: '请选择',
+  regionLabel: '所在地区',
+  regionPlaceholder: '省、市、区',
+  pasteTitle: '智能填写',
+  pastePlaceholder: '粘贴或输入整段地址，自动识别姓名、电话和地址，如：张三 13800138000 浙江省杭州市西湖区文三路90号',
+  pasteFromClipboard: '粘贴并识别',
+  pasteRecognize: '识别',
+  pasteFilled: '已识别并填入，请核对',
+  pasteNothing: '未能识别出地址信息，请手动填写',
+  pasteClipboardEmpty: '剪贴板中没有文字',
   // order numbers
   orderNumber: '订单编号：{no}',
   copy: '复制',
