@@ -100,6 +100,21 @@ export async function loginOnPage(page: Page, api: ApiClient, phone: string, sho
   return token;
 }
 
+/**
+ * Picks 所在地区 on the address form: opens the picker and taps province, city and district
+ * (a municipality skips its city: name it twice, e.g. ['北京市', '北京市', '朝阳区']).
+ */
+export async function chooseRegion(page: Page, form: Locator, [province, city, district]: [string, string, string]): Promise<void> {
+  await form.getByTestId('address-region').click();
+  const picker = page.getByTestId('region-picker').filter({ visible: true });
+  const option = (name: string) => picker.getByRole('option', { name, exact: true });
+  await option(province).click();
+  if (city !== province) await option(city).click();
+  await option(district).click();
+  await picker.waitFor({ state: 'detached' });
+  await form.getByTestId('address-region').filter({ hasText: `${province} ${city} ${district}` }).waitFor();
+}
+
 /** Ticks the login page's consent box (user agreement and privacy policy) unless it is ticked. */
 export async function agreeToTerms(login: Locator): Promise<void> {
   const box = login.getByRole('checkbox', { name: '同意用户服务协议和隐私政策' }).filter({ visible: true }).first();

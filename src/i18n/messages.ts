@@ -136,7 +136,7 @@ const features = {
   consentRequired: '请先阅读并勾选同意《用户服务协议》和《隐私政策》',
   consentCheckbox: '同意用户服务协议和隐私政策',
   consentTitle: '服务协议及隐私保护',
-  consentAgree: '同意并继续',
+  consentAgree: '同意',
   // cart groups
   shopSelectAll: '选择 {name} 的全部商品',
   // address: region picker and paste

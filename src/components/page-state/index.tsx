@@ -14,6 +14,8 @@ export interface PageStateProps {
   onRetry: () => void;
   skeleton?: ReactNode;
   emptyText?: string;
+  /** The empty state's icon (an SVG string from `icons`). */
+  emptyIcon?: string;
   emptyActionText?: string;
   onEmptyAction?: () => void;
   children?: ReactNode;
@@ -36,6 +38,6 @@ export function PageState(props: PageStateProps) {
       </View>
     );
   }
-  if (isEmpty) return <Empty text={emptyText ?? t('empty')} actionText={props.emptyActionText} onAction={props.onEmptyAction} />;
+  if (isEmpty) return <Empty text={emptyText ?? t('empty')} icon={props.emptyIcon} actionText={props.emptyActionText} onAction={props.onEmptyAction} />;
   return <>{children}</>;
 }

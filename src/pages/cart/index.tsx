@@ -135,6 +135,7 @@ export default function CartPage() {
         error={cart.error}
         isEmpty={lines.length === 0}
         emptyText={t('cartEmpty')}
+        emptyIcon={icons.ShoppingCart}
         emptyActionText={t('goShopping')}
         onEmptyAction={() => void openPage(PAGES.home)}
         onRetry={cart.refetch}

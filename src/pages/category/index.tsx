@@ -2,7 +2,7 @@ import type { ProductSort } from '@contract';
 import { ScrollView, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo } from 'react';
-import { OfflineBanner, PageState, ProductCard, SearchEntry, Skeleton } from '@/components';
+import { OfflineBanner, PageState, ProductCard, SearchEntry, Skeleton, icons } from '@/components';
 import { t, type MessageKey } from '@/i18n/messages';
 import { useCategories } from '@/services/catalog/listCategories';
 import { useProductList } from '@/services/catalog/listProducts';
@@ -88,6 +88,7 @@ export default function CategoryPage() {
                 error={list.error}
                 isEmpty={products.length === 0}
                 emptyText={t('categoryEmpty')}
+        emptyIcon={icons.Search}
                 onRetry={() => void list.refetch()}
                 skeleton={<Skeleton rows={6} avatar />}
               >

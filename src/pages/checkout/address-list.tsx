@@ -2,7 +2,7 @@ import type { Address } from '@contract';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useState } from 'react';
-import { OfflineBanner, PageState, Skeleton, TitleBar } from '@/components';
+import { OfflineBanner, PageState, Skeleton, TitleBar, icons } from '@/components';
 import { errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { useDeleteAddress } from '@/services/address/deleteAddress';
@@ -98,6 +98,7 @@ export default function AddressListPage() {
         onRetry={() => void addresses.refetch()}
         skeleton={<Skeleton rows={3} />}
         emptyText={t('address.empty')}
+        emptyIcon={icons.MapPin}
       >
         {items.map((a) => (
           <View

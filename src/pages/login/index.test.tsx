@@ -83,7 +83,7 @@ describe('login consent (user agreement and privacy policy)', () => {
     fireEvent.change(input('请输入手机号'), { target: { value: '13800138000' } });
     fireEvent.click(screen.getByText('获取验证码'));
     await waitFor(() =>
-      expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '请先阅读并勾选同意《用户服务协议》和《隐私政策》', confirmText: '同意并继续' })),
+      expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '请先阅读并勾选同意《用户服务协议》和《隐私政策》', confirmText: '同意' })),
     );
     fireEvent.change(input('请输入 6 位验证码'), { target: { value: '123456' } });
     fireEvent.click(screen.getByText('登录'));
@@ -92,7 +92,7 @@ describe('login consent (user agreement and privacy policy)', () => {
     expect(consent().getAttribute('aria-checked')).toBe('false');
   });
 
-  it('同意并继续 ticks the box and goes on; a ticked box asks nothing', async () => {
+  it('同意 ticks the box and goes on; a ticked box asks nothing', async () => {
     const calls = mockApi({ 'POST /api/auth/otp': () => ok({ retryAfterSeconds: 60, expiresInSeconds: 300 }) });
     renderWithClient(<LoginPage />);
     fireEvent.change(input('请输入手机号'), { target: { value: '13800138000' } });

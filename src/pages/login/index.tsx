@@ -42,7 +42,7 @@ export default function LoginPage() {
 
   /**
    * Nothing is sent before the shopper agrees to the user agreement and the privacy policy
-   * (required of apps in China): an action taken without the tick asks first, and 同意并继续
+   * (required of apps in China): an action taken without the tick asks first, and 同意
    * ticks the box and goes on.
    */
   const withConsent = async (action: () => void) => {

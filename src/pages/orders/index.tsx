@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar, OrderNumber } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar, OrderNumber, icons } from '@/components';
 import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
@@ -107,6 +107,7 @@ export default function OrdersPage() {
           error={orders.error}
           isEmpty={list.length === 0}
           emptyText={t('orders.empty')}
+        emptyIcon={icons.ClipboardList}
           emptyActionText={t('orders.goShopping')}
           onEmptyAction={() => void openPage(PAGES.home)}
           onRetry={() => void orders.refetch()}

@@ -101,6 +101,7 @@ export default function SearchPage() {
           error={results.error}
           isEmpty={products.length === 0}
           emptyText={t('searchNoResult', { q: submitted })}
+        emptyIcon={icons.Search}
           onRetry={() => void results.refetch()}
           skeleton={<Skeleton rows={6} avatar />}
         >
