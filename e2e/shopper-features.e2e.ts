@@ -74,8 +74,13 @@ test('login consent: asks before sending; the documents open; agreeing logs in',
 
 test('address: 智能填写 from a pasted address, then the region picker changes the district', () =>
   scenario(shop, async ({ page, server, shot }) => {
-    // Logged in by the previous scenario (same browser context).
-    const form = await route(page, server.baseUrl, '/pages/checkout/address-edit');
+    // Logged in by the previous scenario (same browser context): 我的 -> 收货地址 -> 新增收货地址.
+    const me = await route(page, server.baseUrl, '/pages/me/index');
+    await byText(me, '收货地址').click();
+    let list = await waitForRoute(page, '/pages/checkout/address-list');
+    await byText(list, '新增收货地址').click();
+    const form = await waitForRoute(page, '/pages/checkout/address-edit');
+    await shot('address-form-empty');
     await form.locator('textarea[placeholder^="粘贴或输入整段地址"]').filter({ visible: true }).first().fill('收货人：李四\n手机号码：139 0013 9000\n所在地区：广东省 深圳市 南山区\n详细地址：深南大道10000号');
     await byText(form, '识别').click();
     await form.getByTestId('address-region').filter({ hasText: '广东省 深圳市 南山区' }).waitFor();
@@ -84,12 +89,14 @@ test('address: 智能填写 from a pasted address, then the region picker change
     expect(await form.locator('input[placeholder="街道、楼牌号等"]').inputValue()).toBe('深南大道10000号');
     await shot('address-recognized');
 
+    await form.getByTestId('address-region').click();
+    await page.getByTestId('region-picker').filter({ visible: true }).waitFor();
+    await shot('region-picker');
+    await page.getByTestId('region-picker').locator('.region-picker__close').click();
     await chooseRegion(page, form, ['广东省', '深圳市', '福田区']);
     await shot('address-region-changed');
     await byText(form, '保存').click();
-    const list = await waitForRoute(page, '/pages/checkout/address-list').catch(async () => {
-      // Opened directly (a shared link): there is no list behind; Back goes home.
-      return waitForRoute(page, '/pages/home/index');
-    });
-    expect(list).toBeTruthy();
+    list = await waitForRoute(page, '/pages/checkout/address-list');
+    await byText(list, /福田区 深南大道10000号/).waitFor();
+    await shot('address-list');
   }));

@@ -108,6 +108,8 @@ export async function chooseRegion(page: Page, form: Locator, [province, city, d
   await form.getByTestId('address-region').click();
   const picker = page.getByTestId('region-picker').filter({ visible: true });
   const option = (name: string) => picker.getByRole('option', { name, exact: true });
+  // A form with a region opens the picker at its district: the first tab goes back to the provinces.
+  await picker.locator('.region-picker__tab').first().click();
   await option(province).click();
   if (city !== province) await option(city).click();
   await option(district).click();

@@ -20,6 +20,7 @@ import {
   validateAddress,
 } from '@/services/address/validate';
 import { isApiError } from '@/services/http';
+import { goBack } from '@/services/platform/nav';
 import type { TradeMessageKey } from '@/i18n/trade';
 import './address-edit.css';
 
@@ -156,7 +157,7 @@ export default function AddressEditPage() {
       if (editing) {
         await update.mutateAsync({ id, patch: input });
         void Taro.showToast({ title: t('address.saved'), icon: 'success' });
-        void Taro.navigateBack();
+        void goBack();
       } else {
         const saved = await create.mutateAsync(input);
         void Taro.showToast({ title: t('address.saved'), icon: 'success' });
@@ -165,7 +166,7 @@ export default function AddressEditPage() {
           // Past the list, straight back to the order being checked out.
           void Taro.navigateBack({ delta: 2 });
         } else {
-          void Taro.navigateBack();
+          void goBack();
         }
       }
     } catch (e) {

@@ -177,6 +177,9 @@ describe('address editor: region picker, paste, and a new address chosen at chec
 });
 
 describe('address editor', () => {
+  // Opened from the address list: there is a page to go back to.
+  beforeEach(() => (Taro.getCurrentPages as jest.Mock).mockReturnValue([{}, {}]));
+  afterEach(() => (Taro.getCurrentPages as jest.Mock).mockReturnValue([]));
   const fill = (placeholder: string, value: string) => fireEvent.change(screen.getByPlaceholderText(placeholder), { target: { value } });
 
   it('shows field messages in Chinese before sending anything', async () => {
