@@ -21,7 +21,8 @@ describe('H5 history rules', () => {
     expect(window.history.length).toBe(before + 1);
     expect(window.location.hash).toBe('#/pages/product/index?id=p_1');
     expect(window.sessionStorage.getItem(ROOT_KEY)).toBe('1');
-    expect(canGoBackInShop(window)).toBe(true);
+    // The landing page is the router's only page, and Back still has home to go to.
+    expect(canGoBackInShop(window, 1)).toBe(true);
   });
 
   it('plants nothing on home, on the root URL, or on an entry the router has seen (a reload)', () => {
@@ -33,14 +34,14 @@ describe('H5 history rules', () => {
     window.history.replaceState({ usr: null, key: 'k', idx: 3 }, '', '/#/pages/cart/index');
     expect(plantHomeBelow(window)).toBe(false);
     expect(window.sessionStorage.getItem(ROOT_KEY)).toBeNull();
-    // idx 3: earlier shop entries exist, Back stays in the shop.
-    expect(canGoBackInShop(window)).toBe(true);
+    // A page below in the router's stack: Back stays in the shop.
+    expect(canGoBackInShop(window, 2)).toBe(true);
   });
 
-  it('has nowhere to go back to on the first entry of a landing on home', () => {
+  it('has nowhere to go back to from a lone page with nothing planted (the caller goes home)', () => {
     land(`#${HOME_PATH}`);
     window.history.replaceState({ usr: null, key: 'k', idx: 0 }, '', `/#${HOME_PATH}`);
-    expect(canGoBackInShop(window)).toBe(false);
+    expect(canGoBackInShop(window, 1)).toBe(false);
   });
 
   it('switches tabs with a pushed entry, and none for the page already shown', async () => {

@@ -73,9 +73,11 @@ export function pushTab(history: RouterHistory, url: string): Promise<{ errMsg: 
   });
 }
 
-/** Where Back leads from the current entry: an earlier entry of the shop, or nowhere (go home). */
-export function canGoBackInShop(win: WebWindow): boolean {
-  const state = win.history.state as { idx?: unknown } | null;
-  const idx = state && typeof state.idx === 'number' ? state.idx : 0;
-  return idx > 0 || win.sessionStorage.getItem(ROOT_KEY) === '1';
+/**
+ * Whether Back from the current page stays in the shop: the router's page stack has a page
+ * below this one, or this is the landing page with home planted below it. Otherwise (a page
+ * the router shows first, with nothing of the shop behind) the caller goes home instead.
+ */
+export function canGoBackInShop(win: WebWindow, stackDepth: number): boolean {
+  return stackDepth > 1 || win.sessionStorage.getItem(ROOT_KEY) === '1';
 }

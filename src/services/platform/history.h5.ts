@@ -1,8 +1,8 @@
 /**
  * H5: the browser's history stays inside the shop (rules in history-web.ts). Back from the
  * first page goes home; tab switches, whether from our code or from Taro's own tab bar, push an
- * entry; the title bar's back arrow walks the browser's history while there is shop history
- * behind, else goes home.
+ * entry; the title bar's back arrow walks the browser's history while the router has a page
+ * below (or home was planted below the landing page), else goes home.
  */
 import Taro from '@tarojs/taro';
 import { history, switchTab as replaceTab } from '@tarojs/router';
@@ -21,7 +21,7 @@ export function replaceWithTab(path: string): Promise<unknown> {
 }
 
 export function goBack(): Promise<unknown> {
-  if (canGoBackInShop(window)) {
+  if (canGoBackInShop(window, Taro.getCurrentPages().length)) {
     window.history.back();
     return Promise.resolve({ errMsg: 'navigateBack:ok' });
   }
