@@ -18,6 +18,9 @@ describe('the region data', () => {
     const henan = regions.find((p) => p.name === '河南省');
     expect(henan?.cities.map((c) => c.name)).toContain('省直辖县级行政区划');
     regions.forEach((p) => p.cities.forEach((c) => expect(c.districts.length).toBeGreaterThan(0)));
+    // The code table's "市辖区" placeholder is no place to deliver to.
+    expect(regions.flatMap((p) => p.cities.flatMap((c) => c.districts))).not.toContain('市辖区');
+    expect(guangdong?.cities.find((c) => c.name === '深圳市')?.districts).toContain('南山区');
   });
 
   it('skips a division with nothing under it', () => {

@@ -27,6 +27,8 @@ interface RawNode {
 }
 
 const cleanName = (name: string) => name.replace(/^.*-/, '');
+/** "市辖区" is a code-table placeholder (the city's own districts collectively), not a place. */
+const isPlace = (node: RawNode) => node.n !== '市辖区';
 
 export function normalizeRegions(raw: readonly RawNode[]): RegionProvince[] {
   const out: RegionProvince[] = [];
@@ -35,8 +37,11 @@ export function normalizeRegions(raw: readonly RawNode[]): RegionProvince[] {
     if (children.length === 0) continue;
     const direct = children.every((c) => !c.d || c.d.length === 0) && children.length > 3;
     const cities: RegionCity[] = direct
-      ? [{ name: p.n, districts: children.map((c) => cleanName(c.n)) }]
-      : children.map((c) => ({ name: cleanName(c.n), districts: c.d && c.d.length > 0 ? c.d.map((x) => cleanName(x.n)) : [cleanName(c.n)] }));
+      ? [{ name: p.n, districts: children.filter(isPlace).map((c) => cleanName(c.n)) }]
+      : children.filter(isPlace).map((c) => {
+          const districts = (c.d ?? []).filter(isPlace).map((x) => cleanName(x.n));
+          return { name: cleanName(c.n), districts: districts.length > 0 ? districts : [cleanName(c.n)] };
+        });
     out.push({ name: p.n, cities });
   }
   return out;
