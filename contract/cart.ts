@@ -56,7 +56,8 @@ export const cartAddBody = lineInput;
 export const cartUpdateBody = z
   .strictObject({ quantity: quantity.optional(), selected: z.boolean().optional() })
   .refine((b) => b.quantity !== undefined || b.selected !== undefined, 'quantity or selected is required');
-export const cartSelectAllBody = z.strictObject({ selected: z.boolean() });
+/** Every line, or with merchantId only that shop's lines (the per-shop 全选 of a cart grouped by shop). */
+export const cartSelectAllBody = z.strictObject({ selected: z.boolean(), merchantId: id.optional() });
 /** Guest cart lines merged into the account's cart at login; quantities add up (capped). */
 export const cartMergeBody = z.strictObject({
   lines: z.array(z.strictObject({ skuId: id, quantity, selected: z.boolean().default(true), addedPrice: fen.optional() })).max(100),

@@ -67,3 +67,11 @@ export type ProductPage = z.infer<typeof productPage>;
 
 export const homeView = z.object({ banners: z.array(banner), categories: z.array(category) });
 export type HomeView = z.infer<typeof homeView>;
+
+/** What the shopper has typed so far into the search box. */
+export const searchSuggestQuery = z.strictObject({ q: z.string().trim().min(1).max(50) });
+export type SearchSuggestQuery = z.input<typeof searchSuggestQuery>;
+
+/** Keywords to tap: suggestions for what is typed, or the hot searches. */
+export const searchWords = z.object({ items: z.array(z.string()) });
+export type SearchWords = z.infer<typeof searchWords>;

@@ -92,6 +92,8 @@ export const orderLine = pricedLine.omit({ issue: true });
 /** A child order: one merchant's part of what the shopper bought. */
 export const order = z.object({
   id,
+  /** What the shopper and the merchant read: 19 digits, date (China time) + random digits. */
+  orderNo: z.string(),
   parentId: id,
   merchantId: id,
   merchantName: z.string(),
@@ -117,6 +119,8 @@ export type Order = z.infer<typeof order>;
 /** The parent order: the unit created at checkout and paid in one payment. */
 export const parentOrder = z.object({
   id,
+  /** The checkout's own number (each child has its own too). */
+  orderNo: z.string(),
   status: orderStatus,
   amounts,
   createdAt: timestamp,

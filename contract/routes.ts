@@ -46,6 +46,9 @@ export const routes = {
     response: z.object({ items: z.array(catalog.category) }) },
   listProducts: { method: 'GET', path: '/api/products', tag: 'catalog', summary: 'Search and browse products (cursor pagination)', auth: 'none',
     query: catalog.productListQuery, response: catalog.productPage },
+  suggestSearch: { method: 'GET', path: '/api/search/suggest', tag: 'catalog', summary: 'Search suggestions for what the shopper has typed (product titles and categories)', auth: 'none',
+    query: catalog.searchSuggestQuery, response: catalog.searchWords },
+  getHotSearches: { method: 'GET', path: '/api/search/hot', tag: 'catalog', summary: 'Hot searches: the best-selling products on the shelf', auth: 'none', response: catalog.searchWords },
   getProduct: { method: 'GET', path: '/api/products/:id', tag: 'catalog', summary: 'Product detail with specs and SKUs', auth: 'none',
     params: idParams, response: catalog.productDetail },
 

@@ -21,7 +21,7 @@ const demoAddress = {
   detail: '世纪大道 1 号', isDefault: true,
 };
 const demoOrder = {
-  id: 'o_smoke', parentId: 'po_smoke', merchantId: 'm_demo', merchantName: '示例商家', status: 'pending_payment' as const,
+  id: 'o_smoke', orderNo: '2026120700000000001', parentId: 'po_smoke', merchantId: 'm_demo', merchantName: '示例商家', status: 'pending_payment' as const,
   lines: [{ skuId: 'sku_demo_1', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '红色 / M', image: '/images/demo.svg', unitPrice: 1990, quantity: 1, lineAmount: 1990 }],
   amounts: { itemsAmount: 1990, shippingAmount: 0, discountAmount: 0, payableAmount: 1990 },
   fulfilment: { type: 'delivery' as const, addressId: 'adr_smoke' },
@@ -59,6 +59,8 @@ export const canned: Canned = {
   }),
   listCategories: () => ({ items: [{ id: 'c_demo', name: '服饰', icon: '/images/c_demo.svg', sort: 1 }] }),
   listProducts: () => ({ items: [], nextCursor: null }),
+  suggestSearch: () => ({ items: ['示例商品'] }),
+  getHotSearches: () => ({ items: ['示例商品', '服饰'] }),
   getProduct: ({ params }) => (params.id === DEMO_PRODUCT_ID ? {
     id: DEMO_PRODUCT_ID, merchantId: 'm_demo', merchantName: '示例商家', categoryId: 'c_demo', title: '示例商品',
     subtitle: '冒烟测试用', cover: '/images/demo.svg', priceFrom: 1990, originalPrice: 2990, sales: 12, stock: 5,
@@ -97,12 +99,12 @@ export const canned: Canned = {
     canSubmit: true,
     freeShippingThreshold: 9900,
   }),
-  createOrder: () => ({ id: 'po_smoke', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }),
+  createOrder: () => ({ id: 'po_smoke', orderNo: '2026120700000000002', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }),
   listOrders: () => ({ items: [], nextCursor: null }),
   getOrderCounts: () => ({ pending_payment: 0, paid: 0, shipped: 0 }),
   getOrder: ({ params }) => (params.id === demoOrder.id ? demoOrder : null),
   getParentOrder: ({ params }) => (params.id === 'po_smoke'
-    ? { id: 'po_smoke', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }
+    ? { id: 'po_smoke', orderNo: '2026120700000000002', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }
     : null),
   cancelOrder: () => ({ ...demoOrder, status: 'cancelled' }),
   confirmReceipt: () => ({ ...demoOrder, status: 'completed' }),

@@ -11,6 +11,8 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/checkout', pages: ['index', 'cashier', 'result', 'address-list', 'address-edit'] },
     { root: 'pages/orders', pages: ['index', 'detail'] },
+    { root: 'pages/search', pages: ['index'] },
+    { root: 'pages/legal', pages: ['agreement', 'privacy'] },
   ],
   window: {
     navigationBarTitleText: '小店',

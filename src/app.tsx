@@ -1,4 +1,5 @@
 import { installAbortController } from '@/services/platform/abort-controller';
+import { installHistoryGuard } from '@/services/platform/history';
 import { QueryClientProvider } from '@tanstack/react-query';
 import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
@@ -8,6 +9,8 @@ import { wireSessionEndNotice } from '@/services/session-notice';
 import { isLoggedIn, useSession } from '@/stores/session';
 import './app.css';
 
+// H5: runs before Taro's router reads the location (history.h5.ts); nothing on mini-programs.
+installHistoryGuard();
 installAbortController();
 wireMiniProgramLifecycle();
 wireSessionToCache();

@@ -4,6 +4,8 @@ export const routeTable = {
   getHome: { method: 'GET', path: '/api/home', auth: 'none', idempotency: null },
   listCategories: { method: 'GET', path: '/api/categories', auth: 'none', idempotency: null },
   listProducts: { method: 'GET', path: '/api/products', auth: 'none', idempotency: null },
+  suggestSearch: { method: 'GET', path: '/api/search/suggest', auth: 'none', idempotency: null },
+  getHotSearches: { method: 'GET', path: '/api/search/hot', auth: 'none', idempotency: null },
   getProduct: { method: 'GET', path: '/api/products/:id', auth: 'none', idempotency: null },
   loginMini: { method: 'POST', path: '/api/auth/login/mini', auth: 'none', idempotency: null },
   requestOtp: { method: 'POST', path: '/api/auth/otp', auth: 'none', idempotency: null },

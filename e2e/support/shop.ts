@@ -84,18 +84,43 @@ function findToken(value: unknown, depth = 0): string | null {
 export async function loginOnPage(page: Page, api: ApiClient, phone: string, shot?: (step: string) => Promise<unknown>): Promise<string> {
   const login = await waitForRoute(page, '/pages/login/index');
   await fillByPlaceholder(login, '请输入手机号', phone);
+  await agreeToTerms(login);
   await byText(login, '获取验证码').click();
   // The button turns into a countdown once the server accepted the request.
   await byText(login, /^\d+ 秒后重发$/).waitFor();
   // Each scenario uses its own phone number, so the latest code in the sandbox is this one.
   const code = await waitForOtp(api, phone);
   await fillByPlaceholder(login, '请输入 6 位验证码', code);
+  await agreeToTerms(login);
   if (shot) await shot('login-filled');
   // '登录' is also the page title: tap the form's own submit button.
   await login.locator('.login__submit').filter({ visible: true, hasText: '登录' }).first().click();
   const token = await eventually(() => sessionToken(page), (t) => t !== null, 20_000);
   if (!token) throw new Error('no session token appeared in local storage after logging in');
   return token;
+}
+
+/**
+ * Picks 所在地区 on the address form: opens the picker and taps province, city and district
+ * (a municipality skips its city: name it twice, e.g. ['北京市', '北京市', '朝阳区']).
+ */
+export async function chooseRegion(page: Page, form: Locator, [province, city, district]: [string, string, string]): Promise<void> {
+  await form.getByTestId('address-region').click();
+  const picker = page.getByTestId('region-picker').filter({ visible: true });
+  const option = (name: string) => picker.getByRole('option', { name, exact: true });
+  // A form with a region opens the picker at its district: the first tab goes back to the provinces.
+  await picker.locator('.region-picker__tab').first().click();
+  await option(province).click();
+  if (city !== province) await option(city).click();
+  await option(district).click();
+  await picker.waitFor({ state: 'detached' });
+  await form.getByTestId('address-region').filter({ hasText: `${province} ${city} ${district}` }).waitFor();
+}
+
+/** Ticks the login page's consent box (user agreement and privacy policy) unless it is ticked. */
+export async function agreeToTerms(login: Locator): Promise<void> {
+  const box = login.getByRole('checkbox', { name: '同意用户服务协议和隐私政策' }).filter({ visible: true }).first();
+  if ((await box.getAttribute('aria-checked')) !== 'true') await box.click({ position: { x: 8, y: 8 } });
 }
 
 /** The first SKU of the product with a value for every spec and at least `minStock` units. */

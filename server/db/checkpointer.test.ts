@@ -11,7 +11,9 @@ describe('background WAL checkpointer', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'shop-ckpt-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  // The worker closes its connection after stop() returns, and closing a WAL database removes its
+  // -wal and -shm files: a removal racing that close retries instead of failing with ENOTEMPTY.
+  afterEach(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 
   function openWal(file: string): SQLite.Database {
     const db = new SQLite(file);

@@ -170,6 +170,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema,
+    // Migrations are written on parallel branches: a database that already ran 006 still runs
+    // a 005 merged later. Each migration is written to stand alone (decision 0016).
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {

@@ -28,6 +28,8 @@ export interface ParentOrderTable {
   payable_amount: number;
   created_at: number;
   expires_at: number;
+  /** Human-readable, unique order number (migration 006; server/modules/order/number.ts). */
+  order_no: string;
 }
 
 /** A child order: one merchant's part of a parent order. */
@@ -58,6 +60,8 @@ export interface OrderTable {
   /** Fen paid so far and refunded so far (migration 003). */
   paid_amount: Generated<number>;
   refunded_amount: Generated<number>;
+  /** Human-readable, unique order number (migration 006; server/modules/order/number.ts). */
+  order_no: string;
 }
 
 /** Snapshot of one bought SKU. Primary key (order_id, line_no). */

@@ -2,7 +2,8 @@ import { onlineManager } from '@tanstack/react-query';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { ApiError } from '@/services/http';
-import { LineItem, OfflineBanner, PageState, Picture, Price, ProductCard, Stepper } from '.';
+import { asciiBase64 } from './icon/svg';
+import { Check, Empty, Icon, icons, LineItem, OfflineBanner, PageState, Picture, Price, ProductCard, Stepper } from '.';
 import type * as PictureH5 from './picture/picture.h5';
 
 describe('Price', () => {
@@ -152,5 +153,39 @@ describe('tappable Picture on H5', () => {
     fireEvent.keyDown(img, { key: 'a' });
     fireEvent.click(img);
     expect(onClick).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('Icon', () => {
+  it('paints a Lucide SVG and hands it to <Image> as a base64 data URI', () => {
+    const { container } = render(<Icon svg={icons.Search} color="#e4393c" size={40} />);
+    const src = container.querySelector('img')?.getAttribute('src') ?? '';
+    expect(src).toMatch(/^data:image\/svg\+xml;base64,/);
+    const svg = Buffer.from(src.split(',')[1], 'base64').toString('utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('stroke="#e4393c"');
+    expect(svg).not.toContain('currentColor');
+  });
+
+  it('encodes base64 as btoa does (mini-programs have no btoa)', () => {
+    for (const text of ['', 'a', 'ab', 'abc', 'abcd', '<svg stroke="#333"/>']) expect(asciiBase64(text)).toBe(Buffer.from(text).toString('base64'));
+  });
+});
+
+describe('Empty and Check', () => {
+  it('an empty state shows an icon, not a blank box', () => {
+    const { container } = render(<Empty text="购物车还是空的" icon={icons.ShoppingCart} />);
+    expect(container.querySelector('.empty__icon img')?.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+  });
+
+  it('a check and its label are one tap target; a disabled one ignores taps', () => {
+    const onChange = jest.fn();
+    const { rerender } = render(<Check checked={false} label="全选" onChange={onChange} />);
+    fireEvent.click(screen.getByText('全选'));
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('checkbox', { name: '全选' }).getAttribute('aria-checked')).toBe('false');
+    rerender(<Check checked disabled label="全选" onChange={onChange} />);
+    fireEvent.click(screen.getByText('全选'));
+    expect(onChange).toHaveBeenCalledTimes(1);
   });
 });

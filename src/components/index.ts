@@ -10,3 +10,8 @@ export { Picture, type PictureProps } from './picture';
 export { Carousel, type CarouselProps, type CarouselSlide } from './carousel';
 export { disabledProp } from './button-state';
 export { KEYBOARD_SCROLLABLE } from './keyboard';
+export { Icon, icons, type IconProps } from './icon';
+export { TitleBar, type TitleBarProps } from './title-bar';
+export { Check, type CheckProps } from './check';
+export { SearchEntry } from './search-entry';
+export { OrderNumber } from './order-number';

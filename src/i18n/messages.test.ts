@@ -36,3 +36,11 @@ describe('message catalog', () => {
     }
   });
 });
+
+describe('modal buttons', () => {
+  it('fit the 4-character limit of showModal on every host (a longer label makes the modal fail)', () => {
+    for (const key of ['consentAgree', 'confirm', 'cancel', 'remove', 'address.delete'] as const) {
+      expect(Array.from(messages[key]).length).toBeLessThanOrEqual(4);
+    }
+  });
+});

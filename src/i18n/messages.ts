@@ -115,6 +115,53 @@ const common = {
   loginNotSupported: '当前环境不支持一键登录',
 } as const;
 
+/**
+ * Shopper features block: title bar, search, login consent and legal pages, cart groups,
+ * address region picker and paste, icons' labels, order numbers.
+ */
+const features = {
+  back: '返回',
+  productTitle: '商品详情',
+  // search page
+  searchTitle: '搜索',
+  searchHistory: '搜索历史',
+  searchClearHistory: '清空',
+  searchClearConfirm: '确定清空全部搜索历史吗？',
+  searchHot: '热门搜索',
+  searchSuggestions: '搜索建议',
+  searchNoResult: '没有找到“{q}”相关的商品',
+  searchCancel: '取消',
+  // login consent and legal pages
+  consentPrefix: '我已阅读并同意',
+  consentAnd: '和',
+  agreementLink: '《用户服务协议》',
+  privacyLink: '《隐私政策》',
+  agreementTitle: '用户服务协议',
+  privacyTitle: '隐私政策',
+  consentRequired: '请先阅读并勾选同意《用户服务协议》和《隐私政策》',
+  consentCheckbox: '同意用户服务协议和隐私政策',
+  consentTitle: '服务协议及隐私保护',
+  consentAgree: '同意',
+  // cart groups
+  shopSelectAll: '选择 {name} 的全部商品',
+  // address: region picker and paste
+  regionTitle: '选择所在地区',
+  regionChoose: '请选择',
+  regionLabel: '所在地区',
+  regionPlaceholder: '省、市、区',
+  pasteTitle: '智能填写',
+  pastePlaceholder: '粘贴或输入整段地址，自动识别姓名、电话和地址，如：张三 13800138000 浙江省杭州市西湖区文三路90号',
+  pasteFromClipboard: '粘贴并识别',
+  pasteRecognize: '识别',
+  pasteFilled: '已识别并填入，请核对',
+  pasteNothing: '未能识别出地址信息，请手动填写',
+  pasteClipboardEmpty: '剪贴板中没有文字',
+  // order numbers
+  orderNumber: '订单编号：{no}',
+  copy: '复制',
+  copied: '已复制',
+} as const;
+
 /** Problem codes (contract/errors.ts) and client-side failures -> what the shopper reads. */
 export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED' | 'UNKNOWN', string> = {
   VALIDATION_FAILED: '提交的信息有误，请检查后重试',
@@ -227,7 +274,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...tradeMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

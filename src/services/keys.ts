@@ -45,6 +45,8 @@ export const keys = {
           limit: filter.limit ?? 20,
         },
       ] as const,
+    searchSuggest: (q: string) => ['catalog', 'search', 'suggest', q] as const,
+    hotSearches: () => ['catalog', 'search', 'hot'] as const,
     products: () => ['catalog', 'products', 'detail'] as const,
     product: (id: string) => ['catalog', 'products', 'detail', id] as const,
   },

@@ -27,7 +27,8 @@ export interface CartDraftState extends DraftData {
   add(skuId: string, quantity: number, addedPrice: number, now?: number): void;
   update(skuId: string, patch: { quantity?: number; selected?: boolean }): void;
   remove(skuId: string): void;
-  selectAll(selected: boolean): void;
+  /** Every line, or only the given SKUs (one shop's lines). */
+  selectAll(selected: boolean, skuIds?: readonly string[]): void;
   clear(): void;
 }
 
@@ -64,7 +65,8 @@ export const createCartDraftStore = () =>
             ),
           })),
         remove: (skuId) => set((s) => ({ lines: s.lines.filter((l) => l.skuId !== skuId) })),
-        selectAll: (selected) => set((s) => ({ lines: s.lines.map((l) => ({ ...l, selected })) })),
+        selectAll: (selected, skuIds) =>
+          set((s) => ({ lines: s.lines.map((l) => (skuIds === undefined || skuIds.includes(l.skuId) ? { ...l, selected } : l)) })),
         clear: () => set({ lines: [] }),
       }),
       {

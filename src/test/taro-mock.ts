@@ -29,6 +29,7 @@ const storage = new Map<string, unknown>();
 let handler: RequestHandler = () => ({ statusCode: 404, data: { code: 'ROUTE_NOT_FOUND', status: 404, title: 'Not Found', type: 'about:blank' } });
 let routerParams: Record<string, string> = {};
 let modalResult = { confirm: true, cancel: false };
+let clipboard = '';
 const reachBottom = new Set<() => void>();
 const pullDown = new Set<() => void>();
 const didShow = new Set<() => void>();
@@ -41,6 +42,9 @@ export const taroMock = {
   },
   setRouterParams(params: Record<string, string>) {
     routerParams = params;
+  },
+  setClipboard(text: string) {
+    clipboard = text;
   },
   setModalResult(confirm: boolean) {
     modalResult = { confirm, cancel: !confirm };
@@ -61,6 +65,7 @@ export const taroMock = {
     storage.clear();
     routerParams = {};
     modalResult = { confirm: true, cancel: false };
+    clipboard = '';
     handler = () => ({ statusCode: 404, data: { code: 'ROUTE_NOT_FOUND' } });
     reachBottom.clear();
     pullDown.clear();
@@ -104,6 +109,8 @@ const Taro = {
   reLaunch: resolved({ errMsg: 'reLaunch:ok' }),
   navigateBack: resolved({ errMsg: 'navigateBack:ok' }),
   getCurrentPages: jest.fn(() => [] as unknown[]),
+  pxTransform: jest.fn((size: number) => `${size / 2}px`),
+  getClipboardData: jest.fn(() => Promise.resolve({ data: clipboard, errMsg: 'getClipboardData:ok' })),
   showToast: resolved({ errMsg: 'showToast:ok' }),
   showLoading: resolved({ errMsg: 'showLoading:ok' }),
   hideLoading: resolved({ errMsg: 'hideLoading:ok' }),

@@ -4,6 +4,7 @@ import * as m002 from './002_orders';
 import * as m003 from './003_payments';
 import * as m004 from './004_ledger_shards';
 import * as m005 from './005_accounts';
+import * as m006 from './006_order_numbers';
 import * as m007 from './007_ledger_account_key';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '003_payments': m003,
   '004_ledger_shards': m004,
   '005_accounts': m005,
+  '006_order_numbers': m006,
   '007_ledger_account_key': m007,
 };

@@ -49,6 +49,31 @@ describe('cart', () => {
     expect(get.body).toEqual(res.body);
   });
 
+  it('selects or deselects one shop\'s lines (the per-shop 全选), leaving other shops alone', async () => {
+    const { token } = await userToken(t.db, t.config.tokenSecret);
+    const a = await makeSku(t.db, { price: 1000, stock: 10, merchantId: 'm_s1' });
+    const b = await makeSku(t.db, { price: 2000, stock: 10, merchantId: 'm_s1' });
+    const c = await makeSku(t.db, { price: 500, stock: 10, merchantId: 'm_s2' });
+    for (const sku of [a, b, c]) await t.post('/api/cart/items', { skuId: sku.skuId, quantity: 1 }, { token });
+
+    let res = await t.post<CartView>('/api/cart/select-all', { selected: false, merchantId: 'm_s1' }, { token });
+    expect(res.status).toBe(200);
+    expect(res.body.lines.filter((l) => !l.selected).map((l) => l.skuId).sort()).toEqual([a.skuId, b.skuId].sort());
+    expect(res.body.totals).toMatchObject({ selectedLines: 1, itemsAmount: 500 });
+
+    res = await t.post<CartView>('/api/cart/select-all', { selected: false, merchantId: 'm_s2' }, { token });
+    expect(res.body.totals).toMatchObject({ selectedLines: 0 });
+    res = await t.post<CartView>('/api/cart/select-all', { selected: true, merchantId: 'm_s1' }, { token });
+    expect(res.body.totals).toMatchObject({ selectedLines: 2, itemsAmount: 3000 });
+    expect(lineOf(res.body, c.skuId).selected).toBe(false);
+
+    // A shop with nothing in this cart changes nothing; a malformed id is a 400.
+    res = await t.post<CartView>('/api/cart/select-all', { selected: false, merchantId: 'm_none' }, { token });
+    expect(res.body.totals).toMatchObject({ selectedLines: 2 });
+    const bad = await t.post('/api/cart/select-all', { selected: false, merchantId: '' }, { token });
+    expect(bad.status).toBe(400);
+  });
+
   it('adds quantities of an existing SKU, capped at 99; a line above stock is flagged, not refused', async () => {
     const { token } = await userToken(t.db, t.config.tokenSecret);
     const a = await makeSku(t.db, { stock: 5 });

@@ -133,8 +133,17 @@ export async function removeItem(db: Db, userId: string, skuId: string): Promise
   return getCart(db, userId);
 }
 
-export async function selectAll(db: Db, userId: string, selected: boolean): Promise<CartView> {
-  await db.updateTable('cart_lines').set({ selected: selected ? 1 : 0 }).where('user_id', '=', userId).execute();
+/** Selects or deselects every line, or only the lines of one shop (merchantId, from the catalog). */
+export async function selectAll(db: Db, userId: string, selected: boolean, merchantId?: string): Promise<CartView> {
+  let update = db.updateTable('cart_lines').set({ selected: selected ? 1 : 0 }).where('user_id', '=', userId);
+  if (merchantId !== undefined) {
+    const lines = await storedLines(db, userId);
+    const skus = await loadSkus(db, lines.map((l) => l.skuId));
+    const ofShop = lines.filter((l) => skus.get(l.skuId)?.merchantId === merchantId).map((l) => l.skuId);
+    if (ofShop.length === 0) return priceLines(db, lines);
+    update = update.where('sku_id', 'in', ofShop);
+  }
+  await update.execute();
   return getCart(db, userId);
 }
 

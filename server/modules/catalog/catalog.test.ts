@@ -1,4 +1,4 @@
-import { productDetail, productPage, homeView } from '../../../contract/catalog';
+import { productDetail, productPage, homeView, searchWords } from '../../../contract/catalog';
 import { AppError } from '../../platform/errors';
 import { testApp, type TestApp } from '../../test/app';
 import { loadSkus, releaseStock, reserveStock } from './service';
@@ -245,5 +245,50 @@ describe('catalog service for other modules', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'OUT_OF_STOCK' });
     expect(await stockOf('sku_0004_01')).toBe(0);
+  });
+});
+
+describe('search suggestions and hot searches', () => {
+  it('suggests categories and on-shelf product titles containing the text, those starting with it first', async () => {
+    const [product] = await t.db.selectFrom('products').select(['title', 'category_id']).where('on_shelf', '=', 1).orderBy('sales', 'desc').limit(1).execute();
+    const text = Array.from(product.title).slice(0, 2).join('');
+    const res = await t.get<{ items: string[] }>(`/api/search/suggest?q=${encodeURIComponent(text)}`);
+    expect(res.status).toBe(200);
+    const { items } = searchWords.parse(res.body);
+    expect(items).toContain(product.title);
+    expect(items.length).toBeLessThanOrEqual(10);
+    expect(new Set(items).size).toBe(items.length);
+    items.forEach((w) => expect(w.toLowerCase()).toContain(text.toLowerCase()));
+    const firstOther = items.findIndex((w) => !w.startsWith(text));
+    if (firstOther >= 0) items.slice(firstOther).forEach((w) => expect(w.startsWith(text)).toBe(false));
+
+    const category = await t.db.selectFrom('categories').select('name').orderBy('sort').executeTakeFirstOrThrow();
+    const byCategory = await t.get<{ items: string[] }>(`/api/search/suggest?q=${encodeURIComponent(category.name)}`);
+    expect(byCategory.body.items[0]).toBe(category.name);
+  });
+
+  it('never suggests an off-shelf product; wildcards are literal; blank or long text is a 400', async () => {
+    const off = await t.db.selectFrom('products').select(['id', 'title']).where('on_shelf', '=', 1).orderBy('id').executeTakeFirstOrThrow();
+    await t.db.updateTable('products').set({ on_shelf: 0 }).where('id', '=', off.id).execute();
+    try {
+      const res = await t.get<{ items: string[] }>(`/api/search/suggest?q=${encodeURIComponent(off.title)}`);
+      expect(res.body.items).not.toContain(off.title);
+      const hot = await t.get<{ items: string[] }>('/api/search/hot');
+      expect(hot.body.items).not.toContain(off.title);
+    } finally {
+      await t.db.updateTable('products').set({ on_shelf: 1 }).where('id', '=', off.id).execute();
+    }
+    expect((await t.get<{ items: string[] }>('/api/search/suggest?q=%25')).body.items).toEqual([]);
+    expect((await t.get<{ items: string[] }>('/api/search/suggest?q=_')).body.items).toEqual([]);
+    expect((await t.get('/api/search/suggest?q=%20%20')).status).toBe(400);
+    expect((await t.get('/api/search/suggest')).status).toBe(400);
+    expect((await t.get(`/api/search/suggest?q=${'长'.repeat(51)}`)).status).toBe(400);
+  });
+
+  it('hot searches are the best sellers on the shelf, at most 8', async () => {
+    const res = await t.get<{ items: string[] }>('/api/search/hot');
+    expect(res.status).toBe(200);
+    const best = await t.db.selectFrom('products').select('title').where('on_shelf', '=', 1).orderBy('sales', 'desc').orderBy('id').limit(8).execute();
+    expect(res.body.items).toEqual([...new Set(best.map((b) => b.title))].slice(0, 8));
   });
 });

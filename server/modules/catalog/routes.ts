@@ -8,6 +8,8 @@ export const handlers = defineHandlers({
   listCategories: async ({ db }) => ({ items: await catalog.listCategories(db) }),
   listProducts: async ({ db, query }) => catalog.listProducts(db, query),
   getProduct: async ({ db, params }) => catalog.getProduct(db, params.id),
+  suggestSearch: async ({ db, query }) => ({ items: await catalog.suggestSearch(db, query.q) }),
+  getHotSearches: async ({ db }) => ({ items: await catalog.hotSearches(db) }),
 });
 
 /** Generated placeholder images: GET /images/<file>.svg. */

@@ -335,6 +335,47 @@ export async function listProducts(db: Db, input: ListProductsInput): Promise<Pr
   };
 }
 
+export const SUGGEST_LIMIT = 10;
+export const HOT_LIMIT = 8;
+
+/**
+ * Suggestions while the shopper types: names of categories and titles of on-shelf products
+ * containing the text (case-insensitive, `%` and `_` literal); the ones starting with it first,
+ * then the best sellers; no duplicates.
+ */
+export async function suggestSearch(db: Db, text: string): Promise<string[]> {
+  const keyword = text.trim().toLowerCase();
+  if (!keyword) return [];
+  const pattern = likePattern(keyword);
+  const [categories, products] = await Promise.all([
+    db
+      .selectFrom('categories')
+      .select('name')
+      .where(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`)
+      .orderBy('sort')
+      .limit(SUGGEST_LIMIT)
+      .execute(),
+    db
+      .selectFrom('products')
+      .select(['title', 'sales'])
+      .where('on_shelf', '=', 1)
+      .where(sql`lower(title)`, 'like', sql`${pattern} escape '\\'`)
+      .orderBy('sales', 'desc')
+      .orderBy('id')
+      .limit(SUGGEST_LIMIT * 3)
+      .execute(),
+  ]);
+  const startsFirst = (a: string, b: string) => Number(!a.toLowerCase().startsWith(keyword)) - Number(!b.toLowerCase().startsWith(keyword));
+  const names = [...categories.map((c) => c.name), ...products.map((p) => p.title).sort(startsFirst)];
+  return [...new Set(names)].slice(0, SUGGEST_LIMIT);
+}
+
+/** Hot searches: titles of the best-selling products on the shelf. */
+export async function hotSearches(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('products').select('title').where('on_shelf', '=', 1).orderBy('sales', 'desc').orderBy('id').limit(HOT_LIMIT * 2).execute();
+  return [...new Set(rows.map((r) => r.title))].slice(0, HOT_LIMIT);
+}
+
 export async function getProduct(db: Db, productId: string): Promise<ProductDetail> {
   const row = await summaryQuery(db).select(['p.images', 'p.description', 'p.specs', 'p.on_shelf']).where('p.id', '=', productId).executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', `no product ${productId}`);

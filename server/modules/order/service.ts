@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Address } from '@contract/address';
-import type { CheckoutPreview, CreateOrderBody, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
+import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
 import { isUniqueViolation } from '../../db';
 import { insertTogether, prepared } from '../../db/prepared';
@@ -16,6 +16,7 @@ import { getAddressForUser, getDefaultAddress } from '../address/service';
 import { removeOrderedLines } from '../cart/service';
 import { loadSkus, releaseStock, reserveStock } from '../catalog/service';
 import { closeOpenPaymentsFor } from '../payment/service';
+import { isOrderNumberCollision, ORDER_NUMBER_PATTERN, orderNumber } from './number';
 import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
 import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
 import { transact } from '../../db/transaction';
@@ -131,106 +132,129 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<Pare
   const expiresAt = now + input.payTimeoutSeconds * 1000;
   const parentId = newId(PARENT_ID_PREFIX, now);
 
-  try {
-    const address = fulfilment.type === 'delivery' ? await addressFor(db, userId, fulfilment.addressId) : null;
-    // Everything written is also kept here, so the answer needs no second read.
-    return await transact(db, async (trx) => {
-      const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
-      const priced = priceCheckout(body.items, skus, fulfilment.type);
-      const firstBlocked = priced.blocked[0];
-      if (firstBlocked) {
-        const stockIssue = firstBlocked.issue === 'out_of_stock' || firstBlocked.issue === 'insufficient_stock';
-        throw new AppError(stockIssue ? 'OUT_OF_STOCK' : 'SKU_UNAVAILABLE', `SKU ${firstBlocked.skuId}: ${firstBlocked.issue}`, {
-          skuId: firstBlocked.skuId,
-          issue: firstBlocked.issue,
-        });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const address = fulfilment.type === 'delivery' ? await addressFor(db, userId, fulfilment.addressId) : null;
+      return await writeOrder(db, input, { parentId, fulfilment, address, now, expiresAt });
+    } catch (err) {
+      // Two orders drew the same number (rare): the transaction rolled back; draw new ones.
+      if (isUniqueViolation(err) && isOrderNumberCollision(err) && attempt < ORDER_NUMBER_ATTEMPTS) continue;
+      // A repeat of a key that already placed an order (its request's idempotency record gone,
+      // or two racing) answers that order, whatever changed since: it fails on the parent's
+      // unique key before any stock is taken, or on what changed (stock sold out, the address
+      // deleted). Looked up only then: no read ahead for what is almost never there.
+      if (isUniqueViolation(err) || err instanceof AppError) {
+        const winner = await parentIdByKey(db, userId, idempotencyKey);
+        if (winner) return getParentOrder(db, userId, winner);
       }
-      const parent: ParentRow = {
-        id: parentId,
-        user_id: userId,
-        idempotency_key: idempotencyKey,
-        items_amount: priced.amounts.itemsAmount,
-        shipping_amount: priced.amounts.shippingAmount,
-        discount_amount: priced.amounts.discountAmount,
-        payable_amount: priced.amounts.payableAmount,
-        created_at: now,
-        expires_at: expiresAt,
-      };
-
-      const items = priced.groups
-        .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
-        .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
-      const children: OrderRow[] = [];
-      const lines: LineRow[] = [];
-      const events: EventRow[] = [];
-      for (const [index, group] of priced.groups.entries()) {
-        // Ids sort by their time part: one millisecond apart keeps the children in checkout order.
-        const orderId = newId(ORDER_ID_PREFIX, now + index);
-        children.push({
-          id: orderId,
-          parent_id: parentId,
-          user_id: userId,
-          merchant_id: group.merchantId,
-          merchant_name: group.merchantName,
-          status: orderMachine.initial,
-          items_amount: group.amounts.itemsAmount,
-          shipping_amount: group.amounts.shippingAmount,
-          discount_amount: group.amounts.discountAmount,
-          payable_amount: group.amounts.payableAmount,
-          fulfilment: JSON.stringify(fulfilment),
-          ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore) : '',
-          remark: body.remark && body.remark.length > 0 ? body.remark : null,
-          created_at: now,
-          updated_at: now,
-          expires_at: expiresAt,
-          paid_at: null,
-          shipped_at: null,
-          completed_at: null,
-          ended_at: null,
-          paid_amount: 0,
-          refunded_amount: 0,
-        });
-        group.lines.forEach((l, i) =>
-          lines.push({
-            order_id: orderId,
-            line_no: i,
-            sku_id: l.skuId,
-            product_id: l.productId,
-            title: l.title,
-            spec_text: l.specText,
-            image: l.image,
-            unit_price: l.unitPrice,
-            quantity: l.quantity,
-            line_amount: l.lineAmount,
-          }),
-        );
-        events.push({ order_id: orderId, seq: 0, status: orderMachine.initial, note: ORDER_CREATED_NOTE, at: now });
-      }
-      // One statement on PostgreSQL. A racing duplicate blocks on (or fails) the parent's
-      // unique key here, before any stock is taken.
-      await insertTogether(trx, [
-        { table: 'parent_orders', rows: [parent] },
-        { table: 'orders', rows: children },
-        { table: 'order_lines', rows: lines },
-        { table: 'order_events', rows: events },
-      ]);
-      if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
-      // Stock last (the lock order, docs/architecture.md): the hottest rows are held for the
-      // shortest time, and sorted so concurrent orders lock SKU rows in one order.
-      await reserveStock(trx, items);
-      return parentView(parent, toOrders(children, lines, events));
-    });
-  } catch (err) {
-    // A repeat of a key that already placed an order (its request's idempotency record gone, or
-    // two racing) answers that order, whatever changed since: it fails here on the parent's
-    // unique key before any stock is taken, or on what changed (stock sold out, the address
-    // deleted). Looked up only then: no read ahead for what is almost never there.
-    if (isUniqueViolation(err) || err instanceof AppError) {
-      const winner = await parentIdByKey(db, userId, idempotencyKey);
-      if (winner) return getParentOrder(db, userId, winner);
+      throw err;
     }
-    throw err;
   }
+}
+
+const ORDER_NUMBER_ATTEMPTS = 3;
+
+interface OrderPlan {
+  parentId: string;
+  fulfilment: Fulfilment;
+  address: Address | null;
+  now: number;
+  expiresAt: number;
+}
+
+/** The one transaction of createOrder, with fresh order numbers on each call. */
+async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Promise<ParentOrder> {
+  const { userId, idempotencyKey, body } = input;
+  const { parentId, fulfilment, address, now, expiresAt } = plan;
+  // Everything written is also kept here, so the answer needs no second read.
+  return await transact(db, async (trx) => {
+    const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
+    const priced = priceCheckout(body.items, skus, fulfilment.type);
+    const firstBlocked = priced.blocked[0];
+    if (firstBlocked) {
+      const stockIssue = firstBlocked.issue === 'out_of_stock' || firstBlocked.issue === 'insufficient_stock';
+      throw new AppError(stockIssue ? 'OUT_OF_STOCK' : 'SKU_UNAVAILABLE', `SKU ${firstBlocked.skuId}: ${firstBlocked.issue}`, {
+        skuId: firstBlocked.skuId,
+        issue: firstBlocked.issue,
+      });
+    }
+    const parent: ParentRow = {
+      id: parentId,
+      user_id: userId,
+      idempotency_key: idempotencyKey,
+      items_amount: priced.amounts.itemsAmount,
+      shipping_amount: priced.amounts.shippingAmount,
+      discount_amount: priced.amounts.discountAmount,
+      payable_amount: priced.amounts.payableAmount,
+      created_at: now,
+      expires_at: expiresAt,
+      order_no: orderNumber(now),
+    };
+
+    const items = priced.groups
+      .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
+      .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
+    const children: OrderRow[] = [];
+    const lines: LineRow[] = [];
+    const events: EventRow[] = [];
+    for (const [index, group] of priced.groups.entries()) {
+      // Ids sort by their time part: one millisecond apart keeps the children in checkout order.
+      const orderId = newId(ORDER_ID_PREFIX, now + index);
+      children.push({
+        id: orderId,
+        parent_id: parentId,
+        user_id: userId,
+        merchant_id: group.merchantId,
+        merchant_name: group.merchantName,
+        status: orderMachine.initial,
+        items_amount: group.amounts.itemsAmount,
+        shipping_amount: group.amounts.shippingAmount,
+        discount_amount: group.amounts.discountAmount,
+        payable_amount: group.amounts.payableAmount,
+        fulfilment: JSON.stringify(fulfilment),
+        ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore) : '',
+        remark: body.remark && body.remark.length > 0 ? body.remark : null,
+        order_no: orderNumber(now),
+        created_at: now,
+        updated_at: now,
+        expires_at: expiresAt,
+        paid_at: null,
+        shipped_at: null,
+        completed_at: null,
+        ended_at: null,
+        paid_amount: 0,
+        refunded_amount: 0,
+      });
+      group.lines.forEach((l, i) =>
+        lines.push({
+          order_id: orderId,
+          line_no: i,
+          sku_id: l.skuId,
+          product_id: l.productId,
+          title: l.title,
+          spec_text: l.specText,
+          image: l.image,
+          unit_price: l.unitPrice,
+          quantity: l.quantity,
+          line_amount: l.lineAmount,
+        }),
+      );
+      events.push({ order_id: orderId, seq: 0, status: orderMachine.initial, note: ORDER_CREATED_NOTE, at: now });
+    }
+    // One statement on PostgreSQL. A racing duplicate blocks on (or fails) the parent's
+    // unique key here, before any stock is taken.
+    await insertTogether(trx, [
+      { table: 'parent_orders', rows: [parent] },
+      { table: 'orders', rows: children },
+      { table: 'order_lines', rows: lines },
+      { table: 'order_events', rows: events },
+    ]);
+    if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
+    // Stock last (the lock order, docs/architecture.md): the hottest rows are held for the
+    // shortest time, and sorted so concurrent orders lock SKU rows in one order.
+    await reserveStock(trx, items);
+    return parentView(parent, toOrders(children, lines, events));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,6 +280,7 @@ async function hydrate(db: Db, rows: readonly OrderRow[]): Promise<Order[]> {
 function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: readonly EventRow[]): Order[] {
   return rows.map((r) => ({
     id: r.id,
+    orderNo: r.order_no,
     parentId: r.parent_id,
     merchantId: r.merchant_id,
     merchantName: r.merchant_name,
@@ -304,6 +329,7 @@ export function parentStatus(children: readonly OrderStatus[]): OrderStatus {
 function parentView(parent: ParentRow, children: Order[]): ParentOrder {
   return {
     id: parent.id,
+    orderNo: parent.order_no,
     status: parentStatus(children.map((c) => c.status)),
     amounts: sumAmounts(children.map((c) => c.amounts)),
     createdAt: parent.created_at,
@@ -317,6 +343,21 @@ export async function getParentOrder(db: Db, userId: string, parentId: string): 
   if (!parent) throw new AppError('NOT_FOUND', `order ${parentId} not found`);
   const rows = await db.selectFrom('orders').selectAll().where('parent_id', '=', parentId).orderBy('id').execute();
   return parentView(parent, await hydrate(db, rows));
+}
+
+/**
+ * The child orders an order number names, for a merchant's search: the child with that
+ * number, or every child of the parent with that number; none for anything else.
+ */
+export async function findOrdersByNumber(db: Db, orderNo: string): Promise<Order[]> {
+  const no = orderNo.trim();
+  if (!ORDER_NUMBER_PATTERN.test(no)) return [];
+  let rows = await db.selectFrom('orders').selectAll().where('order_no', '=', no).execute();
+  if (rows.length === 0) {
+    const parent = await db.selectFrom('parent_orders').select('id').where('order_no', '=', no).executeTakeFirst();
+    if (parent) rows = await db.selectFrom('orders').selectAll().where('parent_id', '=', parent.id).orderBy('id').execute();
+  }
+  return hydrate(db, rows);
 }
 
 export async function getOrder(db: Db, userId: string, orderId: string): Promise<Order> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { orderNumber } from '../order/number';
 import type { Database } from '../../db/types';
 import { fenPerPoint, DEFAULT_POINTS_RULE } from '../../../contract/tender-split';
 import { accountId, lockAccounts, PLATFORM, post, type Posting } from './ledger';
@@ -36,7 +37,7 @@ export async function makeOrders(db: Db, userId: string, byMerchant: { merchantI
   const total = byMerchant.reduce((s, m) => s + m.amount, 0);
   await db
     .insertInto('parent_orders')
-    .values({ id: parentId, user_id: userId, idempotency_key: parentId, items_amount: total, shipping_amount: 0, discount_amount: 0, payable_amount: total, created_at: now, expires_at: now + 900_000 })
+    .values({ id: parentId, user_id: userId, idempotency_key: parentId, items_amount: total, shipping_amount: 0, discount_amount: 0, payable_amount: total, created_at: now, expires_at: now + 900_000, order_no: orderNumber(now) })
     .execute();
   const children: FixtureChild[] = [];
   for (const m of byMerchant) {
@@ -57,6 +58,7 @@ export async function makeOrders(db: Db, userId: string, byMerchant: { merchantI
         fulfilment: 'delivery',
         ship_to: '{}',
         remark: null,
+        order_no: orderNumber(now),
         created_at: now,
         updated_at: now,
         expires_at: now + 900_000,

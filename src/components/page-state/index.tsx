@@ -16,6 +16,8 @@ export interface PageStateProps {
   onRetry: () => void;
   skeleton?: ReactNode;
   emptyText?: string;
+  /** The empty state's icon (an SVG string from `icons`). */
+  emptyIcon?: string;
   emptyActionText?: string;
   onEmptyAction?: () => void;
   /** What a 404 says (e.g. 商品不存在或已删除); default the NOT_FOUND message. */
@@ -96,6 +98,6 @@ export function PageState(props: PageStateProps) {
     const message = error instanceof Error ? error.message : undefined;
     return <PageError kind={kind} title={t('errorTitle')} hint={message} onRetry={onRetry} showHome={showHome} />;
   }
-  if (isEmpty) return <Empty text={emptyText ?? t('empty')} actionText={props.emptyActionText} onAction={props.onEmptyAction} />;
+  if (isEmpty) return <Empty text={emptyText ?? t('empty')} icon={props.emptyIcon} actionText={props.emptyActionText} onAction={props.onEmptyAction} />;
   return <>{children}</>;
 }

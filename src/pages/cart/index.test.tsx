@@ -111,6 +111,93 @@ describe('cart page (signed in)', () => {
   });
 });
 
+describe('cart grouped by shop (signed in)', () => {
+  beforeEach(() => useSession.getState().setSession(session()));
+
+  const twoShops = () =>
+    cartView([
+      cartLine('sku_a', { merchantId: 'm_1', merchantName: '一号小铺', unitPrice: 1000, lineAmount: 1000 }),
+      cartLine('sku_b', { merchantId: 'm_2', merchantName: '二号茶庄', unitPrice: 2000, lineAmount: 2000 }),
+      cartLine('sku_c', { merchantId: 'm_1', merchantName: '一号小铺', unitPrice: 500, lineAmount: 500 }),
+      cartLine('sku_d', { merchantId: 'm_2', merchantName: '二号茶庄', valid: false, issue: 'off_shelf' }),
+    ]);
+
+  it('shows one card per shop with its lines; invalid lines stay apart', async () => {
+    mockApi({ 'GET /api/cart': () => ok(twoShops()) });
+    renderWithClient(<CartPage />);
+    await screen.findByText('商品 sku_a');
+    const shops = screen.getAllByTestId('cart-shop');
+    expect(shops.map((g) => within(g).getAllByTestId('cart-line').map((l) => l.textContent?.match(/商品 (sku_\w)/)?.[1]))).toEqual([
+      ['sku_a', 'sku_c'],
+      ['sku_b'],
+    ]);
+    expect(within(shops[0]).getByText('一号小铺')).toBeTruthy();
+    expect(within(shops[1]).getByText('二号茶庄')).toBeTruthy();
+    expect(screen.getByText('失效商品')).toBeTruthy();
+  });
+
+  it("a shop's 全选 (box or name) selects only that shop's lines", async () => {
+    let current = twoShops();
+    const calls = mockApi({
+      'GET /api/cart': () => ok(current),
+      'POST /api/cart/select-all': (req) => {
+        const { selected, merchantId } = req.body as { selected: boolean; merchantId?: string };
+        current = cartView(current.lines.map((l) => (merchantId === undefined || l.merchantId === merchantId ? { ...l, selected } : l)));
+        return ok(current);
+      },
+    });
+    renderWithClient(<CartPage />);
+    await screen.findByText('商品 sku_a');
+    fireEvent.click(screen.getByText('一号小铺'));
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('¥20.00'));
+    expect(calls.find((c) => c.path === '/api/cart/select-all')?.body).toEqual({ selected: false, merchantId: 'm_1' });
+    const shopBox = screen.getByLabelText('选择 一号小铺 的全部商品');
+    expect(shopBox.getAttribute('aria-checked')).toBe('false');
+    expect(screen.getByLabelText('全选').getAttribute('aria-checked')).toBe('false');
+    fireEvent.click(shopBox);
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('¥35.00'));
+    expect(screen.getByLabelText('全选').getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('tapping the 全选 label (not only the circle) toggles every line', async () => {
+    const calls = mockApi({
+      'GET /api/cart': () => ok(twoShops()),
+      'POST /api/cart/select-all': (req) => ok(cartView(twoShops().lines.map((l) => ({ ...l, selected: (req.body as { selected: boolean }).selected })))),
+    });
+    renderWithClient(<CartPage />);
+    await screen.findByText('商品 sku_a');
+    fireEvent.click(screen.getByText('全选'));
+    await waitFor(() => expect(screen.getByTestId('cart-total').textContent).toBe('¥0.00'));
+    expect(calls.find((c) => c.path === '/api/cart/select-all')?.body).toEqual({ selected: false });
+  });
+});
+
+describe('cart grouped by shop (guest)', () => {
+  it("a shop's 全选 changes only that shop's lines in the device draft", async () => {
+    useCartDraft.getState().add('sku_a', 1, 1000);
+    useCartDraft.getState().add('sku_b', 1, 2000);
+    mockApi({
+      'POST /api/cart/quote': (req) => {
+        const { lines } = req.body as { lines: { skuId: string; quantity: number; selected: boolean }[] };
+        return ok(
+          cartView(
+            lines.map((l) =>
+              cartLine(l.skuId, l.skuId === 'sku_b' ? { merchantId: 'm_2', merchantName: '二号茶庄', selected: l.selected } : { selected: l.selected }),
+            ),
+          ),
+        );
+      },
+    });
+    renderWithClient(<CartPage />);
+    await screen.findByText('商品 sku_a');
+    fireEvent.click(screen.getByText('二号茶庄'));
+    expect(useCartDraft.getState().lines.map((l) => [l.skuId, l.selected])).toEqual([
+      ['sku_b', false],
+      ['sku_a', true],
+    ]);
+  });
+});
+
 describe('cart page (guest)', () => {
   it('prices the device draft with quoteCart and sends the guest to login at checkout', async () => {
     useCartDraft.getState().add('sku_a', 2, 1500);

@@ -3,28 +3,16 @@ import { formatPrice } from '@contract/money';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useEffect, useRef } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, Stepper, disabledProp } from '@/components';
+import { Check, Icon, icons, LineItem, OfflineBanner, PageState, Price, Skeleton, Stepper, disabledProp } from '@/components';
 import { lineIssueLabels, t } from '@/i18n/messages';
 import { useMergeDraft } from '@/services/cart/mergeCart';
+import { groupByShop } from '@/services/cart/groups';
 import { useCartModel } from '@/services/cart/useCartModel';
 import { checkoutUrl } from '@/services/checkout/items';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { draftToLines, useCartDraft } from '@/stores/cart-draft';
 import { useIsLoggedIn } from '@/stores/session';
 import './index.css';
-
-function Check({ checked, disabled, onChange, label }: { checked: boolean; disabled?: boolean; onChange: () => void; label: string }) {
-  return (
-    <View
-      className={`cart-check${checked ? ' cart-check--on' : ''}${disabled ? ' cart-check--disabled' : ''}`}
-      role="checkbox"
-      aria-checked={checked}
-      aria-disabled={disabled}
-      aria-label={label}
-      onClick={() => !disabled && onChange()}
-    />
-  );
-}
 
 function lineNote(line: CartLine): string | undefined {
   if (!line.valid) return line.issue ? lineIssueLabels[line.issue] : lineIssueLabels.sku_missing;
@@ -60,6 +48,7 @@ export default function CartPage() {
 
   const lines = cart.view?.lines ?? [];
   const valid = lines.filter((l) => l.valid);
+  const shops = groupByShop(lines);
   const invalid = lines.filter((l) => !l.valid);
   const selected = valid.filter((l) => l.selected);
   const allSelected = valid.length > 0 && selected.length === valid.length;
@@ -87,9 +76,11 @@ export default function CartPage() {
   const renderLine = (line: CartLine) => (
     <View key={line.skuId} className={`cart-line${line.valid ? '' : ' cart-line--invalid'}`} data-testid="cart-line">
       <Check
+        className="cart-line__check"
         checked={line.valid && line.selected}
         disabled={!line.valid}
         label={line.title}
+        hideLabel
         onChange={() => cart.setSelected(line.skuId, !line.selected)}
       />
       <View className="cart-line__item" onClick={() => line.productId && void openPage(PAGES.product(line.productId))}>
@@ -144,13 +135,30 @@ export default function CartPage() {
         error={cart.error}
         isEmpty={lines.length === 0}
         emptyText={t('cartEmpty')}
+        emptyIcon={icons.ShoppingCart}
         emptyActionText={t('goShopping')}
         onEmptyAction={() => void openPage(PAGES.home)}
         onRetry={cart.refetch}
         skeleton={<Skeleton rows={4} avatar />}
       >
         {priceChanged && <View className="cart__notice">{t('priceChangedNotice')}</View>}
-        {valid.length > 0 && <View className="card cart__group">{valid.map(renderLine)}</View>}
+        {shops.map((shop) => (
+          <View key={shop.merchantId} className="card cart__group" data-testid="cart-shop">
+            <View className="cart__shop">
+              <Check
+                checked={shop.allSelected}
+                label={t('shopSelectAll', { name: shop.merchantName })}
+                onChange={() => cart.selectShop(shop.merchantId, !shop.allSelected)}
+              >
+                <View className="cart__shop-name">
+                  <Icon svg={icons.Store} size={32} color="#333333" />
+                  <Text className="cart__shop-title">{shop.merchantName}</Text>
+                </View>
+              </Check>
+            </View>
+            {shop.lines.map(renderLine)}
+          </View>
+        ))}
         {invalid.length > 0 && (
           <View className="card cart__group cart__group--invalid">
             <Text className="cart__group-title">{t('invalidLines')}</Text>
@@ -158,10 +166,13 @@ export default function CartPage() {
           </View>
         )}
         <View className="cart__bar">
-          <View className="cart__select-all">
-            <Check checked={allSelected} disabled={valid.length === 0} label={t('selectAll')} onChange={() => cart.selectAll(!allSelected)} />
-            <Text>{t('selectAll')}</Text>
-          </View>
+          <Check
+            className="cart__select-all"
+            checked={allSelected}
+            disabled={valid.length === 0}
+            label={t('selectAll')}
+            onChange={() => cart.selectAll(!allSelected)}
+          />
           <View className="cart__total">
             <Text>{t('total')}</Text>
             <View data-testid="cart-total">

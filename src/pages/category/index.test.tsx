@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { summary } from '@/test/fixtures';
 import { mockApi, ok, renderWithClient } from '@/test/render';
@@ -13,7 +14,7 @@ const categories = {
 };
 
 beforeEach(() => {
-  useBrowse.setState({ categoryId: null, q: '', sort: 'default' });
+  useBrowse.setState({ categoryId: null, sort: 'default' });
 });
 
 describe('category page', () => {
@@ -44,15 +45,15 @@ describe('category page', () => {
     ]);
   });
 
-  it('takes ?q= from the URL and shows search results, or the empty state', async () => {
+  it('searches on the search page: its box opens it, and an old ?q= link is sent there', async () => {
     taroMock.setRouterParams({ q: encodeURIComponent('保温杯') });
-    const calls = mockApi({
+    mockApi({
       'GET /api/categories': () => ok(categories),
       'GET /api/products': () => ok({ items: [], nextCursor: null }),
     });
     renderWithClient(<CategoryPage />);
-    expect(await screen.findByText('没有找到相关商品')).toBeTruthy();
-    expect(screen.getByText('“保温杯”的搜索结果')).toBeTruthy();
-    await waitFor(() => expect(calls.some((c) => c.query.get('q') === '保温杯' && !c.query.get('categoryId'))).toBe(true));
+    await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/search/index?q=${encodeURIComponent('保温杯')}` }));
+    fireEvent.click(screen.getByText('搜索商品'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/search/index' });
   });
 });

@@ -1,8 +1,8 @@
 import type { ProductSort } from '@contract';
-import { Input, ScrollView, Text, View } from '@tarojs/components';
-import { useDidShow, useRouter } from '@tarojs/taro';
-import { useEffect, useMemo, useState } from 'react';
-import { KEYBOARD_SCROLLABLE, OfflineBanner, PageState, ProductCard, Skeleton } from '@/components';
+import { ScrollView, Text, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
+import { useEffect, useMemo } from 'react';
+import { KEYBOARD_SCROLLABLE, OfflineBanner, PageState, ProductCard, SearchEntry, Skeleton, icons } from '@/components';
 import { t, type MessageKey } from '@/i18n/messages';
 import { useCategories } from '@/services/catalog/listCategories';
 import { useProductList } from '@/services/catalog/listProducts';
@@ -28,22 +28,22 @@ function decode(v: string | undefined): string {
 
 export default function CategoryPage() {
   const router = useRouter();
-  const { categoryId, q, sort, show, setSort } = useBrowse();
-  const [keyword, setKeyword] = useState(q);
+  const { categoryId, sort, show, setSort } = useBrowse();
 
-  // Deep links (H5 URLs, shared paths) carry ?categoryId= or ?q=; the home page writes the store.
+  // Deep links (H5 URLs, shared paths) carry ?categoryId=; the home page writes the store.
+  // Searching has its own page (pages/search), which an old ?q= link is sent to.
   useEffect(() => {
-    const fromUrl = { categoryId: decode(router.params.categoryId), q: decode(router.params.q) };
-    if (fromUrl.categoryId || fromUrl.q) show({ categoryId: fromUrl.categoryId || null, q: fromUrl.q });
+    const fromUrl = decode(router.params.categoryId);
+    if (fromUrl) show({ categoryId: fromUrl });
+    const q = decode(router.params.q).trim();
+    if (q) void openPage(PAGES.search(q));
   }, [router.params.categoryId, router.params.q, show]);
-  useDidShow(() => setKeyword(useBrowse.getState().q));
-  useEffect(() => setKeyword(q), [q]);
 
   const categories = useCategories();
-  // Without a search or a chosen category, show the first category.
-  const activeId = q ? categoryId : (categoryId ?? categories.data?.[0]?.id ?? null);
-  const filter = useMemo(() => ({ categoryId: activeId ?? undefined, q: q || undefined, sort, limit: 10 }), [activeId, q, sort]);
-  const list = useProductList(filter, Boolean(q) || activeId !== null);
+  // Without a chosen category, show the first category.
+  const activeId = categoryId ?? categories.data?.[0]?.id ?? null;
+  const filter = useMemo(() => ({ categoryId: activeId ?? undefined, sort, limit: 10 }), [activeId, sort]);
+  const list = useProductList(filter, activeId !== null);
   const products = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
   const loadMore = () => {
@@ -53,25 +53,7 @@ export default function CategoryPage() {
   return (
     <View className="category">
       <OfflineBanner />
-      <View className="category__search">
-        <Input
-          className="category__search-input"
-          placeholder={t('searchPlaceholder')}
-          value={keyword}
-          confirmType="search"
-          onInput={(e) => setKeyword(e.detail.value)}
-          onConfirm={(e) => show({ q: e.detail.value, categoryId: null })}
-        />
-        {q ? (
-          <Text className="category__search-clear" onClick={() => show({ categoryId: null, q: '' })}>
-            {t('clearSearch')}
-          </Text>
-        ) : (
-          <Text className="category__search-clear" onClick={() => show({ q: keyword, categoryId: null })}>
-            {t('search')}
-          </Text>
-        )}
-      </View>
+      <SearchEntry onOpen={() => void openPage(PAGES.search())} />
       <PageState
         isLoading={categories.isPending}
         isError={categories.isError && !categories.data}
@@ -81,19 +63,17 @@ export default function CategoryPage() {
       >
         <View className="category__body">
           <ScrollView className="category__nav" scrollY>
-            {q && <View className="category__nav-item category__nav-item--active">{t('categoryAll')}</View>}
             {categories.data?.map((c) => (
               <View
                 key={c.id}
-                className={`category__nav-item${!q && c.id === activeId ? ' category__nav-item--active' : ''}`}
-                onClick={() => show({ categoryId: c.id, q: '' })}
+                className={`category__nav-item${c.id === activeId ? ' category__nav-item--active' : ''}`}
+                onClick={() => show({ categoryId: c.id })}
               >
                 {c.name}
               </View>
             ))}
           </ScrollView>
           <View className="category__main">
-            {q && <Text className="category__result-for">{t('searchResultFor', { q })}</Text>}
             <View className="category__sorts">
               {SORTS.map((s) => (
                 <Text key={s.sort} className={`category__sort${s.sort === sort ? ' category__sort--active' : ''}`} onClick={() => setSort(s.sort)}>
@@ -108,6 +88,7 @@ export default function CategoryPage() {
                 error={list.error}
                 isEmpty={products.length === 0}
                 emptyText={t('categoryEmpty')}
+        emptyIcon={icons.Search}
                 onRetry={() => void list.refetch()}
                 skeleton={<Skeleton rows={6} avatar />}
               >

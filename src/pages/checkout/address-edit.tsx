@@ -1,7 +1,11 @@
-import { Button, Input, Switch, Text, View } from '@tarojs/components';
+import { Button, Input, Switch, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { OfflineBanner, PageState, Skeleton, disabledProp } from '@/components';
+import { Icon, icons, OfflineBanner, PageState, Skeleton, disabledProp, TitleBar } from '@/components';
+import { RegionPicker, type RegionValue } from '@/components/region-picker';
+import { parseAddress } from '@/services/address/parse';
+import { ADDRESS_CREATED_EVENT, openerEmitter } from '@/services/address/select';
+import { chinaRegions } from '@/services/address/regions';
 import { errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { useCreateAddress } from '@/services/address/createAddress';
@@ -16,6 +20,7 @@ import {
   validateAddress,
 } from '@/services/address/validate';
 import { isApiError } from '@/services/http';
+import { goBack } from '@/services/platform/nav';
 import type { TradeMessageKey } from '@/i18n/trade';
 import './address-edit.css';
 
@@ -30,11 +35,10 @@ interface FieldDef {
 const FIELDS: FieldDef[] = [
   { field: 'name', label: 'address.name', placeholder: 'address.namePlaceholder', maxlength: 20 },
   { field: 'phone', label: 'address.phone', placeholder: 'address.phonePlaceholder', maxlength: 11, type: 'number' },
-  { field: 'province', label: 'address.province', placeholder: 'address.provincePlaceholder', maxlength: 20 },
-  { field: 'city', label: 'address.city', placeholder: 'address.cityPlaceholder', maxlength: 20 },
-  { field: 'district', label: 'address.district', placeholder: 'address.districtPlaceholder', maxlength: 20 },
   { field: 'detail', label: 'address.detail', placeholder: 'address.detailPlaceholder', maxlength: 120 },
 ];
+/** The order the form's problems are announced in (the region row sits before the detail). */
+const ORDER: AddressField[] = ['name', 'phone', 'province', 'city', 'district', 'detail'];
 
 /** Server-side field problems (problem+json `errors[].path`, e.g. "body.phone") mapped onto the form. */
 function serverFieldErrors(e: unknown): AddressErrors {
@@ -63,6 +67,8 @@ export default function AddressEditPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
   const editing = id !== '';
+  // Opened from the address list while checking out: a new address is handed back as chosen.
+  const selectMode = params.select === '1';
   // Editing reads the address from the book (there is no single-address route).
   const addresses = useAddresses(editing);
   useLoginGate(addresses.error, addresses.refetch);
@@ -95,6 +101,43 @@ export default function AddressEditPage() {
     }
   }, [existing, loadedId]);
 
+  const [regionOpen, setRegionOpen] = useState(false);
+  const [pasted, setPasted] = useState('');
+  const regions = chinaRegions();
+
+  const setRegion = (value: RegionValue) => {
+    setForm((f) => ({ ...f, ...value }));
+    setErrors((e) => ({ ...e, province: undefined, city: undefined, district: undefined }));
+  };
+
+  /** Fills the fields a pasted address names; the others keep what the shopper typed. */
+  const recognize = (text: string) => {
+    const found = parseAddress(text, regions);
+    const fields = (Object.keys(found) as AddressField[]).filter((k) => found[k]);
+    if (fields.length === 0) {
+      void Taro.showToast({ title: t('pasteNothing'), icon: 'none' });
+      return;
+    }
+    setForm((f) => ({ ...f, ...found }));
+    setErrors((e) => ({ ...e, ...Object.fromEntries(fields.map((k) => [k, undefined])) }));
+    void Taro.showToast({ title: t('pasteFilled'), icon: 'none' });
+  };
+
+  const pasteFromClipboard = async () => {
+    let text = '';
+    try {
+      text = (await Taro.getClipboardData()).data ?? '';
+    } catch {
+      text = '';
+    }
+    if (!text.trim()) {
+      void Taro.showToast({ title: t('pasteClipboardEmpty'), icon: 'none' });
+      return;
+    }
+    setPasted(text);
+    recognize(text);
+  };
+
   const set = (field: AddressField, value: string) => {
     setForm((f) => ({ ...f, [field]: value }));
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
@@ -105,16 +148,27 @@ export default function AddressEditPage() {
     const found = validateAddress(form);
     setErrors(found);
     if (Object.keys(found).length > 0) {
-      const firstProblem = FIELDS.map((f) => found[f.field]).find((k) => k !== undefined);
+      const firstProblem = ORDER.map((f) => found[f]).find((k) => k !== undefined);
       if (firstProblem) void Taro.showToast({ title: t(firstProblem), icon: 'none' });
       return;
     }
     const input = toAddressInput(form);
     try {
-      if (editing) await update.mutateAsync({ id, patch: input });
-      else await create.mutateAsync(input);
-      void Taro.showToast({ title: t('address.saved'), icon: 'success' });
-      void Taro.navigateBack();
+      if (editing) {
+        await update.mutateAsync({ id, patch: input });
+        void Taro.showToast({ title: t('address.saved'), icon: 'success' });
+        void goBack();
+      } else {
+        const saved = await create.mutateAsync(input);
+        void Taro.showToast({ title: t('address.saved'), icon: 'success' });
+        if (selectMode) {
+          openerEmitter(ADDRESS_CREATED_EVENT)(saved);
+          // Past the list, straight back to the order being checked out.
+          void Taro.navigateBack({ delta: 2 });
+        } else {
+          void goBack();
+        }
+      }
     } catch (e) {
       setErrors(serverFieldErrors(e));
       void Taro.showToast({ title: e instanceof Error ? e.message : errorMessage('UNKNOWN'), icon: 'none' });
@@ -125,6 +179,7 @@ export default function AddressEditPage() {
 
   return (
     <View className="address-edit">
+      <TitleBar title={editing ? t('address.editTitle') : t('address.addTitle')} />
       <OfflineBanner />
       <PageState
         isLoading={editing && addresses.isLoading}
@@ -135,22 +190,61 @@ export default function AddressEditPage() {
         onRetry={() => void addresses.refetch()}
         skeleton={<Skeleton rows={6} />}
       >
+        <View className="address-edit__card address-edit__paste">
+          <Text className="address-edit__paste-title">{t('pasteTitle')}</Text>
+          <Textarea
+            className="address-edit__paste-text"
+            value={pasted}
+            maxlength={300}
+            placeholder={t('pastePlaceholder')}
+            onInput={(e) => setPasted(e.detail.value)}
+          />
+          <View className="address-edit__paste-actions">
+            <View className="address-edit__paste-btn" role="button" onClick={() => void pasteFromClipboard()}>
+              <Icon svg={icons.ClipboardPaste} size={30} color="#333333" />
+              <Text className="address-edit__paste-btn-text">{t('pasteFromClipboard')}</Text>
+            </View>
+            <View
+              className={`address-edit__paste-btn address-edit__paste-btn--primary${pasted.trim() ? '' : ' is-disabled'}`}
+              role="button"
+              onClick={() => {
+                if (pasted.trim()) recognize(pasted);
+              }}
+            >
+              {t('pasteRecognize')}
+            </View>
+          </View>
+        </View>
         <View className="address-edit__card">
           {FIELDS.map((f) => (
-            <View key={f.field} className="address-edit__field">
-              <View className="address-edit__row">
-                <Text className="address-edit__label">{t(f.label)}</Text>
-                <Input
-                  className="address-edit__input"
-                  value={form[f.field]}
-                  type={f.type ?? 'text'}
-                  maxlength={f.maxlength}
-                  placeholder={t(f.placeholder)}
-                  data-testid={`address-${f.field}`}
-                  onInput={(e) => set(f.field, e.detail.value)}
-                />
+            <View key={f.field}>
+              {f.field === 'detail' && (
+                <View className="address-edit__field">
+                  <View className="address-edit__row" role="button" aria-label={t('regionLabel')} data-testid="address-region" onClick={() => setRegionOpen(true)}>
+                    <Text className="address-edit__label">{t('regionLabel')}</Text>
+                    <Text className={`address-edit__region${form.province ? '' : ' address-edit__region--empty'}`}>
+                      {form.province ? [form.province, form.city, form.district].filter(Boolean).join(' ') : t('regionPlaceholder')}
+                    </Text>
+                    <Icon svg={icons.MapPin} size={32} color="#999999" />
+                  </View>
+                  <FieldError problem={errors.province ?? errors.city ?? errors.district} />
+                </View>
+              )}
+              <View className="address-edit__field">
+                <View className="address-edit__row">
+                  <Text className="address-edit__label">{t(f.label)}</Text>
+                  <Input
+                    className="address-edit__input"
+                    value={form[f.field]}
+                    type={f.type ?? 'text'}
+                    maxlength={f.maxlength}
+                    placeholder={t(f.placeholder)}
+                    data-testid={`address-${f.field}`}
+                    onInput={(e) => set(f.field, e.detail.value)}
+                  />
+                </View>
+                <FieldError problem={errors[f.field]} />
               </View>
-              <FieldError problem={errors[f.field]} />
             </View>
           ))}
           <View className="address-edit__row address-edit__row--switch">
@@ -166,6 +260,13 @@ export default function AddressEditPage() {
           {saving ? t('address.saving') : t('address.save')}
         </Button>
       </PageState>
+      <RegionPicker
+        open={regionOpen}
+        regions={regions}
+        value={{ province: form.province, city: form.city, district: form.district }}
+        onChange={setRegion}
+        onClose={() => setRegionOpen(false)}
+      />
     </View>
   );
 }

@@ -1,13 +1,13 @@
 import type { Address } from '@contract';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
-import { OfflineBanner, PageState, Skeleton } from '@/components';
+import { useEffect, useMemo, useState } from 'react';
+import { OfflineBanner, PageState, Skeleton, TitleBar, icons } from '@/components';
 import { errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { useDeleteAddress } from '@/services/address/deleteAddress';
 import { useAddresses } from '@/services/address/listAddresses';
-import { emitSelectedAddress } from '@/services/address/select';
+import { ADDRESS_CREATED_EVENT, openAddressEditor, openerEmitter, SELECT_ADDRESS_EVENT } from '@/services/address/select';
 import { useUpdateAddress } from '@/services/address/updateAddress';
 import './address-list.css';
 
@@ -32,16 +32,29 @@ export default function AddressListPage() {
   }, [selectMode]);
 
   const items = addresses.data?.items ?? [];
+  // Taken while this list is the current page: the editor it opens emits later.
+  const emitToOpener = useMemo(() => openerEmitter(SELECT_ADDRESS_EVENT), []);
 
   const pick = (address: Address) => {
     if (!selectMode) return;
-    emitSelectedAddress(address);
+    emitToOpener(address);
     void Taro.navigateBack();
   };
 
-  const edit = (id?: string) => {
-    void Taro.navigateTo({ url: id ? `/pages/checkout/address-edit?id=${encodeURIComponent(id)}` : '/pages/checkout/address-edit' });
+  // In select mode a new address is the chosen one; the editor goes back past this list.
+  const created = (address: Address) => {
+    if (selectMode) emitToOpener(address);
   };
+
+  // Hosts without event channels hand the new address through the event center.
+  useEffect(() => {
+    Taro.eventCenter.on(ADDRESS_CREATED_EVENT, created);
+    return () => {
+      Taro.eventCenter.off(ADDRESS_CREATED_EVENT, created);
+    };
+  });
+
+  const edit = (id?: string) => openAddressEditor(id, selectMode, created);
 
   const confirmDelete = async (address: Address) => {
     const res = await Taro.showModal({
@@ -75,6 +88,7 @@ export default function AddressListPage() {
 
   return (
     <View className="address-list">
+      <TitleBar title={selectMode ? t('address.selectTitle') : t('address.title')} />
       <OfflineBanner />
       <PageState
         isLoading={addresses.isLoading}
@@ -84,6 +98,7 @@ export default function AddressListPage() {
         onRetry={() => void addresses.refetch()}
         skeleton={<Skeleton rows={3} />}
         emptyText={t('address.empty')}
+        emptyIcon={icons.MapPin}
       >
         {items.map((a) => (
           <View

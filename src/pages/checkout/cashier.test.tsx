@@ -242,6 +242,10 @@ describe('cashier', () => {
     expect(screen.getByTestId('cashier-due').textContent).toBe('¥111.50');
     const radios = within(screen.getByTestId('channels')).getAllByRole('radio');
     expect(radios.map((r) => [r.textContent, r.getAttribute('aria-checked')])).toEqual([['支付宝', 'true'], ['微信支付', 'false']]);
+    // Each channel shows its brand's logo in the brand's colour.
+    const logos = radios.map((r) => Buffer.from((r.querySelector('img')?.getAttribute('src') ?? ',').split(',')[1], 'base64').toString('utf8'));
+    expect(logos[0]).toContain('fill="#1677FF"');
+    expect(logos[1]).toContain('fill="#07C160"');
     fireEvent.click(radios[1]);
     fireEvent.click(submitButton());
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '支付渠道暂时不可用，请稍后再试' })));

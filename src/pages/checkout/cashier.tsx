@@ -2,10 +2,11 @@ import type { Order, ParentOrder, PayChannel, Payment, Wallet } from '@contract'
 import { formatPrice } from '@contract/money';
 import { DEFAULT_POINTS_RULE, fenPerPoint, pointsCapFen } from '@contract/tender-split';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Input, Switch, Text, View } from '@tarojs/components';
+import { Button, Image, Input, Switch, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
+import { channelLogo } from '@/components/icon/brands';
 import { channelLabels, errorMessage, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { isApiError } from '@/services/http';
@@ -66,6 +67,11 @@ function allEnded(source: Order | ParentOrder): boolean {
 
 function Minus({ fen }: { fen: number }) {
   return <Text className="cashier__minus">{formatPrice(-fen)}</Text>;
+}
+
+function ChannelLogo({ channel }: { channel: PayChannel }) {
+  const src = channelLogo(channel);
+  return src ? <Image className="cashier__channel-logo" src={src} mode="aspectFit" aria-hidden="true" /> : null;
 }
 
 export default function CashierPage() {
@@ -209,6 +215,7 @@ export default function CashierPage() {
 
   return (
     <View className="cashier">
+      <TitleBar title={t('cashier.title')} />
       <OfflineBanner />
       <PageState
         isLoading={orderId !== '' && (order.isLoading || open.isLoading)}
@@ -376,7 +383,10 @@ export default function CashierPage() {
                         aria-checked={c === channel}
                         onClick={() => setChannel(c)}
                       >
-                        <Text>{channelLabels[c]}</Text>
+                        <View className="cashier__channel-name">
+                          <ChannelLogo channel={c} />
+                          <Text>{channelLabels[c]}</Text>
+                        </View>
                         <View className={`cashier__radio${c === channel ? ' cashier__radio--on' : ''}`} />
                       </View>
                     ))

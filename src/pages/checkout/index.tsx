@@ -3,14 +3,15 @@ import { formatPrice } from '@contract/money';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
 import { errorMessage, lineIssueLabels, t } from '@/i18n/messages';
 import { onSelectedAddressFallback, openAddressPicker } from '@/services/address/select';
 import { MAINLAND_MOBILE } from '@/services/address/validate';
+import { useDebounced } from '@/services/use-debounced';
 import { parseItemsParam } from '@/services/checkout/items';
 import { discountText, isBlockedLine } from '@/services/checkout/lines';
 import { useLoginGate } from '@/services/checkout/login-gate';
-import { PAGES } from '@/services/platform/nav';
+import { openPage, PAGES } from '@/services/platform/nav';
 import { usePreviewCheckout } from '@/services/checkout/previewCheckout';
 import { isApiError, newIdempotencyKey } from '@/services/http';
 import { useCreateOrder } from '@/services/order/createOrder';
@@ -18,15 +19,6 @@ import { cashierPath, isRetryableFailure } from '@/services/payment/payOrder';
 import './index.css';
 
 type Mode = Fulfilment['type'];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 function toast(title: string) {
   void Taro.showToast({ title, icon: 'none', duration: 2500 });
@@ -162,7 +154,7 @@ export default function CheckoutPage() {
           onRetry={() => undefined}
           emptyText={t('checkout.noItems')}
           emptyActionText={t('checkout.backToCart')}
-          onEmptyAction={() => void Taro.switchTab({ url: PAGES.cart })}
+          onEmptyAction={() => void openPage(PAGES.cart)}
         />
       </View>
     );
@@ -170,6 +162,7 @@ export default function CheckoutPage() {
 
   return (
     <View className="checkout">
+      <TitleBar title={t('checkout.title')} />
       <OfflineBanner />
       <View className="checkout__modes" role="tablist">
         {(['delivery', 'pickup'] as const).map((m) => (

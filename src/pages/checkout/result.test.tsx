@@ -1,7 +1,7 @@
 import type { Payment } from '@contract';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { installTaroExtras, payment } from '@/services/checkout/test-support';
+import { installTaroExtras, parentOrder, payment } from '@/services/checkout/test-support';
 import { keys } from '@/services/keys';
 import { mockApi, ok, renderWithClient, testQueryClient } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
@@ -46,6 +46,7 @@ describe('payment result', () => {
         polls += 1;
         return ok(polls < 3 ? combined() : combined({ status: 'paid', paidAt: Date.now() }));
       },
+      'GET /api/parent-orders/po_1': () => ok(parentOrder()),
     });
     const client = testQueryClient();
     client.setQueryData(keys.orders.counts(), { pending_payment: 1, paid: 0, shipped: 0 });
@@ -58,6 +59,8 @@ describe('payment result', () => {
 
     await screen.findByText('支付成功', undefined, { timeout: 3000 });
     expect(view()).toBe('paid');
+    // The order's human-readable number, not its internal id.
+    expect(screen.getByTestId('order-number').textContent).toContain('订单编号：2026120712345678900');
     const tenders = screen.getByTestId('pay-tenders').textContent;
     expect(tenders).toContain('积分（500 积分）¥5.00');
     expect(tenders).toContain('礼品卡 **** **** **** 5678¥20.00');

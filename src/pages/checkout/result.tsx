@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
-import { OfflineBanner, PageState, Price, Skeleton, disabledProp } from '@/components';
+import { OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar, OrderNumber } from '@/components';
 import { type MessageKey, channelLabels, errorMessage, t, tenderLabels } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { keys } from '@/services/keys';
@@ -21,7 +21,8 @@ import {
   type ResultView,
   shouldPoll,
 } from '@/services/payment/polling';
-import { PAGES } from '@/services/platform/nav';
+import { useOrderNumber } from '@/services/order/useOrderNumber';
+import { openPage, PAGES } from '@/services/platform/nav';
 import type { PayOutcome } from '@/services/platform/pay';
 import './result.css';
 
@@ -134,6 +135,7 @@ export default function PaymentResultPage() {
   const view: ResultView | null = data ? resultView(data, cue, timedOut) : null;
   // H5 comes back from the channel's cashier with the payment id; the payment names its order.
   const orderId = params.orderId || data?.orderId || '';
+  const orderNo = useOrderNumber(orderId);
 
   // A final answer moves the orders (paid, or their paid amounts) and the wallet (tenders released).
   useEffect(() => {
@@ -190,7 +192,7 @@ export default function PaymentResultPage() {
     const tab = status === 'paid' ? 'paid' : 'pending_payment';
     void Taro.redirectTo({ url: PAGES.orders(tab) });
   };
-  const continueShopping = () => void Taro.switchTab({ url: PAGES.home });
+  const continueShopping = () => void openPage(PAGES.home);
 
   const primary = (label: string, onClick: () => void) => (
     <Button className={`pay-result__primary${acting ? ' is-disabled' : ''}`} disabled={disabledProp(acting)} onClick={onClick}>
@@ -205,6 +207,7 @@ export default function PaymentResultPage() {
 
   return (
     <View className="pay-result">
+      <TitleBar title={t('result.title')} />
       <OfflineBanner />
       <PageState
         isLoading={paymentId !== '' && payment.isLoading}
@@ -229,6 +232,7 @@ export default function PaymentResultPage() {
               <Text>{t(view === 'paid' ? 'result.amount' : 'result.amountDue')}</Text>
               <Price fen={data.amount} size="lg" />
             </View>
+            {orderNo && <OrderNumber no={orderNo} copyable className="pay-result__no" />}
             <Tenders payment={data} view={view} />
             <View className="pay-result__actions">
               {view === 'paid' && (

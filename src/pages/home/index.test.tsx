@@ -46,15 +46,12 @@ describe('home page', () => {
     expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/category/index' });
   });
 
-  it('a keyword search opens the category tab with the query', async () => {
+  it('the search box opens the search page', async () => {
     mockApi({ 'GET /api/home': () => ok(home), 'GET /api/products': () => ok({ items: [], nextCursor: null }) });
     renderWithClient(<HomePage />);
-    fireEvent.click(screen.getByText('搜索'));
+    fireEvent.click(screen.getByText('搜索商品'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/search/index' });
     expect(Taro.switchTab).not.toHaveBeenCalled();
-    fireEvent.change(screen.getByPlaceholderText('搜索商品'), { target: { value: ' 保温杯 ' } });
-    fireEvent.click(screen.getByText('搜索'));
-    expect(useBrowse.getState()).toMatchObject({ q: '保温杯', categoryId: null });
-    expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/category/index' });
   });
 
   it('pull-to-refresh reloads and stops the refresh indicator', async () => {

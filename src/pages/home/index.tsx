@@ -1,8 +1,8 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { Carousel, OfflineBanner, PageState, Picture, ProductCard, Skeleton } from '@/components';
+import { useMemo } from 'react';
+import { Carousel, OfflineBanner, PageState, Picture, ProductCard, SearchEntry, Skeleton } from '@/components';
 import { t } from '@/i18n/messages';
 import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
@@ -18,7 +18,6 @@ export default function HomePage() {
   const client = useQueryClient();
   const home = useHome();
   const feed = useProductList(FEED);
-  const [keyword, setKeyword] = useState('');
   const products = useMemo(() => feed.data?.pages.flatMap((p) => p.items) ?? [], [feed.data]);
 
   useReachBottom(() => {
@@ -36,31 +35,15 @@ export default function HomePage() {
   });
 
   const openProduct = (id: string) => void openPage(PAGES.product(id));
-  const browse = (filter: { categoryId?: string; q?: string }) => {
+  const browse = (filter: { categoryId: string }) => {
     useBrowse.getState().show(filter);
     void openPage(PAGES.category);
-  };
-  const search = (value: string) => {
-    const q = value.trim();
-    if (q) browse({ q });
   };
 
   return (
     <View className="home">
       <OfflineBanner />
-      <View className="home__search">
-        <Input
-          className="home__search-input"
-          placeholder={t('searchPlaceholder')}
-          value={keyword}
-          confirmType="search"
-          onInput={(e) => setKeyword(e.detail.value)}
-          onConfirm={(e) => search(e.detail.value)}
-        />
-        <Text className="home__search-btn" onClick={() => search(keyword)}>
-          {t('search')}
-        </Text>
-      </View>
+      <SearchEntry onOpen={() => void openPage(PAGES.search())} />
 
       <PageState
         showHome={false}

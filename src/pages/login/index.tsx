@@ -3,7 +3,7 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { OfflineBanner, disabledProp } from '@/components';
+import { Check, OfflineBanner, TitleBar, disabledProp } from '@/components';
 import { t } from '@/i18n/messages';
 import { completeLogin } from '@/services/identity/completeLogin';
 import { loginMini } from '@/services/identity/loginMini';
@@ -11,7 +11,7 @@ import { loginPhone } from '@/services/identity/loginPhone';
 import { useRequestOtp } from '@/services/identity/requestOtp';
 import { isMainlandMobile, isOtpCode } from '@/services/identity/validate';
 import { login } from '@/services/platform/login';
-import { goBack, replacePage, safeRedirect } from '@/services/platform/nav';
+import { goBack, openPage, PAGES, replacePage, safeRedirect } from '@/services/platform/nav';
 import './index.css';
 
 const IS_H5 = process.env.TARO_ENV === 'h5';
@@ -38,6 +38,30 @@ export default function LoginPage() {
   const [code, setCode] = useState('');
   const [resendIn, startCountdown] = useCountdown();
   const otp = useRequestOtp();
+  const [agreed, setAgreed] = useState(false);
+
+  /**
+   * Nothing is sent before the shopper agrees to the user agreement and the privacy policy
+   * (required of apps in China): an action taken without the tick asks first, and 同意
+   * ticks the box and goes on.
+   */
+  const withConsent = async (action: () => void) => {
+    if (agreed) return action();
+    const res = await Taro.showModal({
+      title: t('consentTitle'),
+      content: t('consentRequired'),
+      confirmText: t('consentAgree'),
+      cancelText: t('cancel'),
+    });
+    if (!res.confirm) return;
+    setAgreed(true);
+    action();
+  };
+
+  const openDoc = (url: string) => (e: { stopPropagation: () => void }) => {
+    e.stopPropagation();
+    void openPage(url);
+  };
 
   const finish = async (session: Session) => {
     const outcome = await completeLogin(session, client);
@@ -71,6 +95,10 @@ export default function LoginPage() {
       void Taro.showToast({ title: t('invalidPhone'), icon: 'none' });
       return;
     }
+    void withConsent(requestCode);
+  };
+
+  const requestCode = () => {
     otp.mutate(phone.trim(), {
       onSuccess: (res) => {
         startCountdown(res.retryAfterSeconds > 0 ? res.retryAfterSeconds : RESEND_SECONDS);
@@ -83,11 +111,12 @@ export default function LoginPage() {
   const submitPhone = () => {
     if (!isMainlandMobile(phone)) return void Taro.showToast({ title: t('invalidPhone'), icon: 'none' });
     if (!isOtpCode(code)) return void Taro.showToast({ title: t('invalidCode'), icon: 'none' });
-    void run(() => loginPhone({ phone: phone.trim(), code: code.trim() }));
+    void withConsent(() => void run(() => loginPhone({ phone: phone.trim(), code: code.trim() })));
   };
 
   return (
     <View className="login">
+      <TitleBar title={t('loginTitle')} />
       <OfflineBanner />
       <View className="login__head">
         <Text className="login__welcome">{t('loginWelcome')}</Text>
@@ -130,11 +159,23 @@ export default function LoginPage() {
         </View>
       ) : (
         <View className="login__form">
-          <Button className={`btn-primary login__submit${busy ? ' is-disabled' : ''}`} disabled={disabledProp(busy)} onClick={() => void oneTap()}>
+          <Button className={`btn-primary login__submit${busy ? ' is-disabled' : ''}`} disabled={disabledProp(busy)} onClick={() => void withConsent(() => void oneTap())}>
             {busy ? t('loggingIn') : t('oneTapLogin')}
           </Button>
         </View>
       )}
+      <Check className="login__consent" checked={agreed} label={t('consentCheckbox')} onChange={() => setAgreed((v) => !v)}>
+        <Text className="login__consent-text">
+          {t('consentPrefix')}
+          <Text className="login__consent-link" onClick={openDoc(PAGES.agreement)}>
+            {t('agreementLink')}
+          </Text>
+          {t('consentAnd')}
+          <Text className="login__consent-link" onClick={openDoc(PAGES.privacy)}>
+            {t('privacyLink')}
+          </Text>
+        </Text>
+      </Check>
     </View>
   );
 }

@@ -12,6 +12,12 @@ describe('me page', () => {
     const calls = mockApi({});
     renderWithClient(<MePage />);
     expect(screen.getByText('点击登录')).toBeTruthy();
+    // Icons, not blank boxes: each shortcut and the avatar placeholder draw an SVG image.
+    for (const tab of ['pending_payment', 'paid', 'shipped', 'all']) {
+      const img = screen.getByTestId(`shortcut-${tab}`).querySelector('img');
+      expect(img?.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    }
+    expect(document.querySelector('.me__avatar img')?.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(screen.queryByText('退出登录')).toBeNull();
     fireEvent.click(screen.getByTestId('shortcut-pending_payment'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({

@@ -1,7 +1,7 @@
 import type { OrderTab } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { OfflineBanner, Picture, Price } from '@/components';
+import { Icon, icons, OfflineBanner, Picture, Price } from '@/components';
 import { orderTabLabels, t } from '@/i18n/messages';
 import { useMe } from '@/services/identity/getMe';
 import { useOrderCounts } from '@/services/order/getOrderCounts';
@@ -10,11 +10,11 @@ import { useWallet } from '@/services/wallet/getWallet';
 import { useIsLoggedIn, useSession } from '@/stores/session';
 import './index.css';
 
-const SHORTCUTS: { tab: OrderTab; count?: 'pending_payment' | 'paid' | 'shipped' }[] = [
-  { tab: 'pending_payment', count: 'pending_payment' },
-  { tab: 'paid', count: 'paid' },
-  { tab: 'shipped', count: 'shipped' },
-  { tab: 'all' },
+const SHORTCUTS: { tab: OrderTab; icon: string; count?: 'pending_payment' | 'paid' | 'shipped' }[] = [
+  { tab: 'pending_payment', icon: icons.Wallet, count: 'pending_payment' },
+  { tab: 'paid', icon: icons.PackageCheck, count: 'paid' },
+  { tab: 'shipped', icon: icons.Truck, count: 'shipped' },
+  { tab: 'all', icon: icons.ClipboardList },
 ];
 
 const maskPhone = (p: string) => (p.length === 11 ? `${p.slice(0, 3)}****${p.slice(7)}` : p);
@@ -50,7 +50,13 @@ export default function MePage() {
     <View className="me">
       <OfflineBanner />
       <View className="me__header" onClick={() => !loggedIn && void openPage(PAGES.login())}>
-        {user?.avatar ? <Picture className="me__avatar" src={user.avatar} alt="" priority /> : <View className="me__avatar" />}
+        {user?.avatar ? (
+          <Picture className="me__avatar" src={user.avatar} alt="" priority />
+        ) : (
+          <View className="me__avatar me__avatar--blank">
+            <Icon svg={icons.UserRound} size={72} color="#ffffff" />
+          </View>
+        )}
         <View className="me__who">
           {loggedIn && user ? (
             <>
@@ -89,7 +95,10 @@ export default function MePage() {
             const n = s.count && loggedIn && counts.data ? counts.data[s.count] : 0;
             return (
               <View key={s.tab} className="me__shortcut" onClick={() => guarded(PAGES.orders(s.tab))} data-testid={`shortcut-${s.tab}`}>
-                <View className="me__shortcut-icon">{n > 0 && <Text className="me__badge">{n > 99 ? '99+' : n}</Text>}</View>
+                <View className="me__shortcut-icon">
+                  <Icon svg={s.icon} size={48} color="#e4393c" />
+                  {n > 0 && <Text className="me__badge">{n > 99 ? '99+' : n}</Text>}
+                </View>
                 <Text className="me__shortcut-label">{label(s.tab)}</Text>
               </View>
             );
@@ -99,8 +108,25 @@ export default function MePage() {
 
       <View className="card">
         <View className="me__row" onClick={() => guarded(PAGES.addresses)}>
-          <Text className="me__row-title">{t('addresses')}</Text>
-          <Text className="me__row-more">›</Text>
+          <View className="me__row-lead">
+            <Icon svg={icons.MapPin} size={36} color="#333333" />
+            <Text className="me__row-title me__row-title--item">{t('addresses')}</Text>
+          </View>
+          <Icon svg={icons.ChevronRight} size={32} color="#999999" />
+        </View>
+        <View className="me__row me__row--divided" onClick={() => void openPage(PAGES.agreement)}>
+          <View className="me__row-lead">
+            <Icon svg={icons.MessageCircleQuestionMark} size={36} color="#333333" />
+            <Text className="me__row-title me__row-title--item">{t('agreementTitle')}</Text>
+          </View>
+          <Icon svg={icons.ChevronRight} size={32} color="#999999" />
+        </View>
+        <View className="me__row me__row--divided" onClick={() => void openPage(PAGES.privacy)}>
+          <View className="me__row-lead">
+            <Icon svg={icons.MessageCircleQuestionMark} size={36} color="#333333" />
+            <Text className="me__row-title me__row-title--item">{t('privacyTitle')}</Text>
+          </View>
+          <Icon svg={icons.ChevronRight} size={32} color="#999999" />
         </View>
       </View>
 

@@ -43,14 +43,14 @@ describe('order detail', () => {
     expect(screen.getByText('张三 13800138000 浙江省 杭州市 西湖区 文三路 90 号')).toBeTruthy();
     expect(screen.getByText('纯棉T恤')).toBeTruthy();
     expect(screen.getByText('放门口')).toBeTruthy();
-    expect(screen.getByText('o_1')).toBeTruthy();
+    expect(screen.getByTestId('order-no').textContent).toBe('2026120712345678901');
     expect(screen.getAllByText(formatTime(createdAt)).length).toBeGreaterThanOrEqual(2); // created + timeline
     expect(document.body.textContent).toContain('¥106.00');
     expect(screen.getByRole('button', { name: /^去支付 00:0\d$/ })).toBeTruthy();
     expect(screen.getByRole('button', { name: '取消订单' })).toBeTruthy();
 
     fireEvent.click(screen.getByText('复制'));
-    expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: 'o_1' });
+    expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '2026120712345678901' });
 
     // At zero the page asks the server again and shows what it says.
     closed = true;

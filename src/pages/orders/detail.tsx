@@ -2,7 +2,7 @@ import type { Order } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import type { ReactNode } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar } from '@/components';
 import { orderStatusLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { discountText } from '@/services/checkout/lines';
@@ -67,6 +67,7 @@ export default function OrderDetailPage() {
 
   return (
     <View className="detail">
+      <TitleBar title={t('detail.title')} />
       <OfflineBanner />
       <PageState
         isLoading={id !== '' && order.isLoading}
@@ -143,10 +144,10 @@ export default function OrderDetailPage() {
                 <Text className="detail__text">{data.remark || t('detail.noRemark')}</Text>
               </Row>
               <Row label={t('detail.orderId')}>
-                <Text className="detail__text" selectable>
-                  {data.id}
+                <Text className="detail__text" selectable data-testid="order-no">
+                  {data.orderNo}
                 </Text>
-                <Text className="detail__copy" onClick={() => copyId(data.id)}>
+                <Text className="detail__copy" onClick={() => copyId(data.orderNo)}>
                   {t('detail.copy')}
                 </Text>
               </Row>

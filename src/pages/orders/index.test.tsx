@@ -71,6 +71,7 @@ describe('order list', () => {
 
     const [pending, shipped, completed] = cards();
     expect(within(pending).getByText('待付款')).toBeTruthy();
+    expect(within(pending).getByTestId('order-number').textContent).toBe('订单编号：2026120712345678901');
     expect(within(pending).getByText('纯棉T恤')).toBeTruthy();
     expect(pending.textContent).toContain('共 2 件');
     expect(pending.textContent).toContain('¥106.00');

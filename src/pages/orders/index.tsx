@@ -3,10 +3,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton } from '@/components';
+import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar, OrderNumber, icons } from '@/components';
 import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
-import { PAGES } from '@/services/platform/nav';
+import { openPage, PAGES } from '@/services/platform/nav';
 import { keys } from '@/services/keys';
 import { orderAmount } from '@/services/order/amount';
 import { useListOrders } from '@/services/order/listOrders';
@@ -31,6 +31,7 @@ function OrderCard({ order, actions, onExpire }: { order: Order; actions: Return
         <Text className="order-card__merchant">{order.merchantName}</Text>
         <Text className={`order-card__status order-card__status--${order.status}`}>{orderStatusLabels[order.status]}</Text>
       </View>
+      <OrderNumber no={order.orderNo} className="order-card__no" />
       <View onClick={() => openDetail(order)}>
         {order.lines.slice(0, CARD_LINES).map((line) => (
           <LineItem key={line.skuId} {...line} />
@@ -86,6 +87,7 @@ export default function OrdersPage() {
 
   return (
     <View className="orders">
+      <TitleBar title={t('orders.title')} />
       <OfflineBanner />
       <View className="orders__tabs" role="tablist">
         {ORDER_TABS.map((key) => (
@@ -107,8 +109,9 @@ export default function OrdersPage() {
           error={orders.error}
           isEmpty={list.length === 0}
           emptyText={t('orders.empty')}
+        emptyIcon={icons.ClipboardList}
           emptyActionText={t('orders.goShopping')}
-          onEmptyAction={() => void Taro.switchTab({ url: PAGES.home })}
+          onEmptyAction={() => void openPage(PAGES.home)}
           onRetry={() => void orders.refetch()}
           skeleton={
             <>

@@ -2,7 +2,7 @@ import type { ProductDetail } from '@contract';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useState } from 'react';
-import { Carousel, OfflineBanner, PageState, Price, Skeleton, Stepper, disabledProp } from '@/components';
+import { Carousel, OfflineBanner, PageState, Price, Skeleton, Stepper, disabledProp, TitleBar } from '@/components';
 import { t } from '@/i18n/messages';
 import { useProduct } from '@/services/catalog/getProduct';
 import { clampQuantity, initialSelection, pickerView, toggleValue, type Selection } from '@/services/catalog/sku-picker';
@@ -175,6 +175,7 @@ export default function ProductPage() {
   const product = useProduct(id);
   return (
     <View>
+      <TitleBar title={t('productTitle')} />
       <OfflineBanner />
       <PageState
         isLoading={id !== '' && product.isPending}

@@ -18,11 +18,36 @@ function openerChannel(): EventChannelLike | null {
   return channel && typeof (channel as EventChannelLike).emit === 'function' ? (channel as EventChannelLike) : null;
 }
 
+/**
+ * An emitter of `event` to the opener of the page current now. A page that emits later, after
+ * opening another page itself, takes it while it is still the current page (at its first render).
+ */
+export function openerEmitter(event: string): (address: Address) => void {
+  const channel = openerChannel();
+  return (address) => {
+    if (channel) channel.emit(event, address);
+    else Taro.eventCenter.trigger(event, address);
+  };
+}
+
 /** Called by the address list: hands `address` to the page that opened it. */
 export function emitSelectedAddress(address: Address): void {
-  const channel = openerChannel();
-  if (channel) channel.emit(SELECT_ADDRESS_EVENT, address);
-  else Taro.eventCenter.trigger(SELECT_ADDRESS_EVENT, address);
+  openerEmitter(SELECT_ADDRESS_EVENT)(address);
+}
+
+/**
+ * A new address saved by the editor opened from the list in select mode: the list hands it on
+ * as the chosen address (a shopper who adds an address while checking out means to use it).
+ */
+export const ADDRESS_CREATED_EVENT = 'checkout:addressCreated';
+
+/** Called by the address list: opens the editor (a new address when id is absent). */
+export function openAddressEditor(id: string | undefined, selectMode: boolean, onCreated: (address: Address) => void): void {
+  const query = [id ? `id=${encodeURIComponent(id)}` : '', selectMode ? 'select=1' : ''].filter(Boolean).join('&');
+  void Taro.navigateTo({
+    url: `/pages/checkout/address-edit${query ? `?${query}` : ''}`,
+    events: { [ADDRESS_CREATED_EVENT]: onCreated },
+  });
 }
 
 /** The address list in select mode, marking the address in use (if any). */

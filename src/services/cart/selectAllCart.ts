@@ -4,15 +4,25 @@ import { request } from '../http';
 import { keys } from '../keys';
 import { optimisticCart, rollbackCart, withLines } from './optimistic';
 
-export const selectAllCart = (selected: boolean): Promise<CartView> => request('selectAllCart', { body: { selected } });
+/** Every line, or only one shop's lines when merchantId is given (the per-shop 全选). */
+export interface SelectAllInput {
+  selected: boolean;
+  merchantId?: string;
+}
+
+export const selectAllCart = ({ selected, merchantId }: SelectAllInput): Promise<CartView> =>
+  request('selectAllCart', { body: merchantId ? { selected, merchantId } : { selected } });
 
 export function useSelectAllCart() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: selectAllCart,
     scope: { id: 'cart' },
-    onMutate: (selected) => optimisticCart(client, (view) => withLines(view, view.lines.map((l) => ({ ...l, selected })))),
-    onError: (_e, _selected, snapshot) => rollbackCart(client, snapshot),
+    onMutate: ({ selected, merchantId }) =>
+      optimisticCart(client, (view) =>
+        withLines(view, view.lines.map((l) => (merchantId === undefined || l.merchantId === merchantId ? { ...l, selected } : l))),
+      ),
+    onError: (_e, _input, snapshot) => rollbackCart(client, snapshot),
     onSuccess: (view) => client.setQueryData(keys.cart.server(), view),
   });
 }

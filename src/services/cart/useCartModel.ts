@@ -19,6 +19,8 @@ export interface CartModel {
   setSelected: (skuId: string, selected: boolean) => void;
   remove: (skuId: string) => void;
   selectAll: (selected: boolean) => void;
+  /** Selects or deselects one shop's lines (lines with that merchantId). */
+  selectShop: (merchantId: string, selected: boolean) => void;
   /** The last action the server refused (its change was rolled back). */
   actionError: Error | null;
 }
@@ -65,7 +67,8 @@ export function useCartModel(): CartModel {
       setQuantity: (skuId, quantity) => update.mutate({ skuId, quantity }),
       setSelected: (skuId, selected) => update.mutate({ skuId, selected }),
       remove: (skuId) => removeItem.mutate(skuId),
-      selectAll: (selected) => selectAll.mutate(selected),
+      selectAll: (selected) => selectAll.mutate({ selected }),
+      selectShop: (merchantId, selected) => selectAll.mutate({ selected, merchantId }),
       actionError: update.error ?? removeItem.error ?? selectAll.error,
     };
   }
@@ -82,6 +85,11 @@ export function useCartModel(): CartModel {
     setSelected: (skuId, selected) => draft.update(skuId, { selected }),
     remove: (skuId) => draft.remove(skuId),
     selectAll: (selected) => draft.selectAll(selected),
+    selectShop: (merchantId, selected) =>
+      draft.selectAll(
+        selected,
+        (guestView?.lines ?? []).filter((l) => l.merchantId === merchantId).map((l) => l.skuId),
+      ),
     actionError: null,
   };
 }

@@ -71,6 +71,7 @@ function orderLine(): Order['lines'][number] {
 export function order(over: Partial<Order> = {}): Order {
   return {
     id: 'o_1',
+    orderNo: '2026120712345678901',
     parentId: 'po_1',
     merchantId: 'm_1',
     merchantName: '山野小铺',
@@ -93,6 +94,7 @@ export function order(over: Partial<Order> = {}): Order {
 export function parentOrder(children: Order[] = [order()]): ParentOrder {
   return {
     id: 'po_1',
+    orderNo: '2026120712345678900',
     status: 'pending_payment',
     amounts: children[0].amounts,
     createdAt: NOW - 60_000,

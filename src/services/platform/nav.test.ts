@@ -8,6 +8,7 @@ describe('navigation helpers', () => {
     expect(isTabPage(PAGES.product('p_1'))).toBe(false);
     await openPage('/pages/cart/index?x=1');
     expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/cart/index' });
+    expect(PAGES.search('口红 小样')).toBe('/pages/search/index?q=%E5%8F%A3%E7%BA%A2%20%E5%B0%8F%E6%A0%B7');
     await openPage(PAGES.product('p 1'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/product/index?id=p%201' });
     await replacePage('/pages/checkout/index?items=a%3A1');

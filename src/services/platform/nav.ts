@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import { goBack as goBackOnPlatform, openTab, replaceWithTab } from './history';
 
 /** Pages on the tab bar: reached with switchTab (navigateTo cannot open them). */
 export const TAB_PAGES = ['/pages/home/index', '/pages/category/index', '/pages/cart/index', '/pages/me/index'] as const;
@@ -13,6 +14,9 @@ export const PAGES = {
   orders: (status: string) => `/pages/orders/index?status=${encodeURIComponent(status)}`,
   addresses: '/pages/checkout/address-list',
   notFound: '/pages/not-found/index',
+  search: (q?: string) => (q ? `/pages/search/index?q=${encodeURIComponent(q)}` : '/pages/search/index'),
+  agreement: '/pages/legal/agreement',
+  privacy: '/pages/legal/privacy',
 } as const;
 
 export function isTabPage(url: string): boolean {
@@ -20,19 +24,22 @@ export function isTabPage(url: string): boolean {
   return (TAB_PAGES as readonly string[]).includes(path.startsWith('/') ? path : `/${path}`);
 }
 
-/** Opens any page: tab pages with switchTab (their query is dropped), others with navigateTo. */
+/**
+ * Opens any page: tab pages as a tab switch (their query is dropped; on H5 a new history entry,
+ * so Back returns here), others with navigateTo.
+ */
 export function openPage(url: string): Promise<unknown> {
-  return isTabPage(url) ? Taro.switchTab({ url: url.split('?')[0] }) : Taro.navigateTo({ url });
+  return isTabPage(url) ? openTab(url.split('?')[0]) : Taro.navigateTo({ url });
 }
 
 /** Replaces the current page with url (the login page after success). */
 export function replacePage(url: string): Promise<unknown> {
-  return isTabPage(url) ? Taro.switchTab({ url: url.split('?')[0] }) : Taro.redirectTo({ url });
+  return isTabPage(url) ? replaceWithTab(url.split('?')[0]) : Taro.redirectTo({ url });
 }
 
 /** Back to the previous page, or home when there is none (opened directly). */
 export function goBack(): Promise<unknown> {
-  return Taro.getCurrentPages().length > 1 ? Taro.navigateBack() : Taro.switchTab({ url: PAGES.home });
+  return goBackOnPlatform();
 }
 
 /** A safe in-app redirect target from a query parameter (only our own page paths). */

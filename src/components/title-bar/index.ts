@@ -1,0 +1,2 @@
+export { TitleBar } from './title-bar';
+export type { TitleBarProps } from './types';

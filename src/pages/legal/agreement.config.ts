@@ -1,0 +1,5 @@
+import { userAgreement } from '../../i18n/legal';
+
+export default definePageConfig({
+  navigationBarTitleText: userAgreement.title,
+});
