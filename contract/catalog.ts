@@ -69,7 +69,7 @@ export const homeView = z.object({ banners: z.array(banner), categories: z.array
 export type HomeView = z.infer<typeof homeView>;
 
 /** What the shopper has typed so far into the search box. */
-export const searchSuggestQuery = z.strictObject({ q: z.string().trim().min(1).max(50) });
+export const searchSuggestQuery = z.strictObject({ q: text({ max: 50 }) });
 export type SearchSuggestQuery = z.input<typeof searchSuggestQuery>;
 
 /** Keywords to tap: suggestions for what is typed, or the hot searches. */

@@ -96,7 +96,7 @@ export default function MePage() {
             return (
               <View key={s.tab} className="me__shortcut" onClick={() => guarded(PAGES.orders(s.tab))} data-testid={`shortcut-${s.tab}`}>
                 <View className="me__shortcut-icon">
-                  <Icon svg={s.icon} size={48} color="#e4393c" />
+                  <Icon svg={s.icon} size={48} color="#d12b30" />
                   {n > 0 && <Text className="me__badge">{n > 99 ? '99+' : n}</Text>}
                 </View>
                 <Text className="me__shortcut-label">{label(s.tab)}</Text>
