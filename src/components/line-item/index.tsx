@@ -17,10 +17,12 @@ export interface LineItemProps {
   note?: string;
   /** Right-hand controls (a Stepper in the cart); replaces the ×quantity text. */
   children?: ReactNode;
+  /** Actions on the line (删除 in the cart), in a row of their own under the price. */
+  actions?: ReactNode;
 }
 
 /** A product line in the cart, checkout and orders. */
-export function LineItem({ image, title, specText, unitPrice, quantity, disabled = false, note, children }: LineItemProps) {
+export function LineItem({ image, title, specText, unitPrice, quantity, disabled = false, note, children, actions }: LineItemProps) {
   return (
     <View className={`line-item${disabled ? ' line-item--disabled' : ''}`}>
       <Picture className="line-item__image" src={image} alt={title} />
@@ -32,6 +34,7 @@ export function LineItem({ image, title, specText, unitPrice, quantity, disabled
           <Price fen={unitPrice} size="sm" />
           {children ?? <Text className="line-item__qty">×{quantity}</Text>}
         </View>
+        {actions && <View className="line-item__actions">{actions}</View>}
       </View>
     </View>
   );

@@ -92,6 +92,17 @@ export default function CartPage() {
           quantity={line.quantity}
           disabled={!line.valid}
           note={lineNote(line)}
+          actions={
+            <Text
+              className="cart-line__remove"
+              onClick={(e) => {
+                e.stopPropagation();
+                remove(line.skuId);
+              }}
+            >
+              {t('remove')}
+            </Text>
+          }
         >
           {line.valid || (line.issue === 'insufficient_stock' && line.stock > 0) ? (
             // A line asking for more than is left can be brought down to the stock to make it valid again.
@@ -106,15 +117,6 @@ export default function CartPage() {
           )}
         </LineItem>
       </View>
-      <Text
-        className="cart-line__remove"
-        onClick={(e) => {
-          e.stopPropagation();
-          remove(line.skuId);
-        }}
-      >
-        {t('remove')}
-      </Text>
     </View>
   );
 
