@@ -6,6 +6,7 @@
  *   npm run bench:lighthouse                      build both apps, 5 rounds
  *   npm run bench:lighthouse -- --runs 3          fewer rounds
  *   npm run bench:lighthouse -- --no-build        measure dist/h5 and the last blank build as they are
+ *   BENCH_LH_REPORTS=<dir>                        keep each report's JSON there
  *
  * The blank baseline is what `taro init` makes for React + TypeScript on Taro 4.1.11 (one page,
  * "Hello world!"), written here by hand into a temporary folder (taro init downloads its
@@ -31,8 +32,18 @@ const CHROME_FLAGS = '--headless --no-sandbox --disable-gpu --disable-background
 const BLANK_DIR = path.join(os.tmpdir(), 'shop-bench-blank-taro');
 const LIGHTHOUSE = path.join(ROOT, 'node_modules', 'lighthouse', 'cli', 'index.js');
 
+/**
+ * A page's rendered markup and every style rule in force, taken from the shop in Chromium
+ * (the content floor: the same DOM and CSS shown by the blank app, no application logic).
+ */
+interface Snapshot {
+  name: string;
+  html: string;
+  css: string;
+}
+
 /** The files of a blank Taro 4.1.11 React + TypeScript app (the default template), H5 only. */
-function blankFiles(): Record<string, string> {
+function blankFiles(snapshots: Snapshot[]): Record<string, string> {
   const compression = path.join(ROOT, 'config', 'compression.ts');
   return {
     'package.json': JSON.stringify({
@@ -43,7 +54,7 @@ function blankFiles(): Record<string, string> {
       browserslist: ['last 3 versions', 'Android >= 4.1', 'ios >= 8'],
     }, null, 2),
     'babel.config.js': `module.exports = { presets: [['taro', { framework: 'react', ts: true, compiler: 'webpack5' }]] };\n`,
-    'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2017', module: 'commonjs', jsx: 'react-jsx', strict: true, skipLibCheck: true, esModuleInterop: true, moduleResolution: 'node' }, include: ['src', 'config'] }, null, 2),
+    'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2017', module: 'commonjs', jsx: 'react-jsx', strict: true, skipLibCheck: true, esModuleInterop: true, resolveJsonModule: true, moduleResolution: 'node' }, include: ['src', 'config'] }, null, 2),
     'config/index.ts': `import { createRequire } from 'node:module';
 import { defineConfig } from '@tarojs/cli';
 
@@ -96,7 +107,7 @@ export default defineConfig<'webpack5'>(() => ({
 </html>
 `,
     'src/app.config.ts': `export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: ${JSON.stringify(['pages/index/index', ...snapshots.map((x) => `pages/${x.name}/index`)])},
   window: { backgroundTextStyle: 'light', navigationBarBackgroundColor: '#fff', navigationBarTitleText: 'WeChat', navigationBarTextStyle: 'black' },
 });
 `,
@@ -132,6 +143,18 @@ export default function Index() {
 }
 `,
     'types/global.d.ts': `/// <reference types="@tarojs/taro" />\n`,
+    ...Object.fromEntries(snapshots.flatMap((x) => [
+      [`src/pages/${x.name}/index.config.ts`, `export default definePageConfig({ navigationBarTitleText: '${x.name}' });\n`],
+      [`src/pages/${x.name}/snapshot.json`, JSON.stringify({ html: `<style>${x.css}</style>${x.html}` })],
+      // The shop's markup and styles as they were on screen, put in place by one innerHTML.
+      [`src/pages/${x.name}/index.tsx`, `import { View } from '@tarojs/components';
+import snapshot from './snapshot.json';
+
+export default function Snapshot() {
+  return <View dangerouslySetInnerHTML={{ __html: snapshot.html }} />;
+}
+`],
+    ])),
   };
 }
 
@@ -143,9 +166,9 @@ function run(cmd: string, argv: string[], cwd: string, env: Record<string, strin
   console.log(`  ${path.basename(cwd)}: ${argv.join(' ')} in ${secs} s`);
 }
 
-function buildBlank(): void {
+function buildBlank(snapshots: Snapshot[]): void {
   rmSync(BLANK_DIR, { recursive: true, force: true });
-  for (const [rel, text] of Object.entries(blankFiles())) {
+  for (const [rel, text] of Object.entries(blankFiles(snapshots))) {
     mkdirSync(path.dirname(path.join(BLANK_DIR, rel)), { recursive: true });
     writeFileSync(path.join(BLANK_DIR, rel), text);
   }
@@ -198,7 +221,10 @@ interface Sample {
   cls: number;
 }
 
-const outDir = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-lh-out-'));
+// `BENCH_LH_REPORTS=<dir>` keeps every Lighthouse JSON report there (long tasks, bootup time).
+const keepDir = process.env.BENCH_LH_REPORTS;
+if (keepDir) mkdirSync(keepDir, { recursive: true });
+const outDir = keepDir ? path.resolve(keepDir) : mkdtempSync(path.join(os.tmpdir(), 'shop-bench-lh-out-'));
 let reportNo = 0;
 
 function lighthouse(url: string): Sample {
@@ -245,28 +271,66 @@ const FIELDS: { key: keyof Sample; label: string; fmt: (n: number) => string }[]
 ];
 const cell = (xs: number[], fmt: (n: number) => string) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})`;
 
+/** The shop pages measured, and their content floors (the same markup on the blank app). */
+const PAGES = (productId: string) => [
+  { name: 'home', route: 'pages/home/index' },
+  { name: 'category', route: 'pages/category/index' },
+  { name: 'product', route: `pages/product/index?id=${productId}` },
+];
+
+/**
+ * Opens each page of the shop in Chromium at the Lighthouse phone's size, waits until the boot
+ * screen is gone and the network is quiet, and takes the page's markup and every style rule.
+ */
+async function captureSnapshots(baseUrl: string, pages: { name: string; route: string }[]): Promise<Snapshot[]> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
+    const out: Snapshot[] = [];
+    for (const p of pages) {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/#/${p.route}`);
+      await page.waitForSelector('#boot', { state: 'detached' });
+      await page.waitForLoadState('networkidle');
+      const shot = await page.evaluate(() => {
+        const shown = [...document.querySelectorAll<HTMLElement>('.taro_page')].find((el) => el.offsetParent !== null || getComputedStyle(el).display !== 'none');
+        const css = [...document.styleSheets].map((sheet) => [...sheet.cssRules].map((r) => r.cssText).join('\n')).join('\n');
+        return { html: shown?.innerHTML ?? '', css };
+      });
+      if (!shot.html) throw new Error(`no page markup on ${p.route}`);
+      out.push({ name: p.name, ...shot });
+      await page.close();
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main() {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   if (BUILD) {
     console.log('Building (production):');
     run('npm', ['run', '-s', 'build:h5'], ROOT, { TARO_APP_API_BASE: '' });
-    buildBlank();
   }
   const blankDist = path.join(BLANK_DIR, 'dist');
   if (!existsSync(path.join(ROOT, 'dist', 'h5', 'index.html'))) throw new Error('dist/h5 is not built (npm run build:h5, or drop --no-build)');
-  if (!existsSync(path.join(blankDist, 'index.html'))) throw new Error(`no blank build in ${blankDist} (drop --no-build)`);
 
   const shop = await startServer(path.join(ROOT, 'dist', 'h5'));
-  const blank = await startServer(blankDist);
+  let blank: Server | undefined;
   try {
     const list = (await (await fetch(`${shop.baseUrl}/api/products?limit=1`)).json()) as { items: { id: string }[] };
     const productId = list.items[0]?.id;
     if (!productId) throw new Error('the seeded shop has no product');
+    const pages = PAGES(productId);
+    if (BUILD) buildBlank(await captureSnapshots(shop.baseUrl, pages));
+    if (!existsSync(path.join(blankDist, 'index.html'))) throw new Error(`no blank build in ${blankDist} (drop --no-build)`);
+    blank = await startServer(blankDist);
     const targets = [
       { name: 'blank Taro app', url: `${blank.baseUrl}/` },
-      { name: 'home', url: `${shop.baseUrl}/#/pages/home/index` },
-      { name: 'category', url: `${shop.baseUrl}/#/pages/category/index` },
-      { name: 'product', url: `${shop.baseUrl}/#/pages/product/index?id=${productId}` },
+      ...pages.map((p) => ({ name: p.name, url: `${shop.baseUrl}/#/${p.route}` })),
+      ...pages.map((p) => ({ name: `${p.name} markup on the blank app`, url: `${blank!.baseUrl}/#/pages/${p.name}/index` })),
     ];
     // One warm-up load each (the servers' first answers, the OS file cache), not counted.
     for (const t of targets) lighthouse(t.url);
@@ -297,10 +361,20 @@ async function main() {
       const dt = median(s.map((x) => x.tbt)) - median(base.map((x) => x.tbt));
       console.log(`| ${t.name} | ${(perf - basePerf).toFixed(2)} | ${(perf / basePerf).toFixed(3)} | ${(dl / 1000).toFixed(2)} | ${dt.toFixed(0)} |`);
     }
+    // The content floor: what the same markup and styles cost on the blank app with no logic.
+    console.log('\nAgainst its content floor (the same markup on the blank app, medians):\n');
+    console.log('| page | performance | floor | − floor | LCP − floor s | TBT − floor ms |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const p of pages) {
+      const s = samples.get(p.name)!;
+      const f = samples.get(`${p.name} markup on the blank app`)!;
+      const m = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
+      console.log(`| ${p.name} | ${m(s, 'performance').toFixed(2)} | ${m(f, 'performance').toFixed(2)} | ${(m(s, 'performance') - m(f, 'performance')).toFixed(2)} | ${((m(s, 'lcp') - m(f, 'lcp')) / 1000).toFixed(2)} | ${(m(s, 'tbt') - m(f, 'tbt')).toFixed(0)} |`);
+    }
   } finally {
     await shop.stop();
-    await blank.stop();
-    rmSync(outDir, { recursive: true, force: true });
+    await blank?.stop();
+    if (!keepDir) rmSync(outDir, { recursive: true, force: true });
   }
 }
 
