@@ -1,5 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
 import { splitTenders } from '@contract/tender-split';
@@ -322,10 +322,12 @@ const selectOpenPaymentsOf = prepared<Record<string, unknown>, PaymentRow, numbe
   db
     .selectFrom('payments')
     .selectAll()
-    // Driven from payment_orders (by order id), each payment then found by its key: as a plain
-    // join, SQLite walks every paying payment through the status index instead.
+    // Driven from payment_orders (by order id), each payment then found by its key. SQLite's
+    // planner would otherwise walk every paying payment through the status index (0.22 ms per
+    // checkout with 3,000 payments open, bench:checkout BENCH_SQLSTATS=1); a unary plus on the
+    // column is SQLite's way to keep an index out of a plan (PostgreSQL plans from statistics).
     .where('id', 'in', db.selectFrom('payment_orders').select('payment_id').where('order_id', 'in', slots(p, 'id', count)))
-    .where('status', '=', 'paying')
+    .where(dialectOfDb(db) === 'sqlite' ? sql<string>`+${sql.ref('status')}` : sql.ref<string>('status'), '=', 'paying')
     .orderBy('created_at', 'desc')
     .orderBy('id'),
 );
