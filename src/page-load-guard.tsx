@@ -1,8 +1,10 @@
 import { onlineManager } from '@tanstack/react-query';
-import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { type ComponentType, useCallback, useEffect, useRef, useState } from 'react';
-import { PageError } from '@/components';
+// The page-state module itself, not the components' index: this file is in app.js, and the
+// index would bring every shared component (and Taro's component library) with it.
+import { PageError } from '@/components/page-state';
+import { Box } from '@/components/primitives';
 import { t } from '@/i18n/messages';
 import { isTabPage } from '@/services/platform/nav';
 
@@ -70,7 +72,7 @@ export function pageLoadFailed(reload: () => Promise<unknown>, open: (url: strin
       [retry],
     );
     return (
-      <View className="page-load-failed">
+      <Box className="page-load-failed">
         <PageError
           kind="offline"
           title={t('pageError.pageLoadFailed')}
@@ -78,7 +80,7 @@ export function pageLoadFailed(reload: () => Promise<unknown>, open: (url: strin
           onRetry={() => void retry()}
           retryText={retrying ? t('pageError.pageLoadRetrying') : t('retry')}
         />
-      </View>
+      </Box>
     );
   };
 }

@@ -1,5 +1,5 @@
-import { Button, Text, View } from '@tarojs/components';
 import { Icon, icons } from '../icon';
+import { Box, Inline, Press } from '../primitives';
 import './index.css';
 
 export interface EmptyProps {
@@ -12,16 +12,16 @@ export interface EmptyProps {
 
 export function Empty({ text, icon = icons.PackageOpen, actionText, onAction }: EmptyProps) {
   return (
-    <View className="empty">
-      <View className="empty__icon">
+    <Box className="empty">
+      <Box className="empty__icon">
         <Icon svg={icon} size={88} color="#b3b3b3" strokeWidth={1.5} />
-      </View>
-      <Text className="empty__text">{text}</Text>
+      </Box>
+      <Inline className="empty__text">{text}</Inline>
       {actionText && onAction && (
-        <Button className="empty__action" size="mini" onClick={onAction}>
+        <Press className="empty__action" size="mini" onClick={onAction}>
           {actionText}
-        </Button>
+        </Press>
       )}
-    </View>
+    </Box>
   );
 }

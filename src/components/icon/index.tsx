@@ -1,5 +1,5 @@
-import { Image } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { Glyph } from './glyph';
 import { iconSrc } from './svg';
 import './index.css';
 
@@ -18,12 +18,10 @@ export interface IconProps {
 /** A decorative icon: hidden from screen readers, the text beside it carries the meaning. */
 export function Icon({ svg, size = 48, color = '#333333', strokeWidth = 2, className }: IconProps) {
   return (
-    <Image
+    <Glyph
       className={`icon${className ? ` ${className}` : ''}`}
       src={iconSrc(svg, color, strokeWidth)}
       style={{ width: Taro.pxTransform(size), height: Taro.pxTransform(size) }}
-      mode="aspectFit"
-      aria-hidden="true"
     />
   );
 }

@@ -1,7 +1,7 @@
 import { onlineManager } from '@tanstack/react-query';
-import { Text, View } from '@tarojs/components';
 import { useSyncExternalStore } from 'react';
 import { t } from '@/i18n/messages';
+import { Box, Inline } from '../primitives';
 import './index.css';
 
 const subscribe = (cb: () => void) => onlineManager.subscribe(cb);
@@ -12,8 +12,8 @@ export function OfflineBanner() {
   const online = useSyncExternalStore(subscribe, isOnline, isOnline);
   if (online) return null;
   return (
-    <View className="offline-banner" role="status">
-      <Text>{t('offlineBanner')}</Text>
-    </View>
+    <Box className="offline-banner" role="status">
+      <Inline>{t('offlineBanner')}</Inline>
+    </Box>
   );
 }

@@ -1,10 +1,10 @@
-import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { ReactNode } from 'react';
 import { errorMessage, t } from '@/i18n/messages';
 import { isApiError } from '@/services/http';
 import { PAGES } from '@/services/platform/nav';
 import { Empty } from '../empty';
+import { Box, Inline, Press } from '../primitives';
 import { Skeleton } from '../skeleton';
 import './index.css';
 
@@ -54,23 +54,23 @@ export interface PageErrorProps {
  */
 export function PageError({ kind, title, hint, onRetry, retryText, showHome = true }: PageErrorProps) {
   return (
-    <View className={`page-state page-state--error page-state--${kind}`} role="alert" data-testid="page-error" data-kind={kind}>
-      <View className={`page-state__icon page-state__icon--${kind}`} />
-      <Text className="page-state__title">{title}</Text>
-      {hint && <Text className="page-state__message">{hint}</Text>}
-      <View className="page-state__actions">
+    <Box className={`page-state page-state--error page-state--${kind}`} role="alert" data-testid="page-error" data-kind={kind}>
+      <Box className={`page-state__icon page-state__icon--${kind}`} />
+      <Inline className="page-state__title">{title}</Inline>
+      {hint && <Inline className="page-state__message">{hint}</Inline>}
+      <Box className="page-state__actions">
         {onRetry && (
-          <Button className="page-state__retry" onClick={onRetry}>
+          <Press className="page-state__retry" onClick={onRetry}>
             {retryText ?? t('retry')}
-          </Button>
+          </Press>
         )}
         {showHome && (
-          <Button className={onRetry ? 'page-state__home' : 'page-state__retry'} onClick={goHome}>
+          <Press className={onRetry ? 'page-state__home' : 'page-state__retry'} onClick={goHome}>
             {t('pageError.goHome')}
-          </Button>
+          </Press>
         )}
-      </View>
-    </View>
+      </Box>
+    </Box>
   );
 }
 

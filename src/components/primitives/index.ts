@@ -1,2 +1,2 @@
-export { Box, Inline } from './primitives';
-export type { PrimitiveProps } from './types';
+export { Box, Inline, Press } from './primitives';
+export type { PressProps, PrimitiveProps } from './types';

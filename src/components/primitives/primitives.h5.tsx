@@ -1,9 +1,10 @@
-import type { PrimitiveProps } from './types';
+import type { PressProps, PrimitiveProps } from './types';
 
 /**
- * H5: a plain <div> and <span>. Taro's H5 View and Text are web components, each set up by
- * its own script when it connects; a home feed of 20 cards made 300 of them, most of the
- * first page's main-thread time. Plain elements cost the browser nothing of the kind.
+ * H5: a plain <div>, <span> and <button>. Taro's H5 View, Text and Button are web components,
+ * each set up by its own script when it connects, and the first of them brings the library of
+ * every component the app uses into the first load; the first page (home, the shared loading
+ * and error states, the page-load guard) uses these instead, so app.js carries none of it.
  */
 export function Box(props: PrimitiveProps) {
   return <div {...props} />;
@@ -11,4 +12,8 @@ export function Box(props: PrimitiveProps) {
 
 export function Inline(props: PrimitiveProps) {
   return <span {...props} />;
+}
+
+export function Press({ size, className, ...props }: PressProps) {
+  return <button type="button" className={`press${size === 'mini' ? ' press--mini' : ''}${className ? ` ${className}` : ''}`} {...props} />;
 }

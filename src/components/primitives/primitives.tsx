@@ -1,10 +1,11 @@
-import { Text, View } from '@tarojs/components';
-import type { PrimitiveProps } from './types';
+import { Button, Text, View } from '@tarojs/components';
+import type { PressProps, PrimitiveProps } from './types';
 
 /**
- * A block (Box) and an inline run of text (Inline) for the shared display components that a
- * page renders many times (product cards, prices). Mini-programs: the host's view and text.
- * H5 has its own file (primitives.h5.tsx).
+ * A block (Box), an inline run of text (Inline) and a button (Press) for the shared display
+ * components that a page renders many times (product cards, prices) or that the first page
+ * needs (loading and error states). Mini-programs: the host's view, text and button. H5 has
+ * its own file (primitives.h5.tsx).
  */
 export function Box({ onClick, ...props }: PrimitiveProps) {
   return <View {...props} onClick={onClick ? () => onClick() : undefined} />;
@@ -12,4 +13,8 @@ export function Box({ onClick, ...props }: PrimitiveProps) {
 
 export function Inline({ onClick, ...props }: PrimitiveProps) {
   return <Text {...props} onClick={onClick ? () => onClick() : undefined} />;
+}
+
+export function Press({ onClick, ...props }: PressProps) {
+  return <Button {...props} onClick={onClick ? () => onClick() : undefined} />;
 }

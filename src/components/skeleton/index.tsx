@@ -1,4 +1,4 @@
-import { View } from '@tarojs/components';
+import { Box } from '../primitives';
 import './index.css';
 
 export interface SkeletonProps {
@@ -9,13 +9,13 @@ export interface SkeletonProps {
 /** Grey placeholder blocks shown while a page loads. */
 export function Skeleton({ rows = 3, avatar = false }: SkeletonProps) {
   return (
-    <View className="skeleton" aria-busy="true" data-testid="skeleton">
-      {avatar && <View className="skeleton__avatar" />}
-      <View className="skeleton__rows">
+    <Box className="skeleton" aria-busy="true" data-testid="skeleton">
+      {avatar && <Box className="skeleton__avatar" />}
+      <Box className="skeleton__rows">
         {Array.from({ length: rows }, (_, i) => (
-          <View key={i} className={`skeleton__row${i === rows - 1 ? ' skeleton__row--short' : ''}`} />
+          <Box key={i} className={`skeleton__row${i === rows - 1 ? ' skeleton__row--short' : ''}`} />
         ))}
-      </View>
-    </View>
+      </Box>
+    </Box>
   );
 }

@@ -1,13 +1,15 @@
-import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Carousel, OfflineBanner, PageState, Picture, ProductCard, SearchEntry, Skeleton } from '@/components';
+// Plain elements on H5 (see primitives): the first page brings no Taro component library.
+import { Box, Inline } from '@/components/primitives';
 import { t } from '@/i18n/messages';
 import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
 import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
+import { useShownData } from '@/services/use-shown-data';
 import { useBrowse } from '@/stores/browse';
 import './index.css';
 
@@ -18,7 +20,10 @@ export default function HomePage() {
   const client = useQueryClient();
   const home = useHome();
   const feed = useProductList(FEED);
-  const products = useMemo(() => feed.data?.pages.flatMap((p) => p.items) ?? [], [feed.data]);
+  // Drawn in background renders React splits up (see useShownData).
+  const top = useShownData(home.data);
+  const list = useShownData(feed.data);
+  const products = useMemo(() => list.shown?.pages.flatMap((p) => p.items) ?? [], [list.shown]);
 
   useReachBottom(() => {
     if (feed.hasNextPage && !feed.isFetchingNextPage && !feed.isError) void feed.fetchNextPage();
@@ -41,27 +46,27 @@ export default function HomePage() {
   };
 
   return (
-    <View className="home">
+    <Box className="home">
       <OfflineBanner />
       <SearchEntry onOpen={() => void openPage(PAGES.search())} />
 
       <PageState
         showHome={false}
-        isLoading={home.isPending}
+        isLoading={home.isPending || top.arriving}
         isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
         skeleton={
           // The banner's and the categories' own size, so nothing below moves when they arrive.
-          <View className="home__top-skeleton" aria-busy="true" data-testid="skeleton">
-            <View className="home__banners home__skeleton-block" />
-            <View className="home__categories home__categories--skeleton home__skeleton-block" />
-          </View>
+          <Box className="home__top-skeleton" aria-busy="true" data-testid="skeleton">
+            <Box className="home__banners home__skeleton-block" />
+            <Box className="home__categories home__categories--skeleton home__skeleton-block" />
+          </Box>
         }
       >
-        {home.data && (
+        {top.shown && (
           <>
-            {home.data.banners.length > 0 && (
+            {top.shown.banners.length > 0 && (
               <Carousel
                 className="home__banners"
                 imageClassName="home__banner"
@@ -69,7 +74,7 @@ export default function HomePage() {
                 autoplay
                 priority
                 interval={4000}
-                slides={home.data.banners.map(({ id, image, title, productId }) => ({
+                slides={top.shown.banners.map(({ id, image, title, productId }) => ({
                   key: id,
                   image,
                   label: title,
@@ -77,22 +82,22 @@ export default function HomePage() {
                 }))}
               />
             )}
-            <View className="home__categories">
-              {home.data.categories.map((c) => (
-                <View key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
+            <Box className="home__categories">
+              {top.shown.categories.map((c) => (
+                <Box key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
                   <Picture className="home__category-icon" src={c.icon} alt="" mode="aspectFit" />
-                  <Text className="home__category-name">{c.name}</Text>
-                </View>
+                  <Inline className="home__category-name">{c.name}</Inline>
+                </Box>
               ))}
-            </View>
+            </Box>
           </>
         )}
       </PageState>
 
-      <Text className="home__feed-title">{t('homeFeedTitle')}</Text>
+      <Inline className="home__feed-title">{t('homeFeedTitle')}</Inline>
       <PageState
         showHome={false}
-        isLoading={feed.isPending}
+        isLoading={feed.isPending || list.arriving}
         isError={feed.isError && products.length === 0}
         error={feed.error}
         isEmpty={products.length === 0}
@@ -100,19 +105,19 @@ export default function HomePage() {
         onRetry={() => void feed.refetch()}
         skeleton={<Skeleton rows={6} avatar />}
       >
-        <View className="home__feed">
+        <Box className="home__feed">
           {products.map((p, i) => (
             <ProductCard key={p.id} product={p} onClick={openProduct} priority={i < 2} />
           ))}
-        </View>
+        </Box>
         {feed.isFetchNextPageError ? (
-          <View className="load-more" onClick={() => void feed.fetchNextPage()}>
+          <Box className="load-more" onClick={() => void feed.fetchNextPage()}>
             {feed.error?.message} · {t('retry')}
-          </View>
+          </Box>
         ) : (
-          <View className="load-more">{feed.isFetchingNextPage ? t('loading') : feed.hasNextPage ? t('loadMore') : t('noMore')}</View>
+          <Box className="load-more">{feed.isFetchingNextPage ? t('loading') : feed.hasNextPage ? t('loadMore') : t('noMore')}</Box>
         )}
       </PageState>
-    </View>
+    </Box>
   );
 }
