@@ -171,7 +171,7 @@ export default defineConfig<'webpack5'>((merge) => {
         // modules, not matched here): a page that imports two components from the index
         // (src/components/index.ts) then gets those two, not every component with Taro's
         // component library behind them (the first page loaded 141 KB of it for nothing).
-        chain.module.rule('componentsWithoutSideEffects').test(/[\\/]src[\\/]components[\\/].*\.tsx?$/).sideEffects(false);
+        chain.module.rule('componentsWithoutSideEffects').test(/[\\/]src[\\/]components[\\/].*\.tsx?$/).set('sideEffects', false);
         if (process.env.NODE_ENV === 'production') {
           // Taro splits only initial chunks on H5, so every lazily loaded page chunk carries its
           // own copy of the shared code (components, services): 12 pages made 3.6 MB of JS.

@@ -1,2 +1,2 @@
-export { Box, Inline, Press } from './primitives';
-export type { PressProps, PrimitiveProps } from './types';
+export { Box, Inline, Press, Scroller } from './primitives';
+export type { PressProps, PrimitiveProps, ScrollerProps } from './types';

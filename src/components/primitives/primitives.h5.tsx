@@ -1,4 +1,5 @@
-import type { PressProps, PrimitiveProps } from './types';
+import { useRef } from 'react';
+import type { PressProps, PrimitiveProps, ScrollerProps } from './types';
 
 /**
  * H5: a plain <div>, <span> and <button>. Taro's H5 View, Text and Button are web components,
@@ -16,4 +17,25 @@ export function Inline(props: PrimitiveProps) {
 
 export function Press({ size, className, ...props }: PressProps) {
   return <button type="button" className={`press${size === 'mini' ? ' press--mini' : ''}${className ? ` ${className}` : ''}`} {...props} />;
+}
+
+/** H5: a plain scrolling <div>; onScrollToLower fires once each time the bottom comes near. */
+export function Scroller({ className, children, lowerThreshold = 50, onScrollToLower, focusable, ...rest }: ScrollerProps) {
+  const near = useRef(false);
+  return (
+    <div
+      className={className}
+      style={{ overflowY: 'auto', WebkitOverflowScrolling: 'touch' }}
+      tabIndex={focusable ? 0 : undefined}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        const isNear = el.scrollHeight - el.scrollTop - el.clientHeight <= lowerThreshold;
+        if (isNear && !near.current) onScrollToLower?.();
+        near.current = isNear;
+      }}
+      {...rest}
+    >
+      {children}
+    </div>
+  );
 }

@@ -1,8 +1,10 @@
-import { Button, Text, View } from '@tarojs/components';
-import type { PressProps, PrimitiveProps } from './types';
+import { Button, ScrollView, Text, View } from '@tarojs/components';
+import { KEYBOARD_SCROLLABLE } from '../keyboard';
+import type { PressProps, PrimitiveProps, ScrollerProps } from './types';
 
 /**
- * A block (Box), an inline run of text (Inline) and a button (Press) for the shared display
+ * A block (Box), an inline run of text (Inline), a button (Press) and a scrolling list
+ * (Scroller) for the shared display
  * components that a page renders many times (product cards, prices) or that the first page
  * needs (loading and error states). Mini-programs: the host's view, text and button. H5 has
  * its own file (primitives.h5.tsx).
@@ -17,4 +19,8 @@ export function Inline({ onClick, ...props }: PrimitiveProps) {
 
 export function Press({ onClick, ...props }: PressProps) {
   return <Button {...props} onClick={onClick ? () => onClick() : undefined} />;
+}
+
+export function Scroller({ focusable, ...props }: ScrollerProps) {
+  return <ScrollView scrollY {...props} {...(focusable ? KEYBOARD_SCROLLABLE : {})} />;
 }

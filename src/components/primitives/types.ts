@@ -24,3 +24,15 @@ export interface PressProps {
   size?: 'mini' | 'default';
   'data-testid'?: string;
 }
+
+/** A vertically scrolling container of the shared components and pages (Scroller). */
+export interface ScrollerProps {
+  className?: string;
+  children?: ReactNode;
+  /** Distance from the bottom, in CSS px, at which onScrollToLower fires. */
+  lowerThreshold?: number;
+  onScrollToLower?: () => void;
+  /** The container takes keyboard focus (for lists whose items cannot): arrow keys scroll it. */
+  focusable?: boolean;
+  'data-testid'?: string;
+}

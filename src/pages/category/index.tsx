@@ -1,8 +1,9 @@
 import type { ProductSort } from '@contract';
-import { ScrollView, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo } from 'react';
-import { KEYBOARD_SCROLLABLE, OfflineBanner, PageState, ProductCard, SearchEntry, Skeleton, icons } from '@/components';
+import { OfflineBanner, PageState, ProductCard, SearchEntry, Skeleton, icons } from '@/components';
+// Plain elements on H5 (see primitives): the tab opens without Taro's component library.
+import { Box, Inline, Scroller } from '@/components/primitives';
 import { t, type MessageKey } from '@/i18n/messages';
 import { useCategories } from '@/services/catalog/listCategories';
 import { useProductList } from '@/services/catalog/listProducts';
@@ -51,7 +52,7 @@ export default function CategoryPage() {
   };
 
   return (
-    <View className="category">
+    <Box className="category">
       <OfflineBanner />
       <SearchEntry onOpen={() => void openPage(PAGES.search())} />
       <PageState
@@ -61,27 +62,27 @@ export default function CategoryPage() {
         onRetry={() => void categories.refetch()}
         skeleton={<Skeleton rows={8} />}
       >
-        <View className="category__body">
-          <ScrollView className="category__nav" scrollY>
+        <Box className="category__body">
+          <Scroller className="category__nav">
             {categories.data?.map((c) => (
-              <View
+              <Box
                 key={c.id}
                 className={`category__nav-item${c.id === activeId ? ' category__nav-item--active' : ''}`}
                 onClick={() => show({ categoryId: c.id })}
               >
                 {c.name}
-              </View>
+              </Box>
             ))}
-          </ScrollView>
-          <View className="category__main">
-            <View className="category__sorts">
+          </Scroller>
+          <Box className="category__main">
+            <Box className="category__sorts">
               {SORTS.map((s) => (
-                <Text key={s.sort} className={`category__sort${s.sort === sort ? ' category__sort--active' : ''}`} onClick={() => setSort(s.sort)}>
+                <Inline key={s.sort} className={`category__sort${s.sort === sort ? ' category__sort--active' : ''}`} onClick={() => setSort(s.sort)}>
                   {t(s.label)}
-                </Text>
+                </Inline>
               ))}
-            </View>
-            <ScrollView className="category__list" scrollY {...KEYBOARD_SCROLLABLE} lowerThreshold={150} onScrollToLower={loadMore} data-testid="category-list">
+            </Box>
+            <Scroller className="category__list" focusable lowerThreshold={150} onScrollToLower={loadMore} data-testid="category-list">
               <PageState
                 isLoading={list.isPending}
                 isError={list.isError && products.length === 0}
@@ -96,19 +97,19 @@ export default function CategoryPage() {
                   <ProductCard key={p.id} product={p} layout="row" priority={i < 4} onClick={(id) => void openPage(PAGES.product(id))} />
                 ))}
                 {list.isFetchNextPageError ? (
-                  <View className="load-more" onClick={() => void list.fetchNextPage()}>
+                  <Box className="load-more" onClick={() => void list.fetchNextPage()}>
                     {list.error?.message} · {t('retry')}
-                  </View>
+                  </Box>
                 ) : (
-                  <View className="load-more" onClick={loadMore}>
+                  <Box className="load-more" onClick={loadMore}>
                     {list.isFetchingNextPage ? t('loading') : list.hasNextPage ? t('loadMore') : t('noMore')}
-                  </View>
+                  </Box>
                 )}
               </PageState>
-            </ScrollView>
-          </View>
-        </View>
+            </Scroller>
+          </Box>
+        </Box>
       </PageState>
-    </View>
+    </Box>
   );
 }

@@ -9,7 +9,6 @@ import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
 import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
-import { useShownData } from '@/services/use-shown-data';
 import { useBrowse } from '@/stores/browse';
 import './index.css';
 
@@ -20,10 +19,7 @@ export default function HomePage() {
   const client = useQueryClient();
   const home = useHome();
   const feed = useProductList(FEED);
-  // Drawn in background renders React splits up (see useShownData).
-  const top = useShownData(home.data);
-  const list = useShownData(feed.data);
-  const products = useMemo(() => list.shown?.pages.flatMap((p) => p.items) ?? [], [list.shown]);
+  const products = useMemo(() => feed.data?.pages.flatMap((p) => p.items) ?? [], [feed.data]);
 
   useReachBottom(() => {
     if (feed.hasNextPage && !feed.isFetchingNextPage && !feed.isError) void feed.fetchNextPage();
@@ -52,7 +48,7 @@ export default function HomePage() {
 
       <PageState
         showHome={false}
-        isLoading={home.isPending || top.arriving}
+        isLoading={home.isPending}
         isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
@@ -64,9 +60,9 @@ export default function HomePage() {
           </Box>
         }
       >
-        {top.shown && (
+        {home.data && (
           <>
-            {top.shown.banners.length > 0 && (
+            {home.data.banners.length > 0 && (
               <Carousel
                 className="home__banners"
                 imageClassName="home__banner"
@@ -74,7 +70,7 @@ export default function HomePage() {
                 autoplay
                 priority
                 interval={4000}
-                slides={top.shown.banners.map(({ id, image, title, productId }) => ({
+                slides={home.data.banners.map(({ id, image, title, productId }) => ({
                   key: id,
                   image,
                   label: title,
@@ -83,7 +79,7 @@ export default function HomePage() {
               />
             )}
             <Box className="home__categories">
-              {top.shown.categories.map((c) => (
+              {home.data.categories.map((c) => (
                 <Box key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
                   <Picture className="home__category-icon" src={c.icon} alt="" mode="aspectFit" />
                   <Inline className="home__category-name">{c.name}</Inline>
@@ -97,7 +93,7 @@ export default function HomePage() {
       <Inline className="home__feed-title">{t('homeFeedTitle')}</Inline>
       <PageState
         showHome={false}
-        isLoading={feed.isPending || list.arriving}
+        isLoading={feed.isPending}
         isError={feed.isError && products.length === 0}
         error={feed.error}
         isEmpty={products.length === 0}
