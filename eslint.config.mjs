@@ -54,6 +54,19 @@ export default tseslint.config(
     ]) },
   },
   {
+    // What the H5 first load reaches: one import of a Taro component here brings Taro's whole
+    // component library into app.js or the first page (decision 0015); use the primitives.
+    files: [
+      'src/app.tsx', 'src/page-load-guard.tsx', 'src/pages/home/index.tsx', 'src/pages/category/index.tsx',
+      'src/components/{page-state,empty,skeleton,offline-banner,search-entry,product-card,price}/index.tsx',
+      'src/components/icon/index.tsx', 'src/components/carousel/carousel.h5.tsx', 'src/components/picture/picture.h5.tsx',
+    ],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/pages/*', '../pages/*', '../../pages/*'], message: 'components never import pages.' },
+      { group: ['@tarojs/components'], message: 'The H5 first load takes no Taro component: use Box, Inline, Press or Scroller from the primitives.' },
+    ]) },
+  },
+  {
     files: ['server/**', 'contract/**'],
     rules: { 'no-restricted-imports': restrict([
       { group: ['@/*', '**/src/*'], message: 'The server and the contract never import the client.' },
