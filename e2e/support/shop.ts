@@ -97,6 +97,9 @@ export async function loginOnPage(page: Page, api: ApiClient, phone: string, sho
   await login.locator('.login__submit').filter({ visible: true, hasText: '登录' }).first().click();
   const token = await eventually(() => sessionToken(page), (t) => t !== null, 20_000);
   if (!token) throw new Error('no session token appeared in local storage after logging in');
+  // The login page then leaves (back, or to its redirect): wait for that, or a page the test
+  // opens next can be replaced by it (seen: a product page covered by home).
+  await page.waitForURL((url) => url.hash.replace(/^#/, '').split('?')[0] !== '/pages/login/index', { timeout: 20_000 });
   return token;
 }
 
