@@ -48,7 +48,7 @@ export function Carousel({ slides, className, imageClassName, autoplay = false, 
         }}
       >
         {slides.map((s, i) => (
-          <div key={s.key} id={`carousel-${s.key}`} className="carousel__slide">
+          <div key={s.key} className="carousel__slide">
             <Picture className={imageClassName} src={s.image} alt={s.label} priority={priority && i === 0} onClick={s.onClick} />
           </div>
         ))}

@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { KEYBOARD_SCROLLABLE } from '../keyboard';
 import type { PressProps, PrimitiveProps, ScrollerProps } from './types';
 
 /**
@@ -26,7 +27,7 @@ export function Scroller({ className, children, lowerThreshold = 50, onScrollToL
     <div
       className={className}
       style={{ overflowY: 'auto', WebkitOverflowScrolling: 'touch' }}
-      tabIndex={focusable ? 0 : undefined}
+      {...(focusable ? KEYBOARD_SCROLLABLE : {})}
       onScroll={(e) => {
         const el = e.currentTarget;
         const isNear = el.scrollHeight - el.scrollTop - el.clientHeight <= lowerThreshold;
