@@ -104,7 +104,8 @@ export default defineConfig<'webpack5'>((merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${taroEnv}`,
+    // TARO_OUTPUT_ROOT: another folder for a build beside the usual one (two builds at once).
+    outputRoot: process.env.TARO_OUTPUT_ROOT ?? `dist/${taroEnv}`,
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },
     // Persistent cache off: builds are run rarely and from clean trees (CI, smoke, size report).
