@@ -29,6 +29,12 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', {
         selector: "MemberExpression[object.name='Taro'][property.name='request']",
         message: 'Use the request client in src/services/http; pages never call Taro.request.',
+      }, {
+        selector: "MemberExpression[object.name=/^(Taro|wx|my|tt)$/][property.name=/^(connectSocket|sendSocketMessage|closeSocket|onSocket(Open|Message|Close|Error))$/]",
+        message: 'Sockets are opened only by the realtime service (src/services/realtime/socket*.ts); pages use its hook.',
+      }, {
+        selector: "NewExpression[callee.name='WebSocket'], NewExpression[callee.property.name='WebSocket']",
+        message: 'Sockets are opened only by the realtime service (src/services/realtime/socket*.ts); pages use its hook.',
       }],
       // The client imports only types from the contract at runtime-free cost, plus the pure,
       // dependency-free helpers (money, tender split) and generated data.

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { EXPECTED_REQUESTS_SIGNED_IN, EXPECTED_TEXT_SIGNED_IN, runSmoke } from './host';
-import { SIGNED_IN_STORAGE } from './fixtures';
+import { SIGNED_IN_STORAGE, sessionStorageOf } from './fixtures';
 import type { Platform } from './platform-api';
 
 /**
@@ -8,21 +8,32 @@ import type { Platform } from './platform-api';
  * stdout (`SMOKE_REPORT {...}`). Used by the jest tests in a child process, so the host has a
  * fresh process (its own globals and unhandled-rejection events) per build.
  *
- *   tsx smoke/cli.ts <buildDir> <weapp|alipay|tt> [--human] [--signed-in]
+ *   tsx smoke/cli.ts <buildDir> <weapp|alipay|tt> [--human] [--signed-in] [--realtime=<origin>]
  *
  * --signed-in starts with a persisted session (fixtures.ts), so the account pages load data.
+ * --realtime=<origin> connects the app's realtime socket to the API running there (HTTP stays
+ * canned) and waits after launch until it is subscribed; the session is then the one in the
+ * environment variable SMOKE_SESSION (JSON { token, user, expiresAt } of a real login on that
+ * server), since the socket authenticates for real.
  */
 async function main(): Promise<void> {
   const [buildDir, platform, ...flags] = process.argv.slice(2);
   const signedIn = flags.includes('--signed-in');
+  const realtime = flags.find((f) => f.startsWith('--realtime='))?.slice('--realtime='.length);
   if (!buildDir || !['weapp', 'alipay', 'tt'].includes(platform ?? '')) {
-    process.stderr.write('usage: tsx smoke/cli.ts <buildDir> <weapp|alipay|tt> [--human] [--signed-in]\n');
+    process.stderr.write('usage: tsx smoke/cli.ts <buildDir> <weapp|alipay|tt> [--human] [--signed-in] [--realtime=<origin>]\n');
     process.exit(2);
+  }
+  let storage = signedIn ? SIGNED_IN_STORAGE : undefined;
+  if (realtime) {
+    if (!process.env.SMOKE_SESSION) throw new Error('--realtime needs SMOKE_SESSION: the JSON session of a real login on that server');
+    storage = sessionStorageOf(JSON.parse(process.env.SMOKE_SESSION) as Parameters<typeof sessionStorageOf>[0]);
   }
   const report = await runSmoke({
     buildDir: path.resolve(buildDir),
     platform: platform as Platform,
-    ...(signedIn ? { storage: SIGNED_IN_STORAGE, expectedRequests: EXPECTED_REQUESTS_SIGNED_IN, expectedText: EXPECTED_TEXT_SIGNED_IN } : {}),
+    ...(signedIn || realtime ? { storage, expectedRequests: EXPECTED_REQUESTS_SIGNED_IN, expectedText: EXPECTED_TEXT_SIGNED_IN } : {}),
+    ...(realtime ? { realtime: { target: realtime } } : {}),
   });
   if (flags.includes('--human')) {
     const line = (ok: boolean, name: string, errors: string[]) =>

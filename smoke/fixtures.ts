@@ -122,9 +122,12 @@ export const canned: Canned = {
  * Storage of a signed-in shopper: the client's persisted session store (zustand persist,
  * key `shop.session` in src/stores/session.ts) holding the canned session's token.
  */
-export const SIGNED_IN_STORAGE: Record<string, unknown> = {
-  'shop.session': JSON.stringify({ state: { token: session.token, user: session.user, expiresAt: session.expiresAt }, version: 1 }),
-};
+/** Storage holding a persisted session, as the client's session store writes it (src/stores/session.ts). */
+export function sessionStorageOf(s: { token: string; user: unknown; expiresAt: number | null }): Record<string, unknown> {
+  return { 'shop.session': JSON.stringify({ state: { token: s.token, user: s.user, expiresAt: s.expiresAt }, version: 1 }) };
+}
+
+export const SIGNED_IN_STORAGE: Record<string, unknown> = sessionStorageOf(session);
 
 /** Query strings the host opens pages with, so pages that need an id find the demo records. */
 export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {

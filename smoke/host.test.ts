@@ -41,6 +41,14 @@ function pages(g: string): Record<string, string> {
     'pages/signed-in-only/index': `Page({ onLoad() { const s = ${g}.getStorageSync(${g === 'my' ? "{ key: 'shop.session' }).data" : "'shop.session')"}; if (s) this.setData({ 'root.cn': [${view('signed in')}] }); } });`,
     'pages/product/index': `Page({ onLoad() { ${g}.request({ url: 'http://127.0.0.1:3000/api/products/p_demo', success: () => this.setData({ 'root.cn': [${view('加载失败')}] }) }); } });`,
     'pages/home/index': `Page({ onLoad() { this.setData({ 'root.cn': [${view('home without data')}] }); } });`,
+    'pages/socket-unreachable/index': `Page({ onLoad() {
+      const task = ${g}.connectSocket({ url: 'ws://127.0.0.1:3000/api/realtime', multiple: true });
+      task.onError(() => this.setData({ 'root.cn[1]': ${view('error')} }));
+      task.onClose((res) => this.setData({ 'root.cn[0]': { nn: 'view', cn: [{ nn: '#text', v: 'closed ' + res.code }] } }));
+    } });`,
+    'pages/socket-single/index': `Page({ onLoad() { this.setData({ 'root.cn': [${view('x')}] }); ${g}.connectSocket({ url: 'ws://127.0.0.1:3000/api/realtime' }); } });`,
+    'pages/socket-path/index': `Page({ onLoad() { this.setData({ 'root.cn': [${view('x')}] }); ${g}.connectSocket({ url: 'ws://127.0.0.1:3000/api/nope', multiple: true }); } });`,
+    'pages/socket-global/index': `Page({ onLoad() { this.setData({ 'root.cn': [${view('x')}] }); ${g}.onSocketMessage(() => undefined); } });`,
     'pkg/sub/index': `const shared = require('../common.js'); Page({ onLoad() { this.setData({ 'root.cn': [{ nn: 'view', cn: [{ nn: '#text', v: 'sub ' + shared.name }] }] }); } });`,
   };
 }
@@ -137,6 +145,20 @@ describe('the simulated host on hand-written builds', () => {
   test('a signed-in route answers 401 without a bearer token, 200 with one', () => {
     expect(page(weapp, 'pages/request-auth/index').requests).toEqual(['GET /api/cart -> 401', 'GET /api/cart -> 200']);
     expect(page(alipay, 'pages/request-auth/index').requests).toEqual(['GET /api/cart -> 401', 'GET /api/cart -> 200']);
+  });
+
+  test('sockets: without a realtime server a SocketTask fails like an unreachable server (error, then close 1006)', () => {
+    expect(page(weapp, 'pages/socket-unreachable/index')).toMatchObject({ ok: true, errors: [] });
+    expect(page(weapp, 'pages/socket-unreachable/index').text).toBe('closed 1006 error');
+    expect(page(alipay, 'pages/socket-unreachable/index').text).toBe('closed 1006 error');
+    expect(weapp.sockets.find((r) => r.url.endsWith('/api/realtime'))).toMatchObject({ connectedTo: null, opened: false, closed: { code: 1006 } });
+  });
+
+  test("sockets: Alipay's single global socket (no multiple: true) is refused, a path the API lacks fails, the global socket API fails", () => {
+    expect(page(weapp, 'pages/socket-single/index')).toMatchObject({ ok: true });
+    expect(page(alipay, 'pages/socket-single/index').errors.join('\n')).toMatch(/without multiple: true/);
+    expect(page(weapp, 'pages/socket-path/index').errors.join('\n')).toMatch(/path the API does not serve: \/api\/nope/);
+    expect(page(weapp, 'pages/socket-global/index').errors.join('\n')).toMatch(/wx\.onSocketMessage is not implemented/);
   });
 
   test('the alipay run names my.* in its failures', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { createPlatformApi, PLATFORM_GLOBAL, type HostHooks, type Platform } from './platform-api';
 import { DEFAULT_PAGE_QUERIES } from './fixtures';
+import { frames, type SocketReport } from './sockets';
 
 /**
  * A minimal simulated mini-program host (no outside runtime): it loads a compiled build
@@ -45,6 +46,8 @@ export interface SmokeReport {
   /** Device-absent globals (ABSENT_WEB_GLOBALS) some code read. */
   absentGlobalsRead: string[];
   navigations: string[];
+  /** Every socket the app opened (connectSocket), with the frames each way. */
+  sockets: SocketReport[];
 }
 
 export interface SmokeOptions {
@@ -62,6 +65,13 @@ export interface SmokeOptions {
   expectedRequests?: Record<string, string[]>;
   /** Text each page must show after mounting, by short route name; default EXPECTED_TEXT. */
   expectedText?: Record<string, string[]>;
+  /**
+   * A running API for the app's realtime socket (HTTP stays canned): sockets connect to `target`
+   * (an origin), and after launch the host waits in real time, up to `waitMs` (default 15 s),
+   * until the app's socket has been subscribed (a `subscribed` frame), running the app's timers
+   * as real time passes. Without it every socket fails to connect.
+   */
+  realtime?: { target: string; waitMs?: number };
 }
 
 /** Globals of browsers and Node that mini-program hosts lack. */
@@ -283,7 +293,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     fail,
     note: (r) => { phase.requests.push(r); },
   };
-  const platformApi = createPlatformApi(platform, hooks);
+  const platformApi = createPlatformApi(platform, hooks, { realtimeTarget: options.realtime?.target });
   for (const [key, value] of Object.entries(options.storage ?? {})) platformApi.storage.set(key, value);
   const expectedRequests = options.expectedRequests ?? EXPECTED_REQUESTS;
   const expectedText = options.expectedText ?? EXPECTED_TEXT;
@@ -401,8 +411,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const onUnhandled = (reason: unknown) => { fail(`unhandled rejection: ${formatError(reason)}`); };
   process.on('unhandledRejection', onUnhandled);
 
-  const runTimers = async () => {
-    const limit = clock.now + horizon;
+  const runTimers = async (span = horizon) => {
+    const limit = clock.now + span;
     for (let steps = 0; ; steps++) {
       await drainMicrotasks();
       if (steps > 20000) { fail('timers never settle (a timer keeps rescheduling itself at once)'); return; }
@@ -421,6 +431,25 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     pages: [],
     navigations: platformApi.navigations,
     absentGlobalsRead: [],
+    sockets: platformApi.sockets.reports,
+  };
+
+  /** Real time passes (the virtual clock keeps pace) until the app's socket is subscribed. */
+  const waitForRealtime = async (waitMs: number) => {
+    const subscribed = () => platformApi.sockets.reports.some((r) => frames(r.received).some((f) => f.op === 'subscribed'));
+    const started = Date.now();
+    let last = started;
+    while (!subscribed() && Date.now() - started < waitMs) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const now = Date.now();
+      await runTimers(now - last);
+      last = now;
+    }
+    await runTimers(0);
+    if (!subscribed()) {
+      const seen = platformApi.sockets.reports.map((r) => ({ url: r.url, opened: r.opened, sent: frames(r.sent).map((f) => f.op), received: frames(r.received), closed: r.closed }));
+      fail(`the realtime socket was not subscribed within ${waitMs} ms: ${JSON.stringify(seen).slice(0, 600)}`);
+    }
   };
 
   try {
@@ -451,6 +480,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       call('onShow', launchOptions);
       guard('onAppShow listener', () => platformApi.emitAppShow(launchOptions));
       await runTimers();
+      if (options.realtime) await waitForRealtime(options.realtime.waitMs ?? 15_000);
     }
     report.launch.ok = launchPhase.errors.length === 0;
 
@@ -534,6 +564,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     }
   } finally {
     report.absentGlobalsRead = [...absentRead];
+    platformApi.sockets.closeAll();
     clock.clearAll();
     process.off('unhandledRejection', onUnhandled);
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listPages, type SmokeReport } from './host';
 import type { Platform } from './platform-api';
-import { runHostProcess } from './run-host';
+import { buildDirFor, runHostProcess } from './run-host';
 
 /**
  * Every page of every mini-program build mounts in the simulated host: one test per platform
@@ -19,13 +19,14 @@ const runs = platforms.flatMap((platform) => [
 ]);
 
 for (const { platform, signedIn, label } of runs) {
-  const buildDir = path.join(repoRoot, 'dist', platform);
+  const buildDir = buildDirFor(platform);
   const appJson = path.join(buildDir, 'app.json');
+  const shown = path.relative(repoRoot, buildDir) || buildDir;
 
   describe(label, () => {
     if (!fs.existsSync(appJson)) {
-      test(`dist/${platform} exists`, () => {
-        throw new Error(`dist/${platform}/app.json is missing: run \`npm run build:${platform}\` or \`node scripts/smoke.mjs --build\` first`);
+      test(`${shown} exists`, () => {
+        throw new Error(`${shown}/app.json is missing: run \`npm run build:${platform}\` or \`node scripts/smoke.mjs --build\` first`);
       });
       return;
     }

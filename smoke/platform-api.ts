@@ -1,5 +1,6 @@
 import { routes } from '../contract/routes';
 import { canned, matchRoute } from './fixtures';
+import { createSocketHost, type SocketReport } from './sockets';
 
 /**
  * The platform API object of the simulated host (`wx`, `my` or `tt`) with canned answers.
@@ -27,7 +28,9 @@ type Api = Record<string, unknown>;
 
 /** Names of real platform APIs the host declares but does not implement (calling one fails loudly). */
 const DECLARED_UNIMPLEMENTED = [
-  'uploadFile', 'downloadFile', 'connectSocket', 'chooseImage', 'chooseMedia', 'previewImage', 'saveImageToPhotosAlbum',
+  // The single global socket (a SocketTask from connectSocket is implemented, see sockets.ts).
+  'sendSocketMessage', 'onSocketOpen', 'onSocketMessage', 'onSocketClose', 'onSocketError', 'closeSocket',
+  'uploadFile', 'downloadFile', 'chooseImage', 'chooseMedia', 'previewImage', 'saveImageToPhotosAlbum',
   'getLocation', 'chooseLocation', 'openLocation', 'chooseAddress', 'scanCode', 'getUserProfile', 'getUserInfo',
   'getPhoneNumber', 'requestSubscribeMessage', 'openSetting', 'getSetting', 'authorize', 'createAnimation',
   'createCanvasContext', 'createVideoContext', 'createInnerAudioContext', 'startPullDownRefresh', 'setClipboardData',
@@ -128,11 +131,18 @@ export interface PlatformApi {
   api: Api;
   storage: Map<string, unknown>;
   navigations: string[];
+  /** Every socket the app opened, and a way to end those still open. */
+  sockets: { reports: SocketReport[]; closeAll(): void };
   /** Fires the listeners registered with onAppShow, as the host does after App.onShow. */
   emitAppShow(options: unknown): void;
 }
 
-export function createPlatformApi(platform: Platform, hooks: HostHooks): PlatformApi {
+export interface PlatformOptions {
+  /** Origin of a running API that sockets connect to (see sockets.ts); absent: sockets cannot connect. */
+  realtimeTarget?: string;
+}
+
+export function createPlatformApi(platform: Platform, hooks: HostHooks, options: PlatformOptions = {}): PlatformApi {
   const storage = new Map<string, unknown>();
   const navigations: string[] = [];
   const api: Api = {};
@@ -230,6 +240,8 @@ export function createPlatformApi(platform: Platform, hooks: HostHooks): Platfor
   };
   api.request = request;
   if (platform === 'alipay') api.httpRequest = request;
+  const sockets = createSocketHost(platform, hooks, options.realtimeTarget ?? null);
+  api.connectSocket = sockets.connectSocket;
 
   // ---- login and payment
   if (platform === 'alipay') {
@@ -290,5 +302,5 @@ export function createPlatformApi(platform: Platform, hooks: HostHooks): Platfor
   }
 
   const emitAppShow = (options: unknown) => { for (const cb of [...appShow]) cb(options); };
-  return { api, storage, navigations, emitAppShow };
+  return { api, storage, navigations, emitAppShow, sockets: { reports: sockets.reports, closeAll: sockets.closeAll } };
 }

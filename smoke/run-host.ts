@@ -4,6 +4,15 @@ import type { SmokeReport } from './host';
 import type { Platform } from './platform-api';
 
 const repoRoot = path.resolve(__dirname, '..');
+
+/**
+ * The build folder the smoke runs use for a platform: SMOKE_BUILD_<PLATFORM> (e.g.
+ * SMOKE_BUILD_WEAPP=/tmp/mp-weapp, a build made with TARO_OUTPUT_ROOT) or dist/<platform>.
+ */
+export function buildDirFor(platform: Platform): string {
+  const fromEnv = process.env[`SMOKE_BUILD_${platform.toUpperCase()}`];
+  return fromEnv ? path.resolve(fromEnv) : path.join(repoRoot, 'dist', platform);
+}
 const tsxBin = path.join(repoRoot, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
 
 /**
@@ -11,11 +20,16 @@ const tsxBin = path.join(repoRoot, 'node_modules', '.bin', process.platform === 
  * its report. A fresh process per build keeps each run's globals and unhandled-rejection
  * events apart and keeps jest's module sandbox away from the compiled code.
  */
-export function runHostProcess(buildDir: string, platform: Platform, opts: { signedIn?: boolean } = {}): SmokeReport {
-  const res = spawnSync(tsxBin, [path.join(__dirname, 'cli.ts'), buildDir, platform, ...(opts.signedIn ? ['--signed-in'] : [])], {
+export function runHostProcess(
+  buildDir: string,
+  platform: Platform,
+  opts: { signedIn?: boolean; realtime?: { target: string; session: { token: string; user: unknown; expiresAt: number | null } } } = {},
+): SmokeReport {
+  const flags = [...(opts.signedIn ? ['--signed-in'] : []), ...(opts.realtime ? [`--realtime=${opts.realtime.target}`] : [])];
+  const res = spawnSync(tsxBin, [path.join(__dirname, 'cli.ts'), buildDir, platform, ...flags], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...(opts.realtime ? { SMOKE_SESSION: JSON.stringify(opts.realtime.session) } : {}) },
     maxBuffer: 64 * 1024 * 1024,
     timeout: 120_000,
   });

@@ -5,6 +5,7 @@ import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
 import { PAGES } from '@/services/platform/nav';
 import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/services/query-client';
+import { wireRealtime } from '@/services/realtime';
 import { wireSessionEndNotice } from '@/services/session-notice';
 import { isLoggedIn, useSession } from '@/stores/session';
 import './app.css';
@@ -15,6 +16,8 @@ installAbortController();
 wireMiniProgramLifecycle();
 wireSessionToCache();
 wireSessionEndNotice();
+// One realtime socket while signed in: pushed order and payment changes land in the cache.
+wireRealtime();
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {

@@ -79,6 +79,7 @@ export const keys = {
     details: () => ['orders', 'detail'] as const,
     detail: (id: string) => ['orders', 'detail', id] as const,
     counts: () => ['orders', 'counts'] as const,
+    parents: () => ['orders', 'parent'] as const,
     parent: (id: string) => ['orders', 'parent', id] as const,
   },
   payments: {

@@ -13,6 +13,7 @@ import { isParentOrderId, tenderNames } from '@/services/payment/cashier';
 import { usePolledPayment } from '@/services/payment/getPayment';
 import { cashierPath, leftForCashier, useStartPayment } from '@/services/payment/payOrder';
 import {
+  PAYMENT_POLL_INTERVAL_LIVE_MS,
   PAYMENT_POLL_INTERVAL_MS,
   PAYMENT_POLL_LIMIT_MS,
   isFinal,
@@ -21,6 +22,7 @@ import {
   type ResultView,
   shouldPoll,
 } from '@/services/payment/polling';
+import { useRealtimeLive } from '@/services/realtime';
 import { useOrderNumber } from '@/services/order/useOrderNumber';
 import { openPage, PAGES } from '@/services/platform/nav';
 import type { PayOutcome } from '@/services/platform/pay';
@@ -128,7 +130,10 @@ export default function PaymentResultPage() {
     return () => clearTimeout(timer);
   }, [paymentId, round]);
 
-  const payment = usePolledPayment(paymentId, PAYMENT_POLL_INTERVAL_MS, (p) => shouldPoll(p, cue, timedOut));
+  // The outcome is pushed while the realtime socket is live (the service writes it into this
+  // query's cache entry); polling stays, slower then, and at its usual rate when the socket is down.
+  const realtimeLive = useRealtimeLive();
+  const payment = usePolledPayment(paymentId, realtimeLive ? PAYMENT_POLL_INTERVAL_LIVE_MS : PAYMENT_POLL_INTERVAL_MS, (p) => shouldPoll(p, cue, timedOut));
   useLoginGate(payment.error, payment.refetch);
   const data = payment.data;
   const status = data?.status;

@@ -3,6 +3,11 @@ import type { PayOutcome } from '../platform/types';
 
 /** How often the result page asks the server, and for how long before it says "still waiting". */
 export const PAYMENT_POLL_INTERVAL_MS = 1500;
+/**
+ * While the realtime socket is live the payment's outcome is pushed the moment it is known; the
+ * page still asks now and then, in case a push is lost between the server and the socket.
+ */
+export const PAYMENT_POLL_INTERVAL_LIVE_MS = 10_000;
 export const PAYMENT_POLL_LIMIT_MS = 2 * 60_000;
 
 /** What the payment result page shows. */

@@ -1,0 +1,129 @@
+import type { Order, OrderPage, OrderStatus, ParentOrder, Payment, PaymentStatus } from '@contract';
+import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
+import { keys } from '../keys';
+
+/**
+ * What a realtime message does to the react-query cache, as data: the pure part
+ * (`opsForEvent`, `resetOps`) decides, `applyCacheOps` carries it out. Writes only touch entries
+ * that are already cached; invalidations refetch what is on screen and mark the rest stale, so
+ * the server's answer always has the last word over the pushed status.
+ */
+export type CacheOp =
+  /** Write a child order's status into its detail, the lists and its parent, where cached. */
+  | { kind: 'orderStatus'; orderId: string; status: OrderStatus }
+  /** Write a payment's status into its cached detail (the result page reads it). */
+  | { kind: 'paymentStatus'; paymentId: string; status: PaymentStatus }
+  | { kind: 'invalidate'; queryKey: QueryKey };
+
+const ORDER_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'closed'];
+const PAYMENT_STATUSES: readonly PaymentStatus[] = ['paying', 'closing', 'paid', 'failed', 'closed'];
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+function orderStatusOf(v: unknown): OrderStatus | null {
+  return ORDER_STATUSES.includes(v as OrderStatus) ? (v as OrderStatus) : null;
+}
+
+/**
+ * The payment's status after the event. The event names the outcome (`succeeded`, `failed`);
+ * the cache holds the API's PaymentStatus, where a succeeded payment is `paid`.
+ */
+export function paymentStatusOf(type: string, v: unknown): PaymentStatus | null {
+  if (PAYMENT_STATUSES.includes(v as PaymentStatus)) return v as PaymentStatus;
+  if (v === 'succeeded' || (v === undefined && type === 'payment.succeeded')) return 'paid';
+  if (v === undefined && type === 'payment.failed') return 'failed';
+  return null;
+}
+
+/** Everything a user's topic covers: refetched after a `reset` or a gap in the versions. */
+export function resetOps(): CacheOp[] {
+  return [
+    { kind: 'invalidate', queryKey: keys.orders.all() },
+    { kind: 'invalidate', queryKey: keys.payments.all() },
+    { kind: 'invalidate', queryKey: keys.refunds.all() },
+    { kind: 'invalidate', queryKey: keys.wallet.all() },
+  ];
+}
+
+/** The cache operations of one event on a user's topic; an unknown type or malformed data does nothing. */
+export function opsForEvent(type: string, data: Record<string, unknown>): CacheOp[] {
+  if (type === 'order.created') {
+    return [
+      { kind: 'invalidate', queryKey: keys.orders.lists() },
+      { kind: 'invalidate', queryKey: keys.orders.counts() },
+    ];
+  }
+  if (type.startsWith('order.')) {
+    const orderId = text(data.orderId);
+    const status = orderStatusOf(data.status);
+    if (!orderId) return [];
+    const parentId = text(data.parentId);
+    const ops: CacheOp[] = status ? [{ kind: 'orderStatus', orderId, status }] : [];
+    ops.push(
+      { kind: 'invalidate', queryKey: keys.orders.detail(orderId) },
+      { kind: 'invalidate', queryKey: keys.orders.lists() },
+      { kind: 'invalidate', queryKey: keys.orders.counts() },
+    );
+    if (parentId) ops.push({ kind: 'invalidate', queryKey: keys.orders.parent(parentId) });
+    // Paying, cancelling or closing an order ends its open payments.
+    ops.push({ kind: 'invalidate', queryKey: keys.payments.opens() });
+    return ops;
+  }
+  if (type === 'payment.succeeded' || type === 'payment.failed') {
+    const paymentId = text(data.paymentId);
+    if (!paymentId) return [];
+    const status = paymentStatusOf(type, data.status);
+    const ops: CacheOp[] = status ? [{ kind: 'paymentStatus', paymentId, status }] : [];
+    ops.push(
+      // The full payment (paid time, end reason) follows from the server.
+      { kind: 'invalidate', queryKey: keys.payments.detail(paymentId) },
+      { kind: 'invalidate', queryKey: keys.payments.opens() },
+      { kind: 'invalidate', queryKey: keys.orders.all() },
+      // Internal tenders were spent, or come back.
+      { kind: 'invalidate', queryKey: keys.wallet.all() },
+    );
+    return ops;
+  }
+  if (type === 'refund.succeeded' || type === 'refund.failed') {
+    const orderId = text(data.orderId);
+    if (!orderId) return [];
+    return [
+      { kind: 'invalidate', queryKey: keys.refunds.list(orderId) },
+      { kind: 'invalidate', queryKey: keys.orders.detail(orderId) },
+      { kind: 'invalidate', queryKey: keys.orders.lists() },
+      { kind: 'invalidate', queryKey: keys.wallet.all() },
+    ];
+  }
+  return [];
+}
+
+function withOrderStatus(order: Order, orderId: string, status: OrderStatus): Order {
+  return order.id === orderId && order.status !== status ? { ...order, status } : order;
+}
+
+/** Carries out cache operations: writes first (in order), then the invalidations. */
+export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[]): void {
+  for (const op of ops) {
+    if (op.kind === 'orderStatus') {
+      const { orderId, status } = op;
+      // An updater that returns undefined leaves a missing entry missing.
+      queryClient.setQueryData<Order>(keys.orders.detail(orderId), (old) => (old ? withOrderStatus(old, orderId, status) : old));
+      queryClient.setQueriesData<InfiniteData<OrderPage>>({ queryKey: keys.orders.lists() }, (old) => {
+        if (!old?.pages) return old;
+        if (!old.pages.some((p) => p.items.some((o) => o.id === orderId))) return old;
+        return { ...old, pages: old.pages.map((p) => ({ ...p, items: p.items.map((o) => withOrderStatus(o, orderId, status)) })) };
+      });
+      queryClient.setQueriesData<ParentOrder>({ queryKey: keys.orders.parents() }, (old) => {
+        if (!old?.children?.some((c) => c.id === orderId)) return old;
+        return { ...old, children: old.children.map((c) => withOrderStatus(c, orderId, status)) };
+      });
+    } else if (op.kind === 'paymentStatus') {
+      queryClient.setQueryData<Payment>(keys.payments.detail(op.paymentId), (old) =>
+        old && old.status !== op.status ? { ...old, status: op.status } : old,
+      );
+    }
+  }
+  for (const op of ops) {
+    if (op.kind === 'invalidate') void queryClient.invalidateQueries({ queryKey: op.queryKey });
+  }
+}

@@ -1,0 +1,2 @@
+export { realtimeClient, useRealtimeLive, useRealtimeStatus, wireRealtime } from './service';
+export type { RealtimeStatus } from './client';

@@ -1,0 +1,2 @@
+/** Douyin: tt.connectSocket's SocketTask through Taro.connectSocket. */
+export { openTaskSocket as openSocket } from './socket-task';

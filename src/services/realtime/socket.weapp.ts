@@ -1,0 +1,2 @@
+/** WeChat: wx.connectSocket's SocketTask through Taro.connectSocket. */
+export { openTaskSocket as openSocket } from './socket-task';
