@@ -1,18 +1,28 @@
 import type { Payment } from '@contract';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { installTaroExtras, parentOrder, payment } from '@/services/checkout/test-support';
 import { keys } from '@/services/keys';
+import { applyCacheOps, opsForEvent } from '@/services/realtime/cache-ops';
 import { mockApi, ok, renderWithClient, testQueryClient } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
 import PaymentResultPage from './result';
 
-// Short polling so the test runs in real time: every 100 ms, give up after 1.5 s.
+// Short polling so the test runs in real time: every 100 ms (every 1 s while the realtime socket
+// is live), give up after 1.5 s.
 jest.mock('@/services/payment/polling', () => ({
   ...jest.requireActual('@/services/payment/polling'),
   PAYMENT_POLL_INTERVAL_MS: 100,
+  PAYMENT_POLL_INTERVAL_LIVE_MS: 1000,
   PAYMENT_POLL_LIMIT_MS: 1500,
 }));
+
+// The app's realtime socket: not live unless a test says so.
+let mockRealtimeLive = false;
+jest.mock('@/services/realtime', () => ({ useRealtimeLive: () => mockRealtimeLive }));
+afterEach(() => {
+  mockRealtimeLive = false;
+});
 
 const view = () => screen.getByTestId('pay-result').getAttribute('data-view');
 
@@ -209,6 +219,32 @@ describe('payment result', () => {
     taroMock.setRouterParams({});
     renderWithClient(<PaymentResultPage />);
     expect(screen.getByText('缺少支付信息')).toBeTruthy();
+  });
+
+  it('while the realtime socket is live: polls slower, and a pushed payment.succeeded shows 支付成功 before any answer', async () => {
+    mockRealtimeLive = true;
+    taroMock.setRouterParams({ paymentId: 'pay_1', orderId: 'po_1' });
+    let pushed = false;
+    const calls = mockApi({
+      // After the push the server's answer never comes: what the page shows is the push's.
+      'GET /api/payments/pay_1': () => (pushed ? new Promise(() => undefined) : ok(combined())),
+      'GET /api/parent-orders/po_1': () => ok(parentOrder()),
+    });
+    const { client } = renderWithClient(<PaymentResultPage />);
+    await screen.findByText('正在确认支付结果…');
+    const polls = () => calls.filter((c) => c.path === '/api/payments/pay_1').length;
+    const before = polls();
+    // The live interval (1 s here), not the usual one (100 ms here).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(polls()).toBe(before);
+
+    // The realtime service writes the pushed event into the cache.
+    pushed = true;
+    act(() => applyCacheOps(client, opsForEvent('payment.succeeded', { paymentId: 'pay_1', status: 'succeeded', orderIds: ['o_1'], parentId: 'po_1' })));
+    await screen.findByText('支付成功');
+    expect(view()).toBe('paid');
+    // The push asked for the full payment too (still on its way).
+    expect(polls()).toBe(before + 1);
   });
 
   it('coming back from an H5 cashier with only the payment id finds the order from the payment', async () => {
