@@ -202,6 +202,18 @@ describe('realtime client: losing the connection', () => {
     expect(t.sockets.last().sent[0]).toEqual({ op: 'auth', token: 'tok-2' });
   });
 
+  test('4401 for a token the session has already replaced: reconnect with the new one', () => {
+    const t = setup();
+    t.client.start();
+    t.handshake(3);
+    t.setToken('tok-2');
+    t.sockets.last().drop(4401, 'revoked');
+    expect(t.client.status).toBe('waiting');
+    t.clock.advance(1000);
+    t.sockets.last().open();
+    expect(t.sockets.last().sent[0]).toEqual({ op: 'auth', token: 'tok-2' });
+  });
+
   test('4408 (auth too late) and 1008 are ordinary losses: reconnect', () => {
     const t = setup();
     t.client.start();

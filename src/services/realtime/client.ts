@@ -294,6 +294,12 @@ export class RealtimeClient {
     this.clearTimer('pingTimer');
     this.clearTimer('pongTimer');
     if (code === CLOSE_UNAUTHORIZED) {
+      // The session already has another token than the refused one: try with that.
+      const current = this.deps.token();
+      if (current && current !== this.authToken) {
+        this.lost();
+        return;
+      }
       // The token is not accepted: trying again with it cannot help. A new login brings a new one.
       if (this.topic) this.topic = unsubscribed(this.topic);
       this.rejectedToken = this.authToken;
