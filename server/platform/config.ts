@@ -5,6 +5,7 @@ import { loadAlipayConfig, rebaseAlipayConfig, type AlipayPayConfig } from '../c
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../channels/douyin/config';
 import { baseUrlSwap } from '../channels/rebase';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
+import { loadNatsConfig, type NatsConfig } from './nats-config';
 
 /**
  * Process configuration, read once from the environment. Every variable is documented in
@@ -67,6 +68,8 @@ export interface Config {
     alipay: AlipayPayConfig | null;
     douyin: DouyinConfig | null;
   };
+  /** The outbox's NATS JetStream sink (NATS_URL, NATS_STREAM, ...); null: no broker sink. */
+  nats: NatsConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -269,6 +272,7 @@ export function loadConfig(env: Env = process.env): Config {
       alipay: loadAlipayConfig(env, { production, sandbox, publicBaseUrl }),
       douyin: loadDouyinConfig(env, { production, sandbox, publicBaseUrl }),
     },
+    nats: loadNatsConfig(env),
   };
 }
 
