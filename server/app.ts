@@ -23,6 +23,10 @@ import { registerChannelSandbox, sandboxTimeScale } from './sandbox/channels';
 import { createSandboxContext, type ChannelSandboxContext } from './sandbox/channels/context';
 import { FaultController } from './sandbox/channels/faults';
 import { onTransientRetry } from './db/transaction';
+import { createRealtime, type Realtime } from './realtime';
+import { natsOutboxSinks } from './platform/nats-sink';
+import { verifyToken } from './platform/tokens';
+import { sessionAccount } from './modules/identity/accounts';
 
 /**
  * A module: its contract handlers, and optionally routes outside the contract (images,
@@ -46,6 +50,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The payment core's dependencies (channel registry, outbox, wallet config), for the jobs of this process. */
     paymentDeps: PaymentDeps;
+    /** The realtime channel of this node (hub, bus, outbox sink). */
+    realtime: Realtime;
     /** With SANDBOX=on: the in-process channel sandbox (its fault controls and notifiers). */
     channelSandbox: ChannelSandboxContext | null;
   }
@@ -173,12 +179,29 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     stopWatchingRetries();
   });
 
-  // The payment core: channels, outbox (order consumer, merchant webhooks), wallet config.
-  const paymentDeps = buildPaymentDeps({ db, config, log: app.log, channels: options.channels });
+  // Realtime (docs/realtime.md): its outbox sink stores the messages, its hub serves the sockets.
+  const realtime = createRealtime({
+    db,
+    log: app.log,
+    authenticate: async (token) => {
+      const payload = verifyToken(config.tokenSecret, token);
+      return payload ? ((await sessionAccount(db, payload))?.id ?? null) : null;
+    },
+  });
+  app.decorate('realtime', realtime);
+
+  // The broker sink (NATS JetStream) when NATS_URL is set: every event, for other services.
+  const broker = natsOutboxSinks(config.nats, app.log);
+
+  // The payment core: channels, outbox (order consumer, realtime, merchant webhooks, broker), wallet config.
+  const paymentDeps = buildPaymentDeps({ db, config, log: app.log, channels: options.channels, sinks: [realtime.sink, ...broker.sinks] });
   app.decorate('paymentDeps', paymentDeps);
   app.addHook('onClose', async () => {
+    await realtime.stop();
     await paymentDeps.outbox.stop();
+    await broker.stop();
   });
+  await realtime.register(app);
   const modules: ServerModule[] = [health, identity, catalog, address, cart, wallet, { handlers: orderHandlers(paymentDeps) }, paymentModule(paymentDeps)];
 
   // Contract routes, from every module.

@@ -37,6 +37,13 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 const dialectOf = new WeakMap<object, Dialect>();
+/** How a PostgreSQL database was reached: for a connection of its own (LISTEN) to the same place. */
+const pgConnections = new WeakMap<object, { connectionString: string; schema: string | null }>();
+
+/** The connection string and schema of a PostgreSQL database made by createDb; null for SQLite. */
+export function pgConnectionOf(db: Kysely<Database>): { connectionString: string; schema: string | null } | null {
+  return pgConnections.get(db) ?? null;
+}
 
 /**
  * SQL texts that run as named prepared statements on PostgreSQL, by text: every statement of
@@ -98,6 +105,9 @@ export function createDb(
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
     dialectOf.set(db, 'postgres');
+    // The schema: given, or set by the connection string (`?options=-c search_path=...`).
+    const fromUrl = /search_path(?:=|%3D)([A-Za-z0-9_]+)/.exec(config.databaseUrl)?.[1] ?? null;
+    pgConnections.set(db, { connectionString: config.databaseUrl, schema: options.pgSchema ?? fromUrl });
     return db;
   }
   mkdirSync(path.dirname(config.sqlitePath), { recursive: true });

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Tables of the wallet, payment, refund and outbox parts (migration 003_payments). Same
  * conventions as tables-order.ts: text ids, epoch-ms times, integer fen, 0/1 booleans.
@@ -114,6 +115,8 @@ export interface OutboxEventTable {
   id: string;
   /** e.g. payment.succeeded, payment.failed, refund.succeeded */
   type: string;
+  /** The payload's version (server/events/catalog.ts). */
+  version: Generated<number>;
   aggregate_id: string;
   /** JSON text. */
   payload: string;

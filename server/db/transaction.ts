@@ -79,6 +79,25 @@ export function onTransientRetry(db: Db, listener: RetryListener): () => void {
   return () => s.listeners.delete(listener);
 }
 
+/** Work to run once a transaction opened by transact() has committed. */
+const commitHooks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `fn` after the transaction `trx` commits (not at all if it rolls back; at once when `trx`
+ * is not a transaction). For what must follow a commit and cannot be part of it: waking the
+ * outbox relay. A transaction not opened by transact() never runs it (its writes are then
+ * picked up by whatever polls for them).
+ */
+export function afterCommit(trx: Db, fn: () => void): void {
+  if (!trx.isTransaction) {
+    fn();
+    return;
+  }
+  const hooks = commitHooks.get(trx);
+  if (hooks) hooks.push(fn);
+  else commitHooks.set(trx, [fn]);
+}
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function transact<T>(db: Db, work: (trx: Db) => Promise<T>, options: TransactOptions = {}): Promise<T> {
@@ -89,7 +108,14 @@ export async function transact<T>(db: Db, work: (trx: Db) => Promise<T>, options
     if (options.isolation) builder = builder.setIsolationLevel(options.isolation);
     if (options.readOnly) builder = builder.setAccessMode('read only');
     try {
-      return await builder.execute(work);
+      let opened: Db | null = null;
+      const result = await builder.execute((trx) => {
+        opened = trx;
+        return work(trx);
+      });
+      const hooks = opened ? commitHooks.get(opened) : undefined;
+      if (hooks) for (const fn of hooks) fn();
+      return result;
     } catch (err) {
       const code = transientCode(err);
       if (code === null || attempt >= attempts) throw err;

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { OrderTables } from './tables-order';
 import type { PaymentTables } from './tables-payment';
+import type { RealtimeTables } from '../realtime/tables';
 
 /**
  * Table types shared by both dialects. Ids are text, times epoch-ms numbers (bigint columns
@@ -135,4 +136,4 @@ export interface CoreTables {
   idempotency_keys: IdempotencyKeysTable;
 }
 
-export interface Database extends CoreTables, OrderTables, PaymentTables {}
+export interface Database extends CoreTables, OrderTables, PaymentTables, RealtimeTables {}

@@ -28,6 +28,7 @@ const TITLES: Record<ErrorCode, string> = {
   PAYMENT_EXPIRED: 'The payment has expired',
   NOTIFY_REJECTED: 'The notification was rejected',
   RATE_LIMITED: 'Too many requests',
+  UPGRADE_REQUIRED: 'This route speaks WebSocket only',
   ADDRESS_LIMIT_REACHED: 'The address book is full',
   SERVICE_UNAVAILABLE: 'A service this request needs is unavailable',
   GIFT_CARD_INVALID: 'The gift card number or PIN is wrong',

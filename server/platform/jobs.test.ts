@@ -3,6 +3,7 @@ import { IDEMPOTENCY_RETENTION_MS } from './idempotency';
 import { testConfig } from '../test/app';
 import { testDb, type TestDb } from '../test/db';
 import { createOrder } from '../modules/order/service';
+import { buildPaymentDeps } from '../modules/payment/setup';
 import { makeSku, stockOf, userToken } from '../modules/order/testing';
 
 let tdb: TestDb;
@@ -11,6 +12,8 @@ const errors: unknown[] = [];
 beforeAll(async () => {
   tdb = await testDb();
   deps = { db: tdb.db, config: testConfig(), log: { info: () => undefined, warn: () => undefined, error: (obj: unknown) => void errors.push(obj) } };
+  // The payment core, as the app builds it: its outbox is the one this database's events go to.
+  deps.payments = buildPaymentDeps({ db: tdb.db, config: deps.config, log: deps.log });
 });
 afterAll(async () => {
   await tdb.destroy();

@@ -10,6 +10,8 @@ import { expirePayments, reconcilePayments } from '../modules/payment/service';
 import { buildPaymentDeps } from '../modules/payment/setup';
 import type { Config } from './config';
 import { purgeIdempotencyKeys } from './idempotency';
+import { boundOutbox } from '../events/emit';
+import { pruneMessages } from '../realtime';
 
 export { closeExpiredOrders };
 
@@ -34,7 +36,8 @@ export function paymentDepsOf(deps: JobDeps): PaymentDeps {
   if (deps.payments) return deps.payments;
   let p = built.get(deps);
   if (!p) {
-    p = buildPaymentDeps({ db: deps.db, config: deps.config, log: deps.log });
+    // The outbox the app bound to this database, when there is one: one set of sinks per database.
+    p = buildPaymentDeps({ db: deps.db, config: deps.config, log: deps.log, outbox: boundOutbox(deps.db) });
     built.set(deps, p);
   }
   return p;
@@ -82,6 +85,12 @@ export const JOBS: readonly JobDef[] = [
     name: 'purge-idempotency-keys',
     intervalMs: 15 * 60_000,
     run: ({ db }, now) => purgeIdempotencyKeys(db, now),
+  },
+  {
+    // Realtime messages are kept a week for replay (server/realtime/store.ts).
+    name: 'prune-realtime-messages',
+    intervalMs: 60 * 60_000,
+    run: ({ db }, now) => pruneMessages(db, now),
   },
 ];
 

@@ -143,7 +143,7 @@ it('delivers each due event to its sinks and marks the deliveries delivered', as
   expect(a.got.map((e) => e.id).sort()).toEqual([...ids].sort());
   expect(b.got.map((e) => e.id).sort()).toEqual([...ids].sort());
   const first = a.got.find((e) => e.id === ids[0]);
-  expect(first).toEqual({ id: ids[0], type: 'payment.succeeded', aggregateId: 'pay_0', payload: { i: 0 }, createdAt: T0 });
+  expect(first).toEqual({ id: ids[0], type: 'payment.succeeded', version: 1, aggregateId: 'pay_0', payload: { i: 0 }, createdAt: T0 });
   const row = await delivery(ids[0], a.sink.name);
   expect(row).toMatchObject({ status: 'delivered', attempts: 1, delivered_at: T0 + 10, locked_until: null, last_error: null });
   // Delivered rows are not delivered again.
@@ -248,7 +248,7 @@ describe('consumerSink', () => {
     });
     expect(sink.accepts('payment.succeeded')).toBe(true);
     expect(sink.accepts('payment.failed')).toBe(false);
-    const event: OutboxEvent = { id: `evt_${uniq('dup')}`, type: 'payment.succeeded', aggregateId: 'pay_9', payload: {}, createdAt: T0 };
+    const event: OutboxEvent = { id: `evt_${uniq('dup')}`, type: 'payment.succeeded', version: 1, aggregateId: 'pay_9', payload: {}, createdAt: T0 };
     await sink.deliver(event);
     await sink.deliver(event);
     await Promise.all([sink.deliver(event), sink.deliver(event)]);
@@ -366,7 +366,7 @@ describe('consumerSink', () => {
     const id = await enqueueCommitted(o, 'payment.succeeded', 'pay_c', {}, T0);
     // The "crashed" relay: it claimed the row and delivered, but never recorded the outcome.
     await db.updateTable('outbox_deliveries').set({ locked_until: T0 + 1000 }).where('event_id', '=', id).where('sink', '=', name).execute();
-    await sink.deliver({ id, type: 'payment.succeeded', aggregateId: 'pay_c', payload: {}, createdAt: T0 });
+    await sink.deliver({ id, type: 'payment.succeeded', version: 1, aggregateId: 'pay_c', payload: {}, createdAt: T0 });
     expect(await o.relayOnce(T0 + 999)).toEqual({ delivered: 0, retried: 0, dead: 0 });
     expect(await o.relayOnce(T0 + 1000)).toEqual({ delivered: 1, retried: 0, dead: 0 });
     expect(calls).toBe(1);

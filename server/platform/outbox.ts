@@ -15,9 +15,19 @@ import { transact } from '../db/transaction';
  * sinks must tolerate a repeat (consumerSink deduplicates by event id). docs/outbox.md.
  */
 
+/** An event to write: its type and payload version (server/events/catalog.ts), the aggregate it is about, its payload. */
+export interface NewEvent {
+  type: string;
+  version?: number;
+  aggregateId: string;
+  payload: unknown;
+}
+
 export interface OutboxEvent<T = unknown> {
   id: string;
   type: string;
+  /** The payload's version (the catalog's). */
+  version: number;
   aggregateId: string;
   payload: T;
   createdAt: number;
@@ -38,6 +48,8 @@ export interface Sink {
    * pending). Throws to have the delivery retried.
    */
   handle?(trx: Kysely<Database>, event: OutboxEvent): Promise<void>;
+  /** After the transaction that ran handle() has committed (a sink that tells others about its writes). */
+  committed?(event: OutboxEvent): void;
 }
 
 export interface OutboxLog {
@@ -86,7 +98,9 @@ export interface DeadDelivery {
 
 export interface Outbox {
   /** Inside the caller's transaction: writes the event and one pending delivery per sink that accepts its type. */
-  enqueue(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now?: number): Promise<string>;
+  enqueue(trx: Kysely<Database>, event: NewEvent, now?: number): Promise<string>;
+  /** enqueue() for several events, in as few statements as the dialect allows. */
+  enqueueMany(trx: Kysely<Database>, events: readonly NewEvent[], now?: number): Promise<string[]>;
   /** One relay pass over due deliveries (claims them with a guarded lease update so two nodes never deliver the same row at once). */
   relayOnce(now?: number): Promise<RelayResult>;
   /** Ask for a relay pass soon (after a commit), coalescing many kicks into one pass. */
@@ -141,6 +155,7 @@ interface DueRow {
   sink: string;
   attempts: number;
   type: string;
+  version: number;
   aggregate_id: string;
   payload: string;
   created_at: number;
@@ -195,31 +210,43 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
   const sinkNames = [...sinks.keys()];
 
-  async function writeEvent(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now: number): Promise<string> {
-    const id = newId('evt', now);
-    const deliveries = [...sinks.values()]
-      .filter((s) => s.accepts(event.type))
-      .map((s) => ({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null }));
+  async function writeEvents(trx: Kysely<Database>, events: readonly NewEvent[], now: number): Promise<string[]> {
+    const ids: string[] = [];
+    const eventRows = [];
+    const deliveries = [];
+    for (const event of events) {
+      const id = newId('evt', now);
+      ids.push(id);
+      eventRows.push({ id, type: event.type, version: event.version ?? 1, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now });
+      for (const s of sinks.values()) {
+        if (s.accepts(event.type)) deliveries.push({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null });
+      }
+    }
     await insertTogether(trx, [
-      { table: 'outbox_events', rows: [{ id, type: event.type, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now }] },
+      { table: 'outbox_events', rows: eventRows },
       { table: 'outbox_deliveries', rows: deliveries },
     ]);
+    return ids;
+  }
+
+  async function enqueueMany(trx: Kysely<Database>, events: readonly NewEvent[], now = Date.now()): Promise<string[]> {
+    if (events.length === 0) return [];
+    // Events and deliveries must land together; outside a transaction, make one.
+    if (trx.isTransaction) return writeEvents(trx, events, now);
+    return transact(trx, (t) => writeEvents(t, events, now));
+  }
+
+  async function enqueue(trx: Kysely<Database>, event: NewEvent, now = Date.now()): Promise<string> {
+    const [id] = await enqueueMany(trx, [event], now);
     return id;
   }
 
-  async function enqueue(trx: Kysely<Database>, event: { type: string; aggregateId: string; payload: unknown }, now = Date.now()): Promise<string> {
-    // Event and deliveries must land together; outside a transaction, make one.
-    if (trx.isTransaction) return writeEvent(trx, event, now);
-    return transact(trx, (t) => writeEvent(t, event, now));
-  }
-
-  /** Due, unleased, pending deliveries of the sinks this process knows, oldest due first. */
   async function due(now: number): Promise<DueRow[]> {
     if (sinkNames.length === 0) return [];
     return db
       .selectFrom('outbox_deliveries as d')
       .innerJoin('outbox_events as e', 'e.id', 'd.event_id')
-      .select(['d.event_id', 'd.sink', 'd.attempts', 'e.type', 'e.aggregate_id', 'e.payload', 'e.created_at'])
+      .select(['d.event_id', 'd.sink', 'd.attempts', 'e.type', 'e.version', 'e.aggregate_id', 'e.payload', 'e.created_at'])
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]))
@@ -288,7 +315,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       } catch {
         payload = row.payload;
       }
-      await sink.deliver({ id: row.event_id, type: row.type, aggregateId: row.aggregate_id, payload, createdAt: row.created_at });
+      await sink.deliver({ id: row.event_id, type: row.type, version: Number(row.version), aggregateId: row.aggregate_id, payload, createdAt: row.created_at });
       ok = true;
     } catch (err) {
       failure = err;
@@ -330,6 +357,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const attempts = row.attempts + 1;
     const guarded = (trx: Kysely<Database>, values: Updateable<OutboxDeliveryTable>) => updateIfStillDue(trx, row, now, values);
     let failure: unknown;
+    let event: OutboxEvent | null = null;
     try {
       const handled = await transact(db, async (trx) => {
         const claimed = await guarded(trx, { status: 'delivered', attempts, delivered_at: now, locked_until: null, last_error: null });
@@ -340,9 +368,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         } catch {
           payload = row.payload;
         }
-        await sink.handle(trx, { id: row.event_id, type: row.type, aggregateId: row.aggregate_id, payload, createdAt: row.created_at });
+        event = { id: row.event_id, type: row.type, version: Number(row.version), aggregateId: row.aggregate_id, payload, createdAt: row.created_at };
+        await sink.handle(trx, event);
         return true;
       });
+      if (handled && event) sink.committed?.(event);
       return handled ? 'delivered' : 'skipped';
     } catch (err) {
       failure = err;
@@ -448,6 +478,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   return {
     enqueue,
+    enqueueMany,
     relayOnce,
     kick,
     start(intervalMs = OUTBOX_DEFAULTS.intervalMs) {

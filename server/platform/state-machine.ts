@@ -95,6 +95,8 @@ export interface TransitionContext<DB, S extends string, E extends string> {
   id: string;
   event: E;
   to: S;
+  /** The columns asked for with `returning`, as the guarded update left them. */
+  row: Record<string, unknown>;
 }
 
 /** Side effects of a transition; run after the guarded update, inside the same transaction. */
@@ -124,6 +126,7 @@ export async function apply<DB, S extends string, E extends string>(
   event: E,
   extraSet: ExtraSet = {},
   hooks?: TransitionHooks<DB, S, E>,
+  returning: readonly string[] = [],
 ): Promise<S> {
   const t = machine.transitions[event];
   if (t === undefined) throw new Error(`machine ${machine.name}: unknown event ${String(event)}`);
@@ -133,15 +136,17 @@ export async function apply<DB, S extends string, E extends string>(
   columns.forEach((column, i) => {
     params[`v${i}`] = extraSet[column];
   });
-  const result = await transitionUpdate<DB>(machine.name, table, String(event), t, columns).execute(trx, params);
-  if (Number(result.numAffectedRows ?? 0) !== 1) {
+  const result = await transitionUpdate<DB>(machine.name, table, String(event), t, columns, returning).execute(trx, params);
+  // With RETURNING, SQLite's driver reports the rows but no count.
+  const changed = returning.length > 0 ? result.rows.length : Number(result.numAffectedRows ?? 0);
+  if (changed !== 1) {
     const row = await sql<{ status: string }>`select ${sql.ref('status')} from ${sql.table(table)} where ${sql.ref('id')} = ${id}`.execute(trx);
     const current = row.rows[0];
     if (!current) throw new AppError('NOT_FOUND', `${machine.name} ${id} not found`);
     throw new IllegalTransitionError(machine.name, current.status, event);
   }
   if (hooks) {
-    const ctx: TransitionContext<DB, S, E> = { trx, machine, table, id, event, to: t.to };
+    const ctx: TransitionContext<DB, S, E> = { trx, machine, table, id, event, to: t.to, row: (result.rows[0] ?? {}) as Record<string, unknown> };
     for (const hook of hooks[event] ?? []) await hook(ctx);
     for (const hook of hooks.any ?? []) await hook(ctx);
   }
@@ -152,13 +157,21 @@ export async function apply<DB, S extends string, E extends string>(
  * The guarded update of one (machine, table, event, columns written) compiled once: the SQL of
  * a transition never changes, only its values (server/db/prepared.ts).
  */
-function transitionUpdate<DB>(machineName: string, table: string, event: string, t: { from: readonly string[]; to: string }, columns: readonly string[]): PreparedQuery<Record<string, unknown>, never, unknown, DB> {
-  for (const column of columns) {
-    if (!COLUMN.test(column) || column === 'status' || column === 'id') throw new Error(`bad column ${column}`);
+function transitionUpdate<DB>(
+  machineName: string,
+  table: string,
+  event: string,
+  t: { from: readonly string[]; to: string },
+  columns: readonly string[],
+  returning: readonly string[],
+): PreparedQuery<Record<string, unknown>, never, unknown, DB> {
+  for (const column of [...columns, ...returning]) {
+    if (!COLUMN.test(column) || (columns.includes(column) && (column === 'status' || column === 'id'))) throw new Error(`bad column ${column}`);
   }
-  return preparedFor<DB>(`transition:${machineName}\u0000${table}\u0000${event}\u0000${columns.join(',')}`, (db, p) => {
+  return preparedFor<DB>(`transition:${machineName}\u0000${table}\u0000${event}\u0000${columns.join(',')}\u0000${returning.join(',')}`, (db, p) => {
     const sets = [sql`${sql.ref('status')} = ${t.to}`, ...columns.map((column, i) => sql`${sql.ref(column)} = ${p(`v${i}`)}`)];
-    const update = sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.ref('id')} = ${p('id')} and ${sql.ref('status')} in (${sql.join([...t.from])})`;
+    const back = returning.length > 0 ? sql` returning ${sql.join(returning.map((c) => sql.ref(c)))}` : sql``;
+    const update = sql`update ${sql.table(table)} set ${sql.join(sets)} where ${sql.ref('id')} = ${p('id')} and ${sql.ref('status')} in (${sql.join([...t.from])})${back}`;
     return { compile: () => update.compile(db) };
   });
 }
@@ -172,9 +185,10 @@ export async function tryApply<DB, S extends string, E extends string>(
   event: E,
   extraSet: ExtraSet = {},
   hooks?: TransitionHooks<DB, S, E>,
+  returning: readonly string[] = [],
 ): Promise<boolean> {
   try {
-    await apply(trx, machine, table, id, event, extraSet, hooks);
+    await apply(trx, machine, table, id, event, extraSet, hooks, returning);
     return true;
   } catch (err) {
     if (err instanceof IllegalTransitionError) return false;

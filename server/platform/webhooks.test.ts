@@ -58,7 +58,7 @@ function endpoint(path: string, types: string[] = ['*']): WebhookEndpoint {
   return { name: `webhook:${url}`, url, secret: SECRET, types };
 }
 
-const event: OutboxEvent = { id: 'evt_01TEST', type: 'payment.succeeded', aggregateId: 'pay_1', payload: { amount: 1999, orders: ['o_1', 'o_2'] }, createdAt: T0 };
+const event: OutboxEvent = { id: 'evt_01TEST', type: 'payment.succeeded', version: 1, aggregateId: 'pay_1', payload: { amount: 1999, orders: ['o_1', 'o_2'] }, createdAt: T0 };
 
 describe('signature', () => {
   const body = JSON.stringify({ id: 'evt_1', type: 'payment.succeeded', data: { amount: 100 } });

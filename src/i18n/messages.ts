@@ -189,6 +189,7 @@ export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED'
   PAYMENT_EXPIRED: '支付已超时',
   NOTIFY_REJECTED: '支付通知校验失败',
   RATE_LIMITED: '操作太频繁，请稍后再试',
+  UPGRADE_REQUIRED: '连接方式不受支持，请更新应用后再试',
   ADDRESS_LIMIT_REACHED: '收货地址已达上限，请先删除不用的地址',
   SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
   GIFT_CARD_INVALID: '礼品卡卡号或密码错误',

@@ -6,6 +6,7 @@ import * as m004 from './004_ledger_shards';
 import * as m005 from './005_accounts';
 import * as m006 from './006_order_numbers';
 import * as m007 from './007_ledger_account_key';
+import * as m008 from './008_events_and_realtime';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_accounts': m005,
   '006_order_numbers': m006,
   '007_ledger_account_key': m007,
+  '008_events_and_realtime': m008,
 };

@@ -20,6 +20,8 @@ import { isOrderNumberCollision, ORDER_NUMBER_PATTERN, orderNumber } from './num
 import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
 import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
 import { transact } from '../../db/transaction';
+import { EVENTS, type EventDef, type OrderChangedPayload } from '../../events/catalog';
+import { emit, emitMany } from '../../events/emit';
 
 type Db = Kysely<Database>;
 type OrderRow = Selectable<OrderTable>;
@@ -249,6 +251,15 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
       { table: 'order_lines', rows: lines },
       { table: 'order_events', rows: events },
     ]);
+    await emitMany(
+      trx,
+      EVENTS.orderCreated,
+      children.map((c) => ({
+        aggregateId: c.id,
+        payload: { orderId: c.id, parentId, userId: c.user_id, merchantId: c.merchant_id, status: 'pending_payment' as const, at: now },
+      })),
+      now,
+    );
     if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
     // Stock last (the lock order, docs/architecture.md): the hottest rows are held for the
     // shortest time, and sorted so concurrent orders lock SKU rows in one order.
@@ -441,8 +452,10 @@ function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Data
     cancel: [endOrder('cancelled')],
     close: [endOrder('expired')],
     any: [
-      async ({ trx, id, event, to }) => {
+      async ({ trx, id, event, to, row }) => {
         await appendTimeline(trx, id, to, ORDER_EVENT_NOTES[event], now);
+        const payload = { orderId: id, parentId: String(row.parent_id), userId: String(row.user_id), merchantId: String(row.merchant_id), status: to, at: now };
+        await emit(trx, ORDER_EVENT_DEFS[event], id, payload, now);
       },
     ],
   };
@@ -488,14 +501,25 @@ function setFor(event: OrderEventName, now: number): ExtraSet {
   return set;
 }
 
+/** The event each transition writes (server/events/catalog.ts). */
+const ORDER_EVENT_DEFS: Record<OrderEventName, EventDef<string, OrderChangedPayload>> = {
+  pay: EVENTS.orderPaid,
+  ship: EVENTS.orderShipped,
+  confirm: EVENTS.orderCompleted,
+  cancel: EVENTS.orderCancelled,
+  close: EVENTS.orderClosed,
+};
+/** What the transition's update hands back for its event. */
+const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id'] as const;
+
 /** Applies an order event inside `trx` (guarded; IllegalTransitionError when not allowed). */
 export async function transitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now(), onEnded?: OrderEndedHook): Promise<OrderStatus> {
-  return apply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now, onEnded));
+  return apply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now, onEnded), TRANSITION_RETURNING);
 }
 
 /** Like transitionOrder, but false when the order is no longer in a state that allows it. */
 export async function tryTransitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now(), onEnded?: OrderEndedHook): Promise<boolean> {
-  return tryApply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now, onEnded));
+  return tryApply(trx, orderMachine, 'orders', orderId, event, setFor(event, now), orderHooks(now, onEnded), TRANSITION_RETURNING);
 }
 
 async function ownedTransition(db: Db, userId: string, orderId: string, event: OrderEventName, now: number, onEnded?: OrderEndedHook): Promise<Order> {

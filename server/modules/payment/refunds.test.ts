@@ -300,7 +300,7 @@ describe('refunds of a combined payment', () => {
     expect(await bal('gift_card', o.giftCardId as string)).toBe(before.card + 1000);
     expect(await bal('channel_clearing', CHANNEL)).toBe(before.channel + 2000);
     expect(await bal('merchant_payable', o.merchantId)).toBe(before.merchant - 5000);
-    expect(await events(first.id)).toEqual([{ type: 'refund.succeeded', payload: { refundId: first.id, orderId: o.orderId, amount: 5000, source: 'shopper' } }]);
+    expect(await events(first.id)).toEqual([{ type: 'refund.succeeded', payload: { refundId: first.id, orderId: o.orderId, userId: o.userId, amount: 5000, source: 'shopper' } }]);
     await ledgerCheck();
 
     let list = await listRefunds(deps, o.userId, o.orderId);

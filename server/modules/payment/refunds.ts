@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { EVENTS, type RefundEndedPayload as RefundEventPayload } from '../../events/catalog';
+import { emit } from '../../events/emit';
 import type { Kysely, Selectable } from 'kysely';
 import type { PayChannel, Refund, RefundList, RefundStatus, TenderKind } from '@contract/payment';
 import { payChannel, refundStatus, tenderKind } from '@contract/payment';
@@ -69,18 +71,13 @@ export const LATE_PAYMENT_REFUND_REASON = '支付单关闭后到账，款项原�
 
 /** Event types this module writes to the outbox. */
 export const REFUND_EVENTS = {
-  succeeded: 'refund.succeeded',
-  failed: 'refund.failed',
+  succeeded: EVENTS.refundSucceeded.name,
+  failed: EVENTS.refundFailed.name,
   /** Late money went back to the shopper through the channel (not an order refund). */
-  lateRefunded: 'late_payment.refunded',
+  lateRefunded: EVENTS.latePaymentRefunded.name,
 } as const;
 
-export interface RefundEventPayload {
-  refundId: string;
-  orderId: string;
-  amount: number;
-  source: RefundSource;
-}
+export type { RefundEndedPayload as RefundEventPayload } from '../../events/catalog';
 
 /** Shopper refund numbers: "RF" + epoch ms + 6 random digits (unique: refunds.refund_no). */
 export function newRefundNo(now: number): string {
@@ -408,9 +405,9 @@ async function settleRefund(trx: Db, deps: RefundDeps, refund: RefundRow, now: n
   const set: ExtraSet = failed ? { updated_at: now, next_check_at: null } : { updated_at: now, next_check_at: null, succeeded_at: now };
   if (!(await tryApply(trx, refundMachine, 'refunds', refund.id, event, set))) return null;
   const source = toRefundSource(refund.source);
-  const payload: RefundEventPayload = { refundId: refund.id, orderId: refund.order_id, amount: Number(refund.amount), source };
-  const type = failed ? REFUND_EVENTS.failed : source === 'late_payment' ? REFUND_EVENTS.lateRefunded : REFUND_EVENTS.succeeded;
-  await deps.outbox.enqueue(trx, { type, aggregateId: refund.id, payload }, now);
+  const payload: RefundEventPayload = { refundId: refund.id, orderId: refund.order_id, userId: refund.user_id, amount: Number(refund.amount), source };
+  const def = failed ? EVENTS.refundFailed : source === 'late_payment' ? EVENTS.latePaymentRefunded : EVENTS.refundSucceeded;
+  await emit(trx, def, refund.id, payload, now);
   if (failed) {
     deps.log.error({ refundId: refund.id, refundNo: refund.refund_no, orderId: refund.order_id, source }, 'refund failed at the channel; the money stays with the merchant');
   }

@@ -1,4 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
+import { EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from '../../events/catalog';
+import { emit } from '../../events/emit';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
@@ -34,31 +36,13 @@ import { transact } from '../../db/transaction';
 type Db = Kysely<Database>;
 
 export const PAYMENT_ID_PREFIX = 'pay';
-export const PAYMENT_EVENTS = { succeeded: 'payment.succeeded', failed: 'payment.failed' } as const;
+export const PAYMENT_EVENTS = { succeeded: EVENTS.paymentSucceeded.name, failed: EVENTS.paymentFailed.name } as const;
 /** An open payment is first asked about this long after it was created (or at once when closing). */
 export const FIRST_CHECK_MS = 60_000;
 /** Longest wait between two questions to the channel about one payment. */
 export const MAX_CHECK_MS = 10 * 60_000;
 
-/** The payload of payment.succeeded: what each child order received. */
-export interface PaymentSucceededPayload {
-  paymentId: string;
-  orderId: string;
-  userId: string;
-  amount: number;
-  channel: PayChannel | null;
-  channelAmount: number;
-  paidAt: number;
-  children: { orderId: string; amount: number }[];
-}
-
-export interface PaymentFailedPayload {
-  paymentId: string;
-  orderId: string;
-  userId: string;
-  status: 'failed' | 'closed';
-  endReason: string | null;
-}
+export type { PaymentFailedPayload, PaymentSucceededPayload } from '../../events/catalog';
 
 // ---------------------------------------------------------------------------------------------
 // Views
@@ -270,7 +254,7 @@ async function markPaid(deps: PaymentDeps, trx: Db, payment: PaymentRow, paid: {
     paidAt: paid.paidAt,
     children,
   };
-  await deps.outbox.enqueue(trx, { type: PAYMENT_EVENTS.succeeded, aggregateId: payment.id, payload }, now);
+  await emit(trx, EVENTS.paymentSucceeded, payment.id, payload, now);
 }
 
 /**
@@ -294,7 +278,7 @@ async function markEnded(deps: PaymentDeps, trx: Db, payment: PaymentRow, outcom
     status: outcome === 'failed' && payment.status === 'paying' ? 'failed' : 'closed',
     endReason,
   };
-  await deps.outbox.enqueue(trx, { type: PAYMENT_EVENTS.failed, aggregateId: payment.id, payload }, now);
+  await emit(trx, EVENTS.paymentFailed, payment.id, payload, now);
 }
 
 /**

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { orderStatus } from '@contract/order';
+import { payChannel } from '@contract/payment';
+
+/**
+ * The one catalog of domain events: every event any module writes to the outbox, with its name,
+ * the version of its payload and the payload's schema. Producers write through emit()
+ * (server/events/emit.ts), which checks the payload against the schema; consumers, the broker
+ * sink and the realtime channel read events by these definitions. A payload change that is not
+ * backwards compatible gets a new version (and, while consumers catch up, a new definition).
+ */
+export interface EventDef<N extends string = string, P = unknown> {
+  name: N;
+  version: number;
+  schema: z.ZodType<P>;
+}
+
+function defineEvent<N extends string, S extends z.ZodType>(name: N, version: number, schema: S): EventDef<N, z.infer<S>> {
+  return { name, version, schema: schema as z.ZodType<z.infer<S>> };
+}
+
+const id = z.string().min(1);
+const fen = z.number().int().min(0);
+const epochMs = z.number().int();
+
+/** Every order transition: the child order, its parent, owner and merchant, the status it reached. */
+const orderChanged = z.object({
+  orderId: id,
+  parentId: id,
+  userId: id,
+  merchantId: id,
+  status: orderStatus,
+  at: epochMs,
+});
+
+const paymentSucceeded = z.object({
+  paymentId: id,
+  /** The order paid: a parent order or a child order. */
+  orderId: id,
+  userId: id,
+  amount: fen,
+  channel: payChannel.nullable(),
+  channelAmount: fen,
+  paidAt: epochMs,
+  /** What each child order received. */
+  children: z.array(z.object({ orderId: id, amount: fen })),
+});
+
+const paymentFailed = z.object({
+  paymentId: id,
+  orderId: id,
+  userId: id,
+  status: z.enum(['failed', 'closed']),
+  endReason: z.string().nullable(),
+});
+
+const refundEnded = z.object({
+  refundId: id,
+  orderId: id,
+  userId: id,
+  amount: fen,
+  source: z.enum(['shopper', 'order_closed', 'late_payment']),
+});
+
+export const EVENTS = {
+  orderCreated: defineEvent('order.created', 1, orderChanged),
+  orderPaid: defineEvent('order.paid', 1, orderChanged),
+  orderShipped: defineEvent('order.shipped', 1, orderChanged),
+  orderCompleted: defineEvent('order.completed', 1, orderChanged),
+  orderCancelled: defineEvent('order.cancelled', 1, orderChanged),
+  orderClosed: defineEvent('order.closed', 1, orderChanged),
+  paymentSucceeded: defineEvent('payment.succeeded', 1, paymentSucceeded),
+  paymentFailed: defineEvent('payment.failed', 1, paymentFailed),
+  refundSucceeded: defineEvent('refund.succeeded', 1, refundEnded),
+  refundFailed: defineEvent('refund.failed', 1, refundEnded),
+  /** Late money went back to the shopper through the channel (not an order refund). */
+  latePaymentRefunded: defineEvent('late_payment.refunded', 1, refundEnded),
+} as const;
+
+type Catalog = typeof EVENTS;
+export type EventName = Catalog[keyof Catalog]['name'];
+export type PayloadOf<D> = D extends EventDef<string, infer P> ? P : never;
+export type OrderChangedPayload = z.infer<typeof orderChanged>;
+export type PaymentSucceededPayload = z.infer<typeof paymentSucceeded>;
+export type PaymentFailedPayload = z.infer<typeof paymentFailed>;
+export type RefundEndedPayload = z.infer<typeof refundEnded>;
+
+const byName = new Map<string, EventDef>(Object.values(EVENTS).map((d) => [d.name, d as EventDef]));
+
+/** The definition of an event type, or undefined for a type the catalog does not know. */
+export function eventDef(name: string): EventDef | undefined {
+  return byName.get(name);
+}
+
+/** Every event type in the catalog. */
+export const EVENT_NAMES: readonly EventName[] = Object.values(EVENTS).map((d) => d.name);
+
+/**
+ * A consumer's view of an event it accepts: the payload parsed with the catalog's schema
+ * (throws on a payload the schema refuses, so the outbox retries and finally marks it dead
+ * rather than a consumer acting on a shape it does not know).
+ */
+export function payloadOf<D extends EventDef>(def: D, event: { type: string; payload: unknown }): PayloadOf<D> {
+  if (event.type !== def.name) throw new Error(`expected a ${def.name} event, got ${event.type}`);
+  return def.schema.parse(event.payload) as PayloadOf<D>;
+}

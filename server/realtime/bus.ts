@@ -1,0 +1,151 @@
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { pgConnectionOf } from '../db';
+import type { Database } from '../db/types';
+
+type Db = Kysely<Database>;
+
+/** A new message on a topic, as the bus carries it: ids only, the message itself stays in the database. */
+export interface Notice {
+  topic: string;
+  version: number;
+}
+
+export interface BusLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Tells every API node that a topic has new messages (docs/realtime.md, decision 0019). On
+ * SQLite there is one process and the bus is in process; on PostgreSQL the writing transaction
+ * runs pg_notify, which PostgreSQL delivers at commit (and never on rollback) to every node
+ * listening on the channel.
+ */
+export interface RealtimeBus {
+  readonly kind: 'in-process' | 'postgres';
+  /** Inside the transaction that stored the messages. */
+  announce(trx: Db, notices: readonly Notice[]): Promise<void>;
+  /** After that transaction committed. */
+  committed(notices: readonly Notice[]): void;
+  /** Notices from any node; `resync` after the bus lost notices (a reconnect): re-read every topic. */
+  listen(listener: { notice(n: Notice): void; resync(): void }): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Listener = Parameters<RealtimeBus['listen']>[0];
+
+function listeners() {
+  const set = new Set<Listener>();
+  return {
+    add(l: Listener) {
+      set.add(l);
+      return () => void set.delete(l);
+    },
+    notice(n: Notice) {
+      for (const l of set) l.notice(n);
+    },
+    resync() {
+      for (const l of set) l.resync();
+    },
+  };
+}
+
+export function inProcessBus(): RealtimeBus {
+  const ls = listeners();
+  return {
+    kind: 'in-process',
+    announce: async () => undefined,
+    committed(notices) {
+      for (const n of notices) ls.notice(n);
+    },
+    listen: (l) => ls.add(l),
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
+}
+
+/** The notification channel of a database: one per schema, so databases sharing a server do not hear each other. */
+export function channelName(schema: string | null): string {
+  return schema ? `realtime_${schema}`.slice(0, 63) : 'realtime';
+}
+
+const NOTICE = /^(\S+) (\d+)$/;
+
+/**
+ * LISTEN/NOTIFY on PostgreSQL: one connection of its own per node, reconnected with backoff; the
+ * payload is `<topic> <version>` (far below NOTIFY's 8000-byte limit). After a reconnect the hub
+ * re-reads its topics, since notices sent while the connection was down are gone.
+ */
+export function postgresBus(db: Db, log: BusLog, options: { reconnectMs?: number } = {}): RealtimeBus {
+  const conn = pgConnectionOf(db);
+  if (!conn) throw new Error('postgresBus needs a PostgreSQL database made by createDb');
+  const channel = channelName(conn.schema);
+  const ls = listeners();
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  let failures = 0;
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: conn!.connectionString });
+    c.on('notification', (msg) => {
+      if (msg.channel !== channel || !msg.payload) return;
+      const m = NOTICE.exec(msg.payload);
+      if (m) ls.notice({ topic: m[1], version: Number(m[2]) });
+    });
+    c.on('error', (err) => {
+      log.warn({ err: err.message }, 'realtime bus: connection lost; reconnecting');
+      void c.end().catch(() => undefined);
+      if (client === c) {
+        client = null;
+        schedule();
+      }
+    });
+    await c.connect();
+    await c.query(`LISTEN "${channel}"`);
+    if (stopped) {
+      await c.end().catch(() => undefined);
+      return;
+    }
+    client = c;
+    if (failures > 0) ls.resync();
+    failures = 0;
+  }
+
+  function schedule(): void {
+    if (stopped || retry) return;
+    failures += 1;
+    const delay = Math.min(30_000, (options.reconnectMs ?? 500) * 2 ** Math.min(failures - 1, 6));
+    retry = setTimeout(() => {
+      retry = null;
+      connect().catch((err: unknown) => {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime bus: cannot connect; retrying');
+        schedule();
+      });
+    }, delay);
+    retry.unref();
+  }
+
+  return {
+    kind: 'postgres',
+    async announce(trx, notices) {
+      for (const n of notices) await sql`select pg_notify(${channel}, ${`${n.topic} ${n.version}`})`.execute(trx);
+    },
+    committed: () => undefined,
+    listen: (l) => ls.add(l),
+    async start() {
+      stopped = false;
+      await connect();
+    },
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      retry = null;
+      const c = client;
+      client = null;
+      if (c) await c.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types';
+import type { Notice, RealtimeBus } from './bus';
+import { MAX_REPLAY, messagesAfter, topicVersion, type StoredMessage } from './store';
+import { maySubscribe, parseTopic } from './topics';
+
+type Db = Kysely<Database>;
+
+/** The part of a WebSocket the hub uses (ws's WebSocket has it). */
+export interface HubSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+export interface HubLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface HubOptions {
+  db: Db;
+  bus: RealtimeBus;
+  log: HubLog;
+  /** The user a token stands for; null when invalid, revoked or the account is disabled. */
+  authenticate(token: string): Promise<string | null>;
+  /** Time a socket has to authenticate. Default 10 s. */
+  authTimeoutMs?: number;
+  /** A socket that sent nothing for this long is closed. Default 90 s (clients ping every 25 s). */
+  idleMs?: number;
+  /** A socket whose unsent data passes this is too slow and is closed. Default 1 MiB. */
+  maxBufferedBytes?: number;
+}
+
+export const CLOSE = { unauthenticated: 4401, authTimeout: 4408, badFrame: 1008, goingAway: 1001, tooSlow: 1013 } as const;
+const MAX_FRAME = 4096;
+const MAX_TOPICS_PER_SOCKET = 20;
+const OPEN = 1;
+
+interface Subscription {
+  conn: Connection;
+  topic: string;
+  /** The last version sent; -1 until the subscription is live. */
+  sent: number;
+}
+
+interface Connection {
+  socket: HubSocket;
+  userId: string | null;
+  subs: Map<string, Subscription>;
+  lastSeen: number;
+  authTimer: NodeJS.Timeout | null;
+}
+
+export interface HubStats {
+  connections: number;
+  subscriptions: number;
+  topics: number;
+}
+
+/**
+ * One node's realtime hub (docs/realtime.md): accepts sockets, authenticates them, keeps their
+ * subscriptions, replays what a subscriber missed and forwards new messages announced on the
+ * bus. The work of one topic (a subscription's replay, new messages) runs one step at a time,
+ * so each subscriber gets the topic's versions in order, each once.
+ */
+export function createHub(options: HubOptions) {
+  const { db, bus, log } = options;
+  const authTimeoutMs = options.authTimeoutMs ?? 10_000;
+  const idleMs = options.idleMs ?? 90_000;
+  const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const conns = new Set<Connection>();
+  const byTopic = new Map<string, Set<Subscription>>();
+  const chains = new Map<string, Promise<void>>();
+  let closed = false;
+
+  function send(conn: Connection, frame: object): void {
+    if (conn.socket.readyState !== OPEN) return;
+    if (conn.socket.bufferedAmount > maxBuffered) {
+      conn.socket.close(CLOSE.tooSlow, 'too slow');
+      return;
+    }
+    conn.socket.send(JSON.stringify(frame));
+  }
+
+  /** Runs `work` after the topic's previous work (one step at a time per topic). */
+  function onTopic(topic: string, work: () => Promise<void>): Promise<void> {
+    const next = (chains.get(topic) ?? Promise.resolve()).then(work).catch((err: unknown) => {
+      log.error({ topic, err: err instanceof Error ? err.message : String(err) }, 'realtime: topic work failed');
+    });
+    chains.set(topic, next);
+    void next.then(() => {
+      if (chains.get(topic) === next) chains.delete(topic);
+    });
+    return next;
+  }
+
+  function sendMessages(sub: Subscription, messages: readonly StoredMessage[]): void {
+    for (const m of messages) {
+      if (m.version <= sub.sent) continue;
+      send(sub.conn, { op: 'event', topic: m.topic, version: m.version, type: m.type, data: m.data });
+      sub.sent = m.version;
+    }
+  }
+
+  /** Sends every live subscriber of the topic what it has not had yet. */
+  function pump(topic: string): Promise<void> {
+    return onTopic(topic, async () => {
+      for (;;) {
+        const subs = [...(byTopic.get(topic) ?? [])].filter((s) => s.sent >= 0);
+        if (subs.length === 0) return;
+        const from = Math.min(...subs.map((s) => s.sent));
+        const messages = await messagesAfter(db, topic, from, MAX_REPLAY);
+        if (messages.length === 0) return;
+        for (const sub of subs) {
+          // A subscriber further behind than the messages kept (pruned): it must refetch.
+          if (messages[0].version > sub.sent + 1) {
+            const last = messages[messages.length - 1].version;
+            send(sub.conn, { op: 'reset', topic, version: last });
+            sub.sent = last;
+          } else sendMessages(sub, messages);
+        }
+        if (messages.length < MAX_REPLAY) return;
+      }
+    });
+  }
+
+  function subscribe(conn: Connection, topic: string, version: number): Promise<void> {
+    const existing = conn.subs.get(topic);
+    if (existing) {
+      byTopic.get(topic)?.delete(existing);
+    }
+    const sub: Subscription = { conn, topic, sent: -1 };
+    conn.subs.set(topic, sub);
+    let set = byTopic.get(topic);
+    if (!set) byTopic.set(topic, (set = new Set()));
+    set.add(sub);
+    return onTopic(topic, async () => {
+      if (conn.subs.get(topic) !== sub) return; // unsubscribed meanwhile
+      const current = await topicVersion(db, topic);
+      if (version <= 0) {
+        sub.sent = current;
+      } else if (version > current || current - version > MAX_REPLAY) {
+        send(conn, { op: 'reset', topic, version: current });
+        sub.sent = current;
+      } else {
+        const messages = await messagesAfter(db, topic, version, MAX_REPLAY);
+        // Missing messages (pruned) between the client's version and the current one: reset.
+        const gap = messages.length === 0 ? current > version : messages[0].version !== version + 1;
+        if (gap) {
+          send(conn, { op: 'reset', topic, version: current });
+          sub.sent = current;
+        } else {
+          sub.sent = version;
+          sendMessages(sub, messages);
+        }
+      }
+      send(conn, { op: 'subscribed', topic, version: sub.sent });
+    });
+  }
+
+  function unsubscribe(conn: Connection, topic: string): void {
+    const sub = conn.subs.get(topic);
+    if (!sub) return;
+    conn.subs.delete(topic);
+    const set = byTopic.get(topic);
+    set?.delete(sub);
+    if (set && set.size === 0) byTopic.delete(topic);
+  }
+
+  function drop(conn: Connection): void {
+    if (!conns.delete(conn)) return;
+    if (conn.authTimer) clearTimeout(conn.authTimer);
+    for (const topic of [...conn.subs.keys()]) unsubscribe(conn, topic);
+  }
+
+  function refuse(conn: Connection, code: string, message: string, topic?: string): void {
+    send(conn, { op: 'error', code, message, ...(topic ? { topic } : {}) });
+  }
+
+  async function onFrame(conn: Connection, raw: string): Promise<void> {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(raw);
+    } catch {
+      conn.socket.close(CLOSE.badFrame, 'not JSON');
+      return;
+    }
+    if (!frame || typeof frame !== 'object') return refuse(conn, 'BAD_FRAME', 'a frame is a JSON object');
+    const f = frame as Record<string, unknown>;
+    if (f.op === 'ping') return send(conn, { op: 'pong' });
+    if (f.op === 'auth') {
+      if (typeof f.token !== 'string' || f.token.length === 0 || f.token.length > 2048) return void conn.socket.close(CLOSE.unauthenticated, 'no token');
+      let userId: string | null;
+      try {
+        userId = await options.authenticate(f.token);
+      } catch {
+        userId = null; // a disabled account
+      }
+      if (!userId) return void conn.socket.close(CLOSE.unauthenticated, 'token refused');
+      if (conn.userId && conn.userId !== userId) {
+        // Another account on the same socket: its subscriptions end.
+        for (const topic of [...conn.subs.keys()]) unsubscribe(conn, topic);
+      }
+      conn.userId = userId;
+      if (conn.authTimer) clearTimeout(conn.authTimer);
+      conn.authTimer = null;
+      return send(conn, { op: 'ready', userId });
+    }
+    if (!conn.userId) return refuse(conn, 'UNAUTHENTICATED', 'send auth first');
+    if (f.op === 'sub' || f.op === 'unsub') {
+      const topicName = typeof f.topic === 'string' ? f.topic : '';
+      const topic = parseTopic(topicName);
+      if (!topic) return refuse(conn, 'TOPIC_UNKNOWN', 'no such topic', topicName.slice(0, 80));
+      if (f.op === 'unsub') return unsubscribe(conn, topicName);
+      if (!maySubscribe(conn.userId, topic)) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
+      if (!conn.subs.has(topicName) && conn.subs.size >= MAX_TOPICS_PER_SOCKET) return refuse(conn, 'BAD_FRAME', 'too many topics on one socket', topicName);
+      const version = f.version === undefined ? 0 : f.version;
+      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return refuse(conn, 'BAD_FRAME', 'version must be a whole number >= 0', topicName);
+      await subscribe(conn, topicName, version);
+      return;
+    }
+    return refuse(conn, 'BAD_FRAME', 'unknown op');
+  }
+
+  const stopListening = bus.listen({
+    notice(n: Notice) {
+      if (byTopic.has(n.topic)) void pump(n.topic);
+    },
+    resync() {
+      for (const topic of byTopic.keys()) void pump(topic);
+    },
+  });
+
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const conn of conns) if (now - conn.lastSeen > idleMs) conn.socket.close(CLOSE.goingAway, 'idle');
+  }, Math.min(idleMs, 30_000));
+  sweeper.unref();
+
+  return {
+    accept(socket: HubSocket): void {
+      if (closed) return void socket.close(CLOSE.goingAway, 'shutting down');
+      const conn: Connection = { socket, userId: null, subs: new Map(), lastSeen: Date.now(), authTimer: null };
+      conns.add(conn);
+      conn.authTimer = setTimeout(() => {
+        if (!conn.userId) socket.close(CLOSE.authTimeout, 'no auth');
+      }, authTimeoutMs);
+      conn.authTimer.unref();
+      socket.on('message', (data, isBinary) => {
+        conn.lastSeen = Date.now();
+        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+        if (isBinary || size > MAX_FRAME) return void socket.close(CLOSE.badFrame, 'frame not accepted');
+        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+        void onFrame(conn, text).catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'realtime: frame failed'));
+      });
+      socket.on('close', () => drop(conn));
+      socket.on('error', () => drop(conn));
+    },
+    /** Closes every socket of the user (an account disabled or its sessions revoked). */
+    disconnectUser(userId: string): void {
+      for (const conn of conns) if (conn.userId === userId) conn.socket.close(CLOSE.unauthenticated, 'signed out');
+    },
+    stats(): HubStats {
+      let subscriptions = 0;
+      for (const c of conns) subscriptions += c.subs.size;
+      return { connections: conns.size, subscriptions, topics: byTopic.size };
+    },
+    /** Waits for the work queued on every topic (tests). */
+    async idle(): Promise<void> {
+      while (chains.size > 0) await Promise.all([...chains.values()]);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      stopListening();
+      clearInterval(sweeper);
+      for (const conn of [...conns]) conn.socket.close(CLOSE.goingAway, 'shutting down');
+      await Promise.all([...chains.values()]);
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

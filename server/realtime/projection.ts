@@ -1,0 +1,57 @@
+import { EVENTS, payloadOf, type EventDef } from '../events/catalog';
+import type { OutboxEvent } from '../platform/outbox';
+import { userTopic } from './topics';
+
+/** One realtime message an event becomes: the topic it goes to and what the client is told. */
+export interface TopicMessage {
+  topic: string;
+  data: Record<string, unknown>;
+}
+
+type Projection = (event: OutboxEvent) => TopicMessage[];
+
+const orderEvents: EventDef[] = [EVENTS.orderCreated, EVENTS.orderPaid, EVENTS.orderShipped, EVENTS.orderCompleted, EVENTS.orderCancelled, EVENTS.orderClosed];
+
+/**
+ * The events that reach clients and what each becomes (docs/realtime.md, "Topics"): only what a
+ * client can also fetch, with the resource's status after the event so it can update its cache
+ * without a request. Amounts, channels and merchant data stay on the server.
+ */
+const PROJECTIONS = new Map<string, Projection>([
+  ...orderEvents.map((def): [string, Projection] => [
+    def.name,
+    (event) => {
+      const p = payloadOf(EVENTS.orderPaid, { ...event, type: EVENTS.orderPaid.name });
+      return [{ topic: userTopic(p.userId), data: { orderId: p.orderId, parentId: p.parentId, status: p.status } }];
+    },
+  ]),
+  [
+    EVENTS.paymentSucceeded.name,
+    (event) => {
+      const p = payloadOf(EVENTS.paymentSucceeded, event);
+      return [{ topic: userTopic(p.userId), data: { paymentId: p.paymentId, status: 'succeeded', orderId: p.orderId, orderIds: p.children.map((c) => c.orderId) } }];
+    },
+  ],
+  [
+    EVENTS.paymentFailed.name,
+    (event) => {
+      const p = payloadOf(EVENTS.paymentFailed, event);
+      return [{ topic: userTopic(p.userId), data: { paymentId: p.paymentId, status: p.status, orderId: p.orderId } }];
+    },
+  ],
+  ...[EVENTS.refundSucceeded, EVENTS.refundFailed].map((def): [string, Projection] => [
+    def.name,
+    (event) => {
+      const p = payloadOf(def as typeof EVENTS.refundSucceeded, event);
+      return [{ topic: userTopic(p.userId), data: { refundId: p.refundId, orderId: p.orderId, status: def === EVENTS.refundFailed ? 'failed' : 'succeeded' } }];
+    },
+  ]),
+]);
+
+/** The event types the realtime channel carries. */
+export const REALTIME_EVENT_TYPES: readonly string[] = [...PROJECTIONS.keys()];
+
+export function projectEvent(event: OutboxEvent): TopicMessage[] {
+  const projection = PROJECTIONS.get(event.type);
+  return projection ? projection(event) : [];
+}
