@@ -7,6 +7,10 @@
  *   node scripts/smoke.mjs             run against dist/weapp, dist/alipay, dist/tt
  *   node scripts/smoke.mjs --build     build the three targets first (npm run build:<platform>)
  *   node scripts/smoke.mjs --report    also print the host's per-page report (requests, warnings)
+ *
+ * SMOKE_BUILD_WEAPP / SMOKE_BUILD_ALIPAY / SMOKE_BUILD_TT point the jest runs at builds made
+ * elsewhere (TARO_OUTPUT_ROOT=/tmp/mp-weapp ...) instead of dist/<platform>. smoke/realtime.test.ts
+ * starts the real API for the app's realtime socket.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
