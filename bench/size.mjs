@@ -8,6 +8,13 @@
  *   node bench/size.mjs --modules  also list what the H5 first load is made of, by package (before
  *                                  minification), from the module report of an H5 build made with
  *                                  H5_MODULE_REPORT=dist/h5-modules.json (--build makes it so)
+ *   node bench/size.mjs --h5-dir /tmp/h5 --module-report /tmp/h5-modules.json
+ *                                  read the H5 build in another folder (TARO_OUTPUT_ROOT=/tmp/h5)
+ *                                  and its module report (H5_MODULE_REPORT=/tmp/h5-modules.json);
+ *                                  H5 only
+ *   node bench/size.mjs --page pages/product/index
+ *                                  the first load of another page opened from a link (index.html's
+ *                                  scripts and that page's chunks) instead of app.json's first page
  *
  * Mini-programs: the main package is every file outside the subpackage roots of app.json
  * (what the IDE uploads as the main package); each subpackage is the files under its root.
@@ -26,7 +33,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const topIdx = args.indexOf('--top');
 const TOP = topIdx >= 0 ? Number(args[topIdx + 1]) || 5 : 5;
-const MINI = ['weapp', 'alipay', 'tt'];
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const H5_DIR = option('--h5-dir') ? path.resolve(option('--h5-dir')) : path.join(root, 'dist', 'h5');
+const ENTRY_PAGE = option('--page');
+const MINI = option('--h5-dir') ? [] : ['weapp', 'alipay', 'tt'];
 const BUDGET = { main: 600, sub: 400, h5Gzip: 150 };
 
 const kb = (bytes) => bytes / 1024;
@@ -44,7 +57,7 @@ function walk(dir) {
   return out;
 }
 
-const MODULE_REPORT = path.join(root, 'dist', 'h5-modules.json');
+const MODULE_REPORT = option('--module-report') ? path.resolve(option('--module-report')) : path.join(root, 'dist', 'h5-modules.json');
 
 function build(target) {
   const started = Date.now();
@@ -76,9 +89,9 @@ function miniReport(target) {
 }
 
 function h5Report() {
-  const dist = path.join(root, 'dist', 'h5');
+  const dist = H5_DIR;
   const htmlPath = path.join(dist, 'index.html');
-  if (!fs.existsSync(htmlPath)) return { target: 'h5', missing: 'dist/h5/index.html not found (npm run build:h5)' };
+  if (!fs.existsSync(htmlPath)) return { target: 'h5', missing: `${path.relative(root, htmlPath)} not found (npm run build:h5)` };
   const html = fs.readFileSync(htmlPath, 'utf8');
   const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
   const local = (src) => path.join(dist, src.replace(/^https?:\/\/[^/]+/, '').replace(/^\//, '').split('?')[0]);
@@ -87,7 +100,7 @@ function h5Report() {
   // The first page's chunks: the router entry `path:"<first page>",load:function...{return[ ... .e(<id>) ... .then(`.
   const jsDir = path.join(dist, 'js');
   const chunkFiles = fs.existsSync(jsDir) ? fs.readdirSync(jsDir).filter((f) => f.endsWith('.js')) : [];
-  const firstPage = findFirstPage(initial);
+  const firstPage = ENTRY_PAGE ?? findFirstPage(initial);
   const pageChunks = [];
   if (firstPage) {
     for (const s of initial) {
@@ -101,6 +114,7 @@ function h5Report() {
       }
     }
   }
+  if (ENTRY_PAGE && pageChunks.length === 0) throw new Error(`no router entry for ${ENTRY_PAGE} in ${path.relative(root, htmlPath)}'s scripts`);
   const measure = (list) => list.map((s) => {
     const buf = fs.readFileSync(s.file);
     return { rel: s.rel, size: buf.length, gzip: gzipSize(buf) };
@@ -124,7 +138,10 @@ function findFirstPage(initial) {
   return null;
 }
 
-if (args.includes('--build')) for (const t of [...MINI, 'h5']) build(t);
+if (args.includes('--build')) {
+  if (option('--h5-dir')) throw new Error('--build builds into dist/; build into another folder with TARO_OUTPUT_ROOT (and H5_MODULE_REPORT) yourself');
+  for (const t of [...MINI, 'h5']) build(t);
+}
 
 console.log(`Bundle sizes (${new Date().toISOString().slice(0, 10)}; KB = 1024 bytes)\n`);
 console.log('| target | package | size | budget | verdict |');

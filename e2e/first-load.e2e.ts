@@ -48,7 +48,7 @@ test('home: chunks and API answers preloaded and used once, the banner fetched f
     expect((await (await app!.response())!.allHeaders())['content-encoding']).toBe('br');
   }));
 
-test('product page opened from a link: its data preloaded and used once', () =>
+test('product page opened from a link: its data preloaded and used once, no Taro component library', () =>
   scenario(shop, async ({ server, api }) => {
     const list = await api.call('listProducts', { query: { limit: 1 } });
     const id = list.items[0].id;
@@ -61,4 +61,8 @@ test('product page opened from a link: its data preloaded and used once', () =>
     expect(apiCalls).toEqual([`/api/products/${id}`]);
     expect(console.filter((m) => /preload/i.test(m))).toEqual([]);
     expect(await page.locator('.product__image').first().getAttribute('fetchpriority')).toBe('high');
+    // The page renders plain elements (decision 0015): none of Taro's H5 components it used to
+    // render was even defined (one import of them would bring the whole library).
+    const defined = await page.evaluate(() => ['taro-view-core', 'taro-text-core', 'taro-button-core', 'taro-image-core', 'taro-scroll-view-core'].filter((n) => customElements.get(n)));
+    expect(defined).toEqual([]);
   }));

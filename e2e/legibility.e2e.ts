@@ -3,7 +3,9 @@
  * at least 3:1 against what is behind it (WCAG AA for large text and UI components). On H5,
  * Taro renders `disabled={false}` as disabled="false" on taro-button-core, and Taro's own CSS
  * rule `taro-button-core[disabled] { color: rgba(255,255,255,.6) }` matches that too, so an
- * enabled button can end up with faint or invisible text.
+ * enabled button can end up with faint or invisible text. The product page's buttons are plain
+ * <button>s on H5 (Press): there the other side is checked too, that a disabled one is
+ * disabled in fact (announced so, no click) and still looks it.
  */
 import { useShop, scenario } from './support/fixture';
 import { legibilityChecks, measureLegibility } from './support/legibility';
@@ -35,6 +37,7 @@ test('enabled action buttons are readable: 加入购物车, 结算, 提交订单
     await chooseSpecs(detail, chosen.sku.specValues);
     await legible.check(byText(detail, '加入购物车'), 'product page 加入购物车');
     await legible.check(byText(detail, '立即购买'), 'product page 立即购买');
+    const enabledLook = { 加入购物车: await measureLegibility(byText(detail, '加入购物车')), 立即购买: await measureLegibility(byText(detail, '立即购买')) };
     await byText(detail, '加入购物车').click();
     await byText(page, '已加入购物车').waitFor();
     await shot('product');
@@ -70,6 +73,21 @@ test('enabled action buttons are readable: 加入购物车, 结算, 提交订单
     // the check tells buttons apart rather than flagging everything.
     const control = await measureLegibility(card.locator('.order-card__btn').filter({ hasText: /^查看详情$/ }));
     expect(control.ratio).toBeGreaterThanOrEqual(3);
+
+    // The other side, on an off-shelf product: 加入购物车 and 立即购买 are disabled for real (the
+    // accessibility tree says so, a tap does nothing) and look it (another background, fainter
+    // text than the same buttons enabled above).
+    const off = await route(page, server.baseUrl, '/pages/product/index?id=p_0016');
+    await off.locator('[data-testid="sku-stock"]').filter({ hasText: '已下架' }).first().waitFor();
+    for (const name of ['加入购物车', '立即购买'] as const) {
+      const button = off.getByRole('button', { name, exact: true, disabled: true }).filter({ visible: true });
+      expect({ name, announcedDisabled: await button.count() }).toEqual({ name, announcedDisabled: 1 });
+      expect(await button.isDisabled()).toBe(true);
+      const look = await measureLegibility(button);
+      expect(look.background).not.toBe(enabledLook[name].background);
+      expect(look.ratio).toBeLessThan(enabledLook[name].ratio);
+    }
+    await shot('off-shelf product');
 
     expect(legible.problems).toEqual([]);
   }));

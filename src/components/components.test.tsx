@@ -5,6 +5,7 @@ import { ApiError } from '@/services/http';
 import { asciiBase64 } from './icon/svg';
 import { Check, Empty, Icon, icons, LineItem, OfflineBanner, PageState, Picture, Price, ProductCard, Stepper } from '.';
 import type * as PictureH5 from './picture/picture.h5';
+import type * as PrimitivesH5 from './primitives/primitives.h5';
 
 describe('Price', () => {
   it('shows ¥ with two decimals from fen', () => {
@@ -32,6 +33,70 @@ describe('Stepper', () => {
     rerender(<Stepper value={2} min={1} max={5} onChange={onChange} disabled />);
     fireEvent.click(screen.getByLabelText('增加'));
     expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps its taps from a tappable row around it (a cart line opens the product)', () => {
+    const onChange = jest.fn();
+    const openRow = jest.fn();
+    render(
+      <div onClick={openRow}>
+        <Stepper value={2} min={1} max={2} onChange={onChange} />
+      </div>,
+    );
+    fireEvent.click(screen.getByLabelText('减少'));
+    fireEvent.click(screen.getByLabelText('增加'));
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(openRow).not.toHaveBeenCalled();
+  });
+});
+
+describe('primitives on H5', () => {
+  // The H5 file directly (jest resolves the mini-program one by default).
+  const { Press, Tap } = jest.requireActual<typeof PrimitivesH5>('./primitives/primitives.h5');
+
+  it('Press: a disabled button is disabled for real (no click, announced) and carries is-disabled; an enabled one has no disabled attribute', () => {
+    const onClick = jest.fn();
+    const { rerender } = render(
+      <Press className="btn-primary" disabled onClick={onClick}>
+        立即购买
+      </Press>,
+    );
+    const button = screen.getByRole('button', { name: '立即购买' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.className.split(' ')).toEqual(['press', 'btn-primary', 'is-disabled']);
+    fireEvent.click(button);
+    expect(onClick).not.toHaveBeenCalled();
+
+    rerender(
+      <Press className="btn-primary" disabled={false} onClick={onClick}>
+        立即购买
+      </Press>,
+    );
+    expect(button.hasAttribute('disabled')).toBe(false);
+    expect(button.className.split(' ')).toEqual(['press', 'btn-primary']);
+    fireEvent.click(button);
+    expect(onClick).toHaveBeenCalledTimes(1);
+  });
+
+  it('Tap: a plain button (keyboard focus) that says whether it is on or unavailable, and passes its click on', () => {
+    const onClick = jest.fn((e: { stopPropagation(): void }) => e.stopPropagation());
+    const outer = jest.fn();
+    render(
+      <div onClick={outer}>
+        <Tap className="product__spec-value" aria-pressed aria-disabled={false} onClick={onClick}>
+          红
+        </Tap>
+      </div>,
+    );
+    const chip = screen.getByRole('button', { name: '红' });
+    expect(chip.tagName).toBe('BUTTON');
+    expect(chip.getAttribute('type')).toBe('button');
+    expect(chip.className).toBe('tap product__spec-value');
+    expect(chip.getAttribute('aria-pressed')).toBe('true');
+    expect(chip.getAttribute('aria-disabled')).toBe('false');
+    fireEvent.click(chip);
+    expect(onClick).toHaveBeenCalledTimes(1);
+    expect(outer).not.toHaveBeenCalled();
   });
 });
 

@@ -48,6 +48,8 @@ const common = {
   selectSpec: '请选择 {names}',
   selected: '已选：{text}',
   quantity: '数量',
+  quantityDecrease: '减少',
+  quantityIncrease: '增加',
   addToCart: '加入购物车',
   buyNow: '立即购买',
   addedToCart: '已加入购物车',

@@ -1,2 +1,2 @@
-export { Box, Inline, Press, Scroller } from './primitives';
-export type { PressProps, PrimitiveProps, ScrollerProps } from './types';
+export { Box, Inline, Press, Scroller, Tap } from './primitives';
+export type { PressProps, PrimitiveProps, ScrollerProps, TapEvent, TapProps } from './types';

@@ -1,4 +1,5 @@
-import { Text, View } from '@tarojs/components';
+import { t } from '@/i18n/messages';
+import { Box, Inline, Tap } from '../primitives';
 import './index.css';
 
 export interface StepperProps {
@@ -9,15 +10,19 @@ export interface StepperProps {
   disabled?: boolean;
 }
 
-/** − value + ; never goes outside [min, max]. */
+/**
+ * − value + ; never goes outside [min, max]. − and + are buttons on H5 (keyboard focus); one
+ * that cannot step is announced as unavailable. A tap stays in the stepper (a cart line around
+ * it opens the product).
+ */
 export function Stepper({ value, min, max, onChange, disabled = false }: StepperProps) {
   const canDec = !disabled && value > min;
   const canInc = !disabled && value < max;
   return (
-    <View className={`stepper${disabled ? ' stepper--disabled' : ''}`}>
-      <View
+    <Box className={`stepper${disabled ? ' stepper--disabled' : ''}`}>
+      <Tap
         className={`stepper__btn${canDec ? '' : ' stepper__btn--off'}`}
-        aria-label="减少"
+        aria-label={t('quantityDecrease')}
         aria-disabled={!canDec}
         onClick={(e) => {
           e.stopPropagation();
@@ -25,11 +30,11 @@ export function Stepper({ value, min, max, onChange, disabled = false }: Stepper
         }}
       >
         −
-      </View>
-      <Text className="stepper__value">{value}</Text>
-      <View
+      </Tap>
+      <Inline className="stepper__value">{value}</Inline>
+      <Tap
         className={`stepper__btn${canInc ? '' : ' stepper__btn--off'}`}
-        aria-label="增加"
+        aria-label={t('quantityIncrease')}
         aria-disabled={!canInc}
         onClick={(e) => {
           e.stopPropagation();
@@ -37,7 +42,7 @@ export function Stepper({ value, min, max, onChange, disabled = false }: Stepper
         }}
       >
         +
-      </View>
-    </View>
+      </Tap>
+    </Box>
   );
 }

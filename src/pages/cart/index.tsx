@@ -4,6 +4,7 @@ import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useEffect, useRef } from 'react';
 import { Check, Icon, icons, LineItem, OfflineBanner, PageState, Price, Skeleton, Stepper, disabledProp } from '@/components';
+import { Box } from '@/components/primitives';
 import { lineIssueLabels, t } from '@/i18n/messages';
 import { useMergeDraft } from '@/services/cart/mergeCart';
 import { groupByShop } from '@/services/cart/groups';
@@ -83,7 +84,9 @@ export default function CartPage() {
         hideLabel
         onChange={() => cart.setSelected(line.skuId, !line.selected)}
       />
-      <View className="cart-line__item" onClick={() => line.productId && void openPage(PAGES.product(line.productId))}>
+      {/* A plain element on H5, like the Stepper inside it: the Stepper's tap stops here (a
+          Taro view's own click listener would run before the Stepper could stop it). */}
+      <Box className="cart-line__item" onClick={() => line.productId && void openPage(PAGES.product(line.productId))}>
         <LineItem
           image={line.image}
           title={line.title || t('cartGoneItem')}
@@ -116,7 +119,7 @@ export default function CartPage() {
             <Text className="cart-line__qty">×{line.quantity}</Text>
           )}
         </LineItem>
-      </View>
+      </Box>
     </View>
   );
 

@@ -104,6 +104,21 @@ describe('product page', () => {
     expect((screen.getByText('立即购买') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('a tapped photo opens the viewer on it, with every photo of the product', async () => {
+    mockApi({ 'GET /api/products/p_1': () => ok(detail()) });
+    const { container } = renderWithClient(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    const photos = container.querySelectorAll('img.product__image');
+    expect([...photos].map((p) => p.getAttribute('aria-label'))).toEqual(['纯棉T恤', '纯棉T恤']);
+    fireEvent.click(photos[1]);
+    await waitFor(() =>
+      expect(Taro.previewImage).toHaveBeenCalledWith({
+        urls: [expect.stringMatching(/\/images\/p_1-1\.svg$/), expect.stringMatching(/\/images\/p_1-2\.svg$/)],
+        current: expect.stringMatching(/\/images\/p_1-2\.svg$/),
+      }),
+    );
+  });
+
   it('a missing product says so and leads home (a retry cannot bring it back)', async () => {
     mockApi({ 'GET /api/products/p_1': () => ({ statusCode: 404, data: { code: 'NOT_FOUND', status: 404 } }) });
     renderWithClient(<ProductPage />);

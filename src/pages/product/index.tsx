@@ -1,23 +1,29 @@
 import type { ProductDetail } from '@contract';
-import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useState } from 'react';
-import { Carousel, OfflineBanner, PageState, Price, Skeleton, Stepper, disabledProp, TitleBar } from '@/components';
+import { Carousel, OfflineBanner, PageState, Price, Skeleton, Stepper, TitleBar } from '@/components';
+// Plain elements on H5 (see primitives): a product page opened from a link brings no Taro component library.
+import { Box, Inline, Press, Tap } from '@/components/primitives';
 import { t } from '@/i18n/messages';
 import { useProduct } from '@/services/catalog/getProduct';
 import { clampQuantity, initialSelection, pickerView, toggleValue, type Selection } from '@/services/catalog/sku-picker';
 import { useAddCartItem } from '@/services/cart/addCartItem';
 import { checkoutUrl } from '@/services/checkout/items';
-import { ApiError, assetUrl } from '@/services/http';
+import { ApiError, assetUrl, isApiError } from '@/services/http';
 import { openPage, PAGES } from '@/services/platform/nav';
+import { previewImages } from '@/services/platform/preview';
 import { useCartDraft } from '@/stores/cart-draft';
 import { useIsLoggedIn } from '@/stores/session';
 import './index.css';
 
 function Gallery({ images, title }: { images: string[]; title: string }) {
   const [current, setCurrent] = useState(0);
+  const preview = (src: string) =>
+    previewImages(images.map(assetUrl), assetUrl(src)).catch((e: unknown) => {
+      if (isApiError(e)) void Taro.showToast({ title: e.message, icon: 'none' });
+    });
   return (
-    <View className="product__gallery">
+    <Box className="product__gallery">
       <Carousel
         className="product__swiper"
         imageClassName="product__image"
@@ -27,13 +33,13 @@ function Gallery({ images, title }: { images: string[]; title: string }) {
           key: `${i}`,
           image: src,
           label: title,
-          onClick: () => void Taro.previewImage({ urls: images.map(assetUrl), current: assetUrl(src) }),
+          onClick: () => void preview(src),
         }))}
       />
-      <Text className="product__indicator">
+      <Inline className="product__indicator">
         {current + 1}/{images.length}
-      </Text>
-    </View>
+      </Inline>
+    </Box>
   );
 }
 
@@ -83,38 +89,39 @@ function ProductView({ product }: { product: ProductDetail }) {
   };
 
   return (
-    <View className="product">
+    <Box className="product">
       <Gallery images={product.images} title={product.title} />
-      <View className="card product__info">
-        <View className="product__price-row">
+      <Box className="card product__info">
+        <Box className="product__price-row">
           <Price fen={view.minPrice} size="lg" />
           {view.maxPrice > view.minPrice && (
             <>
-              <Text className="product__price-sep">-</Text>
+              <Inline className="product__price-sep">-</Inline>
               <Price fen={view.maxPrice} size="lg" />
             </>
           )}
           {view.originalPrice !== null && view.originalPrice > view.minPrice && <Price fen={view.originalPrice} strike />}
-          {!product.onShelf && <Text className="product__badge">{t('offShelf')}</Text>}
-          {product.onShelf && view.stock === 0 && <Text className="product__badge">{t('soldOut')}</Text>}
-        </View>
-        <Text className="product__title">{product.title}</Text>
-        {product.subtitle && <Text className="product__subtitle">{product.subtitle}</Text>}
-        <Text className="product__merchant">{t('merchant', { name: product.merchantName })}</Text>
-      </View>
+          {!product.onShelf && <Inline className="product__badge">{t('offShelf')}</Inline>}
+          {product.onShelf && view.stock === 0 && <Inline className="product__badge">{t('soldOut')}</Inline>}
+        </Box>
+        <Inline className="product__title">{product.title}</Inline>
+        {product.subtitle && <Inline className="product__subtitle">{product.subtitle}</Inline>}
+        <Inline className="product__merchant">{t('merchant', { name: product.merchantName })}</Inline>
+      </Box>
 
-      <View className="card product__picker">
-        {!onShelf && <Text className="product__off-shelf">{t('offShelfHint')}</Text>}
+      <Box className="card product__picker">
+        {!onShelf && <Inline className="product__off-shelf">{t('offShelfHint')}</Inline>}
         {view.options.map((spec, i) => (
-          <View key={spec.name} className="product__spec">
-            <Text className="product__spec-name">{spec.name}</Text>
-            <View className="product__spec-values">
+          <Box key={spec.name} className="product__spec">
+            <Inline className="product__spec-name">{spec.name}</Inline>
+            <Box className="product__spec-values">
               {spec.values.map((v) => {
                 // Off the shelf nothing can be chosen: every value looks and acts disabled.
                 const disabled = v.disabled || !onShelf;
                 const selected = v.selected && onShelf;
+                // A toggle button on H5 (keyboard focus; announced as pressed or unavailable).
                 return (
-                  <Text
+                  <Tap
                     key={v.value}
                     className={`product__spec-value${selected ? ' product__spec-value--selected' : ''}${!onShelf ? ' product__spec-value--off' : disabled ? ' product__spec-value--disabled' : ''}`}
                     aria-disabled={disabled}
@@ -125,47 +132,43 @@ function ProductView({ product }: { product: ProductDetail }) {
                     }}
                   >
                     {v.value}
-                  </Text>
+                  </Tap>
                 );
               })}
-            </View>
-          </View>
+            </Box>
+          </Box>
         ))}
-        <View className="product__chosen">
-          <Text className="product__chosen-text">
+        <Box className="product__chosen">
+          <Inline className="product__chosen-text">
             {!onShelf ? '' : view.missing.length ? t('selectSpec', { names: view.missing.join('、') }) : t('selected', { text: view.specText || product.title })}
-          </Text>
-          <Text className="product__stock" data-testid="sku-stock">
+          </Inline>
+          <Inline className="product__stock" data-testid="sku-stock">
             {!onShelf ? t('offShelf') : view.stock > 0 ? t('stockLeft', { n: view.stock }) : t('soldOut')}
-          </Text>
-        </View>
-        <View className="product__quantity">
-          <Text>{t('quantity')}</Text>
+          </Inline>
+        </Box>
+        <Box className="product__quantity">
+          <Inline>{t('quantity')}</Inline>
           <Stepper value={quantity} min={1} max={Math.max(1, maxQuantity)} onChange={setQuantity} disabled={!buyable || !view.sku} />
-        </View>
-      </View>
+        </Box>
+      </Box>
 
-      <View className="card product__desc">
-        <Text className="product__desc-title">{t('description')}</Text>
-        <Text className="product__desc-text">{product.description}</Text>
-      </View>
+      <Box className="card product__desc">
+        <Inline className="product__desc-title">{t('description')}</Inline>
+        <Inline className="product__desc-text">{product.description}</Inline>
+      </Box>
 
-      <View className="product__bar safe-bottom">
-        <View className="product__bar-cart" onClick={() => void openPage(PAGES.cart)}>
+      <Box className="product__bar safe-bottom">
+        <Tap className="product__bar-cart" onClick={() => void openPage(PAGES.cart)}>
           {t('tabCart')}
-        </View>
-        <Button
-          className={`btn-secondary product__bar-btn${!buyable || addToServerCart.isPending ? ' is-disabled' : ''}`}
-          disabled={disabledProp(!buyable || addToServerCart.isPending)}
-          onClick={addToCart}
-        >
+        </Tap>
+        <Press className="btn-secondary product__bar-btn" disabled={!buyable || addToServerCart.isPending} onClick={addToCart}>
           {t('addToCart')}
-        </Button>
-        <Button className={`btn-primary product__bar-btn${buyable ? '' : ' is-disabled'}`} disabled={disabledProp(!buyable)} onClick={buyNow}>
+        </Press>
+        <Press className="btn-primary product__bar-btn" disabled={!buyable} onClick={buyNow}>
           {t('buyNow')}
-        </Button>
-      </View>
-    </View>
+        </Press>
+      </Box>
+    </Box>
   );
 }
 
@@ -174,7 +177,7 @@ export default function ProductPage() {
   const id = router.params.id ?? '';
   const product = useProduct(id);
   return (
-    <View>
+    <Box>
       <TitleBar title={t('productTitle')} />
       <OfflineBanner />
       <PageState
@@ -184,15 +187,15 @@ export default function ProductPage() {
         notFoundText={t('productNotFound')}
         onRetry={() => void product.refetch()}
         skeleton={
-          <View>
-            <View className="product__gallery product__gallery--loading" />
+          <Box>
+            <Box className="product__gallery product__gallery--loading" />
             <Skeleton rows={4} />
-          </View>
+          </Box>
         }
       >
         {/* keyed by id: another product starts a fresh choice; a refetch keeps it */}
         {product.data && <ProductView key={product.data.id} product={product.data} />}
       </PageState>
-    </View>
+    </Box>
   );
 }
