@@ -83,6 +83,16 @@ export default tseslint.config(
     ]) },
   },
   {
+    // The stand-ins for outside services (server/standins) sit beside the server, not in it:
+    // only the app mounts them (registerStandIns), and tests that run them.
+    files: ['server/**'],
+    ignores: ['server/app.ts', 'server/standins/**', 'server/integration/**'],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/*', '**/src/*'], message: 'The server and the contract never import the client.' },
+      { regex: '(^|/)standins(/|$)', message: 'Only server/app.ts mounts the stand-ins (registerStandIns); modules, channels and platform code never import server/standins.' },
+    ]) },
+  },
+  {
     files: ['server/**/*.ts'],
     ignores: ['server/db/transaction.ts'],
     rules: { 'no-restricted-syntax': ['error', {

@@ -19,9 +19,7 @@ import type { PaymentDeps } from './modules/payment/deps';
 import { paymentModule } from './modules/payment/routes';
 import { buildPaymentDeps } from './modules/payment/setup';
 import * as wallet from './modules/wallet/routes';
-import { registerChannelSandbox, sandboxTimeScale } from './sandbox/channels';
-import { createSandboxContext, type ChannelSandboxContext } from './sandbox/channels/context';
-import { FaultController } from './sandbox/channels/faults';
+import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
 import { natsOutboxSinks } from './platform/nats-sink';
@@ -29,8 +27,8 @@ import { verifyToken } from './platform/tokens';
 import { sessionAccount } from './modules/identity/accounts';
 
 /**
- * A module: its contract handlers, and optionally routes outside the contract (images,
- * sandboxes, channel notifications) registered through `registerExtra`.
+ * A module: its contract handlers, and optionally routes outside the contract (images, channel
+ * notifications) registered through `registerExtra`.
  */
 export interface ServerModule {
   handlers: HandlerMap;
@@ -52,8 +50,8 @@ declare module 'fastify' {
     paymentDeps: PaymentDeps;
     /** The realtime channel of this node (hub, bus, outbox sink). */
     realtime: Realtime;
-    /** With SANDBOX=on: the in-process channel sandbox (its fault controls and notifiers). */
-    channelSandbox: ChannelSandboxContext | null;
+    /** With SANDBOX=on: the payment channels' stand-ins in this process (their fault controls and notifiers). */
+    channelSandbox: ChannelStandIns | null;
   }
 }
 
@@ -217,15 +215,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (mod.registerExtra) await mod.registerExtra(app, deps);
   }
 
-  // The channel sandbox (WeChat Pay, Alipay, Douyin wire formats) in this process.
-  let channelSandbox: (ChannelSandboxContext & { stop(): void }) | null = null;
-  if (config.sandbox) {
-    channelSandbox = createSandboxContext({ faults: new FaultController(), timeScale: sandboxTimeScale(), baseUrl: () => config.publicBaseUrl, log: app.log });
-    registerChannelSandbox(app, channelSandbox);
-    const stopSandbox = channelSandbox;
-    app.addHook('onClose', async () => stopSandbox.stop());
-  }
-  app.decorate('channelSandbox', channelSandbox);
+  // With SANDBOX=on, the stand-ins for the services outside the shop (payment channels, login,
+  // SMS) in this process, under /sandbox/ (server/standins).
+  app.decorate('channelSandbox', config.sandbox ? registerStandIns(app, { config, db, log: app.log }) : null);
 
   // API documentation.
   const openApi = buildOpenApi();

@@ -1,49 +1,17 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { phone as phoneSchema } from '../../contract/identity';
-import { AppError } from '../platform/errors';
-import { sendProblem } from '../platform/http';
+import { smsGateway } from '../platform/sms';
 
 /**
- * The sandbox SMS gateway: instead of texting, it writes the code to the server log and keeps
- * the latest message per phone so browser tests can read it at GET /sandbox/sms/latest?phone=.
- * Sandbox mode only.
+ * Transitional: the SMS gateway stand-in moved to server/standins/sms.ts; registerStandIns
+ * (server/standins/index.ts) serves it and connects it as the process's SMS gateway
+ * (server/platform/sms.ts). The identity module still calls these; delete this file once it
+ * sends through smsGateway() itself (see docs/decisions/0020-stand-ins.md).
  */
-export interface SmsMessage {
-  phone: string;
-  code: string;
-  text: string;
-  sentAt: number;
-}
+export function registerSandboxSms(_app: FastifyInstance): void {}
 
-const MAX_KEPT = 5000;
-const latest = new Map<string, SmsMessage>();
-
-export function sandboxSendSms(log: Pick<FastifyBaseLogger, 'info'>, phone: string, code: string): SmsMessage {
-  const message: SmsMessage = { phone, code, text: `【小店】您的登录验证码是 ${code}，5分钟内有效，请勿泄露给他人。`, sentAt: Date.now() };
-  latest.delete(phone);
-  latest.set(phone, message);
-  if (latest.size > MAX_KEPT) {
-    const oldest = latest.keys().next().value;
-    if (oldest !== undefined) latest.delete(oldest);
-  }
-  log.info({ sandboxSms: { phone, code } }, `[sandbox sms] to ${phone}: code ${code}`);
-  return message;
-}
-
-export function latestSandboxSms(phone: string): SmsMessage | null {
-  return latest.get(phone) ?? null;
-}
-
-export function registerSandboxSms(app: FastifyInstance): void {
-  app.get<{ Querystring: { phone?: string } }>('/sandbox/sms/latest', async (req, reply) => {
-    const phone = req.query.phone;
-    if (typeof phone !== 'string' || !phoneSchema.safeParse(phone).success) {
-      return sendProblem(reply, new AppError('VALIDATION_FAILED', 'Give ?phone= a mainland mobile number', {
-        errors: [{ path: 'query.phone', message: 'invalid mainland mobile number' }],
-      }), req.id);
-    }
-    const message = latestSandboxSms(phone);
-    if (!message) return sendProblem(reply, new AppError('NOT_FOUND', `no message sent to ${phone}`), req.id);
-    return reply.header('cache-control', 'no-store').send(message);
-  });
+/** Sends the code through the connected SMS gateway (the stand-in with SANDBOX=on). */
+export function sandboxSendSms(log: Pick<FastifyBaseLogger, 'info'>, phone: string, code: string): void {
+  const gateway = smsGateway();
+  if (!gateway) throw new Error('no SMS gateway is connected');
+  gateway.sendCode(phone, code, log);
 }

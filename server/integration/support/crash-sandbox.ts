@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerChannelSandbox } from '../../sandbox/channels';
-import { createSandboxContext } from '../../sandbox/channels/context';
-import { FaultController } from '../../sandbox/channels/faults';
+import { registerChannelSandbox } from '../../standins/channels';
+import { createSandboxContext } from '../../standins/channels/context';
+import { FaultController } from '../../standins/channels/faults';
 
 /**
  * The channel sandbox (WeChat Pay, Alipay, Douyin) in the test process, as the real channels

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createSandboxContext } from '../../sandbox/channels/context';
-import { FaultController } from '../../sandbox/channels/faults';
-import { registerDouyinSandbox, type DouyinSandboxOptions } from '../../sandbox/channels/douyin/gateway';
-import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../types';
-import { createDouyinAdapter } from './adapter';
-import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from './config';
+import { createSandboxContext } from '../context';
+import { FaultController } from '../faults';
+import { registerDouyinSandbox, type DouyinSandboxOptions } from './gateway';
+import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
+import { createDouyinAdapter } from '../../../channels/douyin/adapter';
+import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../../../channels/douyin/config';
 
 /**
  * Test harness: the Douyin sandbox gateway on a real loopback port with a notify receiver that

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { ClientParams } from '@contract/payment';
-import { ChannelError, NotificationRejected, notifyAnswer, type PrepayInput } from '../types';
-import { createDouyinAdapter } from './adapter';
-import { DOUYIN_ERR } from './errors';
-import { douyinSandboxKeys } from './sandbox-keys';
-import { startDouyinHarness, type DouyinHarness } from './test-harness';
-import { parseByteAuthorization, platformSignContent, rsaSign } from './wire';
+import { ChannelError, NotificationRejected, notifyAnswer, type PrepayInput } from '../../channels/types';
+import { createDouyinAdapter } from '../../channels/douyin/adapter';
+import { DOUYIN_ERR } from '../../channels/douyin/errors';
+import { douyinSandboxKeys } from '../../channels/douyin/sandbox-keys';
+import { startDouyinHarness, type DouyinHarness } from '../../standins/channels/douyin/harness';
+import { parseByteAuthorization, platformSignContent, rsaSign } from '../../channels/douyin/wire';
 
 let h: DouyinHarness;
 let seq = 0;

@@ -1,8 +1,8 @@
 import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
-import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../types';
-import { startWechatpayHarness, type WechatpayHarness } from '../../sandbox/channels/wechatpay/harness';
-import { createWechatpayAdapter } from './adapter';
-import { wechatpaySandboxKeys } from './sandbox-keys';
+import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../../channels/types';
+import { startWechatpayHarness, type WechatpayHarness } from '../../standins/channels/wechatpay/harness';
+import { createWechatpayAdapter } from '../../channels/wechatpay/adapter';
+import { wechatpaySandboxKeys } from '../../channels/wechatpay/sandbox-keys';
 
 /**
  * The adapter against the WeChat Pay sandbox gateway over real HTTP: prepay in both scenes,

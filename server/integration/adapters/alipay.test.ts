@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
-import { startAlipayHarness, type AlipayHarness, type ReceivedNotification } from '../../sandbox/channels/alipay/harness';
+import { startAlipayHarness, type AlipayHarness, type ReceivedNotification } from '../../standins/channels/alipay/harness';
 import { rsa2Sign, verifyParams } from '../../platform/alipay';
-import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../types';
-import { createAlipayAdapter } from './adapter';
-import { alipaySandboxKeys } from './sandbox-keys';
-import { cstTime, notifySignContent } from './wire';
+import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../../channels/types';
+import { createAlipayAdapter } from '../../channels/alipay/adapter';
+import { alipaySandboxKeys } from '../../channels/alipay/sandbox-keys';
+import { cstTime, notifySignContent } from '../../channels/alipay/wire';
 
 /**
  * The adapter against the Alipay sandbox gateway over real HTTP: prepay in both scenes, paying
