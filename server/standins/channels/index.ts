@@ -3,7 +3,7 @@ import { registerAlipaySandbox } from './alipay/gateway';
 import type { ChannelSandboxContext } from './context';
 import { registerDouyinSandbox } from './douyin/gateway';
 import { registerFaultRoutes } from './faults';
-import { registerWechatpaySandbox } from './wechatpay/gateway';
+import { registerWechatpaySandbox } from './wechatpay';
 
 /**
  * The channel sandbox: WeChat Pay v3, Alipay and Douyin gateways speaking their real wire

@@ -5,7 +5,7 @@ import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from
 import { createSandboxContext, type ChannelSandboxContext } from '../context';
 import { FaultController } from '../faults';
 import type { Notifier } from '../notifier';
-import { registerWechatpaySandbox, type WechatpaySandboxOptions } from './gateway';
+import { registerWechatpaySandbox, type WechatpaySandboxOptions } from '.';
 
 /**
  * Test harness: a Fastify app on 127.0.0.1:0 with the WeChat Pay sandbox gateway and a small
