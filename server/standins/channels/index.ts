@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { registerAlipaySandbox } from './alipay/gateway';
+import { registerAlipaySandbox } from './alipay';
 import type { ChannelSandboxContext } from './context';
 import { registerDouyinSandbox } from './douyin/gateway';
 import { registerFaultRoutes } from './faults';

@@ -5,7 +5,7 @@ import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedN
 import { createSandboxContext } from '../context';
 import { FaultController } from '../faults';
 import type { Notifier } from '../notifier';
-import { registerAlipaySandbox, type AlipaySandboxOptions } from './gateway';
+import { registerAlipaySandbox, type AlipaySandboxOptions } from '.';
 
 /**
  * Tests only: a real listening Fastify app on 127.0.0.1:0 with the Alipay sandbox gateway, and a
