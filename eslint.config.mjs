@@ -93,6 +93,24 @@ export default tseslint.config(
     ] }] },
   },
   {
+    // A server module is reached only through its index (its public surface); its tests and
+    // fixtures may reach in. server/modules/boundaries.test.ts also checks cycles and tables.
+    files: ['server/modules/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing.ts'],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/*', '**/src/*'], message: 'The server and the contract never import the client.' },
+      { regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index$)', message: 'Import another module through its index (server/modules/<name>), never its files.' },
+    ]) },
+  },
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/modules/**', 'server/integration/**', 'server/test/**', '**/*.test.ts', '**/testing.ts'],
+    rules: { 'no-restricted-imports': restrict([
+      { group: ['@/*', '**/src/*'], message: 'The server and the contract never import the client.' },
+      { regex: '(^|/)modules/[^/]+/(?!index$)', message: 'Reach a module through its index (server/modules/<name>), never its files.' },
+    ]) },
+  },
+  {
     files: ['server/**/*.ts'],
     ignores: ['server/db/transaction.ts'],
     rules: { 'no-restricted-syntax': ['error', {

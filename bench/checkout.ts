@@ -44,12 +44,13 @@ import { wechatpaySandboxKeys } from '../server/channels/wechatpay/sandbox-keys'
 import { rfc3339Cst } from '../server/channels/wechatpay/wire';
 import { createDb, migrateToLatest } from '../server/db';
 import type { Database } from '../server/db/types';
-import { checkLedger } from '../server/modules/wallet/check';
+import { checkLedger } from '../server/checks/ledger';
 import { walletConfigOf } from '../server/modules/wallet/config';
 import { lockAccounts } from '../server/modules/wallet/ledger';
 import { ensureWelcome, welcomeAccounts } from '../server/modules/wallet/service';
 import { loadConfig, rebaseOnListen } from '../server/platform/config';
 import { startJobs } from '../server/platform/jobs';
+import { JOBS } from '../server/compose';
 import { issueToken } from '../server/platform/tokens';
 import { seedIfEmpty } from '../server/seed';
 import { PG_URL, withPostgres, withSqlite } from './databases';
@@ -188,7 +189,7 @@ async function serveApp(): Promise<void> {
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('no address');
   rebaseOnListen(config, address.port);
-  const jobs = startJobs({ db, config, log: app.log, payments: app.paymentDeps });
+  const jobs = startJobs({ db, config, log: app.log, core: app.core }, JOBS);
   process.on('message', (msg: unknown) => {
     if (msg === 'cpu') {
       const { user, system } = process.cpuUsage();

@@ -1,6 +1,6 @@
 /**
  * `npm run ledger:check`: proves the ledger balances and agrees with the payment tables
- * (server/modules/wallet/check.ts lists the invariants; docs/ledger.md explains them).
+ * (server/checks/ledger.ts lists the invariants; docs/ledger.md explains them).
  * Reads the same configuration as the server: DATABASE_URL for PostgreSQL, else the SQLite file
  * in DATA_DIR. Read-only. Exit codes: 0 clean, 1 discrepancies found, 2 configuration or
  * connection error (or a database without the ledger tables).
@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createDb, type Db } from '../server/db';
 import { ConfigError, loadConfig, type Config } from '../server/platform/config';
-import { checkLedger, type LedgerCheckReport } from '../server/modules/wallet/check';
+import { checkLedger, type LedgerCheckReport } from '../server/checks/ledger';
 
 function fail(message: string): never {
   console.error(`ledger:check: ${message}`);

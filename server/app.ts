@@ -9,22 +9,21 @@ import * as health from './platform/health';
 import { allowedMethods, registerRoutes, sendProblem, type AppDeps, type HandlerMap } from './platform/http';
 import { loggerOptions, requestIdOf } from './platform/logging';
 import { buildDocsHtml, buildOpenApi } from './platform/openapi';
-import * as address from './modules/address/routes';
-import * as catalog from './modules/catalog/routes';
-import * as identity from './modules/identity/routes';
-import * as cart from './modules/cart/routes';
+import * as address from './modules/address';
+import * as catalog from './modules/catalog';
+import * as identity from './modules/identity';
+import * as cart from './modules/cart';
 import type { ChannelRegistry } from './channels/registry';
-import { orderHandlers } from './modules/order/routes';
-import type { PaymentDeps } from './modules/payment/deps';
-import { paymentModule } from './modules/payment/routes';
-import { buildPaymentDeps } from './modules/payment/setup';
-import * as wallet from './modules/wallet/routes';
+import { orderHandlers } from './modules/order';
+import { paymentModule, type PaymentDeps } from './modules/payment';
+import * as wallet from './modules/wallet';
+import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
 import { natsOutboxSinks } from './platform/nats-sink';
 import { verifyToken } from './platform/tokens';
-import { sessionAccount } from './modules/identity/accounts';
+import { sessionAccount } from './modules/identity';
 
 /**
  * A module: its contract handlers, and optionally routes outside the contract (images, channel
@@ -46,7 +45,9 @@ export interface BuildAppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The payment core's dependencies (channel registry, outbox, wallet config), for the jobs of this process. */
+    /** The modules as put together (server/compose.ts), for the jobs of this process. */
+    core: Core;
+    /** The payment core's dependencies (channel registry, outbox, wallet config). */
     paymentDeps: PaymentDeps;
     /** The realtime channel of this node (hub, bus, outbox sink). */
     realtime: Realtime;
@@ -192,15 +193,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const broker = natsOutboxSinks(config.nats, app.log);
 
   // The payment core: channels, outbox (order consumer, realtime, merchant webhooks, broker), wallet config.
-  const paymentDeps = buildPaymentDeps({ db, config, log: app.log, channels: options.channels, sinks: [realtime.sink, ...broker.sinks] });
+  const core = buildCore({ db, config, log: app.log, channels: options.channels, sinks: [realtime.sink, ...broker.sinks] });
+  const paymentDeps = core.payments;
+  app.decorate('core', core);
   app.decorate('paymentDeps', paymentDeps);
   app.addHook('onClose', async () => {
     await realtime.stop();
-    await paymentDeps.outbox.stop();
+    await core.outbox.stop();
     await broker.stop();
   });
   await realtime.register(app);
-  const modules: ServerModule[] = [health, identity, catalog, address, cart, wallet, { handlers: orderHandlers(paymentDeps) }, paymentModule(paymentDeps)];
+  const modules: ServerModule[] = [health, identity, catalog, address, cart, wallet, { handlers: orderHandlers(core.orders) }, paymentModule(paymentDeps)];
 
   // Contract routes, from every module.
   const handlers: Record<string, unknown> = {};

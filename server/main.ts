@@ -2,6 +2,7 @@ import { buildApp } from './app';
 import { createDb, migrateToLatest } from './db';
 import { loadConfig, rebaseOnListen, ConfigError } from './platform/config';
 import { startJobs } from './platform/jobs';
+import { JOBS } from './compose';
 import { seedIfEmpty } from './seed';
 import { seedGiftCards } from './seed/wallet';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     const cards = await seedGiftCards(db, Date.now());
     if (cards.issued > 0) app.log.info(cards, 'seeded the demo gift cards');
   }
-  const jobs = startJobs({ db, config, log: app.log, payments: app.paymentDeps });
+  const jobs = startJobs({ db, config, log: app.log, core: app.core }, JOBS);
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

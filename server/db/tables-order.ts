@@ -130,6 +130,9 @@ export interface PaymentOrderTable {
   payment_id: string;
   order_id: string;
   amount: number;
+  /** The child order's merchant and payable amount (fixed once the order exists; migration 009). */
+  merchant_id: string;
+  payable_amount: number;
 }
 
 /** Every verified notification received from a channel (audit trail; nonce unique per channel). */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { testDb, type TestDb } from '../test/db';
-import { checkLedger } from '../modules/wallet/check';
+import { checkLedger } from '../checks/ledger';
 import { balanceOf } from '../modules/wallet/ledger';
 import { freePort } from '../test/net';
 import { ApiProcess } from './support/crash-api';

@@ -6,7 +6,7 @@ import type { Database } from '../db/types';
 import type { Config } from './config';
 import { AppError, PROBLEM_CONTENT_TYPE, problemBody, validationError, type FieldError } from './errors';
 import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent, type StoredResponse } from './idempotency';
-import { sessionAccount } from '../modules/identity/accounts';
+import { sessionAccount } from '../modules/identity';
 import { bearerToken, verifyToken } from './tokens';
 
 export interface AuthUser {

@@ -1,19 +1,20 @@
-import { JOBS, startJobs, type JobDef, type JobDeps } from './jobs';
+import { startJobs, type JobDef } from './jobs';
+import { buildCore, JOBS, type AppJobDeps } from '../compose';
 import { IDEMPOTENCY_RETENTION_MS } from './idempotency';
 import { testConfig } from '../test/app';
 import { testDb, type TestDb } from '../test/db';
 import { createOrder } from '../modules/order/service';
-import { buildPaymentDeps } from '../modules/payment/setup';
 import { makeSku, stockOf, userToken } from '../modules/order/testing';
 
 let tdb: TestDb;
-let deps: JobDeps;
+let deps: AppJobDeps;
 const errors: unknown[] = [];
 beforeAll(async () => {
   tdb = await testDb();
-  deps = { db: tdb.db, config: testConfig(), log: { info: () => undefined, warn: () => undefined, error: (obj: unknown) => void errors.push(obj) } };
-  // The payment core, as the app builds it: its outbox is the one this database's events go to.
-  deps.payments = buildPaymentDeps({ db: tdb.db, config: deps.config, log: deps.log });
+  const config = testConfig();
+  const log = { info: () => undefined, warn: () => undefined, error: (obj: unknown) => void errors.push(obj) };
+  // The modules as the app puts them together: its outbox is the one this database's events go to.
+  deps = { db: tdb.db, config, log, core: buildCore({ db: tdb.db, config, log }) };
 });
 afterAll(async () => {
   await tdb.destroy();
@@ -26,7 +27,7 @@ it('runs each job on its interval, never overlapping itself; stop() waits for th
   let maxRunning = 0;
   let runs = 0;
   let finished = 0;
-  const slow: JobDef = {
+  const slow: JobDef<AppJobDeps> = {
     name: 'slow',
     intervalMs: 10,
     run: async () => {
@@ -54,7 +55,7 @@ it('runs each job on its interval, never overlapping itself; stop() waits for th
 
 it('logs a failing job and keeps running it', async () => {
   let runs = 0;
-  const failing: JobDef = {
+  const failing: JobDef<AppJobDeps> = {
     name: 'failing',
     intervalMs: 10,
     run: async () => {
@@ -82,7 +83,7 @@ it('the default jobs close expired orders, starting right away', async () => {
     now: Date.now() - 5_000,
   });
   expect(await stockOf(tdb.db, sku.skuId)).toBe(1);
-  const jobs = startJobs(deps);
+  const jobs = startJobs(deps, JOBS);
   await jobs.stop();
   expect(errors).toEqual([]);
   const row = await tdb.db.selectFrom('orders').select('status').where('parent_id', '=', parent.id).executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../db';
 import type { Database } from '../db/types';
-import { issueGiftCard } from '../modules/wallet/service';
+import { issueGiftCard } from '../modules/wallet';
 import { transact } from '../db/transaction';
 
 /**

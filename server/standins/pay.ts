@@ -18,7 +18,7 @@ import {
   verifySigned,
   type SandboxNotification,
 } from '../channels/sandbox/wire';
-import { shipOrder } from '../modules/order/service';
+import { shipOrder } from '../modules/order';
 import { escapeHtml, sandboxPage } from './page';
 
 /**

@@ -1,5 +1,12 @@
+import { randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { orderNumber } from '../../modules/order/number';
+
+/** The order number of the day this migration was written (a migration keeps its own copy): YYYYMMDD in China time + 11 random digits. */
+function orderNumber(now: number): string {
+  let random = '';
+  for (let i = 0; i < 11; i++) random += String(randomInt(10));
+  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '') + random;
+}
 
 /**
  * Human-readable order numbers (server/modules/order/number.ts) on parent and child orders,

@@ -3,7 +3,7 @@ import type { ClientParams, Payment, PayScene, RefundList } from '@contract/paym
 import type { GiftCardCredential } from '@contract/wallet';
 import type { PaymentDeps } from '../../modules/payment/deps';
 import { makeSku } from '../../modules/order/testing';
-import { checkLedger } from '../../modules/wallet/check';
+import { checkLedger } from '../../checks/ledger';
 import { balanceOf } from '../../modules/wallet/ledger';
 import { issueGiftCard } from '../../modules/wallet/service';
 import type { FaultRule } from '../../standins/channels/faults';

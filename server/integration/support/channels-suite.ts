@@ -3,7 +3,7 @@ import type { PayScene, Refund } from '@contract/payment';
 import type { GiftCardCredential } from '@contract/wallet';
 import { lateRefundNo, partRefundNo } from '../../modules/payment/refunds';
 import { reconcilePayments } from '../../modules/payment/service';
-import { JOBS } from '../../platform/jobs';
+import { JOBS } from '../../compose';
 import {
   addFault,
   cancelPayment,
@@ -226,7 +226,7 @@ export function channelSuite(o: ChannelSuiteOptions): void {
       const job = JOBS.find((j) => j.name === 'reconcile-payments');
       if (!job) throw new Error('no reconcile-payments job');
       const later = Date.now() + 61_000;
-      expect(await job.run({ db: t().db, config: t().config, log: t().app.log, payments: h.deps }, later)).toBeGreaterThanOrEqual(1);
+      expect(await job.run({ db: t().db, config: t().config, log: t().app.log, core: { ...t().app.core, payments: h.deps } }, later)).toBeGreaterThanOrEqual(1);
       expect(await paymentRow(t(), p.id)).toMatchObject({ status: 'paid' });
       expect(await notificationsOf(t(), at.paymentNo)).toEqual([]);
       await relay(h, later);

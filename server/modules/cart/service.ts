@@ -4,8 +4,7 @@ import { MAX_LINE_QUANTITY } from '@contract/common';
 import { sumFen } from '@contract/money';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
-import { loadSkus, type SkuSnapshot } from '../catalog/service';
-import { isBlocking, lineAmount, lineIssueFor } from '../order/pricing';
+import { isBlocking, lineAmount, lineIssueFor, loadSkus, type SkuSnapshot } from '../catalog';
 import { transact } from '../../db/transaction';
 
 /**

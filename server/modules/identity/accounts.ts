@@ -79,3 +79,10 @@ export async function accountStatus(db: Kysely<Database>, userId: string): Promi
   const row = await db.selectFrom('users').select('status').where('id', '=', userId).executeTakeFirst();
   return row ? (row.status as AccountStatus) : null;
 }
+
+const selectPayer = prepared<{ id: string }, { openid: string; platform: string }>((db, p) => db.selectFrom('users').select(['openid', 'platform']).where('id', '=', p('id')));
+
+/** Who pays at a channel for this account: its platform and openid there; undefined when there is no such account. */
+export async function payerOf(db: Kysely<Database>, userId: string): Promise<{ openid: string; platform: string } | undefined> {
+  return (await selectPayer.execute(db, { id: userId })).rows[0];
+}

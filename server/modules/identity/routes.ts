@@ -1,8 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors';
-import { defineHandlers, type AppDeps } from '../../platform/http';
-import { registerSandboxLogin } from '../../sandbox/login';
-import { registerSandboxSms } from '../../sandbox/sms';
+import { defineHandlers } from '../../platform/http';
 import * as identity from './service';
 
 export const handlers = defineHandlers({
@@ -16,10 +13,3 @@ export const handlers = defineHandlers({
     return me;
   },
 });
-
-/** The sandboxes standing in for the platforms' login services and the SMS gateway. */
-export function registerExtra(app: FastifyInstance, deps: AppDeps): void {
-  if (!deps.config.sandbox) return;
-  registerSandboxLogin(app, deps);
-  registerSandboxSms(app);
-}

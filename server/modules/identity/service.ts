@@ -8,7 +8,7 @@ import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { issueToken } from '../../platform/tokens';
-import { sandboxSendSms } from '../../sandbox/sms';
+import { smsGateway } from '../../platform/sms';
 import { accountDisabled } from './accounts';
 import { exchangeCode } from './platforms';
 
@@ -104,12 +104,14 @@ export async function requestOtp(
     const retryAfterSeconds = row ? Math.max(1, Math.ceil((Number(row.sent_at) + OTP_RESEND_MS - now) / 1000)) : 1;
     throw new AppError('OTP_TOO_FREQUENT', `A code was sent less than a minute ago; retry in ${retryAfterSeconds}s`, { retryAfterSeconds });
   }
-  if (config.sandbox) {
-    sandboxSendSms(log, phone, code);
+  // The gateway the stand-ins connect (SANDBOX=on); with no provider configured otherwise.
+  const gateway = config.sandbox ? smsGateway() : null;
+  if (gateway) {
+    gateway.sendCode(phone, code, log);
   } else {
     // No SMS provider is wired yet: refuse rather than pretend to have sent a code.
     await db.deleteFrom('otp_codes').where('phone', '=', phone).where('code_hash', '=', codeHash).execute();
-    log.error('OTP requested but no SMS provider is configured (SANDBOX is off)');
+    log.error('OTP requested but no SMS gateway is connected (SANDBOX is off and no provider is configured)');
     throw new AppError('SERVICE_UNAVAILABLE', 'SMS sending is not configured on this server');
   }
   return { retryAfterSeconds: OTP_RESEND_MS / 1000, expiresInSeconds: OTP_TTL_MS / 1000 };

@@ -3,10 +3,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { prepared } from '../../db/prepared';
 import type { Database } from '../../db/types';
+import { EVENTS } from '../../events/catalog';
 import type { OutboxEvent } from '../../platform/outbox';
-import { refundDepsOf, type PaymentDeps } from '../payment/deps';
-import { refundClosedOrder } from '../payment/refunds';
-import { PAYMENT_EVENTS } from '../payment/service';
 import { appendTimeline, tryTransitionOrder, type OrderEndedHook } from './service';
 
 type Db = Kysely<Database>;
@@ -18,7 +16,15 @@ type Db = Kysely<Database>;
  * (guarded); refund.succeeded adds to refunded_amount.
  */
 export const ORDER_CONSUMER = 'order';
-export const REFUND_SUCCEEDED = 'refund.succeeded';
+export const REFUND_SUCCEEDED = EVENTS.refundSucceeded.name;
+/** The events the order consumer takes. */
+export const ORDER_CONSUMED_EVENTS = [EVENTS.paymentSucceeded.name, EVENTS.refundSucceeded.name] as const;
+
+/** What the order module is given by the app: the other modules' part when an order ends, and a log. */
+export interface OrderLifecycle {
+  ended: OrderEndedHook;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
 
 const paymentSucceeded = z.object({
   paymentId: z.string(),
@@ -31,13 +37,6 @@ function formatYuan(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
 }
 
-/** The refund of what a cancelled or closed child order had already been paid. */
-export function refundEndedOrder(deps: PaymentDeps): OrderEndedHook {
-  return async (trx, orderId, now) => {
-    await refundClosedOrder(trx, refundDepsOf(deps), orderId, now);
-  };
-}
-
 /** Adds a payment's share to the child's paid amount; the row comes back as updated. */
 const addPaid = prepared<{ id: string; amount: number }, { status: string; paid_amount: number; payable_amount: number }>((db, p) =>
   db
@@ -47,8 +46,8 @@ const addPaid = prepared<{ id: string; amount: number }, { status: string; paid_
     .returning(['status', 'paid_amount', 'payable_amount']),
 );
 
-export async function applyOrderEvent(trx: Db, deps: PaymentDeps, event: OutboxEvent, now = Date.now()): Promise<void> {
-  if (event.type === PAYMENT_EVENTS.succeeded) {
+export async function applyOrderEvent(trx: Db, deps: OrderLifecycle, event: OutboxEvent, now = Date.now()): Promise<void> {
+  if (event.type === EVENTS.paymentSucceeded.name) {
     const payload = paymentSucceeded.parse(event.payload);
     for (const child of payload.children) {
       const [order] = (await addPaid.execute(trx, { id: child.orderId, amount: child.amount })).rows;
@@ -64,7 +63,7 @@ export async function applyOrderEvent(trx: Db, deps: PaymentDeps, event: OutboxE
       } else if (order.status === 'cancelled' || order.status === 'closed') {
         // Paid after the order ended (a payment that was closing when the order closed): give it back.
         deps.log.warn({ orderId: child.orderId, paymentId: payload.paymentId }, 'payment arrived for an ended order; refunding it');
-        await refundClosedOrder(trx, refundDepsOf(deps), child.orderId, now);
+        await deps.ended(trx, child.orderId, order.status === 'cancelled' ? 'cancelled' : 'expired', now);
       } else if (paid > payable) {
         deps.log.error({ orderId: child.orderId, paymentId: payload.paymentId, paid, payable }, 'child order paid more than its amount');
       }

@@ -1,45 +1,19 @@
-import { BLOCKING_LINE_ISSUES, type LineIssue } from '@contract/cart';
 import type { Amounts, PricedLine } from '@contract/order';
 import { sumFen } from '@contract/money';
-import type { SkuSnapshot } from '../catalog/service';
+import { lineAmount, lineIssueFor, isBlocking, type LineIssue, type PricingSku } from '../catalog';
+
+export { isBlocking, lineAmount, lineIssueFor, type PricingSku };
 
 /**
  * Pricing decided only by the server. Pure functions over SKU snapshots from the catalog,
  * shared by the cart (line validation) and checkout (groups, shipping, totals).
  */
 
-/** The fields of the catalog's SkuSnapshot that pricing reads. */
-export type PricingSku = Omit<SkuSnapshot, 'originalPrice'>;
-
 /** Per merchant: shipping is free from this items amount on (delivery only). */
 export const FREE_SHIPPING_THRESHOLD = 9900;
 export const SHIPPING_FEE = 800;
 
 export type FulfilmentType = 'delivery' | 'pickup';
-
-/**
- * Why a line cannot be bought as it is; `price_changed` (a notice) only when nothing blocks.
- * `addedPrice` is the price when the line entered the cart, if known.
- */
-export function lineIssueFor(sku: PricingSku | undefined, quantity: number, addedPrice?: number): LineIssue | null {
-  if (!sku) return 'sku_missing';
-  if (!sku.onShelf) return 'off_shelf';
-  if (sku.stock <= 0) return 'out_of_stock';
-  if (quantity > sku.stock) return 'insufficient_stock';
-  if (addedPrice !== undefined && addedPrice !== sku.price) return 'price_changed';
-  return null;
-}
-
-export function isBlocking(issue: LineIssue | null): boolean {
-  return issue !== null && BLOCKING_LINE_ISSUES.includes(issue);
-}
-
-/** Multiplies a unit price by a quantity, refusing results that are not safe integers. */
-export function lineAmount(unitPrice: number, quantity: number): number {
-  const amount = unitPrice * quantity;
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`bad line amount ${unitPrice} x ${quantity}`);
-  return amount;
-}
 
 export function shippingFor(itemsAmount: number, fulfilment: FulfilmentType): number {
   if (fulfilment === 'pickup') return 0;

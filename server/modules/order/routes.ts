@@ -1,12 +1,11 @@
 import { AppError } from '../../platform/errors';
 import { defineHandlers } from '../../platform/http';
-import type { PaymentDeps } from '../payment/deps';
-import { refundEndedOrder } from './consumer';
+import type { OrderLifecycle } from './consumer';
 import * as orders from './service';
 
-/** The order routes; cancelling refunds what a partly paid child order had received. */
-export function orderHandlers(deps: PaymentDeps) {
-  const onEnded = refundEndedOrder(deps);
+/** The order routes; cancelling runs what other modules do when an order ends (the app wires it). */
+export function orderHandlers(lifecycle: OrderLifecycle) {
+  const onEnded = lifecycle.ended;
   return defineHandlers({
     previewCheckout: async ({ db, user, body }) => orders.previewCheckout(db, user.id, body),
     createOrder: async ({ db, user, body, config, idempotencyKey }) => {

@@ -12,10 +12,9 @@ import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
 import { AppError, validationError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { apply, tryApply, type ExtraSet, type TransitionHooks } from '../../platform/state-machine';
-import { getAddressForUser, getDefaultAddress } from '../address/service';
-import { removeOrderedLines } from '../cart/service';
-import { loadSkus, releaseStock, reserveStock } from '../catalog/service';
-import { closeOpenPaymentsFor } from '../payment/service';
+import { getAddressForUser, getDefaultAddress } from '../address';
+import { removeOrderedLines } from '../cart';
+import { loadSkus, releaseStock, reserveStock } from '../catalog';
 import { isOrderNumberCollision, ORDER_NUMBER_PATTERN, orderNumber } from './number';
 import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
 import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
@@ -431,22 +430,24 @@ export async function getOrderCounts(db: Db, userId: string): Promise<{ pending_
 
 /**
  * What else happens when a child order ends unpaid (cancelled or closed), inside the same
- * transaction: the app passes the refund of parts already paid (refundClosedOrder).
+ * transaction, before its stock is released: the app passes the payment module's part (close
+ * the order's open payments, refund what was already paid). Order imports no module that
+ * reacts to it.
  */
-export type OrderEndedHook = (trx: Db, orderId: string, now: number) => Promise<void>;
+export type OrderEndedHook = (trx: Db, orderId: string, reason: 'cancelled' | 'expired', now: number) => Promise<void>;
 
 /**
  * Side effects of order transitions, inside the transition's transaction: every transition
- * appends to the timeline; cancel and close move the order's open payments to closing (the
- * payment reconciliation asks the channel before releasing their tenders), release its stock
- * and run `onEnded`. Lock order everywhere: order rows first, then payment rows.
+ * appends to the timeline and writes its event; cancel and close run `onEnded` (the payment
+ * module closes the order's open payments and refunds what was paid) and release the stock.
+ * Lock order everywhere: order rows, then payment rows, then accounts, stock last.
  */
 function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Database, OrderStatus, OrderEventName> {
   const endOrder = (reason: 'cancelled' | 'expired') => async ({ trx, id }: { trx: Db; id: string }) => {
-    await closeOpenPaymentsFor(trx, [id], reason, now);
+    if (onEnded) await onEnded(trx, id, reason, now);
+    // Stock last (the lock order, docs/architecture.md).
     const lines = await trx.selectFrom('order_lines').select(['sku_id', 'quantity']).where('order_id', '=', id).orderBy('sku_id').execute();
     await releaseStock(trx, lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })));
-    if (onEnded) await onEnded(trx, id, now);
   };
   return {
     cancel: [endOrder('cancelled')],

@@ -4,7 +4,7 @@ import type { PaymentTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import type { Config } from '../../platform/config';
 import type { Outbox } from '../../platform/outbox';
-import type { WalletConfig } from '../wallet/config';
+import type { WalletConfig } from '../wallet';
 import type { RefundDeps } from './refunds';
 
 export type PaymentRow = Selectable<PaymentTable>;

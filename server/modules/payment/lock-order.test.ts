@@ -7,10 +7,10 @@ import { transientRetries } from '../../db/transaction';
 import { testDb, type TestDb } from '../../test/db';
 import { createOrder } from '../order/service';
 import { makeSku } from '../order/testing';
-import { checkLedger } from '../wallet/check';
+import { checkLedger } from '../../checks/ledger';
 import type { PaymentDeps } from './deps';
 import { createPayment } from './service';
-import { buildPaymentDeps } from './setup';
+import { buildCore } from '../../compose';
 
 /**
  * The lock order of payments (docs/architecture.md, "Lock order").
@@ -56,7 +56,7 @@ const pickup = { type: 'pickup', contactName: '张三', contactPhone: '138001380
 /** A fresh database with the payment module over a channel that leaves payments open. */
 async function shop(): Promise<{ tdb: TestDb; deps: PaymentDeps; close(): Promise<void> }> {
   const tdb = await testDb({ poolSize: 12 });
-  const deps = buildPaymentDeps({ db: tdb.db, config: testConfig(), log: quiet, channels: channelRegistry([new OpenChannel()]) });
+  const deps = buildCore({ db: tdb.db, config: testConfig(), log: quiet, channels: channelRegistry([new OpenChannel()]) }).payments;
   return {
     tdb,
     deps,

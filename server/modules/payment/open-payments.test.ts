@@ -5,7 +5,7 @@ import { sandboxPayKey } from '../../channels/sandbox/wire';
 import { ChannelError, type ChannelAdapter } from '../../channels/types';
 import { testApp, type TestApp } from '../../test/app';
 import { makeSku, userToken } from '../order/testing';
-import { checkLedger } from '../wallet/check';
+import { checkLedger } from '../../checks/ledger';
 import { balanceOf } from '../wallet/ledger';
 import type { PaymentDeps } from './deps';
 import { cancelPayment } from './service';

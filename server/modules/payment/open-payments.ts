@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Payment } from '@contract/payment';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
 import { views } from './service';
+import { ownChildOrderIds } from '../order';
 
 type Db = Kysely<Database>;
 
@@ -16,13 +16,7 @@ export const OPEN_PAYMENT_STATUSES = ['paying', 'closing'] as const;
  * would find the wallet emptied by an attempt the shopper left at the channel's cashier.
  */
 export async function listOpenPayments(db: Db, userId: string, orderId: string): Promise<{ items: Payment[] }> {
-  const children = await db
-    .selectFrom('orders')
-    .select('id')
-    .where('user_id', '=', userId)
-    .where((eb) => eb.or([eb('parent_id', '=', orderId), eb('id', '=', orderId)]))
-    .execute();
-  if (children.length === 0) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
+  const children = (await ownChildOrderIds(db, userId, orderId)).map((id) => ({ id }));
   // Driven from payment_orders by order id (indexed), as closeOpenPaymentsFor does.
   const open = await db
     .selectFrom('payment_orders as po')

@@ -7,7 +7,7 @@ import { ChannelError, type ChannelAdapter } from '../../channels/types';
 import { issueToken } from '../../platform/tokens';
 import { testApp, type TestApp } from '../../test/app';
 import { makeSku, userToken } from '../order/testing';
-import { checkLedger } from '../wallet/check';
+import { checkLedger } from '../../checks/ledger';
 import { balanceOf } from '../wallet/ledger';
 import { issueGiftCard } from '../wallet/service';
 import type { PaymentDeps } from './deps';

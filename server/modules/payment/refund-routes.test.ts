@@ -3,7 +3,7 @@ import type { Payment, Refund, RefundList } from '@contract/payment';
 import type { ParentOrder } from '@contract/order';
 import { testApp, type TestApp } from '../../test/app';
 import { makeSku } from '../order/testing';
-import { checkLedger } from '../wallet/check';
+import { checkLedger } from '../../checks/ledger';
 
 /**
  * The refund routes through the whole app over HTTP: a shopper pays a child order with the

@@ -10,7 +10,7 @@ import { loadConfig } from '../../platform/config';
 import { testDb, type TestDb } from '../../test/db';
 import { createOrder, transitionOrder } from '../order/service';
 import { makeSku } from '../order/testing';
-import { checkLedger } from '../wallet/check';
+import { checkLedger } from '../../checks/ledger';
 import { PLATFORM, balanceOf, post, type AccountRef, type Posting } from '../wallet/ledger';
 import { issueGiftCard } from '../wallet/service';
 import { refundDepsOf, type PaymentDeps } from './deps';
@@ -26,7 +26,7 @@ import {
   type RefundDeps,
 } from './refunds';
 import { applyPaymentNotification, cancelPayment, createPayment, type PaymentNotification } from './service';
-import { buildPaymentDeps } from './setup';
+import { buildCore } from '../../compose';
 
 const RULE: PointsRule = { pointsPerYuan: 100, capPercent: 50 };
 const CHANNEL: PayChannel = 'sandbox';
@@ -108,7 +108,7 @@ beforeEach(() => {
   // The payment core as the app builds it (the order module's outbox consumer included), with
   // the scripted channel and a wallet without welcome grants, so tenders are exactly what the
   // tests fund.
-  payDeps = buildPaymentDeps({ db, config, log, channels: channelRegistry([channel]), env: {} });
+  payDeps = buildCore({ db, config, log, channels: channelRegistry([channel]), env: {} }).payments;
   payDeps.wallet = { pointsRule: RULE, welcomeBalance: 0, welcomePoints: 0 };
   deps = refundDepsOf(payDeps);
 });

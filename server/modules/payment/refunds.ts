@@ -14,7 +14,8 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { tryApply, type ExtraSet } from '../../platform/state-machine';
-import { PLATFORM, lockAccounts, post, type AccountRef, type Posting } from '../wallet/ledger';
+import { PLATFORM, lockAccounts, post, type AccountRef, type Posting } from '../wallet';
+import { lockOrderForRefund, orderForRefund, payableChildOf } from '../order';
 import { REFUND_SOURCES, refundMachine, type RefundSource } from './refund-machine';
 import { RefundSplitError, refundableTotal, splitRefund, type RefundSplitPart, type RefundableAllocation } from './refund-split';
 import { transact } from '../../db/transaction';
@@ -250,11 +251,12 @@ async function insertRefund(trx: Db, deps: RefundDeps, input: NewRefund, now: nu
 /** Ledger postings that move a done part's money from the merchant back to the tender. */
 async function partPostings(trx: Db, refund: RefundRow, part: PartRow): Promise<Posting[]> {
   const amount = Number(part.amount);
-  const order = await trx.selectFrom('orders').select('merchant_id').where('id', '=', refund.order_id).executeTakeFirstOrThrow();
+  const order = await orderForRefund(trx, refund.order_id);
+  if (!order) throw new Error(`refund ${refund.id}: order ${refund.order_id} not found`);
   // The shared accounts' side goes to the shard the payment was captured on.
   const payment = await trx.selectFrom('payments').select(['channel', 'ledger_shard']).where('id', '=', part.payment_id).executeTakeFirstOrThrow();
   const shard = Number(payment.ledger_shard);
-  const postings: Posting[] = [{ account: { kind: 'merchant_payable', ownerId: order.merchant_id, shard }, amount: -amount }];
+  const postings: Posting[] = [{ account: { kind: 'merchant_payable', ownerId: order.merchantId, shard }, amount: -amount }];
   switch (toTenderKind(part.kind)) {
     case 'balance':
       postings.push({ account: { kind: 'user_balance', ownerId: refund.user_id }, amount });
@@ -433,20 +435,14 @@ export interface CreateRefundInput {
  */
 export async function createRefund(deps: RefundDeps, input: CreateRefundInput, now = Date.now()): Promise<Refund> {
   const created = await transact(deps.db, async (trx) => {
-    const order = await trx.selectFrom('orders').select(['id', 'status']).where('id', '=', input.orderId).where('user_id', '=', input.userId).executeTakeFirst();
+    const order = await orderForRefund(trx, input.orderId, input.userId);
     if (!order) throw new AppError('NOT_FOUND', `order ${input.orderId} not found`);
     if (!(REFUNDABLE_ORDER_STATUSES as readonly string[]).includes(order.status)) {
       throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} is ${order.status}`);
     }
     // Lock the order row (orders before payments and refunds: the lock order used everywhere),
     // so two refunds of one order are computed one after the other.
-    const locked = await trx
-      .updateTable('orders')
-      .set({ updated_at: now })
-      .where('id', '=', input.orderId)
-      .where('status', 'in', [...REFUNDABLE_ORDER_STATUSES])
-      .executeTakeFirst();
-    if (Number(locked.numUpdatedRows) !== 1) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} changed; try again`);
+    if (!(await lockOrderForRefund(trx, input.orderId, REFUNDABLE_ORDER_STATUSES, now))) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} changed; try again`);
 
     const allocations = await refundableAllocations(trx, input.orderId);
     const refundable = refundableTotal(allocations, deps.config.pointsRule);
@@ -724,12 +720,12 @@ export async function applyRefundNotification(
 
 /** The child order a payment's refund is recorded under (refunds.order_id is a child order). */
 async function childOrderOf(trx: Db, payment: Pick<PaymentRow, 'id' | 'order_id'>): Promise<string> {
-  const direct = await trx.selectFrom('orders').select('id').where('id', '=', payment.order_id).executeTakeFirst();
-  if (direct) return direct.id;
   const allocated = await trx.selectFrom('payment_allocations').select('order_id').where('payment_id', '=', payment.id).orderBy('order_id').executeTakeFirst();
+  const child = await payableChildOf(trx, payment.order_id);
+  // The payment's own order when it is a child; else the first child it was allocated to; else the parent's first child.
+  if (child === payment.order_id) return child;
   if (allocated) return allocated.order_id;
-  const child = await trx.selectFrom('orders').select('id').where('parent_id', '=', payment.order_id).orderBy('id').executeTakeFirst();
-  if (child) return child.id;
+  if (child) return child;
   throw new Error(`payment ${payment.id} covers no child order`);
 }
 
@@ -807,8 +803,9 @@ export async function finishLateRefunds(deps: RefundDeps, now = Date.now(), paym
  * refund id, or null when nothing was paid.
  */
 export async function refundClosedOrder(trx: Db, deps: RefundDeps, orderId: string, now = Date.now()): Promise<string | null> {
-  const order = await trx.selectFrom('orders').select(['id', 'user_id', 'status']).where('id', '=', orderId).executeTakeFirst();
-  if (!order) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
+  const found = await orderForRefund(trx, orderId);
+  if (!found) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
+  const order = { id: found.id, user_id: found.userId, status: found.status };
   if (!(CLOSED_ORDER_STATUSES as readonly string[]).includes(order.status)) {
     throw new Error(`order ${orderId} is ${order.status}, not cancelled or closed`);
   }
@@ -862,7 +859,7 @@ export async function getRefund(db: Db, refundId: string): Promise<Refund> {
 /** A child order's refunds (newest first), what its payments took and what can still be refunded. */
 export async function listRefunds(deps: Pick<RefundDeps, 'db' | 'config'>, userId: string, orderId: string): Promise<RefundList> {
   const { db } = deps;
-  const order = await db.selectFrom('orders').select(['id', 'status']).where('id', '=', orderId).where('user_id', '=', userId).executeTakeFirst();
+  const order = await orderForRefund(db, orderId, userId);
   if (!order) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
   const rows = await db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   const parts = rows.length

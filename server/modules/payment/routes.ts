@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sandboxPayKey } from '../../channels/sandbox/wire';
 import { defineHandlers } from '../../platform/http';
-import { registerSandboxPay } from '../../sandbox/pay';
 import { refundDepsOf, type PaymentDeps } from './deps';
 import { registerNotifyRoutes } from './notify';
 import { listOpenPayments } from './open-payments';
@@ -29,15 +27,14 @@ export function paymentHandlers(deps: PaymentDeps) {
 }
 
 /**
- * The payment module: payments and refunds of the contract, the channel notify endpoints and,
- * with SANDBOX=on, the local sandbox channel itself (its cashier and API).
+ * The payment module: payments and refunds of the contract and the channel notify endpoints
+ * (the stand-in channels themselves are mounted by the app, server/standins).
  */
 export function paymentModule(deps: PaymentDeps) {
   return {
     handlers: { ...paymentHandlers(deps), ...refundHandlers(refundDepsOf(deps)) },
     registerExtra: async (app: FastifyInstance) => {
       await registerNotifyRoutes(app, deps);
-      if (deps.config.sandbox) registerSandboxPay(app, { db: deps.db, config: deps.config }, { key: sandboxPayKey(deps.config) });
     },
   };
 }

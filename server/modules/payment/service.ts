@@ -1,20 +1,20 @@
 import { createHash, randomInt } from 'node:crypto';
 import { EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from '../../events/catalog';
 import { emit } from '../../events/emit';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
 import { splitTenders } from '@contract/tender-split';
 import { ChannelError, type ChannelAdapter, type TradeState } from '../../channels/types';
 import { dialectOfDb } from '../../db';
 import { insertRows, insertTogether, listParams, prepared, slots } from '../../db/prepared';
-import type { OrderTable } from '../../db/tables-order';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
-import { ensureWelcome, resolveGiftCards, verifyGiftCards, welcomeAccounts } from '../wallet/service';
-import { LEDGER_SHARDS, PLATFORM, balancesOf, lockAccounts, post, type Posting } from '../wallet/ledger';
+import { LEDGER_SHARDS, PLATFORM, balancesOf, ensureWelcome, giftCardIdsByNumber, giftCardNumbers, journalPosted, lockAccounts, post, resolveGiftCards, verifyGiftCards, welcomeAccounts, type Posting } from '../wallet';
+import { payerOf } from '../identity';
+import { lockOrders, lockPayableOrders } from '../order';
 import { allocateTenders } from './allocate';
 import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 import { paymentMachine, type PaymentEventName } from './machine';
@@ -73,13 +73,12 @@ function mask(number: string): string {
 
 const selectTenderViews = prepared<
   Record<string, unknown>,
-  { payment_id: string; seq: number; kind: string; amount: number; points: number; number: string | null },
+  { payment_id: string; seq: number; kind: string; amount: number; points: number; gift_card_id: string | null },
   number
 >((db, p, count) =>
   db
     .selectFrom('payment_tenders as t')
-    .leftJoin('gift_cards as g', 'g.id', 't.gift_card_id')
-    .select(['t.payment_id', 't.seq', 't.kind', 't.amount', 't.points', 'g.number'])
+    .select(['t.payment_id', 't.seq', 't.kind', 't.amount', 't.points', 't.gift_card_id'])
     .where('t.payment_id', 'in', slots(p, 'id', count))
     .orderBy('t.payment_id')
     .orderBy('t.seq'),
@@ -88,12 +87,15 @@ const selectTenderViews = prepared<
 export async function views(db: Db, rows: readonly PaymentRow[]): Promise<Payment[]> {
   if (rows.length === 0) return [];
   const { rows: tenders } = await selectTenderViews.execute(db, listParams('id', rows.map((r) => r.id)), rows.length);
+  // Card numbers from the wallet, only when a gift card was used.
+  const numbers = await giftCardNumbers(db, tenders.flatMap((t) => (t.gift_card_id ? [t.gift_card_id] : [])));
   return rows.map((row) =>
     viewOf(
       row,
-      tenders
-        .filter((t) => t.payment_id === row.id)
-        .map((t) => tenderView(toTenderKind(t.kind), Number(t.amount), Number(t.points), t.number ? mask(t.number) : null)),
+      tenders.filter((t) => t.payment_id === row.id).map((t) => {
+        const number = t.gift_card_id ? numbers.get(t.gift_card_id) : undefined;
+        return tenderView(toTenderKind(t.kind), Number(t.amount), Number(t.points), number ? mask(number) : null);
+      }),
     ),
   );
 }
@@ -197,28 +199,19 @@ interface PaymentPart {
 }
 
 const selectParts = prepared<{ paymentId: string }, PaymentPart>((db, p) =>
-  db
-    .selectFrom('payment_orders as po')
-    .innerJoin('orders as o', 'o.id', 'po.order_id')
-    .select(['po.order_id', 'po.amount', 'o.merchant_id', 'o.payable_amount'])
-    .where('po.payment_id', '=', p('paymentId'))
-    .orderBy('po.order_id'),
+  db.selectFrom('payment_orders').select(['order_id', 'amount', 'merchant_id', 'payable_amount']).where('payment_id', '=', p('paymentId')).orderBy('order_id'),
 );
 
 async function partsOf(trx: Db, paymentId: string): Promise<PaymentPart[]> {
   return (await selectParts.execute(trx, { paymentId })).rows;
 }
 
-/** A payment's parts with their child orders locked (PostgreSQL: FOR NO KEY UPDATE of the orders, in id order). */
-const lockParts = prepared<{ paymentId: string }, PaymentPart>((db, p) => {
-  const query = db
-    .selectFrom('payment_orders as po')
-    .innerJoin('orders as o', 'o.id', 'po.order_id')
-    .select(['po.order_id', 'po.amount', 'o.merchant_id', 'o.payable_amount'])
-    .where('po.payment_id', '=', p('paymentId'))
-    .orderBy('po.order_id');
-  return dialectOfDb(db) === 'postgres' ? query.forNoKeyUpdate('o') : query;
-});
+/** A payment's parts with their child orders locked through the order module (orders first in the lock order, in id order). */
+async function lockParts(trx: Db, paymentId: string): Promise<PaymentPart[]> {
+  const parts = await partsOf(trx, paymentId);
+  await lockOrders(trx, parts.map((p) => p.order_id));
+  return parts;
+}
 
 /**
  * capture:<id>: the held tenders and the channel's money become what the merchants are owed.
@@ -345,7 +338,7 @@ export async function closeOpenPaymentsFor(trx: Db, orderIds: readonly string[],
 async function coveredByOthers(trx: Db, payment: PaymentRow): Promise<{ covered: boolean; parts: PaymentPart[] }> {
   // A child's payable amount and merchant never change, so they are read with the parts; what
   // other payments paid is read only once the children are locked.
-  const parts = (await lockParts.execute(trx, { paymentId: payment.id })).rows;
+  const parts = await lockParts(trx, payment.id);
   if (parts.length === 0) return { covered: false, parts };
   const paid = await paidAllocations(trx, parts.map((p) => p.order_id));
   return { covered: parts.some((p) => Number(p.payable_amount) - (paid.get(p.order_id) ?? 0) < Number(p.amount)), parts };
@@ -406,31 +399,6 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
   return createHash('sha256').update(JSON.stringify(choice)).digest('hex');
 }
 
-/**
- * Child orders read to be paid: on PostgreSQL locked in id order as they are read (orders come
- * first in the lock order), so what is read is what stays until commit; FOR NO KEY UPDATE, the
- * lock an update takes, which still lets rows that refer to the order be inserted. SQLite runs
- * one writer at a time: a read in the transaction is already stable.
- */
-const lockedOnPostgres = <Q extends { forNoKeyUpdate(): Q }>(db: Db, query: Q): Q => (dialectOfDb(db) === 'postgres' ? query.forNoKeyUpdate() : query);
-
-const lockChildrenOfParent = prepared<{ parentId: string; userId: string }, Selectable<OrderTable>>((db, p) =>
-  lockedOnPostgres(db, db.selectFrom('orders').selectAll().where('parent_id', '=', p('parentId')).where('user_id', '=', p('userId')).orderBy('id')),
-);
-const lockOwnChild = prepared<{ id: string; userId: string }, Selectable<OrderTable>>((db, p) =>
-  lockedOnPostgres(db, db.selectFrom('orders').selectAll().where('id', '=', p('id')).where('user_id', '=', p('userId'))),
-);
-
-/** The child orders an order id stands for (a parent's children, or the child itself), the owner's only, locked. */
-async function lockTargetChildren(trx: Db, userId: string, orderId: string) {
-  // A parent's children carry its owner: one read finds them (a parent id is never a child's).
-  const children = (await lockChildrenOfParent.execute(trx, { parentId: orderId, userId })).rows;
-  if (children.length > 0) return { single: false, rows: children };
-  const rows = (await lockOwnChild.execute(trx, { id: orderId, userId })).rows;
-  if (rows.length === 0) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
-  return { single: true, rows };
-}
-
 interface Created {
   row: PaymentRow;
   /** An open payment with the same choice answered instead of a new one. */
@@ -455,7 +423,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   if (input.tenders.giftCards.length > 0) await verifyGiftCards(deps.db, input.tenders.giftCards, now);
 
   const created = await transact(deps.db, async (trx): Promise<Created> => {
-    const target = await lockTargetChildren(trx, input.userId, input.orderId);
+    const target = await lockPayableOrders(trx, input.userId, input.orderId);
     const pending = target.rows.filter((c) => c.status === 'pending_payment');
     if (pending.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
     const paid = await paidAllocations(trx, pending.map((c) => c.id));
@@ -466,11 +434,12 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const expiresAt = Math.min(...children.map((c) => Number(c.row.expires_at)));
     if (now >= expiresAt) throw new AppError('PAYMENT_EXPIRED', `the payment deadline of order ${input.orderId} has passed`);
 
-    let parts = children.map((c) => ({ orderId: c.row.id, amount: c.remaining }));
+    const partOf = (c: (typeof children)[number], amount: number) => ({ orderId: c.row.id, amount, merchantId: c.row.merchant_id, payableAmount: Number(c.row.payable_amount) });
+    let parts = children.map((c) => partOf(c, c.remaining));
     if (input.amount !== undefined) {
       if (!target.single || children.length !== 1) throw new AppError('PAYMENT_AMOUNT_INVALID', 'a partial amount is only allowed for a single child order');
       if (input.amount > children[0].remaining) throw new AppError('PAYMENT_AMOUNT_INVALID', `at most ${children[0].remaining} fen remain to be paid`, { remaining: children[0].remaining });
-      parts = [{ orderId: children[0].row.id, amount: input.amount }];
+      parts = [partOf(children[0], input.amount)];
     }
     const amount = parts.reduce((s, p) => s + p.amount, 0);
     const childIds = parts.map((p) => p.orderId);
@@ -490,9 +459,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     // tenders covering it all) the capture may touch, in the one order post() uses: several
     // posts in one transaction would otherwise take shared accounts in another order than a
     // concurrent payment's single post, and deadlock on PostgreSQL.
-    const cardIds = input.tenders.giftCards.length > 0
-      ? (await trx.selectFrom('gift_cards').select('id').where('number', 'in', input.tenders.giftCards.map((c) => c.number)).execute()).map((c) => c.id)
-      : [];
+    const cardIds = await giftCardIdsByNumber(trx, input.tenders.giftCards.map((c) => c.number));
     // The shard this payment posts to (LEDGER_SHARDS); the welcome grant has accounts of its own.
     const shard = randomInt(0, LEDGER_SHARDS);
     await lockAccounts(trx, [
@@ -562,7 +529,10 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const allocations = allocateTenders(parts, tenders);
     await insertTogether(trx, [
       { table: 'payments', rows: [row] },
-      { table: 'payment_orders', rows: parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount })) },
+      {
+        table: 'payment_orders',
+        rows: parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount, merchant_id: p.merchantId, payable_amount: p.payableAmount })),
+      },
       {
         table: 'payment_tenders',
         rows: tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })),
@@ -591,7 +561,6 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp, tenderViews: created.tenderViews, payer: input.payer }, now);
 }
 
-const selectPayer = prepared<{ id: string }, { openid: string; platform: string }>((db, p) => db.selectFrom('users').select(['openid', 'platform']).where('id', '=', p('id')));
 
 const storeClientParams = prepared<{ id: string; params: string; now: number }, PaymentRow>((db, p) =>
   db.updateTable('payments').set({ client_params: p('params'), updated_at: p('now') }).where('id', '=', p('id')).where('client_params', 'is', null).returningAll(),
@@ -610,7 +579,7 @@ async function prepay(
   const scene: PayScene = payment.scene === 'h5' ? 'h5' : 'mini';
   let payerId: string | undefined;
   if (scene === 'mini') {
-    const user = extra.payer ?? (await selectPayer.execute(deps.db, { id: payment.user_id })).rows[0];
+    const user = extra.payer ?? (await payerOf(deps.db, payment.user_id));
     if (user && user.platform !== 'h5') payerId = user.openid;
   }
   try {
@@ -705,7 +674,7 @@ async function applyChannelState(
         result = 'duplicate';
       } else {
         // Money taken for a payment we had already ended: record it and give it back.
-        const already = await trx.selectFrom('journal_transactions').select('id').where('ref', '=', `late:${payment.id}`).executeTakeFirst();
+        const already = await journalPosted(trx, `late:${payment.id}`);
         if (already) {
           result = 'duplicate';
         } else {

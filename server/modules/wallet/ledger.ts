@@ -382,3 +382,8 @@ const lockOrCreateAccounts = prepared<Record<string, unknown>, unknown, number>(
     )
     .onConflict((oc) => oc.column('id').doUpdateSet({ balance: (eb) => eb.ref('ledger_accounts.balance') }).where(sql<boolean>`false`)),
 );
+
+/** Whether a journal transaction with this reference was posted. */
+export async function journalPosted(db: Kysely<Database>, ref: string): Promise<boolean> {
+  return (await db.selectFrom('journal_transactions').select('id').where('ref', '=', ref).executeTakeFirst()) !== undefined;
+}

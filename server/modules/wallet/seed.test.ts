@@ -1,7 +1,7 @@
 import { testDb, type TestDb } from '../../test/db';
 import { AppError } from '../../platform/errors';
 import { DEMO_GIFT_CARDS, seedGiftCards } from '../../seed/wallet';
-import { checkLedger } from './check';
+import { checkLedger } from '../../checks/ledger';
 import { maskCardNumber, verifyGiftCard } from './service';
 
 const NOW = Date.UTC(2025, 0, 1);

@@ -298,3 +298,16 @@ export async function issueGiftCard(trx: Db, input: IssueGiftCardInput, now: num
   });
   return { id, accountId: accountId('gift_card', id), maskedNumber: maskCardNumber(input.number), balance: input.faceValue, expiresAt: input.expiresAt };
 }
+
+/** The ids of the gift cards with these numbers (those that exist). */
+export async function giftCardIdsByNumber(db: Kysely<Database>, numbers: readonly string[]): Promise<string[]> {
+  if (numbers.length === 0) return [];
+  return (await db.selectFrom('gift_cards').select('id').where('number', 'in', [...numbers]).execute()).map((c) => c.id);
+}
+
+/** Gift card numbers by card id (for showing which card a tender used). */
+export async function giftCardNumbers(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('gift_cards').select(['id', 'number']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.number]));
+}

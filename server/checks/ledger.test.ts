@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { testDb, type TestDb } from '../../test/db';
-import { checkLedger, type LedgerCheckReport } from './check';
-import { accountId, PLATFORM, post } from './ledger';
-import { buildLedgerScenario, type LedgerScenario } from './testing';
+import { testDb, type TestDb } from '../test/db';
+import { checkLedger, type LedgerCheckReport } from './ledger';
+import { accountId, PLATFORM, post } from '../modules/wallet';
+import { buildLedgerScenario, type LedgerScenario } from '../modules/wallet/testing';
 
 const NOW = Date.UTC(2025, 5, 1);
 

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { dialectOfDb } from '../../db';
-import type { Database } from '../../db/types';
-import { ACCOUNT_KINDS, accountId, PLATFORM, storedOwnerId, type AccountKind } from './ledger';
-import { transact } from '../../db/transaction';
+import { dialectOfDb } from '../db';
+import type { Database } from '../db/types';
+import { ACCOUNT_KINDS, accountId, PLATFORM, storedOwnerId, type AccountKind } from '../modules/wallet';
+import { transact } from '../db/transaction';
 
 type Db = Kysely<Database>;
 

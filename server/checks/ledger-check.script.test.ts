@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { testDb, type TestDb } from '../../test/db';
-import { accountId } from './ledger';
-import { buildLedgerScenario, type LedgerScenario } from './testing';
+import { testDb, type TestDb } from '../test/db';
+import { accountId } from '../modules/wallet';
+import { buildLedgerScenario, type LedgerScenario } from '../modules/wallet/testing';
 
 /** scripts/ledger-check.ts as an operator runs it: exit codes and output, on the test database. */
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const script = path.join(root, 'scripts', 'ledger-check.ts');
 

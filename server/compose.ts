@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { ChannelRegistry } from './channels/registry';
+import type { Database } from './db/types';
+import { bindOutbox } from './events/emit';
+import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
+import { buildPaymentDeps, orderEndedInPayments, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
+import type { Config } from './platform/config';
+import { purgeIdempotencyKeys } from './platform/idempotency';
+import { mapJob, type JobBase, type JobDef } from './platform/jobs';
+import { consumerSink, createOutbox, type Outbox, type Sink } from './platform/outbox';
+import { loadWebhookEndpoints, webhookSink } from './platform/webhooks';
+import { pruneMessages } from './realtime/store';
+
+/**
+ * How the modules are put together, in one place (the app and the jobs use it; no module
+ * imports it): the outbox with every sink (the order module's consumer, realtime, the broker,
+ * merchant webhooks), bound to the database so modules write events through their own
+ * transactions; the payment core; what the order module is told to do when an order ends (the
+ * payment module's part); and every module's jobs.
+ */
+export interface Core {
+  db: Kysely<Database>;
+  outbox: Outbox;
+  payments: PaymentDeps;
+  orders: OrderLifecycle;
+}
+
+export interface CoreOptions {
+  db: Kysely<Database>;
+  config: Config;
+  log: PaymentLog;
+  channels?: ChannelRegistry;
+  /** Further sinks: realtime, the broker (the app's), recording sinks (tests). */
+  sinks?: Sink[];
+  env?: Record<string, string | undefined>;
+}
+
+export function buildCore(options: CoreOptions): Core {
+  const { db, config, log } = options;
+  let orders: OrderLifecycle | null = null;
+  const orderSink = consumerSink(ORDER_CONSUMER, ORDER_CONSUMED_EVENTS, db, async (trx, event) => {
+    if (!orders) throw new Error('the order lifecycle is not wired yet');
+    await applyOrderEvent(trx, orders, event);
+  });
+  const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
+  const outbox = createOutbox({ db, log, sinks: [orderSink, ...(options.sinks ?? []), ...webhooks] });
+  bindOutbox(db, outbox);
+  const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
+  orders = { ended: orderEndedInPayments(payments), log };
+  return { db, outbox, payments, orders };
+}
+
+/** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */
+export interface AppJobDeps extends JobBase {
+  db: Kysely<Database>;
+  core: Core;
+}
+
+/** Every scheduled job of the app: the modules' own and the infrastructure's. */
+export const JOBS: readonly JobDef<AppJobDeps>[] = [
+  {
+    // Partly paid children that close get their paid parts refunded (the payment module's part).
+    name: 'close-expired-orders',
+    intervalMs: 5_000,
+    run: ({ db, core }, now) => closeExpiredOrders(db, now, 100, core.orders.ended),
+  },
+  ...PAYMENT_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ payments: deps.core.payments }))),
+  {
+    // Deliveries due for a retry (new events are kicked right after their commit).
+    name: 'outbox-relay',
+    intervalMs: 1_000,
+    run: async ({ core }, now) => {
+      const r = await core.outbox.relayOnce(now);
+      return r.delivered + r.dead;
+    },
+  },
+  {
+    // Stored answers are kept for a day (IDEMPOTENCY_RETENTION_MS): longer than any client retries.
+    name: 'purge-idempotency-keys',
+    intervalMs: 15 * 60_000,
+    run: ({ db }, now) => purgeIdempotencyKeys(db, now),
+  },
+  {
+    // Realtime messages are kept a week for replay (server/realtime/store.ts).
+    name: 'prune-realtime-messages',
+    intervalMs: 60 * 60_000,
+    run: ({ db }, now) => pruneMessages(db, now),
+  },
+];

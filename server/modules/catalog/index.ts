@@ -1,0 +1,7 @@
+/** The catalog module's public surface: merchants, categories, products, SKUs and their stock. */
+export { handlers, registerExtra } from './routes';
+export { loadSkus, releaseStock, reserveStock, specTextOf, type SkuSnapshot, type StockLine } from './service';
+export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
+
+/** The tables this module owns: no other module's SQL names them. */
+export const TABLES = ['merchants', 'categories', 'products', 'skus', 'banners'] as const;

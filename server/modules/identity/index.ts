@@ -1,0 +1,7 @@
+/** The identity module's public surface: accounts, sessions and sign-in. */
+export { handlers } from './routes';
+export { accountDisabled, accountStatus, disableAccount, enableAccount, payerOf, revokeSessions, sessionAccount, type AccountStatus, type SessionAccount } from './accounts';
+export { getUser } from './service';
+
+/** The tables this module owns: no other module's SQL names them. */
+export const TABLES = ['users', 'otp_codes'] as const;

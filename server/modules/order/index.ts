@@ -1,0 +1,19 @@
+/** The order module's public surface: checkout, parent and child orders, their lifecycle. */
+export { orderHandlers } from './routes';
+export { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, type OrderLifecycle } from './consumer';
+export {
+  closeExpiredOrders,
+  createOrder,
+  getOrder,
+  getParentOrder,
+  shipOrder,
+  transitionOrder,
+  tryTransitionOrder,
+  type OrderEndedHook,
+} from './service';
+export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderRow } from './payable';
+export { orderNumber } from './number';
+export { orderMachine } from './machine';
+
+/** The tables this module owns: no other module's SQL names them. */
+export const TABLES = ['parent_orders', 'orders', 'order_lines', 'order_events'] as const;
