@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAlipaySandbox } from './alipay';
 import type { ChannelSandboxContext } from './context';
-import { registerDouyinSandbox } from './douyin/gateway';
+import { registerDouyinSandbox } from './douyin';
 import { registerFaultRoutes } from './faults';
 import { registerWechatpaySandbox } from './wechatpay';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSandboxContext } from '../context';
 import { FaultController } from '../faults';
-import { DOUYIN_NOTIFY_SCHEDULE_SECONDS, registerDouyinSandbox } from './gateway';
+import { DOUYIN_NOTIFY_SCHEDULE_SECONDS, registerDouyinSandbox } from '.';
 
 /**
  * The gateway on its own, driven with plain fetch and node:crypto (not the adapter's code):

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSandboxContext } from '../context';
 import { FaultController } from '../faults';
-import { registerDouyinSandbox, type DouyinSandboxOptions } from './gateway';
+import { registerDouyinSandbox, type DouyinSandboxOptions } from '.';
 import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
 import { createDouyinAdapter } from '../../../channels/douyin/adapter';
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../../../channels/douyin/config';
