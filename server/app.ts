@@ -182,6 +182,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const realtime = createRealtime({
     db,
     log: app.log,
+    maxConnections: config.realtimeMaxConnections,
     authenticate: async (token) => {
       const payload = verifyToken(config.tokenSecret, token);
       return payload ? ((await sessionAccount(db, payload))?.id ?? null) : null;

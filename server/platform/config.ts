@@ -52,6 +52,8 @@ export interface Config {
   tokenSecret: string;
   tokenTtlSeconds: number;
   orderPayTimeoutSeconds: number;
+  /** Realtime sockets one API node holds at most (server/realtime/hub.ts). */
+  realtimeMaxConnections: number;
   /** Multiplies every scheduled job's interval (JOB_INTERVAL_SCALE; 1 = the documented intervals). */
   jobIntervalScale: number;
   sandbox: boolean;
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     orderPayTimeoutSeconds: int(env, 'ORDER_PAY_TIMEOUT_SECONDS', 900, 1, 7 * 24 * 3600),
+    realtimeMaxConnections: int(env, 'REALTIME_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     jobIntervalScale: ratio(env, 'JOB_INTERVAL_SCALE', 1, 0.01, 100),
     sandbox,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),

@@ -35,8 +35,14 @@ export interface HubOptions {
   idleMs?: number;
   /** A socket whose unsent data passes this is too slow and is closed. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Sockets this node holds at most; one more is closed at once (1013, try again later) so the
+   * node never runs out of file descriptors its database and HTTP need. Default 10,000.
+   */
+  maxConnections?: number;
 }
 
+/** Close codes (docs/realtime.md); 1013 "try again later": too slow a reader, or a full node. */
 export const CLOSE = { unauthenticated: 4401, authTimeout: 4408, badFrame: 1008, goingAway: 1001, tooSlow: 1013 } as const;
 const MAX_FRAME = 4096;
 const MAX_TOPICS_PER_SOCKET = 20;
@@ -74,18 +80,31 @@ export function createHub(options: HubOptions) {
   const authTimeoutMs = options.authTimeoutMs ?? 10_000;
   const idleMs = options.idleMs ?? 90_000;
   const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const maxConnections = options.maxConnections ?? 10_000;
   const conns = new Set<Connection>();
   const byTopic = new Map<string, Set<Subscription>>();
   const chains = new Map<string, Promise<void>>();
   let closed = false;
 
-  function send(conn: Connection, frame: object): void {
+  /** Sends a frame, or its JSON text when the caller sends the same frame to many sockets. */
+  function send(conn: Connection, frame: object | string): void {
     if (conn.socket.readyState !== OPEN) return;
     if (conn.socket.bufferedAmount > maxBuffered) {
       conn.socket.close(CLOSE.tooSlow, 'too slow');
       return;
     }
-    conn.socket.send(JSON.stringify(frame));
+    conn.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Each message's frame text, made once however many subscribers get it. */
+  const frameTexts = new WeakMap<StoredMessage, string>();
+  function frameOf(m: StoredMessage): string {
+    let text = frameTexts.get(m);
+    if (text === undefined) {
+      text = JSON.stringify({ op: 'event', topic: m.topic, version: m.version, type: m.type, data: m.data });
+      frameTexts.set(m, text);
+    }
+    return text;
   }
 
   /** Runs `work` after the topic's previous work (one step at a time per topic). */
@@ -103,7 +122,7 @@ export function createHub(options: HubOptions) {
   function sendMessages(sub: Subscription, messages: readonly StoredMessage[]): void {
     for (const m of messages) {
       if (m.version <= sub.sent) continue;
-      send(sub.conn, { op: 'event', topic: m.topic, version: m.version, type: m.type, data: m.data });
+      send(sub.conn, frameOf(m));
       sub.sent = m.version;
     }
   }
@@ -246,6 +265,10 @@ export function createHub(options: HubOptions) {
   return {
     accept(socket: HubSocket): void {
       if (closed) return void socket.close(CLOSE.goingAway, 'shutting down');
+      if (conns.size >= maxConnections) {
+        log.warn({ connections: conns.size }, 'realtime: connection limit reached; refusing a socket');
+        return void socket.close(CLOSE.tooSlow, 'node full; try again later');
+      }
       const conn: Connection = { socket, userId: null, subs: new Map(), lastSeen: Date.now(), authTimer: null };
       conns.add(conn);
       conn.authTimer = setTimeout(() => {

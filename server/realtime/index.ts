@@ -31,11 +31,11 @@ export interface Realtime {
  * LISTEN/NOTIFY on PostgreSQL), the outbox sink that stores messages, and the hub that serves
  * the sockets of GET /api/realtime.
  */
-export function createRealtime(options: { db: Kysely<Database>; log: HubLog; authenticate(token: string): Promise<string | null> }): Realtime {
+export function createRealtime(options: { db: Kysely<Database>; log: HubLog; authenticate(token: string): Promise<string | null>; maxConnections?: number }): Realtime {
   const { db, log } = options;
   const bus = dialectOfDb(db) === 'postgres' ? postgresBus(db, log) : inProcessBus();
   const sink = realtimeSink(db, bus);
-  const hub = createHub({ db, bus, log, authenticate: options.authenticate });
+  const hub = createHub({ db, bus, log, authenticate: options.authenticate, maxConnections: options.maxConnections });
   return {
     bus,
     sink,

@@ -153,6 +153,24 @@ describe('the realtime endpoint', () => {
     expect(await garbage.closed).toBe(1008);
   });
 
+  it('a node that holds its most sockets refuses one more (1013) and takes it again once one leaves', async () => {
+    const limited = await testApp({ seed: false, env: { REALTIME_MAX_CONNECTIONS: String(1) } });
+    try {
+      const at = realtimeUrl(limited.baseUrl);
+      const first = await openSocket(at);
+      const second = await openSocket(at);
+      expect(await second.closed).toBe(1013);
+      first.close();
+      await first.closed;
+      const third = await openSocket(at);
+      third.send({ op: 'ping' });
+      expect(await third.next((f) => f.op === 'pong')).toEqual({ op: 'pong' });
+      third.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a plain GET is told to upgrade (426, problem+json)', async () => {
     const res = await t.get<{ code: string }>('/api/realtime');
     expect(res.status).toBe(426);
