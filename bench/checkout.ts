@@ -39,7 +39,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import { DEV_SANDBOX_PAY_KEY, SIGNATURE_HEADER, signNotification } from '../server/channels/sandbox/wire';
+import { DEVPAY_DEVELOPMENT_KEY, SIGNATURE_HEADER, signNotification } from '../server/channels/devpay/wire';
 import { wechatpaySandboxKeys } from '../server/channels/wechatpay/sandbox-keys';
 import { rfc3339Cst } from '../server/channels/wechatpay/wire';
 import { createDb, migrateToLatest } from '../server/db';
@@ -320,10 +320,10 @@ interface SignedNotification {
   body: string;
 }
 
-function sandboxNotification(p: OpenPayment, now: number): SignedNotification {
+function devpayNotification(p: OpenPayment, now: number): SignedNotification {
   const nonce = randomBytes(12).toString('hex');
   const body = JSON.stringify({ paymentNo: p.payment_no, tradeNo: `SBT${p.payment_no}`, amount: Number(p.channel_amount), status: 'SUCCESS', paidAt: now, nonce, timestamp: now });
-  return { path: '/notify/sandbox', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(DEV_SANDBOX_PAY_KEY, now, nonce, body) }, body };
+  return { path: '/notify/sandbox', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(DEVPAY_DEVELOPMENT_KEY, now, nonce, body) }, body };
 }
 
 const wechatKeys = wechatpaySandboxKeys();
@@ -497,7 +497,7 @@ async function round(db: Db, app: ChildProcess, url: string, channel: BenchChann
     .execute();
   if (open.length !== n) process.stderr.write(`  ${n - open.length} of ${n} payments were not open (paying) after the order and payment phase; ${failures} answers failed\n`);
   const now = Date.now();
-  const notes = open.map((p) => (channel === 'wechatpay' ? wechatNotification(p, now) : sandboxNotification(p, now)));
+  const notes = open.map((p) => (channel === 'wechatpay' ? wechatNotification(p, now) : devpayNotification(p, now)));
 
   // 3. notifications, until every order is paid.
   let k = 0;

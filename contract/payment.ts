@@ -3,9 +3,9 @@ import { fen, id, text, timestamp } from './common';
 import { giftCardCredential } from './wallet';
 
 /**
- * Third-party payment channels. `sandbox` is a simple local channel for development; the real
- * channels (WeChat Pay, Alipay, Douyin Pay) are served by the channel sandbox in development
- * and tests, speaking each channel's real wire format.
+ * Third-party payment channels. `sandbox` is DevPay, the development payment channel (served
+ * only with SANDBOX=on); the real channels (WeChat Pay, Alipay, Douyin Pay) are served by their
+ * stand-ins in development and tests, speaking each channel's real wire format.
  */
 export const payChannel = z.enum(['wechatpay', 'alipay', 'douyin', 'sandbox']);
 export type PayChannel = z.infer<typeof payChannel>;
@@ -57,7 +57,7 @@ export const clientParams = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alipay_wap'), payUrl: z.string() }),
   /** Douyin general trade: tt.requestOrder({ data, byteAuthorization }). */
   z.object({ kind: z.literal('douyin_order'), data: z.string(), byteAuthorization: z.string() }),
-  /** The local sandbox channel: its hosted confirmation page. */
+  /** DevPay (channel `sandbox`): its hosted confirmation page. */
   z.object({ kind: z.literal('sandbox'), cashierUrl: z.string(), paymentNo: z.string() }),
 ]);
 export type ClientParams = z.infer<typeof clientParams>;

@@ -39,7 +39,7 @@ export interface BuildAppOptions {
   db: Kysely<Database>;
   /** Structured JSON logs; false in tests. */
   logger?: boolean;
-  /** The payment channels served; default: the local sandbox channel when SANDBOX=on. */
+  /** The payment channels served; default: every configured channel, and DevPay when SANDBOX=on. */
   channels?: ChannelRegistry;
 }
 

@@ -4,7 +4,7 @@ import { createDouyinAdapter } from './douyin/adapter';
 import type { ChannelAdapter } from './types';
 import { createWechatpayAdapter } from './wechatpay/adapter';
 
-/** Adapters for every real channel the configuration enables (sandbox keys and URLs with SANDBOX=on). */
+/** Adapters for every real channel the configuration enables (with SANDBOX=on: the sandbox keys and the stand-ins' URLs). */
 export function configuredChannelAdapters(config: Pick<Config, 'channels'>): ChannelAdapter[] {
   const adapters: ChannelAdapter[] = [];
   const { wechatpay, alipay, douyin } = config.channels;

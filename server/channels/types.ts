@@ -2,7 +2,7 @@ import type { ClientParams, PayChannel, PayScene } from '@contract/payment';
 
 /**
  * The one interface every payment channel implements (WeChat Pay v3, Alipay, Douyin general
- * trade, and the local sandbox channel). The payment module talks only to this; which adapter
+ * trade, and DevPay, the development channel). The payment module talks only to this; which adapter
  * serves a channel, and with which keys, endpoints and notify URLs, is configuration.
  *
  * Amounts are integer fen on this interface; an adapter converts at its edge (Alipay: yuan).

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ParentOrder } from '@contract/order';
 import type { Payment } from '@contract/payment';
-import { SIGNATURE_HEADER, sandboxPayKey, signNotification } from '../channels/sandbox/wire';
+import { SIGNATURE_HEADER, devpayKey, signNotification } from '../channels/devpay/wire';
 import { dialectOfDb } from '../db';
 import { makeSku, userToken } from '../modules/order/testing';
 import { testApp, type TestApp } from '../test/app';
@@ -72,7 +72,7 @@ it('every statement of a full checkout reaches its rows by a key (SQLite)', asyn
   const now = Date.now();
   const n = { paymentNo: pay.body.clientParams.paymentNo, tradeNo: `T${now}`, amount: pay.body.channelAmount, status: 'SUCCESS', paidAt: now, nonce: randomBytes(8).toString('hex'), timestamp: now };
   const text = JSON.stringify(n);
-  const notified = await fetch(`${t.baseUrl}/notify/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(sandboxPayKey(t.config), n.timestamp, n.nonce, text) }, body: text });
+  const notified = await fetch(`${t.baseUrl}/notify/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(devpayKey(t.config), n.timestamp, n.nonce, text) }, body: text });
   expect(notified.status).toBe(200);
   recording = false;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { sandboxPayKey } from '../channels/sandbox/wire';
+import { devpayKey } from '../channels/devpay/wire';
 import type { Database } from '../db/types';
 import type { Config } from '../platform/config';
 import { connectSmsGateway } from '../platform/sms';
@@ -9,15 +9,16 @@ import { createSandboxContext, type ChannelSandboxContext } from './channels/con
 import { FaultController } from './channels/faults';
 import type { Notifier } from './channels/notifier';
 import { registerSandboxLogin } from './login';
-import { registerSandboxPay } from './pay';
+import { registerDevpayStandIn } from './devpay';
+import { registerMerchantConsoleStandIn } from './merchant-console';
 import { registerSandboxSms, sandboxSmsGateway } from './sms';
 
 /**
  * The stand-ins for the services outside the shop, served under /sandbox/ with SANDBOX=on
  * (docs/decisions/0020-stand-ins.md): the payment channels' gateways (WeChat Pay, Alipay,
  * Douyin Pay) with their fault controls, the mini-program platforms' login services, the SMS
- * gateway, and the simple local payment channel's provider (its cashier and API) with the
- * merchant console that ships orders.
+ * gateway, DevPay (the development payment channel: its API and cashier) and the merchant
+ * console that ships orders.
  *
  * This is the only entry: server/app.ts calls it; nothing under server/modules, server/channels
  * or server/platform imports server/standins (lint forbids it). The channel gateways also run on
@@ -41,6 +42,7 @@ export function registerStandIns(app: FastifyInstance, options: StandInsOptions)
   registerSandboxLogin(app, { config, db });
   registerSandboxSms(app);
   connectSmsGateway(sandboxSmsGateway);
-  registerSandboxPay(app, { config, db }, { key: sandboxPayKey(config) });
+  registerDevpayStandIn(app, config, { key: devpayKey(config) });
+  registerMerchantConsoleStandIn(app, db);
   return channels;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ParentOrder } from '@contract/order';
 import type { Payment } from '@contract/payment';
-import { NOTIFY_PATH, SIGNATURE_HEADER, sandboxPayKey, signNotification, type SandboxNotification } from '../../channels/sandbox/wire';
+import { NOTIFY_PATH, SIGNATURE_HEADER, devpayKey, signNotification, type DevpayNotification } from '../../channels/devpay/wire';
 import { testApp, type TestApp } from '../../test/app';
 import { makeSku, userToken } from '../order/testing';
 
@@ -16,7 +16,7 @@ let t: TestApp;
 let key: string;
 beforeAll(async () => {
   t = await testApp({ seed: false });
-  key = sandboxPayKey(t.config);
+  key = devpayKey(t.config);
 });
 afterAll(async () => {
   await t.close();
@@ -81,11 +81,11 @@ describe.each(CHANNELS)('%s: refused notifications answer 4xx in the channel for
 });
 
 describe('correctly signed notifications (sandbox channel)', () => {
-  function notification(over: Partial<SandboxNotification> = {}): SandboxNotification {
+  function notification(over: Partial<DevpayNotification> = {}): DevpayNotification {
     const now = Date.now();
     return { paymentNo: 'pay_unknown', tradeNo: 'T1', amount: 100, status: 'SUCCESS', paidAt: now, nonce: randomBytes(8).toString('hex'), timestamp: now, ...over };
   }
-  const send = (n: SandboxNotification, text = JSON.stringify(n)) =>
+  const send = (n: DevpayNotification, text = JSON.stringify(n)) =>
     post('sandbox', text, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(key, n.timestamp, n.nonce, text) });
 
   async function openPayment(): Promise<{ payment: Payment; paymentNo: string }> {

@@ -1,7 +1,7 @@
 import type { ParentOrder } from '@contract/order';
 import { openPaymentList, type Payment } from '@contract/payment';
 import { channelRegistry } from '../../channels/registry';
-import { sandboxPayKey } from '../../channels/sandbox/wire';
+import { devpayKey } from '../../channels/devpay/wire';
 import { ChannelError, type ChannelAdapter } from '../../channels/types';
 import { testApp, type TestApp } from '../../test/app';
 import { makeSku, userToken } from '../order/testing';
@@ -19,7 +19,7 @@ let deps: PaymentDeps;
 beforeAll(async () => {
   t = await testApp({ seed: false });
   deps = t.app.paymentDeps;
-  expect(sandboxPayKey(t.config)).toBeTruthy();
+  expect(devpayKey(t.config)).toBeTruthy();
 });
 afterEach(async () => {
   expect((await checkLedger(t.db)).discrepancies).toEqual([]);

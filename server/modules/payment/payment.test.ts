@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Order, ParentOrder } from '@contract/order';
 import type { Payment } from '@contract/payment';
 import { channelRegistry } from '../../channels/registry';
-import { NOTIFY_PATH, SIGNATURE_HEADER, sandboxPayKey, signNotification, type SandboxNotification } from '../../channels/sandbox/wire';
+import { NOTIFY_PATH, SIGNATURE_HEADER, devpayKey, signNotification, type DevpayNotification } from '../../channels/devpay/wire';
 import { ChannelError, type ChannelAdapter } from '../../channels/types';
 import { issueToken } from '../../platform/tokens';
 import { testApp, type TestApp } from '../../test/app';
@@ -24,7 +24,7 @@ let deps: PaymentDeps;
 beforeAll(async () => {
   // Every configured channel except WeChat Pay (to see an unconfigured channel refused).
   t = await testApp({ seed: false, channels: (config) => channelRegistry(defaultChannels(config).list().filter((a) => a.channel !== 'wechatpay')) });
-  key = sandboxPayKey(t.config);
+  key = devpayKey(t.config);
   deps = t.app.paymentDeps;
 });
 afterEach(async () => {
@@ -76,12 +76,12 @@ async function confirmAtCashier(p: Payment, body: Record<string, unknown> = {}) 
   return t.post<{ delivered: boolean; tradeStatus: string }>(`/sandbox/pay/${paymentNoOf(p)}/confirm`, body);
 }
 
-function notification(paymentNo: string, amount: number, over: Partial<SandboxNotification> = {}): SandboxNotification {
+function notification(paymentNo: string, amount: number, over: Partial<DevpayNotification> = {}): DevpayNotification {
   const now = Date.now();
   return { paymentNo, tradeNo: `T${paymentNo}`, amount, status: 'SUCCESS', paidAt: now, nonce: randomBytes(8).toString('hex'), timestamp: now, ...over };
 }
 
-async function sendNotification(body: SandboxNotification, signingKey = key, text = JSON.stringify(body)) {
+async function sendNotification(body: DevpayNotification, signingKey = key, text = JSON.stringify(body)) {
   return t.request<{ code: string }>('POST', NOTIFY_PATH, {
     payload: text,
     headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signNotification(signingKey, body.timestamp, body.nonce, text) },

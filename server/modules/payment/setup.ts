@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { configuredChannelAdapters } from '../../channels/from-config';
 import { channelRegistry, type ChannelRegistry } from '../../channels/registry';
-import { createSandboxAdapter } from '../../channels/sandbox/adapter';
-import { sandboxPayKey } from '../../channels/sandbox/wire';
+import { createDevpayAdapter } from '../../channels/devpay/adapter';
+import { devpayKey } from '../../channels/devpay/wire';
 import type { Database } from '../../db/types';
 import type { Config } from '../../platform/config';
 import type { Outbox } from '../../platform/outbox';
@@ -11,12 +11,12 @@ import type { PaymentDeps, PaymentLog } from './deps';
 
 /**
  * The channels served when none are given: every channel the configuration enables (WeChat
- * Pay, Alipay, Douyin; with SANDBOX=on they default to the channel sandbox) and, with
- * SANDBOX=on, the simple local sandbox channel.
+ * Pay, Alipay, Douyin; with SANDBOX=on they default to their stand-ins) and, with SANDBOX=on,
+ * DevPay, the development channel.
  */
 export function defaultChannels(config: Config): ChannelRegistry {
   const adapters = configuredChannelAdapters(config);
-  if (config.sandbox) adapters.push(createSandboxAdapter({ key: sandboxPayKey(config), baseUrl: () => config.publicBaseUrl }));
+  if (config.sandbox) adapters.push(createDevpayAdapter({ key: devpayKey(config), baseUrl: () => config.publicBaseUrl }));
   return channelRegistry(adapters);
 }
 

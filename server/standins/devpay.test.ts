@@ -1,7 +1,6 @@
-import { DEV_SANDBOX_PAY_KEY, sandboxPayKey, signNotification, verifyNotification } from '../channels/sandbox/wire';
 import { makeSku, userToken } from '../modules/order/testing';
 import { testApp, type TestApp } from '../test/app';
-import { safeReturnUrl } from './pay';
+import { safeReturnUrl } from './devpay';
 
 describe('safeReturnUrl', () => {
   const base = 'http://127.0.0.1:3000';
@@ -14,32 +13,6 @@ describe('safeReturnUrl', () => {
     // The origin the cashier page was requested on counts as our own too.
     expect(safeReturnUrl('http://localhost:3000/#/x', base, 'http://localhost:3000')).toBe('http://localhost:3000/#/x');
     expect(safeReturnUrl('http://localhost:3000/#/x', base)).toBeNull();
-  });
-});
-
-describe('sandbox notification signature', () => {
-  const key = 'k'.repeat(32);
-  const body = (over: Record<string, unknown> = {}) =>
-    JSON.stringify({ paymentNo: 'SBX1', tradeNo: 'T1', amount: 100, status: 'SUCCESS', paidAt: 1, nonce: 'abcdef123456', timestamp: 1_000_000, ...over });
-
-  it('verifies HMAC-SHA256 over "timestamp\\nnonce\\nbody\\n" within five minutes', () => {
-    const text = body();
-    const sig = signNotification(key, 1_000_000, 'abcdef123456', text);
-    expect(verifyNotification(key, text, sig, 1_000_000 + 60_000)).toMatchObject({ ok: true, notification: { amount: 100 } });
-    expect(verifyNotification(key, text, sig, 1_000_000 + 6 * 60_000)).toMatchObject({ ok: false });
-    expect(verifyNotification('x'.repeat(32), text, sig, 1_000_000)).toMatchObject({ ok: false, reason: 'bad signature' });
-    expect(verifyNotification(key, body({ amount: 101 }), sig, 1_000_000)).toMatchObject({ ok: false, reason: 'bad signature' });
-    expect(verifyNotification(key, text, undefined, 1_000_000)).toMatchObject({ ok: false });
-    expect(verifyNotification(key, text, 'zz', 1_000_000)).toMatchObject({ ok: false });
-    const extra = body({ extra: 1 });
-    expect(verifyNotification(key, extra, signNotification(key, 1_000_000, 'abcdef123456', extra), 1_000_000)).toMatchObject({ ok: false });
-  });
-
-  it('uses SANDBOX_PAY_KEY, a development key outside production, and refuses production without one', () => {
-    expect(sandboxPayKey({ nodeEnv: 'development' }, {})).toBe(DEV_SANDBOX_PAY_KEY);
-    expect(sandboxPayKey({ nodeEnv: 'production' }, { SANDBOX_PAY_KEY: 'p'.repeat(20) })).toBe('p'.repeat(20));
-    expect(() => sandboxPayKey({ nodeEnv: 'production' }, {})).toThrow(/required/);
-    expect(() => sandboxPayKey({ nodeEnv: 'development' }, { SANDBOX_PAY_KEY: 'short' })).toThrow(/16/);
   });
 });
 

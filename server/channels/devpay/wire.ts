@@ -3,20 +3,23 @@ import { z } from 'zod';
 import type { Config } from '../../platform/config';
 
 /**
- * The sandbox channel's wire format, shared by the channel (server/sandbox/pay.ts, which
- * signs) and our notify endpoint (which verifies). A notification is JSON
- * { paymentNo, tradeNo, amount, status, paidAt, nonce, timestamp } sent with the header
- * `Sandbox-Signature: <hex HMAC-SHA256 over "timestamp\nnonce\nbody\n">`, where body is the
- * exact request body text.
+ * DevPay's wire format, shared by the channel (its stand-in, server/standins/devpay.ts, which
+ * signs) and our notify endpoint (which verifies). DevPay is the development payment channel;
+ * its wire names keep the word sandbox (the contract's channel value `sandbox`, the
+ * `Sandbox-Signature` header, /notify/sandbox, /sandbox/pay), as clients rely on them.
+ *
+ * A notification is JSON { paymentNo, tradeNo, amount, status, paidAt, nonce, timestamp } sent
+ * with the header `Sandbox-Signature: <hex HMAC-SHA256 over "timestamp\nnonce\nbody\n">`,
+ * where body is the exact request body text.
  */
 export const SIGNATURE_HEADER = 'sandbox-signature';
 export const NOTIFY_PATH = '/notify/sandbox';
 /** Notifications older or newer than this are refused (replay window). */
 export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
 
-export const DEV_SANDBOX_PAY_KEY = 'sandbox-pay-dev-key-not-for-production';
+export const DEVPAY_DEVELOPMENT_KEY = 'sandbox-pay-dev-key-not-for-production';
 
-export const sandboxNotification = z.strictObject({
+export const devpayNotification = z.strictObject({
   paymentNo: z.string().min(1).max(64),
   tradeNo: z.string().min(1).max(64),
   amount: z.number().int().min(0),
@@ -25,27 +28,29 @@ export const sandboxNotification = z.strictObject({
   nonce: z.string().min(8).max(64),
   timestamp: z.number().int(),
 });
-export type SandboxNotification = z.infer<typeof sandboxNotification>;
+export type DevpayNotification = z.infer<typeof devpayNotification>;
 
 /**
- * The HMAC key shared by the sandbox channel and the notify endpoint: SANDBOX_PAY_KEY, or a
- * fixed development key. The development key is refused in production.
+ * The HMAC key shared by DevPay and the notify endpoint: DEVPAY_KEY (SANDBOX_PAY_KEY, its former
+ * name, is still read when DEVPAY_KEY is unset), or a fixed development key. The development
+ * key is refused in production.
  */
-export function sandboxPayKey(config: Pick<Config, 'nodeEnv'>, env: Record<string, string | undefined> = process.env): string {
-  const key = env.SANDBOX_PAY_KEY?.trim();
+export function devpayKey(config: Pick<Config, 'nodeEnv'>, env: Record<string, string | undefined> = process.env): string {
+  const name = env.DEVPAY_KEY?.trim() ? 'DEVPAY_KEY' : 'SANDBOX_PAY_KEY';
+  const key = env[name]?.trim();
   if (key) {
-    if (key.length < 16) throw new Error('SANDBOX_PAY_KEY must be at least 16 characters');
+    if (key.length < 16) throw new Error(`${name} must be at least 16 characters`);
     return key;
   }
-  if (config.nodeEnv === 'production') throw new Error('SANDBOX_PAY_KEY is required when NODE_ENV=production');
-  return DEV_SANDBOX_PAY_KEY;
+  if (config.nodeEnv === 'production') throw new Error('DEVPAY_KEY is required when NODE_ENV=production');
+  return DEVPAY_DEVELOPMENT_KEY;
 }
 
 export function signNotification(key: string, timestamp: number, nonce: string, body: string): string {
   return createHmac('sha256', key).update(`${timestamp}\n${nonce}\n${body}\n`).digest('hex');
 }
 
-export type VerifyResult = { ok: true; notification: SandboxNotification } | { ok: false; reason: string };
+export type VerifyResult = { ok: true; notification: DevpayNotification } | { ok: false; reason: string };
 
 /** Checks signature, shape and timestamp of a raw notification body. */
 export function verifyNotification(key: string, rawBody: string, signature: string | undefined, now = Date.now()): VerifyResult {
@@ -56,7 +61,7 @@ export function verifyNotification(key: string, rawBody: string, signature: stri
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }
-  const parsed = sandboxNotification.safeParse(json);
+  const parsed = devpayNotification.safeParse(json);
   if (!parsed.success) return { ok: false, reason: 'body does not match the notification format' };
   const n = parsed.data;
   const expected = Buffer.from(signNotification(key, n.timestamp, n.nonce, rawBody), 'hex');
@@ -68,7 +73,7 @@ export function verifyNotification(key: string, rawBody: string, signature: stri
 // --- the channel's server API (prepay, query, close, refund) --------------------------------
 
 /**
- * Calls to the sandbox channel's API and its answers are JSON signed like notifications: the
+ * Calls to DevPay's API and its answers are JSON signed like notifications: the
  * headers carry a timestamp (epoch ms), a nonce and the HMAC over "timestamp\nnonce\nbody\n".
  */
 export const API_HEADERS = { timestamp: 'sandbox-timestamp', nonce: 'sandbox-nonce', signature: SIGNATURE_HEADER } as const;
@@ -98,35 +103,35 @@ export function verifySigned(key: string, body: string, headers: Record<string, 
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
 }
 
-export const sandboxPrepayRequest = z.strictObject({
+export const devpayPrepayRequest = z.strictObject({
   paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
   amount: z.number().int().min(1),
   description: z.string().max(200),
   expiresAt: z.number().int(),
   returnUrl: z.string().max(2000).nullable(),
 });
-export const sandboxTradeRequest = z.strictObject({ paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
-export const sandboxRefundRequest = z.strictObject({
+export const devpayTradeRequest = z.strictObject({ paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
+export const devpayRefundRequest = z.strictObject({
   paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
   refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   amount: z.number().int().min(1),
   total: z.number().int().min(1),
   reason: z.string().max(200),
 });
-export const sandboxRefundQuery = z.strictObject({
+export const devpayRefundQuery = z.strictObject({
   paymentNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
   refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
 });
 
-export const sandboxTradeState = z.object({
+export const devpayTradeState = z.object({
   state: z.enum(['paid', 'unpaid', 'closed', 'refunded']),
   tradeNo: z.string().nullable(),
   amount: z.number().int(),
   paidAt: z.number().int().nullable(),
 });
-export const sandboxRefundState = z.object({
+export const devpayRefundState = z.object({
   state: z.enum(['succeeded', 'processing', 'failed']),
   channelRefundId: z.string().nullable(),
 });
 /** An API error answer (4xx): the channel's code and message. */
-export const sandboxApiError = z.object({ error: z.string(), message: z.string() });
+export const devpayApiError = z.object({ error: z.string(), message: z.string() });

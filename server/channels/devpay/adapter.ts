@@ -10,32 +10,33 @@ import {
   type TradeState,
   type VerifiedNotification,
 } from '../types';
-import { API_PATH, SIGNATURE_HEADER, sandboxApiError, sandboxRefundState, sandboxTradeState, signedHeaders, verifyNotification, verifySigned } from './wire';
+import { API_PATH, SIGNATURE_HEADER, devpayApiError, devpayRefundState, devpayTradeState, signedHeaders, verifyNotification, verifySigned } from './wire';
 import { channelFetch, type ChannelFetch, type ChannelResponse } from '../http';
 
-export interface SandboxAdapterOptions {
-  /** The HMAC key shared with the sandbox channel (sandboxPayKey(config)). */
+export interface DevpayAdapterOptions {
+  /** The HMAC key shared with DevPay (devpayKey(config)). */
   key: string;
-  /** Where the sandbox channel is served (read at call time: the port may be known only after listen). */
+  /** Where DevPay is served (read at call time: the port may be known only after listen). */
   baseUrl: () => string;
-  /** The sandbox has one app and one merchant; notifications are checked against these. */
+  /** DevPay has one app and one merchant; notifications are checked against these. */
   appId?: string;
   merchantNo?: string;
   timeoutMs?: number;
   fetch?: ChannelFetch;
 }
 
-export const SANDBOX_APP_ID = 'sandbox-app';
-export const SANDBOX_MERCHANT_NO = 'sandbox-merchant';
+export const DEVPAY_APP_ID = 'sandbox-app';
+export const DEVPAY_MERCHANT_NO = 'sandbox-merchant';
 
 /**
- * The local sandbox channel (server/sandbox/pay.ts) behind the ChannelAdapter interface: signed
- * JSON calls to its API, HMAC-signed JSON notifications. clientParams kind 'sandbox': the
- * hosted cashier page.
+ * DevPay, the development payment channel (served by its stand-in, server/standins/devpay.ts,
+ * with SANDBOX=on), behind the ChannelAdapter interface: signed JSON calls to its API,
+ * HMAC-signed JSON notifications. Its channel value on the wire is `sandbox` (the contract's
+ * PayChannel; clientParams kind 'sandbox': the hosted cashier page).
  */
-export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAdapter {
-  const appId = options.appId ?? SANDBOX_APP_ID;
-  const merchantNo = options.merchantNo ?? SANDBOX_MERCHANT_NO;
+export function createDevpayAdapter(options: DevpayAdapterOptions): ChannelAdapter {
+  const appId = options.appId ?? DEVPAY_APP_ID;
+  const merchantNo = options.merchantNo ?? DEVPAY_MERCHANT_NO;
   const timeoutMs = options.timeoutMs ?? 5000;
   const doFetch = options.fetch ?? channelFetch;
 
@@ -61,7 +62,7 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
       throw new ChannelError('sandbox', `${path}: the answer is not JSON`);
     }
     if (!res.ok) {
-      const err = sandboxApiError.safeParse(json);
+      const err = devpayApiError.safeParse(json);
       throw new ChannelError('sandbox', `${path}: ${err.success ? err.data.message : `HTTP ${res.status}`}`, err.success ? err.data.error : undefined);
     }
     return json;
@@ -86,7 +87,7 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
     },
 
     async query(paymentNo: string): Promise<TradeState> {
-      const parsed = sandboxTradeState.safeParse(await call('query', { paymentNo }));
+      const parsed = devpayTradeState.safeParse(await call('query', { paymentNo }));
       if (!parsed.success) throw new ChannelError('sandbox', 'query: unexpected answer');
       return parsed.data;
     },
@@ -96,7 +97,7 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
     },
 
     async refund(input: RefundInput): Promise<RefundState> {
-      const parsed = sandboxRefundState.safeParse(
+      const parsed = devpayRefundState.safeParse(
         await call('refund', { paymentNo: input.paymentNo, refundNo: input.refundNo, amount: input.amount, total: input.total, reason: input.reason.slice(0, 200) }),
       );
       if (!parsed.success) throw new ChannelError('sandbox', 'refund: unexpected answer');
@@ -104,7 +105,7 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
     },
 
     async queryRefund(paymentNo: string, refundNo: string): Promise<RefundState> {
-      const parsed = sandboxRefundState.safeParse(await call('refund-query', { paymentNo, refundNo }));
+      const parsed = devpayRefundState.safeParse(await call('refund-query', { paymentNo, refundNo }));
       if (!parsed.success) throw new ChannelError('sandbox', 'refund-query: unexpected answer');
       return parsed.data;
     },

@@ -1,31 +1,31 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { formatPrice } from '@contract/money';
-import { id as idSchema } from '@contract/common';
 import { AppError } from '../platform/errors';
-import type { AppDeps } from '../platform/http';
+import type { Config } from '../platform/config';
 import type { z } from 'zod';
 import {
   API_PATH,
   NOTIFY_PATH,
   SIGNATURE_HEADER,
-  sandboxPrepayRequest,
-  sandboxRefundQuery,
-  sandboxRefundRequest,
-  sandboxTradeRequest,
+  devpayPrepayRequest,
+  devpayRefundQuery,
+  devpayRefundRequest,
+  devpayTradeRequest,
   signNotification,
   signedHeaders,
   verifySigned,
-  type SandboxNotification,
-} from '../channels/sandbox/wire';
-import { shipOrder } from '../modules/order';
+  type DevpayNotification,
+} from '../channels/devpay/wire';
 import { escapeHtml, sandboxPage } from './page';
 
 /**
- * The sandbox payment channel (SANDBOX=on only): a stand-in for a simple third-party channel,
- * with its own trades kept in memory (the channel's truth, independent of our database).
+ * DevPay's provider (SANDBOX=on only). DevPay is the development payment channel (wire value
+ * `sandbox` in the contract, server/channels/devpay): a simple third-party channel that exists
+ * only as this stand-in, with its own trades kept in memory (the channel's truth, independent
+ * of our database).
  *
- * Server API (signed JSON, see server/channels/sandbox/wire.ts; the sandbox adapter calls it):
+ * Server API (signed JSON, see server/channels/devpay/wire.ts; the DevPay adapter calls it):
  * POST /sandbox/pay/api/prepay            open a trade { paymentNo, amount, description, expiresAt, returnUrl }
  * POST /sandbox/pay/api/query             the trade's state { paymentNo }
  * POST /sandbox/pay/api/close             close an unpaid trade (409 TRADE_PAID when paid)
@@ -38,7 +38,6 @@ import { escapeHtml, sandboxPage } from './page';
  *                                         (JSON { notify: false }: pay but drop the notification)
  * POST /sandbox/pay/:paymentNo/cancel     give up: closes the trade, sends a signed CLOSED notification
  * POST /sandbox/pay/:paymentNo/fail       (JSON) the channel declines: signed FAILED notification
- * POST /sandbox/orders/:id/ship           stand-in for the merchant console: ship a paid order
  *
  * The shopper POSTs take a form (from the page) or JSON (the mini-program pay adapter calls
  * them directly). Notifications go over real HTTP to PUBLIC_BASE_URL + /notify/sandbox, signed
@@ -49,7 +48,7 @@ const DELIVERY_TIMEOUT_MS = 5000;
 
 type Outcome = 'SUCCESS' | 'CLOSED' | 'FAILED';
 
-export interface SandboxPayOptions {
+export interface DevpayStandInOptions {
   key: string;
   /** Overridable in tests. */
   retryDelaysMs?: readonly number[];
@@ -90,7 +89,7 @@ const STATUS_TEXT: Record<TradeStatus, string> = {
 type TradeStatus = 'unpaid' | 'paid' | 'failed' | 'closed';
 
 /** One trade as the channel keeps it. */
-export interface SandboxTrade {
+export interface DevpayTrade {
   paymentNo: string;
   tradeNo: string;
   amount: number;
@@ -112,16 +111,15 @@ interface Delivery {
   headers: Record<string, string>;
 }
 
-export interface SandboxPay {
+export interface DevpayStandIn {
   /** The channel's trades (tests read them). */
-  trades: Map<string, SandboxTrade>;
+  trades: Map<string, DevpayTrade>;
 }
 
-export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options: SandboxPayOptions): SandboxPay {
-  const { db, config } = deps;
+export function registerDevpayStandIn(app: FastifyInstance, config: Config, options: DevpayStandInOptions): DevpayStandIn {
   const retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   const timers = new Set<NodeJS.Timeout>();
-  const trades = new Map<string, SandboxTrade>();
+  const trades = new Map<string, DevpayTrade>();
   app.addHook('onClose', async () => {
     for (const t of timers) clearTimeout(t);
     timers.clear();
@@ -157,7 +155,7 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
   }
 
   /** Sends the signed notification; the first attempt is awaited, retries run in the background. */
-  async function notify(n: SandboxNotification, log: FastifyBaseLogger): Promise<boolean> {
+  async function notify(n: DevpayNotification, log: FastifyBaseLogger): Promise<boolean> {
     const body = JSON.stringify(n);
     const d: Delivery = {
       url: `${config.publicBaseUrl}${NOTIFY_PATH}`,
@@ -206,7 +204,7 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     }
   });
 
-  const tradeState = (t: SandboxTrade | undefined) => {
+  const tradeState = (t: DevpayTrade | undefined) => {
     if (!t) return { state: 'closed', tradeNo: null, amount: 0, paidAt: null };
     if (t.status === 'paid') {
       const refunded = [...t.refunds.values()].reduce((s, r) => s + r.amount, 0);
@@ -215,7 +213,7 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return { state: t.status === 'unpaid' && t.expiresAt > Date.now() ? 'unpaid' : 'closed', tradeNo: t.tradeNo, amount: 0, paidAt: null };
   };
 
-  api('prepay', sandboxPrepayRequest, (input) => {
+  api('prepay', devpayPrepayRequest, (input) => {
     const existing = trades.get(input.paymentNo);
     if (existing) {
       if (existing.amount !== input.amount) return { status: 409, body: { error: 'TRADE_MISMATCH', message: 'this paymentNo was opened with another amount' } };
@@ -236,16 +234,16 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return { status: 200, body: { paymentNo: input.paymentNo, cashierUrl: `${config.publicBaseUrl}/sandbox/pay/${input.paymentNo}` } };
   });
 
-  api('query', sandboxTradeRequest, (input) => ({ status: 200, body: tradeState(trades.get(input.paymentNo)) }));
+  api('query', devpayTradeRequest, (input) => ({ status: 200, body: tradeState(trades.get(input.paymentNo)) }));
 
-  api('close', sandboxTradeRequest, (input) => {
+  api('close', devpayTradeRequest, (input) => {
     const t = trades.get(input.paymentNo);
     if (t?.status === 'paid') return { status: 409, body: { error: 'TRADE_PAID', message: 'a paid trade cannot be closed' } };
     if (t && t.status === 'unpaid') t.status = 'closed';
     return { status: 200, body: tradeState(t) };
   });
 
-  api('refund', sandboxRefundRequest, (input) => {
+  api('refund', devpayRefundRequest, (input) => {
     const t = trades.get(input.paymentNo);
     if (!t || t.status !== 'paid') return { status: 409, body: { error: 'TRADE_NOT_PAID', message: 'only a paid trade can be refunded' } };
     if (input.total !== t.amount) return { status: 400, body: { error: 'TOTAL_MISMATCH', message: `the trade's amount is ${t.amount}` } };
@@ -261,7 +259,7 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return { status: 200, body: { state: 'succeeded', channelRefundId } };
   });
 
-  api('refund-query', sandboxRefundQuery, (input) => {
+  api('refund-query', devpayRefundQuery, (input) => {
     const r = trades.get(input.paymentNo)?.refunds.get(input.refundNo);
     if (!r) return { status: 404, body: { error: 'REFUND_NOT_FOUND', message: 'no such refund' } };
     return { status: 200, body: { state: 'succeeded', channelRefundId: r.channelRefundId } };
@@ -291,7 +289,7 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
     return bodyField(req, 'return');
   };
 
-  const expired = (t: SandboxTrade, now: number) => t.status === 'unpaid' && t.expiresAt <= now;
+  const expired = (t: DevpayTrade, now: number) => t.status === 'unpaid' && t.expiresAt <= now;
 
   app.get<{ Params: { paymentNo: string }; Querystring: Record<string, string> }>('/sandbox/pay/:paymentNo', async (req, reply) => {
     const paymentNo = paymentNoOf(req);
@@ -367,13 +365,6 @@ export function registerSandboxPay(app: FastifyInstance, deps: AppDeps, options:
       return reply.type('text/html; charset=utf-8').send(resultPage(text, `支付状态：${STATUS_TEXT[trade.status]}`));
     });
   }
-
-  app.post<{ Params: { id: string } }>('/sandbox/orders/:id/ship', async (req) => {
-    const parsed = idSchema.safeParse(req.params.id);
-    if (!parsed.success) throw new AppError('NOT_FOUND', 'no such order');
-    const status = await shipOrder(db, parsed.data);
-    return { id: parsed.data, status };
-  });
 
   return { trades };
 }
