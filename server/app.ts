@@ -52,7 +52,7 @@ declare module 'fastify' {
     /** The realtime channel of this node (hub, bus, outbox sink). */
     realtime: Realtime;
     /** With SANDBOX=on: the payment channels' stand-ins in this process (their fault controls and notifiers). */
-    channelSandbox: ChannelStandIns | null;
+    channelStandIns: ChannelStandIns | null;
   }
 }
 
@@ -125,7 +125,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   // Bodies: JSON (an empty body counts as none) and form-encoded (channel notifications and
-  // the Alipay sandbox gateway). Contract routes accept only JSON (checked in http.ts).
+  // the Alipay gateway stand-in). Contract routes accept only JSON (checked in http.ts).
   app.removeAllContentTypeParsers();
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   // A JSON body must be valid UTF-8: an invalid sequence (a surrogate encoded as bytes, a stray
@@ -221,7 +221,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // With SANDBOX=on, the stand-ins for the services outside the shop (payment channels, login,
   // SMS) in this process, under /sandbox/ (server/standins).
-  app.decorate('channelSandbox', config.sandbox ? registerStandIns(app, { config, db, log: app.log }) : null);
+  app.decorate('channelStandIns', config.sandbox ? registerStandIns(app, { config, db, log: app.log }) : null);
 
   // API documentation.
   const openApi = buildOpenApi();

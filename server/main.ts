@@ -40,8 +40,8 @@ async function main(): Promise<void> {
     `  H5 app        ${base}/`,
     `  API docs      ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Health        ${base}/healthz`,
-    config.sandbox ? `  Sandbox       on (mini-program login, SMS codes at ${base}/sandbox/sms/latest?phone=...)` : '  Sandbox       off',
-    ...(config.sandbox ? [`  Channels      WeChat Pay, Alipay, Douyin Pay sandboxes at ${base}/sandbox/<channel>/ (faults: ${base}/sandbox/faults)`] : []),
+    config.sandbox ? `  Sandbox       on (stand-ins for mini-program login and SMS; codes at ${base}/sandbox/sms/latest?phone=...)` : '  Sandbox       off',
+    ...(config.sandbox ? [`  Channels      WeChat Pay, Alipay, Douyin Pay stand-ins at ${base}/sandbox/<channel>/ (faults: ${base}/sandbox/faults)`] : []),
     `  Ledger check  npm run ledger:check`,
     '',
   ];

@@ -7,7 +7,7 @@ import { checkLedger } from '../checks/ledger';
 import { balanceOf } from '../modules/wallet/ledger';
 import { freePort } from '../test/net';
 import { ApiProcess } from './support/crash-api';
-import { startChannelSandbox, type Channel, type ChannelSandboxServer } from './support/crash-sandbox';
+import { startChannelStandIns as startChannelSandbox, type Channel, type ChannelStandInsServer as ChannelSandboxServer } from './support/crash-standins';
 import { Cashier, RetryingClient, newClientStats, runShopper, seededRandom, sleep, type ShopperPlan } from './support/crash-shopper';
 
 /**

@@ -2,7 +2,7 @@ import { createSign, createVerify } from 'node:crypto';
 
 /**
  * Alipay open-platform signing (RSA2 = SHA256withRSA), shared by the client of the gateway
- * (identity) and the local sandbox gateway. Request parameters are signed as the sorted
+ * (identity) and the Alipay gateway stand-in (server/standins). Request parameters are signed as the sorted
  * `key=value&...` string of every non-empty parameter except `sign`; a response is signed over
  * the exact JSON text of its `<method>_response` (or `error_response`) member.
  */

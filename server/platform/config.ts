@@ -16,7 +16,7 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export interface MiniAppConfig {
   appId: string;
   secret: string;
-  /** Base URL of the platform's code-to-session service (the sandbox's by default). */
+  /** Base URL of the platform's code-to-session service (its stand-in's by default). */
   endpoint: string;
 }
 
@@ -28,8 +28,8 @@ export interface AlipayConfig {
   alipayPublicKey: string;
   /** The open-platform gateway URL (e.g. https://openapi.alipay.com/gateway.do). */
   gateway: string;
-  /** Sandbox only: the gateway's own private key, which signs the sandbox gateway's answers. */
-  sandboxGatewayPrivateKey: string | null;
+  /** Sandbox mode only: the private key the Alipay gateway stand-in signs its answers with. */
+  standInGatewayPrivateKey: string | null;
 }
 
 export interface Config {
@@ -202,7 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const sandbox = ['on', 'true', '1'].includes(sandboxRaw);
   if (production && sandbox) {
-    throw new ConfigError('SANDBOX cannot be on when NODE_ENV=production: the sandbox stands in for real platforms');
+    throw new ConfigError('SANDBOX cannot be on when NODE_ENV=production: sandbox mode serves stand-ins for the real platforms');
   }
 
   const tokenSecretEnv = env.TOKEN_SECRET?.trim() || null;
@@ -218,7 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!tokenSecret) throw new ConfigError('TOKEN_SECRET is required');
 
   const self = `${publicBaseUrl}/sandbox`;
-  // In sandbox mode the configured app key pair and the sandbox gateway's key pair are the
+  // In sandbox mode the configured app key pair and the gateway stand-in's key pair are the
   // generated development ones unless given explicitly.
   const alipayPrivateKey = alipayKeyEnv ?? dev?.alipayAppPrivateKey ?? '';
   const alipayPublicKey = alipayPublicEnv ?? (dev ? publicKeyOf(dev.alipayGatewayPrivateKey) : '');
@@ -264,8 +264,8 @@ export function loadConfig(env: Env = process.env): Config {
       privateKey: alipayPrivateKey,
       alipayPublicKey,
       gateway: str(env, 'ALIPAY_GATEWAY', `${self}/alipay/gateway.do`),
-      // The sandbox gateway signs with the private half of whatever ALIPAY_PUBLIC_KEY is.
-      sandboxGatewayPrivateKey: sandbox
+      // The gateway stand-in signs with the private half of whatever ALIPAY_PUBLIC_KEY is.
+      standInGatewayPrivateKey: sandbox
         ? (pem(env, 'ALIPAY_SANDBOX_GATEWAY_PRIVATE_KEY') ?? (alipayPublicEnv ? null : (dev?.alipayGatewayPrivateKey ?? null)))
         : null,
     },
@@ -281,7 +281,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 /**
  * After listening on an ephemeral port (PORT=0, tests), point the public base URL and every
- * default sandbox endpoint at the real address. Mutates the config the app holds, on purpose:
+ * default stand-in endpoint at the real address. Mutates the config the app holds, on purpose:
  * the port is known only after listen. Endpoints set explicitly elsewhere are left alone.
  */
 export function rebaseOnListen(config: Config, port: number): void {

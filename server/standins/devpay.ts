@@ -17,7 +17,7 @@ import {
   verifySigned,
   type DevpayNotification,
 } from '../channels/devpay/wire';
-import { escapeHtml, sandboxPage } from './page';
+import { escapeHtml, cashierShell } from './page';
 
 /**
  * DevPay's provider (SANDBOX=on only). DevPay is the development payment channel (wire value
@@ -76,7 +76,7 @@ function requestOrigin(req: FastifyRequest): string {
 }
 
 function page(title: string, body: string): string {
-  return sandboxPage(title, body, { background: '#f5f5f5', accent: '#1677ff', buttonRadius: 23 });
+  return cashierShell(title, body, { background: '#f5f5f5', accent: '#1677ff', buttonRadius: 23 });
 }
 
 const STATUS_TEXT: Record<TradeStatus, string> = {

@@ -4,14 +4,14 @@ import { devpayKey } from '../channels/devpay/wire';
 import type { Database } from '../db/types';
 import type { Config } from '../platform/config';
 import { connectSmsGateway } from '../platform/sms';
-import { registerChannelSandbox, sandboxTimeScale } from './channels';
-import { createSandboxContext, type ChannelSandboxContext } from './channels/context';
+import { registerChannelStandIns, standInsTimeScale } from './channels';
+import { createStandInContext, type StandInContext } from './channels/context';
 import { FaultController } from './channels/faults';
 import type { Notifier } from './channels/notifier';
-import { registerSandboxLogin } from './login';
+import { registerLoginStandIns } from './login';
 import { registerDevpayStandIn } from './devpay';
 import { registerMerchantConsoleStandIn } from './merchant-console';
-import { registerSandboxSms, sandboxSmsGateway } from './sms';
+import { registerSmsStandIn, smsStandIn } from './sms';
 
 /**
  * The stand-ins for the services outside the shop, served under /sandbox/ with SANDBOX=on
@@ -27,21 +27,21 @@ import { registerSandboxSms, sandboxSmsGateway } from './sms';
 export interface StandInsOptions {
   config: Config;
   db: Kysely<Database>;
-  log: ChannelSandboxContext['log'];
+  log: StandInContext['log'];
 }
 
 /** The channel gateways' shared context, with their notifiers (tests read their deliveries). */
-export type ChannelStandIns = ChannelSandboxContext & { notifiers: Notifier[]; stop(): void };
+export type ChannelStandIns = StandInContext & { notifiers: Notifier[]; stop(): void };
 
 export function registerStandIns(app: FastifyInstance, options: StandInsOptions): ChannelStandIns {
   const { config, db, log } = options;
-  const channels = createSandboxContext({ faults: new FaultController(), timeScale: sandboxTimeScale(), baseUrl: () => config.publicBaseUrl, log });
-  registerChannelSandbox(app, channels);
+  const channels = createStandInContext({ faults: new FaultController(), timeScale: standInsTimeScale(), baseUrl: () => config.publicBaseUrl, log });
+  registerChannelStandIns(app, channels);
   app.addHook('onClose', async () => channels.stop());
 
-  registerSandboxLogin(app, { config, db });
-  registerSandboxSms(app);
-  connectSmsGateway(sandboxSmsGateway);
+  registerLoginStandIns(app, config);
+  registerSmsStandIn(app);
+  connectSmsGateway(smsStandIn);
   registerDevpayStandIn(app, config, { key: devpayKey(config) });
   registerMerchantConsoleStandIn(app, db);
   return channels;

@@ -1,4 +1,4 @@
-import { CODE_TTL_MS, CodeBook, sandboxOpenid } from './login';
+import { CODE_TTL_MS, CodeBook, standInOpenid } from './login';
 
 describe('sandbox login codes', () => {
   it('accepts the scheme and extracts the stable owner', () => {
@@ -33,9 +33,9 @@ describe('sandbox login codes', () => {
   });
 
   it('derives a stable openid per platform and owner', () => {
-    expect(sandboxOpenid('weapp', 'alice')).toBe(sandboxOpenid('weapp', 'alice'));
-    expect(sandboxOpenid('weapp', 'alice')).not.toBe(sandboxOpenid('weapp', 'bob'));
-    expect(sandboxOpenid('weapp', 'alice')).not.toBe(sandboxOpenid('tt', 'alice'));
-    expect(sandboxOpenid('weapp', 'alice')).toMatch(/^o[A-Za-z0-9_-]{27}$/);
+    expect(standInOpenid('weapp', 'alice')).toBe(standInOpenid('weapp', 'alice'));
+    expect(standInOpenid('weapp', 'alice')).not.toBe(standInOpenid('weapp', 'bob'));
+    expect(standInOpenid('weapp', 'alice')).not.toBe(standInOpenid('tt', 'alice'));
+    expect(standInOpenid('weapp', 'alice')).toMatch(/^o[A-Za-z0-9_-]{27}$/);
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../platform/errors';
-import { sendProblem, type AppDeps } from '../platform/http';
-import { publicKeyOf } from '../platform/config';
+import { sendProblem } from '../platform/http';
+import { publicKeyOf, type Config } from '../platform/config';
 import { signedResponseText, verifyParams, type AlipayParams } from '../platform/alipay';
 
 /**
@@ -35,7 +35,7 @@ const CODE = /^sandbox-([A-Za-z0-9_-]{1,64})(?:\.([A-Za-z0-9_-]{1,64}))?$/;
 
 export type CodeCheck = { ok: true; owner: string } | { ok: false; reason: 'invalid' | 'expired' | 'used' };
 
-/** Remembers used codes for their lifetime (a sandbox process is short-lived). */
+/** Remembers used codes for their lifetime (a development process is short-lived). */
 export class CodeBook {
   private used = new Map<string, number>();
 
@@ -57,7 +57,7 @@ export class CodeBook {
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest();
-export const sandboxOpenid = (platform: string, owner: string) => `o${hash(`${platform}:${owner}`).toString('base64url').slice(0, 27)}`;
+export const standInOpenid = (platform: string, owner: string) => `o${hash(`${platform}:${owner}`).toString('base64url').slice(0, 27)}`;
 const unionidOf = (owner: string) => `u${hash(`union:${owner}`).toString('base64url').slice(0, 27)}`;
 const sessionKey = (platform: string, owner: string, code: string) => hash(`session:${platform}:${owner}:${code}`).toString('base64').slice(0, 24);
 const alipayUserId = (owner: string) => `2088${(hash(`alipay:${owner}`).readBigUInt64BE(0) % 1_000_000_000_000n).toString().padStart(12, '0')}`;
@@ -66,8 +66,7 @@ function json(reply: FastifyReply, body: unknown): FastifyReply {
   return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
-export function registerSandboxLogin(app: FastifyInstance, deps: AppDeps): void {
-  const { config } = deps;
+export function registerLoginStandIns(app: FastifyInstance, config: Config): void {
   const book = new CodeBook();
 
   // WeChat: errors are HTTP 200 with errcode/errmsg, as on api.weixin.qq.com.
@@ -84,7 +83,7 @@ export function registerSandboxLogin(app: FastifyInstance, deps: AppDeps): void 
       return json(reply, { errcode: 40029, errmsg: `invalid code, ${rid}` });
     }
     return json(reply, {
-      openid: sandboxOpenid('weapp', check.owner),
+      openid: standInOpenid('weapp', check.owner),
       session_key: sessionKey('weapp', check.owner, code),
       unionid: unionidOf(check.owner),
     });
@@ -118,8 +117,8 @@ export function registerSandboxLogin(app: FastifyInstance, deps: AppDeps): void 
       log_id: req.id,
       data: {
         session_key: sessionKey('tt', owner ?? anonymousOwner ?? '', code || anonymousCode),
-        openid: owner ? sandboxOpenid('tt', owner) : '',
-        anonymous_openid: anonymousOwner ? sandboxOpenid('tt-anon', anonymousOwner) : '',
+        openid: owner ? standInOpenid('tt', owner) : '',
+        anonymous_openid: anonymousOwner ? standInOpenid('tt-anon', anonymousOwner) : '',
         unionid: owner ? unionidOf(owner) : '',
       },
     });
@@ -127,7 +126,7 @@ export function registerSandboxLogin(app: FastifyInstance, deps: AppDeps): void 
 
   // Alipay: a signed form request to the gateway; a signed JSON answer.
   app.post<{ Body: unknown }>('/sandbox/alipay/gateway.do', async (req, reply) => {
-    const gatewayKey = config.alipay.sandboxGatewayPrivateKey;
+    const gatewayKey = config.alipay.standInGatewayPrivateKey;
     if (!gatewayKey) {
       return sendProblem(reply, new AppError('INTERNAL', 'The sandbox gateway has no signing key: set ALIPAY_SANDBOX_GATEWAY_PRIVATE_KEY'), req.id);
     }

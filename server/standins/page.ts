@@ -1,6 +1,5 @@
 /**
- * The HTML shell of the sandbox's hosted cashier pages (the simple sandbox channel and the
- * WeChat Pay H5 page): a mobile card with the amount and the #sandbox-pay-confirm /
+ * The HTML shell of the stand-ins' hosted cashier pages (DevPay's and the WeChat Pay H5 page): a mobile card with the amount and the #sandbox-pay-confirm /
  * #sandbox-pay-cancel buttons, in the channel's colours.
  */
 export function escapeHtml(text: string): string {
@@ -16,7 +15,7 @@ export interface PageStyle {
   buttonRadius: number;
 }
 
-export function sandboxPage(title: string, body: string, style: PageStyle): string {
+export function cashierShell(title: string, body: string, style: PageStyle): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,maximum-scale=1">

@@ -1,4 +1,4 @@
-import { latestSandboxSms, sandboxSendSms } from './sms';
+import { latestSms, deliverSms } from './sms';
 
 function fakeLog() {
   const lines: string[] = [];
@@ -13,13 +13,13 @@ function fakeLog() {
 describe('sandbox SMS', () => {
   it('writes the code to the log and keeps the latest message per phone', () => {
     const { log, lines } = fakeLog();
-    sandboxSendSms(log, '13700000001', '111111');
-    sandboxSendSms(log, '13700000001', '222222');
-    sandboxSendSms(log, '13700000002', '333333');
+    deliverSms(log, '13700000001', '111111');
+    deliverSms(log, '13700000001', '222222');
+    deliverSms(log, '13700000002', '333333');
     expect(lines.some((l) => l.includes('13700000001') && l.includes('222222'))).toBe(true);
-    expect(latestSandboxSms('13700000001')).toMatchObject({ phone: '13700000001', code: '222222' });
-    expect(latestSandboxSms('13700000001')?.text).toContain('222222');
-    expect(latestSandboxSms('13700000002')?.code).toBe('333333');
-    expect(latestSandboxSms('13700000003')).toBeNull();
+    expect(latestSms('13700000001')).toMatchObject({ phone: '13700000001', code: '222222' });
+    expect(latestSms('13700000001')?.text).toContain('222222');
+    expect(latestSms('13700000002')?.code).toBe('333333');
+    expect(latestSms('13700000003')).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { sendProblem } from '../platform/http';
 import type { SmsGateway } from '../platform/sms';
 
 /**
- * The sandbox SMS gateway: instead of texting, it writes the code to the server log and keeps
+ * The SMS gateway's stand-in: instead of texting, it writes the code to the server log and keeps
  * the latest message per phone so browser tests can read it at GET /sandbox/sms/latest?phone=.
  * Sandbox mode only.
  */
@@ -19,7 +19,7 @@ export interface SmsMessage {
 const MAX_KEPT = 5000;
 const latest = new Map<string, SmsMessage>();
 
-export function sandboxSendSms(log: Pick<FastifyBaseLogger, 'info'>, phone: string, code: string): SmsMessage {
+export function deliverSms(log: Pick<FastifyBaseLogger, 'info'>, phone: string, code: string): SmsMessage {
   const message: SmsMessage = { phone, code, text: `【小店】您的登录验证码是 ${code}，5分钟内有效，请勿泄露给他人。`, sentAt: Date.now() };
   latest.delete(phone);
   latest.set(phone, message);
@@ -32,17 +32,17 @@ export function sandboxSendSms(log: Pick<FastifyBaseLogger, 'info'>, phone: stri
 }
 
 /** The stand-in as the process's SMS gateway (connected by registerStandIns). */
-export const sandboxSmsGateway: SmsGateway = {
+export const smsStandIn: SmsGateway = {
   sendCode(phone, code, log) {
-    sandboxSendSms(log, phone, code);
+    deliverSms(log, phone, code);
   },
 };
 
-export function latestSandboxSms(phone: string): SmsMessage | null {
+export function latestSms(phone: string): SmsMessage | null {
   return latest.get(phone) ?? null;
 }
 
-export function registerSandboxSms(app: FastifyInstance): void {
+export function registerSmsStandIn(app: FastifyInstance): void {
   app.get<{ Querystring: { phone?: string } }>('/sandbox/sms/latest', async (req, reply) => {
     const phone = req.query.phone;
     if (typeof phone !== 'string' || !phoneSchema.safeParse(phone).success) {
@@ -50,7 +50,7 @@ export function registerSandboxSms(app: FastifyInstance): void {
         errors: [{ path: 'query.phone', message: 'invalid mainland mobile number' }],
       }), req.id);
     }
-    const message = latestSandboxSms(phone);
+    const message = latestSms(phone);
     if (!message) return sendProblem(reply, new AppError('NOT_FOUND', `no message sent to ${phone}`), req.id);
     return reply.header('cache-control', 'no-store').send(message);
   });

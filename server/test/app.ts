@@ -37,7 +37,7 @@ export interface TestApp {
   post<T = Record<string, unknown>>(url: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>>;
   patch<T = Record<string, unknown>>(url: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>>;
   del<T = Record<string, unknown>>(url: string, options?: RequestOptions): Promise<ApiResponse<T>>;
-  /** Logs in through the OTP sandbox (H5 flow) and returns the session token. */
+  /** Logs in with a phone code read from the SMS stand-in (H5 flow) and returns the session token. */
   login(phone?: string): Promise<string>;
   /** Where the app listens (an ephemeral loopback port). */
   baseUrl: string;

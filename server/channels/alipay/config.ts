@@ -7,9 +7,9 @@ import { envValue, httpUrl, type Env } from '../env';
 /**
  * Alipay payment configuration (public-key mode, RSA2, keys as PKCS#8 / SPKI PEM).
  *
- * Sandbox mode fills every missing value from sandbox-keys/alipay/ and points the gateway at the
- * local sandbox (the same /sandbox/alipay/gateway.do the login sandbox serves); production needs
- * every secret from the environment and refuses the sandbox's keys. Outside sandbox mode the
+ * Sandbox mode fills every missing value from sandbox-keys/alipay/ and points the gateway at its
+ * stand-in (the same /sandbox/alipay/gateway.do the login stand-in serves); production needs
+ * every secret from the environment and refuses the sandbox keys. Outside sandbox mode the
  * channel is configured by ALIPAY_SELLER_ID: without it (even when ALIPAY_APP_ID and the keys
  * are set for Alipay login) payments by Alipay are off (null).
  *

@@ -9,7 +9,7 @@ import path from 'node:path';
 export const ALIPAY_SANDBOX_KEYS_DIR = path.resolve(__dirname, '..', '..', '..', 'sandbox-keys', 'alipay');
 
 export interface AlipaySandboxKeys {
-  /** The sandbox app id (also the login sandbox's default ALIPAY_APP_ID). */
+  /** The sandbox-mode app id (also the login stand-in's default ALIPAY_APP_ID). */
   appId: string;
   /** The sandbox merchant's Alipay user id (seller_id, 2088 + 12 digits). */
   sellerId: string;
@@ -17,7 +17,7 @@ export interface AlipaySandboxKeys {
   appPrivateKey: string;
   /** Its public half: what Alipay holds (uploaded by the merchant) to verify our requests. */
   appPublicKey: string;
-  /** Alipay's private key: only the sandbox gateway holds it (signs answers and notifications). */
+  /** Alipay's private key: only the gateway stand-in holds it (signs answers and notifications). */
   alipayPrivateKey: string;
   /** Alipay's public key: our server verifies answers and notifications with it. */
   alipayPublicKey: string;

@@ -1,7 +1,7 @@
 import { alipayTimestamp } from '../../platform/alipay';
 
 /**
- * Alipay wire details shared by the adapter and the sandbox gateway: yuan strings at the edge
+ * Alipay wire details shared by the adapter and the gateway stand-in: yuan strings at the edge
  * (our code uses integer fen), China Standard Time timestamps, the gateway's answer nodes, the
  * notification retry schedule.
  */

@@ -5,8 +5,8 @@ import { envValue, type Env } from '../env';
 
 /**
  * Douyin general trade system configuration. In sandbox mode everything defaults to the
- * committed sandbox keys and the local sandbox gateway; in production every secret comes from
- * the environment and the sandbox keys are refused.
+ * committed sandbox keys and the gateway stand-in; in production every secret comes from the
+ * environment and the sandbox keys are refused.
  *
  * apiBase and notifyUrl are plain strings computed from PUBLIC_BASE_URL when defaulted; after
  * listening on an ephemeral port call rebaseDouyinConfig(config, oldBase, newBase).

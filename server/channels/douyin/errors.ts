@@ -1,7 +1,7 @@
 /**
- * err_no values of the general trade system's server API as the sandbox answers them and the
+ * err_no values of the general trade system's server API as the stand-in answers them and the
  * adapter recognizes them. The success value (0) and the token codes follow the published docs;
- * the rest are the sandbox's own choices (see sandbox-keys/douyin/README.md): check the live
+ * the rest are the stand-in's own choices (see sandbox-keys/douyin/README.md): check the live
  * codes for "order not found" and "refund not found" before going live.
  */
 export const DOUYIN_ERR = {
@@ -28,5 +28,5 @@ export const DOUYIN_ERR = {
   orderExpired: 28045007,
 } as const;
 
-/** /oauth/client_token/ error_code the sandbox answers for a wrong client_key/client_secret (sandbox choice). */
+/** /oauth/client_token/ error_code the stand-in answers for a wrong client_key/client_secret (its own choice). */
 export const CLIENT_TOKEN_BAD_SECRET = 10003;

@@ -10,7 +10,7 @@ export const DOUYIN_SANDBOX_KEYS_DIR = path.resolve(__dirname, '..', '..', '..',
 
 export interface DouyinSandboxKeys {
   appId: string;
-  /** The app secret the sandbox's client_token endpoint accepts. */
+  /** The app secret the stand-in's client_token endpoint accepts. */
   appSecret: string;
   keyVersion: string;
   merchantId: string;
@@ -18,7 +18,7 @@ export interface DouyinSandboxKeys {
   appPrivateKey: string;
   /** Its public half: what the platform holds (uploaded in the console) to verify the app. */
   appPublicKey: string;
-  /** The platform's private key: only the sandbox holds it (signs answers and callbacks). */
+  /** Douyin's ("platform") private key: only the gateway stand-in holds it (signs answers and callbacks). */
   platformPrivateKey: string;
   /** The platform's public key: the merchant verifies answers and callbacks with it. */
   platformPublicKey: string;

@@ -2,7 +2,7 @@ import { createSign, createVerify, randomBytes } from 'node:crypto';
 
 /**
  * Douyin open-platform signing (SHA256-RSA2048 = RSASSA-PKCS1-v1_5 with SHA-256, base64),
- * shared by the adapter and the sandbox gateway. Two shapes of signed text:
+ * shared by the adapter and the gateway stand-in. Two shapes of signed text:
  *
  *   developer -> platform (app private key):
  *     METHOD\nURI\nTIMESTAMP\nNONCE\nBODY\n

@@ -9,8 +9,9 @@ import { envValue, httpUrl, type Env } from '../env';
  * notifications are signed with WeChat Pay's key, named by a PUB_KEY_ID_... serial).
  *
  * Sandbox mode fills every missing value from sandbox-keys/wechatpay/ and points the API at the
- * local sandbox gateway; production requires every secret from the environment and refuses the
- * sandbox's keys. Without sandbox and without the variables the channel is not configured (null).
+ * gateway stand-in; production requires every secret from the environment and refuses the
+ * sandbox keys. Outside sandbox mode and without the variables the channel is not configured
+ * (null).
  *
  * The API base and notify URL defaults follow the server's real port: after listening on an
  * ephemeral port call rebaseWechatpayConfig(config, oldBase, newBase) (the adapter reads both

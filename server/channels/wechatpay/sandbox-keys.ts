@@ -11,7 +11,7 @@ export const WECHATPAY_SANDBOX_KEYS_DIR = path.resolve(__dirname, '..', '..', '.
 
 export interface WechatpaySandboxKeys {
   mchId: string;
-  /** Serial number of the merchant API certificate (apiclient_cert.pem) the sandbox knows. */
+  /** Serial number of the merchant API certificate (apiclient_cert.pem) the gateway stand-in knows. */
   mchSerial: string;
   /** The merchant's API private key (apiclient_key.pem, PKCS#8). The merchant holds it. */
   mchPrivateKey: string;
@@ -23,7 +23,7 @@ export interface WechatpaySandboxKeys {
   publicKeyId: string;
   /** WeChat Pay's public key (pub_key.pem): the merchant verifies answers and notifications with it. */
   platformPublicKey: string;
-  /** WeChat Pay's private key: only the sandbox gateway holds it (it signs answers and notifications). */
+  /** WeChat Pay's private key: only the gateway stand-in holds it (it signs answers and notifications). */
   platformPrivateKey: string;
 }
 

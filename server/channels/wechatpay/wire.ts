@@ -1,5 +1,5 @@
 /**
- * WeChat Pay API v3 wire details shared by the adapter and the sandbox gateway: the
+ * WeChat Pay API v3 wire details shared by the adapter and the gateway stand-in: the
  * Authorization header, RFC 3339 times in China Standard Time, and the header names.
  */
 export const AUTH_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';

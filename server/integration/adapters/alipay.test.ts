@@ -8,7 +8,7 @@ import { alipaySandboxKeys } from '../../channels/alipay/sandbox-keys';
 import { cstTime, notifySignContent } from '../../channels/alipay/wire';
 
 /**
- * The adapter against the Alipay sandbox gateway over real HTTP: prepay in both scenes, paying
+ * The adapter against the Alipay gateway stand-in over real HTTP: prepay in both scenes, paying
  * through the confirm endpoint and the wap cashier page, the signed notification arriving and
  * verifying, query, close, refunds, every way a notification must be refused, and cross-checks
  * with alipay-sdk independently of the adapter's code path.
@@ -397,7 +397,7 @@ describe('fault options', () => {
 describe('cross-check with alipay-sdk', () => {
   const sdk = new AlipaySdk({ appId: keys.appId, privateKey: keys.appPrivateKey, keyType: 'PKCS8', alipayPublicKey: keys.alipayPublicKey, signType: 'RSA2' });
 
-  it("the sandbox's notifications verify with checkNotifySign; altered ones do not", async () => {
+  it("the stand-in's notifications verify with checkNotifySign; altered ones do not", async () => {
     const no = paymentNo();
     const { received } = await paid(no, 999);
     const params = Object.fromEntries(new URLSearchParams(received.rawBody));

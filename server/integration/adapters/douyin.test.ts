@@ -41,7 +41,7 @@ async function prepay(overrides: Partial<PrepayInput> = {}): Promise<{ paymentNo
   return { paymentNo: i.paymentNo, params };
 }
 
-/** What the mini-program does with the client params: tt.requestOrder (the sandbox stand-in). */
+/** What the mini-program does with the client params: tt.requestOrder (its stand-in). */
 async function requestOrder(params: DouyinOrder): Promise<string> {
   const res = await h.post('/sandbox/douyin/client/requestOrder', { data: params.data, byteAuthorization: params.byteAuthorization });
   expect(res.status).toBe(200);
@@ -67,7 +67,7 @@ async function expectChannelError(p: Promise<unknown>, code?: string): Promise<C
   return err as ChannelError;
 }
 
-describe('Douyin adapter against the sandbox gateway', () => {
+describe('Douyin adapter against the gateway stand-in', () => {
   it('prepay (mini-program) signs the order data for tt.requestOrder; H5 is not offered', async () => {
     const { paymentNo, params } = await prepay({ amount: 2345 });
     const data = JSON.parse(params.data);
@@ -134,7 +134,7 @@ describe('Douyin adapter against the sandbox gateway', () => {
     expect(state.paidAt).toEqual(expect.any(Number));
     // Paying again is idempotent and sends nothing new.
     expect((await h.post('/sandbox/douyin/confirm', { ref: paymentNo, action: 'pay' })).json).toEqual({ ok: true, paymentNo });
-    // A paid order cannot be cancelled in the sandbox cashier.
+    // A paid order cannot be cancelled in the stand-in's cashier.
     expect((await h.post('/sandbox/douyin/confirm', { ref: paymentNo, action: 'cancel' })).status).toBe(409);
 
     const trade = await h.get(`/sandbox/douyin/trades/${paymentNo}`);

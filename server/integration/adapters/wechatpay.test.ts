@@ -5,7 +5,7 @@ import { createWechatpayAdapter } from '../../channels/wechatpay/adapter';
 import { wechatpaySandboxKeys } from '../../channels/wechatpay/sandbox-keys';
 
 /**
- * The adapter against the WeChat Pay sandbox gateway over real HTTP: prepay in both scenes,
+ * The adapter against the WeChat Pay gateway stand-in over real HTTP: prepay in both scenes,
  * paying through the confirm endpoint and the H5 page, the signed notification arriving and
  * verifying, query, close, refunds, and every way a notification must be refused.
  */
@@ -74,7 +74,7 @@ describe('prepay', () => {
     await expect(h.adapter.prepay({ ...mini(paymentNo()), scene: 'h5', payerId: undefined })).rejects.toBeInstanceOf(ChannelError);
   });
 
-  it('H5: the h5_url is the sandbox cashier page; confirming there notifies and returns to redirect_url', async () => {
+  it('H5: the h5_url is the stand-in cashier page; confirming there notifies and returns to redirect_url', async () => {
     const no = paymentNo();
     const params = await h.adapter.prepay({ paymentNo: no, amount: 2345, description: '沙箱商户 H5 订单', expiresAt: Date.now() + 600_000, scene: 'h5', clientIp: '203.0.113.7', returnUrl: `${h.baseUrl}/checkout/result?no=${no}` });
     expect(params.kind).toBe('wechatpay_h5');

@@ -15,8 +15,8 @@ import { transact } from '../../db/transaction';
 /**
  * End-to-end harness for the real payment channels: the whole app (testApp) with the channels
  * the configuration enables by default (WeChat Pay, Alipay, Douyin, served by the in-process
- * channel sandbox that speaks their wire formats and posts their signed notifications to the
- * real /notify/<channel> endpoints). Shoppers log in through the platform login sandboxes,
+ * channel stand-ins that speak their wire formats and post their signed notifications to the
+ * real /notify/<channel> endpoints). Shoppers log in through the platforms' login stand-ins,
  * pay through the API and act in the channel's cashier as the client would.
  */
 export type RealChannel = 'wechatpay' | 'alipay' | 'douyin';
@@ -39,12 +39,12 @@ export async function startChannelHarness(): Promise<ChannelHarness> {
   for (const channel of ['wechatpay', 'alipay', 'douyin'] as const) {
     if (!t.app.paymentDeps.channels.get(channel)) throw new Error(`the ${channel} channel is not configured in the test app`);
   }
-  if (!t.app.channelSandbox) throw new Error('the channel sandbox is not mounted (SANDBOX=on expected)');
+  if (!t.app.channelStandIns) throw new Error('the channel stand-ins are not mounted (SANDBOX=on expected)');
   return {
     t,
     deps: t.app.paymentDeps,
     close: async () => {
-      t.app.channelSandbox?.faults.clear();
+      t.app.channelStandIns?.faults.clear();
       await t.close();
     },
   };
@@ -185,9 +185,9 @@ export async function refsOf(t: TestApp, paymentId: string): Promise<string[]> {
 }
 
 export function addFault(h: ChannelHarness, rule: FaultRule): void {
-  const sandbox = h.t.app.channelSandbox;
-  if (!sandbox) throw new Error('no channel sandbox');
-  sandbox.faults.add(rule);
+  const standIns = h.t.app.channelStandIns;
+  if (!standIns) throw new Error('no channel stand-ins');
+  standIns.faults.add(rule);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ function refOf(params: ClientParams | null): string {
 /**
  * Opens the channel's cashier for a payment as the client would: wx.requestPayment's prepay id;
  * the WeChat H5 page (fetched); my.tradePay's trade number; the Alipay wap URL (fetched: the
- * gateway creates the trade and renders its cashier); tt.requestOrder (the sandbox stand-in).
+ * gateway creates the trade and renders its cashier); tt.requestOrder (its stand-in).
  */
 export async function openCashier(t: TestApp, p: Payment): Promise<AtCashier> {
   const row = await paymentRow(t, p.id);
@@ -250,12 +250,12 @@ export async function openCashier(t: TestApp, p: Payment): Promise<AtCashier> {
   return { channel, ref: refOf(params), paymentNo: row.payment_no };
 }
 
-/** The shopper pays or gives up in the channel's cashier (the sandbox's confirm endpoint). */
+/** The shopper pays or gives up in the channel's cashier (the stand-in's confirm endpoint). */
 export async function confirmAtChannel(t: TestApp, at: AtCashier, action: 'pay' | 'cancel'): Promise<ApiResponse<{ ok?: boolean; code?: string }>> {
   return t.post<{ ok?: boolean; code?: string }>(`/sandbox/${at.channel}/confirm`, { ref: at.ref, action });
 }
 
-/** The trade as the channel sandbox holds it. */
+/** The trade as the channel's stand-in holds it. */
 export async function channelTrade(t: TestApp, channel: RealChannel, paymentNo: string): Promise<Record<string, unknown>> {
   const res = await t.get<Record<string, unknown>>(`/sandbox/${channel}/trades/${paymentNo}`);
   if (res.status !== 200) throw new Error(`sandbox trade ${channel} ${paymentNo}: ${res.status} ${res.text}`);
@@ -311,12 +311,12 @@ export async function channelMoney(t: TestApp, channel: RealChannel, paymentNo: 
   return { exists: true, paid, refunds, refunded: refunds.filter((r) => r.status !== 'FAILED').reduce((s, r) => s + r.amount, 0) };
 }
 
-/** Every delivery attempt the sandbox notifiers made for a channel since `since` (epoch ms). */
+/** Every delivery attempt the stand-ins' notifiers made for a channel since `since` (epoch ms). */
 export function deliveriesOf(h: ChannelHarness, channel: RealChannel, since: number): DeliveryRecord[] {
-  const sandbox = h.t.app.channelSandbox;
-  if (!sandbox || !('notifiers' in sandbox) || !Array.isArray(sandbox.notifiers)) throw new Error('the channel sandbox exposes no notifiers');
+  const standIns = h.t.app.channelStandIns;
+  if (!standIns || !('notifiers' in standIns) || !Array.isArray(standIns.notifiers)) throw new Error('the channel stand-ins expose no notifiers');
   const out: DeliveryRecord[] = [];
-  for (const n of sandbox.notifiers) {
+  for (const n of standIns.notifiers) {
     if (!(n instanceof Notifier)) continue;
     for (const d of n.deliveries) if (d.channel === channel && d.at >= since) out.push(d);
   }

@@ -36,7 +36,7 @@ import {
 /**
  * The scenarios every real channel goes through end to end (see channels-<channel>.test.ts):
  * combined payments paid from the channel's own notification, cancels in the cashier and
- * through the API, the sandbox notifier's faults, cancel racing confirm (late money), partial
+ * through the API, the stand-ins' notifier faults, cancel racing confirm (late money), partial
  * refunds through the channel's refund API and two attempts at once. The ledger is checked
  * after every test.
  */
@@ -64,7 +64,7 @@ export function channelSuite(o: ChannelSuiteOptions): void {
     h = await startChannelHarness();
   });
   afterEach(async () => {
-    h.t.app.channelSandbox?.faults.clear();
+    h.t.app.channelStandIns?.faults.clear();
     await expectClean(h.t);
   });
   afterAll(async () => {

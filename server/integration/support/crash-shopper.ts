@@ -3,7 +3,7 @@ import { session as sessionSchema } from '@contract/identity';
 import { parentOrder as parentOrderSchema } from '@contract/order';
 import { payment as paymentSchema, type Payment, type PayChannel } from '@contract/payment';
 import type { z } from 'zod';
-import type { Channel } from './crash-sandbox';
+import type { Channel } from './crash-standins';
 
 /**
  * Simulated shoppers for the crash test: a client that retries like the real one (same
@@ -131,12 +131,12 @@ export class Refused extends Error {
   }
 }
 
-/** What the channel sandbox's cashier gets from the shopper (the test process's sandbox). */
+/** What the channel stand-ins' cashier gets from the shopper (the test process's stand-ins). */
 export class Cashier {
-  constructor(private readonly sandboxUrl: string) {}
+  constructor(private readonly standInsUrl: string) {}
 
   private async post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${this.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${this.standInsUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
@@ -194,7 +194,7 @@ export interface ShopperPlan {
   pace: number;
 }
 
-/** Logs in with a fresh sandbox WeChat code on each attempt (a code works once). */
+/** Logs in with a fresh sandbox-mode WeChat code on each attempt (a code works once). */
 async function login(client: RetryingClient, owner: string): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     // A fresh nonce per attempt (not all digits: an all-digit nonce is read as the code's issue time).

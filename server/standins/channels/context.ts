@@ -2,32 +2,32 @@ import type { FaultController } from './faults';
 import { Notifier, compressSchedule } from './notifier';
 
 /**
- * What every channel's sandbox gateway gets: the shared fault controller, the time scale that
+ * What every channel's gateway stand-in gets: the shared fault controller, the time scale that
  * compresses the channel's retry schedule (0.001: a 15 s retry after 15 ms), a clock, a log and
  * the base URL it is served under (for the hosted confirmation pages it links to).
  *
  * Each gateway registers its routes under /sandbox/<channel>/ and keeps its trades in memory:
- * the sandbox stands in for the channel, which outlives our API process; run it in its own
- * process (server/sandbox/channels/main.ts) when the API is to be killed and restarted.
+ * it stands in for the channel, which outlives our API process; run the gateways in their own
+ * process (server/standins/channels/main.ts) when the API is to be killed and restarted.
  */
-export interface ChannelSandboxContext {
+export interface StandInContext {
   faults: FaultController;
   timeScale: number;
   now(): number;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
-  /** Base URL the sandbox is reachable at (e.g. http://127.0.0.1:3000); read at call time. */
+  /** Base URL the stand-ins are reachable at (e.g. http://127.0.0.1:3000); read at call time. */
   baseUrl(): string;
   /** A notifier with the channel's published retry schedule (seconds), compressed by timeScale. */
   notifier(scheduleSeconds: readonly number[]): Notifier;
 }
 
-export function createSandboxContext(options: {
+export function createStandInContext(options: {
   faults: FaultController;
   timeScale: number;
   baseUrl: () => string;
-  log: ChannelSandboxContext['log'];
+  log: StandInContext['log'];
   now?: () => number;
-}): ChannelSandboxContext & { stop(): void; notifiers: Notifier[] } {
+}): StandInContext & { stop(): void; notifiers: Notifier[] } {
   const notifiers: Notifier[] = [];
   return {
     faults: options.faults,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
 /**
- * Fault injection for the channel sandbox: what a real channel does to notifications on a bad
+ * Fault injection for the channel stand-ins: what a real channel does to notifications on a bad
  * day, on demand. A rule affects the next `count` notifications (of one channel, or of any).
  *
  * - drop: never delivered (reconciliation must find the payment by querying the channel)

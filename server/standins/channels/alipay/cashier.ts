@@ -5,7 +5,7 @@ import { rsa2Sign } from '../../../platform/alipay';
 import { AppError } from '../../../platform/errors';
 import { sendProblem } from '../../../platform/http';
 import { escapeHtml } from '../../page';
-import { current, tradeByNo, type AlipayGateway, type SandboxTrade } from './gateway';
+import { current, tradeByNo, type AlipayGateway, type Trade } from './gateway';
 import { notify } from './notify';
 
 /**
@@ -23,7 +23,7 @@ import { notify } from './notify';
 const confirmBody = z.strictObject({ ref: z.string().min(1).max(64), action: z.enum(['pay', 'cancel']) });
 
 /** The buyer pays (cashier page or confirm endpoint). */
-function pay(gw: AlipayGateway, trade: SandboxTrade): 'ok' | 'closed' {
+function pay(gw: AlipayGateway, trade: Trade): 'ok' | 'closed' {
   current(gw, trade);
   if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED') return 'ok';
   if (trade.status !== 'WAIT_BUYER_PAY') return 'closed';
@@ -34,7 +34,7 @@ function pay(gw: AlipayGateway, trade: SandboxTrade): 'ok' | 'closed' {
 }
 
 /** The buyer cancels: the trade closes and Alipay notifies TRADE_CLOSED. */
-function cancel(gw: AlipayGateway, trade: SandboxTrade): 'ok' | 'paid' {
+function cancel(gw: AlipayGateway, trade: Trade): 'ok' | 'paid' {
   current(gw, trade);
   if (trade.status === 'TRADE_CLOSED') return 'ok';
   if (trade.status !== 'WAIT_BUYER_PAY') return 'paid';
@@ -62,7 +62,7 @@ function page(title: string, body: string): string {
   );
 }
 
-export function cashierPage(trade: SandboxTrade): string {
+export function cashierPage(trade: Trade): string {
   const base = `/sandbox/alipay/cashier/${encodeURIComponent(trade.tradeNo)}`;
   return page(
     '支付宝收银台（沙箱）',
@@ -89,7 +89,7 @@ function withQuery(url: string, params: Record<string, string>): string {
 }
 
 /** The synchronous return parameters wap pay appends to return_url (signed like a notification). */
-function returnParams(gw: AlipayGateway, trade: SandboxTrade): Record<string, string> {
+function returnParams(gw: AlipayGateway, trade: Trade): Record<string, string> {
   const params: Record<string, string> = {
     charset: 'utf-8',
     out_trade_no: trade.outTradeNo,

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { alipaySandboxKeys } from '../../../channels/alipay/sandbox-keys';
 import { ALIPAY_NOTIFY_RETRY_SECONDS, cstTime } from '../../../channels/alipay/wire';
-import type { ChannelSandboxContext } from '../context';
+import type { StandInContext } from '../context';
 import type { Notifier } from '../notifier';
 
 /**
@@ -11,7 +11,7 @@ import type { Notifier } from '../notifier';
  */
 export const ALIPAY_GATEWAY_PATH = '/sandbox/alipay/gateway.do';
 
-export interface AlipaySandboxOptions {
+export interface AlipayStandInOptions {
   /** The app the gateway serves (default sandbox-keys/alipay/ids.json). */
   appId?: string;
   /** The merchant's seller id put on trades and notifications. */
@@ -28,14 +28,14 @@ export interface AlipaySandboxOptions {
 
 export type TradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
 
-export interface SandboxRefund {
+export interface Refund {
   outRequestNo: string;
   amount: number;
   reason: string;
   at: number;
 }
 
-export interface SandboxTrade {
+export interface Trade {
   tradeNo: string;
   outTradeNo: string;
   appId: string;
@@ -56,12 +56,12 @@ export interface SandboxTrade {
   expiresAt: number | null;
   /** What a repeated create must match. */
   fingerprint: string;
-  refunds: Map<string, SandboxRefund>;
+  refunds: Map<string, Refund>;
   refundedAmount: number;
 }
 
 export interface AlipayGateway {
-  ctx: ChannelSandboxContext;
+  ctx: StandInContext;
   appId: string;
   sellerId: string;
   appPublicKey: string;
@@ -72,14 +72,14 @@ export interface AlipayGateway {
   refundNotifications: boolean;
   notifier: Notifier;
   /** By out_trade_no. */
-  trades: Map<string, SandboxTrade>;
+  trades: Map<string, Trade>;
   /** trade_no -> out_trade_no. */
   byTradeNo: Map<string, string>;
 }
 
 const SANDBOX_BUYER_ID = '2088102000000001';
 
-export function createGateway(ctx: ChannelSandboxContext, options: AlipaySandboxOptions): AlipayGateway {
+export function createGateway(ctx: StandInContext, options: AlipayStandInOptions): AlipayGateway {
   const keys = alipaySandboxKeys();
   return {
     ctx,
@@ -116,7 +116,7 @@ export function newTradeNo(now: number): string {
 }
 
 /** An open trade past its time_expire is closed (Alipay closes it without a notification by default). */
-export function current(gw: AlipayGateway, trade: SandboxTrade): SandboxTrade {
+export function current(gw: AlipayGateway, trade: Trade): Trade {
   if (trade.status === 'WAIT_BUYER_PAY' && trade.expiresAt !== null && gw.ctx.now() >= trade.expiresAt) {
     trade.status = 'TRADE_CLOSED';
     trade.closedAt = trade.expiresAt;
@@ -125,7 +125,7 @@ export function current(gw: AlipayGateway, trade: SandboxTrade): SandboxTrade {
 }
 
 /** The trade a call names by out_trade_no or trade_no (both must agree when both are given). */
-export function find(gw: AlipayGateway, biz: Record<string, unknown>): SandboxTrade | null {
+export function find(gw: AlipayGateway, biz: Record<string, unknown>): Trade | null {
   const outTradeNo = typeof biz.out_trade_no === 'string' ? biz.out_trade_no : null;
   const tradeNo = typeof biz.trade_no === 'string' ? biz.trade_no : null;
   const key = outTradeNo ?? (tradeNo ? gw.byTradeNo.get(tradeNo) : undefined);
@@ -135,7 +135,7 @@ export function find(gw: AlipayGateway, biz: Record<string, unknown>): SandboxTr
 }
 
 /** The trade of a trade_no (the cashier's links). */
-export function tradeByNo(gw: AlipayGateway, tradeNo: string): SandboxTrade | null {
+export function tradeByNo(gw: AlipayGateway, tradeNo: string): Trade | null {
   const key = gw.byTradeNo.get(tradeNo);
   const trade = key ? gw.trades.get(key) : undefined;
   return trade ? current(gw, trade) : null;
@@ -151,7 +151,7 @@ export function stringField(biz: Record<string, unknown>, name: string, max: num
   return v;
 }
 
-export function tradeFields(trade: SandboxTrade): Record<string, string> {
+export function tradeFields(trade: Trade): Record<string, string> {
   return {
     trade_no: trade.tradeNo,
     out_trade_no: trade.outTradeNo,

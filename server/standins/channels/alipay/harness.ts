@@ -2,13 +2,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createAlipayAdapter } from '../../../channels/alipay/adapter';
 import { loadAlipayConfig, rebaseAlipayConfig, type AlipayConfig } from '../../../channels/alipay/config';
 import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
-import { createSandboxContext } from '../context';
+import { createStandInContext } from '../context';
 import { FaultController } from '../faults';
 import type { Notifier } from '../notifier';
-import { registerAlipaySandbox, type AlipaySandboxOptions } from '.';
+import { registerAlipayStandIn, type AlipayStandInOptions } from '.';
 
 /**
- * Tests only: a real listening Fastify app on 127.0.0.1:0 with the Alipay sandbox gateway, and a
+ * Tests only: a real listening Fastify app on 127.0.0.1:0 with the Alipay gateway stand-in, and a
  * tiny /notify/alipay receiver that verifies every delivery with the adapter and answers with
  * adapter.answer, recording what it saw (raw body and verdict).
  */
@@ -35,14 +35,14 @@ export interface AlipayHarness {
   close(): Promise<void>;
 }
 
-export async function startAlipayHarness(options: { sandbox?: AlipaySandboxOptions; beforeGateway?: (app: FastifyInstance) => void; afterGateway?: (app: FastifyInstance) => void } = {}): Promise<AlipayHarness> {
+export async function startAlipayHarness(options: { sandbox?: AlipayStandInOptions; beforeGateway?: (app: FastifyInstance) => void; afterGateway?: (app: FastifyInstance) => void } = {}): Promise<AlipayHarness> {
   const app = Fastify({ logger: false });
   let baseUrl = 'http://127.0.0.1:0';
   const faults = new FaultController();
   const log = { info: () => undefined, warn: () => undefined };
-  const ctx = createSandboxContext({ faults, timeScale: 0.0001, baseUrl: () => baseUrl, log });
+  const ctx = createStandInContext({ faults, timeScale: 0.0001, baseUrl: () => baseUrl, log });
   options.beforeGateway?.(app);
-  registerAlipaySandbox(app, ctx, options.sandbox);
+  registerAlipayStandIn(app, ctx, options.sandbox);
   options.afterGateway?.(app);
 
   const config = loadAlipayConfig({}, { production: false, sandbox: true, publicBaseUrl: baseUrl });

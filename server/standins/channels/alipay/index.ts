@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelSandboxContext } from '../context';
-import { createGateway, type AlipaySandboxOptions } from './gateway';
+import type { StandInContext } from '../context';
+import { createGateway, type AlipayStandInOptions } from './gateway';
 import { registerRoutes } from './router';
 
 /**
@@ -37,9 +37,9 @@ import { registerRoutes } from './router';
  * (TRADE_SUCCESS after a partial refund, TRADE_CLOSED after a full one, with out_biz_no and
  * refund_fee). A trade closed by alipay.trade.close or by reaching time_expire does not notify.
  */
-export { ALIPAY_GATEWAY_PATH, type AlipaySandboxOptions } from './gateway';
+export { ALIPAY_GATEWAY_PATH, type AlipayStandInOptions } from './gateway';
 
-export function registerAlipaySandbox(app: FastifyInstance, ctx: ChannelSandboxContext, options: AlipaySandboxOptions = {}): void {
+export function registerAlipayStandIn(app: FastifyInstance, ctx: StandInContext, options: AlipayStandInOptions = {}): void {
   const gw = createGateway(ctx, options);
   // The gateway and the cashier buttons take form bodies; add a parser when the app has none.
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {

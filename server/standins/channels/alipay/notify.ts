@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cstTime, fenToYuan, notifySignContent } from '../../../channels/alipay/wire';
 import { rsa2Sign } from '../../../platform/alipay';
 import type { BuildOptions, NotificationRequest, OutgoingNotification } from '../notifier';
-import type { AlipayGateway, SandboxRefund, SandboxTrade } from './gateway';
+import type { AlipayGateway, Refund, Trade } from './gateway';
 
 /**
  * The notification sender: trade_status_sync form POSTs to the trade's notify_url, signed with
@@ -10,7 +10,7 @@ import type { AlipayGateway, SandboxRefund, SandboxTrade } from './gateway';
  * 10m, 1h, 2h, 6h, 15h, compressed). A refund's trade notification carries out_biz_no and
  * refund_fee.
  */
-export function notify(gw: AlipayGateway, trade: SandboxTrade, refundMade?: SandboxRefund): void {
+export function notify(gw: AlipayGateway, trade: Trade, refundMade?: Refund): void {
   if (!trade.notifyUrl) return;
   const url = trade.notifyUrl;
   const build = ({ corruptSignature, changeAmount }: BuildOptions): NotificationRequest => {

@@ -2,9 +2,9 @@ import { createSign, createVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createSandboxContext } from '../context';
+import { createStandInContext as createSandboxContext } from '../context';
 import { FaultController } from '../faults';
-import { DOUYIN_NOTIFY_SCHEDULE_SECONDS, registerDouyinSandbox } from '.';
+import { DOUYIN_NOTIFY_SCHEDULE_SECONDS, registerDouyinStandIn as registerDouyinSandbox } from '.';
 
 /**
  * The gateway on its own, driven with plain fetch and node:crypto (not the adapter's code):

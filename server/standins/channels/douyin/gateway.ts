@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { douyinSandboxKeys } from '../../../channels/douyin/sandbox-keys';
-import type { ChannelSandboxContext } from '../context';
+import type { StandInContext } from '../context';
 import type { Notifier } from '../notifier';
 
 /**
@@ -10,14 +10,14 @@ import type { Notifier } from '../notifier';
 export const DOUYIN_NOTIFY_SCHEDULE_SECONDS = [15, 30, 60, 120, 240, 480, 960, 1920, 3840, 7680] as const;
 export const DEFAULT_PAY_EXPIRE_SECONDS = 300;
 export const MAX_PAY_EXPIRE_SECONDS = 48 * 3600;
-/** Requests signed more than this far from the sandbox clock are refused (replays). */
+/** Requests signed more than this far from the stand-in's clock are refused (replays). */
 export const REQUEST_WINDOW_MS = 5 * 60 * 1000;
 export const PREFIX = '/sandbox/douyin';
 
-export interface DouyinSandboxOptions {
-  /** The app public key the platform holds (default: sandbox-keys/douyin/app_public_key.pem). */
+export interface DouyinStandInOptions {
+  /** The app public key Douyin holds (default: sandbox-keys/douyin/app_public_key.pem). */
   appPublicKey?: string;
-  /** The platform private key that signs answers and callbacks (default: the sandbox's). */
+  /** Douyin's ("platform") private key that signs answers and callbacks (default: sandbox-keys/douyin). */
   platformPrivateKey?: string;
   /** The app secret client_token accepts (default: ids.json appSecret). */
   appSecret?: string;
@@ -32,7 +32,7 @@ export interface DouyinSandboxOptions {
 export type TradeStatus = 'PROCESS' | 'SUCCESS' | 'FAIL' | 'TIMEOUT';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'FAIL';
 
-export interface SandboxRefund {
+export interface Refund {
   refundId: string;
   outRefundNo: string;
   orderId: string;
@@ -47,7 +47,7 @@ export interface SandboxRefund {
   itemOrderId: string;
 }
 
-export interface SandboxTrade {
+export interface Trade {
   appId: string;
   orderId: string;
   outOrderNo: string;
@@ -67,11 +67,11 @@ export interface SandboxTrade {
   payTime: number | null;
   payChannel: number | null;
   channelPayId: string | null;
-  refunds: SandboxRefund[];
+  refunds: Refund[];
 }
 
 export interface DouyinGateway {
-  ctx: ChannelSandboxContext;
+  ctx: StandInContext;
   appPublicKey: string;
   /** Douyin's private key, which signs answers and callbacks. */
   platformPrivateKey: string;
@@ -81,16 +81,16 @@ export interface DouyinGateway {
   defaultNotifyUrl: () => string;
   notifier: Notifier;
   /** By out_order_no. */
-  trades: Map<string, SandboxTrade>;
+  trades: Map<string, Trade>;
   /** By appId:out_refund_no. */
-  refunds: Map<string, SandboxRefund>;
+  refunds: Map<string, Refund>;
   tokens: Map<string, { appId: string; expiresAt: number }>;
   timers: Set<ReturnType<typeof setTimeout>>;
   /** corrupt_signature signs with this key (made on first use). */
   wrongKey: string | null;
 }
 
-export function createGateway(ctx: ChannelSandboxContext, options: DouyinSandboxOptions): DouyinGateway {
+export function createGateway(ctx: StandInContext, options: DouyinStandInOptions): DouyinGateway {
   const keys = douyinSandboxKeys();
   return {
     ctx,

@@ -1,13 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createSandboxContext } from '../context';
+import { createStandInContext } from '../context';
 import { FaultController } from '../faults';
-import { registerDouyinSandbox, type DouyinSandboxOptions } from '.';
+import { registerDouyinStandIn, type DouyinStandInOptions } from '.';
 import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
 import { createDouyinAdapter } from '../../../channels/douyin/adapter';
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../../../channels/douyin/config';
 
 /**
- * Test harness: the Douyin sandbox gateway on a real loopback port with a notify receiver that
+ * Test harness: the Douyin gateway stand-in on a real loopback port with a notify receiver that
  * verifies every delivery with the adapter and answers with adapter.answer (tests only).
  */
 export interface Received {
@@ -25,7 +25,7 @@ export interface DouyinHarness {
   adapter: ChannelAdapter;
   faults: FaultController;
   received: Received[];
-  /** Shifts both clocks (sandbox and adapter) forward. */
+  /** Shifts both clocks (stand-in and adapter) forward. */
   advance(ms: number): void;
   now(): number;
   waitFor(pred: (r: Received) => boolean, timeoutMs?: number): Promise<Received>;
@@ -34,14 +34,14 @@ export interface DouyinHarness {
   close(): Promise<void>;
 }
 
-export async function startDouyinHarness(options: DouyinSandboxOptions = {}): Promise<DouyinHarness> {
+export async function startDouyinHarness(options: DouyinStandInOptions = {}): Promise<DouyinHarness> {
   let offset = 0;
   const now = () => Date.now() + offset;
   const app = Fastify({ logger: false });
   const faults = new FaultController();
   let base = 'http://127.0.0.1:0';
-  const ctx = createSandboxContext({ faults, timeScale: 0.001, baseUrl: () => base, log: { info() {}, warn() {} }, now });
-  registerDouyinSandbox(app, ctx, options);
+  const ctx = createStandInContext({ faults, timeScale: 0.001, baseUrl: () => base, log: { info() {}, warn() {} }, now });
+  registerDouyinStandIn(app, ctx, options);
 
   const config = loadDouyinConfig({}, { production: false, sandbox: true, publicBaseUrl: base });
   if (!config) throw new Error('sandbox config expected');

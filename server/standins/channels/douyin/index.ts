@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelSandboxContext } from '../context';
-import { createGateway, type DouyinSandboxOptions } from './gateway';
+import type { StandInContext } from '../context';
+import { createGateway, type DouyinStandInOptions } from './gateway';
 import { registerRoutes } from './router';
 
 /**
@@ -36,14 +36,14 @@ export {
   DOUYIN_NOTIFY_SCHEDULE_SECONDS,
   MAX_PAY_EXPIRE_SECONDS,
   REQUEST_WINDOW_MS,
-  type DouyinSandboxOptions,
+  type DouyinStandInOptions,
   type RefundStatus,
-  type SandboxRefund,
-  type SandboxTrade,
+  type Refund,
+  type Trade,
   type TradeStatus,
 } from './gateway';
 
-export function registerDouyinSandbox(app: FastifyInstance, ctx: ChannelSandboxContext, options: DouyinSandboxOptions = {}): void {
+export function registerDouyinStandIn(app: FastifyInstance, ctx: StandInContext, options: DouyinStandInOptions = {}): void {
   const gw = createGateway(ctx, options);
   app.addHook('onClose', async () => {
     for (const t of gw.timers) clearTimeout(t);

@@ -1,5 +1,5 @@
 import type { BuildOptions, NotificationRequest } from '../notifier';
-import type { DouyinGateway, SandboxRefund, SandboxTrade } from './gateway';
+import type { DouyinGateway, Refund, Trade } from './gateway';
 import { platformHeaders } from './signing';
 
 /**
@@ -33,7 +33,7 @@ function notify(gw: DouyinGateway, url: string, type: 'payment' | 'refund', msg:
   });
 }
 
-export function notifyPayment(gw: DouyinGateway, t: SandboxTrade): void {
+export function notifyPayment(gw: DouyinGateway, t: Trade): void {
   const success = t.status === 'SUCCESS';
   const msg: Record<string, unknown> = {
     app_id: t.appId,
@@ -49,7 +49,7 @@ export function notifyPayment(gw: DouyinGateway, t: SandboxTrade): void {
   notify(gw, t.payNotifyUrl, 'payment', msg, 'total_amount');
 }
 
-export function notifyRefund(gw: DouyinGateway, r: SandboxRefund, appId: string): void {
+export function notifyRefund(gw: DouyinGateway, r: Refund, appId: string): void {
   const msg: Record<string, unknown> = {
     app_id: appId,
     status: r.status === 'SUCCESS' ? 'SUCCESS' : 'FAIL',

@@ -1,10 +1,10 @@
-import type { DouyinGateway, SandboxTrade } from './gateway';
+import type { DouyinGateway, Trade } from './gateway';
 import { notifyPayment } from './notify';
 
 /** An order's own lifecycle: its pay window ending, what it has refunded, the stand-in's view of it. */
 
 /** Applies the timeout an unpaid order reaches when its pay window ends (a CANCEL callback, TIME_OUT). */
-export function refresh(gw: DouyinGateway, t: SandboxTrade): SandboxTrade {
+export function refresh(gw: DouyinGateway, t: Trade): Trade {
   if (t.status === 'PROCESS' && gw.ctx.now() >= t.expiresAt) {
     t.status = 'TIMEOUT';
     t.message = 'TIME_OUT';
@@ -13,9 +13,9 @@ export function refresh(gw: DouyinGateway, t: SandboxTrade): SandboxTrade {
   return t;
 }
 
-export const refundedAmount = (t: SandboxTrade) => t.refunds.filter((r) => r.status !== 'FAIL').reduce((s, r) => s + r.amount, 0);
+export const refundedAmount = (t: Trade) => t.refunds.filter((r) => r.status !== 'FAIL').reduce((s, r) => s + r.amount, 0);
 
-export function tradeView(t: SandboxTrade) {
+export function tradeView(t: Trade) {
   return {
     appId: t.appId,
     orderId: t.orderId,

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { formatPrice } from '@contract/money';
 import { AppError } from '../../../platform/errors';
 import { sendProblem } from '../../../platform/http';
-import { escapeHtml, sandboxPage } from '../../page';
-import { PREFIX, digits, expired, tradeKey, ymd, type SandboxRefund, type SandboxTrade, type WechatpayGateway } from './gateway';
+import { escapeHtml, cashierShell } from '../../page';
+import { PREFIX, digits, expired, tradeKey, ymd, type Refund, type Trade, type WechatpayGateway } from './gateway';
 import { notifyPaid } from './notify';
 import { TRADE_STATE_DESC } from './views';
 
@@ -25,7 +25,7 @@ import { TRADE_STATE_DESC } from './views';
 const confirmSchema = z.strictObject({ ref: z.string().min(1).max(128), action: z.enum(['pay', 'cancel']) });
 
 /** The shopper pays or gives up in the cashier. */
-function settle(gw: WechatpayGateway, t: SandboxTrade, action: 'pay' | 'cancel'): { ok: true } | { ok: false; detail: string } {
+function settle(gw: WechatpayGateway, t: Trade, action: 'pay' | 'cancel'): { ok: true } | { ok: false; detail: string } {
   const at = gw.ctx.now();
   if (action === 'pay') {
     if (t.state === 'SUCCESS' || t.state === 'REFUND') return { ok: true };
@@ -47,7 +47,7 @@ function settle(gw: WechatpayGateway, t: SandboxTrade, action: 'pay' | 'cancel')
 }
 
 function page(title: string, body: string): string {
-  return sandboxPage(title, body, { background: '#ededed', accent: '#07c160', buttonRadius: 8 });
+  return cashierShell(title, body, { background: '#ededed', accent: '#07c160', buttonRadius: 8 });
 }
 
 /** Where the cashier may send the browser back to: a relative path, our own origin or a loopback host. */
@@ -65,7 +65,7 @@ function safeRedirect(gw: WechatpayGateway, value: unknown, req: FastifyRequest)
   }
 }
 
-function cashierPage(gw: WechatpayGateway, t: SandboxTrade | undefined, redirect: string | null): { status: number; html: string } {
+function cashierPage(gw: WechatpayGateway, t: Trade | undefined, redirect: string | null): { status: number; html: string } {
   if (!t) return { status: 404, html: page('微信支付', `<div class="card"><span class="tag">沙箱</span><p class="amount" id="sandbox-pay-status">订单不存在</p></div>`) };
   const at = gw.ctx.now();
   const open = t.state === 'NOTPAY' && !expired(t, at);
@@ -133,6 +133,6 @@ export async function showTrade(gw: WechatpayGateway, req: FastifyRequest<{ Para
   const { fingerprint: _f, refundNos, ...rest } = t;
   return reply.send({
     ...rest,
-    refunds: refundNos.map((no) => gw.refunds.get(tradeKey(t.mchid, no))).filter((r): r is SandboxRefund => !!r).map(({ fingerprint: _rf, ...r }) => r),
+    refunds: refundNos.map((no) => gw.refunds.get(tradeKey(t.mchid, no))).filter((r): r is Refund => !!r).map(({ fingerprint: _rf, ...r }) => r),
   });
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { wechatpaySandboxKeys } from '../../../channels/wechatpay/sandbox-keys';
 import { rfc3339Cst } from '../../../channels/wechatpay/wire';
-import type { ChannelSandboxContext } from '../context';
+import type { StandInContext } from '../context';
 import type { Notifier } from '../notifier';
 
 /**
@@ -13,7 +13,7 @@ export const WECHATPAY_RETRY_SCHEDULE_SECONDS: readonly number[] = [15, 15, 30, 
 export const PREFIX = '/sandbox/wechatpay';
 const PREPAY_TTL_MS = 2 * 3600 * 1000;
 
-export interface WechatpaySandboxMerchant {
+export interface WechatpayStandInMerchant {
   mchId: string;
   /** Serial number of the merchant API certificate the requests name. */
   mchSerial: string;
@@ -24,9 +24,9 @@ export interface WechatpaySandboxMerchant {
   appIds?: string[];
 }
 
-export interface WechatpaySandboxOptions {
-  /** Merchants the sandbox knows; default: the one in sandbox-keys/wechatpay. */
-  merchants?: WechatpaySandboxMerchant[];
+export interface WechatpayStandInOptions {
+  /** Merchants the stand-in knows; default: the one in sandbox-keys/wechatpay. */
+  merchants?: WechatpayStandInMerchant[];
   /** WeChat Pay's private key and its PUB_KEY_ID_; default: sandbox-keys/wechatpay. */
   platformPrivateKey?: string;
   publicKeyId?: string;
@@ -43,7 +43,7 @@ export interface Merchant {
   appIds: string[] | null;
 }
 
-export interface SandboxTrade {
+export interface Trade {
   mchid: string;
   appid: string;
   outTradeNo: string;
@@ -66,7 +66,7 @@ export interface SandboxTrade {
   refundNos: string[];
 }
 
-export interface SandboxRefund {
+export interface Refund {
   mchid: string;
   outRefundNo: string;
   refundId: string;
@@ -83,7 +83,7 @@ export interface SandboxRefund {
 }
 
 export interface WechatpayGateway {
-  ctx: ChannelSandboxContext;
+  ctx: StandInContext;
   /** WeChat Pay's private key, which signs every answer and notification. */
   platformKey: KeyObject;
   publicKeyId: string;
@@ -92,11 +92,11 @@ export interface WechatpayGateway {
   merchants: Map<string, Merchant>;
   notifier: Notifier;
   /** By mchid:out_trade_no. */
-  trades: Map<string, SandboxTrade>;
-  byPrepayId: Map<string, SandboxTrade>;
-  byTransactionId: Map<string, SandboxTrade>;
+  trades: Map<string, Trade>;
+  byPrepayId: Map<string, Trade>;
+  byTransactionId: Map<string, Trade>;
   /** By mchid:out_refund_no. */
-  refunds: Map<string, SandboxRefund>;
+  refunds: Map<string, Refund>;
   timers: Set<ReturnType<typeof setTimeout>>;
 }
 
@@ -104,7 +104,7 @@ function publicKeyOfPem(pem: string): KeyObject {
   return pem.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem);
 }
 
-export function createGateway(ctx: ChannelSandboxContext, options: WechatpaySandboxOptions): WechatpayGateway {
+export function createGateway(ctx: StandInContext, options: WechatpayStandInOptions): WechatpayGateway {
   const keys = wechatpaySandboxKeys();
   const platformKey = createPrivateKey(options.platformPrivateKey ?? keys.platformPrivateKey);
   const publicKeyId = options.publicKeyId ?? keys.publicKeyId;
@@ -144,4 +144,4 @@ export function later(gw: WechatpayGateway, ms: number, fn: () => void): void {
 }
 
 /** An unpaid trade past its time_expire, or older than a prepay id lives. */
-export const expired = (t: SandboxTrade, at: number) => (t.timeExpire !== null && at > t.timeExpire) || at > t.createdAt + PREPAY_TTL_MS;
+export const expired = (t: Trade, at: number) => (t.timeExpire !== null && at > t.timeExpire) || at > t.createdAt + PREPAY_TTL_MS;

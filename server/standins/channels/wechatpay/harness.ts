@@ -2,13 +2,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { NotificationRejected, notifyAnswer, type ChannelAdapter, type VerifiedNotification } from '../../../channels/types';
 import { createWechatpayAdapter, type WechatpayAdapterOptions } from '../../../channels/wechatpay/adapter';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../../../channels/wechatpay/config';
-import { createSandboxContext, type ChannelSandboxContext } from '../context';
+import { createStandInContext, type StandInContext } from '../context';
 import { FaultController } from '../faults';
 import type { Notifier } from '../notifier';
-import { registerWechatpaySandbox, type WechatpaySandboxOptions } from '.';
+import { registerWechatpayStandIn, type WechatpayStandInOptions } from '.';
 
 /**
- * Test harness: a Fastify app on 127.0.0.1:0 with the WeChat Pay sandbox gateway and a small
+ * Test harness: a Fastify app on 127.0.0.1:0 with the WeChat Pay gateway stand-in and a small
  * notify receiver (POST /notify/wechatpay) that verifies with the adapter and answers with
  * adapter.answer, recording what arrived. For tests only.
  */
@@ -24,7 +24,7 @@ export interface WechatpayHarness {
   config: WechatpayConfig;
   adapter: ChannelAdapter;
   faults: FaultController;
-  ctx: ChannelSandboxContext & { notifiers: Notifier[] };
+  ctx: StandInContext & { notifiers: Notifier[] };
   received: ReceivedNotification[];
   /** Resolves with the first received notification matching pred (polls; rejects after timeoutMs). */
   waitFor(pred: (r: ReceivedNotification) => boolean, timeoutMs?: number): Promise<ReceivedNotification>;
@@ -33,17 +33,17 @@ export interface WechatpayHarness {
 
 const PLACEHOLDER_BASE = 'http://127.0.0.1:1';
 
-export async function startWechatpayHarness(options: { sandbox?: WechatpaySandboxOptions; adapter?: WechatpayAdapterOptions; env?: Record<string, string> } = {}): Promise<WechatpayHarness> {
+export async function startWechatpayHarness(options: { sandbox?: WechatpayStandInOptions; adapter?: WechatpayAdapterOptions; env?: Record<string, string> } = {}): Promise<WechatpayHarness> {
   let baseUrl = PLACEHOLDER_BASE;
   const faults = new FaultController();
-  const ctx = createSandboxContext({ faults, timeScale: 0.001, baseUrl: () => baseUrl, log: { info() {}, warn() {} } });
+  const ctx = createStandInContext({ faults, timeScale: 0.001, baseUrl: () => baseUrl, log: { info() {}, warn() {} } });
   const config = loadWechatpayConfig(options.env ?? {}, { production: false, sandbox: true, publicBaseUrl: PLACEHOLDER_BASE });
   if (!config) throw new Error('sandbox config must not be null');
   const adapter = createWechatpayAdapter(config, options.adapter);
   const received: ReceivedNotification[] = [];
 
   const app = Fastify({ logger: false });
-  registerWechatpaySandbox(app, ctx, options.sandbox);
+  registerWechatpayStandIn(app, ctx, options.sandbox);
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));

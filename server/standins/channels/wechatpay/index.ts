@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelSandboxContext } from '../context';
-import { createGateway, type WechatpaySandboxOptions } from './gateway';
+import type { StandInContext } from '../context';
+import { createGateway, type WechatpayStandInOptions } from './gateway';
 import { registerRoutes } from './router';
 
 /**
@@ -28,9 +28,9 @@ import { registerRoutes } from './router';
  * sends REFUND.SUCCESS. Signing and encryption here use node:crypto directly, independently of
  * the adapter (which uses wechatpay-axios-plugin), so each checks the other.
  */
-export { WECHATPAY_RETRY_SCHEDULE_SECONDS, type WechatpaySandboxMerchant, type WechatpaySandboxOptions } from './gateway';
+export { WECHATPAY_RETRY_SCHEDULE_SECONDS, type WechatpayStandInMerchant, type WechatpayStandInOptions } from './gateway';
 
-export function registerWechatpaySandbox(app: FastifyInstance, ctx: ChannelSandboxContext, options: WechatpaySandboxOptions = {}): void {
+export function registerWechatpayStandIn(app: FastifyInstance, ctx: StandInContext, options: WechatpayStandInOptions = {}): void {
   const gw = createGateway(ctx, options);
   app.addHook('onClose', async () => {
     for (const t of gw.timers) clearTimeout(t);

@@ -1,7 +1,7 @@
 import { createCipheriv, randomUUID } from 'node:crypto';
 import { rfc3339Cst } from '../../../channels/wechatpay/wire';
 import type { BuildOptions, NotificationRequest, OutgoingNotification } from '../notifier';
-import { nonceStr, type Merchant, type SandboxRefund, type SandboxTrade, type WechatpayGateway } from './gateway';
+import { nonceStr, type Merchant, type Refund, type Trade, type WechatpayGateway } from './gateway';
 import { rsaSign } from './signing';
 import { transactionView } from './views';
 
@@ -62,7 +62,7 @@ function envelope(gw: WechatpayGateway, merchant: Merchant, eventType: string, o
   };
 }
 
-export function notifyPaid(gw: WechatpayGateway, t: SandboxTrade): void {
+export function notifyPaid(gw: WechatpayGateway, t: Trade): void {
   const merchant = gw.merchants.get(t.mchid);
   if (!merchant) return;
   const n: OutgoingNotification = {
@@ -74,7 +74,7 @@ export function notifyPaid(gw: WechatpayGateway, t: SandboxTrade): void {
   gw.notifier.send(n);
 }
 
-export function notifyRefund(gw: WechatpayGateway, r: SandboxRefund): void {
+export function notifyRefund(gw: WechatpayGateway, r: Refund): void {
   const merchant = gw.merchants.get(r.mchid);
   if (!merchant) return;
   const eventType = r.status === 'SUCCESS' ? 'REFUND.SUCCESS' : r.status === 'CLOSED' ? 'REFUND.CLOSED' : 'REFUND.ABNORMAL';

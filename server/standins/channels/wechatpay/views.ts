@@ -1,5 +1,5 @@
 import { rfc3339Cst } from '../../../channels/wechatpay/wire';
-import type { SandboxRefund, SandboxTrade, TradeState } from './gateway';
+import type { Refund, Trade, TradeState } from './gateway';
 
 /** Trades and refunds as WeChat Pay's API shows them (queries, answers and notifications). */
 export const TRADE_STATE_DESC: Record<TradeState, string> = {
@@ -9,7 +9,7 @@ export const TRADE_STATE_DESC: Record<TradeState, string> = {
   REFUND: '转入退款',
 };
 
-export function transactionView(t: SandboxTrade, amountDelta = 0): Record<string, unknown> {
+export function transactionView(t: Trade, amountDelta = 0): Record<string, unknown> {
   const paid = t.state === 'SUCCESS' || t.state === 'REFUND';
   return {
     appid: t.appid,
@@ -28,7 +28,7 @@ export function transactionView(t: SandboxTrade, amountDelta = 0): Record<string
   };
 }
 
-export function refundView(r: SandboxRefund, amountDelta = 0): Record<string, unknown> {
+export function refundView(r: Refund, amountDelta = 0): Record<string, unknown> {
   return {
     refund_id: r.refundId,
     out_refund_no: r.outRefundNo,

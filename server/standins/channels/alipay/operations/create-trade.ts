@@ -1,11 +1,11 @@
 import { parseCstTime, yuanToFen } from '../../../../channels/alipay/wire';
 import type { AlipayParams } from '../../../../platform/alipay';
-import { business, current, newTradeNo, stringField, type AlipayGateway, type SandboxTrade } from '../gateway';
+import { business, current, newTradeNo, stringField, type AlipayGateway, type Trade } from '../gateway';
 
 /** alipay.trade.create and alipay.trade.wap.pay: a new trade, or the same one again. */
 const MAX_TRADES = 100_000;
 
-export function createTrade(gw: AlipayGateway, params: AlipayParams, biz: Record<string, unknown>, productCode: 'JSAPI_PAY' | 'QUICK_WAP_WAY'): SandboxTrade {
+export function createTrade(gw: AlipayGateway, params: AlipayParams, biz: Record<string, unknown>, productCode: 'JSAPI_PAY' | 'QUICK_WAP_WAY'): Trade {
   const outTradeNo = stringField(biz, 'out_trade_no', 64, true) as string;
   if (!/^[A-Za-z0-9_\-.]{1,64}$/.test(outTradeNo)) throw business('ACQ.INVALID_PARAMETER', '参数无效: out_trade_no');
   const amount = yuanToFen(biz.total_amount);
@@ -39,7 +39,7 @@ export function createTrade(gw: AlipayGateway, params: AlipayParams, biz: Record
   }
   const now = gw.ctx.now();
   if (expiresAt !== null && expiresAt <= now) throw business('ACQ.INVALID_PARAMETER', '参数无效: time_expire 已过');
-  const trade: SandboxTrade = {
+  const trade: Trade = {
     tradeNo: newTradeNo(now),
     outTradeNo,
     appId: params.app_id,

@@ -1,5 +1,5 @@
 import { cstTime, fenToYuan, yuanToFen } from '../../../../channels/alipay/wire';
-import { business, stringField, tradeFields, type SandboxRefund } from '../gateway';
+import { business, stringField, tradeFields, type Refund } from '../gateway';
 import { notify } from '../notify';
 import type { TradeOperation } from './types';
 
@@ -13,7 +13,7 @@ export const tradeRefund: TradeOperation = (gw, trade, biz) => {
   if (amount === null || amount < 1) throw business('ACQ.INVALID_PARAMETER', '参数无效: refund_amount');
   const outRequestNo = stringField(biz, 'out_request_no', 64, false) ?? trade.outTradeNo;
   const previous = trade.refunds.get(outRequestNo);
-  const answer = (fundChange: 'Y' | 'N', r: SandboxRefund) => ({
+  const answer = (fundChange: 'Y' | 'N', r: Refund) => ({
     code: '10000',
     msg: 'Success',
     ...tradeFields(trade),
@@ -33,7 +33,7 @@ export const tradeRefund: TradeOperation = (gw, trade, biz) => {
   if (trade.status === 'TRADE_FINISHED') throw business('ACQ.TRADE_HAS_FINISHED', '交易已完结');
   if (trade.status === 'TRADE_CLOSED') throw business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
   if (trade.refundedAmount + amount > trade.totalAmount) throw business('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
-  const r: SandboxRefund = { outRequestNo, amount, reason: typeof biz.refund_reason === 'string' ? biz.refund_reason : '', at: gw.ctx.now() };
+  const r: Refund = { outRequestNo, amount, reason: typeof biz.refund_reason === 'string' ? biz.refund_reason : '', at: gw.ctx.now() };
   trade.refunds.set(outRequestNo, r);
   trade.refundedAmount += amount;
   if (trade.refundedAmount === trade.totalAmount) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOUYIN_ERR } from '../../../../channels/douyin/errors';
-import { digits, later, type SandboxRefund } from '../gateway';
+import { digits, later, type Refund } from '../gateway';
 import { notifyRefund } from '../notify';
 import { apiAnswer } from '../signing';
 import { refresh, refundedAmount } from '../trades';
@@ -52,7 +52,7 @@ export const createRefund: ApiOperation = (gw, a, reply) => {
     if (detail.reduce((s, d) => s + d.refund_amount, 0) !== amount) return apiAnswer(gw, reply, DOUYIN_ERR.badParams, '参数错误: item_order_detail 金额之和与 refund_total_amount 不一致', null);
   }
   if (amount > remaining || amount <= 0) return apiAnswer(gw, reply, DOUYIN_ERR.refundExceeds, '退款金额超过可退金额', null);
-  const r: SandboxRefund = {
+  const r: Refund = {
     refundId: `rf${digits(19)}`,
     outRefundNo: b.out_refund_no,
     orderId: t.orderId,

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DOUYIN_ERR } from '../../../../channels/douyin/errors';
 import { REQUEST_ORDER_URI, parseByteAuthorization, requestSignContent, rsaVerify } from '../../../../channels/douyin/wire';
-import { DEFAULT_PAY_EXPIRE_SECONDS, MAX_PAY_EXPIRE_SECONDS, REQUEST_WINDOW_MS, digits, later, type DouyinGateway, type SandboxTrade } from '../gateway';
+import { DEFAULT_PAY_EXPIRE_SECONDS, MAX_PAY_EXPIRE_SECONDS, REQUEST_WINDOW_MS, digits, later, type DouyinGateway, type Trade } from '../gateway';
 import { parseObject, rawBody } from '../signing';
 import { refresh } from '../trades';
 
@@ -65,7 +65,7 @@ export async function requestOrder(gw: DouyinGateway, req: FastifyRequest, reply
   }
   const expiresAt = Number(auth.timestamp) * 1000 + (d.payExpireSeconds || DEFAULT_PAY_EXPIRE_SECONDS) * 1000;
   if (gw.ctx.now() >= expiresAt) return fail(DOUYIN_ERR.orderExpired, 'the order pay window has passed');
-  const t: SandboxTrade = {
+  const t: Trade = {
     appId: auth.appId,
     orderId: `ot${digits(19)}`,
     outOrderNo: d.outOrderNo,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseRfc3339, rfc3339Cst } from '../../../../channels/wechatpay/wire';
-import { tradeKey, type Merchant, type SandboxTrade, type WechatpayGateway } from '../gateway';
+import { tradeKey, type Merchant, type Trade, type WechatpayGateway } from '../gateway';
 import { WxError, paramError } from '../signing';
 
 /** What the JSAPI and H5 prepay operations share: the order's fields, and opening the trade (or finding it again). */
@@ -27,7 +27,7 @@ export function createTrade(
   tradeType: 'JSAPI' | 'MWEB',
   req: z.infer<typeof prepayBase>,
   extra: { openid: string | null; clientIp: string | null; sceneType: string | null },
-): SandboxTrade {
+): Trade {
   if (req.mchid !== merchant.mchId) throw paramError('请求体中的mchid与Authorization中的mchid不一致');
   if (merchant.appIds && !merchant.appIds.includes(req.appid)) throw new WxError(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
   let timeExpire: number | null = null;
@@ -47,7 +47,7 @@ export function createTrade(
     return existing;
   }
   if (timeExpire !== null && timeExpire <= at) throw paramError('time_expire已过期');
-  const trade: SandboxTrade = {
+  const trade: Trade = {
     mchid: merchant.mchId,
     appid: req.appid,
     outTradeNo: req.out_trade_no,

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { tradeKey, type Merchant, type SandboxTrade, type WechatpayGateway } from '../gateway';
+import { tradeKey, type Merchant, type Trade, type WechatpayGateway } from '../gateway';
 import { WxError, paramError } from '../signing';
 import { transactionView } from '../views';
 import type { V3Operation } from './types';
@@ -8,7 +8,7 @@ import type { V3Operation } from './types';
  * GET /v3/pay/transactions/out-trade-no/{no}?mchid= and GET /v3/pay/transactions/id/{transaction_id}?mchid=:
  * the transaction.
  */
-export function tradeOf(gw: WechatpayGateway, merchant: Merchant, outTradeNo: string): SandboxTrade {
+export function tradeOf(gw: WechatpayGateway, merchant: Merchant, outTradeNo: string): Trade {
   const t = gw.trades.get(tradeKey(merchant.mchId, outTradeNo));
   if (!t) throw new WxError(404, 'ORDER_NOT_EXIST', '订单不存在');
   return t;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { digits, later, tradeKey, ymd, type Merchant, type SandboxRefund, type WechatpayGateway } from '../gateway';
+import { digits, later, tradeKey, ymd, type Merchant, type Refund, type WechatpayGateway } from '../gateway';
 import { notifyRefund } from '../notify';
 import { WxError, paramError, parseBody } from '../signing';
 import { refundView } from '../views';
@@ -23,7 +23,7 @@ const refundSchema = z.object({
   amount: z.object({ refund: z.number().int().min(1), total: z.number().int().min(1), currency: z.literal('CNY') }),
 });
 
-function createRefund(gw: WechatpayGateway, merchant: Merchant, req: z.infer<typeof refundSchema>): SandboxRefund {
+function createRefund(gw: WechatpayGateway, merchant: Merchant, req: z.infer<typeof refundSchema>): Refund {
   const existing = gw.refunds.get(tradeKey(merchant.mchId, req.out_refund_no));
   if (req.out_trade_no === undefined && req.transaction_id === undefined) throw paramError('transaction_id和out_trade_no必须二选一');
   const trade = req.out_trade_no !== undefined ? gw.trades.get(tradeKey(merchant.mchId, req.out_trade_no)) : gw.byTransactionId.get(req.transaction_id ?? '');
@@ -36,12 +36,12 @@ function createRefund(gw: WechatpayGateway, merchant: Merchant, req: z.infer<typ
   }
   if (trade.state !== 'SUCCESS' && trade.state !== 'REFUND') throw new WxError(400, 'INVALID_REQUEST', '订单未支付，不能发起退款');
   if (req.amount.total !== trade.total) throw paramError('订单金额或退款金额与之前请求不一致，请核实后再试');
-  const active = trade.refundNos.map((no) => gw.refunds.get(tradeKey(merchant.mchId, no))).filter((r): r is SandboxRefund => !!r && r.status !== 'CLOSED' && r.status !== 'ABNORMAL');
+  const active = trade.refundNos.map((no) => gw.refunds.get(tradeKey(merchant.mchId, no))).filter((r): r is Refund => !!r && r.status !== 'CLOSED' && r.status !== 'ABNORMAL');
   if (trade.refundNos.length >= MAX_REFUNDS_PER_TRADE) throw new WxError(403, 'INVALID_REQUEST', '部分退款次数已达上限（50次）');
   const refunded = active.reduce((sum, r) => sum + r.refund, 0);
   if (refunded + req.amount.refund > trade.total) throw new WxError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额，请核实后再试');
   const at = gw.ctx.now();
-  const r: SandboxRefund = {
+  const r: Refund = {
     mchid: merchant.mchId,
     outRefundNo: req.out_refund_no,
     refundId: `50${digits(7)}${ymd(at)}${digits(12)}`,

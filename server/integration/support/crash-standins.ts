@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerChannelSandbox } from '../../standins/channels';
-import { createSandboxContext } from '../../standins/channels/context';
+import { registerChannelStandIns } from '../../standins/channels';
+import { createStandInContext } from '../../standins/channels/context';
 import { FaultController } from '../../standins/channels/faults';
 
 /**
- * The channel sandbox (WeChat Pay, Alipay, Douyin) in the test process, as the real channels
+ * The channel stand-ins (WeChat Pay, Alipay, Douyin) in the test process, as the real channels
  * outlive the API: trades, confirmations and notification retries survive every kill of the API.
  */
 export type Channel = 'wechatpay' | 'alipay' | 'douyin';
@@ -21,7 +21,7 @@ export interface TradeFacts {
   status: string;
 }
 
-export interface ChannelSandboxServer {
+export interface ChannelStandInsServer {
   baseUrl: string;
   app: FastifyInstance;
   /** The trade of our payment number at a channel, or null when the channel never saw it. */
@@ -62,15 +62,15 @@ export function tradeFacts(channel: Channel, t: Record<string, unknown>): TradeF
 }
 
 /** Listens on a free loopback port with a small time scale (channel retry schedules compressed). */
-export async function startChannelSandbox(timeScale = 0.01): Promise<ChannelSandboxServer> {
+export async function startChannelStandIns(timeScale = 0.01): Promise<ChannelStandInsServer> {
   const app = Fastify({ logger: false });
   let base = 'http://127.0.0.1:0';
   const quiet = { info: () => undefined, warn: () => undefined };
-  const ctx = createSandboxContext({ faults: new FaultController(), timeScale, baseUrl: () => base, log: quiet });
-  registerChannelSandbox(app, ctx);
+  const ctx = createStandInContext({ faults: new FaultController(), timeScale, baseUrl: () => base, log: quiet });
+  registerChannelStandIns(app, ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
-  if (!address || typeof address !== 'object') throw new Error('the channel sandbox has no address');
+  if (!address || typeof address !== 'object') throw new Error('the channel stand-ins have no address');
   base = `http://127.0.0.1:${address.port}`;
 
   return {
