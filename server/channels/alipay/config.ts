@@ -43,7 +43,7 @@ export const ALIPAY_PRODUCTION_GATEWAY = 'https://openapi.alipay.com/gateway.do'
 
 export const ALIPAY_ENV_VARS: { name: string; meaning: string; default: string }[] = [
   { name: 'ALIPAY_APP_ID', meaning: 'Alipay open-platform app id (shared with Alipay login)', default: 'sandbox: 2021000000000000 (sandbox-keys/alipay/ids.json); otherwise required for payments' },
-  { name: 'ALIPAY_SELLER_ID', meaning: "The merchant's Alipay user id (2088 + 12 digits); setting it turns Alipay payments on outside the sandbox", default: 'sandbox: 2088000000000001 (sandbox-keys/alipay/ids.json); otherwise unset = Alipay payments off' },
+  { name: 'ALIPAY_SELLER_ID', meaning: "The merchant's Alipay user id (2088 + 12 digits); setting it turns Alipay payments on outside sandbox mode", default: 'sandbox: 2088000000000001 (sandbox-keys/alipay/ids.json); otherwise unset = Alipay payments off' },
   { name: 'ALIPAY_PRIVATE_KEY', meaning: 'The app private key (RSA2; PKCS#8 or PKCS#1 PEM, literal \\n allowed, or the bare base64 of the key tool)', default: 'sandbox: sandbox-keys/alipay/app_private_key.pem; otherwise required' },
   { name: 'ALIPAY_PUBLIC_KEY', meaning: "Alipay's public key (PEM or bare base64) that verifies answers and notifications", default: 'sandbox: sandbox-keys/alipay/alipay_public_key.pem; otherwise required' },
   { name: 'ALIPAY_GATEWAY', meaning: 'Alipay gateway URL', default: `sandbox: PUBLIC_BASE_URL/sandbox/alipay/gateway.do; otherwise ${ALIPAY_PRODUCTION_GATEWAY}` },
