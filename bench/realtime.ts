@@ -7,8 +7,8 @@
  *
  *   1. one node, SQLite: the real API (server/main.ts, a process of its own, SQLite in a temp
  *      DATA_DIR, SANDBOX=on, SEED_DEMO=off, LOG_LEVEL=warn, a fixed TOKEN_SECRET); the sockets
- *      on it, the events produced on it through the HTTP API (an order placed for the user:
- *      order.created; then that order cancelled: order.cancelled; alternately).
+ *      on it, the events produced on it through the HTTP API (an order placed for the user and
+ *      cancelled: order.cancelled; placing is not pushed).
  *   2. two nodes, PostgreSQL: two API processes on one PostgreSQL database (a fresh schema,
  *      migrated by node A); the sockets on node B, the events produced on node A, so every
  *      frame crosses the bus (pg_notify at the writing transaction's commit, docs/realtime.md).
@@ -17,7 +17,7 @@
  *      app's frames had to all of them in one loop.
  *
  * Latency. The app: from the message's `created_at` in realtime_messages (stamped with
- * Date.now() by the outbox relay's realtime sink, in the transaction that stores the message,
+ * the event's time by the outbox's realtime writer, in the transaction that stores the message,
  * before its commit; whole milliseconds, so a figure can be up to 1 ms more than the truth) to
  * the frame's arrival in the client process; also from the moment the producing HTTP request
  * returned to the bench (the detail column). The floor: from the start of the server's send
@@ -657,20 +657,17 @@ async function setUp(db: Db): Promise<{ token: string; topic: string; skuId: str
   return { token: issueToken(TOKEN_SECRET, userId, 6 * 3600).token, topic: `user:${userId}`, skuId: 'sku_bench_rt' };
 }
 
-/** Produces the next event on the topic: an order placed (order.created), or the last one cancelled (order.cancelled). */
+/**
+ * Produces the next message on the topic: an order placed (not pushed: docs/realtime.md) and
+ * then cancelled (order.cancelled); the time answered is when the cancel returned.
+ */
 function producer(node: ApiNode, token: string, skuId: string) {
-  let pending: string | null = null;
   return async (): Promise<number> => {
-    if (pending) {
-      await node.post(`/api/orders/${pending}/cancel`, token);
-      pending = null;
-    } else {
-      const parent = await node.post<{ children: { id: string }[] }>('/api/orders', token, {
-        items: [{ skuId, quantity: 1 }],
-        fulfilment: { type: 'pickup', contactName: '压测', contactPhone: '13800138000' },
-      });
-      pending = parent.children[0].id;
-    }
+    const parent = await node.post<{ children: { id: string }[] }>('/api/orders', token, {
+      items: [{ skuId, quantity: 1 }],
+      fulfilment: { type: 'pickup', contactName: '压测', contactPhone: '13800138000' },
+    });
+    await node.post(`/api/orders/${parent.children[0].id}/cancel`, token);
     return mono();
   };
 }

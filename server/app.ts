@@ -194,7 +194,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const broker = natsOutboxSinks(config.nats, app.log);
 
   // The payment core: channels, outbox (order consumer, realtime, merchant webhooks, broker), wallet config.
-  const core = buildCore({ db, config, log: app.log, channels: options.channels, sinks: [realtime.sink, ...broker.sinks] });
+  const core = buildCore({ db, config, log: app.log, channels: options.channels, sinks: broker.sinks, writers: [realtime.writer] });
   const paymentDeps = core.payments;
   app.decorate('core', core);
   app.decorate('paymentDeps', paymentDeps);

@@ -7,14 +7,14 @@ import { buildPaymentDeps, orderEndedInPayments, PAYMENT_JOBS, type PaymentDeps,
 import type { Config } from './platform/config';
 import { purgeIdempotencyKeys } from './platform/idempotency';
 import { mapJob, type JobBase, type JobDef } from './platform/jobs';
-import { consumerSink, createOutbox, type Outbox, type Sink } from './platform/outbox';
+import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './platform/outbox';
 import { loadWebhookEndpoints, webhookSink } from './platform/webhooks';
 import { pruneMessages } from './realtime/store';
 
 /**
  * How the modules are put together, in one place (the app and the jobs use it; no module
- * imports it): the outbox with every sink (the order module's consumer, realtime, the broker,
- * merchant webhooks), bound to the database so modules write events through their own
+ * imports it): the outbox with every sink (the order module's consumer, the broker, merchant
+ * webhooks) and writer (realtime), bound to the database so modules write events through their own
  * transactions; the payment core; what the order module is told to do when an order ends (the
  * payment module's part); and every module's jobs.
  */
@@ -30,8 +30,10 @@ export interface CoreOptions {
   config: Config;
   log: PaymentLog;
   channels?: ChannelRegistry;
-  /** Further sinks: realtime, the broker (the app's), recording sinks (tests). */
+  /** Further sinks: the broker (the app's), recording sinks (tests). */
   sinks?: Sink[];
+  /** Writers run in the producer's transaction: realtime (the app's). */
+  writers?: EventWriter[];
   env?: Record<string, string | undefined>;
 }
 
@@ -43,7 +45,7 @@ export function buildCore(options: CoreOptions): Core {
     await applyOrderEvent(trx, orders, event);
   });
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
-  const outbox = createOutbox({ db, log, sinks: [orderSink, ...(options.sinks ?? []), ...webhooks] });
+  const outbox = createOutbox({ db, log, sinks: [orderSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };

@@ -39,23 +39,29 @@ function outboxFor(trx: Db, name: string): Outbox {
   if (!trx.isTransaction) throw new Error(`emit(${name}) must run inside the transaction of the change it announces`);
   const outbox = boundOutbox(trx);
   if (!outbox) throw new Error(`emit(${name}): no outbox is bound to this database (bindOutbox)`);
-  // The relay delivers it as soon as the transaction has committed (kicks coalesce).
-  afterCommit(trx, () => outbox.kick());
   return outbox;
 }
 
 /** Writes one event inside `trx`, its payload checked against the catalog. Answers the event id. */
-export async function emit<P>(trx: Db, def: EventDef<string, P>, aggregateId: string, payload: P, now = Date.now()): Promise<string> {
+export async function emit<P>(trx: Db, def: EventDef<string, P>, aggregateId: string, payload: P, now = Date.now()): Promise<string | null> {
   const outbox = outboxFor(trx, def.name);
-  return outbox.enqueue(trx, { type: def.name, version: def.version, aggregateId, payload: def.schema.parse(payload) }, now);
+  // Nobody takes it (no consumer, no broker, not pushed): nothing to write.
+  if (!outbox.wants(def.name)) return null;
+  const id = await outbox.enqueue(trx, { type: def.name, version: def.version, aggregateId, payload: def.schema.parse(payload) }, now);
+  // The relay delivers it as soon as the transaction has committed (kicks coalesce).
+  afterCommit(trx, () => outbox.kick());
+  return id;
 }
 
 /** emit() for several events of one kind, written together (one statement per table). */
 export async function emitMany<P>(trx: Db, def: EventDef<string, P>, events: readonly { aggregateId: string; payload: P }[], now = Date.now()): Promise<string[]> {
   const outbox = outboxFor(trx, def.name);
-  return outbox.enqueueMany(
+  if (!outbox.wants(def.name)) return [];
+  const ids = await outbox.enqueueMany(
     trx,
     events.map((e) => ({ type: def.name, version: def.version, aggregateId: e.aggregateId, payload: def.schema.parse(e.payload) })),
     now,
   );
+  afterCommit(trx, () => outbox.kick());
+  return ids;
 }

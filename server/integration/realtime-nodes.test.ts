@@ -78,17 +78,20 @@ describeOnPostgres('realtime across two API processes on one PostgreSQL', () => 
     onB.send({ op: 'sub', topic });
     await onB.next((f) => f.op === 'subscribed');
 
-    const placedAt = Date.now();
-    const parent = await post<ParentOrder>(a, '/api/orders', token, { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '张三', contactPhone: '13800138000' } });
-    const created = await onB.next((f) => f.op === 'event' && f.type === 'order.created', DELIVERY_BOUND_MS);
-    const latency = Date.now() - placedAt;
-    expect(created).toMatchObject({ topic, version: 1, data: { orderId: parent.children[0].id, status: 'pending_payment' } });
+    const order = (body: string) => post<ParentOrder>(a, '/api/orders', token, { items: [{ skuId: sku.skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: body, contactPhone: '13800138000' } });
+    const parent = await order('张三');
+    const cancelledAt = Date.now();
+    await post(a, `/api/orders/${parent.children[0].id}/cancel`, token);
+    const pushed = await onB.next((f) => f.op === 'event' && f.type === 'order.cancelled', DELIVERY_BOUND_MS);
+    const latency = Date.now() - cancelledAt;
+    expect(pushed).toMatchObject({ topic, version: 1, data: { orderId: parent.children[0].id, status: 'cancelled' } });
     expect(latency).toBeLessThan(DELIVERY_BOUND_MS);
 
-    // Away: the socket closes; the order is cancelled on A meanwhile.
+    // Away: the socket closes; another order is placed and cancelled on A meanwhile.
     onB.close();
     await onB.closed;
-    await post(a, `/api/orders/${parent.children[0].id}/cancel`, token);
+    const second = await order('李四');
+    await post(a, `/api/orders/${second.children[0].id}/cancel`, token);
     // Wait until the message is stored (by either node's relay).
     const deadline = Date.now() + DELIVERY_BOUND_MS;
     while (Date.now() < deadline) {
@@ -98,7 +101,7 @@ describeOnPostgres('realtime across two API processes on one PostgreSQL', () => 
     }
     const back = await signedInSocket(realtimeUrl(b.baseUrl), token);
     back.send({ op: 'sub', topic, version: 1 });
-    expect(await back.next((f) => f.op === 'event')).toMatchObject({ version: 2, type: 'order.cancelled', data: { status: 'cancelled' } });
+    expect(await back.next((f) => f.op === 'event')).toMatchObject({ version: 2, type: 'order.cancelled', data: { orderId: second.children[0].id, status: 'cancelled' } });
     expect(await back.next((f) => f.op === 'subscribed')).toEqual({ op: 'subscribed', topic, version: 2 });
     back.close();
     passed = true;

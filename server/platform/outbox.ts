@@ -1,5 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
-import type { OutboxDeliveryTable } from '../db/tables-payment';
+import type { OutboxDeliveryTable } from './tables';
 import type { Database } from '../db/types';
 import { dialectOfDb } from '../db';
 import { insertTogether, prepared, preparedFor } from '../db/prepared';
@@ -52,6 +52,16 @@ export interface Sink {
   committed?(event: OutboxEvent): void;
 }
 
+/**
+ * A writer that stores what it derives from an event in the producer's own transaction (the
+ * realtime channel's messages): no delivery, no relay pass, committed or rolled back with the
+ * change. For work that is a few rows in this database; anything that calls out is a sink.
+ */
+export interface EventWriter {
+  accepts(type: string): boolean;
+  write(trx: Kysely<Database>, event: OutboxEvent): Promise<void>;
+}
+
 export interface OutboxLog {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -62,6 +72,8 @@ export interface OutboxOptions {
   db: Kysely<Database>;
   log: OutboxLog;
   sinks: Sink[];
+  /** Writers run inside the producer's transaction (server/realtime). */
+  writers?: EventWriter[];
   /** Attempts before a delivery becomes dead. Default 12. */
   maxAttempts?: number;
   /** Delay after the first failure; doubles per attempt. Default 1 s. */
@@ -99,6 +111,8 @@ export interface DeadDelivery {
 export interface Outbox {
   /** Inside the caller's transaction: writes the event and one pending delivery per sink that accepts its type. */
   enqueue(trx: Kysely<Database>, event: NewEvent, now?: number): Promise<string>;
+  /** Whether any sink or writer takes events of this type (an event nobody takes is not written). */
+  wants(type: string): boolean;
   /** enqueue() for several events, in as few statements as the dialect allows. */
   enqueueMany(trx: Kysely<Database>, events: readonly NewEvent[], now?: number): Promise<string[]>;
   /** One relay pass over due deliveries (claims them with a guarded lease update so two nodes never deliver the same row at once). */
@@ -203,6 +217,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   if (!(baseDelayMs >= 0) || !(maxDelayMs >= baseDelayMs)) throw new Error('outbox: need 0 <= baseDelayMs <= maxDelayMs');
 
   const sinks = new Map<string, Sink>();
+  const writers = opts.writers ?? [];
   for (const sink of opts.sinks) {
     if (!sink.name) throw new Error('outbox: a sink needs a name');
     if (sinks.has(sink.name)) throw new Error(`outbox: two sinks are named "${sink.name}"`);
@@ -214,9 +229,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const ids: string[] = [];
     const eventRows = [];
     const deliveries = [];
+    const written: OutboxEvent[] = [];
     for (const event of events) {
       const id = newId('evt', now);
       ids.push(id);
+      if (writers.some((w) => w.accepts(event.type))) {
+        written.push({ id, type: event.type, version: event.version ?? 1, aggregateId: event.aggregateId, payload: event.payload ?? null, createdAt: now });
+      }
+      // An event no sink takes has no one to reach: it is not stored (a sink added later sees
+      // the events written from then on, as it would anyway).
+      if (![...sinks.values()].some((s) => s.accepts(event.type))) continue;
       eventRows.push({ id, type: event.type, version: event.version ?? 1, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now });
       for (const s of sinks.values()) {
         if (s.accepts(event.type)) deliveries.push({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null });
@@ -226,7 +248,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       { table: 'outbox_events', rows: eventRows },
       { table: 'outbox_deliveries', rows: deliveries },
     ]);
+    for (const event of written) for (const w of writers) if (w.accepts(event.type)) await w.write(trx, event);
     return ids;
+  }
+
+  function wants(type: string): boolean {
+    return writers.some((w) => w.accepts(type)) || [...sinks.values()].some((s) => s.accepts(type));
   }
 
   async function enqueueMany(trx: Kysely<Database>, events: readonly NewEvent[], now = Date.now()): Promise<string[]> {
@@ -479,6 +506,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   return {
     enqueue,
     enqueueMany,
+    wants,
     relayOnce,
     kick,
     start(intervalMs = OUTBOX_DEFAULTS.intervalMs) {

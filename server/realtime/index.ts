@@ -7,10 +7,9 @@ import { AppError } from '../platform/errors';
 import { sendProblem } from '../platform/http';
 import { inProcessBus, postgresBus, type RealtimeBus } from './bus';
 import { createHub, type Hub, type HubLog } from './hub';
-import { realtimeSink } from './sink';
-import type { Sink } from '../platform/outbox';
+import { realtimeWriter } from './writer';
+import type { EventWriter } from '../platform/outbox';
 
-export { REALTIME_SINK } from './sink';
 export { pruneMessages } from './store';
 export type { Hub } from './hub';
 
@@ -18,8 +17,8 @@ export const REALTIME_PATH = '/api/realtime';
 
 export interface Realtime {
   bus: RealtimeBus;
-  /** The outbox sink that writes the messages (give it to the outbox). */
-  sink: Sink;
+  /** The outbox writer that stores the messages with the change (give it to the outbox). */
+  writer: EventWriter;
   hub: Hub;
   /** Registers the WebSocket endpoint on the app and starts listening on the bus. */
   register(app: FastifyInstance): Promise<void>;
@@ -28,17 +27,17 @@ export interface Realtime {
 
 /**
  * The realtime channel of one API node (docs/realtime.md): the bus (in process on SQLite,
- * LISTEN/NOTIFY on PostgreSQL), the outbox sink that stores messages, and the hub that serves
+ * LISTEN/NOTIFY on PostgreSQL), the outbox writer that stores messages, and the hub that serves
  * the sockets of GET /api/realtime.
  */
 export function createRealtime(options: { db: Kysely<Database>; log: HubLog; authenticate(token: string): Promise<string | null>; maxConnections?: number }): Realtime {
   const { db, log } = options;
   const bus = dialectOfDb(db) === 'postgres' ? postgresBus(db, log) : inProcessBus();
-  const sink = realtimeSink(db, bus);
+  const writer = realtimeWriter(bus);
   const hub = createHub({ db, bus, log, authenticate: options.authenticate, maxConnections: options.maxConnections });
   return {
     bus,
-    sink,
+    writer,
     hub,
     async register(app) {
       await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

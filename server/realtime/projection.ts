@@ -10,7 +10,13 @@ export interface TopicMessage {
 
 type Projection = (event: OutboxEvent) => TopicMessage[];
 
-const orderEvents: EventDef[] = [EVENTS.orderCreated, EVENTS.orderPaid, EVENTS.orderShipped, EVENTS.orderCompleted, EVENTS.orderCancelled, EVENTS.orderClosed];
+/**
+ * The order transitions a client is told about. Not order.created (the client that placed the
+ * order has it in the answer) nor order.paid (the same moment as the payment.succeeded that
+ * names the orders it paid): each message costs a delivery, a versioned row and a notification
+ * per checkout, and these two would only repeat what the client already knows.
+ */
+const orderEvents: EventDef[] = [EVENTS.orderShipped, EVENTS.orderCompleted, EVENTS.orderCancelled, EVENTS.orderClosed];
 
 /**
  * The events that reach clients and what each becomes (docs/realtime.md, "Topics"): only what a
@@ -21,7 +27,7 @@ const PROJECTIONS = new Map<string, Projection>([
   ...orderEvents.map((def): [string, Projection] => [
     def.name,
     (event) => {
-      const p = payloadOf(EVENTS.orderPaid, { ...event, type: EVENTS.orderPaid.name });
+      const p = payloadOf(EVENTS.orderShipped, { ...event, type: EVENTS.orderShipped.name });
       return [{ topic: userTopic(p.userId), data: { orderId: p.orderId, parentId: p.parentId, status: p.status } }];
     },
   ]),

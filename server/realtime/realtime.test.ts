@@ -4,6 +4,8 @@ import { disableAccount } from '../modules/identity/accounts';
 import { makeSku, userToken } from '../modules/order/testing';
 import { EVENTS } from '../events/catalog';
 import { pruneMessages } from './store';
+import { transact } from '../db/transaction';
+import { transitionOrder } from '../modules/order';
 import { openSocket, realtimeUrl, signedInSocket, type Frame } from './testing';
 
 let t: TestApp;
@@ -32,7 +34,7 @@ async function cancel(token: string, orderId: string): Promise<void> {
   if (res.status !== 200) throw new Error(`cancel: ${res.status} ${res.text}`);
 }
 
-/** Runs the outbox relay until nothing is due (the realtime sink writes the messages). */
+/** Runs the outbox relay until nothing is due (the order consumer; realtime messages are written with the change). */
 async function relay(): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const r = await t.app.paymentDeps.outbox.relayOnce();
@@ -41,6 +43,13 @@ async function relay(): Promise<void> {
 }
 
 const isEvent = (type: string) => (f: Frame) => f.op === 'event' && f.type === type;
+
+/** An order placed and cancelled: one order.cancelled message on the owner's topic (order.created is not pushed). */
+async function placeAndCancel(token: string): Promise<string> {
+  const parent = await placeOrder(token);
+  await cancel(token, parent.children[0].id);
+  return parent.children[0].id;
+}
 
 describe('the realtime endpoint', () => {
   it('pushes a user the transitions of their orders, in version order, each once', async () => {
@@ -51,43 +60,54 @@ describe('the realtime endpoint', () => {
 
     const parent = await placeOrder(token);
     const orderId = parent.children[0].id;
+    await cancel(token, orderId);
     await relay();
-    expect(await s.next(isEvent(EVENTS.orderCreated.name))).toEqual({
+    expect(await s.next(isEvent(EVENTS.orderCancelled.name))).toEqual({
       op: 'event',
       topic: `user:${userId}`,
       version: 1,
-      type: 'order.created',
-      data: { orderId, parentId: parent.id, status: 'pending_payment' },
+      type: 'order.cancelled',
+      data: { orderId, parentId: parent.id, status: 'cancelled' },
     });
-    await cancel(token, orderId);
+    const second = await placeAndCancel(token);
     await relay();
-    expect(await s.next(isEvent('order.cancelled'))).toMatchObject({ version: 2, data: { orderId, status: 'cancelled' } });
-    // A redelivered event (the relay crashed after the sink wrote) is not sent again: the sink
-    // deduplicates by event id, and the subscription never repeats a version.
-    await t.db.updateTable('outbox_deliveries').set({ status: 'pending', attempts: 1, next_attempt_at: 0 }).where('sink', '=', 'realtime').execute();
-    await relay();
+    expect(await s.next(isEvent('order.cancelled'))).toMatchObject({ version: 2, data: { orderId: second, status: 'cancelled' } });
+    // A change that rolls back leaves no message (the message is written with it).
+    const third = await placeOrder(token);
+    await expect(
+      transact(t.db, async (trx) => {
+        await transitionOrder(trx, third.children[0].id, 'cancel');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     await t.app.realtime.hub.idle();
+    expect(await t.db.selectFrom('realtime_messages').select('version').where('topic', '=', `user:${userId}`).execute()).toHaveLength(2);
     const events = s.frames.filter((f) => f.op === 'event');
     expect(events.map((f) => f.version)).toEqual([1, 2]);
+    // Placing an order is not pushed (the client has it in the answer).
+    await placeOrder(token);
+    await relay();
+    await t.app.realtime.hub.idle();
+    expect(s.frames.filter((f) => f.op === 'event')).toHaveLength(2);
     s.close();
   });
 
   it('replays what a client missed while away, from the version it last applied', async () => {
     const { userId, token } = await userToken(t.db, t.config.tokenSecret);
     const topic = `user:${userId}`;
-    const first = await placeOrder(token);
+    await placeAndCancel(token);
     await relay();
     // Away: two more events happen.
-    await cancel(token, first.children[0].id);
-    const second = await placeOrder(token);
+    const second = await placeAndCancel(token);
+    const third = await placeAndCancel(token);
     await relay();
     const s = await signedInSocket(url, token);
     s.send({ op: 'sub', topic, version: 1 });
-    expect(await s.next((f) => f.op === 'event')).toMatchObject({ version: 2, type: 'order.cancelled', data: { orderId: first.children[0].id } });
-    expect(await s.next((f) => f.op === 'event')).toMatchObject({ version: 3, type: 'order.created', data: { orderId: second.children[0].id } });
+    expect(await s.next((f) => f.op === 'event')).toMatchObject({ version: 2, type: 'order.cancelled', data: { orderId: second } });
+    expect(await s.next((f) => f.op === 'event')).toMatchObject({ version: 3, type: 'order.cancelled', data: { orderId: third } });
     expect(await s.next((f) => f.op === 'subscribed')).toEqual({ op: 'subscribed', topic, version: 3 });
     // Live again: the next one arrives as it happens.
-    await cancel(token, second.children[0].id);
+    await placeAndCancel(token);
     await relay();
     expect(await s.next((f) => f.op === 'event')).toMatchObject({ version: 4, type: 'order.cancelled' });
     s.close();
@@ -96,8 +116,8 @@ describe('the realtime endpoint', () => {
   it('tells a client to reset when it cannot replay: a version it never had, or messages already pruned', async () => {
     const { userId, token } = await userToken(t.db, t.config.tokenSecret);
     const topic = `user:${userId}`;
-    const o = await placeOrder(token);
-    await cancel(token, o.children[0].id);
+    await placeAndCancel(token);
+    await placeAndCancel(token);
     await relay();
     const s = await signedInSocket(url, token);
     s.send({ op: 'sub', topic, version: 99 });
@@ -130,7 +150,7 @@ describe('the realtime endpoint', () => {
     s.send({ op: 'ping' });
     expect(await s.next((f) => f.op === 'pong')).toEqual({ op: 'pong' });
     // b's events never reach a.
-    await placeOrder(b.token);
+    await placeAndCancel(b.token);
     await relay();
     await t.app.realtime.hub.idle();
     expect(s.frames.filter((f) => f.op === 'event')).toEqual([]);

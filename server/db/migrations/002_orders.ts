@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Cart, order and payment tables (types in ../tables-order.ts). One migration for SQLite and
+ * Cart, order and payment tables (types in each module's tables.ts). One migration for SQLite and
  * PostgreSQL: text ids, bigint epoch-ms times, bigint fen amounts, integer 0/1 booleans.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -2,5 +2,7 @@
 export { handlers } from './routes';
 export { getAddressForUser, getDefaultAddress } from './service';
 
+export type * from './tables';
+
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['addresses'] as const;

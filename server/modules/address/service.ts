@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address } from '../../../contract/address';
 import { dialectOfDb, isUniqueViolation } from '../../db';
-import type { AddressesTable, Database } from '../../db/types';
+import type { Database } from '../../db/types';
+import type { AddressesTable } from './tables';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { transact } from '../../db/transaction';

@@ -3,5 +3,7 @@ export { handlers, registerExtra } from './routes';
 export { loadSkus, releaseStock, reserveStock, specTextOf, type SkuSnapshot, type StockLine } from './service';
 export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
 
+export type * from './tables';
+
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['merchants', 'categories', 'products', 'skus', 'banners'] as const;

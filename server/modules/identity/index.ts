@@ -3,5 +3,7 @@ export { handlers } from './routes';
 export { accountDisabled, accountStatus, disableAccount, enableAccount, payerOf, revokeSessions, sessionAccount, type AccountStatus, type SessionAccount } from './accounts';
 export { getUser } from './service';
 
+export type * from './tables';
+
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['users', 'otp_codes'] as const;

@@ -15,5 +15,7 @@ export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForRefund, ORDE
 export { orderNumber } from './number';
 export { orderMachine } from './machine';
 
+export type * from './tables';
+
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['parent_orders', 'orders', 'order_lines', 'order_events'] as const;

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { OrderStatus } from '@contract/order';
 import { dialectOfDb } from '../../db';
 import { listParams, prepared, slots } from '../../db/prepared';
-import type { OrderTable } from '../../db/tables-order';
+import type { OrderTable } from './tables';
 import type { Database } from '../../db/types';
 import { AppError } from '../../platform/errors';
 

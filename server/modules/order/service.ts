@@ -5,7 +5,7 @@ import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfil
 import { fulfilment as fulfilmentSchema, orderStatus } from '@contract/order';
 import { isUniqueViolation } from '../../db';
 import { insertTogether, prepared } from '../../db/prepared';
-import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from '../../db/tables-order';
+import type { OrderEventTable, OrderLineTable, OrderTable, ParentOrderTable } from './tables';
 import type { Database } from '../../db/types';
 import { MAX_LINE_QUANTITY } from '@contract/common';
 import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';

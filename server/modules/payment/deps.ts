@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ChannelRegistry } from '../../channels/registry';
-import type { PaymentTable } from '../../db/tables-order';
+import type { PaymentTable } from './tables';
 import type { Database } from '../../db/types';
 import type { Config } from '../../platform/config';
 import type { Outbox } from '../../platform/outbox';

@@ -6,5 +6,7 @@ export { orderEndedInPayments, PAYMENT_JOBS } from './jobs';
 export { createPayment, cancelPayment, getPayment, expirePayments, reconcilePayments, PAYMENT_EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from './service';
 export { createRefund, listRefunds, refundClosedOrder, retryRefunds, REFUND_EVENTS, type RefundDeps } from './refunds';
 
+export type * from './tables';
+
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['payments', 'payment_orders', 'payment_notifications', 'payment_tenders', 'payment_allocations', 'refunds', 'refund_parts'] as const;

@@ -19,5 +19,7 @@ export {
 } from './service';
 export { loadWalletConfig, walletConfigOf, WALLET_ENV_VARS, type WalletConfig, type WalletEnvVar } from './config';
 
+export type * from './tables';
+
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['ledger_accounts', 'journal_transactions', 'journal_entries', 'gift_cards'] as const;

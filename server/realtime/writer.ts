@@ -1,0 +1,25 @@
+import { afterCommit } from '../db/transaction';
+import type { EventWriter } from '../platform/outbox';
+import type { RealtimeBus } from './bus';
+import { projectEvent, REALTIME_EVENT_TYPES } from './projection';
+import { appendMessages } from './store';
+
+/**
+ * Turns events into realtime messages inside the transaction that writes the event (the
+ * outbox's writers): each message gets its topic's next version and is stored with the change,
+ * and the bus is told (pg_notify, sent by PostgreSQL at commit; in process, after the commit).
+ * No delivery, no relay pass, nothing to deduplicate: a rolled-back change leaves no message.
+ */
+export function realtimeWriter(bus: RealtimeBus): EventWriter {
+  const types = new Set(REALTIME_EVENT_TYPES);
+  return {
+    accepts: (type) => types.has(type),
+    async write(trx, event) {
+      const stored = await appendMessages(trx, event.id, event.type, projectEvent(event), event.createdAt);
+      if (stored.length === 0) return;
+      const notices = stored.map((m) => ({ topic: m.topic, version: m.version }));
+      await bus.announce(trx, notices);
+      if (bus.kind === 'in-process') afterCommit(trx, () => bus.committed(notices));
+    },
+  };
+}
