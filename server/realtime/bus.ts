@@ -24,6 +24,8 @@ export interface BusLog {
  */
 export interface RealtimeBus {
   readonly kind: 'in-process' | 'postgres';
+  /** PostgreSQL: the notification channel (the writer notifies in the statement that stores a message). */
+  readonly channel: string | null;
   /** Inside the transaction that stored the messages. */
   announce(trx: Db, notices: readonly Notice[]): Promise<void>;
   /** After that transaction committed. */
@@ -56,6 +58,7 @@ export function inProcessBus(): RealtimeBus {
   const ls = listeners();
   return {
     kind: 'in-process',
+    channel: null,
     announce: async () => undefined,
     committed(notices) {
       for (const n of notices) ls.notice(n);
@@ -130,6 +133,7 @@ export function postgresBus(db: Db, log: BusLog, options: { reconnectMs?: number
 
   return {
     kind: 'postgres',
+    channel,
     async announce(trx, notices) {
       for (const n of notices) await sql`select pg_notify(${channel}, ${`${n.topic} ${n.version}`})`.execute(trx);
     },

@@ -1,4 +1,4 @@
-import { EVENTS, payloadOf, type EventDef } from '../events/catalog';
+import { EVENTS, type EventDef, type OrderChangedPayload, type PaymentFailedPayload, type PaymentSucceededPayload, type RefundEndedPayload } from '../events/catalog';
 import type { OutboxEvent } from '../platform/outbox';
 import { userTopic } from './topics';
 
@@ -27,28 +27,28 @@ const PROJECTIONS = new Map<string, Projection>([
   ...orderEvents.map((def): [string, Projection] => [
     def.name,
     (event) => {
-      const p = payloadOf(EVENTS.orderShipped, { ...event, type: EVENTS.orderShipped.name });
+      const p = event.payload as OrderChangedPayload;
       return [{ topic: userTopic(p.userId), data: { orderId: p.orderId, parentId: p.parentId, status: p.status } }];
     },
   ]),
   [
     EVENTS.paymentSucceeded.name,
     (event) => {
-      const p = payloadOf(EVENTS.paymentSucceeded, event);
+      const p = event.payload as PaymentSucceededPayload;
       return [{ topic: userTopic(p.userId), data: { paymentId: p.paymentId, status: 'succeeded', orderId: p.orderId, orderIds: p.children.map((c) => c.orderId) } }];
     },
   ],
   [
     EVENTS.paymentFailed.name,
     (event) => {
-      const p = payloadOf(EVENTS.paymentFailed, event);
+      const p = event.payload as PaymentFailedPayload;
       return [{ topic: userTopic(p.userId), data: { paymentId: p.paymentId, status: p.status, orderId: p.orderId } }];
     },
   ],
   ...[EVENTS.refundSucceeded, EVENTS.refundFailed].map((def): [string, Projection] => [
     def.name,
     (event) => {
-      const p = payloadOf(def as typeof EVENTS.refundSucceeded, event);
+      const p = event.payload as RefundEndedPayload;
       return [{ topic: userTopic(p.userId), data: { refundId: p.refundId, orderId: p.orderId, status: def === EVENTS.refundFailed ? 'failed' : 'succeeded' } }];
     },
   ]),
@@ -57,6 +57,7 @@ const PROJECTIONS = new Map<string, Projection>([
 /** The event types the realtime channel carries. */
 export const REALTIME_EVENT_TYPES: readonly string[] = [...PROJECTIONS.keys()];
 
+/** What an event becomes on the realtime channel; its payload was checked against the catalog when it was emitted, in the same transaction. */
 export function projectEvent(event: OutboxEvent): TopicMessage[] {
   const projection = PROJECTIONS.get(event.type);
   return projection ? projection(event) : [];

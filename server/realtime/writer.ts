@@ -2,7 +2,7 @@ import { afterCommit } from '../db/transaction';
 import type { EventWriter } from '../platform/outbox';
 import type { RealtimeBus } from './bus';
 import { projectEvent, REALTIME_EVENT_TYPES } from './projection';
-import { appendMessages } from './store';
+import { appendMessages, appendMessagesNotifying } from './store';
 
 /**
  * Turns events into realtime messages inside the transaction that writes the event (the
@@ -15,8 +15,14 @@ export function realtimeWriter(bus: RealtimeBus): EventWriter {
   return {
     accepts: (type) => types.has(type),
     async write(trx, event) {
-      const stored = await appendMessages(trx, event.id, event.type, projectEvent(event), event.createdAt);
-      if (stored.length === 0) return;
+      const messages = projectEvent(event);
+      if (messages.length === 0) return;
+      if (bus.channel) {
+        // PostgreSQL: stored and notified in one statement per message.
+        await appendMessagesNotifying(trx, bus.channel, event.id, event.type, messages, event.createdAt);
+        return;
+      }
+      const stored = await appendMessages(trx, event.id, event.type, messages, event.createdAt);
       const notices = stored.map((m) => ({ topic: m.topic, version: m.version }));
       await bus.announce(trx, notices);
       if (bus.kind === 'in-process') afterCommit(trx, () => bus.committed(notices));
