@@ -27,6 +27,7 @@ import {
 } from './refunds';
 import { applyPaymentNotification, cancelPayment, createPayment, type PaymentNotification } from './service';
 import { buildCore } from '../../compose';
+import { consumerSink } from '../../platform/outbox';
 
 const RULE: PointsRule = { pointsPerYuan: 100, capPercent: 50 };
 const CHANNEL: PayChannel = 'sandbox';
@@ -108,7 +109,10 @@ beforeEach(() => {
   // The payment core as the app builds it (the order module's outbox consumer included), with
   // the scripted channel and a wallet without welcome grants, so tenders are exactly what the
   // tests fund.
-  payDeps = buildCore({ db, config, log, channels: channelRegistry([channel]), env: {} }).payments;
+  // An event nobody takes is not written (server/platform/outbox.ts): a sink that takes every
+  // type stands for the app's broker, so the tests can read each event the refunds write.
+  const everyEvent = consumerSink('every-event', ['*'], db, async () => undefined);
+  payDeps = buildCore({ db, config, log, channels: channelRegistry([channel]), sinks: [everyEvent], env: {} }).payments;
   payDeps.wallet = { pointsRule: RULE, welcomeBalance: 0, welcomePoints: 0 };
   deps = refundDepsOf(payDeps);
 });
