@@ -42,17 +42,6 @@ function outboxFor(trx: Db, name: string): Outbox {
   return outbox;
 }
 
-/** Writes one event inside `trx`, its payload checked against the catalog. Answers the event id. */
-export async function emit<P>(trx: Db, def: EventDef<string, P>, aggregateId: string, payload: P, now = Date.now()): Promise<string | null> {
-  const outbox = outboxFor(trx, def.name);
-  // Nobody takes it (no consumer, no broker, not pushed): nothing to write.
-  if (!outbox.wants(def.name)) return null;
-  const id = await outbox.enqueue(trx, { type: def.name, version: def.version, aggregateId, payload: def.schema.parse(payload) }, now);
-  // The relay delivers it as soon as the transaction has committed (kicks coalesce).
-  afterCommit(trx, () => outbox.kick());
-  return id;
-}
-
 /** emit() for several events of one kind, written together (one statement per table). */
 export async function emitMany<P>(trx: Db, def: EventDef<string, P>, events: readonly { aggregateId: string; payload: P }[], now = Date.now()): Promise<string[]> {
   const outbox = outboxFor(trx, def.name);
@@ -64,4 +53,10 @@ export async function emitMany<P>(trx: Db, def: EventDef<string, P>, events: rea
   );
   afterCommit(trx, () => outbox.kick());
   return ids;
+}
+
+/** Writes one event inside `trx`, its payload checked against the catalog. Answers the event id, or null when nobody takes it. */
+export async function emit<P>(trx: Db, def: EventDef<string, P>, aggregateId: string, payload: P, now = Date.now()): Promise<string | null> {
+  const [id] = await emitMany(trx, def, [{ aggregateId, payload }], now);
+  return id ?? null;
 }

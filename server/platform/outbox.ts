@@ -48,8 +48,6 @@ export interface Sink {
    * pending). Throws to have the delivery retried.
    */
   handle?(trx: Kysely<Database>, event: OutboxEvent): Promise<void>;
-  /** After the transaction that ran handle() has committed (a sink that tells others about its writes). */
-  committed?(event: OutboxEvent): void;
 }
 
 /**
@@ -384,7 +382,6 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const attempts = row.attempts + 1;
     const guarded = (trx: Kysely<Database>, values: Updateable<OutboxDeliveryTable>) => updateIfStillDue(trx, row, now, values);
     let failure: unknown;
-    let event: OutboxEvent | null = null;
     try {
       const handled = await transact(db, async (trx) => {
         const claimed = await guarded(trx, { status: 'delivered', attempts, delivered_at: now, locked_until: null, last_error: null });
@@ -395,11 +392,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         } catch {
           payload = row.payload;
         }
-        event = { id: row.event_id, type: row.type, version: Number(row.version), aggregateId: row.aggregate_id, payload, createdAt: row.created_at };
-        await sink.handle(trx, event);
+        await sink.handle(trx, { id: row.event_id, type: row.type, version: Number(row.version), aggregateId: row.aggregate_id, payload, createdAt: row.created_at });
         return true;
       });
-      if (handled && event) sink.committed?.(event);
       return handled ? 'delivered' : 'skipped';
     } catch (err) {
       failure = err;

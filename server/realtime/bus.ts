@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { pgConnectionOf } from '../db';
 import type { Database } from '../db/types';
@@ -26,9 +26,7 @@ export interface RealtimeBus {
   readonly kind: 'in-process' | 'postgres';
   /** PostgreSQL: the notification channel (the writer notifies in the statement that stores a message). */
   readonly channel: string | null;
-  /** Inside the transaction that stored the messages. */
-  announce(trx: Db, notices: readonly Notice[]): Promise<void>;
-  /** After that transaction committed. */
+  /** In process: after the transaction that stored the messages has committed (PostgreSQL: the writer's statement notifies). */
   committed(notices: readonly Notice[]): void;
   /** Notices from any node; `resync` after the bus lost notices (a reconnect): re-read every topic. */
   listen(listener: { notice(n: Notice): void; resync(): void }): () => void;
@@ -59,7 +57,6 @@ export function inProcessBus(): RealtimeBus {
   return {
     kind: 'in-process',
     channel: null,
-    announce: async () => undefined,
     committed(notices) {
       for (const n of notices) ls.notice(n);
     },
@@ -134,9 +131,6 @@ export function postgresBus(db: Db, log: BusLog, options: { reconnectMs?: number
   return {
     kind: 'postgres',
     channel,
-    async announce(trx, notices) {
-      for (const n of notices) await sql`select pg_notify(${channel}, ${`${n.topic} ${n.version}`})`.execute(trx);
-    },
     committed: () => undefined,
     listen: (l) => ls.add(l),
     async start() {

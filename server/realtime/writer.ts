@@ -24,8 +24,7 @@ export function realtimeWriter(bus: RealtimeBus): EventWriter {
       }
       const stored = await appendMessages(trx, event.id, event.type, messages, event.createdAt);
       const notices = stored.map((m) => ({ topic: m.topic, version: m.version }));
-      await bus.announce(trx, notices);
-      if (bus.kind === 'in-process') afterCommit(trx, () => bus.committed(notices));
+      afterCommit(trx, () => bus.committed(notices));
     },
   };
 }
