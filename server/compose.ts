@@ -3,26 +3,30 @@ import type { ChannelRegistry } from './channels/registry';
 import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
-import { buildPaymentDeps, orderEndedInPayments, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
+import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
 import type { Config } from './platform/config';
 import { purgeIdempotencyKeys } from './platform/idempotency';
 import { mapJob, type JobBase, type JobDef } from './platform/jobs';
 import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './platform/outbox';
 import { loadWebhookEndpoints, webhookSink } from './platform/webhooks';
 import { pruneMessages } from './realtime/store';
+import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './platform/steps';
 
 /**
  * How the modules are put together, in one place (the app and the jobs use it; no module
  * imports it): the outbox with every sink (the order module's consumer, the broker, merchant
  * webhooks) and writer (realtime), bound to the database so modules write events through their own
  * transactions; the payment core; what the order module is told to do when an order ends (the
- * payment module's part); and every module's jobs.
+ * payment module's part); every module's multi-step flows (for the resume job); and every
+ * module's jobs.
  */
 export interface Core {
   db: Kysely<Database>;
   outbox: Outbox;
   payments: PaymentDeps;
   orders: OrderLifecycle;
+  /** Every flow the step runner may find in the operation log. */
+  flows: FlowRegistry;
 }
 
 export interface CoreOptions {
@@ -49,7 +53,8 @@ export function buildCore(options: CoreOptions): Core {
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
-  return { db, outbox, payments, orders };
+  const flows = flowRegistry([...Object.values(paymentFlows(payments)), ...Object.values(refundFlows(refundDepsOf(payments)))] as Flow<never>[]);
+  return { db, outbox, payments, orders, flows };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */
@@ -75,6 +80,18 @@ export const JOBS: readonly JobDef<AppJobDeps>[] = [
       const r = await core.outbox.relayOnce(now);
       return r.delivered + r.dead;
     },
+  },
+  {
+    // Flows whose runner stopped (a crash, an unknown outcome) are finished or compensated once their lease runs out.
+    name: 'resume-operations',
+    intervalMs: 5_000,
+    run: ({ db, core, log }, now) => resumeOperations(db, core.flows, log, now),
+  },
+  {
+    // Records of finished flows are kept a week.
+    name: 'prune-operations',
+    intervalMs: 60 * 60_000,
+    run: ({ db }, now) => pruneOperations(db, now),
   },
   {
     // Stored answers are kept for a day (IDEMPOTENCY_RETENTION_MS): longer than any client retries.

@@ -51,9 +51,29 @@ export interface ConsumedEventTable {
   consumed_at: number;
 }
 
+/** The step runner's record of a multi-step flow (server/platform/steps.ts). */
+export interface OperationTable {
+  id: string;
+  /** The flow's stable name, e.g. payment.create. */
+  flow: string;
+  /** running | done | compensating | compensated */
+  status: string;
+  /** Running: the first step not yet recorded; compensating: the next step to undo. */
+  step: number;
+  /** JSON text: the flow's state as of the last record. */
+  state: string;
+  attempts: Generated<number>;
+  /** The runner's lease, or when the resume job next tries it; null once finished. */
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface InfrastructureTables {
   idempotency_keys: IdempotencyKeysTable;
   outbox_events: OutboxEventTable;
   outbox_deliveries: OutboxDeliveryTable;
   consumed_events: ConsumedEventTable;
+  operations: OperationTable;
 }

@@ -3,8 +3,8 @@ export { paymentModule } from './routes';
 export { buildPaymentDeps, defaultChannels, type PaymentSetupOptions } from './setup';
 export { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 export { orderEndedInPayments, PAYMENT_JOBS } from './jobs';
-export { createPayment, cancelPayment, getPayment, expirePayments, reconcilePayments, PAYMENT_EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from './service';
-export { createRefund, listRefunds, refundClosedOrder, retryRefunds, REFUND_EVENTS, type RefundDeps } from './refunds';
+export { createPayment, cancelPayment, paymentFlows, PAYMENT_FLOWS, getPayment, expirePayments, reconcilePayments, PAYMENT_EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from './service';
+export { createRefund, refundFlows, REFUND_FLOWS, listRefunds, refundClosedOrder, retryRefunds, REFUND_EVENTS, type RefundDeps } from './refunds';
 
 export type * from './tables';
 

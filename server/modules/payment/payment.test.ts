@@ -11,7 +11,8 @@ import { checkLedger } from '../../checks/ledger';
 import { balanceOf } from '../wallet/ledger';
 import { issueGiftCard } from '../wallet/service';
 import type { PaymentDeps } from './deps';
-import { createPayment, reconcilePayments } from './service';
+import { createPayment, paymentFlows, PAYMENT_FLOWS, reconcilePayments } from './service';
+import { OPERATION_LEASE_MS, flowRegistry, resumeOperations, type Flow } from '../../platform/steps';
 import { defaultChannels } from './setup';
 
 /**
@@ -228,6 +229,56 @@ describe('compensation', () => {
     expect(await refsOf(row.id)).toEqual(['hold', 'release']);
     expect(await balance(s.userId)).toBe(20000);
     expect(await points(s.userId)).toBe(5000);
+  });
+
+  it('a refused prepay leaves the payment flow recorded as compensated, and no gift card PIN in the record', async () => {
+    const s = await shopper();
+    const parent = await placeOrder(s, [{ price: 30000 }]);
+    const card = await giftCard(1000);
+    const sandbox = deps.channels.get('sandbox') as ChannelAdapter;
+    const refusing: ChannelAdapter = { ...sandbox, channel: 'sandbox', prepay: async () => Promise.reject(new ChannelError('sandbox', 'refused')) };
+    const failing = { ...deps, channels: channelRegistry([refusing]) };
+    await expect(createPayment(failing, { userId: s.userId, orderId: parent.id, tenders: { balance: true, points: false, giftCards: [{ number: card.number, pin: card.pin }] }, channel: 'sandbox', scene: 'mini' })).rejects.toMatchObject({ code: 'CHANNEL_UNAVAILABLE' });
+    const row = await t.db.selectFrom('payments').select('id').where('order_id', '=', parent.id).executeTakeFirstOrThrow();
+    const ops = await t.db.selectFrom('operations').selectAll().where('state', 'like', `%${row.id}%`).execute();
+    expect(ops).toHaveLength(1);
+    expect(ops[0]).toMatchObject({ flow: PAYMENT_FLOWS.create, status: 'compensated', next_attempt_at: null });
+    expect(ops[0].state).not.toContain(card.pin);
+    expect(ops[0].state).not.toContain('"request"');
+    expect(await refsOf(row.id)).toEqual(['hold', 'release']);
+  });
+
+  it('a prepay whose outcome is lost: the payment stays open until the resume job, after the lease, closes it at the channel and releases it', async () => {
+    const s = await shopper();
+    const parent = await placeOrder(s, [{ price: 30000 }]);
+    const sandbox = deps.channels.get('sandbox') as ChannelAdapter;
+    // The channel opened the trade, then the answer was lost (the node died, a bug): in doubt.
+    const losing: ChannelAdapter = { ...sandbox, channel: 'sandbox', prepay: async (input) => { await sandbox.prepay(input); throw new Error('socket hang up'); } };
+    const lossy = { ...deps, channels: channelRegistry([losing]) };
+    const now = Date.now();
+    await expect(createPayment(lossy, { userId: s.userId, orderId: parent.id, tenders: { balance: true, points: true, giftCards: [] }, channel: 'sandbox', scene: 'mini' }, now)).rejects.toThrow('socket hang up');
+    const row = await t.db.selectFrom('payments').selectAll().where('order_id', '=', parent.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('paying');
+    expect(await balance(s.userId)).toBe(0);
+    const flows = flowRegistry([paymentFlows(deps).create as Flow<never>]);
+    const log = { warn: () => undefined, error: () => undefined };
+    // Within the lease the request may still be at work: nothing moves.
+    await resumeOperations(t.db, flows, log, now + OPERATION_LEASE_MS - 1);
+    expect(await paymentRow(row.id)).toMatchObject({ status: 'paying' });
+    await resumeOperations(t.db, flows, log, now + OPERATION_LEASE_MS);
+    expect(await paymentRow(row.id)).toMatchObject({ status: 'closed', end_reason: 'failed' });
+    expect(await refsOf(row.id)).toEqual(['hold', 'release']);
+    expect(await balance(s.userId)).toBe(20000);
+    expect(await points(s.userId)).toBe(5000);
+    const op = await t.db.selectFrom('operations').selectAll().where('state', 'like', `%${row.id}%`).executeTakeFirstOrThrow();
+    expect(op).toMatchObject({ status: 'compensated', attempts: 1 });
+    // Closed at the channel too: the trade cannot be paid any more.
+    const late = await t.post<{ delivered: boolean; tradeStatus: string }>(`/sandbox/pay/${row.payment_no}/confirm`, {});
+    expect(late.body).toMatchObject({ delivered: false, tradeStatus: 'closed' });
+    // The order can be paid again.
+    const next = await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' });
+    expect(next.body.status).toBe('paying');
+    await t.post(`/api/payments/${next.body.id}/cancel`, undefined, { token: s.token, idempotencyKey: newKey() });
   });
 
   it('cancel: closed after the channel confirms nothing was paid; the tenders come back and the trade cannot be paid', async () => {

@@ -20,6 +20,8 @@ import {
   finishLateRefunds,
   listRefunds,
   partRefundNo,
+  REFUND_FLOWS,
+  refundFlows,
   refundClosedOrder,
   retryRefunds,
   startLatePaymentRefund,
@@ -28,6 +30,7 @@ import {
 import { applyPaymentNotification, cancelPayment, createPayment, type PaymentNotification } from './service';
 import { buildCore } from '../../compose';
 import { consumerSink } from '../../platform/outbox';
+import { OPERATION_LEASE_MS, flowRegistry, resumeOperations, type Flow } from '../../platform/steps';
 
 const RULE: PointsRule = { pointsPerYuan: 100, capPercent: 50 };
 const CHANNEL: PayChannel = 'sandbox';
@@ -390,6 +393,48 @@ describe('refunds of a combined payment', () => {
     expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore + 1500);
     expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.succeeded']);
     await ledgerCheck();
+  });
+
+  it('a refund whose send stops half way (the node dies) is sent again by the resume job with the same number, once', async () => {
+    const o = await paidOrder({ balance: 1000, channel: 3000 });
+    const channelBefore = await bal('channel_clearing', CHANNEL);
+    // The channel takes the refund, then the process dies before its answer is applied.
+    const realRefund = channel.refund.bind(channel);
+    let dies = true;
+    channel.refund = async (input) => {
+      const state = await realRefund(input);
+      if (dies) {
+        dies = false;
+        throw new Error('process killed');
+      }
+      return state;
+    };
+    const t0 = Date.now();
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, amount: 2000, reason: '不想要了' }, t0);
+    expect(refund.status).toBe('processing');
+    const op = await db.selectFrom('operations').selectAll().where('flow', '=', REFUND_FLOWS.create).where('state', 'like', `%${refund.id}%`).executeTakeFirstOrThrow();
+    expect(op).toMatchObject({ status: 'running', step: 1 });
+    expect(op.state).not.toContain('request');
+
+    const flows = flowRegistry(Object.values(refundFlows(deps)) as Flow<never>[]);
+    const log = { warn: () => undefined, error: () => undefined };
+    expect(await resumeOperations(db, flows, log, t0 + OPERATION_LEASE_MS)).toBe(1);
+    const number = partRefundNo((await db.selectFrom('refunds').select('refund_no').where('id', '=', refund.id).executeTakeFirstOrThrow()).refund_no, 2);
+    expect(channel.refundCalls.map((c) => c.refundNo)).toEqual([number, number]);
+    expect((await listRefunds(deps, o.userId, o.orderId)).items[0].status).toBe('succeeded');
+    expect(await bal('channel_clearing', CHANNEL)).toBe(channelBefore + 1500);
+    expect(await db.selectFrom('operations').select('status').where('id', '=', op.id).executeTakeFirstOrThrow()).toEqual({ status: 'done' });
+    // Nothing is left for the refund retry job, and the event was written once.
+    expect(await retryRefunds(deps, t0 + 24 * 3_600_000)).toBe(0);
+    expect((await events(refund.id)).map((e) => e.type)).toEqual(['refund.succeeded']);
+    await ledgerCheck();
+  });
+
+  it('a refund with nothing for a channel is one transaction and leaves no operation record', async () => {
+    const o = await paidOrder({ balance: 1000 });
+    const refund = await createRefund(deps, { userId: o.userId, orderId: o.orderId, reason: '不想要了' });
+    expect(refund.status).toBe('succeeded');
+    expect(await db.selectFrom('operations').select('id').where('state', 'like', `%${refund.id}%`).execute()).toEqual([]);
   });
 
   it('a processing channel refund is finished by its notification exactly once, however often it comes', async () => {

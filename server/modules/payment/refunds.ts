@@ -17,7 +17,8 @@ import { PLATFORM, lockAccounts, post, type AccountRef, type Posting } from '../
 import { lockOrderForRefund, orderForRefund, payableChildOf } from '../order';
 import { REFUND_SOURCES, refundMachine, type RefundSource } from './refund-machine';
 import { RefundSplitError, refundableTotal, splitRefund, type RefundSplitPart, type RefundableAllocation } from './refund-split';
-import { transact } from '../../db/transaction';
+import { afterCommit, transact } from '../../db/transaction';
+import { FlowInDoubt, defineFlow, runFlow, type Flow } from '../../platform/steps';
 
 /**
  * Refunds: per child order, split back across the tenders that paid it (internal tenders into
@@ -427,58 +428,124 @@ export interface CreateRefundInput {
 }
 
 /**
- * The shopper asks for a refund of a paid child order. One transaction: owner check, status,
- * what is refundable, the split, the refund and its parts, internal parts done at once. Then,
- * after commit, each channel part goes to its channel; its answer is applied at once when
- * final, otherwise by the refund notification or the retry job.
+ * The shopper asks for a refund of a paid child order: the flow `refund.create`
+ * (server/platform/steps.ts) of two steps:
+ * 1. book (local): owner check, status, what is refundable, the split, the refund and its
+ *    parts, internal parts done at once. With nothing for a channel the flow ends here.
+ *    No compensation: a booked refund is never taken back; its channel parts end done or
+ *    failed, forward.
+ * 2. send (remote): each pending channel part goes to its channel with its stable refund number
+ *    (a repeat is the same refund at the channel); final answers are applied at once, others by
+ *    the refund notification or the retry job. In doubt after a crash: sent again.
  */
 export async function createRefund(deps: RefundDeps, input: CreateRefundInput, now = Date.now()): Promise<Refund> {
-  const created = await transact(deps.db, async (trx) => {
-    const order = await orderForRefund(trx, input.orderId, input.userId);
-    if (!order) throw new AppError('NOT_FOUND', `order ${input.orderId} not found`);
-    if (!(REFUNDABLE_ORDER_STATUSES as readonly string[]).includes(order.status)) {
-      throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} is ${order.status}`);
-    }
-    // Lock the order row (orders before payments and refunds: the lock order used everywhere),
-    // so two refunds of one order are computed one after the other.
-    if (!(await lockOrderForRefund(trx, input.orderId, REFUNDABLE_ORDER_STATUSES, now))) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} changed; try again`);
-
-    const allocations = await refundableAllocations(trx, input.orderId);
-    const refundable = refundableTotal(allocations, deps.config.pointsRule);
-    if (refundable === 0) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} has nothing left to refund`);
-    const amount = input.amount ?? refundable;
-    if (amount > refundable) {
-      throw new AppError('REFUND_AMOUNT_EXCEEDED', `at most ${refundable} fen can still be refunded`, { refundableAmount: refundable });
-    }
-    let parts: RefundSplitPart[];
-    try {
-      parts = splitRefund(allocations, amount, deps.config.pointsRule);
-    } catch (err) {
-      if (err instanceof RefundSplitError) throw new AppError('REFUND_AMOUNT_EXCEEDED', err.message, { refundableAmount: refundable });
-      throw err;
-    }
-    return insertRefund(
-      trx,
-      deps,
-      {
-        refundNo: newRefundNo(now),
-        userId: input.userId,
-        orderId: input.orderId,
-        amount,
-        reason: input.reason,
-        source: 'shopper',
-        parts,
-        firstCheckAt: now + REFUND_FIRST_CHECK_MS,
-      },
-      now,
-    );
-  });
-  deps.outbox.kick();
-  if (created.pendingChannel) {
-    // The refund is committed; whatever happens at the channel now, the job finishes it.
-    await sendRefund(deps, created.refundId, now).catch((err: unknown) => deps.log.error({ err, refundId: created.refundId }, 'sending the refund failed; the job retries'));
+  let refundId: string | undefined;
+  try {
+    refundId = (await runFlow(deps.db, refundFlows(deps).create, { request: input }, now)).refundId;
+  } catch (err) {
+    if (!(err instanceof FlowInDoubt)) throw err;
+    // Booked, not sent yet: the shopper sees it processing; the resume job sends it.
+    refundId = (err.state as RefundFlowState).refundId;
+    deps.log.error({ err: err.cause, refundId }, 'sending the refund failed; the operation resumes later');
+    if (!refundId) throw err;
   }
-  return getRefund(deps.db, created.refundId);
+  if (!refundId) throw new Error('refund flow ended without a refund');
+  return getRefund(deps.db, refundId);
+}
+
+/** What the refund flow carries from step to step. */
+interface RefundFlowState {
+  /** The shopper's request (only the first step reads it). */
+  request?: CreateRefundInput;
+  refundId?: string;
+}
+
+interface RefundFlows {
+  create: Flow<RefundFlowState>;
+}
+
+const flowsOf = new WeakMap<RefundDeps, RefundFlows>();
+
+/** The flows' names, stable across releases (operations.flow). */
+export const REFUND_FLOWS = { create: 'refund.create' } as const;
+
+/** The refund flows for these deps (the resume job runs them too). */
+export function refundFlows(deps: RefundDeps): RefundFlows {
+  let flows = flowsOf.get(deps);
+  if (!flows) {
+    flows = {
+      create: defineFlow<RefundFlowState>({
+        name: REFUND_FLOWS.create,
+        // Nothing here fails for good after the refund is booked: every error is retried.
+        fails: () => false,
+        steps: [
+          {
+            name: 'book',
+            kind: 'local',
+            run: async (trx, state, now) => {
+              if (!state.request) throw new Error('refund flow without its request');
+              const booked = await bookRefund(trx, deps, state.request, now);
+              afterCommit(trx, () => deps.outbox.kick());
+              return { set: { request: undefined, refundId: booked.refundId }, end: !booked.pendingChannel };
+            },
+          },
+          {
+            name: 'send',
+            kind: 'remote',
+            inDoubt: 'retry',
+            run: async (state, now) => {
+              if (!state.refundId) throw new Error('refund flow without its refund');
+              await sendRefund(deps, state.refundId, now);
+            },
+          },
+        ],
+      }),
+    };
+    flowsOf.set(deps, flows);
+  }
+  return flows;
+}
+
+/** Step 1 of the refund flow (see createRefund). */
+async function bookRefund(trx: Db, deps: RefundDeps, input: CreateRefundInput, now: number): Promise<{ refundId: string; pendingChannel: boolean }> {
+  const order = await orderForRefund(trx, input.orderId, input.userId);
+  if (!order) throw new AppError('NOT_FOUND', `order ${input.orderId} not found`);
+  if (!(REFUNDABLE_ORDER_STATUSES as readonly string[]).includes(order.status)) {
+    throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} is ${order.status}`);
+  }
+  // Lock the order row (orders before payments and refunds: the lock order used everywhere),
+  // so two refunds of one order are computed one after the other.
+  if (!(await lockOrderForRefund(trx, input.orderId, REFUNDABLE_ORDER_STATUSES, now))) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} changed; try again`);
+
+  const allocations = await refundableAllocations(trx, input.orderId);
+  const refundable = refundableTotal(allocations, deps.config.pointsRule);
+  if (refundable === 0) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} has nothing left to refund`);
+  const amount = input.amount ?? refundable;
+  if (amount > refundable) {
+    throw new AppError('REFUND_AMOUNT_EXCEEDED', `at most ${refundable} fen can still be refunded`, { refundableAmount: refundable });
+  }
+  let parts: RefundSplitPart[];
+  try {
+    parts = splitRefund(allocations, amount, deps.config.pointsRule);
+  } catch (err) {
+    if (err instanceof RefundSplitError) throw new AppError('REFUND_AMOUNT_EXCEEDED', err.message, { refundableAmount: refundable });
+    throw err;
+  }
+  return insertRefund(
+    trx,
+    deps,
+    {
+      refundNo: newRefundNo(now),
+      userId: input.userId,
+      orderId: input.orderId,
+      amount,
+      reason: input.reason,
+      source: 'shopper',
+      parts,
+      firstCheckAt: now + REFUND_FIRST_CHECK_MS,
+    },
+    now,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from '../../events/catalog';
 import { emit } from '../../events/emit';
 import { sql, type Kysely } from 'kysely';
-import type { Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
+import type { ClientParams, Payment, PaymentStatus, PayChannel, PayScene, PaymentTender, TenderChoice, TenderKind } from '@contract/payment';
 import { clientParams as clientParamsSchema, payChannel, paymentEndReason, paymentStatus, tenderKind } from '@contract/payment';
 import { splitTenders } from '@contract/tender-split';
 import { ChannelError, type ChannelAdapter, type TradeState } from '../../channels/types';
@@ -20,6 +20,7 @@ import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from
 import { paymentMachine, type PaymentEventName } from './machine';
 import { finishLateRefunds, lateMoneyAccounts, startLatePaymentRefund } from './refunds';
 import { transact } from '../../db/transaction';
+import { FlowCompensated, FlowInDoubt, defineFlow, runFlow, type Flow } from '../../platform/steps';
 
 /**
  * The payment core: combined payments (points, gift cards, stored balance and at most one
@@ -399,180 +400,296 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
   return createHash('sha256').update(JSON.stringify(choice)).digest('hex');
 }
 
-interface Created {
-  row: PaymentRow;
-  /** An open payment with the same choice answered instead of a new one. */
-  repeated: boolean;
-  superseded: string[];
-  description: string;
-  /** The new payment's tenders as shown (written in this transaction, so not read back). */
-  tenderViews?: PaymentTender[];
-}
-
 /**
  * Starts paying an order (a parent: every child's remaining amount; a child: its remaining
- * amount, or part of it). One transaction locks the children (read for update, in id order),
- * supersedes their open payment, splits the amount across the chosen tenders from the real
- * balances, writes payment, tenders and allocations, and holds the internal tenders
- * (hold:<id>). Internal tenders covering it all: captured and paid in the same transaction.
- * Otherwise, after commit, the channel's prepay; if the channel refuses, the payment fails and
- * its tenders are released (CHANNEL_UNAVAILABLE).
+ * amount, or part of it). A flow of three steps (server/platform/steps.ts), each with its
+ * compensation beside it:
+ * 1. hold (local): one transaction locks the children (read for update, in id order),
+ *    supersedes their open payment, splits the amount across the chosen tenders from the real
+ *    balances, writes payment, tenders and allocations, and holds the internal tenders
+ *    (hold:<id>). Internal tenders covering it all: captured and paid in the same transaction,
+ *    and the flow ends there (no record: the transaction is the record). Compensation: the
+ *    payment fails and its tenders are released.
+ * 2. prepay (remote): the channel's prepay, with our payment number. When the channel refuses,
+ *    step 1 is compensated (CHANNEL_UNAVAILABLE). In doubt after a crash: compensated, this step
+ *    included: the payment goes to closing and reconciliation closes it at the channel before
+ *    its tenders are released (or finds it paid).
+ * 3. ready (local): the client parameters are stored with the payment.
  */
 export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput, now = Date.now()): Promise<Payment> {
   // Wrong PINs count even though the payment then fails (committed on the plain connection).
   if (input.tenders.giftCards.length > 0) await verifyGiftCards(deps.db, input.tenders.giftCards, now);
 
-  const created = await transact(deps.db, async (trx): Promise<Created> => {
-    const target = await lockPayableOrders(trx, input.userId, input.orderId);
-    const pending = target.rows.filter((c) => c.status === 'pending_payment');
-    if (pending.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
-    const paid = await paidAllocations(trx, pending.map((c) => c.id));
-    const children = pending
-      .map((c) => ({ row: c, remaining: Number(c.payable_amount) - (paid.get(c.id) ?? 0) }))
-      .filter((c) => c.remaining > 0);
-    if (children.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
-    const expiresAt = Math.min(...children.map((c) => Number(c.row.expires_at)));
-    if (now >= expiresAt) throw new AppError('PAYMENT_EXPIRED', `the payment deadline of order ${input.orderId} has passed`);
-
-    const partOf = (c: (typeof children)[number], amount: number) => ({ orderId: c.row.id, amount, merchantId: c.row.merchant_id, payableAmount: Number(c.row.payable_amount) });
-    let parts = children.map((c) => partOf(c, c.remaining));
-    if (input.amount !== undefined) {
-      if (!target.single || children.length !== 1) throw new AppError('PAYMENT_AMOUNT_INVALID', 'a partial amount is only allowed for a single child order');
-      if (input.amount > children[0].remaining) throw new AppError('PAYMENT_AMOUNT_INVALID', `at most ${children[0].remaining} fen remain to be paid`, { remaining: children[0].remaining });
-      parts = [partOf(children[0], input.amount)];
-    }
-    const amount = parts.reduce((s, p) => s + p.amount, 0);
-    const childIds = parts.map((p) => p.orderId);
-    const requestHash = requestHashOf(input, childIds);
-    const description = `商城订单 ${[...new Set(children.map((c) => c.row.merchant_name))].join('、')}`.slice(0, 120);
-
-    // A repeat of the same choice while its payment is open gets that payment; any other open
-    // payment of these children is superseded.
-    const open = await openPaymentsOf(trx, childIds);
-    const repeat = open.find(
-      (r) => r.user_id === input.userId && r.order_id === input.orderId && r.request_hash === requestHash && Number(r.amount) === amount && Number(r.expires_at) > now,
-    );
-    if (repeat) return { row: repeat, repeated: true, superseded: [], description };
-    const superseded = await closePayments(trx, open.map((r) => r.id), 'superseded', now);
-
-    // Before the first posting, lock every account the welcome grant, the hold and (internal
-    // tenders covering it all) the capture may touch, in the one order post() uses: several
-    // posts in one transaction would otherwise take shared accounts in another order than a
-    // concurrent payment's single post, and deadlock on PostgreSQL.
-    const cardIds = await giftCardIdsByNumber(trx, input.tenders.giftCards.map((c) => c.number));
-    // The shard this payment posts to (LEDGER_SHARDS); the welcome grant has accounts of its own.
-    const shard = randomInt(0, LEDGER_SHARDS);
-    await lockAccounts(trx, [
-      ...Object.values(welcomeAccounts(input.userId)),
-      { kind: 'payment_clearing', ownerId: PLATFORM, shard },
-      { kind: 'points_expense', ownerId: PLATFORM, shard },
-      { kind: 'points_issuance', ownerId: PLATFORM, shard },
-      { kind: 'user_balance', ownerId: input.userId },
-      { kind: 'user_points', ownerId: input.userId },
-      ...cardIds.map((id) => ({ kind: 'gift_card' as const, ownerId: id })),
-      ...children.map((c) => ({ kind: 'merchant_payable' as const, ownerId: c.row.merchant_id, shard })),
-    ], now);
-    await ensureWelcome(trx, input.userId, deps.wallet, now);
-    const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
-    const [walletBalance, walletPoints] = await balancesOf(trx, [
-      { kind: 'user_balance', ownerId: input.userId },
-      { kind: 'user_points', ownerId: input.userId },
-    ]);
-    const split = splitTenders({
-      amount,
-      rule: deps.wallet.pointsRule,
-      wallet: { balance: walletBalance, points: walletPoints },
-      use: { balance: input.tenders.balance, points: input.tenders.points, giftCards: cards.map((c) => ({ id: c.id, balance: c.balance })) },
-    });
-    let adapter: ChannelAdapter | null = null;
-    if (split.channel > 0) {
-      if (!input.channel) throw new AppError('CHANNEL_REQUIRED', `${split.channel} fen are left for a payment channel`, { channelAmount: split.channel });
-      adapter = deps.channels.get(input.channel);
-      if (!adapter) throw new AppError('CHANNEL_UNAVAILABLE', `the ${input.channel} channel is not configured on this server`);
-    }
-
-    const tenders: (TenderRow & { account_id: string | null })[] = [];
-    const add = (kind: TenderKind, amt: number, extra: { points?: number; gift_card_id?: string; account_id?: string } = {}) => {
-      if (amt > 0) tenders.push({ seq: tenders.length, kind, amount: amt, points: extra.points ?? 0, gift_card_id: extra.gift_card_id ?? null, account_id: extra.account_id ?? null });
-    };
-    add('points', split.points.amount, { points: split.points.points, account_id: `user_points:${input.userId}` });
-    for (const g of split.giftCards) add('gift_card', g.amount, { gift_card_id: g.id, account_id: `gift_card:${g.id}` });
-    add('balance', split.balance, { account_id: `user_balance:${input.userId}` });
-    add('channel', split.channel);
-    const internalAmount = amount - split.channel;
-
-    const row: PaymentRow = {
-      id: newId(PAYMENT_ID_PREFIX, now),
-      payment_no: newPaymentNo(now),
-      user_id: input.userId,
-      order_id: input.orderId,
-      channel: adapter ? adapter.channel : '',
-      amount,
-      status: paymentMachine.initial,
-      trade_no: null,
-      created_at: now,
-      updated_at: now,
-      expires_at: expiresAt,
-      paid_at: null,
-      internal_amount: internalAmount,
-      channel_amount: split.channel,
-      scene: input.scene,
-      end_reason: null,
-      client_params: null,
-      request_hash: requestHash,
-      app_id: adapter ? adapter.appId : null,
-      merchant_no: adapter ? adapter.merchantNo : null,
-      ended_at: null,
-      next_check_at: adapter ? now + FIRST_CHECK_MS : null,
-      ledger_shard: shard,
-    };
-    const allocations = allocateTenders(parts, tenders);
-    await insertTogether(trx, [
-      { table: 'payments', rows: [row] },
-      {
-        table: 'payment_orders',
-        rows: parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount, merchant_id: p.merchantId, payable_amount: p.payableAmount })),
-      },
-      {
-        table: 'payment_tenders',
-        rows: tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })),
-      },
-      {
-        table: 'payment_allocations',
-        rows: allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })),
-      },
-    ]);
-    if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1, shard), now });
-
-    if (!adapter) {
-      await markPaid(deps, trx, row, { tradeNo: null, paidAt: now }, now);
-      return { row: await loadPayment(trx, row.id), repeated: false, superseded, description };
-    }
-    const maskedOf = new Map(cards.map((c) => [c.id, c.maskedNumber]));
-    const tenderViews = tenders.map((t) => tenderView(t.kind as TenderKind, t.amount, t.points, t.gift_card_id ? (maskedOf.get(t.gift_card_id) ?? null) : null));
-    return { row, repeated: false, superseded, description, tenderViews };
-  });
-
-  if (created.row.status === 'paid') deps.outbox.kick();
-  // Superseded attempts: ask their channel now, so their tenders come back soon.
-  for (const id of created.superseded) await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.error({ err, paymentId: id }, 'reconciling a superseded payment failed; the job retries'));
-  if (created.repeated || created.row.status !== 'paying') return view(deps.db, created.row);
-
-  return prepay(deps, created.row, { description: created.description, clientIp: input.clientIp, tenderViews: created.tenderViews, payer: input.payer }, now);
+  let done: CreateFlowState;
+  try {
+    done = await runFlow(deps.db, paymentFlows(deps).create, { request: input, clientIp: input.clientIp, payer: input.payer }, now);
+  } catch (err) {
+    // A prepay whose outcome is unknown: the resume job closes the payment after the lease.
+    if (err instanceof FlowInDoubt) throw err.cause;
+    if (!(err instanceof FlowCompensated)) throw err;
+    await reconcileSuperseded(deps, (err.state as CreateFlowState).superseded ?? [], now);
+    const cause = err.cause;
+    if (cause instanceof ChannelError) throw new AppError('CHANNEL_UNAVAILABLE', `the ${cause.channel} channel could not open the payment: ${cause.message}`);
+    throw cause;
+  }
+  const row = done.stored ?? done.row;
+  if (!row) throw new Error('payment flow ended without a payment');
+  if (row.status === 'paid') deps.outbox.kick();
+  await reconcileSuperseded(deps, done.superseded ?? [], now);
+  if (done.stored && done.tenderViews) return viewOf(done.stored, done.tenderViews);
+  return view(deps.db, done.stored ?? (await loadPayment(deps.db, row.id)));
 }
 
+/** Superseded attempts: ask their channel now, so their tenders come back soon (the reconciliation job retries). */
+async function reconcileSuperseded(deps: PaymentDeps, ids: readonly string[], now: number): Promise<void> {
+  for (const id of ids) await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.error({ err, paymentId: id }, 'reconciling a superseded payment failed; the job retries'));
+}
+
+/** What the payment flow carries from step to step (recorded as JSON after each step). */
+interface CreateFlowState {
+  /** The shopper's request: only the first step reads it, and it is never recorded (gift card PINs). */
+  request?: CreatePaymentInput;
+  clientIp?: string;
+  payer?: { platform: string; openid: string };
+  row?: PaymentRow;
+  /** An open payment with the same choice answered instead of a new one. */
+  repeated?: boolean;
+  superseded?: string[];
+  description?: string;
+  /** The new payment's tenders as shown (written in step 1, so not read back). */
+  tenderViews?: PaymentTender[];
+  clientParams?: ClientParams;
+  /** The payment as stored with its client parameters (step 3). */
+  stored?: PaymentRow;
+}
+
+interface PaymentFlows {
+  create: Flow<CreateFlowState>;
+}
+
+const flowsOf = new WeakMap<PaymentDeps, PaymentFlows>();
+
+/** The payment module's flows for these deps (the resume job runs them too). */
+export function paymentFlows(deps: PaymentDeps): PaymentFlows {
+  let flows = flowsOf.get(deps);
+  if (!flows) {
+    flows = { create: createPaymentFlow(deps) };
+    flowsOf.set(deps, flows);
+  }
+  return flows;
+}
+
+/** The flow's names, stable across releases (operations.flow). */
+export const PAYMENT_FLOWS = { create: 'payment.create' } as const;
+
+function createPaymentFlow(deps: PaymentDeps): Flow<CreateFlowState> {
+  return defineFlow<CreateFlowState>({
+    name: PAYMENT_FLOWS.create,
+    // A channel's refusal or one of ours: the step had no effect. Anything else is in doubt.
+    fails: (err) => err instanceof ChannelError || err instanceof AppError,
+    steps: [
+      {
+        name: 'hold',
+        kind: 'local',
+        run: async (trx, state, now) => {
+          if (!state.request) throw new Error('payment flow without its request');
+          const held = await holdPayment(deps, trx, state.request, now);
+          return { set: { ...held, request: undefined }, end: held.repeated || held.row.status !== 'paying' };
+        },
+        // The payment fails and its internal tenders are released, unless it moved on meanwhile
+        // (paid by a notification, or closing: reconciliation releases it once the channel says).
+        compensate: async (trx, state, now) => {
+          if (!state.row) return;
+          for (let attempt = 0; attempt < 3; attempt++) {
+            const current = await loadPayment(trx, state.row.id);
+            if (current.status !== 'paying') return;
+            try {
+              await markEnded(deps, trx, current, 'failed', 'failed', now);
+              return;
+            } catch (err) {
+              if (!(err instanceof IllegalTransitionError)) throw err;
+            }
+          }
+        },
+      },
+      {
+        name: 'prepay',
+        kind: 'remote',
+        inDoubt: 'compensate',
+        run: async (state) => {
+          if (!state.row) throw new Error('payment flow without its payment');
+          return { set: { clientParams: await prepay(deps, state.row, state) } };
+        },
+        // The prepay may have happened: the payment goes to closing and is reconciled now
+        // (closed at the channel, then its tenders released; or found paid).
+        compensate: async (state, now) => {
+          if (!state.row) return;
+          const id = state.row.id;
+          await transact(deps.db, (trx: Db) => tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: 'failed', next_check_at: now }));
+          await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.warn({ err, paymentId: id }, 'abandoned payment not settled yet; the job retries'));
+        },
+      },
+      {
+        name: 'ready',
+        kind: 'local',
+        run: async (trx, state, now) => {
+          if (!state.row || !state.clientParams) throw new Error('payment flow without its prepay');
+          // The row as stored comes back with the update (no re-read); only when the parameters
+          // were already set (a concurrent prepay of the same payment) is it read again.
+          const [stored] = (await storeClientParams.execute(trx, { id: state.row.id, params: JSON.stringify(state.clientParams), now })).rows;
+          return { set: { stored: stored ?? (await loadPayment(trx, state.row.id)) } };
+        },
+      },
+    ],
+  });
+}
+
+interface Held {
+  row: PaymentRow;
+  repeated: boolean;
+  superseded: string[];
+  description: string;
+  tenderViews?: PaymentTender[];
+}
+
+/** Step 1 of the payment flow: see createPayment. */
+async function holdPayment(deps: PaymentDeps, trx: Db, input: CreatePaymentInput, now: number): Promise<Held> {
+  const target = await lockPayableOrders(trx, input.userId, input.orderId);
+  const pending = target.rows.filter((c) => c.status === 'pending_payment');
+  if (pending.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
+  const paid = await paidAllocations(trx, pending.map((c) => c.id));
+  const children = pending
+    .map((c) => ({ row: c, remaining: Number(c.payable_amount) - (paid.get(c.id) ?? 0) }))
+    .filter((c) => c.remaining > 0);
+  if (children.length === 0) throw new AppError('ORDER_NOT_PAYABLE', `order ${input.orderId} has nothing left to pay`);
+  const expiresAt = Math.min(...children.map((c) => Number(c.row.expires_at)));
+  if (now >= expiresAt) throw new AppError('PAYMENT_EXPIRED', `the payment deadline of order ${input.orderId} has passed`);
+
+  const partOf = (c: (typeof children)[number], amount: number) => ({ orderId: c.row.id, amount, merchantId: c.row.merchant_id, payableAmount: Number(c.row.payable_amount) });
+  let parts = children.map((c) => partOf(c, c.remaining));
+  if (input.amount !== undefined) {
+    if (!target.single || children.length !== 1) throw new AppError('PAYMENT_AMOUNT_INVALID', 'a partial amount is only allowed for a single child order');
+    if (input.amount > children[0].remaining) throw new AppError('PAYMENT_AMOUNT_INVALID', `at most ${children[0].remaining} fen remain to be paid`, { remaining: children[0].remaining });
+    parts = [partOf(children[0], input.amount)];
+  }
+  const amount = parts.reduce((s, p) => s + p.amount, 0);
+  const childIds = parts.map((p) => p.orderId);
+  const requestHash = requestHashOf(input, childIds);
+  const description = `商城订单 ${[...new Set(children.map((c) => c.row.merchant_name))].join('、')}`.slice(0, 120);
+
+  // A repeat of the same choice while its payment is open gets that payment; any other open
+  // payment of these children is superseded.
+  const open = await openPaymentsOf(trx, childIds);
+  const repeat = open.find(
+    (r) => r.user_id === input.userId && r.order_id === input.orderId && r.request_hash === requestHash && Number(r.amount) === amount && Number(r.expires_at) > now,
+  );
+  if (repeat) return { row: repeat, repeated: true, superseded: [], description };
+  const superseded = await closePayments(trx, open.map((r) => r.id), 'superseded', now);
+
+  // Before the first posting, lock every account the welcome grant, the hold and (internal
+  // tenders covering it all) the capture may touch, in the one order post() uses: several
+  // posts in one transaction would otherwise take shared accounts in another order than a
+  // concurrent payment's single post, and deadlock on PostgreSQL.
+  const cardIds = await giftCardIdsByNumber(trx, input.tenders.giftCards.map((c) => c.number));
+  // The shard this payment posts to (LEDGER_SHARDS); the welcome grant has accounts of its own.
+  const shard = randomInt(0, LEDGER_SHARDS);
+  await lockAccounts(trx, [
+    ...Object.values(welcomeAccounts(input.userId)),
+    { kind: 'payment_clearing', ownerId: PLATFORM, shard },
+    { kind: 'points_expense', ownerId: PLATFORM, shard },
+    { kind: 'points_issuance', ownerId: PLATFORM, shard },
+    { kind: 'user_balance', ownerId: input.userId },
+    { kind: 'user_points', ownerId: input.userId },
+    ...cardIds.map((id) => ({ kind: 'gift_card' as const, ownerId: id })),
+    ...children.map((c) => ({ kind: 'merchant_payable' as const, ownerId: c.row.merchant_id, shard })),
+  ], now);
+  await ensureWelcome(trx, input.userId, deps.wallet, now);
+  const cards = input.tenders.giftCards.length > 0 ? await resolveGiftCards(trx, input.tenders.giftCards, now) : [];
+  const [walletBalance, walletPoints] = await balancesOf(trx, [
+    { kind: 'user_balance', ownerId: input.userId },
+    { kind: 'user_points', ownerId: input.userId },
+  ]);
+  const split = splitTenders({
+    amount,
+    rule: deps.wallet.pointsRule,
+    wallet: { balance: walletBalance, points: walletPoints },
+    use: { balance: input.tenders.balance, points: input.tenders.points, giftCards: cards.map((c) => ({ id: c.id, balance: c.balance })) },
+  });
+  let adapter: ChannelAdapter | null = null;
+  if (split.channel > 0) {
+    if (!input.channel) throw new AppError('CHANNEL_REQUIRED', `${split.channel} fen are left for a payment channel`, { channelAmount: split.channel });
+    adapter = deps.channels.get(input.channel);
+    if (!adapter) throw new AppError('CHANNEL_UNAVAILABLE', `the ${input.channel} channel is not configured on this server`);
+  }
+
+  const tenders: (TenderRow & { account_id: string | null })[] = [];
+  const add = (kind: TenderKind, amt: number, extra: { points?: number; gift_card_id?: string; account_id?: string } = {}) => {
+    if (amt > 0) tenders.push({ seq: tenders.length, kind, amount: amt, points: extra.points ?? 0, gift_card_id: extra.gift_card_id ?? null, account_id: extra.account_id ?? null });
+  };
+  add('points', split.points.amount, { points: split.points.points, account_id: `user_points:${input.userId}` });
+  for (const g of split.giftCards) add('gift_card', g.amount, { gift_card_id: g.id, account_id: `gift_card:${g.id}` });
+  add('balance', split.balance, { account_id: `user_balance:${input.userId}` });
+  add('channel', split.channel);
+  const internalAmount = amount - split.channel;
+
+  const row: PaymentRow = {
+    id: newId(PAYMENT_ID_PREFIX, now),
+    payment_no: newPaymentNo(now),
+    user_id: input.userId,
+    order_id: input.orderId,
+    channel: adapter ? adapter.channel : '',
+    amount,
+    status: paymentMachine.initial,
+    trade_no: null,
+    created_at: now,
+    updated_at: now,
+    expires_at: expiresAt,
+    paid_at: null,
+    internal_amount: internalAmount,
+    channel_amount: split.channel,
+    scene: input.scene,
+    end_reason: null,
+    client_params: null,
+    request_hash: requestHash,
+    app_id: adapter ? adapter.appId : null,
+    merchant_no: adapter ? adapter.merchantNo : null,
+    ended_at: null,
+    next_check_at: adapter ? now + FIRST_CHECK_MS : null,
+    ledger_shard: shard,
+  };
+  const allocations = allocateTenders(parts, tenders);
+  await insertTogether(trx, [
+    { table: 'payments', rows: [row] },
+    {
+      table: 'payment_orders',
+      rows: parts.map((p) => ({ payment_id: row.id, order_id: p.orderId, amount: p.amount, merchant_id: p.merchantId, payable_amount: p.payableAmount })),
+    },
+    {
+      table: 'payment_tenders',
+      rows: tenders.map((t) => ({ payment_id: row.id, seq: t.seq, kind: t.kind, amount: t.amount, points: t.points, gift_card_id: t.gift_card_id, account_id: t.account_id, refunded_amount: 0 })),
+    },
+    {
+      table: 'payment_allocations',
+      rows: allocations.map((a) => ({ payment_id: row.id, tender_seq: a.tenderSeq, order_id: a.orderId, amount: a.amount, refunded_amount: 0 })),
+    },
+  ]);
+  if (internalAmount > 0) await post(trx, { ref: `hold:${row.id}`, kind: 'hold', memo: `payment ${row.payment_no} created`, postings: holdPostings(input.userId, tenders, 1, shard), now });
+
+  if (!adapter) {
+    await markPaid(deps, trx, row, { tradeNo: null, paidAt: now }, now);
+    return { row: await loadPayment(trx, row.id), repeated: false, superseded, description };
+  }
+  const maskedOf = new Map(cards.map((c) => [c.id, c.maskedNumber]));
+  const tenderViews = tenders.map((t) => tenderView(t.kind as TenderKind, t.amount, t.points, t.gift_card_id ? (maskedOf.get(t.gift_card_id) ?? null) : null));
+  return { row, repeated: false, superseded, description, tenderViews };
+}
 
 const storeClientParams = prepared<{ id: string; params: string; now: number }, PaymentRow>((db, p) =>
   db.updateTable('payments').set({ client_params: p('params'), updated_at: p('now') }).where('id', '=', p('id')).where('client_params', 'is', null).returningAll(),
 );
 
-/** Opens the channel part of a committed payment; compensates when the channel refuses. */
-async function prepay(
-  deps: PaymentDeps,
-  payment: PaymentRow,
-  extra: { description: string; clientIp?: string; tenderViews?: PaymentTender[]; payer?: { platform: string; openid: string } },
-  now: number,
-): Promise<Payment> {
+/** Step 2 of the payment flow: the channel's prepay for a committed payment (a ChannelError when it refuses). */
+async function prepay(deps: PaymentDeps, payment: PaymentRow, extra: { description?: string; clientIp?: string; payer?: { platform: string; openid: string } }): Promise<ClientParams> {
   const channel = channelOf(payment);
   const adapter = channel ? deps.channels.get(channel) : null;
   if (!adapter) throw new Error(`payment ${payment.id} has no configured channel`);
@@ -583,29 +700,19 @@ async function prepay(
     if (user && user.platform !== 'h5') payerId = user.openid;
   }
   try {
-    const params = await adapter.prepay({
+    return await adapter.prepay({
       paymentNo: payment.payment_no,
       amount: Number(payment.channel_amount),
-      description: extra.description,
+      description: extra.description ?? '',
       expiresAt: Number(payment.expires_at),
       scene,
       payerId,
       clientIp: extra.clientIp,
       returnUrl: scene === 'h5' ? `${deps.config.publicBaseUrl}/#/pages/checkout/result?paymentId=${encodeURIComponent(payment.id)}&orderId=${encodeURIComponent(payment.order_id)}` : undefined,
     });
-    // The row as stored comes back with the update (no re-read); only when the parameters were
-    // already set (a concurrent prepay of the same payment) is it read again.
-    const [stored] = (await storeClientParams.execute(deps.db, { id: payment.id, params: JSON.stringify(params), now })).rows;
-    if (stored && extra.tenderViews) return viewOf(stored, extra.tenderViews);
-    return view(deps.db, stored ?? (await loadPayment(deps.db, payment.id)));
   } catch (err) {
-    if (!(err instanceof ChannelError)) throw err;
-    deps.log.warn({ paymentId: payment.id, channel, error: err.message, channelCode: err.channelCode }, 'channel prepay failed; releasing the tenders');
-    await withPayment(deps, payment.id, async (trx, current) => {
-      if (current.status === 'paying') await markEnded(deps, trx, current, 'failed', 'failed', now);
-    });
-    deps.outbox.kick();
-    throw new AppError('CHANNEL_UNAVAILABLE', `the ${channel} channel could not open the payment: ${err.message}`);
+    if (err instanceof ChannelError) deps.log.warn({ paymentId: payment.id, channel, error: err.message, channelCode: err.channelCode }, 'channel prepay failed; releasing the tenders');
+    throw err;
   }
 }
 
@@ -800,10 +907,10 @@ export async function reconcileOne(deps: PaymentDeps, paymentId: string, now = D
     let state = await adapter.query(payment.payment_no);
     if (state.state === 'paid' || state.state === 'refunded') return paidHere(state);
     if (state.state === 'closed') return closeHere();
-    // Unpaid: a payment we are closing (or whose deadline passed, or that never reached the
-    // channel's cashier) is closed at the channel first, so it cannot be paid afterwards.
-    const abandoned = payment.client_params === null && now - Number(payment.created_at) >= FIRST_CHECK_MS;
-    if (payment.status === 'paying' && now < Number(payment.expires_at) && !abandoned) {
+    // Unpaid: a payment we are closing (or whose deadline passed) is closed at the channel
+    // first, so it cannot be paid afterwards. (One whose prepay never finished is closed by the
+    // payment flow's compensation: createPayment.)
+    if (payment.status === 'paying' && now < Number(payment.expires_at)) {
       await backOff(deps, payment, now);
       return 'waiting';
     }
