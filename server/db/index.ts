@@ -3,7 +3,6 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../platform/config';
 import { startCheckpointer } from './checkpointer';
 import { GroupCommitSqliteDialect } from './group-commit';
 import { migrations } from './migrations';
@@ -11,7 +10,16 @@ import type { Database } from './types';
 
 export type { Database } from './types';
 export type Db = Kysely<Database>;
-export type Dialect = Config['dialect'];
+export type Dialect = 'sqlite' | 'postgres';
+
+/** What opening the database needs of the server's configuration (server/platform/config.ts has them all). */
+export interface DbSettings {
+  dialect: Dialect;
+  databaseUrl: string | null;
+  sqlitePath: string;
+  sqliteCheckpoint?: 'background' | 'inline';
+  sqliteGroupCommit?: boolean;
+}
 
 export interface DbOptions {
   /** PostgreSQL only: run every connection with this search_path (tests use a schema each). */
@@ -90,7 +98,7 @@ function namedStatementPool(pool: pg.Pool): PostgresPool {
 }
 
 export function createDb(
-  config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'> & Partial<Pick<Config, 'sqliteCheckpoint' | 'sqliteGroupCommit'>>,
+  config: DbSettings,
   options: DbOptions = {},
 ): Db {
   if (config.dialect === 'postgres') {

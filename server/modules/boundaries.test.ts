@@ -98,6 +98,48 @@ it('no import cycle between modules', () => {
   expect(cycles).toEqual([]);
 });
 
+/**
+ * The infrastructure: what modules stand on. It knows no module (the app and compose.ts connect
+ * them). One exception: db/types.ts composes the Database type from every owner's table types
+ * (type-only: the tables are defined beside the code that owns them).
+ */
+const COMPOSES_TYPES = path.join(SERVER, 'db', 'types.ts');
+const INFRASTRUCTURE = ['platform', 'db', 'events', 'channels'];
+const partOf = (file: string): string => {
+  const [top, second] = path.relative(SERVER, file).split(path.sep);
+  return top === 'modules' ? `modules/${second}` : top;
+};
+
+it('the infrastructure imports no module', () => {
+  const up: string[] = [];
+  for (const { from, to } of productionFiles.flatMap(importsOf)) {
+    if (from === COMPOSES_TYPES) continue;
+    if (INFRASTRUCTURE.includes(partOf(from)) && moduleOf(to)) up.push(`${path.relative(SERVER, from)} -> ${path.relative(SERVER, to)}`);
+  }
+  expect(up).toEqual([]);
+});
+
+it('no import cycle between files of the infrastructure', () => {
+  const resolve = (to: string) => (to.endsWith('.ts') ? to : serverFiles.includes(`${to}.ts`) ? `${to}.ts` : path.join(to, 'index.ts'));
+  const infra = productionFiles.filter((f) => INFRASTRUCTURE.includes(partOf(f)));
+  const edges = new Map<string, string[]>(infra.map((f) => [f, importsOf(f).map((i) => resolve(i.to)).filter((t) => infra.includes(t))]));
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, 'open');
+    stack.push(n);
+    for (const m of edges.get(n) ?? []) {
+      if (state.get(m) === 'open') cycles.push([...stack.slice(stack.indexOf(m)), m].map((f) => path.relative(SERVER, f)).join(' -> '));
+      else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, 'done');
+  };
+  for (const n of infra) if (!state.has(n)) visit(n);
+  expect(cycles).toEqual([]);
+});
+
 /** Table names in query-builder calls, raw sql.table() and insertTogether groups. */
 const TABLE_USE = /(?:selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|sql\.table)\(\s*'([a-z_]+)|\btable:\s*'([a-z_]+)'/g;
 

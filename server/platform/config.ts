@@ -6,6 +6,7 @@ import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../chan
 import { baseUrlSwap } from '../channels/rebase';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
 import { loadNatsConfig, type NatsConfig } from './nats-config';
+import { ConfigError } from './config-error';
 
 /**
  * Process configuration, read once from the environment. Every variable is documented in
@@ -74,9 +75,7 @@ export interface Config {
   nats: NatsConfig | null;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 

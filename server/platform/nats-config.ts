@@ -1,4 +1,4 @@
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 
 /**
  * Settings of the NATS JetStream broker sink of the outbox (server/platform/nats-sink.ts),

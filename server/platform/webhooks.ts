@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 import type { OutboxEvent, Sink } from './outbox';
 
 /**
