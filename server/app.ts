@@ -11,12 +11,13 @@ import { loggerOptions, requestIdOf } from './platform/logging';
 import { buildDocsHtml, buildOpenApi } from './platform/openapi';
 import * as address from './modules/address';
 import * as catalog from './modules/catalog';
-import * as identity from './modules/identity';
+import { identityHandlers } from './modules/identity';
 import * as cart from './modules/cart';
 import type { ChannelRegistry } from './channels/registry';
 import { orderHandlers } from './modules/order';
 import { paymentModule, type PaymentDeps } from './modules/payment';
 import * as wallet from './modules/wallet';
+import { merchantModule } from './modules/merchant';
 import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
@@ -204,7 +205,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await broker.stop();
   });
   await realtime.register(app);
-  const modules: ServerModule[] = [health, identity, catalog, address, cart, wallet, { handlers: orderHandlers(core.orders) }, paymentModule(paymentDeps)];
+  const modules: ServerModule[] = [
+    health,
+    { handlers: identityHandlers(core.identity) },
+    catalog,
+    address,
+    cart,
+    wallet,
+    { handlers: orderHandlers(core.orders) },
+    paymentModule(paymentDeps),
+    merchantModule(core.merchant),
+  ];
 
   // Contract routes, from every module.
   const handlers: Record<string, unknown> = {};

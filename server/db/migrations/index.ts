@@ -8,6 +8,7 @@ import * as m006 from './006_order_numbers';
 import * as m007 from './007_ledger_account_key';
 import * as m008 from './008_events_and_realtime';
 import * as m009 from './009_payment_order_parts';
+import * as m011 from './011_merchant_staff';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007_ledger_account_key': m007,
   '008_events_and_realtime': m008,
   '009_payment_order_parts': m009,
+  '011_merchant_staff': m011,
 };
