@@ -44,6 +44,14 @@ export const ERROR_CODES = {
   PAYMENT_NOT_OPEN: 409,
   REFUND_NOT_ALLOWED: 409,
   REFUND_AMOUNT_EXCEEDED: 409,
+  /** Staff of the merchant whose role may not call this route. */
+  FORBIDDEN_ROLE: 403,
+  /** The phone number is already staff of the merchant, or invited. */
+  STAFF_EXISTS: 409,
+  /** The change would leave the merchant without an owner. */
+  STAFF_LAST_OWNER: 409,
+  /** An owner cannot remove themselves (another owner can). */
+  STAFF_SELF_REMOVAL: 409,
   INTERNAL: 500,
 } as const;
 

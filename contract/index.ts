@@ -8,5 +8,6 @@ export * from './cart';
 export * from './order';
 export * from './payment';
 export * from './wallet';
+export * from './merchant';
 export * from './tender-split';
 export * from './routes';

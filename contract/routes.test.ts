@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { routes, type RouteDef } from './routes';
+import { routeAuthProblems, routes, type RouteDef, type StaffRouteRule } from './routes';
 
 const entries = Object.entries(routes) as [string, RouteDef][];
 
@@ -61,5 +61,37 @@ describe('route table', () => {
   it('makes order creation and payment creation require an idempotency key', () => {
     expect(routes.createOrder.idempotency).toBe('required');
     expect(routes.createPayment.idempotency).toBe('required');
+  });
+
+  it('declares every merchant route as staff with its roles, and no other route so (decision 0023)', () => {
+    expect(routeAuthProblems(routes)).toEqual([]);
+    const staff = entries.filter(([, r]) => r.auth === 'staff');
+    expect(staff.length).toBeGreaterThan(0);
+    for (const [name, r] of staff) expect({ name, path: r.path.startsWith('/api/merchants/:merchantId') }).toEqual({ name, path: true });
+
+    const base = { summary: '', tag: 'merchant', response: z.object({}) } as const;
+    expect(
+      routeAuthProblems({
+        undeclared: { ...base, method: 'GET', path: '/api/merchants/:merchantId/orders', auth: 'user' },
+        noRoles: { ...base, method: 'GET', path: '/api/merchants/:merchantId/goods', auth: 'staff' },
+        emptyRoles: { ...base, method: 'GET', path: '/api/merchants/:merchantId/x', auth: 'staff', roles: [] },
+        elsewhere: { ...base, method: 'GET', path: '/api/workbench', auth: 'staff', roles: ['owner'] },
+        otherParam: { ...base, method: 'GET', path: '/api/merchants/:id', auth: 'staff', roles: ['owner'] },
+        rolesOnUser: { ...base, method: 'GET', path: '/api/me/x', auth: 'user', roles: ['owner'] },
+        fine: { ...base, method: 'GET', path: '/api/merchants/:merchantId/y', auth: 'staff', roles: ['operator'] },
+      }).map((p) => p.split(':')[0]),
+    ).toEqual(['undeclared', 'noRoles', 'emptyRoles', 'elsewhere', 'otherParam', 'otherParam', 'rolesOnUser']);
+  });
+
+  it('makes the same rule a type error (checked by the typecheck)', () => {
+    type Base = { method: 'GET'; summary: ''; tag: ''; response: z.ZodObject };
+    // @ts-expect-error a merchant route that does not say who may call it
+    const undeclared: StaffRouteRule<Base & { path: '/api/merchants/:merchantId/orders'; auth: 'user' }> = { path: '/api/merchants/:merchantId/orders', auth: 'user' };
+    // @ts-expect-error a staff route without roles
+    const noRoles: StaffRouteRule<Base & { path: '/api/merchants/:merchantId'; auth: 'staff' }> = { path: '/api/merchants/:merchantId', auth: 'staff' };
+    // @ts-expect-error a staff route elsewhere
+    const elsewhere: StaffRouteRule<Base & { path: '/api/workbench'; auth: 'staff'; roles: readonly ['owner'] }> = { path: '/api/workbench', auth: 'staff' };
+    const fine: StaffRouteRule<{ path: '/api/merchants/:merchantId/x'; auth: 'staff'; roles: readonly ['owner'] }> = { path: '/api/merchants/:merchantId/x', auth: 'staff', roles: ['owner'] };
+    expect([undeclared, noRoles, elsewhere, fine].length).toBe(4);
   });
 });

@@ -6,6 +6,8 @@ import * as cart from './cart';
 import * as ord from './order';
 import * as pay from './payment';
 import * as wal from './wallet';
+import * as mer from './merchant';
+import type { StaffRole } from './merchant';
 import { id } from './common';
 
 /**
@@ -13,7 +15,11 @@ import { id } from './common';
  * every route from it; the client's request types come from it; the OpenAPI document and the
  * plain route list used by the client (contract/generated/) are generated from it.
  *
- * auth: 'none' (anyone), 'optional' (guest or user), 'user' (signed-in shopper).
+ * auth: 'none' (anyone), 'optional' (guest or user), 'user' (signed-in shopper), 'staff' (a
+ * member of the merchant the path names, in one of the route's `roles`). Every route under
+ * /api/merchants/:merchantId, and only those, is 'staff' with its roles: a merchant route that
+ * does not say who may call it does not typecheck (StaffRouteRule) and the server refuses to
+ * start with it (routeAuthProblems).
  * Every non-GET route accepts an Idempotency-Key; `idempotency: 'required'` makes it mandatory.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -22,7 +28,9 @@ export interface RouteDef {
   path: string;
   summary: string;
   tag: string;
-  auth: 'none' | 'optional' | 'user';
+  auth: 'none' | 'optional' | 'user' | 'staff';
+  /** auth 'staff' only: the staff roles that may call it (others of the merchant get 403 FORBIDDEN_ROLE). */
+  roles?: readonly StaffRole[];
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -35,6 +43,7 @@ export interface RouteDef {
 const idParams = z.strictObject({ id });
 const skuParams = z.strictObject({ skuId: id });
 const ok = z.object({ ok: z.literal(true) });
+const ALL_STAFF = ['owner', 'operator', 'live_host', 'kitchen'] as const;
 
 export const routes = {
   health: { method: 'GET', path: '/healthz', tag: 'ops', summary: 'Liveness and database check', auth: 'none',
@@ -124,7 +133,62 @@ export const routes = {
     params: idParams, body: pay.createRefundBody, response: pay.refund, status: 201, idempotency: 'required' },
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', tag: 'payment', summary: "A child order's refunds and what is still refundable", auth: 'user',
     params: idParams, response: pay.refundList },
+
+  // merchant: staff and the audit log (the workbench's routes are all under /api/merchants/:merchantId)
+  listWorkplaces: { method: 'GET', path: '/api/me/workplaces', tag: 'merchant', summary: 'The merchants the signed-in person is staff of, with their role there', auth: 'user',
+    response: mer.workplaceList },
+  getWorkplace: { method: 'GET', path: '/api/merchants/:merchantId', tag: 'merchant', summary: 'The merchant as its staff member sees it: name, logo and the caller\'s role', auth: 'staff', roles: ALL_STAFF,
+    params: mer.merchantParams, response: mer.workplace },
+  listStaff: { method: 'GET', path: '/api/merchants/:merchantId/staff', tag: 'merchant', summary: "The merchant's staff and open invites", auth: 'staff', roles: ['owner'],
+    params: mer.merchantParams, response: mer.staffList },
+  inviteStaff: { method: 'POST', path: '/api/merchants/:merchantId/staff', tag: 'merchant',
+    summary: "Invite a phone number as staff: its account joins at once, or at that phone's first login", auth: 'staff', roles: ['owner'],
+    params: mer.merchantParams, body: mer.staffInviteBody, response: mer.staffMember, status: 201 },
+  updateStaff: { method: 'PATCH', path: '/api/merchants/:merchantId/staff/:staffId', tag: 'merchant', summary: "Change a member's role (the merchant keeps an owner)", auth: 'staff', roles: ['owner'],
+    params: mer.staffParams, body: mer.staffPatch, response: mer.staffMember },
+  removeStaff: { method: 'DELETE', path: '/api/merchants/:merchantId/staff/:staffId', tag: 'merchant',
+    summary: 'Remove a member or withdraw an invite; their access ends with the next request (not yourself, not the last owner)', auth: 'staff', roles: ['owner'],
+    params: mer.staffParams, response: ok },
+  listAudit: { method: 'GET', path: '/api/merchants/:merchantId/audit', tag: 'merchant', summary: "The merchant's audit log: who did what and when, newest first", auth: 'staff', roles: ['owner'],
+    params: mer.merchantParams, query: mer.auditListQuery, response: mer.auditPage },
 } as const satisfies Record<string, RouteDef>;
+
+/** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */
+export const MERCHANT_PATH_PREFIX = '/api/merchants/:merchantId';
+type MerchantPath = typeof MERCHANT_PATH_PREFIX | `${typeof MERCHANT_PATH_PREFIX}/${string}`;
+
+/**
+ * A route as the staff rule allows it, or a message saying why not: a route under
+ * /api/merchants/ is auth 'staff' under MERCHANT_PATH_PREFIX with at least one role; an auth
+ * 'staff' route lives there; only staff routes have roles.
+ */
+export type StaffRouteRule<R> = R extends { path: `/api/merchants/${string}` }
+  ? R extends { auth: 'staff'; path: MerchantPath; roles: readonly [StaffRole, ...StaffRole[]] }
+    ? R
+    : 'a route under /api/merchants/:merchantId must be auth: staff and list the roles allowed'
+  : R extends { auth: 'staff' }
+    ? 'an auth: staff route lives under /api/merchants/:merchantId'
+    : R extends { roles: unknown }
+      ? 'only auth: staff routes have roles'
+      : R;
+
+// Checked when the contract compiles: a route that breaks the staff rule fails here.
+const staffRoutesFollowTheRule: { [K in keyof typeof routes]: StaffRouteRule<(typeof routes)[K]> } = routes;
+void staffRoutesFollowTheRule;
+
+/** The same rule at run time (the server refuses to start when a route breaks it): one line per broken route. */
+export function routeAuthProblems(table: Record<string, RouteDef>): string[] {
+  const problems: string[] = [];
+  for (const [name, def] of Object.entries(table)) {
+    const underMerchants = def.path.startsWith('/api/merchants/');
+    const inPrefix = def.path === MERCHANT_PATH_PREFIX || def.path.startsWith(`${MERCHANT_PATH_PREFIX}/`);
+    if (underMerchants && (def.auth !== 'staff' || !inPrefix)) problems.push(`${name}: a route under /api/merchants/ must be auth 'staff' under ${MERCHANT_PATH_PREFIX}`);
+    if (def.auth === 'staff' && !inPrefix) problems.push(`${name}: an auth 'staff' route lives under ${MERCHANT_PATH_PREFIX}`);
+    if (def.auth === 'staff' && (!def.roles || def.roles.length === 0)) problems.push(`${name}: an auth 'staff' route lists the roles allowed`);
+    if (def.auth !== 'staff' && def.roles) problems.push(`${name}: only auth 'staff' routes have roles`);
+  }
+  return problems;
+}
 
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;

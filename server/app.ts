@@ -11,12 +11,13 @@ import { loggerOptions, requestIdOf } from './platform/logging';
 import { buildDocsHtml, buildOpenApi } from './platform/openapi';
 import * as address from './modules/address';
 import * as catalog from './modules/catalog';
-import * as identity from './modules/identity';
+import { identityHandlers } from './modules/identity';
 import * as cart from './modules/cart';
 import type { ChannelRegistry } from './channels/registry';
 import { orderHandlers } from './modules/order';
 import { paymentModule, type PaymentDeps } from './modules/payment';
 import * as wallet from './modules/wallet';
+import { authorizeStaff, merchantModule } from './modules/merchant';
 import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
@@ -90,7 +91,7 @@ const HASHED_ASSET = /\.[0-9a-f]{8,}\.[a-z0-9]+$/i;
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
-  const deps: AppDeps = { config, db };
+  const deps: AppDeps = { config, db, access: { session: sessionAccount, staff: authorizeStaff } };
   const app = Fastify({
     logger: loggerOptions(config, options.logger ?? true),
     genReqId: requestIdOf,
@@ -204,7 +205,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await broker.stop();
   });
   await realtime.register(app);
-  const modules: ServerModule[] = [health, identity, catalog, address, cart, wallet, { handlers: orderHandlers(core.orders) }, paymentModule(paymentDeps)];
+  const modules: ServerModule[] = [
+    health,
+    { handlers: identityHandlers(core.identity) },
+    catalog,
+    address,
+    cart,
+    wallet,
+    { handlers: orderHandlers(core.orders) },
+    paymentModule(paymentDeps),
+    merchantModule(core.merchant),
+  ];
 
   // Contract routes, from every module.
   const handlers: Record<string, unknown> = {};

@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { ChannelRegistry } from './channels/registry';
 import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
+import { merchantsByIds } from './modules/catalog';
+import type { IdentityHooks } from './modules/identity';
+import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
 import type { Config } from './platform/config';
@@ -17,8 +20,9 @@ import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRe
  * imports it): the outbox with every sink (the order module's consumer, the broker, merchant
  * webhooks) and writer (realtime), bound to the database so modules write events through their own
  * transactions; the payment core; what the order module is told to do when an order ends (the
- * payment module's part); every module's multi-step flows (for the resume job); and every
- * module's jobs.
+ * payment module's part); what a sign-in binds (the merchant module's staff invites) and the
+ * merchant look-up the merchant module is given (the catalog's); every module's multi-step
+ * flows (for the resume job); and every module's jobs.
  */
 export interface Core {
   db: Kysely<Database>;
@@ -27,6 +31,10 @@ export interface Core {
   orders: OrderLifecycle;
   /** Every flow the step runner may find in the operation log. */
   flows: FlowRegistry;
+  /** Run by the identity module at sign-in: the merchant module binds the staff invites waiting for the account's phone. */
+  identity: IdentityHooks;
+  /** The merchant module's look-ups (it imports no module that records into its audit log). */
+  merchant: MerchantDeps;
 }
 
 export interface CoreOptions {
@@ -54,7 +62,12 @@ export function buildCore(options: CoreOptions): Core {
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
   const flows = flowRegistry([...Object.values(paymentFlows(payments)), ...Object.values(refundFlows(refundDepsOf(payments)))] as Flow<never>[]);
-  return { db, outbox, payments, orders, flows };
+  const identity: IdentityHooks = {
+    signedIn: async (database, account) => {
+      await bindStaffInvites(database, account);
+    },
+  };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds }, flows };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */

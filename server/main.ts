@@ -5,6 +5,7 @@ import { startJobs } from './platform/jobs';
 import { JOBS } from './compose';
 import { seedIfEmpty } from './seed';
 import { seedGiftCards } from './seed/wallet';
+import { seedDemoStaff } from './seed/staff';
 
 /** Process entry: config, database, migrations, demo seed, jobs, listen; graceful shutdown. */
 async function main(): Promise<void> {
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
     if (seeded) app.log.info(seeded, 'seeded the demo shop');
     const cards = await seedGiftCards(db, Date.now());
     if (cards.issued > 0) app.log.info(cards, 'seeded the demo gift cards');
+    // The demo owner's phone number is a real-looking one: only where its login code is the
+    // sandbox's (SANDBOX=on) does it open the demo shops' workbench.
+    if (config.sandbox) {
+      const staff = await seedDemoStaff(db);
+      if (staff.assigned > 0) app.log.info(staff, 'seeded the demo shops\' owner');
+    }
   }
   const jobs = startJobs({ db, config, log: app.log, core: app.core }, JOBS);
 

@@ -47,6 +47,11 @@ const demoRefund = {
   id: 'rf_smoke', orderId: 'o_smoke', amount: 1990, reason: '不想要了', status: 'processing' as const,
   parts: [{ kind: 'channel' as const, amount: 1990, points: null }], createdAt: NOW, succeededAt: null,
 };
+const demoWorkplace = { merchantId: 'm_demo', merchantName: '示例商家', merchantLogo: '/images/m_demo.svg', role: 'owner' as const, staffId: 'stf_smoke' };
+const demoStaff = {
+  id: 'stf_smoke', userId: user.id, phone: '13800000000', nickname: user.nickname, role: 'owner' as const, status: 'active' as const,
+  invitedBy: null, createdAt: NOW, updatedAt: NOW,
+};
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
@@ -116,6 +121,14 @@ export const canned: Canned = {
   listOpenPayments: ({ params }) => (params.id === demoOrder.id || params.id === demoOrder.parentId ? { items: [] } : null),
   createRefund: ({ params }) => (params.id === demoOrder.id ? demoRefund : null),
   listRefunds: ({ params }) => (params.id === demoOrder.id ? { items: [], paidAmount: 0, refundableAmount: 0 } : null),
+  // The smoke shopper is nobody's staff; the workbench's answers are shaped for its own pages to come.
+  listWorkplaces: () => ({ items: [] }),
+  getWorkplace: () => demoWorkplace,
+  listStaff: () => ({ items: [demoStaff] }),
+  inviteStaff: () => demoStaff,
+  updateStaff: () => demoStaff,
+  removeStaff: () => ({ ok: true }),
+  listAudit: () => ({ items: [], nextCursor: null }),
 };
 
 /**

@@ -38,6 +38,13 @@ export const routeTable = {
   listOpenPayments: { method: 'GET', path: '/api/orders/:id/open-payments', auth: 'user', idempotency: null },
   createRefund: { method: 'POST', path: '/api/orders/:id/refunds', auth: 'user', idempotency: 'required' },
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', auth: 'user', idempotency: null },
+  listWorkplaces: { method: 'GET', path: '/api/me/workplaces', auth: 'user', idempotency: null },
+  getWorkplace: { method: 'GET', path: '/api/merchants/:merchantId', auth: 'staff', idempotency: null },
+  listStaff: { method: 'GET', path: '/api/merchants/:merchantId/staff', auth: 'staff', idempotency: null },
+  inviteStaff: { method: 'POST', path: '/api/merchants/:merchantId/staff', auth: 'staff', idempotency: null },
+  updateStaff: { method: 'PATCH', path: '/api/merchants/:merchantId/staff/:staffId', auth: 'staff', idempotency: null },
+  removeStaff: { method: 'DELETE', path: '/api/merchants/:merchantId/staff/:staffId', auth: 'staff', idempotency: null },
+  listAudit: { method: 'GET', path: '/api/merchants/:merchantId/audit', auth: 'staff', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

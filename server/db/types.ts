@@ -2,6 +2,7 @@ import type { AddressTables } from '../modules/address';
 import type { CartTables } from '../modules/cart';
 import type { CatalogTables } from '../modules/catalog';
 import type { IdentityTables } from '../modules/identity';
+import type { MerchantTables } from '../modules/merchant';
 import type { OrderTables } from '../modules/order';
 import type { PaymentTables } from '../modules/payment';
 import type { WalletTables } from '../modules/wallet';
@@ -22,5 +23,6 @@ export interface Database
     OrderTables,
     PaymentTables,
     WalletTables,
+    MerchantTables,
     InfrastructureTables,
     RealtimeTables {}

@@ -41,6 +41,10 @@ const TITLES: Record<ErrorCode, string> = {
   PAYMENT_NOT_OPEN: 'The payment is no longer open',
   REFUND_NOT_ALLOWED: 'This order cannot be refunded',
   REFUND_AMOUNT_EXCEEDED: 'The refund exceeds what can still be refunded',
+  FORBIDDEN_ROLE: 'Your role in this merchant does not allow this',
+  STAFF_EXISTS: 'Already staff of this merchant, or invited',
+  STAFF_LAST_OWNER: 'The merchant must keep an owner',
+  STAFF_SELF_REMOVAL: 'You cannot remove yourself',
   INTERNAL: 'Internal error',
 };
 

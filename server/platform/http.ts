@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { routes, type RouteDef, type RouteName, type RouteOutput, type Routes } from '../../contract/routes';
+import { routeAuthProblems, routes, type RouteDef, type RouteName, type RouteOutput, type Routes } from '../../contract/routes';
 import type { Database } from '../db/types';
 import type { Config } from './config';
 import { AppError, PROBLEM_CONTENT_TYPE, problemBody, validationError, type FieldError } from './errors';
 import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent, type StoredResponse } from './idempotency';
-import { sessionAccount } from '../modules/identity';
-import { bearerToken, verifyToken } from './tokens';
+import type { StaffRole } from '../../contract/merchant';
+import { bearerToken, verifyToken, type TokenPayload } from './tokens';
 
 export interface AuthUser {
   id: string;
@@ -16,19 +16,45 @@ export interface AuthUser {
   openid: string;
 }
 
+/** On a staff route: who the caller is at the merchant the path names. */
+export interface StaffAccess {
+  merchantId: string;
+  userId: string;
+  /** The membership's id (merchant_staff.id). */
+  staffId: string;
+  role: StaffRole;
+}
+
+/**
+ * How a request's caller is resolved, given by the app (the identity module's accounts and the
+ * merchant module's staff), so the HTTP layer knows no module.
+ */
+export interface Access {
+  /** The account a verified token stands for: null when unknown or revoked; throws ACCOUNT_DISABLED. */
+  session(db: Kysely<Database>, token: TokenPayload): Promise<AuthUser | null>;
+  /** The caller's membership of `merchantId` in one of `roles`; throws NOT_FOUND (not staff there) or FORBIDDEN_ROLE. */
+  staff(db: Kysely<Database>, userId: string, merchantId: unknown, roles: readonly StaffRole[]): Promise<StaffAccess>;
+}
+
 export interface AppDeps {
   db: Kysely<Database>;
   config: Config;
+  access: Access;
 }
 
 type SchemaOutput<R, K extends string> = R extends Record<K, infer S> ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
-type UserFor<R> = R extends { auth: 'user' } ? AuthUser : AuthUser | null;
+type UserFor<R> = R extends { auth: 'user' | 'staff' } ? AuthUser : AuthUser | null;
 
-export interface HandlerContext<N extends RouteName> {
+/** On auth 'staff' routes: the caller's membership of the merchant the path names, in a role the route allows (other routes' contexts may leave it out). */
+type StaffPart<R> = R extends { auth: 'staff' } ? { staff: StaffAccess } : { staff?: null };
+
+export type HandlerContext<N extends RouteName> = ContextBase<N> & StaffPart<Routes[N]>;
+
+interface ContextBase<N extends RouteName> {
   params: SchemaOutput<Routes[N], 'params'>;
   query: SchemaOutput<Routes[N], 'query'>;
   body: SchemaOutput<Routes[N], 'body'>;
-  /** Non-null on routes with auth 'user'; null for a guest on 'optional' and 'none' routes. */
+  /** Non-null on routes with auth 'user' or 'staff'; null for a guest on 'optional' and 'none' routes. */
   user: UserFor<Routes[N]>;
   db: Kysely<Database>;
   config: Config;
@@ -55,6 +81,7 @@ interface LooseContext {
   query: unknown;
   body: unknown;
   user: AuthUser | null;
+  staff: StaffAccess | null;
   db: Kysely<Database>;
   config: Config;
   log: FastifyBaseLogger;
@@ -116,13 +143,27 @@ export async function authenticate(req: FastifyRequest, deps: AppDeps, mode: Rou
   if (mode === 'none') return null;
   const token = bearerToken(req.headers.authorization);
   const payload = token ? verifyToken(deps.config.tokenSecret, token) : null;
-  const account = payload ? await sessionAccount(deps.db, payload) : null;
+  const account = payload ? await deps.access.session(deps.db, payload) : null;
   if (account) return account;
-  if (mode === 'user') {
+  if (mode === 'user' || mode === 'staff') {
     throw new AppError('UNAUTHORIZED', token ? 'The session token is invalid or expired; sign in again' : 'Sign in to continue');
   }
   // 'optional': a stale token makes the caller a guest rather than failing a guest-capable route.
   return null;
+}
+
+/**
+ * The one place merchant routes are authorised: on an auth 'staff' route, the signed-in
+ * caller's membership of the merchant its path names (`:merchantId`), read on every request
+ * (one prepared read; nothing cached, so a removed member is refused at their next request).
+ * Not staff of that merchant: 404 NOT_FOUND, as for a merchant that does not exist; a role the
+ * route does not allow: 403 FORBIDDEN_ROLE. It runs before the request is validated, so a
+ * stranger learns nothing from the answers to bad input either.
+ */
+async function authorize(req: FastifyRequest, deps: AppDeps, def: RouteDef, user: AuthUser | null): Promise<StaffAccess | null> {
+  if (def.auth !== 'staff') return null;
+  if (!user || !def.roles) throw new Error(`staff route ${def.path} reached without a user or roles`);
+  return deps.access.staff(deps.db, user.id, (req.params as Record<string, unknown> | undefined)?.merchantId, def.roles);
 }
 
 interface Prepared {
@@ -188,6 +229,8 @@ export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps:
   if (missing.length > 0) throw new Error(`no handler for route(s): ${missing.join(', ')}`);
   const unknown = Object.keys(handlers).filter((n) => !(n in routes));
   if (unknown.length > 0) throw new Error(`handlers for routes that are not in the contract: ${unknown.join(', ')}`);
+  const authProblems = routeAuthProblems(routes);
+  if (authProblems.length > 0) throw new Error(`routes that break the staff rule: ${authProblems.join('; ')}`);
 
   for (const name of names) {
     const def: RouteDef = routes[name];
@@ -199,12 +242,14 @@ export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps:
       url: def.path,
       handler: async (req, reply) => {
         const user = await authenticate(req, deps, def.auth);
+        const staff = await authorize(req, deps, def, user);
         const input = prepare(def, req);
         const idempotencyKey = def.method === 'GET' ? null : idempotencyKeyOf(def, req);
         const extraHeaders: Record<string, string> = {};
         const ctx: LooseContext = {
           ...input,
           user,
+          staff,
           db: deps.db,
           config: deps.config,
           log: req.log,

@@ -103,8 +103,10 @@ export function buildOpenApi(version = '0.1.0'): JsonSchema {
       },
       '400': problemResponse('Invalid input (VALIDATION_FAILED, MALFORMED_JSON, ...)'),
     };
-    if (def.auth === 'user') responses['401'] = problemResponse('Sign-in required (UNAUTHORIZED)');
-    if (def.params) responses['404'] = problemResponse('No such resource, or not yours (NOT_FOUND)');
+    if (def.auth === 'user' || def.auth === 'staff') responses['401'] = problemResponse('Sign-in required (UNAUTHORIZED)');
+    if (def.auth === 'staff') responses['403'] = problemResponse(`Staff of the merchant in another role (FORBIDDEN_ROLE); allowed: ${(def.roles ?? []).join(', ')}`);
+    if (def.auth === 'staff') responses['404'] = problemResponse('No such merchant or resource, or not staff of that merchant (NOT_FOUND)');
+    else if (def.params) responses['404'] = problemResponse('No such resource, or not yours (NOT_FOUND)');
     if (def.method !== 'GET') {
       responses['409'] = problemResponse('Conflict (state, stock, IDEMPOTENCY_IN_PROGRESS)');
       responses['422'] = problemResponse('Idempotency-Key reused with a different body (IDEMPOTENCY_KEY_REUSED)');
@@ -122,7 +124,12 @@ export function buildOpenApi(version = '0.1.0'): JsonSchema {
       parameters,
       responses,
     };
-    if (def.auth === 'user') operation.security = [{ bearer: [] }];
+    if (def.auth === 'user' || def.auth === 'staff') operation.security = [{ bearer: [] }];
+    // The staff roles that may call it (decision 0023), for the workbench and for readers.
+    if (def.auth === 'staff') {
+      operation.description = `Staff of the merchant only, as: ${(def.roles ?? []).join(', ')}.`;
+      operation['x-staff-roles'] = def.roles;
+    }
     if (def.auth === 'optional') operation.security = [{}, { bearer: [] }];
     if (def.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } };

@@ -5,7 +5,10 @@ import { createDb } from '../db';
 import { registerRoutes, type HandlerMap } from './http';
 
 describe('registerRoutes', () => {
-  const deps = { config: testConfig(), db: createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: ':memory:' }) };
+  const refused = async (): Promise<never> => {
+    throw new Error('not reached');
+  };
+  const deps = { config: testConfig(), db: createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: ':memory:' }), access: { session: refused, staff: refused } };
   afterAll(async () => {
     await deps.db.destroy();
   });

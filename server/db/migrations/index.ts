@@ -9,6 +9,7 @@ import * as m007 from './007_ledger_account_key';
 import * as m008 from './008_events_and_realtime';
 import * as m009 from './009_payment_order_parts';
 import * as m010 from './010_operations';
+import * as m011 from './011_merchant_staff';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '008_events_and_realtime': m008,
   '009_payment_order_parts': m009,
   '010_operations': m010,
+  '011_merchant_staff': m011,
 };

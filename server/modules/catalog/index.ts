@@ -1,6 +1,6 @@
 /** The catalog module's public surface: merchants, categories, products, SKUs and their stock. */
 export { handlers, registerExtra } from './routes';
-export { loadSkus, releaseStock, reserveStock, specTextOf, type SkuSnapshot, type StockLine } from './service';
+export { loadSkus, merchantsByIds, releaseStock, reserveStock, specTextOf, type SkuSnapshot, type StockLine } from './service';
 export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
 
 export type * from './tables';

@@ -34,6 +34,14 @@ function parseJsonArray<T>(text: string): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
 }
 
+/** Merchants' names and logos by id (unknown ids are left out): for the staff's list of workplaces. */
+export async function merchantsByIds(db: Db, ids: readonly string[]): Promise<Map<string, { name: string; logo: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('merchants').select(['id', 'name', 'logo']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, logo: r.logo }]));
+}
+
 export function specTextOf(values: string[]): string {
   return values.join(' / ');
 }

@@ -2,10 +2,11 @@ import { AppError } from '../../platform/errors';
 import { defineHandlers } from '../../platform/http';
 import * as identity from './service';
 
-export const handlers = defineHandlers({
-  loginMini: async ({ db, config, body }) => identity.loginMini(db, config, body),
+/** The identity routes; `hooks` are what the app connects to sign-ins (server/compose.ts). */
+export const identityHandlers = (hooks: identity.IdentityHooks) => defineHandlers({
+  loginMini: async ({ db, config, body }) => identity.loginMini(db, config, body, hooks),
   requestOtp: async ({ db, config, log, body }) => identity.requestOtp(db, config, log, body.phone),
-  loginPhone: async ({ db, config, body }) => identity.loginPhone(db, config, body.phone, body.code),
+  loginPhone: async ({ db, config, body }) => identity.loginPhone(db, config, body.phone, body.code, hooks),
   getMe: async ({ db, user }) => {
     const me = await identity.getUser(db, user.id);
     // A valid token for an account that no longer exists is as good as no token.

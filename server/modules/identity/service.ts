@@ -28,6 +28,37 @@ export async function getUser(db: Kysely<Database>, userId: string): Promise<Use
   return row ? toUser(row) : null;
 }
 
+/**
+ * What identity tells the rest of the app, given by server/compose.ts (identity imports no
+ * other module): `signedIn` runs after every successful login with the account, so what waited
+ * for it (a merchant's staff invite for its phone number) is bound to it.
+ */
+export interface IdentityHooks {
+  signedIn?: (db: Kysely<Database>, account: { id: string; phone: string | null }) => Promise<void>;
+}
+
+/** The account a phone number logs in to on H5 (platform h5, the phone as its openid), or null before its first login. */
+export async function phoneAccountId(db: Kysely<Database>, phone: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('id').where('platform', '=', 'h5').where('openid', '=', phone).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/**
+ * The H5 account of a phone number, created as its first login would create it (the demo
+ * seed makes the demo owner's account this way); its id.
+ */
+export async function ensurePhoneAccount(db: Kysely<Database>, phone: string, nickname = `用户${phone.slice(-4)}`): Promise<string> {
+  return (await findOrCreateUser(db, 'h5', phone, { nickname, phone, unionid: null })).id;
+}
+
+/** Nicknames and phones of accounts by id (unknown ids are left out). */
+export async function accountNames(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { nickname: string; phone: string | null }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'nickname', 'phone']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, { nickname: r.nickname, phone: r.phone }]));
+}
+
 /** The account for (platform, openid), created on first sight. Safe under concurrent logins. */
 async function findOrCreateUser(
   db: Kysely<Database>,
@@ -56,12 +87,20 @@ function session(config: Config, user: UserRow): Session {
   return { token, expiresAt, user: toUser(user) };
 }
 
+/** The session of a login, after the hooks have bound what waited for the account (a disabled account gets neither). */
+async function signedIn(db: Kysely<Database>, config: Config, user: UserRow, hooks: IdentityHooks): Promise<Session> {
+  const result = session(config, user);
+  if (hooks.signedIn) await hooks.signedIn(db, { id: user.id, phone: user.phone });
+  return result;
+}
+
 const PLATFORM_NAMES: Record<MiniPlatform, string> = { weapp: '微信用户', alipay: '支付宝用户', tt: '抖音用户' };
 
 export async function loginMini(
   db: Kysely<Database>,
   config: Config,
   input: { platform: MiniPlatform; code: string; anonymousCode?: string },
+  hooks: IdentityHooks = {},
 ): Promise<Session> {
   const identity = await exchangeCode(config, input.platform, input.code, input.anonymousCode);
   const user = await findOrCreateUser(db, input.platform, identity.openid, {
@@ -69,7 +108,7 @@ export async function loginMini(
     phone: null,
     unionid: identity.unionid,
   });
-  return session(config, user);
+  return signedIn(db, config, user, hooks);
 }
 
 function otpHash(config: Config, phone: string, code: string): string {
@@ -122,7 +161,7 @@ export async function requestOtp(
  * Logs in with a phone number and its code; creates the account on first login. A wrong code
  * counts an attempt; the fifth wrong attempt burns the code. A right code is consumed.
  */
-export async function loginPhone(db: Kysely<Database>, config: Config, phone: string, code: string): Promise<Session> {
+export async function loginPhone(db: Kysely<Database>, config: Config, phone: string, code: string, hooks: IdentityHooks = {}): Promise<Session> {
   const now = Date.now();
   const row = await db.selectFrom('otp_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
   if (!row || Number(row.expires_at) <= now) {
@@ -153,5 +192,5 @@ export async function loginPhone(db: Kysely<Database>, config: Config, phone: st
     .executeTakeFirst();
   if (Number(consumed.numDeletedRows) !== 1) throw new AppError('OTP_INVALID', 'The code was already used; request a new one');
   const user = await findOrCreateUser(db, 'h5', phone, { nickname: `用户${phone.slice(-4)}`, phone, unionid: null });
-  return session(config, user);
+  return signedIn(db, config, user, hooks);
 }
