@@ -52,6 +52,20 @@ export const ERROR_CODES = {
   STAFF_LAST_OWNER: 409,
   /** An owner cannot remove themselves (another owner can). */
   STAFF_SELF_REMOVAL: 409,
+  /** The order is not paid (yet), or ended unpaid: nothing to ask an after-sale for. */
+  AFTER_SALE_ORDER_NOT_PAID: 409,
+  /** Everything the order paid has been refunded (or asked for) already. */
+  AFTER_SALE_NOTHING_TO_REFUND: 409,
+  /** More units of a line than are left to ask for (other requests hold the rest), or a line the order does not have. */
+  AFTER_SALE_QUANTITY_EXCEEDED: 409,
+  /** A return and refund of an order that has not shipped (ask for a refund only). */
+  AFTER_SALE_KIND_NOT_ALLOWED: 409,
+  /** The action is for the other kind of request (approve a return with its address; approve a refund only without). */
+  AFTER_SALE_KIND_MISMATCH: 409,
+  /** A photo id that is not one of the shopper's uploads. */
+  AFTER_SALE_PHOTO_INVALID: 400,
+  /** The uploaded body is not a JPEG, PNG or WebP image (checked by its first bytes). */
+  IMAGE_INVALID: 400,
   INTERNAL: 500,
 } as const;
 

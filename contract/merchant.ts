@@ -74,6 +74,16 @@ export const auditAction = z.enum([
   'staff.removed',
   /** The system made an account the owner of a merchant without staff (the demo seed). */
   'staff.owner_assigned',
+  /** A refund-only request was approved and its refund started (actor null: approved automatically; detail: approvedBy, refundId, amount). */
+  'after_sale.approved',
+  /** A return-and-refund request was approved with a return address (actor null: automatically, past the merchant's deadline). */
+  'after_sale.return_approved',
+  /** A request was rejected (detail: reason). */
+  'after_sale.rejected',
+  /** The returned goods were confirmed received and the refund started (detail: refundId, amount). */
+  'after_sale.received',
+  /** A refund the channel refused was run again (detail: refundId, amount). */
+  'after_sale.refund_retried',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

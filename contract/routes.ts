@@ -7,6 +7,7 @@ import * as ord from './order';
 import * as pay from './payment';
 import * as wal from './wallet';
 import * as mer from './merchant';
+import * as aft from './aftersale';
 import type { StaffRole } from './merchant';
 import { id } from './common';
 
@@ -133,6 +134,32 @@ export const routes = {
     params: idParams, body: pay.createRefundBody, response: pay.refund, status: 201, idempotency: 'required' },
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', tag: 'payment', summary: "A child order's refunds and what is still refundable", auth: 'user',
     params: idParams, response: pay.refundList },
+
+  // after-sales (docs/aftersale.md); the shopper's photos go up first through POST /api/uploads (an image body, outside this table)
+  createAfterSale: { method: 'POST', path: '/api/after-sales', tag: 'aftersale', summary: 'Ask for a refund only or a return and refund of lines of a paid child order', auth: 'user',
+    body: aft.createAfterSaleBody, response: aft.afterSale, status: 201, idempotency: 'required' },
+  listAfterSales: { method: 'GET', path: '/api/after-sales', tag: 'aftersale', summary: "The shopper's after-sale requests, newest first", auth: 'user',
+    query: aft.afterSaleListQuery, response: aft.afterSalePage },
+  getAfterSale: { method: 'GET', path: '/api/after-sales/:id', tag: 'aftersale', summary: 'An after-sale request', auth: 'user',
+    params: aft.afterSaleParams, response: aft.afterSale },
+  cancelAfterSale: { method: 'POST', path: '/api/after-sales/:id/cancel', tag: 'aftersale', summary: 'Withdraw a request the merchant has not decided, or a return not yet sent', auth: 'user',
+    params: aft.afterSaleParams, response: aft.afterSale },
+  shipAfterSaleReturn: { method: 'POST', path: '/api/after-sales/:id/return-shipment', tag: 'aftersale', summary: 'Enter the carrier and tracking number of the goods sent back', auth: 'user',
+    params: aft.afterSaleParams, body: aft.returnShipmentBody, response: aft.afterSale },
+  listMerchantAfterSales: { method: 'GET', path: '/api/merchants/:merchantId/after-sales', tag: 'aftersale', summary: "The merchant's after-sale requests by status, newest first, with the count per status", auth: 'staff', roles: ['owner', 'operator'],
+    params: mer.merchantParams, query: aft.merchantAfterSaleQuery, response: aft.merchantAfterSalePage },
+  getMerchantAfterSale: { method: 'GET', path: '/api/merchants/:merchantId/after-sales/:afterSaleId', tag: 'aftersale', summary: 'An after-sale request of the merchant', auth: 'staff', roles: ['owner', 'operator'],
+    params: aft.merchantAfterSaleParams, response: aft.afterSale },
+  approveAfterSale: { method: 'POST', path: '/api/merchants/:merchantId/after-sales/:afterSaleId/approve', tag: 'aftersale', summary: 'Approve a refund-only request: the refund runs at once (a second approval changes nothing)', auth: 'staff', roles: ['owner', 'operator'],
+    params: aft.merchantAfterSaleParams, response: aft.afterSale },
+  approveAfterSaleReturn: { method: 'POST', path: '/api/merchants/:merchantId/after-sales/:afterSaleId/approve-return', tag: 'aftersale', summary: 'Approve a return-and-refund request with the address the goods go back to', auth: 'staff', roles: ['owner', 'operator'],
+    params: aft.merchantAfterSaleParams, body: aft.approveReturnBody, response: aft.afterSale },
+  rejectAfterSale: { method: 'POST', path: '/api/merchants/:merchantId/after-sales/:afterSaleId/reject', tag: 'aftersale', summary: 'Reject a request with a reason (the shopper may ask again)', auth: 'staff', roles: ['owner', 'operator'],
+    params: aft.merchantAfterSaleParams, body: aft.rejectAfterSaleBody, response: aft.afterSale },
+  receiveAfterSaleReturn: { method: 'POST', path: '/api/merchants/:merchantId/after-sales/:afterSaleId/receive', tag: 'aftersale', summary: 'Confirm the returned goods arrived: the refund runs', auth: 'staff', roles: ['owner', 'operator'],
+    params: aft.merchantAfterSaleParams, response: aft.afterSale },
+  retryAfterSaleRefund: { method: 'POST', path: '/api/merchants/:merchantId/after-sales/:afterSaleId/retry-refund', tag: 'aftersale', summary: 'Run a refund the channel refused once more', auth: 'staff', roles: ['owner', 'operator'],
+    params: aft.merchantAfterSaleParams, response: aft.afterSale },
 
   // merchant: staff and the audit log (the workbench's routes are all under /api/merchants/:merchantId)
   listWorkplaces: { method: 'GET', path: '/api/me/workplaces', tag: 'merchant', summary: 'The merchants the signed-in person is staff of, with their role there', auth: 'user',

@@ -18,6 +18,7 @@ import { orderHandlers } from './modules/order';
 import { paymentModule, type PaymentDeps } from './modules/payment';
 import * as wallet from './modules/wallet';
 import { authorizeStaff, merchantModule } from './modules/merchant';
+import { afterSaleModule } from './modules/aftersale';
 import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
@@ -215,6 +216,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { handlers: orderHandlers(core.orders) },
     paymentModule(paymentDeps),
     merchantModule(core.merchant),
+    afterSaleModule(core.afterSales),
   ];
 
   // Contract routes, from every module.

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ChannelRegistry } from './channels/registry';
 import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
+import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, type AfterSaleDeps } from './modules/aftersale';
 import { merchantsByIds } from './modules/catalog';
 import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
@@ -35,6 +36,8 @@ export interface Core {
   identity: IdentityHooks;
   /** The merchant module's look-ups (it imports no module that records into its audit log). */
   merchant: MerchantDeps;
+  /** The after-sale module: requests, decisions, refunds through the payment core. */
+  afterSales: AfterSaleDeps;
 }
 
 export interface CoreOptions {
@@ -56,18 +59,25 @@ export function buildCore(options: CoreOptions): Core {
     if (!orders) throw new Error('the order lifecycle is not wired yet');
     await applyOrderEvent(trx, orders, event);
   });
+  // The payment module's refund outcomes move after-sale requests on.
+  const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
-  const outbox = createOutbox({ db, log, sinks: [orderSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
+  const outbox = createOutbox({ db, log, sinks: [orderSink, afterSaleSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
-  const flows = flowRegistry([...Object.values(paymentFlows(payments)), ...Object.values(refundFlows(refundDepsOf(payments)))] as Flow<never>[]);
+  const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log };
+  const flows = flowRegistry([
+    ...Object.values(paymentFlows(payments)),
+    ...Object.values(refundFlows(refundDepsOf(payments))),
+    ...Object.values(afterSaleFlows(afterSales)),
+  ] as Flow<never>[]);
   const identity: IdentityHooks = {
     signedIn: async (database, account) => {
       await bindStaffInvites(database, account);
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds }, flows };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds }, afterSales, flows };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */
@@ -85,6 +95,7 @@ export const JOBS: readonly JobDef<AppJobDeps>[] = [
     run: ({ db, core }, now) => closeExpiredOrders(db, now, 100, core.orders.ended),
   },
   ...PAYMENT_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ payments: deps.core.payments }))),
+  ...AFTER_SALE_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ afterSales: deps.core.afterSales }))),
   {
     // Deliveries due for a retry (new events are kicked right after their commit).
     name: 'outbox-relay',

@@ -52,6 +52,14 @@ const demoStaff = {
   id: 'stf_smoke', userId: user.id, phone: '13800000000', nickname: user.nickname, role: 'owner' as const, status: 'active' as const,
   invitedBy: null, createdAt: NOW, updatedAt: NOW,
 };
+const demoAfterSale = {
+  id: 'as_smoke', orderId: 'o_smoke', orderNo: '2026010112345678901', merchantId: 'm_demo', userId: user.id, kind: 'refund_only' as const,
+  status: 'requested' as const, reason: 'no_longer_needed' as const, description: null, photos: [],
+  lines: [{ lineNo: 0, skuId: 'sku_smoke', title: '示例商品', specText: '红色', image: '/images/p_demo.svg', quantity: 1, amount: 1990 }],
+  amount: 1990, shippingAmount: 0, returnAddress: null, returnCarrier: null, returnTrackingNo: null, rejectReason: null,
+  approvedBy: null, refundId: null, deadlineAt: NOW + 48 * 3_600_000, createdAt: NOW, updatedAt: NOW, refundedAt: null,
+};
+const afterSaleCounts = { requested: 1, awaiting_return: 0, returning: 0, refunding: 0, refunded: 0, refund_failed: 0, rejected: 0, cancelled: 0, closed: 0 };
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
@@ -129,6 +137,18 @@ export const canned: Canned = {
   updateStaff: () => demoStaff,
   removeStaff: () => ({ ok: true }),
   listAudit: () => ({ items: [], nextCursor: null }),
+  createAfterSale: () => demoAfterSale,
+  listAfterSales: () => ({ items: [demoAfterSale], nextCursor: null }),
+  getAfterSale: () => demoAfterSale,
+  cancelAfterSale: () => ({ ...demoAfterSale, status: 'cancelled' as const }),
+  shipAfterSaleReturn: () => demoAfterSale,
+  listMerchantAfterSales: () => ({ items: [demoAfterSale], nextCursor: null, counts: afterSaleCounts }),
+  getMerchantAfterSale: () => demoAfterSale,
+  approveAfterSale: () => demoAfterSale,
+  approveAfterSaleReturn: () => demoAfterSale,
+  rejectAfterSale: () => demoAfterSale,
+  receiveAfterSaleReturn: () => demoAfterSale,
+  retryAfterSaleRefund: () => demoAfterSale,
 };
 
 /**

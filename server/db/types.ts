@@ -1,4 +1,5 @@
 import type { AddressTables } from '../modules/address';
+import type { AfterSaleTables } from '../modules/aftersale';
 import type { CartTables } from '../modules/cart';
 import type { CatalogTables } from '../modules/catalog';
 import type { IdentityTables } from '../modules/identity';
@@ -24,5 +25,6 @@ export interface Database
     PaymentTables,
     WalletTables,
     MerchantTables,
+    AfterSaleTables,
     InfrastructureTables,
     RealtimeTables {}

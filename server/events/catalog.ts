@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orderStatus } from '@contract/order';
 import { payChannel } from '@contract/payment';
+import { afterSaleKind, afterSaleStatus } from '@contract/aftersale';
 
 /**
  * The one catalog of domain events: every event any module writes to the outbox, with its name,
@@ -59,7 +60,20 @@ const refundEnded = z.object({
   orderId: id,
   userId: id,
   amount: fen,
-  source: z.enum(['shopper', 'order_closed', 'late_payment']),
+  source: z.enum(['shopper', 'order_closed', 'late_payment', 'after_sale']),
+});
+
+/** Every after-sale transition: the request, its order, shopper and merchant, the status it reached. */
+const afterSaleChanged = z.object({
+  afterSaleId: id,
+  orderId: id,
+  userId: id,
+  merchantId: id,
+  kind: afterSaleKind,
+  status: afterSaleStatus,
+  /** What the request refunds (fen). */
+  amount: fen,
+  at: epochMs,
 });
 
 export const EVENTS = {
@@ -75,6 +89,22 @@ export const EVENTS = {
   refundFailed: defineEvent('refund.failed', 1, refundEnded),
   /** Late money went back to the shopper through the channel (not an order refund). */
   latePaymentRefunded: defineEvent('late_payment.refunded', 1, refundEnded),
+  /** The shopper asked (requested). */
+  afterSaleRequested: defineEvent('after_sale.requested', 1, afterSaleChanged),
+  /** Approved: refunding (refund only) or awaiting_return (with a return address). */
+  afterSaleApproved: defineEvent('after_sale.approved', 1, afterSaleChanged),
+  afterSaleRejected: defineEvent('after_sale.rejected', 1, afterSaleChanged),
+  afterSaleCancelled: defineEvent('after_sale.cancelled', 1, afterSaleChanged),
+  /** The shopper sent the goods back (returning). */
+  afterSaleReturnShipped: defineEvent('after_sale.return_shipped', 1, afterSaleChanged),
+  /** The merchant confirmed the returned goods arrived; the refund runs (refunding). */
+  afterSaleReceived: defineEvent('after_sale.received', 1, afterSaleChanged),
+  /** The goods were not sent back in time (closed). */
+  afterSaleClosed: defineEvent('after_sale.closed', 1, afterSaleChanged),
+  afterSaleRefunded: defineEvent('after_sale.refunded', 1, afterSaleChanged),
+  afterSaleRefundFailed: defineEvent('after_sale.refund_failed', 1, afterSaleChanged),
+  /** The merchant ran a failed refund again (refunding). */
+  afterSaleRefundRetried: defineEvent('after_sale.refund_retried', 1, afterSaleChanged),
 } as const;
 
 type Catalog = typeof EVENTS;
@@ -84,6 +114,7 @@ export type OrderChangedPayload = z.infer<typeof orderChanged>;
 export type PaymentSucceededPayload = z.infer<typeof paymentSucceeded>;
 export type PaymentFailedPayload = z.infer<typeof paymentFailed>;
 export type RefundEndedPayload = z.infer<typeof refundEnded>;
+export type AfterSaleChangedPayload = z.infer<typeof afterSaleChanged>;
 
 const byName = new Map<string, EventDef>(Object.values(EVENTS).map((d) => [d.name, d as EventDef]));
 

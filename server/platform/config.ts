@@ -65,6 +65,17 @@ export interface Config {
   alipay: AlipayConfig;
   /** Seed the demo shop when the database is empty. */
   seedDemo: boolean;
+  /** After-sales (docs/aftersale.md). */
+  afterSale: {
+    /** AFTERSALE_AUTO_APPROVE_UNSHIPPED: a refund-only request on a paid order not shipped yet is approved at once. */
+    autoApproveUnshipped: boolean;
+    /** AFTERSALE_MERCHANT_HOURS: how long the merchant has to answer a request before it is approved automatically. */
+    merchantHours: number;
+    /** AFTERSALE_RETURN_DAYS: how long the shopper has to send the goods back before the request closes. */
+    returnDays: number;
+  };
+  /** UPLOAD_MAX_BYTES: the largest image a shopper may upload (POST /api/uploads). */
+  uploadMaxBytes: number;
   /** Payment channels; null: not configured (payments through it answer CHANNEL_UNAVAILABLE). */
   channels: {
     wechatpay: WechatpayConfig | null;
@@ -97,6 +108,12 @@ function ratio(env: Env, name: string, fallback: number, min: number, max: numbe
     throw new ConfigError(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name, fallback ? 'on' : 'off').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${name} must be "on" or "off", got "${raw}"`);
+  return ['on', 'true', '1'].includes(raw);
 }
 
 function str(env: Env, name: string, fallback: string): string {
@@ -269,6 +286,12 @@ export function loadConfig(env: Env = process.env): Config {
         : null,
     },
     seedDemo: str(env, 'SEED_DEMO', 'on') !== 'off',
+    afterSale: {
+      autoApproveUnshipped: onOff(env, 'AFTERSALE_AUTO_APPROVE_UNSHIPPED', true),
+      merchantHours: ratio(env, 'AFTERSALE_MERCHANT_HOURS', 48, 0.001, 24 * 30),
+      returnDays: ratio(env, 'AFTERSALE_RETURN_DAYS', 7, 0.001, 60),
+    },
+    uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 20 * 1024 * 1024),
     channels: {
       wechatpay: loadWechatpayConfig(env, { production, sandbox, publicBaseUrl }),
       alipay: loadAlipayConfig(env, { production, sandbox, publicBaseUrl }),

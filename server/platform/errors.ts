@@ -45,6 +45,13 @@ const TITLES: Record<ErrorCode, string> = {
   STAFF_EXISTS: 'Already staff of this merchant, or invited',
   STAFF_LAST_OWNER: 'The merchant must keep an owner',
   STAFF_SELF_REMOVAL: 'You cannot remove yourself',
+  AFTER_SALE_ORDER_NOT_PAID: 'The order is not paid',
+  AFTER_SALE_NOTHING_TO_REFUND: 'Nothing is left to refund on this order',
+  AFTER_SALE_QUANTITY_EXCEEDED: 'More units than are left to ask for',
+  AFTER_SALE_KIND_NOT_ALLOWED: 'The order has not shipped: ask for a refund only',
+  AFTER_SALE_KIND_MISMATCH: 'This action is for the other kind of after-sale',
+  AFTER_SALE_PHOTO_INVALID: 'A photo is not one of your uploads',
+  IMAGE_INVALID: 'Not a JPEG, PNG or WebP image',
   INTERNAL: 'Internal error',
 };
 

@@ -1,4 +1,4 @@
-import { EVENTS, type EventDef, type OrderChangedPayload, type PaymentFailedPayload, type PaymentSucceededPayload, type RefundEndedPayload } from '../events/catalog';
+import { EVENTS, type AfterSaleChangedPayload, type EventDef, type OrderChangedPayload, type PaymentFailedPayload, type PaymentSucceededPayload, type RefundEndedPayload } from '../events/catalog';
 import type { OutboxEvent } from '../platform/outbox';
 import { userTopic } from './topics';
 
@@ -23,6 +23,20 @@ const orderEvents: EventDef[] = [EVENTS.orderShipped, EVENTS.orderCompleted, EVE
  * client can also fetch, with the resource's status after the event so it can update its cache
  * without a request. Amounts, channels and merchant data stay on the server.
  */
+/** Every after-sale transition reaches its shopper. */
+const afterSaleEvents: EventDef[] = [
+  EVENTS.afterSaleRequested,
+  EVENTS.afterSaleApproved,
+  EVENTS.afterSaleRejected,
+  EVENTS.afterSaleCancelled,
+  EVENTS.afterSaleReturnShipped,
+  EVENTS.afterSaleReceived,
+  EVENTS.afterSaleClosed,
+  EVENTS.afterSaleRefunded,
+  EVENTS.afterSaleRefundFailed,
+  EVENTS.afterSaleRefundRetried,
+];
+
 const PROJECTIONS = new Map<string, Projection>([
   ...orderEvents.map((def): [string, Projection] => [
     def.name,
@@ -45,6 +59,13 @@ const PROJECTIONS = new Map<string, Projection>([
       return [{ topic: userTopic(p.userId), data: { paymentId: p.paymentId, status: p.status, orderId: p.orderId } }];
     },
   ],
+  ...afterSaleEvents.map((def): [string, Projection] => [
+    def.name,
+    (event) => {
+      const p = event.payload as AfterSaleChangedPayload;
+      return [{ topic: userTopic(p.userId), data: { afterSaleId: p.afterSaleId, orderId: p.orderId, status: p.status } }];
+    },
+  ]),
   ...[EVENTS.refundSucceeded, EVENTS.refundFailed].map((def): [string, Projection] => [
     def.name,
     (event) => {

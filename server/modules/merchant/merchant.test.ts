@@ -4,6 +4,7 @@ import { problemSchema } from '../../../contract/errors';
 import { testApp, uniquePhone, type ApiResponse, type TestApp } from '../../test/app';
 import { bindStaffInvites } from './staff';
 import { addInvite, addStaff, makeMerchant } from './testing';
+import { requestIn } from '../aftersale/testing';
 
 /**
  * Staff and authorisation through the real app (decision 0023): every merchant route against
@@ -65,6 +66,18 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   updateStaff: async () => ({ method: 'PATCH', url: `/api/merchants/${A}/staff/${await addInvite(t.db, A, uniquePhone())}`, body: { role: 'kitchen' } }),
   removeStaff: async () => ({ method: 'DELETE', url: `/api/merchants/${A}/staff/${await addInvite(t.db, A, uniquePhone())}` }),
   listAudit: async () => ({ method: 'GET', url: `/api/merchants/${A}/audit?limit=5` }),
+  // After-sales (server/modules/aftersale): a fresh request of merchant A in the state each action needs.
+  listMerchantAfterSales: async () => ({ method: 'GET', url: `/api/merchants/${A}/after-sales?status=requested&limit=5` }),
+  getMerchantAfterSale: async () => ({ method: 'GET', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'requested')).id}` }),
+  approveAfterSale: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'requested')).id}/approve` }),
+  approveAfterSaleReturn: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'requested', 'return_refund')).id}/approve-return`,
+    body: { returnAddress: { name: '售后部', phone: '021-5555555', address: '上海市黄浦区人民路 1 号' } },
+  }),
+  rejectAfterSale: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'requested')).id}/reject`, body: { reason: '商品不支持无理由退货' } }),
+  receiveAfterSaleReturn: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'returning', 'return_refund', ownerA.token)).id}/receive` }),
+  retryAfterSaleRefund: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'refund_failed')).id}/retry-refund` }),
 };
 
 const staffRoutes = (Object.keys(routes) as RouteName[]).filter((n): n is StaffRouteName => routes[n].auth === 'staff');

@@ -11,7 +11,7 @@ export {
   tryTransitionOrder,
   type OrderEndedHook,
 } from './service';
-export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderRow } from './payable';
+export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForAfterSale, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderForAfterSale, type OrderRow, type PaidOrderLine } from './payable';
 export { orderNumber } from './number';
 export { orderMachine } from './machine';
 

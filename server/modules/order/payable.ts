@@ -94,3 +94,85 @@ export async function payableChildOf(trx: Db, orderId: string): Promise<string |
   const child = await trx.selectFrom('orders').select('id').where('parent_id', '=', orderId).orderBy('id').executeTakeFirst();
   return child?.id ?? null;
 }
+
+/** One line of a child order as after-sales see it: what it is, how many, and what the shopper paid for it. */
+export interface PaidOrderLine {
+  lineNo: number;
+  skuId: string;
+  title: string;
+  specText: string;
+  image: string;
+  quantity: number;
+  lineAmount: number;
+  /** The line's amount less its share of the order's discount (largest remainder, by line amount). */
+  paidAmount: number;
+}
+
+export interface OrderForAfterSale {
+  id: string;
+  orderNo: string;
+  userId: string;
+  merchantId: string;
+  status: OrderStatus;
+  /** Whether it ever shipped (a completed order did). */
+  shipped: boolean;
+  shippingAmount: number;
+  payableAmount: number;
+  lines: PaidOrderLine[];
+}
+
+/**
+ * Spreads `total` over `weights` in proportion, in whole fen, by largest remainder (ties: the
+ * earlier line), so the parts add up to `total` exactly.
+ */
+export function spreadByWeight(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map((x) => Math.floor(x));
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i] += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/**
+ * A child order with its lines and what was paid for each (`userId`: the owner's only), for the
+ * after-sale module; null when there is no such order.
+ */
+export async function orderForAfterSale(db: Db, orderId: string, userId?: string): Promise<OrderForAfterSale | null> {
+  let q = db
+    .selectFrom('orders')
+    .select(['id', 'order_no', 'user_id', 'merchant_id', 'status', 'shipped_at', 'shipping_amount', 'discount_amount', 'payable_amount'])
+    .where('id', '=', orderId);
+  if (userId !== undefined) q = q.where('user_id', '=', userId);
+  const row = await q.executeTakeFirst();
+  if (!row) return null;
+  const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no').execute();
+  const discounts = spreadByWeight(Number(row.discount_amount), lines.map((l) => Number(l.line_amount)));
+  const status = row.status as OrderStatus;
+  return {
+    id: row.id,
+    orderNo: row.order_no,
+    userId: row.user_id,
+    merchantId: row.merchant_id,
+    status,
+    shipped: row.shipped_at !== null || status === 'shipped' || status === 'completed',
+    shippingAmount: Number(row.shipping_amount),
+    payableAmount: Number(row.payable_amount),
+    lines: lines.map((l, i) => ({
+      lineNo: Number(l.line_no),
+      skuId: l.sku_id,
+      title: l.title,
+      specText: l.spec_text,
+      image: l.image,
+      quantity: Number(l.quantity),
+      lineAmount: Number(l.line_amount),
+      paidAmount: Number(l.line_amount) - discounts[i],
+    })),
+  };
+}

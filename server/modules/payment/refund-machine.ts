@@ -21,7 +21,8 @@ export const refundMachine = defineMachine({
 export type RefundEventName = (typeof refundMachine.events)[number];
 
 /** Where a refund came from (refunds.source). */
-export const REFUND_SOURCES = ['shopper', 'order_closed', 'late_payment'] as const;
+/** after_sale: an approved after-sale request (refunds.source_ref names it). */
+export const REFUND_SOURCES = ['shopper', 'order_closed', 'late_payment', 'after_sale'] as const;
 export type RefundSource = (typeof REFUND_SOURCES)[number];
 
 /** A refund part's states (refund_parts.status): pending at the channel, then done or failed once. */

@@ -167,6 +167,11 @@ export async function refundableAllocations(db: Db, orderId: string): Promise<Re
   }));
 }
 
+/** What a child order can still refund (fen): its paid allocations less what was refunded or is reserved by pending parts. */
+export async function refundableAmount(deps: Pick<RefundDeps, 'config'>, db: Db, orderId: string): Promise<number> {
+  return refundableTotal(await refundableAllocations(db, orderId), deps.config.pointsRule);
+}
+
 async function paidAmountOf(db: Db, orderId: string): Promise<number> {
   const row = await db
     .selectFrom('payment_allocations as a')
@@ -188,6 +193,8 @@ interface NewRefund {
   amount: number;
   reason: string;
   source: RefundSource;
+  /** What caused it, for sources that name one (after_sale: the request's id). */
+  sourceRef?: string | null;
   parts: readonly RefundSplitPart[];
   /** When the retry job first looks at the channel parts. */
   firstCheckAt: number;
@@ -211,6 +218,7 @@ async function insertRefund(trx: Db, deps: RefundDeps, input: NewRefund, now: nu
       reason: input.reason,
       status: refundMachine.initial,
       source: input.source,
+      source_ref: input.sourceRef ?? null,
       created_at: now,
       updated_at: now,
       succeeded_at: null,
@@ -427,6 +435,26 @@ export interface CreateRefundInput {
   reason: string;
 }
 
+/** A refund another module books inside its own transaction (bookRefundIn). */
+export interface BookRefundInput extends CreateRefundInput {
+  source: Extract<RefundSource, 'after_sale'>;
+  /** The id of what asked for it (the after-sale request). */
+  sourceRef: string;
+  /** Refund at most what is still refundable instead of refusing a larger amount. */
+  upToRefundable?: boolean;
+}
+
+/**
+ * The refund flow's `book` step inside the caller's transaction, for a module whose own change
+ * must commit with the refund (an after-sale approval): locks the order, splits the amount over
+ * what is still refundable and books the refund (internal parts done at once). The caller sends
+ * the channel parts after its commit with sendRefund, as the refund flow's `send` step does, from
+ * a flow of its own; the retry job is the backstop.
+ */
+export async function bookRefundIn(trx: Db, deps: RefundDeps, input: BookRefundInput, now = Date.now()): Promise<{ refundId: string; amount: number; pendingChannel: boolean }> {
+  return bookRefund(trx, deps, input, now);
+}
+
 /**
  * The shopper asks for a refund of a paid child order: the flow `refund.create`
  * (server/platform/steps.ts) of two steps:
@@ -507,7 +535,7 @@ export function refundFlows(deps: RefundDeps): RefundFlows {
 }
 
 /** Step 1 of the refund flow (see createRefund). */
-async function bookRefund(trx: Db, deps: RefundDeps, input: CreateRefundInput, now: number): Promise<{ refundId: string; pendingChannel: boolean }> {
+async function bookRefund(trx: Db, deps: RefundDeps, input: CreateRefundInput | BookRefundInput, now: number): Promise<{ refundId: string; amount: number; pendingChannel: boolean }> {
   const order = await orderForRefund(trx, input.orderId, input.userId);
   if (!order) throw new AppError('NOT_FOUND', `order ${input.orderId} not found`);
   if (!(REFUNDABLE_ORDER_STATUSES as readonly string[]).includes(order.status)) {
@@ -520,7 +548,7 @@ async function bookRefund(trx: Db, deps: RefundDeps, input: CreateRefundInput, n
   const allocations = await refundableAllocations(trx, input.orderId);
   const refundable = refundableTotal(allocations, deps.config.pointsRule);
   if (refundable === 0) throw new AppError('REFUND_NOT_ALLOWED', `order ${input.orderId} has nothing left to refund`);
-  const amount = input.amount ?? refundable;
+  const amount = 'upToRefundable' in input && input.upToRefundable ? Math.min(input.amount ?? refundable, refundable) : (input.amount ?? refundable);
   if (amount > refundable) {
     throw new AppError('REFUND_AMOUNT_EXCEEDED', `at most ${refundable} fen can still be refunded`, { refundableAmount: refundable });
   }
@@ -531,7 +559,7 @@ async function bookRefund(trx: Db, deps: RefundDeps, input: CreateRefundInput, n
     if (err instanceof RefundSplitError) throw new AppError('REFUND_AMOUNT_EXCEEDED', err.message, { refundableAmount: refundable });
     throw err;
   }
-  return insertRefund(
+  const booked = await insertRefund(
     trx,
     deps,
     {
@@ -540,12 +568,14 @@ async function bookRefund(trx: Db, deps: RefundDeps, input: CreateRefundInput, n
       orderId: input.orderId,
       amount,
       reason: input.reason,
-      source: 'shopper',
+      source: 'source' in input ? input.source : 'shopper',
+      sourceRef: 'sourceRef' in input ? input.sourceRef : null,
       parts,
       firstCheckAt: now + REFUND_FIRST_CHECK_MS,
     },
     now,
   );
+  return { ...booked, amount };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ export interface RefundTable {
   status: string;
   /** shopper | late_payment */
   source: string;
+  /** What caused the refund, for a source that names one (after_sale: the request's id; migration 012). */
+  source_ref: string | null;
   created_at: number;
   updated_at: number;
   succeeded_at: number | null;
