@@ -65,9 +65,10 @@ export function firstFilePart(body: Buffer, contentType: string): Buffer | null 
 async function upload(req: FastifyRequest, deps: AppDeps): Promise<UploadedImage> {
   const user = await authenticate(req, deps, 'user');
   if (!user) throw new AppError('UNAUTHORIZED');
-  const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+  // The boundary is case-sensitive: only the media type is compared without case.
+  const contentType = req.headers['content-type'] ?? '';
   const raw = Buffer.isBuffer(req.body) ? req.body : null;
-  const bytes = raw && contentType.startsWith('multipart/form-data') ? firstFilePart(raw, contentType) : raw;
+  const bytes = raw && contentType.toLowerCase().startsWith('multipart/form-data') ? firstFilePart(raw, contentType) : raw;
   if (!bytes || bytes.length === 0) throw new AppError('IMAGE_INVALID', 'Send one image: the body itself, or one file in a multipart/form-data body');
   if (bytes.length > deps.config.uploadMaxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `Images may be at most ${deps.config.uploadMaxBytes} bytes`);
   const type = sniffImage(bytes);
