@@ -343,6 +343,30 @@ describe('what a shopper may ask', () => {
   });
 });
 
+describe("the shopper's routes against every caller", () => {
+  it('a guest gets 401, another person (staff of the merchant included) 404, the shopper the request', async () => {
+    const { shopper: s, order } = await paidOrder(t, { merchantId: M, shipped: true });
+    const request = await ask(t, s, { orderId: order.id, kind: 'return_refund' });
+    const calls: [string, string, unknown][] = [
+      ['GET', '/api/after-sales', undefined],
+      ['GET', `/api/after-sales/${request.id}`, undefined],
+      ['POST', `/api/after-sales/${request.id}/cancel`, undefined],
+      ['POST', `/api/after-sales/${request.id}/return-shipment`, { carrier: '顺丰速运', trackingNo: 'SF1234567890' }],
+      ['POST', '/api/after-sales', { orderId: order.id, kind: 'refund_only', reason: 'other' }],
+    ];
+    for (const [method, url, body] of calls) {
+      expect(code(await t.request(method, url, { body, idempotencyKey: newKey() }))).toBe('401 UNAUTHORIZED');
+      for (const other of [owner, operator]) {
+        const res = await t.request(method, url, { body, token: other.token, idempotencyKey: newKey() });
+        // Staff are shoppers too: their own list is empty, the shopper's request and order are not theirs.
+        expect(code(res)).toBe(method === 'GET' && url === '/api/after-sales' ? '200' : '404 NOT_FOUND');
+      }
+    }
+    expect((await t.get<{ items: AfterSale[] }>('/api/after-sales', { token: s.token })).body.items.map((i) => i.id)).toContain(request.id);
+    await merchantPost(`${request.id}/reject`, { reason: '测试' });
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Uploads
 
