@@ -215,6 +215,11 @@ describe('return and refund', () => {
 
 describe('deadlines', () => {
   it('a request the merchant leaves unanswered is approved by the job: a refund only at once, a return with the last return address', async () => {
+    // The merchant gave a return address before (the job takes the last one).
+    const earlier = await paidOrder(t, { merchantId: M, shipped: true });
+    const earlierReturn = await ask(t, earlier.shopper, { orderId: earlier.order.id, kind: 'return_refund' });
+    await merchantPost(`${earlierReturn.id}/approve-return`, { returnAddress: address });
+    await shopperPost(earlier.shopper, `${earlierReturn.id}/cancel`);
     const a = await paidOrder(t, { merchantId: M, shipped: true });
     const refundOnly = await ask(t, a.shopper, { orderId: a.order.id, kind: 'refund_only' });
     const b = await paidOrder(t, { merchantId: M, shipped: true });
