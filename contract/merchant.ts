@@ -74,6 +74,18 @@ export const auditAction = z.enum([
   'staff.removed',
   /** The system made an account the owner of a merchant without staff (the demo seed). */
   'staff.owner_assigned',
+  /** Staff shipped an order (target order:o_...; detail: parcels [{ carrier, trackingNo, lineNos }]; actor null: the sandbox's console). */
+  'order.shipped',
+  /** Staff verified a pickup code and handed the goods over (detail: orderNo). */
+  'order.picked_up',
+  /** Staff changed the merchant remark (detail: from, to). */
+  'order.remarked',
+  /** A product was put on or taken off the shelf (target product:p_...; detail: from, to). */
+  'product.shelf_changed',
+  /** A SKU's price changed (target sku:sku_...; detail: from { price, originalPrice }, to { ... }). */
+  'sku.price_changed',
+  /** A SKU's stock changed (detail: delta or set/expected, from, to). */
+  'sku.stock_changed',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -10,6 +10,7 @@ import * as m008 from './008_events_and_realtime';
 import * as m009 from './009_payment_order_parts';
 import * as m010 from './010_operations';
 import * as m011 from './011_merchant_staff';
+import * as m013 from './013_merchant_workbench';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '009_payment_order_parts': m009,
   '010_operations': m010,
   '011_merchant_staff': m011,
+  '013_merchant_workbench': m013,
 };

@@ -18,4 +18,4 @@ export { orderMachine } from './machine';
 export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
-export const TABLES = ['parent_orders', 'orders', 'order_lines', 'order_events'] as const;
+export const TABLES = ['parent_orders', 'orders', 'order_lines', 'order_events', 'shipments'] as const;
