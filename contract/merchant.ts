@@ -15,6 +15,9 @@ export const staffRole = z.enum(['owner', 'operator', 'live_host', 'kitchen']);
 export type StaffRole = z.infer<typeof staffRole>;
 export const STAFF_ROLES = staffRole.options;
 
+/** Who may subscribe to a merchant's realtime topic (`merchant:{id}`): the roles that run its orders and goods. */
+export const MERCHANT_TOPIC_ROLES = ['owner', 'operator'] as const satisfies readonly StaffRole[];
+
 /** The roles an owner invites (owners are made by changing a member's role). */
 export const invitableRole = z.enum(['operator', 'live_host', 'kitchen']);
 

@@ -1,6 +1,7 @@
 import type { AddressTables } from '../modules/address';
 import type { CartTables } from '../modules/cart';
 import type { CatalogTables } from '../modules/catalog';
+import type { DashboardTables } from '../modules/dashboard';
 import type { IdentityTables } from '../modules/identity';
 import type { MerchantTables } from '../modules/merchant';
 import type { OrderTables } from '../modules/order';
@@ -24,5 +25,6 @@ export interface Database
     PaymentTables,
     WalletTables,
     MerchantTables,
+    DashboardTables,
     InfrastructureTables,
     RealtimeTables {}

@@ -45,6 +45,14 @@ const TITLES: Record<ErrorCode, string> = {
   STAFF_EXISTS: 'Already staff of this merchant, or invited',
   STAFF_LAST_OWNER: 'The merchant must keep an owner',
   STAFF_SELF_REMOVAL: 'You cannot remove yourself',
+  ORDER_ALREADY_SHIPPED: 'The order was shipped already',
+  ORDER_NOT_SHIPPABLE: 'The order cannot be shipped',
+  SHIPMENT_LINES_INVALID: "The parcels do not match the order's lines",
+  PICKUP_CODE_INVALID: 'The pickup code is wrong',
+  PICKUP_CODE_LOCKED: 'Too many wrong pickup codes; try again later',
+  ORDER_NOT_PICKUP_READY: 'The order cannot be picked up',
+  STOCK_BELOW_ZERO: 'The stock cannot go below zero',
+  STOCK_CHANGED: 'The stock changed since it was read',
   INTERNAL: 'Internal error',
 };
 

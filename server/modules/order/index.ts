@@ -6,13 +6,13 @@ export {
   createOrder,
   getOrder,
   getParentOrder,
-  shipOrder,
   transitionOrder,
   tryTransitionOrder,
   type OrderEndedHook,
 } from './service';
 export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderRow } from './payable';
 export { orderNumber } from './number';
+export { getMerchantOrder, listMerchantOrders, merchantOfOrder, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
 export { orderMachine } from './machine';
 
 export type * from './tables';

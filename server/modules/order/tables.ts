@@ -49,10 +49,10 @@ export interface OrderTable {
   /** Human-readable, unique order number (migration 006; server/modules/order/number.ts). */
   order_no: string;
   /** delivery | pickup (migration 013: the workbench's tabs). */
-  fulfilment_type: string;
+  fulfilment_type: Generated<string>;
   /** The buyer's contact: the delivery address's or the pickup contact's (migration 013). */
-  contact_name: string;
-  contact_phone: string;
+  contact_name: Generated<string>;
+  contact_phone: Generated<string>;
   /** Pickup orders: the code issued to the shopper when the order is paid; the merchant verifies it. */
   pickup_code: string | null;
   /** Wrong pickup codes tried since pickup_failed_at (the rate limit against guessing). */

@@ -4,6 +4,7 @@ export { buildPaymentDeps, defaultChannels, type PaymentSetupOptions } from './s
 export { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from './deps';
 export { orderEndedInPayments, PAYMENT_JOBS } from './jobs';
 export { createPayment, cancelPayment, paymentFlows, PAYMENT_FLOWS, getPayment, expirePayments, reconcilePayments, PAYMENT_EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from './service';
+export { refundFigures } from './figures';
 export { createRefund, refundFlows, REFUND_FLOWS, listRefunds, refundClosedOrder, retryRefunds, REFUND_EVENTS, type RefundDeps } from './refunds';
 
 export type * from './tables';
