@@ -185,10 +185,14 @@ export const MAX_STOCK = 1_000_000;
  * below zero) or a compare-and-set (`set` the stock to a value when it is still `expected`, the
  * value the staff member read; otherwise 409 STOCK_CHANGED with the current stock).
  */
-export const skuStockBody = z.union([
-  z.strictObject({ delta: z.number().int().min(-MAX_STOCK).max(MAX_STOCK).refine((d) => d !== 0, 'a change of zero changes nothing') }),
-  z.strictObject({ set: z.number().int().min(0).max(MAX_STOCK), expected: z.number().int().min(0).max(MAX_STOCK) }),
-]);
+export const skuStockBody = z
+  .strictObject({
+    delta: z.number().int().min(-MAX_STOCK).max(MAX_STOCK).refine((d) => d !== 0, 'a change of zero changes nothing').optional(),
+    set: z.number().int().min(0).max(MAX_STOCK).optional(),
+    expected: z.number().int().min(0).max(MAX_STOCK).optional(),
+  })
+  .refine((b) => (b.delta !== undefined) !== (b.set !== undefined || b.expected !== undefined), { message: 'send either delta, or set with expected' })
+  .refine((b) => (b.set === undefined) === (b.expected === undefined), { message: 'set needs the expected stock it replaces', path: ['expected'] });
 export type SkuStockBody = z.infer<typeof skuStockBody>;
 
 /** A SKU at or below the low-stock threshold. */

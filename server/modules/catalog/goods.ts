@@ -201,22 +201,25 @@ export async function changeSkuStock(db: Db, input: { merchantId: string; skuId:
     const sku = await merchantSkuRow(trx, input.merchantId, input.skuId);
     let from: number;
     let to: number;
-    if ('delta' in input.body) {
-      const [row] = (await addStock.execute(trx, { id: input.skuId, delta: input.body.delta, now })).rows;
+    const { delta, set, expected } = input.body;
+    if (delta !== undefined) {
+      const [row] = (await addStock.execute(trx, { id: input.skuId, delta, now })).rows;
       if (!row) {
         const current = await currentStock(trx, input.skuId);
-        throw new AppError('STOCK_BELOW_ZERO', `the stock is ${current}; it cannot change by ${input.body.delta}`, { stock: current });
+        throw new AppError('STOCK_BELOW_ZERO', `the stock is ${current}; it cannot change by ${delta}`, { stock: current });
       }
       to = Number(row.stock);
-      from = to - input.body.delta;
+      from = to - delta;
+    } else if (set !== undefined && expected !== undefined) {
+      const [row] = (await compareAndSetStock.execute(trx, { id: input.skuId, set, expected, now })).rows;
+      if (!row) {
+        const current = await currentStock(trx, input.skuId);
+        throw new AppError('STOCK_CHANGED', `the stock is ${current} now, not ${expected}`, { stock: current });
+      }
+      from = expected;
+      to = Number(row.stock);
     } else {
-      const [row] = (await compareAndSetStock.execute(trx, { id: input.skuId, set: input.body.set, expected: input.body.expected, now })).rows;
-      if (!row) {
-        const current = await currentStock(trx, input.skuId);
-        throw new AppError('STOCK_CHANGED', `the stock is ${current} now, not ${input.body.expected}`, { stock: current });
-      }
-      from = input.body.expected;
-      to = Number(row.stock);
+      throw new AppError('VALIDATION_FAILED', 'send either delta, or set with expected');
     }
     if (from !== to) {
       await recordAudit(
