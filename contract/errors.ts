@@ -66,6 +66,22 @@ export const ERROR_CODES = {
   AFTER_SALE_PHOTO_INVALID: 400,
   /** The uploaded body is not a JPEG, PNG or WebP image (checked by its first bytes). */
   IMAGE_INVALID: 400,
+  /** The order was shipped already (a second ship changes nothing). */
+  ORDER_ALREADY_SHIPPED: 409,
+  /** The order cannot be shipped: not paid yet, ended, or a pickup order. */
+  ORDER_NOT_SHIPPABLE: 409,
+  /** The parcels name a line the order does not have, or the same line twice, or leave a line out. */
+  SHIPMENT_LINES_INVALID: 400,
+  /** The pickup code is not this order's. */
+  PICKUP_CODE_INVALID: 400,
+  /** Too many wrong pickup codes for this order: try again later (Retry-After). */
+  PICKUP_CODE_LOCKED: 429,
+  /** The order cannot be picked up: not a pickup order, not paid yet, ended, or picked up already. */
+  ORDER_NOT_PICKUP_READY: 409,
+  /** The stock change would take the stock below zero. */
+  STOCK_BELOW_ZERO: 409,
+  /** The stock is no longer the value the edit expected (a sale or another edit came first). */
+  STOCK_CHANGED: 409,
   INTERNAL: 500,
 } as const;
 

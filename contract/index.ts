@@ -9,5 +9,6 @@ export * from './order';
 export * from './payment';
 export * from './wallet';
 export * from './merchant';
+export * from './workbench';
 export * from './tender-split';
 export * from './routes';

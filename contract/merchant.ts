@@ -15,6 +15,9 @@ export const staffRole = z.enum(['owner', 'operator', 'live_host', 'kitchen']);
 export type StaffRole = z.infer<typeof staffRole>;
 export const STAFF_ROLES = staffRole.options;
 
+/** Who may subscribe to a merchant's realtime topic (`merchant:{id}`): the roles that run its orders and goods. */
+export const MERCHANT_TOPIC_ROLES = ['owner', 'operator'] as const satisfies readonly StaffRole[];
+
 /** The roles an owner invites (owners are made by changing a member's role). */
 export const invitableRole = z.enum(['operator', 'live_host', 'kitchen']);
 
@@ -84,6 +87,18 @@ export const auditAction = z.enum([
   'after_sale.received',
   /** A refund the channel refused was run again (detail: refundId, amount). */
   'after_sale.refund_retried',
+  /** Staff shipped an order (target order:o_...; detail: parcels [{ carrier, trackingNo, lineNos }]; actor null: the sandbox's console). */
+  'order.shipped',
+  /** Staff verified a pickup code and handed the goods over (detail: orderNo). */
+  'order.picked_up',
+  /** Staff changed the merchant remark (detail: from, to). */
+  'order.remarked',
+  /** A product was put on or taken off the shelf (target product:p_...; detail: from, to). */
+  'product.shelf_changed',
+  /** A SKU's price changed (target sku:sku_...; detail: from { price, originalPrice }, to { ... }). */
+  'sku.price_changed',
+  /** A SKU's stock changed (detail: delta or set/expected, from, to). */
+  'sku.stock_changed',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

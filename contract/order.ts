@@ -113,6 +113,11 @@ export const order = z.object({
   /** Fen refunded so far. */
   refundedAmount: fen,
   timeline: z.array(orderEvent),
+  /**
+   * Pickup orders, once paid and until picked up: the code the shopper shows at the store (the
+   * merchant verifies it). Absent or null otherwise.
+   */
+  pickupCode: z.string().nullable().optional(),
 });
 export type Order = z.infer<typeof order>;
 

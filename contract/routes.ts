@@ -8,6 +8,7 @@ import * as pay from './payment';
 import * as wal from './wallet';
 import * as mer from './merchant';
 import * as aft from './aftersale';
+import * as wb from './workbench';
 import type { StaffRole } from './merchant';
 import { id } from './common';
 
@@ -45,6 +46,8 @@ const idParams = z.strictObject({ id });
 const skuParams = z.strictObject({ skuId: id });
 const ok = z.object({ ok: z.literal(true) });
 const ALL_STAFF = ['owner', 'operator', 'live_host', 'kitchen'] as const;
+/** Who runs the shop day to day: orders, goods, the dashboard. */
+const SHOP_STAFF = ['owner', 'operator'] as const;
 
 export const routes = {
   health: { method: 'GET', path: '/healthz', tag: 'ops', summary: 'Liveness and database check', auth: 'none',
@@ -178,6 +181,45 @@ export const routes = {
     params: mer.staffParams, response: ok },
   listAudit: { method: 'GET', path: '/api/merchants/:merchantId/audit', tag: 'merchant', summary: "The merchant's audit log: who did what and when, newest first", auth: 'staff', roles: ['owner'],
     params: mer.merchantParams, query: mer.auditListQuery, response: mer.auditPage },
+
+  // merchant workbench: orders (docs/merchant.md)
+  listMerchantOrders: { method: 'GET', path: '/api/merchants/:merchantId/orders', tag: 'workbench',
+    summary: "The merchant's orders by tab (to ship, to pick up, shipped, completed, closed), searched by order number, buyer's phone or product title, with counts per tab", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: wb.merchantOrderListQuery, response: wb.merchantOrderPage },
+  getMerchantOrder: { method: 'GET', path: '/api/merchants/:merchantId/orders/:orderId', tag: 'workbench',
+    summary: 'An order with its lines, buyer contact and address, payments, parcels and the merchant remark', auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantOrderParams, response: wb.merchantOrderDetail },
+  shipMerchantOrder: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/ship', tag: 'workbench',
+    summary: 'Ship a paid delivery order in one parcel or several (carrier, tracking number, lines); once', auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantOrderParams, body: wb.shipOrderBody, response: wb.merchantOrderDetail },
+  verifyPickup: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/pickup', tag: 'workbench',
+    summary: "Verify a pickup order's code: the goods are handed over and the order completes (wrong codes are rate-limited)", auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantOrderParams, body: wb.verifyPickupBody, response: wb.merchantOrderDetail },
+  remarkMerchantOrder: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/remark', tag: 'workbench',
+    summary: "Set the merchant's remark on an order (empty clears it); the shopper never sees it", auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantOrderParams, body: wb.orderRemarkBody, response: wb.merchantOrderDetail },
+
+  // merchant workbench: goods
+  listMerchantProducts: { method: 'GET', path: '/api/merchants/:merchantId/products', tag: 'workbench',
+    summary: "The merchant's products with their SKUs, stock and shelf state (search, cursor)", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: wb.merchantProductListQuery, response: wb.merchantProductPage },
+  setProductShelf: { method: 'POST', path: '/api/merchants/:merchantId/products/:productId/shelf', tag: 'workbench',
+    summary: 'Put a product on the shelf or take it off', auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantProductParams, body: wb.shelfBody, response: wb.merchantProduct },
+  setSkuPrice: { method: 'POST', path: '/api/merchants/:merchantId/skus/:skuId/price', tag: 'workbench',
+    summary: "Change a SKU's price (orders already placed keep theirs)", auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantSkuParams, body: wb.skuPriceBody, response: wb.merchantSku },
+  changeSkuStock: { method: 'POST', path: '/api/merchants/:merchantId/skus/:skuId/stock', tag: 'workbench',
+    summary: "Change a SKU's stock by a delta (never below zero) or set it when it is still the value read; never loses a concurrent sale", auth: 'staff', roles: SHOP_STAFF,
+    params: wb.merchantSkuParams, body: wb.skuStockBody, response: wb.merchantSku },
+  listStockAlerts: { method: 'GET', path: '/api/merchants/:merchantId/stock-alerts', tag: 'workbench',
+    summary: "The merchant's SKUs sold out or at most the low-stock threshold, lowest first", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: wb.stockAlertQuery, response: wb.stockAlertPage },
+
+  // merchant workbench: dashboard
+  getDashboard: { method: 'GET', path: '/api/merchants/:merchantId/dashboard', tag: 'workbench',
+    summary: "Today's figures (Asia/Shanghai): paid orders, GMV, refunds, orders waiting to ship or be picked up", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, response: wb.dashboardFigures },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

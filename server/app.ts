@@ -19,6 +19,8 @@ import { paymentModule, type PaymentDeps } from './modules/payment';
 import * as wallet from './modules/wallet';
 import { authorizeStaff, merchantModule } from './modules/merchant';
 import { afterSaleModule } from './modules/aftersale';
+import * as dashboard from './modules/dashboard';
+import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
@@ -189,6 +191,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       const payload = verifyToken(config.tokenSecret, token);
       return payload ? ((await sessionAccount(db, payload))?.id ?? null) : null;
     },
+    // Beyond their own topic: a merchant's topic for its active staff in the roles that run the
+    // workbench, answered by the merchant module (realtime knows no module).
+    authorizeTopic: async (userId, topic) => {
+      if (topic.kind === 'user') return topic.id === userId;
+      if (topic.kind !== 'merchant') return false;
+      try {
+        await authorizeStaff(db, userId, topic.id, MERCHANT_TOPIC_ROLES);
+        return true;
+      } catch (err) {
+        if (err instanceof AppError) return false;
+        throw err;
+      }
+    },
   });
   app.decorate('realtime', realtime);
 
@@ -217,6 +232,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     paymentModule(paymentDeps),
     merchantModule(core.merchant),
     afterSaleModule(core.afterSales),
+    dashboard,
   ];
 
   // Contract routes, from every module.

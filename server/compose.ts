@@ -4,6 +4,7 @@ import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
 import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, type AfterSaleDeps } from './modules/aftersale';
 import { merchantsByIds } from './modules/catalog';
+import { applyDashboardEvent, DASHBOARD_CONSUMED_EVENTS, DASHBOARD_CONSUMER, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
@@ -63,6 +64,10 @@ export function buildCore(options: CoreOptions): Core {
   const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
   const outbox = createOutbox({ db, log, sinks: [orderSink, afterSaleSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
+  // The merchant's dashboard: an order paid, shipped or completed, or a refund, marks its figures due for a (debounced) push.
+  const dashboardSink = consumerSink(DASHBOARD_CONSUMER, DASHBOARD_CONSUMED_EVENTS, db, (trx, event) => applyDashboardEvent(trx, event));
+  const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
+  const outbox = createOutbox({ db, log, sinks: [orderSink, dashboardSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
@@ -96,6 +101,8 @@ export const JOBS: readonly JobDef<AppJobDeps>[] = [
   },
   ...PAYMENT_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ payments: deps.core.payments }))),
   ...AFTER_SALE_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ afterSales: deps.core.afterSales }))),
+  // The merchants' dashboards whose figures changed, pushed on their realtime topics (debounced).
+  ...DASHBOARD_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
   {
     // Deliveries due for a retry (new events are kicked right after their commit).
     name: 'outbox-relay',

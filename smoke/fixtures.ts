@@ -60,6 +60,18 @@ const demoAfterSale = {
   approvedBy: null, refundId: null, deadlineAt: NOW + 48 * 3_600_000, createdAt: NOW, updatedAt: NOW, refundedAt: null,
 };
 const afterSaleCounts = { requested: 1, awaiting_return: 0, returning: 0, refunding: 0, refunded: 0, refund_failed: 0, rejected: 0, cancelled: 0, closed: 0 };
+const demoMerchantOrder = {
+  id: 'o_smoke', orderNo: '2026010112345678901', parentId: 'po_smoke', status: 'paid' as const, fulfilmentType: 'delivery' as const,
+  contactName: '张三', contactPhone: '13800138000', title: '示例商品', image: '/images/p_demo.svg', lineCount: 1, itemCount: 1,
+  payableAmount: 1990, createdAt: NOW, paidAt: NOW, merchantRemark: null,
+  lines: [{ skuId: 'sku_demo', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '', image: '/images/p_demo.svg', unitPrice: 1990, quantity: 1, lineAmount: 1990 }],
+  amounts: { itemsAmount: 1990, shippingAmount: 0, discountAmount: 0, payableAmount: 1990 }, shipTo: '张三 13800138000 上海市', buyerRemark: null,
+  payments: { paidAmount: 1990, refundedAmount: 0, paidAt: NOW }, shipments: [], shippedAt: null, pickedUpAt: null, completedAt: null, timeline: [],
+};
+const demoMerchantProduct = {
+  id: DEMO_PRODUCT_ID, title: '示例商品', cover: '/images/p_demo.svg', onShelf: true, priceFrom: 1990, sales: 0, stock: 10,
+  skus: [{ id: 'sku_demo', productId: DEMO_PRODUCT_ID, specText: '', price: 1990, originalPrice: null, stock: 10, sales: 0, updatedAt: NOW }],
+};
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
@@ -149,6 +161,17 @@ export const canned: Canned = {
   rejectAfterSale: () => demoAfterSale,
   receiveAfterSaleReturn: () => demoAfterSale,
   retryAfterSaleRefund: () => demoAfterSale,
+  listMerchantOrders: () => ({ items: [], nextCursor: null, counts: { all: 0, to_ship: 0, to_pickup: 0, shipped: 0, completed: 0, closed: 0 } }),
+  getMerchantOrder: () => demoMerchantOrder,
+  shipMerchantOrder: () => ({ ...demoMerchantOrder, status: 'shipped' as const }),
+  verifyPickup: () => ({ ...demoMerchantOrder, status: 'completed' as const }),
+  remarkMerchantOrder: () => demoMerchantOrder,
+  listMerchantProducts: () => ({ items: [demoMerchantProduct], nextCursor: null }),
+  setProductShelf: () => demoMerchantProduct,
+  setSkuPrice: () => demoMerchantProduct.skus[0],
+  changeSkuStock: () => demoMerchantProduct.skus[0],
+  listStockAlerts: () => ({ items: [], nextCursor: null }),
+  getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, computedAt: NOW }),
 };
 
 /**

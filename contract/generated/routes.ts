@@ -57,6 +57,17 @@ export const routeTable = {
   updateStaff: { method: 'PATCH', path: '/api/merchants/:merchantId/staff/:staffId', auth: 'staff', idempotency: null },
   removeStaff: { method: 'DELETE', path: '/api/merchants/:merchantId/staff/:staffId', auth: 'staff', idempotency: null },
   listAudit: { method: 'GET', path: '/api/merchants/:merchantId/audit', auth: 'staff', idempotency: null },
+  listMerchantOrders: { method: 'GET', path: '/api/merchants/:merchantId/orders', auth: 'staff', idempotency: null },
+  getMerchantOrder: { method: 'GET', path: '/api/merchants/:merchantId/orders/:orderId', auth: 'staff', idempotency: null },
+  shipMerchantOrder: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/ship', auth: 'staff', idempotency: null },
+  verifyPickup: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/pickup', auth: 'staff', idempotency: null },
+  remarkMerchantOrder: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/remark', auth: 'staff', idempotency: null },
+  listMerchantProducts: { method: 'GET', path: '/api/merchants/:merchantId/products', auth: 'staff', idempotency: null },
+  setProductShelf: { method: 'POST', path: '/api/merchants/:merchantId/products/:productId/shelf', auth: 'staff', idempotency: null },
+  setSkuPrice: { method: 'POST', path: '/api/merchants/:merchantId/skus/:skuId/price', auth: 'staff', idempotency: null },
+  changeSkuStock: { method: 'POST', path: '/api/merchants/:merchantId/skus/:skuId/stock', auth: 'staff', idempotency: null },
+  listStockAlerts: { method: 'GET', path: '/api/merchants/:merchantId/stock-alerts', auth: 'staff', idempotency: null },
+  getDashboard: { method: 'GET', path: '/api/merchants/:merchantId/dashboard', auth: 'staff', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -2,6 +2,7 @@ import type { AddressTables } from '../modules/address';
 import type { AfterSaleTables } from '../modules/aftersale';
 import type { CartTables } from '../modules/cart';
 import type { CatalogTables } from '../modules/catalog';
+import type { DashboardTables } from '../modules/dashboard';
 import type { IdentityTables } from '../modules/identity';
 import type { MerchantTables } from '../modules/merchant';
 import type { OrderTables } from '../modules/order';
@@ -26,5 +27,6 @@ export interface Database
     WalletTables,
     MerchantTables,
     AfterSaleTables,
+    DashboardTables,
     InfrastructureTables,
     RealtimeTables {}

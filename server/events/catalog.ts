@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { orderStatus } from '@contract/order';
 import { payChannel } from '@contract/payment';
 import { afterSaleKind, afterSaleStatus } from '@contract/aftersale';
+import { dashboardFigures, merchantOrderSummary } from '@contract/workbench';
 
 /**
  * The one catalog of domain events: every event any module writes to the outbox, with its name,
@@ -33,6 +34,28 @@ const orderChanged = z.object({
   status: orderStatus,
   at: epochMs,
 });
+
+/**
+ * order.paid: the transition, and (since the workbench) the order's row as the merchant's list
+ * shows it, so the `merchant:{id}` topic can show a new paid order without a request. Optional:
+ * events written before it lack it, and consumers that do not know it ignore it.
+ */
+const orderPaid = orderChanged.extend({ summary: merchantOrderSummary.optional() });
+
+/** A SKU's stock reached zero (a sale, or a stock edit): the merchant's sold-out alert. */
+const skuSoldOut = z.object({
+  skuId: id,
+  productId: id,
+  merchantId: id,
+  title: z.string(),
+  specText: z.string(),
+  /** What took it to zero. */
+  cause: z.enum(['sale', 'edit']),
+  at: epochMs,
+});
+
+/** A merchant's dashboard figures after they changed (debounced: at most one per merchant per few seconds). */
+const dashboardUpdated = z.object({ merchantId: id, figures: dashboardFigures });
 
 const paymentSucceeded = z.object({
   paymentId: id,
@@ -78,7 +101,7 @@ const afterSaleChanged = z.object({
 
 export const EVENTS = {
   orderCreated: defineEvent('order.created', 1, orderChanged),
-  orderPaid: defineEvent('order.paid', 1, orderChanged),
+  orderPaid: defineEvent('order.paid', 1, orderPaid),
   orderShipped: defineEvent('order.shipped', 1, orderChanged),
   orderCompleted: defineEvent('order.completed', 1, orderChanged),
   orderCancelled: defineEvent('order.cancelled', 1, orderChanged),
@@ -105,12 +128,17 @@ export const EVENTS = {
   afterSaleRefundFailed: defineEvent('after_sale.refund_failed', 1, afterSaleChanged),
   /** The merchant ran a failed refund again (refunding). */
   afterSaleRefundRetried: defineEvent('after_sale.refund_retried', 1, afterSaleChanged),
+  skuSoldOut: defineEvent('sku.sold_out', 1, skuSoldOut),
+  dashboardUpdated: defineEvent('dashboard.updated', 1, dashboardUpdated),
 } as const;
 
 type Catalog = typeof EVENTS;
 export type EventName = Catalog[keyof Catalog]['name'];
 export type PayloadOf<D> = D extends EventDef<string, infer P> ? P : never;
 export type OrderChangedPayload = z.infer<typeof orderChanged>;
+export type OrderPaidPayload = z.infer<typeof orderPaid>;
+export type SkuSoldOutPayload = z.infer<typeof skuSoldOut>;
+export type DashboardUpdatedPayload = z.infer<typeof dashboardUpdated>;
 export type PaymentSucceededPayload = z.infer<typeof paymentSucceeded>;
 export type PaymentFailedPayload = z.infer<typeof paymentFailed>;
 export type RefundEndedPayload = z.infer<typeof refundEnded>;

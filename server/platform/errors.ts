@@ -52,6 +52,14 @@ const TITLES: Record<ErrorCode, string> = {
   AFTER_SALE_KIND_MISMATCH: 'This action is for the other kind of after-sale',
   AFTER_SALE_PHOTO_INVALID: 'A photo is not one of your uploads',
   IMAGE_INVALID: 'Not a JPEG, PNG or WebP image',
+  ORDER_ALREADY_SHIPPED: 'The order was shipped already',
+  ORDER_NOT_SHIPPABLE: 'The order cannot be shipped',
+  SHIPMENT_LINES_INVALID: "The parcels do not match the order's lines",
+  PICKUP_CODE_INVALID: 'The pickup code is wrong',
+  PICKUP_CODE_LOCKED: 'Too many wrong pickup codes; try again later',
+  ORDER_NOT_PICKUP_READY: 'The order cannot be picked up',
+  STOCK_BELOW_ZERO: 'The stock cannot go below zero',
+  STOCK_CHANGED: 'The stock changed since it was read',
   INTERNAL: 'Internal error',
 };
 

@@ -74,6 +74,7 @@ describe('order machine', () => {
     expect(nextState(orderMachine, 'pending_payment', 'pay')).toBe('paid');
     expect(nextState(orderMachine, 'paid', 'ship')).toBe('shipped');
     expect(nextState(orderMachine, 'shipped', 'confirm')).toBe('completed');
+    expect(nextState(orderMachine, 'paid', 'pickup')).toBe('completed');
     expect(nextState(orderMachine, 'pending_payment', 'cancel')).toBe('cancelled');
     expect(nextState(orderMachine, 'pending_payment', 'close')).toBe('closed');
     expect(terminalStates(orderMachine).sort()).toEqual(['cancelled', 'closed', 'completed']);
@@ -135,8 +136,8 @@ describe('apply() through the database', () => {
         expect(await rowOf(id)).toEqual({ status: state, note: null });
       }
     }
-    // order: pay, ship, confirm, cancel, close; payment: succeed (paying, closing), fail, close, finishClose.
-    expect(legal).toBe(10);
+    // order: pay, ship, pickup, confirm, cancel, close; payment: succeed (paying, closing), fail, close, finishClose.
+    expect(legal).toBe(11);
   });
 
   it('answers NOT_FOUND for a missing row and false from tryApply for an illegal one', async () => {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import type { Notice, RealtimeBus } from './bus';
 import { MAX_REPLAY, messagesAfter, topicVersion, type StoredMessage } from './store';
-import { maySubscribe, parseTopic } from './topics';
+import { ownTopicOnly, parseTopic, type Topic, type TopicAuthorizer } from './topics';
 
 type Db = Kysely<Database>;
 
@@ -29,6 +29,13 @@ export interface HubOptions {
   log: HubLog;
   /** The user a token stands for; null when invalid, revoked or the account is disabled. */
   authenticate(token: string): Promise<string | null>;
+  /** Whether a user may subscribe to a topic (the app's; default: the user's own topic only). */
+  authorizeTopic?: TopicAuthorizer;
+  /**
+   * How often the subscriptions to topics other than the user's own are checked again (a staff
+   * member removed from a merchant stops receiving its topic). Default 60 s.
+   */
+  recheckMs?: number;
   /** Time a socket has to authenticate. Default 10 s. */
   authTimeoutMs?: number;
   /** A socket that sent nothing for this long is closed. Default 90 s (clients ping every 25 s). */
@@ -51,6 +58,7 @@ const OPEN = 1;
 interface Subscription {
   conn: Connection;
   topic: string;
+  parsed: Topic;
   /** The last version sent; -1 until the subscription is live. */
   sent: number;
 }
@@ -81,6 +89,8 @@ export function createHub(options: HubOptions) {
   const idleMs = options.idleMs ?? 90_000;
   const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
   const maxConnections = options.maxConnections ?? 10_000;
+  const authorizeTopic = options.authorizeTopic ?? ownTopicOnly;
+  const recheckMs = options.recheckMs ?? 60_000;
   const conns = new Set<Connection>();
   const byTopic = new Map<string, Set<Subscription>>();
   const chains = new Map<string, Promise<void>>();
@@ -149,12 +159,12 @@ export function createHub(options: HubOptions) {
     });
   }
 
-  function subscribe(conn: Connection, topic: string, version: number): Promise<void> {
+  function subscribe(conn: Connection, topic: string, parsed: Topic, version: number): Promise<void> {
     const existing = conn.subs.get(topic);
     if (existing) {
       byTopic.get(topic)?.delete(existing);
     }
-    const sub: Subscription = { conn, topic, sent: -1 };
+    const sub: Subscription = { conn, topic, parsed, sent: -1 };
     conn.subs.set(topic, sub);
     let set = byTopic.get(topic);
     if (!set) byTopic.set(topic, (set = new Set()));
@@ -237,11 +247,14 @@ export function createHub(options: HubOptions) {
       const topic = parseTopic(topicName);
       if (!topic) return refuse(conn, 'TOPIC_UNKNOWN', 'no such topic', topicName.slice(0, 80));
       if (f.op === 'unsub') return unsubscribe(conn, topicName);
-      if (!maySubscribe(conn.userId, topic)) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
+      const userId = conn.userId;
+      if (!(await mayHave(userId, topic))) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
+      // Signed in as someone else while the check ran: the frame was the other account's.
+      if (conn.userId !== userId) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
       if (!conn.subs.has(topicName) && conn.subs.size >= MAX_TOPICS_PER_SOCKET) return refuse(conn, 'BAD_FRAME', 'too many topics on one socket', topicName);
       const version = f.version === undefined ? 0 : f.version;
       if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return refuse(conn, 'BAD_FRAME', 'version must be a whole number >= 0', topicName);
-      await subscribe(conn, topicName, version);
+      await subscribe(conn, topicName, topic, version);
       return;
     }
     return refuse(conn, 'BAD_FRAME', 'unknown op');
@@ -255,6 +268,36 @@ export function createHub(options: HubOptions) {
       for (const topic of byTopic.keys()) void pump(topic);
     },
   });
+
+  /** The app's answer; a failure to answer (the database) counts as no. */
+  async function mayHave(userId: string, topic: Topic): Promise<boolean> {
+    try {
+      return await authorizeTopic(userId, topic);
+    } catch (err) {
+      log.warn({ topic: `${topic.kind}:${topic.id}`, err: err instanceof Error ? err.message : String(err) }, 'realtime: topic authorisation failed');
+      return false;
+    }
+  }
+
+  /**
+   * Checks again every subscription to a topic that is not the user's own (a merchant's): one
+   * that is no longer allowed ends, with a TOPIC_FORBIDDEN error frame. Answers how many ended.
+   */
+  async function recheckTopics(): Promise<number> {
+    let ended = 0;
+    for (const conn of [...conns]) {
+      for (const sub of [...conn.subs.values()]) {
+        if (sub.parsed.kind === 'user' || !conn.userId) continue;
+        if (await mayHave(conn.userId, sub.parsed)) continue;
+        unsubscribe(conn, sub.topic);
+        refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is no longer yours', sub.topic);
+        ended += 1;
+      }
+    }
+    return ended;
+  }
+  const rechecker = setInterval(() => void recheckTopics().catch(() => undefined), recheckMs);
+  rechecker.unref();
 
   const sweeper = setInterval(() => {
     const now = Date.now();
@@ -294,6 +337,8 @@ export function createHub(options: HubOptions) {
       for (const c of conns) subscriptions += c.subs.size;
       return { connections: conns.size, subscriptions, topics: byTopic.size };
     },
+    /** Checks the subscriptions to other topics than the user's own again now (also every `recheckMs`). */
+    recheckTopics,
     /** Waits for the work queued on every topic (tests). */
     async idle(): Promise<void> {
       while (chains.size > 0) await Promise.all([...chains.values()]);
@@ -302,6 +347,7 @@ export function createHub(options: HubOptions) {
       closed = true;
       stopListening();
       clearInterval(sweeper);
+      clearInterval(rechecker);
       for (const conn of [...conns]) conn.socket.close(CLOSE.goingAway, 'shutting down');
       await Promise.all([...chains.values()]);
     },

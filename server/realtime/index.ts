@@ -8,10 +8,12 @@ import { sendProblem } from '../platform/http';
 import { inProcessBus, postgresBus, type RealtimeBus } from './bus';
 import { createHub, type Hub, type HubLog } from './hub';
 import { realtimeWriter } from './writer';
+import type { TopicAuthorizer } from './topics';
 import type { EventWriter } from '../platform/outbox';
 
 export { pruneMessages } from './store';
 export type { Hub } from './hub';
+export { merchantTopic, userTopic, type Topic, type TopicAuthorizer } from './topics';
 
 export const REALTIME_PATH = '/api/realtime';
 
@@ -30,11 +32,18 @@ export interface Realtime {
  * LISTEN/NOTIFY on PostgreSQL), the outbox writer that stores messages, and the hub that serves
  * the sockets of GET /api/realtime.
  */
-export function createRealtime(options: { db: Kysely<Database>; log: HubLog; authenticate(token: string): Promise<string | null>; maxConnections?: number }): Realtime {
+export function createRealtime(options: {
+  db: Kysely<Database>;
+  log: HubLog;
+  authenticate(token: string): Promise<string | null>;
+  /** Who may subscribe to what beyond their own topic (the app's: merchant topics for the merchant's staff). */
+  authorizeTopic?: TopicAuthorizer;
+  maxConnections?: number;
+}): Realtime {
   const { db, log } = options;
   const bus = dialectOfDb(db) === 'postgres' ? postgresBus(db, log) : inProcessBus();
   const writer = realtimeWriter(bus);
-  const hub = createHub({ db, bus, log, authenticate: options.authenticate, maxConnections: options.maxConnections });
+  const hub = createHub({ db, bus, log, authenticate: options.authenticate, authorizeTopic: options.authorizeTopic, maxConnections: options.maxConnections });
   return {
     bus,
     writer,

@@ -1,6 +1,17 @@
-import { EVENTS, type AfterSaleChangedPayload, type EventDef, type OrderChangedPayload, type PaymentFailedPayload, type PaymentSucceededPayload, type RefundEndedPayload } from '../events/catalog';
+import {
+  EVENTS,
+  type AfterSaleChangedPayload,
+  type DashboardUpdatedPayload,
+  type EventDef,
+  type OrderChangedPayload,
+  type OrderPaidPayload,
+  type PaymentFailedPayload,
+  type PaymentSucceededPayload,
+  type RefundEndedPayload,
+  type SkuSoldOutPayload,
+} from '../events/catalog';
 import type { OutboxEvent } from '../platform/outbox';
-import { userTopic } from './topics';
+import { merchantTopic, userTopic } from './topics';
 
 /** One realtime message an event becomes: the topic it goes to and what the client is told. */
 export interface TopicMessage {
@@ -11,10 +22,11 @@ export interface TopicMessage {
 type Projection = (event: OutboxEvent) => TopicMessage[];
 
 /**
- * The order transitions a client is told about. Not order.created (the client that placed the
- * order has it in the answer) nor order.paid (the same moment as the payment.succeeded that
- * names the orders it paid): each message costs a delivery, a versioned row and a notification
- * per checkout, and these two would only repeat what the client already knows.
+ * The order transitions a client is told about, on the shopper's topic and the merchant's. Not
+ * order.created (the client that placed the order has it in the answer; the merchant's workbench
+ * lists orders once paid); order.paid goes to the merchant's topic only (for the shopper it is
+ * the same moment as the payment.succeeded that names the orders it paid): each message costs a
+ * versioned row and a notification.
  */
 const orderEvents: EventDef[] = [EVENTS.orderShipped, EVENTS.orderCompleted, EVENTS.orderCancelled, EVENTS.orderClosed];
 
@@ -42,9 +54,36 @@ const PROJECTIONS = new Map<string, Projection>([
     def.name,
     (event) => {
       const p = event.payload as OrderChangedPayload;
-      return [{ topic: userTopic(p.userId), data: { orderId: p.orderId, parentId: p.parentId, status: p.status } }];
+      const data = { orderId: p.orderId, parentId: p.parentId, status: p.status };
+      // The shopper's topic and the merchant's workbench.
+      return [
+        { topic: userTopic(p.userId), data },
+        { topic: merchantTopic(p.merchantId), data },
+      ];
     },
   ]),
+  [
+    // Not to the shopper (payment.succeeded tells them); to the merchant's workbench, with the row to show.
+    EVENTS.orderPaid.name,
+    (event) => {
+      const p = event.payload as OrderPaidPayload;
+      return [{ topic: merchantTopic(p.merchantId), data: { orderId: p.orderId, parentId: p.parentId, status: p.status, ...(p.summary ? { order: p.summary } : {}) } }];
+    },
+  ],
+  [
+    EVENTS.skuSoldOut.name,
+    (event) => {
+      const p = event.payload as SkuSoldOutPayload;
+      return [{ topic: merchantTopic(p.merchantId), data: { skuId: p.skuId, productId: p.productId, title: p.title, specText: p.specText, stock: 0, cause: p.cause } }];
+    },
+  ],
+  [
+    EVENTS.dashboardUpdated.name,
+    (event) => {
+      const p = event.payload as DashboardUpdatedPayload;
+      return [{ topic: merchantTopic(p.merchantId), data: p.figures }];
+    },
+  ],
   [
     EVENTS.paymentSucceeded.name,
     (event) => {

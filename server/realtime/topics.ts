@@ -1,16 +1,17 @@
 /**
- * Realtime topics (docs/realtime.md): `<kind>:<id>`. Only `user` topics exist today; `live`,
- * `table` and `merchant` come with the features that need them, each with its own rule of who
- * may subscribe.
+ * Realtime topics (docs/realtime.md): `<kind>:<id>`. `user:{id}` (the user's own orders and
+ * payments) and `merchant:{id}` (the merchant's workbench: new paid orders, order transitions,
+ * sold-out SKUs, the dashboard's figures); `live` and `table` come with the features that need
+ * them, each with its own rule of who may subscribe.
  */
-export type TopicKind = 'user';
+export type TopicKind = 'user' | 'merchant';
 
 export interface Topic {
   kind: TopicKind;
   id: string;
 }
 
-const TOPIC = /^(user):([A-Za-z0-9_-]{1,64})$/;
+const TOPIC = /^(user|merchant):([A-Za-z0-9_-]{1,64})$/;
 export const MAX_TOPIC_LENGTH = 80;
 
 export function parseTopic(topic: string): Topic | null {
@@ -23,7 +24,21 @@ export function userTopic(userId: string): string {
   return `user:${userId}`;
 }
 
-/** Whether the signed-in user may subscribe to the topic: a user's own topic only. */
+export function merchantTopic(merchantId: string): string {
+  return `merchant:${merchantId}`;
+}
+
+/**
+ * Whether the signed-in user may subscribe to a topic, given by the app: realtime knows no
+ * module, so who is staff of a merchant is the merchant module's answer (server/app.ts), the
+ * way the HTTP layer is given `AppDeps.access`.
+ */
+export type TopicAuthorizer = (userId: string, topic: Topic) => Promise<boolean>;
+
+/** The rule realtime knows by itself: a user's own topic, and nothing else. */
 export function maySubscribe(userId: string, topic: Topic): boolean {
   return topic.kind === 'user' && topic.id === userId;
 }
+
+/** Without an authorizer: only the user's own topic. */
+export const ownTopicOnly: TopicAuthorizer = async (userId, topic) => maySubscribe(userId, topic);

@@ -6,8 +6,10 @@ import { shipOrder } from '../modules/order';
 import { AppError } from '../platform/errors';
 
 /**
- * The merchant console's stand-in (SANDBOX=on only): the shop has no merchant console yet, so
- * development builds and tests ship a paid order here, as a merchant would there.
+ * The merchant console's stand-in (SANDBOX=on only): development builds and tests ship a paid
+ * order here without signing in as staff. It ships through the same service as the
+ * workbench's route (one parcel, carrier `other`, a sandbox tracking number; audited with no
+ * actor, as the system).
  *
  * POST /sandbox/orders/:id/ship           ship a paid order -> { id, status }
  */
@@ -15,7 +17,12 @@ export function registerMerchantConsoleStandIn(app: FastifyInstance, db: Kysely<
   app.post<{ Params: { id: string } }>('/sandbox/orders/:id/ship', async (req) => {
     const parsed = idSchema.safeParse(req.params.id);
     if (!parsed.success) throw new AppError('NOT_FOUND', 'no such order');
-    const status = await shipOrder(db, parsed.data);
-    return { id: parsed.data, status };
+    const order = await shipOrder(db, {
+      orderId: parsed.data,
+      merchantId: null,
+      actorId: null,
+      parcels: [{ carrier: 'other', trackingNo: `SANDBOX-${Date.now().toString(36).toUpperCase()}` }],
+    });
+    return { id: parsed.data, status: order.status };
   });
 }

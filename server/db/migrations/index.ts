@@ -11,6 +11,7 @@ import * as m009 from './009_payment_order_parts';
 import * as m010 from './010_operations';
 import * as m011 from './011_merchant_staff';
 import * as m012 from './012_after_sales';
+import * as m013 from './013_merchant_workbench';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '010_operations': m010,
   '011_merchant_staff': m011,
   '012_after_sales': m012,
+  '013_merchant_workbench': m013,
 };

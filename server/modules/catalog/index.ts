@@ -1,6 +1,7 @@
 /** The catalog module's public surface: merchants, categories, products, SKUs and their stock. */
 export { handlers, registerExtra } from './routes';
 export { loadSkus, merchantsByIds, releaseStock, reserveStock, specTextOf, type SkuSnapshot, type StockLine } from './service';
+export { changeSkuStock, listMerchantProducts, listStockAlerts, setProductShelf, setSkuPrice } from './goods';
 export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
 
 export type * from './tables';

@@ -5,6 +5,7 @@ import type { Database } from '../../db/types';
 import { AppError, validationError } from '../../platform/errors';
 import { listParams, prepared, slots } from '../../db/prepared';
 import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
+import { soldOut } from './goods';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -112,14 +113,14 @@ const selectProductsOfSkus = prepared<Record<string, unknown>, { id: string; pro
   db.selectFrom('skus').select(['id', 'product_id']).where('id', 'in', slots(p, 'id', count)),
 );
 
-/** The conditional stock update: never below zero, however many orders race. Answers the SKU's product. */
-const takeStock = prepared<{ id: string; quantity: number; now: number }, { product_id: string }>((db, p) =>
+/** The conditional stock update: never below zero, however many orders race. Answers the SKU's product and what is left. */
+const takeStock = prepared<{ id: string; quantity: number; now: number }, { product_id: string; stock: number }>((db, p) =>
   db
     .updateTable('skus')
     .set((eb) => ({ stock: eb('stock', '-', p('quantity')), sales: eb('sales', '+', p('quantity')), updated_at: p('now') }))
     .where('id', '=', p('id'))
     .where('stock', '>=', p('quantity'))
-    .returning('product_id'),
+    .returning(['product_id', 'stock']),
 );
 
 const countProductSales = prepared<{ id: string; quantity: number; now: number }>((db, p) =>
@@ -151,11 +152,15 @@ export async function reserveStock(trx: Transaction<Database> | Kysely<Database>
   if (lines.length === 0) return;
   const now = Date.now();
   const perProduct = new Map<string, number>();
+  const soldOutSkus: string[] = [];
   for (const { skuId, quantity } of lines) {
     const [taken] = (await takeStock.execute(trx, { id: skuId, quantity, now })).rows;
     if (!taken) throw new AppError('OUT_OF_STOCK', `not enough stock for ${skuId}`, { skuId });
     perProduct.set(taken.product_id, (perProduct.get(taken.product_id) ?? 0) + quantity);
+    if (Number(taken.stock) === 0) soldOutSkus.push(skuId);
   }
+  // The merchant's sold-out alert (the last piece sold): rare, so its read costs nothing the rest of the time.
+  for (const skuId of soldOutSkus) await soldOut(trx, skuId, 'sale', now);
   // Products after every SKU, in id order: the one lock order (SKUs, then products).
   for (const [productId, quantity] of [...perProduct].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     await countProductSales.execute(trx, { id: productId, quantity, now });

@@ -5,6 +5,8 @@ import { testApp, uniquePhone, type ApiResponse, type TestApp } from '../../test
 import { bindStaffInvites } from './staff';
 import { addInvite, addStaff, makeMerchant } from './testing';
 import { requestIn } from '../aftersale/testing';
+import { makeSku } from '../order/testing';
+import { paidOrder, pickupCodeOf, placeOrder, shopper, type Shopper } from '../../test/workbench';
 
 /**
  * Staff and authorisation through the real app (decision 0023): every merchant route against
@@ -78,7 +80,37 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   rejectAfterSale: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'requested')).id}/reject`, body: { reason: '商品不支持无理由退货' } }),
   receiveAfterSaleReturn: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'returning', 'return_refund', ownerA.token)).id}/receive` }),
   retryAfterSaleRefund: async () => ({ method: 'POST', url: `/api/merchants/${A}/after-sales/${(await requestIn(t, A, 'refund_failed')).id}/retry-refund` }),
+  // The workbench (docs/merchant.md): a fresh order or SKU of A where the call changes one.
+  listMerchantOrders: async () => ({ method: 'GET', url: `/api/merchants/${A}/orders?tab=to_ship&limit=5` }),
+  getMerchantOrder: async () => ({ method: 'GET', url: `/api/merchants/${A}/orders/${(await placeOrder(t, await buyer(), { merchantId: A })).orderId}` }),
+  shipMerchantOrder: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/orders/${(await paidOrder(t, await buyer(), { merchantId: A })).orderId}/ship`,
+    body: { parcels: [{ carrier: 'sf', trackingNo: 'SF1234567890' }] },
+  }),
+  verifyPickup: async () => {
+    const { orderId } = await paidOrder(t, await buyer(), { merchantId: A, type: 'pickup' });
+    return { method: 'POST', url: `/api/merchants/${A}/orders/${orderId}/pickup`, body: { code: await pickupCodeOf(t, orderId) } };
+  },
+  remarkMerchantOrder: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/orders/${(await placeOrder(t, await buyer(), { merchantId: A })).orderId}/remark`,
+    body: { remark: '顾客要求周末送达' },
+  }),
+  listMerchantProducts: async () => ({ method: 'GET', url: `/api/merchants/${A}/products?limit=5` }),
+  setProductShelf: async () => ({ method: 'POST', url: `/api/merchants/${A}/products/${(await makeSku(t.db, { merchantId: A })).productId}/shelf`, body: { onShelf: false } }),
+  setSkuPrice: async () => ({ method: 'POST', url: `/api/merchants/${A}/skus/${(await makeSku(t.db, { merchantId: A })).skuId}/price`, body: { price: 1500 } }),
+  changeSkuStock: async () => ({ method: 'POST', url: `/api/merchants/${A}/skus/${(await makeSku(t.db, { merchantId: A })).skuId}/stock`, body: { delta: 5 } }),
+  listStockAlerts: async () => ({ method: 'GET', url: `/api/merchants/${A}/stock-alerts?threshold=3` }),
+  getDashboard: async () => ({ method: 'GET', url: `/api/merchants/${A}/dashboard` }),
 };
+
+let theBuyer: Shopper | null = null;
+/** One shopper with an address buys every order the calls need. */
+async function buyer(): Promise<Shopper> {
+  theBuyer ??= await shopper(t);
+  return theBuyer;
+}
 
 const staffRoutes = (Object.keys(routes) as RouteName[]).filter((n): n is StaffRouteName => routes[n].auth === 'staff');
 

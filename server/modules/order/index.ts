@@ -6,16 +6,16 @@ export {
   createOrder,
   getOrder,
   getParentOrder,
-  shipOrder,
   transitionOrder,
   tryTransitionOrder,
   type OrderEndedHook,
 } from './service';
 export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForAfterSale, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderForAfterSale, type OrderRow, type PaidOrderLine } from './payable';
 export { orderNumber } from './number';
+export { getMerchantOrder, listMerchantOrders, merchantOfOrder, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
 export { orderMachine } from './machine';
 
 export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
-export const TABLES = ['parent_orders', 'orders', 'order_lines', 'order_events'] as const;
+export const TABLES = ['parent_orders', 'orders', 'order_lines', 'order_events', 'shipments'] as const;

@@ -12,8 +12,10 @@ export const orderMachine = defineMachine({
   transitions: {
     /** The channel's verified notification arrived. */
     pay: { from: ['pending_payment'], to: 'paid' },
-    /** The merchant shipped (sandbox stand-in for the merchant console). */
+    /** The merchant shipped a delivery order (the workbench, or the sandbox's merchant console). */
     ship: { from: ['paid'], to: 'shipped' },
+    /** The merchant verified a pickup order's code and handed the goods over. */
+    pickup: { from: ['paid'], to: 'completed' },
     /** The shopper confirmed receipt. */
     confirm: { from: ['shipped'], to: 'completed' },
     /** The shopper cancelled before paying; releases stock. */
@@ -29,6 +31,7 @@ export type OrderEventName = (typeof orderMachine.events)[number];
 export const ORDER_EVENT_NOTES: Record<OrderEventName, string> = {
   pay: '支付成功',
   ship: '商家已发货',
+  pickup: '已到店自提',
   confirm: '已确认收货',
   cancel: '订单已取消',
   close: '超时未支付，订单已关闭',

@@ -2,6 +2,7 @@ import { AppError } from '../../platform/errors';
 import { defineHandlers } from '../../platform/http';
 import type { OrderLifecycle } from './consumer';
 import * as orders from './service';
+import * as workbench from './workbench';
 
 /** The order routes; cancelling runs what other modules do when an order ends (the app wires it). */
 export function orderHandlers(lifecycle: OrderLifecycle) {
@@ -19,5 +20,14 @@ export function orderHandlers(lifecycle: OrderLifecycle) {
     getParentOrder: async ({ db, user, params }) => orders.getParentOrder(db, user.id, params.id),
     cancelOrder: async ({ db, user, params }) => orders.cancelOrder(db, user.id, params.id, Date.now(), onEnded),
     confirmReceipt: async ({ db, user, params }) => orders.confirmReceipt(db, user.id, params.id),
+    // The merchant's workbench (docs/merchant.md): the HTTP layer has resolved `staff` for the path's merchant.
+    listMerchantOrders: async ({ db, staff, query }) => workbench.listMerchantOrders(db, staff.merchantId, query),
+    getMerchantOrder: async ({ db, staff, params }) => workbench.getMerchantOrder(db, staff.merchantId, params.orderId),
+    shipMerchantOrder: async ({ db, staff, params, body }) =>
+      workbench.shipOrder(db, { merchantId: staff.merchantId, orderId: params.orderId, actorId: staff.userId, parcels: body.parcels }),
+    verifyPickup: async ({ db, staff, params, body }) =>
+      workbench.verifyPickup(db, { merchantId: staff.merchantId, orderId: params.orderId, actorId: staff.userId, code: body.code }),
+    remarkMerchantOrder: async ({ db, staff, params, body }) =>
+      workbench.remarkOrder(db, { merchantId: staff.merchantId, orderId: params.orderId, actorId: staff.userId, remark: body.remark }),
   });
 }

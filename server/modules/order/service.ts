@@ -1,4 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { MerchantOrderSummary } from '@contract/workbench';
 import { z } from 'zod';
 import type { Address } from '@contract/address';
 import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
@@ -216,6 +218,14 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
         ship_to: address ? addressText(address) : fulfilment.type === 'pickup' ? pickupText(group.pickupStore) : '',
         remark: body.remark && body.remark.length > 0 ? body.remark : null,
         order_no: orderNumber(now),
+        fulfilment_type: fulfilment.type,
+        contact_name: fulfilment.type === 'pickup' ? fulfilment.contactName : (address?.name ?? ''),
+        contact_phone: fulfilment.type === 'pickup' ? fulfilment.contactPhone : (address?.phone ?? ''),
+        pickup_code: null,
+        pickup_failures: 0,
+        pickup_failed_at: null,
+        picked_up_at: null,
+        merchant_remark: null,
         created_at: now,
         updated_at: now,
         expires_at: expiresAt,
@@ -286,6 +296,11 @@ async function hydrate(db: Db, rows: readonly OrderRow[]): Promise<Order[]> {
   return toOrders(rows, lines, events);
 }
 
+/** The contract's view of order rows (lines and timeline read in two statements). */
+export function getOrderRowsView(db: Db, rows: readonly OrderRow[]): Promise<Order[]> {
+  return hydrate(db, rows);
+}
+
 /** Maps rows to the contract's orders; lines and events in their display order. */
 function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: readonly EventRow[]): Order[] {
   return rows.map((r) => ({
@@ -322,6 +337,7 @@ function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: 
     paidAmount: Number(r.paid_amount),
     refundedAmount: Number(r.refunded_amount),
     timeline: events.filter((e) => e.order_id === r.id).map((e) => ({ status: toStatus(e.status), at: e.at, note: e.note })),
+    pickupCode: r.fulfilment_type === 'pickup' && r.status === 'paid' ? r.pickup_code : null,
   }));
 }
 
@@ -452,11 +468,19 @@ function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Data
   return {
     cancel: [endOrder('cancelled')],
     close: [endOrder('expired')],
+    pay: [
+      // A pickup order gets the code the shopper shows at the store (the merchant verifies it).
+      async ({ trx, id, row }) => {
+        if (row.fulfilment_type === 'pickup') await setPickupCode.execute(trx, { id, code: newPickupCode() });
+      },
+    ],
     any: [
       async ({ trx, id, event, to, row }) => {
         await appendTimeline(trx, id, to, ORDER_EVENT_NOTES[event], now);
         const payload = { orderId: id, parentId: String(row.parent_id), userId: String(row.user_id), merchantId: String(row.merchant_id), status: to, at: now };
-        await emit(trx, ORDER_EVENT_DEFS[event], id, payload, now);
+        // A paid order appears in the merchant's workbench as it happens: the event carries its row.
+        const summary = event === 'pay' ? await paidSummary(trx, id, row, now) : undefined;
+        await emit(trx, ORDER_EVENT_DEFS[event], id, summary ? { ...payload, summary } : payload, now);
       },
     ],
   };
@@ -490,6 +514,7 @@ const insertNextEvent = prepared<{ orderId: string; status: string; note: string
 const STAMP: Partial<Record<OrderEventName, string>> = {
   pay: 'paid_at',
   ship: 'shipped_at',
+  pickup: 'completed_at',
   confirm: 'completed_at',
   cancel: 'ended_at',
   close: 'ended_at',
@@ -499,6 +524,7 @@ function setFor(event: OrderEventName, now: number): ExtraSet {
   const set: ExtraSet = { updated_at: now };
   const stamp = STAMP[event];
   if (stamp) set[stamp] = now;
+  if (event === 'pickup') set.picked_up_at = now;
   return set;
 }
 
@@ -506,12 +532,44 @@ function setFor(event: OrderEventName, now: number): ExtraSet {
 const ORDER_EVENT_DEFS: Record<OrderEventName, EventDef<string, OrderChangedPayload>> = {
   pay: EVENTS.orderPaid,
   ship: EVENTS.orderShipped,
+  pickup: EVENTS.orderCompleted,
   confirm: EVENTS.orderCompleted,
   cancel: EVENTS.orderCancelled,
   close: EVENTS.orderClosed,
 };
 /** What the transition's update hands back for its event. */
-const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id'] as const;
+const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id', 'order_no', 'fulfilment_type', 'contact_name', 'contact_phone', 'payable_amount', 'created_at'] as const;
+
+const setPickupCode = prepared<{ id: string; code: string }>((db, p) => db.updateTable('orders').set({ pickup_code: p('code') }).where('id', '=', p('id')));
+
+/** Six random digits (a CSPRNG): the pickup code. */
+export function newPickupCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+const selectLineSummary = prepared<{ id: string }, { title: string; image: string; quantity: number }>((db, p) =>
+  db.selectFrom('order_lines').select(['title', 'image', 'quantity']).where('order_id', '=', p('id')).orderBy('line_no'),
+);
+
+/** The workbench's row of an order that was just paid (one read of its lines), for the order.paid event. */
+async function paidSummary(trx: Db, orderId: string, row: Record<string, unknown>, paidAt: number): Promise<MerchantOrderSummary> {
+  const { rows: lines } = await selectLineSummary.execute(trx, { id: orderId });
+  return {
+    id: orderId,
+    orderNo: String(row.order_no),
+    status: 'paid',
+    fulfilmentType: row.fulfilment_type === 'pickup' ? 'pickup' : 'delivery',
+    contactName: String(row.contact_name ?? ''),
+    contactPhone: String(row.contact_phone ?? ''),
+    title: lines[0]?.title ?? '',
+    image: lines[0]?.image ?? '/images/placeholder.svg',
+    lineCount: lines.length,
+    itemCount: lines.reduce((n, l) => n + Number(l.quantity), 0),
+    payableAmount: Number(row.payable_amount),
+    createdAt: Number(row.created_at),
+    paidAt,
+  };
+}
 
 /** Applies an order event inside `trx` (guarded; IllegalTransitionError when not allowed). */
 export async function transitionOrder(trx: Db, orderId: string, event: OrderEventName, now = Date.now(), onEnded?: OrderEndedHook): Promise<OrderStatus> {
@@ -538,11 +596,6 @@ export function cancelOrder(db: Db, userId: string, orderId: string, now = Date.
 
 export function confirmReceipt(db: Db, userId: string, orderId: string, now = Date.now()): Promise<Order> {
   return ownedTransition(db, userId, orderId, 'confirm', now);
-}
-
-/** The merchant ships (no owner check: called by the sandbox merchant console). */
-export async function shipOrder(db: Db, orderId: string, now = Date.now()): Promise<OrderStatus> {
-  return transact(db, (trx) => transitionOrder(trx, orderId, 'ship', now));
 }
 
 /**

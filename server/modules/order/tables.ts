@@ -48,6 +48,36 @@ export interface OrderTable {
   refunded_amount: Generated<number>;
   /** Human-readable, unique order number (migration 006; server/modules/order/number.ts). */
   order_no: string;
+  /** delivery | pickup (migration 013: the workbench's tabs). */
+  fulfilment_type: Generated<string>;
+  /** The buyer's contact: the delivery address's or the pickup contact's (migration 013). */
+  contact_name: Generated<string>;
+  contact_phone: Generated<string>;
+  /** Pickup orders: the code issued to the shopper when the order is paid; the merchant verifies it. */
+  pickup_code: string | null;
+  /** Wrong pickup codes tried since pickup_failed_at (the rate limit against guessing). */
+  pickup_failures: Generated<number>;
+  pickup_failed_at: number | null;
+  picked_up_at: number | null;
+  /** The merchant's own note on the order (备注), never shown to the shopper. */
+  merchant_remark: string | null;
+}
+
+/** One parcel of a shipped order (migration 013). */
+export interface ShipmentTable {
+  id: string;
+  order_id: string;
+  merchant_id: string;
+  /** 0, 1, ... in the order the parcels were given. */
+  seq: number;
+  /** The contract's carrier code. */
+  carrier: string;
+  tracking_no: string;
+  /** JSON array of the order's line numbers in this parcel; null: the whole order. */
+  line_nos: string | null;
+  /** The staff member's account; null for the system (the sandbox's merchant console). */
+  created_by: string | null;
+  created_at: number;
 }
 
 /** Snapshot of one bought SKU. Primary key (order_id, line_no). */
@@ -79,4 +109,5 @@ export interface OrderTables {
   orders: OrderTable;
   order_lines: OrderLineTable;
   order_events: OrderEventTable;
+  shipments: ShipmentTable;
 }

@@ -6,6 +6,7 @@ export { orderEndedInPayments, PAYMENT_JOBS } from './jobs';
 export { createPayment, cancelPayment, paymentFlows, PAYMENT_FLOWS, getPayment, expirePayments, reconcilePayments, PAYMENT_EVENTS, type PaymentFailedPayload, type PaymentSucceededPayload } from './service';
 export { bookRefundIn, refundableAmount, createRefund, sendRefund, refundFlows, REFUND_FLOWS, listRefunds, refundClosedOrder, retryRefunds, REFUND_EVENTS, type BookRefundInput, type RefundDeps } from './refunds';
 export { REFUND_SOURCES, type RefundSource } from './refund-machine';
+export { refundFigures } from './figures';
 
 export type * from './tables';
 
