@@ -233,6 +233,8 @@ export const dashboardFigures = z.object({
   /** Paid delivery orders waiting to be shipped, and paid pickup orders waiting to be picked up (any day). */
   toShip: z.number().int(),
   toPickup: z.number().int(),
+  /** After-sale requests waiting for the merchant: to decide, returned goods to confirm, failed refunds to retry (any day). */
+  afterSalesWaiting: z.number().int(),
   computedAt: timestamp,
 });
 export type DashboardFigures = z.infer<typeof dashboardFigures>;

@@ -62,12 +62,10 @@ export function buildCore(options: CoreOptions): Core {
   });
   // The payment module's refund outcomes move after-sale requests on.
   const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
-  const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
-  const outbox = createOutbox({ db, log, sinks: [orderSink, afterSaleSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
   // The merchant's dashboard: an order paid, shipped or completed, or a refund, marks its figures due for a (debounced) push.
   const dashboardSink = consumerSink(DASHBOARD_CONSUMER, DASHBOARD_CONSUMED_EVENTS, db, (trx, event) => applyDashboardEvent(trx, event));
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
-  const outbox = createOutbox({ db, log, sinks: [orderSink, dashboardSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
+  const outbox = createOutbox({ db, log, sinks: [orderSink, afterSaleSink, dashboardSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };

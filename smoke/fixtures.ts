@@ -171,7 +171,7 @@ export const canned: Canned = {
   setSkuPrice: () => demoMerchantProduct.skus[0],
   changeSkuStock: () => demoMerchantProduct.skus[0],
   listStockAlerts: () => ({ items: [], nextCursor: null }),
-  getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, computedAt: NOW }),
+  getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, afterSalesWaiting: 0, computedAt: NOW }),
 };
 
 /**

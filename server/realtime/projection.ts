@@ -102,7 +102,11 @@ const PROJECTIONS = new Map<string, Projection>([
     def.name,
     (event) => {
       const p = event.payload as AfterSaleChangedPayload;
-      return [{ topic: userTopic(p.userId), data: { afterSaleId: p.afterSaleId, orderId: p.orderId, status: p.status } }];
+      return [
+        { topic: userTopic(p.userId), data: { afterSaleId: p.afterSaleId, orderId: p.orderId, status: p.status } },
+        // The merchant's workbench: its after-sales list and tab counts.
+        { topic: merchantTopic(p.merchantId), data: { afterSaleId: p.afterSaleId, orderId: p.orderId, status: p.status, kind: p.kind, amount: p.amount } },
+      ];
     },
   ]),
   ...[EVENTS.refundSucceeded, EVENTS.refundFailed].map((def): [string, Projection] => [

@@ -9,6 +9,7 @@ export { afterSaleFlows, AFTER_SALE_FLOWS } from './decisions';
 export { AFTER_SALE_JOBS, approveOverdueAfterSales, closeUnreturnedAfterSales } from './jobs';
 export { applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER } from './consumer';
 export { afterSaleMachine } from './machine';
+export { afterSalesWaiting, WAITING_FOR_MERCHANT } from './figures';
 export type { AfterSaleDeps } from './service';
 
 export type * from './tables';

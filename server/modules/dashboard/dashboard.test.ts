@@ -3,6 +3,7 @@ import { dashboardFigures as figuresSchema } from '@contract/workbench';
 import { testApp, uniquePhone, type TestApp } from '../../test/app';
 import { paidOrder, pay, placeOrder, shopper, type Shopper } from '../../test/workbench';
 import { addStaff, makeMerchant } from '../merchant/testing';
+import { requestIn } from '../aftersale/testing';
 import { userToken } from '../order/testing';
 import { DEBOUNCE_MS, merchantDay, pushDueDashboards } from './service';
 
@@ -90,7 +91,23 @@ it("computes today's paid orders, GMV, refunds and the orders waiting, for this 
     refunds: { count: 1, amount: 300 },
     toShip: 2,
     toPickup: 1,
+    afterSalesWaiting: 0,
   });
+});
+
+it('counts the after-sale requests waiting for the merchant: to decide, returns to receive, failed refunds to retry', async () => {
+  const m = 'm_dash_as';
+  await makeMerchant(t.db, m);
+  const owner = await userToken(t.db, t.config.tokenSecret);
+  await addStaff(t.db, m, owner.userId, 'owner');
+  const count = async () => (await t.get<DashboardFigures>(`/api/merchants/${m}/dashboard`, { token: owner.token })).body.afterSalesWaiting;
+  expect(await count()).toBe(0);
+  const asked = await requestIn(t, m, 'requested');
+  await requestIn(t, m, 'returning', 'return_refund', owner.token);
+  expect(await count()).toBe(2);
+  // Rejected: no longer waiting.
+  expect((await t.post(`/api/merchants/${m}/after-sales/${asked.id}/reject`, { reason: '商品已影响二次销售' }, { token: owner.token, idempotencyKey: `dash-as-${Date.now()}` })).status).toBe(200);
+  expect(await count()).toBe(1);
 });
 
 it("pushes the figures on the merchant's topic when they change, once per burst (debounced)", async () => {

@@ -7,13 +7,14 @@ import { emit } from '../../events/emit';
 import type { OutboxEvent } from '../../platform/outbox';
 import { merchantOfOrder, orderFigures } from '../order';
 import { refundFigures } from '../payment';
+import { afterSalesWaiting } from '../aftersale';
 
 type Db = Kysely<Database>;
 
 /**
  * The merchant's dashboard (docs/merchant.md, "Dashboard"): today's figures, computed by the
  * server from the owners' surfaces (orders: paid today, GMV, waiting to ship or be picked up;
- * payments: refunds today), each an indexed read. When they change (an order paid, shipped or
+ * payments: refunds today; after-sales: requests waiting for the merchant), each an indexed read. When they change (an order paid, shipped or
  * completed, a refund), the outbox's dashboard consumer marks the merchant; the push job sends
  * the new figures on the `merchant:{id}` topic at most once per DEBOUNCE_MS per merchant.
  */
@@ -31,8 +32,12 @@ export function merchantDay(now: number): { from: number; to: number; date: stri
 
 export async function dashboardFigures(db: Db, merchantId: string, now = Date.now()): Promise<DashboardFigures> {
   const day = merchantDay(now);
-  const [orders, refunds] = await Promise.all([orderFigures(db, merchantId, day.from, day.to), refundFigures(db, merchantId, day.from, day.to)]);
-  return { date: day.date, timeZone: MERCHANT_TIME_ZONE, ...orders, refunds, computedAt: now };
+  const [orders, refunds, waiting] = await Promise.all([
+    orderFigures(db, merchantId, day.from, day.to),
+    refundFigures(db, merchantId, day.from, day.to),
+    afterSalesWaiting(db, merchantId),
+  ]);
+  return { date: day.date, timeZone: MERCHANT_TIME_ZONE, ...orders, refunds, afterSalesWaiting: waiting, computedAt: now };
 }
 
 /** How long a change waits for others before the figures are pushed. */
@@ -40,7 +45,22 @@ export const DEBOUNCE_MS = 2_000;
 
 export const DASHBOARD_CONSUMER = 'dashboard';
 /** The events that change a merchant's figures. */
-export const DASHBOARD_CONSUMED_EVENTS = [EVENTS.orderPaid.name, EVENTS.orderShipped.name, EVENTS.orderCompleted.name, EVENTS.refundSucceeded.name] as const;
+export const DASHBOARD_CONSUMED_EVENTS = [
+  EVENTS.orderPaid.name,
+  EVENTS.orderShipped.name,
+  EVENTS.orderCompleted.name,
+  EVENTS.refundSucceeded.name,
+  // After-sales waiting for the merchant come and go.
+  EVENTS.afterSaleRequested.name,
+  EVENTS.afterSaleApproved.name,
+  EVENTS.afterSaleRejected.name,
+  EVENTS.afterSaleCancelled.name,
+  EVENTS.afterSaleReturnShipped.name,
+  EVENTS.afterSaleReceived.name,
+  EVENTS.afterSaleClosed.name,
+  EVENTS.afterSaleRefundFailed.name,
+  EVENTS.afterSaleRefundRetried.name,
+] as const;
 
 /**
  * The dashboard's outbox consumer: marks the event's merchant as due for a push, unless it is
