@@ -348,3 +348,49 @@ describe('step runner', () => {
     expect(left.map((o) => o.status)).toEqual(['running']);
   });
 });
+
+describe('a remote step that can tell whether it happened', () => {
+  function probed(service: ReturnType<typeof remoteService>, name: string): Flow<State> {
+    return defineFlow<State>({
+      name,
+      fails: (err) => err instanceof Refused,
+      steps: [
+        localWrite('1-reserve'),
+        {
+          name: '2-call',
+          kind: 'remote',
+          inDoubt: 'compensate',
+          run: async (state) => ({ set: { remoteAnswer: await service.call(state.key) } }),
+          happened: async (state) => (service.held.has(state.key) ? { set: { remoteAnswer: service.held.get(state.key) } } : null),
+          compensate: async (state) => service.undo(state.key),
+        },
+      ],
+    });
+  }
+
+  it('is finished, not compensated, when its effect is there after all', async () => {
+    const service = remoteService();
+    const flow = probed(service, fresh('flow'));
+    const key = fresh('k');
+    const now = Date.now();
+    service.failNext('outage-after');
+    await expect(runFlow(db, flow, { key }, now)).rejects.toBeInstanceOf(FlowInDoubt);
+    expect(await resumeOperations(db, flowRegistry([flow as Flow<never>]), log, now + OPERATION_LEASE_MS)).toBe(1);
+    expect(service.held.has(key)).toBe(true);
+    expect(service.calls).toEqual([`call:${key}`]);
+    expect(await writes(key)).toEqual(['1-reserve']);
+    expect((await operationOf(flow.name))[0]).toMatchObject({ status: 'done', step: 2 });
+  });
+
+  it('is compensated as it declares when its effect is not there', async () => {
+    const service = remoteService();
+    const flow = probed(service, fresh('flow'));
+    const key = fresh('k');
+    const now = Date.now();
+    service.failNext('outage');
+    await expect(runFlow(db, flow, { key }, now)).rejects.toBeInstanceOf(FlowInDoubt);
+    expect(await resumeOperations(db, flowRegistry([flow as Flow<never>]), log, now + OPERATION_LEASE_MS)).toBe(1);
+    expect(await writes(key)).toEqual([]);
+    expect((await operationOf(flow.name))[0]).toMatchObject({ status: 'compensated' });
+  });
+});

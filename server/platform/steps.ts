@@ -60,6 +60,12 @@ export interface RemoteStep<S> {
   compensate?(state: S, now: number): Promise<void>;
   /** After a crash (or an unknown outcome) with this step not recorded: call again, or compensate. */
   inDoubt: 'retry' | 'compensate';
+  /**
+   * Asks whether the call happened after all (its effect is visible, e.g. a row it wrote), and
+   * with what outcome: a resume then goes on from the next step instead of applying `inDoubt`.
+   * Null: not known to have happened.
+   */
+  happened?(state: S): Promise<StepOutcome<S> | null>;
 }
 
 export type Step<S> = LocalStep<S> | RemoteStep<S>;
@@ -228,11 +234,11 @@ export async function runFlow<S>(db: Db, flow: Flow<S>, state: S, now = Date.now
   return forward(db, flow, { id: null, step: 0, status: 'running' }, state, now);
 }
 
-async function forward<S>(db: Db, flow: Flow<S>, start: Cursor, initial: S, now: number): Promise<S> {
+async function forward<S>(db: Db, flow: Flow<S>, start: Cursor, initial: S, now: number, from = start.step): Promise<S> {
   let op = start;
   let state = initial;
   const last = flow.steps.length - 1;
-  for (let i = op.step; i <= last; i++) {
+  for (let i = from; i <= last; i++) {
     const step = flow.steps[i];
     let outcome: StepOutcome<S> | void;
     try {
@@ -256,8 +262,8 @@ async function forward<S>(db: Db, flow: Flow<S>, start: Cursor, initial: S, now:
         outcome = await step.run(state, now);
         state = merge(state, outcome);
         if (outcome?.end || i === last) {
-          const cursor = op;
-          op = await transact(db, (trx) => record(trx, cursor, { step: i + 1, status: 'done' }, now));
+          // One statement: no transaction around it.
+          op = await record(db, op, { step: i + 1, status: 'done' }, now);
         }
       }
     } catch (err) {
@@ -341,6 +347,11 @@ async function resumeOne(db: Db, flow: Flow<unknown>, row: OperationRow, now: nu
   }
   const step = flow.steps[op.step];
   if (!step) throw new Error(`operation ${row.id}: ${flow.name} has no step ${op.step}`);
+  if (step.kind === 'remote' && step.happened) {
+    // The call's effect is visible: it happened; go on from the next step with its outcome.
+    const seen = await step.happened(state as never);
+    if (seen) return resumeForward(db, flow, { ...op }, op.step, seen, state, now);
+  }
   if (step.kind === 'remote' && step.inDoubt === 'compensate') {
     // Whether the call happened is unknown: undo it (its compensation tolerates that it did not) and all before it.
     await compensate(db, flow, op, state, op.step, now);
@@ -348,6 +359,22 @@ async function resumeOne(db: Db, flow: Flow<unknown>, row: OperationRow, now: nu
   }
   try {
     await forward(db, flow, op, state, now);
+    return 'finished';
+  } catch (err) {
+    if (err instanceof FlowCompensated) return 'compensated';
+    throw err instanceof FlowInDoubt ? err.cause : err;
+  }
+}
+
+/** Goes on after remote step `i`, which happened with `outcome`: the next steps, or the final record. */
+async function resumeForward(db: Db, flow: Flow<unknown>, op: Cursor, i: number, outcome: StepOutcome<unknown>, state: unknown, now: number): Promise<ResumeOutcome> {
+  const next = merge(state, outcome);
+  if (outcome.end || i === flow.steps.length - 1) {
+    await record(db, op, { step: i + 1, status: 'done' }, now);
+    return 'finished';
+  }
+  try {
+    await forward(db, flow, { ...op }, next, now, i + 1);
     return 'finished';
   } catch (err) {
     if (err instanceof FlowCompensated) return 'compensated';

@@ -281,6 +281,22 @@ describe('compensation', () => {
     await t.post(`/api/payments/${next.body.id}/cancel`, undefined, { token: s.token, idempotencyKey: newKey() });
   });
 
+  it("a crash after the prepay's answer was stored: the resume job finishes the flow and leaves the payment open for the shopper", async () => {
+    const s = await shopper();
+    const parent = await placeOrder(s, [{ price: 30000 }]);
+    const p = (await pay(s, { orderId: parent.id, tenders: { balance: true }, channel: 'sandbox' })).body;
+    const op = await t.db.selectFrom('operations').selectAll().where('state', 'like', `%${p.id}%`).executeTakeFirstOrThrow();
+    expect(op.status).toBe('done');
+    // As if the process had died between storing the parameters and recording the end.
+    await t.db.updateTable('operations').set({ status: 'running', step: 1, next_attempt_at: Date.now() }).where('id', '=', op.id).execute();
+    const flows = flowRegistry([paymentFlows(deps).create as Flow<never>]);
+    await resumeOperations(t.db, flows, { warn: () => undefined, error: () => undefined }, Date.now() + 1);
+    expect(await t.db.selectFrom('operations').select('status').where('id', '=', op.id).executeTakeFirstOrThrow()).toEqual({ status: 'done' });
+    expect(await paymentRow(p.id)).toMatchObject({ status: 'paying' });
+    const confirmed = await confirmAtCashier(p);
+    expect(confirmed.body).toMatchObject({ delivered: true });
+  });
+
   it('cancel: closed after the channel confirms nothing was paid; the tenders come back and the trade cannot be paid', async () => {
     const s = await shopper();
     const parent = await placeOrder(s, [{ price: 30000 }]);

@@ -402,7 +402,7 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
 
 /**
  * Starts paying an order (a parent: every child's remaining amount; a child: its remaining
- * amount, or part of it). A flow of three steps (server/platform/steps.ts), each with its
+ * amount, or part of it). A flow of two steps (server/platform/steps.ts), each with its
  * compensation beside it:
  * 1. hold (local): one transaction locks the children (read for update, in id order),
  *    supersedes their open payment, splits the amount across the chosen tenders from the real
@@ -410,11 +410,12 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
  *    (hold:<id>). Internal tenders covering it all: captured and paid in the same transaction,
  *    and the flow ends there (no record: the transaction is the record). Compensation: the
  *    payment fails and its tenders are released.
- * 2. prepay (remote): the channel's prepay, with our payment number. When the channel refuses,
- *    step 1 is compensated (CHANNEL_UNAVAILABLE). In doubt after a crash: compensated, this step
- *    included: the payment goes to closing and reconciliation closes it at the channel before
- *    its tenders are released (or finds it paid).
- * 3. ready (local): the client parameters are stored with the payment.
+ * 2. prepay (remote): the channel's prepay, with our payment number, and its client parameters
+ *    stored with the payment (one guarded statement). When the channel refuses, step 1 is
+ *    compensated (CHANNEL_UNAVAILABLE). After a crash: stored parameters show it happened (the
+ *    flow is finished); otherwise it is compensated, this step included: the payment goes to
+ *    closing and reconciliation closes it at the channel before its tenders are released (or
+ *    finds it paid).
  */
 export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput, now = Date.now()): Promise<Payment> {
   // Wrong PINs count even though the payment then fails (committed on the plain connection).
@@ -459,7 +460,7 @@ interface CreateFlowState {
   /** The new payment's tenders as shown (written in step 1, so not read back). */
   tenderViews?: PaymentTender[];
   clientParams?: ClientParams;
-  /** The payment as stored with its client parameters (step 3). */
+  /** The payment as stored with its client parameters (step 2). */
   stored?: PaymentRow;
 }
 
@@ -516,28 +517,28 @@ function createPaymentFlow(deps: PaymentDeps): Flow<CreateFlowState> {
         name: 'prepay',
         kind: 'remote',
         inDoubt: 'compensate',
-        run: async (state) => {
+        // The channel's prepay, then its client parameters stored with the payment (one guarded
+        // statement: a repeat stores nothing). The row as stored comes back with the update (no
+        // re-read); only when the parameters were already set is it read again.
+        run: async (state, now) => {
           if (!state.row) throw new Error('payment flow without its payment');
-          return { set: { clientParams: await prepay(deps, state.row, state) } };
+          const clientParams = await prepay(deps, state.row, state);
+          const [stored] = (await storeClientParams.execute(deps.db, { id: state.row.id, params: JSON.stringify(clientParams), now })).rows;
+          return { set: { clientParams, stored: stored ?? (await loadPayment(deps.db, state.row.id)) } };
         },
-        // The prepay may have happened: the payment goes to closing and is reconciled now
-        // (closed at the channel, then its tenders released; or found paid).
+        // Stored parameters show the prepay happened and its answer was kept.
+        happened: async (state) => {
+          if (!state.row) return null;
+          const current = await loadPayment(deps.db, state.row.id);
+          return current.client_params === null ? null : { set: { stored: current } };
+        },
+        // Otherwise the prepay may have happened: the payment goes to closing and is reconciled
+        // now (closed at the channel, then its tenders released; or found paid).
         compensate: async (state, now) => {
           if (!state.row) return;
           const id = state.row.id;
           await transact(deps.db, (trx: Db) => tryApply(trx, paymentMachine, 'payments', id, 'close', { updated_at: now, end_reason: 'failed', next_check_at: now }));
           await reconcileOne(deps, id, now).catch((err: unknown) => deps.log.warn({ err, paymentId: id }, 'abandoned payment not settled yet; the job retries'));
-        },
-      },
-      {
-        name: 'ready',
-        kind: 'local',
-        run: async (trx, state, now) => {
-          if (!state.row || !state.clientParams) throw new Error('payment flow without its prepay');
-          // The row as stored comes back with the update (no re-read); only when the parameters
-          // were already set (a concurrent prepay of the same payment) is it read again.
-          const [stored] = (await storeClientParams.execute(trx, { id: state.row.id, params: JSON.stringify(state.clientParams), now })).rows;
-          return { set: { stored: stored ?? (await loadPayment(trx, state.row.id)) } };
         },
       },
     ],
