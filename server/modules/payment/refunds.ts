@@ -80,9 +80,9 @@ export const REFUND_EVENTS = {
 
 export type { RefundEndedPayload as RefundEventPayload } from '../../events/catalog';
 
-/** Shopper refund numbers: "RF" + epoch ms + 6 random digits (unique: refunds.refund_no). */
+/** Shopper refund numbers: "RF" + epoch ms + 12 random digits (unique: refunds.refund_no; with a part's "-n" and a late refund's "RL" + payment number, at most 32 characters). */
 export function newRefundNo(now: number): string {
-  return `RF${now}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  return `RF${now}${String(randomInt(0, 1_000_000_000_000)).padStart(12, '0')}`;
 }
 
 /** The late-money refund of a payment has one fixed number, so a repeated notification cannot make a second. */
