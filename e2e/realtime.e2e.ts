@@ -101,11 +101,13 @@ async function orderAndPayment(api: ApiClient, token: string, phone: string): Pr
     }
   }
   if (!skuId) throw new Error('no best seller has a SKU with stock');
-  const parent = await api.call(
-    'createOrder',
-    { body: { items: [{ skuId, quantity: 1 }], fulfilment: { type: 'pickup', contactName: '钱七', contactPhone: phone } } },
+  // A delivery order: the merchant ships it (a pickup order is handed over by its code instead).
+  const address = await api.call(
+    'createAddress',
+    { body: { name: '钱七', phone, province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 100 号', isDefault: true } },
     { token },
   );
+  const parent = await api.call('createOrder', { body: { items: [{ skuId, quantity: 1 }], fulfilment: { type: 'delivery', addressId: address.id } } }, { token });
   const payment = await api.call('createPayment', { body: { orderId: parent.id, channel: 'sandbox', scene: 'h5' } }, { token });
   if (payment.clientParams?.kind !== 'sandbox') throw new Error(`expected a sandbox payment, got ${JSON.stringify(payment.clientParams)}`);
   return { parent, payment, paymentNo: payment.clientParams.paymentNo };
