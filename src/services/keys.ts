@@ -1,4 +1,5 @@
-import type { LineInput, OrderTab, ProductSort } from '@contract';
+import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contract';
+import type { AfterSaleStatus } from '@contract/aftersale';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -100,6 +101,25 @@ export const keys = {
     /** A child order's refunds with what is still refundable. */
     list: (orderId: string) => ['refunds', 'list', orderId] as const,
   },
+  /** The merchant workbench (pages/merchant): everything under one merchant's id. */
+  merchant: {
+    all: () => ['merchant'] as const,
+    workplaces: () => ['merchant', 'workplaces'] as const,
+    scope: (merchantId: string) => ['merchant', merchantId] as const,
+    workplace: (merchantId: string) => ['merchant', merchantId, 'workplace'] as const,
+    dashboard: (merchantId: string) => ['merchant', merchantId, 'dashboard'] as const,
+    orderLists: (merchantId: string) => ['merchant', merchantId, 'orders', 'list'] as const,
+    orderList: (merchantId: string, tab: MerchantOrderTab, q: string) => ['merchant', merchantId, 'orders', 'list', { tab, q }] as const,
+    orderDetail: (merchantId: string, orderId: string) => ['merchant', merchantId, 'orders', 'detail', orderId] as const,
+    afterSaleLists: (merchantId: string) => ['merchant', merchantId, 'after-sales', 'list'] as const,
+    afterSaleList: (merchantId: string, status: AfterSaleStatus | 'all') => ['merchant', merchantId, 'after-sales', 'list', { status }] as const,
+    afterSaleDetail: (merchantId: string, id: string) => ['merchant', merchantId, 'after-sales', 'detail', id] as const,
+    productLists: (merchantId: string) => ['merchant', merchantId, 'products', 'list'] as const,
+    productList: (merchantId: string, q: string) => ['merchant', merchantId, 'products', 'list', { q }] as const,
+    stockAlerts: (merchantId: string, threshold: number) => ['merchant', merchantId, 'stock-alerts', { threshold }] as const,
+    staff: (merchantId: string) => ['merchant', merchantId, 'staff'] as const,
+    audit: (merchantId: string) => ['merchant', merchantId, 'audit'] as const,
+  },
 } as const;
 
 /** Roots of the data that belongs to the signed-in user: dropped at logout and login. */
@@ -112,4 +132,5 @@ export const userScopedRoots = [
   keys.payments.all(),
   keys.wallet.all(),
   keys.refunds.all(),
+  keys.merchant.all(),
 ] as const;

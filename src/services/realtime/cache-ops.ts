@@ -1,6 +1,7 @@
 import type { Order, OrderPage, OrderStatus, ParentOrder, Payment, PaymentStatus } from '@contract';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
 import { keys } from '../keys';
+import { applyMerchantOp, merchantEventEffects, merchantIdOf, merchantResetKeys, type MerchantOp } from './merchant';
 
 /**
  * What a realtime message does to the react-query cache, as data: the pure part
@@ -13,7 +14,9 @@ export type CacheOp =
   | { kind: 'orderStatus'; orderId: string; status: OrderStatus }
   /** Write a payment's status into its cached detail (the result page reads it). */
   | { kind: 'paymentStatus'; paymentId: string; status: PaymentStatus }
-  | { kind: 'invalidate'; queryKey: QueryKey };
+  | { kind: 'invalidate'; queryKey: QueryKey }
+  /** A merchant topic's write (merchant.ts). */
+  | MerchantOp;
 
 const ORDER_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'closed'];
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['paying', 'closing', 'paid', 'failed', 'closed'];
@@ -97,6 +100,21 @@ export function opsForEvent(type: string, data: Record<string, unknown>): CacheO
   return [];
 }
 
+/** The ops of one event on any topic: the user's (above) or a merchant's workbench topic. */
+export function opsForTopicEvent(topic: string, type: string, data: Record<string, unknown>): CacheOp[] {
+  const merchantId = merchantIdOf(topic);
+  if (!merchantId) return opsForEvent(type, data);
+  const effects = merchantEventEffects(merchantId, type, data);
+  return [...effects.ops, ...effects.invalidate.map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }))];
+}
+
+/** Everything a topic covers, refetched after a reset or a gap. */
+export function resetOpsFor(topic: string): CacheOp[] {
+  const merchantId = merchantIdOf(topic);
+  if (!merchantId) return resetOps();
+  return merchantResetKeys(merchantId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
+}
+
 function withOrderStatus(order: Order, orderId: string, status: OrderStatus): Order {
   return order.id === orderId && order.status !== status ? { ...order, status } : order;
 }
@@ -121,6 +139,8 @@ export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[])
       queryClient.setQueryData<Payment>(keys.payments.detail(op.paymentId), (old) =>
         old && old.status !== op.status ? { ...old, status: op.status } : old,
       );
+    } else if (op.kind === 'merchantOrderPaid' || op.kind === 'merchantDashboard') {
+      applyMerchantOp(queryClient, op);
     }
   }
   for (const op of ops) {

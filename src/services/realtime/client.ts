@@ -62,6 +62,10 @@ export class RealtimeClient {
   private connection = 0;
   private attempt = 0;
   private topic: TopicState | null = null;
+  /** Topics beyond the user's (the workbench's merchant topic), each with its own versions. */
+  private readonly extra = new Map<string, TopicState>();
+  /** The server accepted the token on the current connection (subscriptions can be sent). */
+  private ready = false;
   private authToken: string | null = null;
   private rejectedToken: string | null = null;
   private reconnectTimer: unknown = null;
@@ -86,6 +90,31 @@ export class RealtimeClient {
   /** The topic and the last version applied (null before the first `ready`). */
   get position(): { topic: string; version: number } | null {
     return this.topic ? { topic: this.topic.topic, version: this.topic.version } : null;
+  }
+
+  /**
+   * The topics to follow besides the user's (e.g. `merchant:m_1` while the workbench is open):
+   * new ones are subscribed at once when connected, or at the next `ready`; dropped ones are
+   * unsubscribed and forgotten.
+   */
+  setExtraTopics(topics: readonly string[]): void {
+    const wanted = new Set(topics);
+    for (const name of [...this.extra.keys()]) {
+      if (wanted.has(name)) continue;
+      this.extra.delete(name);
+      if (this.ready) this.send({ op: 'unsub', topic: name });
+    }
+    for (const name of wanted) {
+      if (this.extra.has(name)) continue;
+      const state = initialTopic(name);
+      this.extra.set(name, this.ready ? subscribing(state) : state);
+      if (this.ready) this.send({ op: 'sub', topic: name });
+    }
+  }
+
+  /** The extra topics followed now. */
+  get extraTopics(): string[] {
+    return [...this.extra.keys()];
   }
 
   subscribe(listener: (status: RealtimeStatus) => void): () => void {
@@ -164,7 +193,9 @@ export class RealtimeClient {
     this.connection++;
     const socket = this.socket;
     this.socket = null;
+    this.ready = false;
     if (this.topic) this.topic = unsubscribed(this.topic);
+    for (const [name, state] of this.extra) this.extra.set(name, unsubscribed(state));
     if (socket) {
       try {
         socket.close(CLOSE_NORMAL);
@@ -249,6 +280,12 @@ export class RealtimeClient {
     if (step.ops.length > 0) this.deps.apply(step.ops);
   }
 
+  private applyExtra(step: Step): void {
+    if (!this.extra.has(step.state.topic)) return;
+    this.extra.set(step.state.topic, step.state);
+    if (step.ops.length > 0) this.deps.apply(step.ops);
+  }
+
   private onMessage(id: number, text: string): void {
     if (id !== this.connection) return;
     // Any frame shows the connection is alive.
@@ -261,24 +298,45 @@ export class RealtimeClient {
         if (!this.topic || this.topic.topic !== name) this.topic = initialTopic(name);
         this.topic = subscribing(this.topic);
         this.send(this.topic.version > 0 ? { op: 'sub', topic: name, version: this.topic.version } : { op: 'sub', topic: name });
+        this.ready = true;
+        for (const [extraName, state] of this.extra) {
+          const next = subscribing(state);
+          this.extra.set(extraName, next);
+          this.send(next.version > 0 ? { op: 'sub', topic: extraName, version: next.version } : { op: 'sub', topic: extraName });
+        }
         this.setStatus('subscribing');
         return;
       }
-      case 'event':
-        if (this.topic) this.applyStep(onEvent(this.topic, frame));
+      case 'event': {
+        const extra = this.extra.get(frame.topic);
+        if (extra) this.applyExtra(onEvent(extra, frame));
+        else if (this.topic) this.applyStep(onEvent(this.topic, frame));
         return;
-      case 'subscribed':
+      }
+      case 'subscribed': {
+        const extra = this.extra.get(frame.topic);
+        if (extra) {
+          this.applyExtra(onSubscribed(extra, frame.version));
+          return;
+        }
         if (this.topic?.topic !== frame.topic) return;
         this.applyStep(onSubscribed(this.topic, frame.version));
         this.attempt = 0;
         this.setStatus('live');
         return;
-      case 'reset':
+      }
+      case 'reset': {
+        const extra = this.extra.get(frame.topic);
+        if (extra) {
+          this.applyExtra(onReset(extra, frame.version));
+          return;
+        }
         if (this.topic?.topic !== frame.topic) return;
         this.applyStep(onReset(this.topic, frame.version));
         this.attempt = 0;
         this.setStatus('live');
         return;
+      }
       case 'error':
         this.lastError = { code: frame.code, topic: frame.topic, message: frame.message };
         return;
@@ -291,6 +349,8 @@ export class RealtimeClient {
     if (id !== this.connection) return;
     this.socket = null;
     this.connection++;
+    this.ready = false;
+    for (const [name, state] of this.extra) this.extra.set(name, unsubscribed(state));
     this.clearTimer('pingTimer');
     this.clearTimer('pongTimer');
     if (code === CLOSE_UNAUTHORIZED) {

@@ -1,2 +1,3 @@
-export { realtimeClient, useRealtimeLive, useRealtimeStatus, wireRealtime } from './service';
+export { realtimeClient, useMerchantTopic, useRealtimeLive, useRealtimeStatus, wireRealtime } from './service';
+export { merchantTopic, onMerchantOrderPaid } from './merchant';
 export type { RealtimeStatus } from './client';

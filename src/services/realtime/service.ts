@@ -1,10 +1,11 @@
 import { onlineManager, type QueryClient } from '@tanstack/react-query';
 import Taro from '@tarojs/taro';
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { queryClient as appQueryClient } from '../query-client';
 import { currentToken, useSession } from '@/stores/session';
 import { applyCacheOps } from './cache-ops';
 import { RealtimeClient, type RealtimeStatus } from './client';
+import { merchantTopic } from './merchant';
 import { openSocket } from './socket';
 import { realtimeUrl } from './url';
 
@@ -102,4 +103,27 @@ export function useRealtimeStatus(): RealtimeStatus {
  */
 export function useRealtimeLive(): boolean {
   return useRealtimeStatus() === 'live';
+}
+
+const extraTopicCounts = new Map<string, number>();
+
+/**
+ * Follows a merchant's realtime topic while the calling page is mounted (the workbench's
+ * pages): new paid orders, order changes, sold-out SKUs and the dashboard's figures come into
+ * the cache (cache-ops.ts, merchant.ts). Several pages may follow one topic; the last to go
+ * unsubscribes.
+ */
+export function useMerchantTopic(merchantId: string): void {
+  useEffect(() => {
+    if (!merchantId) return undefined;
+    const topic = merchantTopic(merchantId);
+    extraTopicCounts.set(topic, (extraTopicCounts.get(topic) ?? 0) + 1);
+    realtimeClient().setExtraTopics([...extraTopicCounts.keys()]);
+    return () => {
+      const n = (extraTopicCounts.get(topic) ?? 1) - 1;
+      if (n > 0) extraTopicCounts.set(topic, n);
+      else extraTopicCounts.delete(topic);
+      realtimeClient().setExtraTopics([...extraTopicCounts.keys()]);
+    };
+  }, [merchantId]);
 }

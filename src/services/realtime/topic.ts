@@ -1,4 +1,4 @@
-import { type CacheOp, opsForEvent, resetOps } from './cache-ops';
+import { type CacheOp, opsForTopicEvent, resetOpsFor } from './cache-ops';
 import type { EventFrame } from './protocol';
 
 /**
@@ -46,14 +46,14 @@ export function unsubscribed(state: TopicState): TopicState {
   return { ...state, live: false, held: [] };
 }
 
-function applyRun(version: number, held: EventFrame[], ops: CacheOp[]): { version: number; held: EventFrame[] } {
+function applyRun(topic: string, version: number, held: EventFrame[], ops: CacheOp[]): { version: number; held: EventFrame[] } {
   let v = version;
   let rest = held;
   while (rest.length > 0 && rest[0].version <= v + 1) {
     const next = rest[0];
     rest = rest.slice(1);
     if (next.version === v + 1) {
-      ops.push(...opsForEvent(next.type, next.data));
+      ops.push(...opsForTopicEvent(topic, next.type, next.data));
       v = next.version;
     }
   }
@@ -63,8 +63,8 @@ function applyRun(version: number, held: EventFrame[], ops: CacheOp[]): { versio
 export function onEvent(state: TopicState, frame: EventFrame): Step {
   if (frame.topic !== state.topic || frame.version <= state.version) return { state, ops: [] };
   if (frame.version === state.version + 1) {
-    const ops = opsForEvent(frame.type, frame.data);
-    const run = applyRun(frame.version, state.held, ops);
+    const ops = opsForTopicEvent(state.topic, frame.type, frame.data);
+    const run = applyRun(state.topic, frame.version, state.held, ops);
     return { state: { ...state, version: run.version, held: run.held }, ops };
   }
   if (!state.live) {
@@ -73,14 +73,14 @@ export function onEvent(state: TopicState, frame: EventFrame): Step {
     return { state: { ...state, held }, ops: [] };
   }
   // Live and a version is missing: it will not come; refetch instead.
-  return { state: { ...state, version: frame.version, held: [] }, ops: [...resetOps(), ...opsForEvent(frame.type, frame.data)] };
+  return { state: { ...state, version: frame.version, held: [] }, ops: [...resetOpsFor(state.topic), ...opsForTopicEvent(state.topic, frame.type, frame.data)] };
 }
 
 export function onSubscribed(state: TopicState, version: number): Step {
   if (state.held.length > 0) {
     // Every event up to `version` was sent, and one before a held event never came.
-    const ops = resetOps();
-    for (const e of state.held) ops.push(...opsForEvent(e.type, e.data));
+    const ops = resetOpsFor(state.topic);
+    for (const e of state.held) ops.push(...opsForTopicEvent(state.topic, e.type, e.data));
     const last = state.held[state.held.length - 1].version;
     return { state: { ...state, version: Math.max(version, last), live: true, held: [] }, ops };
   }
@@ -88,11 +88,11 @@ export function onSubscribed(state: TopicState, version: number): Step {
     // Ahead: events this client never applied (its first subscription, when it had none to
     // resume from, or the replay fell short). Behind: the server's numbering is not the one the
     // client knew. Either way the cache may miss changes.
-    return { state: { ...state, version, live: true }, ops: resetOps() };
+    return { state: { ...state, version, live: true }, ops: resetOpsFor(state.topic) };
   }
   return { state: { ...state, live: true }, ops: [] };
 }
 
 export function onReset(state: TopicState, version: number): Step {
-  return { state: { ...state, version, live: true, held: [] }, ops: resetOps() };
+  return { state: { ...state, version, live: true, held: [] }, ops: resetOpsFor(state.topic) };
 }
