@@ -1,4 +1,5 @@
 import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
+import { merchantMessages } from './merchant';
 import { tradeMessages } from './trade';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
@@ -296,7 +297,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

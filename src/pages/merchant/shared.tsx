@@ -1,0 +1,160 @@
+import type { StaffRole, Workplace } from '@contract';
+import { Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useRef, useState } from 'react';
+import { errorMessage, t } from '@/i18n/messages';
+import { useMerchantTopic } from '@/services/realtime';
+import { useWorkplace, useWorkplaces } from '@/services/merchant/workplaces';
+import { useWorkbenchStore } from '@/stores/workbench';
+
+export type WorkbenchPage = 'index' | 'orders' | 'order' | 'after-sales' | 'after-sale' | 'products' | 'stock-alerts' | 'staff' | 'audit';
+
+/** A workbench page's URL: the merchant rides along so a page opened alone knows whose it is. */
+export function wbPath(page: WorkbenchPage, merchantId: string, params: Record<string, string> = {}): string {
+  const query = Object.entries({ merchantId, ...params })
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+  return `/pages/merchant/${page}?${query}`;
+}
+
+export function openWb(page: WorkbenchPage, merchantId: string, params?: Record<string, string>) {
+  void Taro.navigateTo({ url: wbPath(page, merchantId, params) });
+}
+
+/** Roles that run orders, after-sales and goods (every workbench route but staff and audit). */
+export const SHOP_ROLES: readonly StaffRole[] = ['owner', 'operator'];
+
+export interface WorkbenchContext {
+  /** '' while it is not known yet (or the person must pick one). */
+  merchantId: string;
+  workplace: Workplace | undefined;
+  role: StaffRole | undefined;
+  isOwner: boolean;
+  /** May use the order, after-sale and goods pages. */
+  canRun: boolean;
+  workplaceQuery: ReturnType<typeof useWorkplace>;
+}
+
+/**
+ * The merchant a workbench page works on: the page's `merchantId`, else the one chosen last
+ * (remembered on the device). The caller's role there comes from the server (GET
+ * /api/merchants/:id), and the page follows the merchant's realtime topic while it is shown.
+ */
+export function useWorkbench(): WorkbenchContext {
+  const { params } = useRouter();
+  const remembered = useWorkbenchStore((s) => s.merchantId);
+  const merchantId = params.merchantId || remembered || '';
+  const workplaceQuery = useWorkplace(merchantId);
+  const workplace = workplaceQuery.data;
+  const role = workplace?.role;
+  const canRun = role === 'owner' || role === 'operator';
+  useMerchantTopic(canRun ? merchantId : '');
+  return { merchantId, workplace, role, isOwner: role === 'owner', canRun, workplaceQuery };
+}
+
+/** The workplaces list, for the picker (several merchants) on the workbench's home. */
+export { useWorkplaces };
+
+export function errorText(e: unknown): string {
+  return e instanceof Error && e.message ? e.message : errorMessage('UNKNOWN');
+}
+
+export function toast(title: string, icon: 'none' | 'success' = 'none') {
+  void Taro.showToast({ title, icon, duration: 2000 });
+}
+
+/** Asks before an irreversible action; resolves true when confirmed. */
+export async function confirmAction(content: string, title = t('wb.confirmTitle')): Promise<boolean> {
+  const res = await Taro.showModal({ title, content, confirmText: t('confirm'), cancelText: t('cancel') });
+  return !!res.confirm;
+}
+
+/**
+ * One action at a time: a second tap while one runs (even in the same tick) is ignored; a
+ * failure shows its Chinese message. `busy` disables the buttons meanwhile.
+ */
+export function useOneAtATime() {
+  const running = useRef(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  async function run(name: string, action: () => Promise<void>): Promise<boolean> {
+    if (running.current) return false;
+    running.current = true;
+    setBusy(name);
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      toast(errorText(e));
+      return false;
+    } finally {
+      running.current = false;
+      setBusy(null);
+    }
+  }
+  return { run, busy };
+}
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+export function formatTime(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function maskPhone(p: string): string {
+  return p.length === 11 ? `${p.slice(0, 3)}****${p.slice(7)}` : p;
+}
+
+/** fen -> "12.50" (no currency sign). */
+export function yuan(fen: number): string {
+  return (fen / 100).toFixed(2);
+}
+
+/** "12.5" -> 1250 fen; null when it is not a price with at most two decimals. */
+export function parseYuan(text: string): number | null {
+  const s = text.trim();
+  if (!/^\d{1,7}(\.\d{1,2})?$/.test(s)) return null;
+  const [int, dec = ''] = s.split('.');
+  return Number(int) * 100 + Number((dec + '00').slice(0, 2));
+}
+
+interface InfiniteLike {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  isFetchNextPageError: boolean;
+  fetchNextPage: () => unknown;
+}
+
+export function ListFoot({ list }: { list: InfiniteLike }) {
+  return (
+    <View className="wb-foot">
+      {list.isFetchingNextPage ? (
+        <Text>{t('wb.loadingMore')}</Text>
+      ) : list.isFetchNextPageError ? (
+        <Text className="wb-foot__more" onClick={() => void list.fetchNextPage()}>
+          {t('wb.loadMoreFailed')}
+        </Text>
+      ) : list.hasNextPage ? (
+        <Text className="wb-foot__more" onClick={() => void list.fetchNextPage()}>
+          {t('wb.loadMore')}
+        </Text>
+      ) : (
+        <Text>{t('wb.noMore')}</Text>
+      )}
+    </View>
+  );
+}
+
+/** Loads the next page when the page is scrolled to its end. */
+export function nextPageOnReachBottom(list: InfiniteLike) {
+  if (list.hasNextPage && !list.isFetchingNextPage && !list.isFetchNextPageError) void list.fetchNextPage();
+}
+
+/** Shown instead of a page the caller's role may not use (the server would answer 403). */
+export function Forbidden({ text }: { text?: string }) {
+  return (
+    <View className="wb-forbidden" role="alert" data-testid="wb-forbidden">
+      <Text>{text ?? errorMessage('FORBIDDEN_ROLE')}</Text>
+    </View>
+  );
+}
