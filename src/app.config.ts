@@ -13,6 +13,8 @@ export default defineAppConfig({
     { root: 'pages/orders', pages: ['index', 'detail'] },
     { root: 'pages/search', pages: ['index'] },
     { root: 'pages/legal', pages: ['agreement', 'privacy'] },
+    // The merchant workbench (staff only): its own subpackage, outside the main package's budget.
+    { root: 'pages/merchant', pages: ['index', 'orders', 'order', 'after-sales', 'after-sale', 'products', 'stock-alerts', 'staff', 'audit'] },
   ],
   window: {
     navigationBarTitleText: '小店',

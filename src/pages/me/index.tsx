@@ -4,10 +4,12 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Icon, icons, OfflineBanner, Picture, Price } from '@/components';
 import { orderTabLabels, t } from '@/i18n/messages';
 import { useMe } from '@/services/identity/getMe';
+import { useWorkplaces } from '@/services/merchant/workplaces';
 import { useOrderCounts } from '@/services/order/getOrderCounts';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useWallet } from '@/services/wallet/getWallet';
 import { useIsLoggedIn, useSession } from '@/stores/session';
+import { useWorkbenchStore } from '@/stores/workbench';
 import './index.css';
 
 const SHORTCUTS: { tab: OrderTab; icon: string; count?: 'pending_payment' | 'paid' | 'shipped' }[] = [
@@ -26,11 +28,22 @@ export default function MePage() {
   const counts = useOrderCounts(loggedIn);
   const wallet = useWallet(loggedIn);
   const user = me.data ?? sessionUser;
+  const workplaces = useWorkplaces(loggedIn);
+  const rememberedMerchant = useWorkbenchStore((s) => s.merchantId);
+  const workplaceItems = loggedIn ? (workplaces.data?.items ?? []) : [];
+
+  // One merchant, or the one chosen last: straight in; several and none chosen: the workbench asks.
+  const openWorkbench = () => {
+    const remembered = workplaceItems.find((w) => w.merchantId === rememberedMerchant);
+    const target = remembered ?? (workplaceItems.length === 1 ? workplaceItems[0] : undefined);
+    void openPage(PAGES.workbench(target?.merchantId));
+  };
 
   useDidShow(() => {
     if (loggedIn) {
       void counts.refetch();
       void wallet.refetch();
+      void workplaces.refetch();
     }
   });
 
@@ -105,6 +118,21 @@ export default function MePage() {
           })}
         </View>
       </View>
+
+      {workplaceItems.length > 0 && (
+        <View className="card">
+          <View className="me__row" onClick={openWorkbench} data-testid="me-workbench">
+            <View className="me__row-lead">
+              <Icon svg={icons.Store} size={36} color="#d12b30" />
+              <Text className="me__row-title me__row-title--item">{t('wb.entry')}</Text>
+            </View>
+            <View className="me__row-lead">
+              <Text className="me__row-more">{t('wb.entryHint')}</Text>
+              <Icon svg={icons.ChevronRight} size={32} color="#999999" />
+            </View>
+          </View>
+        </View>
+      )}
 
       <View className="card">
         <View className="me__row" onClick={() => guarded(PAGES.addresses)}>

@@ -1,7 +1,7 @@
 import type { Workplace } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Icon, icons, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
 import { t } from '@/i18n/messages';
 import { staffRoleLabels } from '@/i18n/merchant';
@@ -61,7 +61,7 @@ export default function WorkbenchHome() {
   const dashboard = useDashboard(canRun ? merchantId : '');
   const live = useRealtimeLive();
   const cue = useNewOrderCue(canRun ? merchantId : '');
-  const items = workplaces.data?.items ?? [];
+  const items = useMemo(() => workplaces.data?.items ?? [], [workplaces.data]);
 
   // The merchant the page opened is the one to come back to.
   useEffect(() => {

@@ -17,6 +17,7 @@ export const PAGES = {
   search: (q?: string) => (q ? `/pages/search/index?q=${encodeURIComponent(q)}` : '/pages/search/index'),
   agreement: '/pages/legal/agreement',
   privacy: '/pages/legal/privacy',
+  workbench: (merchantId?: string) => (merchantId ? `/pages/merchant/index?merchantId=${encodeURIComponent(merchantId)}` : '/pages/merchant/index'),
 } as const;
 
 export function isTabPage(url: string): boolean {

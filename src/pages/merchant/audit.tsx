@@ -1,0 +1,102 @@
+import type { AuditEntry } from '@contract';
+import { Text, View } from '@tarojs/components';
+import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import { icons, OfflineBanner, PageState, Skeleton, TitleBar } from '@/components';
+import { formatPrice } from '@contract/money';
+import { t } from '@/i18n/messages';
+import { auditActionLabels, carrierLabels, staffRoleLabels } from '@/i18n/merchant';
+import { useAudit } from '@/services/merchant/staff';
+import { Forbidden, formatTime, ListFoot, nextPageOnReachBottom, useWorkbench } from './shared';
+import './workbench.css';
+
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+const fen = (v: unknown) => (typeof v === 'number' ? formatPrice(v) : '');
+const role = (v: unknown) => (typeof v === 'string' && v in staffRoleLabels ? staffRoleLabels[v as keyof typeof staffRoleLabels] : str(v));
+
+/** A short Chinese summary of what an entry changed (its detail). */
+export function auditSummary(e: AuditEntry): string {
+  const d = e.detail;
+  const from = d.from as Record<string, unknown> | string | undefined;
+  const to = d.to as Record<string, unknown> | string | undefined;
+  switch (e.action) {
+    case 'order.shipped': {
+      const parcels = Array.isArray(d.parcels) ? (d.parcels as { carrier?: string; trackingNo?: string }[]) : [];
+      const list = parcels.map((p) => `${p.carrier && p.carrier in carrierLabels ? carrierLabels[p.carrier as keyof typeof carrierLabels] : str(p.carrier)} ${str(p.trackingNo)}`).join('，');
+      return [str(d.orderNo), list].filter(Boolean).join(' · ');
+    }
+    case 'order.picked_up':
+      return str(d.orderNo);
+    case 'order.remarked':
+      return [str(d.orderNo), str(to)].filter(Boolean).join(' · ');
+    case 'product.shelf_changed':
+      return (d.to as unknown) === true || d.to === 'on' ? '上架' : '下架';
+    case 'sku.price_changed':
+      return `${str(d.title)} ${fen(typeof from === 'object' ? from?.price : undefined)} → ${fen(typeof to === 'object' ? to?.price : undefined)}`;
+    case 'sku.stock_changed':
+      return `${str(d.title)} ${str(from)} → ${str(to)}`;
+    case 'staff.invited':
+      return `${str(d.phone)} ${role(d.role)}`;
+    case 'staff.role_changed':
+      return `${role(from)} → ${role(to)}`;
+    case 'staff.removed':
+      return `${str(d.phone)} ${role(d.role)}`;
+    case 'after_sale.approved':
+    case 'after_sale.received':
+    case 'after_sale.refund_retried':
+      return fen(d.amount);
+    case 'after_sale.rejected':
+      return str(d.reason);
+    default:
+      return '';
+  }
+}
+
+export default function WorkbenchAudit() {
+  const { merchantId, isOwner, workplaceQuery } = useWorkbench();
+  const audit = useAudit(merchantId, isOwner);
+  useReachBottom(() => nextPageOnReachBottom(audit));
+  usePullDownRefresh(() => {
+    void audit.refetch().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  if (workplaceQuery.data && !isOwner) {
+    return (
+      <View className="wb">
+        <TitleBar title={t('wb.audit.title')} />
+        <Forbidden text={t('wb.audit.ownerOnly')} />
+      </View>
+    );
+  }
+
+  const list = audit.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <View className="wb">
+      <TitleBar title={t('wb.audit.title')} />
+      <OfflineBanner />
+      <PageState
+        isLoading={audit.isLoading || workplaceQuery.isLoading}
+        isError={audit.isError && list.length === 0}
+        error={audit.error}
+        isEmpty={list.length === 0}
+        emptyText={t('wb.audit.empty')}
+        emptyIcon={icons.ClipboardList}
+        onRetry={() => void audit.refetch()}
+        showHome={false}
+        skeleton={<Skeleton rows={5} />}
+      >
+        <View className="wb-card">
+          {list.map((e) => (
+            <View key={e.id} className="wb-audit" data-testid="wb-audit">
+              <View className="wb-order__foot">
+                <Text className="wb-audit__action">{auditActionLabels[e.action] ?? e.action}</Text>
+                <Text className="wb-muted">{formatTime(e.at)}</Text>
+              </View>
+              <Text className="wb-muted">{`${e.actorName ?? t('wb.audit.system')}${auditSummary(e) ? ` · ${auditSummary(e)}` : ''}`}</Text>
+            </View>
+          ))}
+        </View>
+        <ListFoot list={audit} />
+      </PageState>
+    </View>
+  );
+}
