@@ -193,6 +193,16 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   'checkout/result': { parentId: 'po_smoke', paymentId: demoPayment.id, orderId: 'po_smoke' },
   'checkout/cashier': { orderId: 'po_smoke' },
   'checkout/address-edit': { id: demoAddress.id },
+  // The workbench's pages name their merchant (the smoke session has no remembered one).
+  merchant: { merchantId: demoWorkplace.merchantId },
+  'merchant/orders': { merchantId: demoWorkplace.merchantId },
+  'merchant/order': { merchantId: demoWorkplace.merchantId, id: demoMerchantOrder.id },
+  'merchant/after-sales': { merchantId: demoWorkplace.merchantId },
+  'merchant/after-sale': { merchantId: demoWorkplace.merchantId, id: demoAfterSale.id },
+  'merchant/products': { merchantId: demoWorkplace.merchantId },
+  'merchant/stock-alerts': { merchantId: demoWorkplace.merchantId },
+  'merchant/staff': { merchantId: demoWorkplace.merchantId },
+  'merchant/audit': { merchantId: demoWorkplace.merchantId },
 };
 
 export interface RouteMatch {

@@ -101,6 +101,15 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   'checkout/address-list': ['张三'],
   'checkout/cashier': ['应付金额', '支付明细'],
   'checkout/result': ['支付明细'],
+  merchant: ['示例商家', '今日数据'],
+  'merchant/orders': ['暂无订单'],
+  'merchant/order': ['示例商品', '发货'],
+  'merchant/after-sales': ['示例商品'],
+  'merchant/after-sale': ['示例商品', '同意退款'],
+  'merchant/products': ['示例商品'],
+  'merchant/stock-alerts': ['暂无需要补货的商品'],
+  'merchant/staff': ['邀请店员'],
+  'merchant/audit': ['暂无操作记录'],
 };
 
 export const EXPECTED_REQUESTS: Record<string, string[]> = {
@@ -120,6 +129,15 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   checkout: ['POST /api/checkout/preview '],
   'checkout/cashier': ['GET /api/parent-orders/po_smoke ', 'GET /api/wallet '],
   'checkout/result': ['GET /api/payments/pay_smoke '],
+  merchant: ['GET /api/merchants/m_demo ', 'GET /api/merchants/m_demo/dashboard '],
+  'merchant/orders': ['GET /api/merchants/m_demo/orders '],
+  'merchant/order': ['GET /api/merchants/m_demo/orders/o_smoke '],
+  'merchant/after-sales': ['GET /api/merchants/m_demo/after-sales '],
+  'merchant/after-sale': ['GET /api/merchants/m_demo/after-sales/as_smoke '],
+  'merchant/products': ['GET /api/merchants/m_demo/products '],
+  'merchant/stock-alerts': ['GET /api/merchants/m_demo/stock-alerts '],
+  'merchant/staff': ['GET /api/merchants/m_demo/staff '],
+  'merchant/audit': ['GET /api/merchants/m_demo/audit '],
 };
 
 interface Phase {

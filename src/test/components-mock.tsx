@@ -69,3 +69,14 @@ export const ScrollView = (props: AnyProps) => {
     props.children,
   );
 };
+
+/** Textarea -> textarea (onInput gets { detail: { value } }, as Input). */
+export const Textarea = (props: AnyProps) => {
+  const onInput = props.onInput as ((e: { detail: { value: string } }) => void) | undefined;
+  return createElement('textarea', {
+    ...domProps(props),
+    'data-taro': 'Textarea',
+    value: props.value ?? '',
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+  });
+};

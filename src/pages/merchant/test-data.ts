@@ -1,0 +1,40 @@
+import type { DashboardFigures, MerchantOrderDetail, MerchantOrderRow, MerchantProduct, Workplace } from '@contract';
+
+export const NOW = Date.UTC(2026, 11, 7, 4, 0, 0);
+
+export const workplace = (role: Workplace['role'] = 'owner', merchantId = 'm_1'): Workplace => ({
+  merchantId, merchantName: '山野小铺', merchantLogo: '/images/m_1.svg', role, staffId: 'stf_me',
+});
+
+export const figures = (over: Partial<DashboardFigures> = {}): DashboardFigures => ({
+  date: '2026-12-07', timeZone: 'Asia/Shanghai', paidOrders: 12, gmv: 345_600, refunds: { count: 2, amount: 5_000 },
+  toShip: 4, toPickup: 1, afterSalesWaiting: 3, computedAt: NOW, ...over,
+});
+
+export const orderRow = (over: Partial<MerchantOrderRow> = {}): MerchantOrderRow => ({
+  id: 'o_1', orderNo: '2026120712345678901', status: 'paid', fulfilmentType: 'delivery', contactName: '张三', contactPhone: '13800138000',
+  title: '纯棉T恤', image: '/images/p_1.svg', lineCount: 2, itemCount: 3, payableAmount: 10_600, createdAt: NOW, paidAt: NOW, merchantRemark: null, ...over,
+});
+
+export const orderDetail = (over: Partial<MerchantOrderDetail> = {}): MerchantOrderDetail => ({
+  ...orderRow(),
+  parentId: 'po_1',
+  lines: [
+    { skuId: 'sku_1', productId: 'p_1', title: '纯棉T恤', specText: '白色 L', image: '/images/p_1.svg', unitPrice: 4_900, quantity: 2, lineAmount: 9_800 },
+    { skuId: 'sku_2', productId: 'p_2', title: '帆布袋', specText: '', image: '/images/p_2.svg', unitPrice: 800, quantity: 1, lineAmount: 800 },
+  ],
+  amounts: { itemsAmount: 10_600, shippingAmount: 0, discountAmount: 0, payableAmount: 10_600 },
+  shipTo: '张三 13800138000 上海市浦东新区世纪大道 100 号',
+  buyerRemark: '请尽快发货',
+  payments: { paidAmount: 10_600, refundedAmount: 0, paidAt: NOW },
+  shipments: [], shippedAt: null, pickedUpAt: null, completedAt: null, timeline: [],
+  ...over,
+});
+
+export const product = (over: Partial<MerchantProduct> = {}): MerchantProduct => ({
+  id: 'p_1', title: '纯棉T恤', cover: '/images/p_1.svg', onShelf: true, priceFrom: 4_900, sales: 30, stock: 8,
+  skus: [{ id: 'sku_1', productId: 'p_1', specText: '白色 L', price: 4_900, originalPrice: null, stock: 8, sales: 30, updatedAt: NOW }],
+  ...over,
+});
+
+export const counts = { all: 1, to_ship: 1, to_pickup: 0, shipped: 0, completed: 0, closed: 0 };
