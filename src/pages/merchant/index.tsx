@@ -43,7 +43,7 @@ interface Tool {
 }
 
 const TOOLS: Tool[] = [
-  { page: 'orders', label: t('wb.nav.orders'), icon: wbIcons.Receipt },
+  { page: 'orders', label: t('wb.nav.orders'), icon: wbIcons.ClipboardList },
   { page: 'after-sales', label: t('wb.nav.afterSales'), icon: wbIcons.RotateCcw },
   { page: 'products', label: t('wb.nav.products'), icon: wbIcons.Package },
   { page: 'stock-alerts', label: t('wb.nav.stockAlerts'), icon: wbIcons.TriangleAlert },

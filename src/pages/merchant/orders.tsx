@@ -94,6 +94,7 @@ export default function WorkbenchOrders() {
       <TitleBar title={t('wb.orders.title')} />
       <OfflineBanner />
       <View className="wb-search">
+        <View className="wb-search__field">
         <Input
           className="wb-search__input"
           value={draft}
@@ -104,6 +105,7 @@ export default function WorkbenchOrders() {
           onConfirm={(e) => search(e.detail.value)}
           data-testid="wb-order-search"
         />
+        </View>
         {q ? (
           <Button className="wb-search__btn" onClick={() => { setDraft(''); search(''); }}>
             {t('wb.clear')}

@@ -1,6 +1,6 @@
 import type { MerchantProduct } from '@contract';
 import { Button, Input, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { disabledProp, icons, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
 import { t } from '@/i18n/messages';
@@ -11,9 +11,10 @@ import './workbench.css';
 import './products.css';
 
 export default function WorkbenchProducts() {
+  const { params } = useRouter();
   const { merchantId, canRun, workplaceQuery } = useWorkbench();
-  const [draft, setDraft] = useState('');
-  const [q, setQ] = useState('');
+  const [draft, setDraft] = useState(params.q ?? '');
+  const [q, setQ] = useState((params.q ?? '').trim());
   const products = useMerchantProducts(canRun ? merchantId : '', q);
   const shelf = useSetShelf(merchantId);
   const { run, busy } = useOneAtATime();
@@ -47,6 +48,7 @@ export default function WorkbenchProducts() {
       <TitleBar title={t('wb.products.title')} />
       <OfflineBanner />
       <View className="wb-search">
+        <View className="wb-search__field">
         <Input
           className="wb-search__input"
           value={draft}
@@ -57,6 +59,7 @@ export default function WorkbenchProducts() {
           onConfirm={(e) => setQ(e.detail.value.trim())}
           data-testid="wb-product-search"
         />
+        </View>
         <Button className="wb-search__btn" onClick={() => setQ(draft.trim())}>
           {t('wb.search')}
         </Button>
@@ -101,7 +104,10 @@ export default function WorkbenchProducts() {
         <View className="wb-sheet-mask" onClick={() => setEditing(null)}>
           <View className="wb-sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label={t('wb.sku.title')}>
             <View className="wb-sheet__title">
-              <Text>{t('wb.sku.title')}</Text>
+              <View>
+                <Text>{t('wb.sku.title')}</Text>
+                <Text className="wb-sheet__sub">{editingProduct.title}</Text>
+              </View>
               <Text className="wb-sheet__close" onClick={() => setEditing(null)}>
                 {t('wb.sku.close')}
               </Text>

@@ -21,7 +21,7 @@ export function stockBody(mode: 'delta' | 'set', text: string, seen: number): { 
 }
 
 /** One SKU's price and stock, edited in the product list's sheet. */
-export function SkuEditor({ merchantId, product, sku, onStale }: { merchantId: string; product: MerchantProduct; sku: MerchantSku; onStale: () => void }) {
+export function SkuEditor({ merchantId, sku, onStale }: { merchantId: string; product: MerchantProduct; sku: MerchantSku; onStale: () => void }) {
   const setPrice = useSetPrice(merchantId);
   const changeStock = useChangeStock(merchantId);
   const priceIntent = useIntentKey();
@@ -118,7 +118,6 @@ export function SkuEditor({ merchantId, product, sku, onStale }: { merchantId: s
       <Button className="wb-btn wb-btn--primary wb-btn--block" disabled={disabledProp(busy)} onClick={() => void saveStock()} data-testid="sku-save-stock">
         {t('wb.sku.saveStock')}
       </Button>
-      <Text className="wb-muted">{product.title}</Text>
     </View>
   );
 }

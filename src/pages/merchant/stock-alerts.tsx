@@ -62,7 +62,7 @@ export default function WorkbenchStockAlerts() {
                 </Text>
                 <View className="wb-order__foot">
                   <Text className="wb-status">{a.stock === 0 ? t('wb.alerts.soldOut') : t('wb.alerts.left', { n: a.stock })}</Text>
-                  <Text className="wb-link" onClick={() => openWb('products', merchantId)}>
+                  <Text className="wb-link" onClick={() => openWb('products', merchantId, { q: a.title })}>
                     {t('wb.alerts.restock')}
                   </Text>
                 </View>
