@@ -9,8 +9,8 @@ import { type AfterSaleTab, useMerchantAfterSales } from '@/services/merchant/af
 import { Forbidden, formatTime, ListFoot, nextPageOnReachBottom, openWb, useWorkbench } from './shared';
 import './workbench.css';
 
-/** The tabs: what waits for the merchant first, then the rest. */
-export const AFTER_SALE_TABS: readonly AfterSaleTab[] = ['requested', 'returning', 'refund_failed', 'awaiting_return', 'refunding', 'refunded', 'rejected', 'all'];
+/** The tabs: all, then what waits for the merchant (the page opens on 待处理), then the rest. */
+export const AFTER_SALE_TABS: readonly AfterSaleTab[] = ['all', 'requested', 'returning', 'refund_failed', 'awaiting_return', 'refunding', 'refunded', 'rejected'];
 const WAITING = new Set(['requested', 'returning', 'refund_failed']);
 
 function parseTab(raw: string | undefined): AfterSaleTab {
