@@ -15,6 +15,7 @@ export default defineAppConfig({
     { root: 'pages/legal', pages: ['agreement', 'privacy'] },
     // The merchant workbench (staff only): its own subpackage, outside the main package's budget.
     { root: 'pages/merchant', pages: ['index', 'orders', 'order', 'after-sales', 'after-sale', 'products', 'stock-alerts', 'staff', 'audit'] },
+    { root: 'pages/aftersale', pages: ['index', 'apply', 'detail'] },
   ],
   window: {
     navigationBarTitleText: '小店',

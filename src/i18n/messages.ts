@@ -1,4 +1,5 @@
 import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
+import { afterSaleMessages } from './aftersale';
 import { merchantMessages } from './merchant';
 import { tradeMessages } from './trade';
 
@@ -297,7 +298,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

@@ -14,7 +14,8 @@ export function apiBase(): string {
 /** "/images/p_1.svg" -> absolute URL against the API base; absolute URLs pass through. */
 export function assetUrl(path: string): string {
   if (!path) return path;
-  if (/^(https?:)?\/\//i.test(path) || path.startsWith('data:')) return path;
+  // Absolute URLs, data: URLs and local files (a picked photo: blob: on H5, wxfile:, ttfile:...) pass through.
+  if (/^(https?:)?\/\//i.test(path) || /^[a-z][a-z0-9+.-]*:/i.test(path)) return path;
   return `${apiBase()}${path.startsWith('/') ? '' : '/'}${path}`;
 }
 

@@ -120,6 +120,13 @@ export const keys = {
     staff: (merchantId: string) => ['merchant', merchantId, 'staff'] as const,
     audit: (merchantId: string) => ['merchant', merchantId, 'audit'] as const,
   },
+  afterSales: {
+    all: () => ['afterSales'] as const,
+    lists: () => ['afterSales', 'list'] as const,
+    list: (limit = 20) => ['afterSales', 'list', { limit }] as const,
+    details: () => ['afterSales', 'detail'] as const,
+    detail: (id: string) => ['afterSales', 'detail', id] as const,
+  },
 } as const;
 
 /** Roots of the data that belongs to the signed-in user: dropped at logout and login. */
@@ -133,4 +140,5 @@ export const userScopedRoots = [
   keys.wallet.all(),
   keys.refunds.all(),
   keys.merchant.all(),
+  keys.afterSales.all(),
 ] as const;

@@ -5,6 +5,7 @@
  * fetched at run time).
  */
 export {
+  Camera,
   ChevronLeft,
   ChevronRight,
   ClipboardPaste,
@@ -14,6 +15,7 @@ export {
   MessageCircleQuestionMark,
   PackageCheck,
   PackageOpen,
+  RotateCcw,
   Search,
   ShoppingCart,
   Store,

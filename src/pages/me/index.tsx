@@ -116,6 +116,12 @@ export default function MePage() {
               </View>
             );
           })}
+          <View className="me__shortcut" onClick={() => guarded(PAGES.afterSales)} data-testid="shortcut-aftersale">
+            <View className="me__shortcut-icon">
+              <Icon svg={icons.RotateCcw} size={48} color="#d12b30" />
+            </View>
+            <Text className="me__shortcut-label">{t('aftersale.entry')}</Text>
+          </View>
         </View>
       </View>
 

@@ -5,6 +5,7 @@ import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/tar
 import { useState } from 'react';
 import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar, OrderNumber, icons } from '@/components';
 import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
+import { AFTER_SALE_ORDER_STATUSES } from '@/services/aftersale/estimate';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { keys } from '@/services/keys';
@@ -49,6 +50,11 @@ function OrderCard({ order, actions, onExpire }: { order: Order; actions: Return
         <Button className="order-card__btn" size="mini" onClick={() => openDetail(order)}>
           {t('orders.viewDetail')}
         </Button>
+        {AFTER_SALE_ORDER_STATUSES.includes(order.status) && order.paidAmount > order.refundedAmount && (
+          <Button className="order-card__btn" size="mini" onClick={() => void openPage(PAGES.afterSaleApply(order.id))}>
+            {t('aftersale.apply')}
+          </Button>
+        )}
         <OrderActionButtons order={order} actions={actions} buttonClass="order-card__btn" onExpire={onExpire} />
       </View>
     </View>

@@ -18,6 +18,9 @@ export const PAGES = {
   agreement: '/pages/legal/agreement',
   privacy: '/pages/legal/privacy',
   workbench: (merchantId?: string) => (merchantId ? `/pages/merchant/index?merchantId=${encodeURIComponent(merchantId)}` : '/pages/merchant/index'),
+  afterSales: '/pages/aftersale/index',
+  afterSaleApply: (orderId: string) => `/pages/aftersale/apply?orderId=${encodeURIComponent(orderId)}`,
+  afterSale: (id: string) => `/pages/aftersale/detail?id=${encodeURIComponent(id)}`,
 } as const;
 
 export function isTabPage(url: string): boolean {

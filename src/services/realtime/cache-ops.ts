@@ -1,4 +1,5 @@
 import type { Order, OrderPage, OrderStatus, ParentOrder, Payment, PaymentStatus } from '@contract';
+import type { AfterSale, AfterSalePage, AfterSaleStatus } from '@contract/aftersale';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
 import { keys } from '../keys';
 import { applyMerchantOp, merchantEventEffects, merchantIdOf, merchantResetKeys, type MerchantOp } from './merchant';
@@ -14,12 +15,16 @@ export type CacheOp =
   | { kind: 'orderStatus'; orderId: string; status: OrderStatus }
   /** Write a payment's status into its cached detail (the result page reads it). */
   | { kind: 'paymentStatus'; paymentId: string; status: PaymentStatus }
+  /** Write an after-sale request's status into its cached detail and the lists. */
+  | { kind: 'afterSaleStatus'; afterSaleId: string; status: AfterSaleStatus }
   | { kind: 'invalidate'; queryKey: QueryKey }
   /** A merchant topic's write (merchant.ts). */
   | MerchantOp;
 
 const ORDER_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'closed'];
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['paying', 'closing', 'paid', 'failed', 'closed'];
+
+const AFTER_SALE_STATUSES: readonly AfterSaleStatus[] = ['requested', 'awaiting_return', 'returning', 'refunding', 'refunded', 'refund_failed', 'rejected', 'cancelled', 'closed'];
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
@@ -45,6 +50,7 @@ export function resetOps(): CacheOp[] {
     { kind: 'invalidate', queryKey: keys.payments.all() },
     { kind: 'invalidate', queryKey: keys.refunds.all() },
     { kind: 'invalidate', queryKey: keys.wallet.all() },
+    { kind: 'invalidate', queryKey: keys.afterSales.all() },
   ];
 }
 
@@ -97,6 +103,21 @@ export function opsForEvent(type: string, data: Record<string, unknown>): CacheO
       { kind: 'invalidate', queryKey: keys.wallet.all() },
     ];
   }
+  if (type.startsWith('after_sale.')) {
+    const afterSaleId = text(data.afterSaleId);
+    if (!afterSaleId) return [];
+    const status = AFTER_SALE_STATUSES.includes(data.status as AfterSaleStatus) ? (data.status as AfterSaleStatus) : null;
+    const orderId = text(data.orderId);
+    const ops: CacheOp[] = status ? [{ kind: 'afterSaleStatus', afterSaleId, status }] : [];
+    // The full request (return address, refund, reject reason) follows from the server.
+    ops.push({ kind: 'invalidate', queryKey: keys.afterSales.detail(afterSaleId) }, { kind: 'invalidate', queryKey: keys.afterSales.lists() });
+    if (orderId) {
+      // What the order can still refund, and its refunds, move with the request.
+      ops.push({ kind: 'invalidate', queryKey: keys.orders.detail(orderId) }, { kind: 'invalidate', queryKey: keys.refunds.list(orderId) });
+    }
+    if (status === 'refunded') ops.push({ kind: 'invalidate', queryKey: keys.wallet.all() });
+    return ops;
+  }
   return [];
 }
 
@@ -113,6 +134,10 @@ export function resetOpsFor(topic: string): CacheOp[] {
   const merchantId = merchantIdOf(topic);
   if (!merchantId) return resetOps();
   return merchantResetKeys(merchantId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
+}
+
+function withAfterSaleStatus(item: AfterSale, id: string, status: AfterSaleStatus): AfterSale {
+  return item.id === id && item.status !== status ? { ...item, status } : item;
 }
 
 function withOrderStatus(order: Order, orderId: string, status: OrderStatus): Order {
@@ -134,6 +159,13 @@ export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[])
       queryClient.setQueriesData<ParentOrder>({ queryKey: keys.orders.parents() }, (old) => {
         if (!old?.children?.some((c) => c.id === orderId)) return old;
         return { ...old, children: old.children.map((c) => withOrderStatus(c, orderId, status)) };
+      });
+    } else if (op.kind === 'afterSaleStatus') {
+      const { afterSaleId, status } = op;
+      queryClient.setQueryData<AfterSale>(keys.afterSales.detail(afterSaleId), (old) => (old ? withAfterSaleStatus(old, afterSaleId, status) : old));
+      queryClient.setQueriesData<InfiniteData<AfterSalePage>>({ queryKey: keys.afterSales.lists() }, (old) => {
+        if (!old?.pages?.some((p) => p.items.some((a) => a.id === afterSaleId))) return old;
+        return { ...old, pages: old.pages.map((p) => ({ ...p, items: p.items.map((a) => withAfterSaleStatus(a, afterSaleId, status)) })) };
       });
     } else if (op.kind === 'paymentStatus') {
       queryClient.setQueryData<Payment>(keys.payments.detail(op.paymentId), (old) =>

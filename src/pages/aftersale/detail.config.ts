@@ -1,0 +1,6 @@
+import { afterSaleMessages } from '../../i18n/aftersale';
+
+export default definePageConfig({
+  navigationBarTitleText: afterSaleMessages['aftersale.detailTitle'],
+  enablePullDownRefresh: true,
+});
