@@ -104,7 +104,7 @@ describe('order detail', () => {
     expect(screen.getByText('缺少订单编号')).toBeTruthy();
   });
 
-  it('shows paid and refunded amounts with the refunds, and requests a refund after confirmation', async () => {
+  it('shows paid and refunded amounts with the refunds, and 申请售后 opens the after-sale form (no direct refund)', async () => {
     const first: Refund = {
       id: 'rf_1', orderId: 'o_1', amount: 2000, reason: '少发一件', status: 'succeeded', createdAt: Date.now() - 3_600_000, succeededAt: Date.now() - 3_000_000,
       parts: [
@@ -113,17 +113,10 @@ describe('order detail', () => {
         { kind: 'channel', amount: 500, points: null },
       ],
     };
-    let refunds: RefundList = { items: [first], paidAmount: 10600, refundableAmount: 8600 };
+    const refunds: RefundList = { items: [first], paidAmount: 10600, refundableAmount: 8600 };
     const calls = mockApi({
-      'GET /api/orders/o_1': () => ok(order({ status: 'paid', paidAt: Date.now() - 7_200_000, paidAmount: 10600, refundedAmount: 10600 - refunds.refundableAmount })),
+      'GET /api/orders/o_1': () => ok(order({ status: 'paid', paidAt: Date.now() - 7_200_000, paidAmount: 10600, refundedAmount: 2000 })),
       'GET /api/orders/o_1/refunds': () => ok(refunds),
-      'POST /api/orders/o_1/refunds': (req) => {
-        const body = req.body as { amount: number; reason: string };
-        const created: Refund = { ...first, id: 'rf_2', amount: body.amount, reason: body.reason, status: 'processing', succeededAt: null, createdAt: Date.now(),
-          parts: [{ kind: 'channel', amount: body.amount, points: null }] };
-        refunds = { items: [created, first], paidAmount: 10600, refundableAmount: 8600 - body.amount };
-        return ok(created, 201);
-      },
     });
     renderWithClient(<OrderDetailPage />);
 
@@ -136,42 +129,12 @@ describe('order detail', () => {
     expect(item.textContent).toContain('少发一件');
     expect(item.textContent).toContain('余额 ¥10.00，积分（500 积分） ¥5.00，原路退回 ¥5.00');
 
-    fireEvent.click(screen.getByRole('button', { name: '申请退款' }));
-    const amount = screen.getByPlaceholderText('请输入退款金额（元）') as HTMLInputElement;
-    // Everything refundable by default.
-    expect(amount.value).toBe('86.00');
-    expect(screen.getByText('最多可退 ¥86.00')).toBeTruthy();
-    const submit = () => fireEvent.click(screen.getByRole('button', { name: /^(提交退款申请|提交中…)$/ }));
-
-    submit();
-    expect(screen.getByTestId('refund-error').textContent).toBe('请填写退款原因');
-    fireEvent.change(screen.getByPlaceholderText('请填写退款原因（200 字以内）'), { target: { value: '不想要了' } });
-    fireEvent.change(amount, { target: { value: '90' } });
-    submit();
-    expect(screen.getByTestId('refund-error').textContent).toBe('退款金额不能超过 ¥86.00');
-    fireEvent.change(amount, { target: { value: '30.555' } });
-    submit();
-    expect(screen.getByTestId('refund-error').textContent).toBe('请输入正确的退款金额（最多两位小数）');
-
-    // Declined confirmation: nothing is sent.
-    fireEvent.change(amount, { target: { value: '30.5' } });
-    taroMock.setModalResult(false);
-    submit();
-    await waitFor(() => expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '确定申请退款 ¥30.50 吗？款项将按原支付方式退回。' })));
-    await waitFor(() => expect((screen.getByRole('button', { name: /^(提交退款申请|提交中…)$/ }) as HTMLButtonElement).disabled).toBe(false));
+    expect(screen.queryByRole('button', { name: '申请退款' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '申请售后' }));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/aftersale/apply?orderId=o_1' });
+    fireEvent.click(screen.getByRole('button', { name: '查看售后' }));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/aftersale/index' });
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
-
-    taroMock.setModalResult(true);
-    submit();
-    await waitFor(() => expect(screen.getAllByTestId('refund-item')).toHaveLength(2));
-    const posted = calls.filter((c) => c.method === 'POST');
-    expect(posted).toHaveLength(1);
-    expect(posted[0].body).toEqual({ amount: 3050, reason: '不想要了' });
-    expect(posted[0].header['Idempotency-Key']).toBeTruthy();
-    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '退款申请已提交' }));
-    expect(screen.getAllByTestId('refund-item')[0].textContent).toContain('处理中');
-    // The order was asked again too (its refunded amount moved).
-    await waitFor(() => expect(screen.getByTestId('refunds').textContent).toContain('已退款¥50.50'));
   });
 
   it('offers no refund request when nothing is left to refund', async () => {
@@ -182,6 +145,6 @@ describe('order detail', () => {
     renderWithClient(<OrderDetailPage />);
     await screen.findByTestId('refunds');
     await waitFor(() => expect(screen.getByTestId('refunds').textContent).toContain('已退款¥106.00'));
-    expect(screen.queryByRole('button', { name: '申请退款' })).toBeNull();
+    expect(screen.queryByRole('button', { name: '申请售后' })).toBeNull();
   });
 });

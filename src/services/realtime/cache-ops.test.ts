@@ -3,6 +3,7 @@ import type { InfiniteData } from '@tanstack/react-query';
 import { order, parentOrder, payment } from '../checkout/test-support';
 import { keys } from '../keys';
 import { testQueryClient } from '@/test/render';
+import type { AfterSale, AfterSalePage } from '@contract/aftersale';
 import { applyCacheOps, opsForEvent, paymentStatusOf, resetOps } from './cache-ops';
 
 const invalidated = (ops: ReturnType<typeof opsForEvent>) => ops.flatMap((o) => (o.kind === 'invalidate' ? [JSON.stringify(o.queryKey)] : []));
@@ -92,5 +93,33 @@ describe('applying cache operations', () => {
     expect(client.getQueryState(keys.orders.detail('o_1'))?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.wallet.detail())?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.catalog.home())?.isInvalidated).toBe(false);
+  });
+
+  test('an after-sale event writes the status into the cached request and the lists, and refetches its order and refunds', () => {
+    const client = testQueryClient();
+    const request = { id: 'as_1', orderId: 'o_1', status: 'awaiting_return' } as unknown as AfterSale;
+    client.setQueryData(keys.afterSales.detail('as_1'), request);
+    const page: InfiniteData<AfterSalePage> = { pages: [{ items: [request, { ...request, id: 'as_2' }], nextCursor: null }], pageParams: [null] };
+    client.setQueryData(keys.afterSales.list(), page);
+    client.setQueryData(keys.orders.detail('o_1'), order({ status: 'shipped' }));
+    client.setQueryData(keys.refunds.list('o_1'), { items: [], paidAmount: 0, refundableAmount: 0 });
+
+    applyCacheOps(client, [
+      ...opsForEvent('after_sale.return_shipped', { afterSaleId: 'as_1', orderId: 'o_1', status: 'returning' }),
+      ...opsForEvent('after_sale.refunded', { afterSaleId: 'as_404', orderId: 'o_404', status: 'refunded' }),
+      ...opsForEvent('after_sale.cancelled', { orderId: 'o_1' }),
+    ]);
+
+    expect(client.getQueryData<AfterSale>(keys.afterSales.detail('as_1'))?.status).toBe('returning');
+    const list = client.getQueryData<InfiniteData<AfterSalePage>>(keys.afterSales.list());
+    expect(list?.pages[0].items.map((a) => [a.id, a.status])).toEqual([
+      ['as_1', 'returning'],
+      ['as_2', 'awaiting_return'],
+    ]);
+    expect(client.getQueryData(keys.afterSales.detail('as_404'))).toBeUndefined();
+    expect(client.getQueryState(keys.afterSales.detail('as_1'))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(keys.orders.detail('o_1'))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(keys.refunds.list('o_1'))?.isInvalidated).toBe(true);
+    expect(opsForEvent('after_sale.approved', { status: 'refunding' })).toEqual([]);
   });
 });

@@ -111,7 +111,7 @@ describe('realtime client: the handshake', () => {
     t.applied.length = 0;
     conn.push({ op: 'reset', topic: 'user:u_1', version: 40 });
     const keys = t.applied.flat().flatMap((o) => (o.kind === 'invalidate' ? [o.queryKey[0]] : []));
-    expect(keys).toEqual(['orders', 'payments', 'refunds', 'wallet']);
+    expect(keys).toEqual(['orders', 'payments', 'refunds', 'wallet', 'afterSales']);
     conn.push(shipped(41));
     expect(t.client.position?.version).toBe(41);
   });
