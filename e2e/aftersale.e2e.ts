@@ -1,0 +1,213 @@
+/**
+ * The merchant in the loop, in two browser contexts against the real server: (1) a shopper buys
+ * in one context; the demo shop's owner (staff of every demo merchant, H5 phone 13500000000, the
+ * sandbox's one-time code) sees the paid order arrive in the merchant's order list and ships it;
+ * the shopper's open order detail turns 待收货 without a reload (the `user:{id}` topic). The
+ * workbench pages are not in the app yet, so the owner acts through the API with a token from
+ * their own login. (2) 退货退款 of that order end to end in the shopper's UI: 申请售后 with a photo
+ * (the browser's file chooser, uploaded as the raw body), the owner approves with a return address,
+ * the page shows it live, the shopper enters the return shipment, the owner confirms receipt, and
+ * the page shows 退款成功 and the refund, live.
+ */
+import type { Order } from '@contract';
+import type { Locator, Page } from 'playwright-core';
+import { eventually, loginByApi } from './support/api';
+import { scenario, useShop, type ShopFixture } from './support/fixture';
+import {
+  atCashier,
+  atChannelCashier,
+  byText,
+  enabledSubmit,
+  ENABLED,
+  fillByPlaceholder,
+  loginOnPage,
+  pickSku,
+  route,
+  submitAtCashier,
+  waitForRoute,
+} from './support/shop';
+
+const shop = useShop('aftersale');
+const PHONE = '13800138031';
+const OWNER_PHONE = '13500000000';
+
+/** A 2x2 PNG: the smallest image the upload's type sniffing accepts as PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDK+mmyAAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+interface Shared {
+  token: string;
+  ownerToken: string;
+  order: Order;
+}
+let shared: Shared | null = null;
+
+/** A page marker that a reload would lose: set before waiting for a push, checked after. */
+async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+}
+async function notReloaded(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
+}
+
+async function merchantSeesOrder(f: ShopFixture, ownerToken: string, order: Order) {
+  const page = await eventually(
+    () => f.api.call('listMerchantOrders', { params: { merchantId: order.merchantId }, query: { tab: 'to_ship', q: order.orderNo } }, { token: ownerToken }),
+    (p) => p.items.some((o) => o.id === order.id),
+  );
+  return page.items.find((o) => o.id === order.id);
+}
+
+function asPage(page: Page): Promise<Locator> {
+  return waitForRoute(page, '/pages/aftersale/detail', 30_000);
+}
+
+async function statusIs(detail: Locator, label: string, timeout = 30_000): Promise<void> {
+  await detail.locator('[data-testid="as-status"]', { hasText: label }).filter({ visible: true }).first().waitFor({ timeout });
+}
+
+test('a shopper buys; the merchant sees the paid order arrive and ships it; the open order detail turns 待收货 live', () =>
+  scenario(shop, async (f) => {
+    const { page, api, server, shot } = f;
+    // The owner signs in (their own session, as the workbench would have it).
+    const ownerToken = await loginByApi(api, OWNER_PHONE);
+    const workplaces = await api.call('listWorkplaces', {}, { token: ownerToken });
+    expect(workplaces.items.length).toBeGreaterThan(0);
+
+    await route(page, server.baseUrl, '/pages/login/index');
+    const token = await loginOnPage(page, api, PHONE);
+    await api.call('createAddress', { body: { name: '赵六', phone: PHONE, province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 90 号', isDefault: true } }, { token });
+
+    // A product of a merchant the owner runs, with stock to spare.
+    const list = await api.call('listProducts', { query: { sort: 'sales', limit: 20 } });
+    const mine = new Set(workplaces.items.map((w) => w.merchantId));
+    let skuId: string | null = null;
+    for (const item of list.items) {
+      const product = await api.call('getProduct', { params: { id: item.id } });
+      const sku = product.onShelf && mine.has(product.merchantId) ? pickSku(product, 3) : null;
+      if (sku) {
+        skuId = sku.id;
+        break;
+      }
+    }
+    if (!skuId) throw new Error('no product of the demo owner has stock');
+
+    // Buy: checkout with the default address -> cashier -> Alipay's sandbox -> 支付成功.
+    const checkout = await route(page, server.baseUrl, `/pages/checkout/index?items=${encodeURIComponent(`${skuId}:1`)}`);
+    const submit = await enabledSubmit(checkout);
+    await submit.click();
+    const cashier = await atCashier(page);
+    await submitAtCashier(cashier, '支付宝');
+    await atChannelCashier(page);
+    await page.locator('#sandbox-pay-confirm').click();
+    const result = await waitForRoute(page, '/pages/checkout/result', 30_000);
+    await byText(result, '支付成功').waitFor({ timeout: 60_000 });
+
+    const orders = await api.call('listOrders', { query: { status: 'all' } }, { token });
+    expect(orders.items).toHaveLength(1);
+    const order = orders.items[0];
+    expect(order.status).toBe('paid');
+
+    // The merchant's side: the paid order is in the owner's list to ship.
+    const row = await merchantSeesOrder(f, ownerToken, order);
+    expect(row).toMatchObject({ id: order.id, status: 'paid' });
+
+    // The shopper has the order open; the merchant ships; the page follows without a reload.
+    const detail = await route(page, server.baseUrl, `/pages/orders/detail?id=${order.id}`);
+    await detail.locator('.detail-head__status', { hasText: '待发货' }).waitFor();
+    await shot('order-paid');
+    await markPage(page);
+    await api.call(
+      'shipMerchantOrder',
+      { params: { merchantId: order.merchantId, orderId: order.id }, body: { parcels: [{ carrier: 'sf', trackingNo: 'SF1000000001' }] } },
+      { token: ownerToken },
+    );
+    await detail.locator('.detail-head__status', { hasText: '待收货' }).waitFor({ timeout: 30_000 });
+    await byText(detail, '商品已发出，请留意收货').waitFor();
+    expect(await notReloaded(page)).toBe(true);
+    await shot('order-shipped-live');
+    shared = { token, ownerToken, order };
+  }));
+
+test('退货退款 end to end: apply with a photo, approved with a return address, return shipment, receipt, 退款成功 live', () =>
+  scenario(shop, async (f) => {
+    if (!shared) throw new Error('the first scenario did not leave a shipped order');
+    const { token, ownerToken, order } = shared;
+    const { page, api, server, shot } = f;
+
+    // 申请售后 from the order detail.
+    const detail = await route(page, server.baseUrl, `/pages/orders/detail?id=${order.id}`);
+    await detail.locator('.detail-head__status', { hasText: '待收货' }).waitFor();
+    await detail.getByRole('button', { name: '申请售后' }).filter({ visible: true }).first().click();
+    const apply = await waitForRoute(page, '/pages/aftersale/apply');
+    await byText(apply, order.lines[0].title).waitFor();
+    await apply.getByTestId('kind-return_refund').click();
+    await apply.locator('[data-testid="kind-return_refund"][aria-checked="true"]').waitFor();
+    await byText(apply, '质量问题').click();
+    await fillByPlaceholder(apply, '选填，补充描述有助于商家更快处理（500 字以内）', '袖口开线');
+
+    // A photo through the browser's file chooser; it uploads and shows as done.
+    const chooser = page.waitForEvent('filechooser');
+    await apply.getByTestId('add-photo').click();
+    await (await chooser).setFiles({ name: 'proof.png', mimeType: 'image/png', buffer: PNG });
+    await apply.locator('[data-testid="photo"].as-photo--done').waitFor({ timeout: 20_000 });
+    await byText(apply, '最多 6 张，已选 1 张').waitFor();
+    const estimate = ((await apply.getByTestId('estimate').textContent()) ?? '').trim();
+    await shot('apply-filled');
+    await apply.locator(`.as-bar__submit${ENABLED}`).click();
+
+    // The request's page: waiting for the merchant.
+    let as = await asPage(page);
+    await statusIs(as, '待商家处理');
+    const requests = await api.call('listAfterSales', {}, { token });
+    expect(requests.items).toHaveLength(1);
+    const request = requests.items[0];
+    expect(request).toMatchObject({ orderId: order.id, kind: 'return_refund', status: 'requested', reason: 'quality_issue', description: '袖口开线' });
+    expect(request.photos).toHaveLength(1);
+    expect(estimate).toBe(`¥${(request.amount / 100).toFixed(2)}`);
+    const photo = await fetch(server.baseUrl + request.photos[0].url);
+    expect(photo.headers.get('content-type')).toBe('image/png');
+    await as.getByTestId('as-photos').waitFor();
+    await shot('requested');
+
+    // The merchant approves the return with an address: the page shows it live.
+    await markPage(page);
+    await api.call(
+      'approveAfterSaleReturn',
+      { params: { merchantId: order.merchantId, afterSaleId: request.id }, body: { returnAddress: { name: '售后部', phone: '021-12345678', address: '上海市 黄浦区 人民路 88 号' } } },
+      { token: ownerToken },
+    );
+    await statusIs(as, '待寄回商品');
+    await as.getByTestId('return-address').filter({ hasText: '上海市 黄浦区 人民路 88 号' }).waitFor();
+    expect(await notReloaded(page)).toBe(true);
+    await shot('awaiting-return');
+
+    // The shopper enters the return shipment.
+    await fillByPlaceholder(as, '如：顺丰速运', '顺丰速运');
+    await fillByPlaceholder(as, '请输入物流单号', 'SF2000000002');
+    await as.getByRole('button', { name: '提交物流信息' }).click();
+    await statusIs(as, '待商家收货');
+    await as.getByTestId('return-shipment').filter({ hasText: 'SF2000000002' }).waitFor();
+    await shot('returning');
+
+    // The merchant confirms receipt: the refund runs; the page turns 退款成功 with the refund, live.
+    await markPage(page);
+    await api.call('receiveAfterSaleReturn', { params: { merchantId: order.merchantId, afterSaleId: request.id } }, { token: ownerToken });
+    as = await asPage(page);
+    await statusIs(as, '退款成功', 60_000);
+    await as.locator('[data-testid="refund-status"]', { hasText: '已退款' }).waitFor({ timeout: 60_000 });
+    expect(await notReloaded(page)).toBe(true);
+    await shot('refunded');
+
+    const done = await api.call('getAfterSale', { params: { id: request.id } }, { token });
+    expect(done.status).toBe('refunded');
+    const refunds = await api.call('listRefunds', { params: { id: order.id } }, { token });
+    expect(refunds.items.find((r) => r.id === done.refundId)).toMatchObject({ status: 'succeeded', amount: done.amount });
+
+    // The list shows it under 已完成.
+    const listPage = await route(page, server.baseUrl, '/pages/aftersale/index');
+    await listPage.locator('[data-testid="as-item"][data-status="refunded"]').waitFor();
+    await shot('list');
+  }));
