@@ -140,7 +140,7 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
     // 申请售后 from the order detail.
     const detail = await route(page, server.baseUrl, `/pages/orders/detail?id=${order.id}`);
     await detail.locator('.detail-head__status', { hasText: '待收货' }).waitFor();
-    await detail.getByRole('button', { name: '申请售后' }).filter({ visible: true }).first().click();
+    await byText(detail, '申请售后').click();
     const apply = await waitForRoute(page, '/pages/aftersale/apply');
     await byText(apply, order.lines[0].title).waitFor();
     await apply.getByTestId('kind-return_refund').click();
@@ -187,7 +187,7 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
     // The shopper enters the return shipment.
     await fillByPlaceholder(as, '如：顺丰速运', '顺丰速运');
     await fillByPlaceholder(as, '请输入物流单号', 'SF2000000002');
-    await as.getByRole('button', { name: '提交物流信息' }).click();
+    await byText(as, '提交物流信息').click();
     await statusIs(as, '待商家收货');
     await as.getByTestId('return-shipment').filter({ hasText: 'SF2000000002' }).waitFor();
     await shot('returning');

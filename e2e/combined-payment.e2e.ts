@@ -8,8 +8,9 @@
  *    order can be paid again.
  * 2. Paid: live split and remainder on the cashier -> Alipay -> 支付成功 with the tenders
  *    listed; the order is paid; the me page shows the lower balance and points.
- * 3. A partial refund of that order from its detail page: the refund shows with its status
- *    (已退款) and the refunded amount; balance and points grew by their shares of it.
+ * 3. That order's money back from its detail page through after-sales (申请售后, 仅退款, approved
+ *    at once by the rules since it has not shipped): the request shows 退款成功 with the refund,
+ *    the order lists it (已退款); balance and points grew by their shares of it.
  *
  * The cancel runs first on purpose: it holds and releases the ¥50 demo gift card, which the
  * paid scenario then spends (a card that was not really released would fail it). Each scenario
@@ -44,7 +45,6 @@ const WELCOME = { balance: 20000, points: 5000 };
 const POINTS_FEN = WELCOME.points;
 /** What the internal tenders can cover at most; the order must cost more so Alipay gets a remainder. */
 const INTERNAL_MAX = POINTS_FEN + CARD.value + WELCOME.balance;
-const REFUND_FEN = 10000;
 
 /** Whitespace-free text, so "¥ 269 .90" spread over spans reads as "¥269.90". */
 const squash = (s: string | null) => (s ?? '').replace(/\s+/g, '');
@@ -288,54 +288,42 @@ test('balance, points and the ¥50 gift card with the remainder by Alipay: 支�
     paid = { token, orderId: order.id, payable: due, payment };
   }));
 
-test('a partial refund from the order page: 已退款 with the refunded amount, balance and points grew by their shares', () =>
+test('money back from the order page through 申请售后: 退款成功, 已退款 with the refunded amount, balance and points grew by their shares', () =>
   scenario(shop, async (f) => {
     if (!paid) throw new Error('this scenario refunds the order the previous scenario paid, and that scenario did not finish');
     const { api, server, shot } = f;
     const p = f.page;
     const { token, orderId } = paid;
+    /** The whole order: a refund only of an unshipped order, in full. */
+    const REFUND_FEN = paid.payable;
 
     const detail = await route(p, server.baseUrl, `/pages/orders/detail?id=${encodeURIComponent(orderId)}`);
     const refunds = detail.locator('[data-testid="refunds"]').filter({ visible: true }).first();
     await refunds.waitFor();
     expect(squash(await refunds.textContent())).toContain(`已付金额${formatPrice(paid.payable)}`);
-    await byText(refunds, '申请退款').click();
-    const form = refunds.locator('[data-testid="refund-form"]');
-    await form.waitFor();
-    // The amount starts at everything refundable; ask for part of it.
-    const amount = form.locator('.refund-form__input input').first();
-    expect(await amount.inputValue()).toBe((paid.payable / 100).toFixed(2));
-    await amount.fill((REFUND_FEN / 100).toFixed(2));
-    await fillByPlaceholder(form, '请填写退款原因（200 字以内）', '尺码不合适，退部分款');
+    // Money back goes through after-sales: 申请售后 -> 仅退款 (an unshipped order) -> the rules
+    // approve it at once and the refund runs; the request's page shows 退款成功 and the refund.
+    await byText(refunds, '申请售后').click();
+    const apply = await waitForRoute(p, '/pages/aftersale/apply');
+    await apply.locator('[data-testid="kind-refund_only"][aria-checked="true"]').waitFor();
+    expect(await apply.getByTestId('kind-return_refund').getAttribute('aria-disabled')).toBe('true');
+    await byText(apply, '不想要了').click();
+    await fillByPlaceholder(apply, '选填，补充描述有助于商家更快处理（500 字以内）', '尺码不合适');
+    await apply.getByTestId('estimate').filter({ hasText: formatPrice(REFUND_FEN) }).waitFor();
     await shot('refund-form');
-    await byText(form, '提交退款申请').click();
+    await apply.locator('.as-bar__submit').click();
+    const request = await waitForRoute(p, '/pages/aftersale/detail', 30_000);
+    await request.locator('[data-testid="as-status"]', { hasText: '退款成功' }).waitFor({ timeout: 30_000 });
+    await request.locator('[data-testid="refund-status"]', { hasText: '已退款' }).waitFor({ timeout: 30_000 });
+    expect(squash(await request.getByTestId('as-refund').textContent())).toContain(formatPrice(REFUND_FEN));
 
-    // The confirmation dialog names the amount.
-    const modal = p.locator('.taro-modal__content').filter({ visible: true }).first();
-    await modal.getByText(`确定申请退款 ${formatPrice(REFUND_FEN)} 吗？`, { exact: false }).waitFor();
-    await shot('refund-confirm');
-    await modal.locator('.taro-model__confirm').click();
-
-    // The refund shows on the order; the channel part may still be on its way (处理中), then a
-    // reload shows it done.
+    // The order's page lists the refund, done.
+    await route(p, server.baseUrl, `/pages/orders/detail?id=${encodeURIComponent(orderId)}`);
     const item = () => p.locator('.taro_page').filter({ visible: true }).last().locator('[data-testid="refund-item"]').first();
     await item().waitFor({ timeout: 20_000 });
-    const status = await eventually(
-      async () => {
-        const text = squash(await item().textContent());
-        if (!text.includes('已退款')) {
-          await p.reload();
-          await waitForRoute(p, '/pages/orders/detail');
-          await item().waitFor({ timeout: 20_000 });
-        }
-        return squash(await item().textContent());
-      },
-      (t) => t.includes('已退款'),
-      30_000,
-    );
+    const status = squash(await item().textContent());
     expect(status).toContain(formatPrice(REFUND_FEN));
     expect(status).toContain('已退款');
-    expect(status).toContain('尺码不合适，退部分款');
     const shown = p.locator('.taro_page').filter({ visible: true }).last().locator('[data-testid="refunds"]');
     await shown.getByText('已退款', { exact: true }).first().waitFor();
     expect(squash(await shown.textContent())).toContain(`已退款${formatPrice(REFUND_FEN)}`);
@@ -353,7 +341,7 @@ test('a partial refund from the order page: 已退款 with the refunded amount, 
     const pointsBack = share('points').reduce((s, part) => s + (part.points ?? 0), 0);
     expect(balanceBack).toBeGreaterThan(0);
     expect(share('channel').reduce((s, part) => s + part.amount, 0)).toBeGreaterThan(0);
-    expect(await api.call('getOrder', { params: { id: orderId } }, { token })).toMatchObject({ status: 'paid', refundedAmount: REFUND_FEN });
+    expect(await api.call('getOrder', { params: { id: orderId } }, { token })).toMatchObject({ refundedAmount: REFUND_FEN });
     expect(await wallet(api, token)).toMatchObject({ balance: balanceBack, points: pointsBack });
     const cardBack = share('gift_card').reduce((s, part) => s + part.amount, 0);
     expect((await api.call('verifyGiftCard', { body: CARD_CREDENTIAL }, { token })).balance).toBe(cardBack);
