@@ -148,9 +148,11 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
     await byText(apply, '质量问题').click();
     await fillByPlaceholder(apply, '选填，补充描述有助于商家更快处理（500 字以内）', '袖口开线');
 
-    // A photo through the browser's file chooser; it uploads and shows as done.
-    const chooser = page.waitForEvent('filechooser');
+    // A photo: on a phone Taro asks 拍摄 or 从相册选择, then the browser's file chooser opens;
+    // the photo uploads and shows as done.
     await apply.getByTestId('add-photo').click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByText('从相册选择', { exact: true }).filter({ visible: true }).first().click();
     await (await chooser).setFiles({ name: 'proof.png', mimeType: 'image/png', buffer: PNG });
     await apply.locator('[data-testid="photo"].as-photo--done').waitFor({ timeout: 20_000 });
     await byText(apply, '最多 6 张，已选 1 张').waitFor();
