@@ -85,6 +85,7 @@ export const afterSaleMessages = {
   'aftersale.tabDone': '已完成',
   'aftersale.tabClosed': '已关闭',
   'aftersale.itemCount': '共 {count} 件',
+  'aftersale.lineRefund': '退款',
   'aftersale.stepApplied': '提交申请',
   'aftersale.stepReview': '商家处理',
   'aftersale.stepReturn': '寄回商品',

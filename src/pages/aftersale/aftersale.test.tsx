@@ -290,7 +290,7 @@ describe('after-sale detail', () => {
     expect((await screen.findByTestId('as-status')).textContent).toBe('退款成功');
     await waitFor(() => expect(screen.getByTestId('refund-status').textContent).toBe('已退款'));
     expect(screen.getByTestId('as-refund').textContent).toContain('余额 ¥9.00，原路退回 ¥40.00');
-    expect(screen.getAllByTestId('as-step').map((s) => s.getAttribute('data-state'))).toEqual(['done', 'done', 'done']);
+    expect(screen.getAllByTestId('as-step').map((s) => s.getAttribute('data-state'))).toEqual(['done', 'done', 'current']);
   });
 
   it('a missing request says so', async () => {

@@ -4,7 +4,7 @@ import { formatPrice } from '@contract/money';
 import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { type ReactNode, useRef, useState } from 'react';
-import { disabledProp, LineItem, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
+import { disabledProp, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
 import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusHints, afterSaleStatusLabels } from '@/i18n/aftersale';
 import { errorMessage, refundStatusLabels, t, tenderLabels } from '@/i18n/messages';
 import { useCancelAfterSale } from '@/services/aftersale/cancelAfterSale';
@@ -17,6 +17,7 @@ import { openPage } from '@/services/platform/nav';
 import { previewImages } from '@/services/platform/preview';
 import { assetUrl } from '@/services/http';
 import { useRefunds } from '@/services/refund/listRefunds';
+import { AfterSaleLineRow } from './as-line';
 import { steps } from './steps';
 import './shared.css';
 import './detail.css';
@@ -258,7 +259,7 @@ export default function AfterSaleDetailPage() {
               </View>
               {data.shippingAmount > 0 && <Text className="as-card__hint">{t('aftersale.shippingIncluded', { amount: formatPrice(data.shippingAmount) })}</Text>}
               {data.lines.map((l) => (
-                <LineItem key={l.lineNo} image={l.image} title={l.title} specText={l.specText} unitPrice={l.amount} quantity={l.quantity} />
+                <AfterSaleLineRow key={l.lineNo} line={l} />
               ))}
             </View>
 
@@ -270,6 +271,9 @@ export default function AfterSaleDetailPage() {
                 <Row label={t('aftersale.descriptionLabel')}>
                   <Text className="as-text">{data.description}</Text>
                 </Row>
+              )}
+              {data.photos.length > 0 && (
+                <Text className="as-row__label as-photos-label">{t('aftersale.photosLabel')}</Text>
               )}
               {data.photos.length > 0 && (
                 <View className="as-photo-row" data-testid="as-photos">
@@ -301,7 +305,7 @@ export default function AfterSaleDetailPage() {
 
             {CANCELLABLE_STATUSES.includes(data.status) && (
               <View className="as-detail__bar">
-                <Button className="as-detail__btn" size="mini" disabled={disabledProp(cancel.isPending)} onClick={() => void withdraw(data)}>
+                <Button className="as-btn" disabled={disabledProp(cancel.isPending)} onClick={() => void withdraw(data)}>
                   {t('aftersale.cancel')}
                 </Button>
               </View>

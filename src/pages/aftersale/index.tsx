@@ -2,13 +2,15 @@ import type { AfterSale } from '@contract/aftersale';
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { icons, LineItem, OfflineBanner, OrderNumber, PageState, Price, Skeleton, TitleBar } from '@/components';
+import { icons, OfflineBanner, OrderNumber, PageState, Price, Skeleton, TitleBar } from '@/components';
 import { afterSaleKindLabels, afterSaleStatusLabels } from '@/i18n/aftersale';
 import { t } from '@/i18n/messages';
 import { useListAfterSales } from '@/services/aftersale/listAfterSales';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
+import { AfterSaleLineRow } from './as-line';
 import { AFTER_SALE_TABS, type AfterSaleTab, inTab, parseTab, TAB_LABELS } from './tabs';
+import './shared.css';
 import './index.css';
 
 function AfterSaleCard({ item }: { item: AfterSale }) {
@@ -23,7 +25,7 @@ function AfterSaleCard({ item }: { item: AfterSale }) {
       <OrderNumber no={item.orderNo} className="as-item__no" />
       <View onClick={open}>
         {item.lines.slice(0, 2).map((l) => (
-          <LineItem key={l.lineNo} image={l.image} title={l.title} specText={l.specText} unitPrice={l.amount} quantity={l.quantity} />
+          <AfterSaleLineRow key={l.lineNo} line={l} />
         ))}
       </View>
       <View className="as-item__sum">
@@ -32,7 +34,7 @@ function AfterSaleCard({ item }: { item: AfterSale }) {
         <Price fen={item.amount} />
       </View>
       <View className="as-item__actions">
-        <Button className="as-item__btn" size="mini" onClick={open}>
+        <Button className="as-btn" onClick={open}>
           {t('orders.viewDetail')}
         </Button>
       </View>

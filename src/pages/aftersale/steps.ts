@@ -30,12 +30,14 @@ export function steps(a: Pick<AfterSale, 'kind' | 'status'>): Step[] {
     returning: 3,
     refunding: last,
     refund_failed: last,
-    refunded: last + 1,
+    refunded: last,
     rejected: 1,
     cancelled: 1,
     closed: 2,
   };
   const at = current[a.status];
+  // Refunded: every step done, the last one shown as where it stands.
+  if (a.status === 'refunded') return labels.map((label, i) => ({ label, state: i === last ? 'current' : 'done' }));
   return labels.map((label, i) => {
     if (i < at) return { label, state: 'done' };
     if (i === at) return { label: i === last ? afterSaleStatusLabels[a.status] : label, state: 'current' };
