@@ -28,6 +28,11 @@ const demoOrder = {
   shipTo: '张三 13800000000 上海市上海市浦东新区世纪大道 1 号', remark: null, createdAt: NOW, expiresAt: NOW + 30 * 60_000,
   paidAt: null, paidAmount: 0, refundedAmount: 0, timeline: [{ status: 'pending_payment' as const, at: NOW, note: '订单已提交' }],
 };
+/** A shipped order of the same shopper: the after-sale apply page opens with it (仅退款 and 退货退款). */
+const shippedOrder = {
+  ...demoOrder, id: 'o_smoke_shipped', orderNo: '2026120700000000003', status: 'shipped' as const, paidAt: NOW, paidAmount: 1990,
+  timeline: [{ status: 'pending_payment' as const, at: NOW, note: '订单已提交' }, { status: 'paid' as const, at: NOW, note: '' }, { status: 'shipped' as const, at: NOW, note: '' }],
+};
 /** A combined payment waiting at the channel: ¥5.00 of points, ¥14.90 through the platform's channel. */
 const demoPayment = {
   id: 'pay_smoke', orderId: 'po_smoke', amount: 1990, status: 'paying' as const,
@@ -127,7 +132,7 @@ export const canned: Canned = {
   createOrder: () => ({ id: 'po_smoke', orderNo: '2026120700000000002', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }),
   listOrders: () => ({ items: [], nextCursor: null }),
   getOrderCounts: () => ({ pending_payment: 0, paid: 0, shipped: 0 }),
-  getOrder: ({ params }) => (params.id === demoOrder.id ? demoOrder : null),
+  getOrder: ({ params }) => (params.id === demoOrder.id ? demoOrder : params.id === shippedOrder.id ? shippedOrder : null),
   getParentOrder: ({ params }) => (params.id === 'po_smoke'
     ? { id: 'po_smoke', orderNo: '2026120700000000002', status: 'pending_payment', amounts: demoOrder.amounts, createdAt: NOW, expiresAt: demoOrder.expiresAt, children: [demoOrder] }
     : null),
@@ -140,7 +145,8 @@ export const canned: Canned = {
   cancelPayment: ({ params }) => (params.id === demoPayment.id ? { ...demoPayment, status: 'closing', endReason: 'cancelled' } : null),
   listOpenPayments: ({ params }) => (params.id === demoOrder.id || params.id === demoOrder.parentId ? { items: [] } : null),
   createRefund: ({ params }) => (params.id === demoOrder.id ? demoRefund : null),
-  listRefunds: ({ params }) => (params.id === demoOrder.id ? { items: [], paidAmount: 0, refundableAmount: 0 } : null),
+  listRefunds: ({ params }) =>
+    params.id === demoOrder.id ? { items: [], paidAmount: 0, refundableAmount: 0 } : params.id === shippedOrder.id ? { items: [], paidAmount: 1990, refundableAmount: 1990 } : null,
   // The smoke shopper is nobody's staff; the workbench's answers are shaped for its own pages to come.
   listWorkplaces: () => ({ items: [] }),
   getWorkplace: () => demoWorkplace,
@@ -203,6 +209,8 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   'merchant/stock-alerts': { merchantId: demoWorkplace.merchantId },
   'merchant/staff': { merchantId: demoWorkplace.merchantId },
   'merchant/audit': { merchantId: demoWorkplace.merchantId },
+  'aftersale/apply': { orderId: shippedOrder.id },
+  'aftersale/detail': { id: demoAfterSale.id },
 };
 
 export interface RouteMatch {

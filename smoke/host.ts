@@ -110,6 +110,9 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   'merchant/stock-alerts': ['暂无需要补货的商品'],
   'merchant/staff': ['邀请店员'],
   'merchant/audit': ['暂无操作记录'],
+  aftersale: ['示例商品', '待商家处理'],
+  'aftersale/apply': ['示例商品', '申请原因', '退货退款'],
+  'aftersale/detail': ['待商家处理', '不想要了'],
 };
 
 export const EXPECTED_REQUESTS: Record<string, string[]> = {
@@ -138,6 +141,9 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   'merchant/stock-alerts': ['GET /api/merchants/m_demo/stock-alerts '],
   'merchant/staff': ['GET /api/merchants/m_demo/staff '],
   'merchant/audit': ['GET /api/merchants/m_demo/audit '],
+  aftersale: ['GET /api/after-sales '],
+  'aftersale/apply': ['GET /api/orders/o_smoke_shipped ', 'GET /api/after-sales '],
+  'aftersale/detail': ['GET /api/after-sales/as_smoke '],
 };
 
 interface Phase {
