@@ -143,6 +143,7 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
     await byText(detail, '申请售后').click();
     const apply = await waitForRoute(page, '/pages/aftersale/apply');
     await byText(apply, order.lines[0].title).waitFor();
+    await shot('apply-open');
     await apply.getByTestId('kind-return_refund').click();
     await apply.locator('[data-testid="kind-return_refund"][aria-checked="true"]').waitFor();
     await byText(apply, '质量问题').click();
