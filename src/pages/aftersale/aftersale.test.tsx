@@ -1,6 +1,6 @@
 import type { AfterSale } from '@contract/aftersale';
 import type { Order, RefundList } from '@contract';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { installTaroExtras, order } from '@/services/checkout/test-support';
 import { mockApi, ok, problem, renderWithClient } from '@/test/render';
@@ -137,7 +137,7 @@ describe('after-sale apply', () => {
     expect(Taro.uploadFile).toHaveBeenCalledTimes(6);
     expect((Taro.uploadFile as unknown as jest.Mock).mock.calls[0][0]).toMatchObject({ url: '/api/uploads', filePath: 'wxfile://1.jpg', name: 'file' });
 
-    progressOf.get('wxfile://1.jpg')?.({ progress: 40 });
+    act(() => progressOf.get('wxfile://1.jpg')?.({ progress: 40 }));
     await screen.findByText('上传中 40%');
 
     fireEvent.click(screen.getByText('质量问题'));
@@ -148,7 +148,9 @@ describe('after-sale apply', () => {
     fireEvent.click(within(screen.getAllByTestId('photo')[5]).getByLabelText('删除图片'));
     expect(screen.getAllByTestId('photo')).toHaveLength(5);
     expect(screen.getByTestId('add-photo')).toBeTruthy();
-    for (let i = 1; i <= 5; i++) uploadAnswers.get(`wxfile://${i}.jpg`)?.({ statusCode: 201, data: JSON.stringify({ id: `img_${i}`, url: `/uploads/img_${i}.jpg`, contentType: 'image/jpeg', size: 10 }) });
+    await act(async () => {
+      for (let i = 1; i <= 5; i++) uploadAnswers.get(`wxfile://${i}.jpg`)?.({ statusCode: 201, data: JSON.stringify({ id: `img_${i}`, url: `/uploads/img_${i}.jpg`, contentType: 'image/jpeg', size: 10 }) });
+    });
     await waitFor(() => expect(screen.queryByText(/^上传中/)).toBeNull());
 
     fireEvent.change(screen.getByPlaceholderText('选填，补充描述有助于商家更快处理（500 字以内）'), { target: { value: ' 袖口开线 ' } });
@@ -175,7 +177,9 @@ describe('after-sale apply', () => {
     pick('wxfile://a.png');
     fireEvent.click(screen.getByTestId('add-photo'));
     await waitFor(() => expect(uploadAnswers.has('wxfile://a.png')).toBe(true));
-    uploadAnswers.get('wxfile://a.png')?.({ statusCode: 400, data: JSON.stringify({ code: 'IMAGE_INVALID' }) });
+    await act(async () => {
+      uploadAnswers.get('wxfile://a.png')?.({ statusCode: 400, data: JSON.stringify({ code: 'IMAGE_INVALID' }) });
+    });
     await screen.findByText('上传失败');
     expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '仅支持 JPG、PNG、WebP 格式的图片' }));
     fireEvent.click(screen.getByText('不想要了'));

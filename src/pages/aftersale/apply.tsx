@@ -3,7 +3,7 @@ import { Button, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter, useUnload } from '@tarojs/taro';
 import { useMemo, useRef, useState } from 'react';
 import { disabledProp, Icon, icons, LineItem, OfflineBanner, PageState, Picture, Price, Skeleton, Stepper, TitleBar } from '@/components';
-import { AFTER_SALE_REASONS, afterSaleKindLabels, afterSaleReasonLabels } from '@/i18n/aftersale';
+import { AFTER_SALE_REASONS, afterSaleKindLabels, afterSaleReasonLabels } from '@/i18n/aftersale-labels';
 import { errorMessage, t } from '@/i18n/messages';
 import { useCreateAfterSale } from '@/services/aftersale/createAfterSale';
 import { AFTER_SALE_ORDER_STATUSES, availableUnits, estimateRefund, heldByRequests, MAX_PHOTOS, orderShipped } from '@/services/aftersale/estimate';

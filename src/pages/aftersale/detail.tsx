@@ -5,7 +5,7 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { type ReactNode, useRef, useState } from 'react';
 import { disabledProp, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
-import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusHints, afterSaleStatusLabels } from '@/i18n/aftersale';
+import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusHints, afterSaleStatusLabels } from '@/i18n/aftersale-labels';
 import { errorMessage, refundStatusLabels, t, tenderLabels } from '@/i18n/messages';
 import { useCancelAfterSale } from '@/services/aftersale/cancelAfterSale';
 import { CANCELLABLE_STATUSES } from '@/services/aftersale/estimate';

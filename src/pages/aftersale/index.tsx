@@ -3,7 +3,7 @@ import { Button, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { icons, OfflineBanner, OrderNumber, PageState, Price, Skeleton, TitleBar } from '@/components';
-import { afterSaleKindLabels, afterSaleStatusLabels } from '@/i18n/aftersale';
+import { afterSaleKindLabels, afterSaleStatusLabels } from '@/i18n/aftersale-labels';
 import { t } from '@/i18n/messages';
 import { useListAfterSales } from '@/services/aftersale/listAfterSales';
 import { useLoginGate } from '@/services/checkout/login-gate';

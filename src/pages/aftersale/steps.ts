@@ -1,5 +1,5 @@
 import type { AfterSale, AfterSaleStatus } from '@contract/aftersale';
-import { afterSaleStatusLabels } from '@/i18n/aftersale';
+import { afterSaleStatusLabels } from '@/i18n/aftersale-labels';
 import { t } from '@/i18n/messages';
 
 export interface Step {
