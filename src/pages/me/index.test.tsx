@@ -13,7 +13,7 @@ describe('me page', () => {
     renderWithClient(<MePage />);
     expect(screen.getByText('点击登录')).toBeTruthy();
     // Icons, not blank boxes: each shortcut and the avatar placeholder draw an SVG image.
-    for (const tab of ['pending_payment', 'paid', 'shipped', 'all']) {
+    for (const tab of ['pending_payment', 'paid', 'shipped', 'all', 'aftersale']) {
       const img = screen.getByTestId(`shortcut-${tab}`).querySelector('img');
       expect(img?.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
     }
@@ -43,6 +43,9 @@ describe('me page', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/orders/index?status=all' });
     fireEvent.click(screen.getByText('收货地址'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/checkout/address-list' });
+    expect(screen.getByTestId('shortcut-aftersale').textContent).toBe('退款/售后');
+    fireEvent.click(screen.getByTestId('shortcut-aftersale'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/aftersale/index' });
 
     fireEvent.click(screen.getByText('退出登录'));
     await waitFor(() => expect(useSession.getState().token).toBeNull());

@@ -150,6 +150,24 @@ describe('order list', () => {
     expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已确认收货' }));
   });
 
+  it('offers 申请售后 on paid, shipped and completed orders with money left, opening the after-sale form', async () => {
+    mockApi({
+      'GET /api/orders': () =>
+        ok(page([
+          order({ id: 'o_paid', status: 'shipped', paidAt: Date.now(), paidAmount: 10600 }),
+          order({ id: 'o_done', status: 'completed', paidAt: Date.now(), paidAmount: 10600, refundedAmount: 10600, merchantName: '晨光文具' }),
+          order({ id: 'o_new', merchantName: '新店', expiresAt: Date.now() + 60_000 }),
+        ])),
+    });
+    renderWithClient(<OrdersPage />);
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    const [shipped, refunded, pending] = cards();
+    expect(within(refunded).queryByRole('button', { name: '申请售后' })).toBeNull();
+    expect(within(pending).queryByRole('button', { name: '申请售后' })).toBeNull();
+    fireEvent.click(within(shipped).getByRole('button', { name: '申请售后' }));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/aftersale/apply?orderId=o_paid' });
+  });
+
   it('pays an unpaid order again from the list at the cashier for that child order', async () => {
     const calls = mockApi({ 'GET /api/orders': () => ok(page([order({ expiresAt: Date.now() + 600_000 })])) });
     renderWithClient(<OrdersPage />);
