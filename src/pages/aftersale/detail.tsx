@@ -16,6 +16,7 @@ import { formatTime } from '@/services/order/time';
 import { openPage } from '@/services/platform/nav';
 import { previewImages } from '@/services/platform/preview';
 import { assetUrl } from '@/services/http';
+import { useRealtimeLive } from '@/services/realtime';
 import { useRefunds } from '@/services/refund/listRefunds';
 import { AfterSaleLineRow } from './as-line';
 import { steps } from './steps';
@@ -147,7 +148,9 @@ function RefundCard({ afterSale }: { afterSale: AfterSale }) {
 export default function AfterSaleDetailPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
-  const query = useAfterSale(id);
+  // Pushes (after_sale.* on the user's topic) keep it current; without them it polls.
+  const live = useRealtimeLive();
+  const query = useAfterSale(id, !live);
   useLoginGate(query.error, query.refetch);
   const cancel = useCancelAfterSale();
   const cancelling = useRef(false);

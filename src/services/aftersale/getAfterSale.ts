@@ -16,6 +16,18 @@ export function getAfterSaleOptions(id: string) {
   });
 }
 
-export function useAfterSale(id: string) {
-  return useQuery(getAfterSaleOptions(id));
+/** Statuses after which a request never changes. */
+const FINAL: readonly AfterSale['status'][] = ['refunded', 'rejected', 'cancelled', 'closed'];
+/** How often a request that may still change is asked again while pushes do not arrive. */
+export const AFTER_SALE_POLL_MS = 15_000;
+
+/**
+ * One request; `poll` (no realtime pushes right now) asks again every AFTER_SALE_POLL_MS until
+ * the request reaches a final status. With pushes, the realtime service refetches it on change.
+ */
+export function useAfterSale(id: string, poll = false) {
+  return useQuery({
+    ...getAfterSaleOptions(id),
+    refetchInterval: (q) => (poll && q.state.data && !FINAL.includes(q.state.data.status) ? AFTER_SALE_POLL_MS : false),
+  });
 }
