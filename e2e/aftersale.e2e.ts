@@ -1,17 +1,19 @@
 /**
- * The merchant in the loop, in two browser contexts against the real server: (1) a shopper buys
- * in one context; the demo shop's owner (staff of every demo merchant, H5 phone 13500000000, the
- * sandbox's one-time code) sees the paid order arrive in the merchant's order list and ships it;
- * the shopper's open order detail turns 待收货 without a reload (the `user:{id}` topic). The
- * workbench pages are not in the app yet, so the owner acts through the API with a token from
- * their own login. (2) 退货退款 of that order end to end in the shopper's UI: 申请售后 with a photo
- * (the browser's file chooser, uploaded as the raw body), the owner approves with a return address,
- * the page shows it live, the shopper enters the return shipment, the owner confirms receipt, and
- * the page shows 退款成功 and the refund, live.
+ * The merchant in the loop, in two browser contexts against the real server: (1) the demo shop's
+ * owner (staff of every demo merchant, H5 phone 13500000000, the sandbox's one-time code) signs in
+ * in one context and opens the workbench's order list; a shopper buys in another; the paid order
+ * arrives on the owner's open list without a reload (the merchant's topic), the owner ships it (through the
+ * API with their session's token: the ship form is the workbench's own tests'), and the shopper's
+ * open order detail turns 待收货 without a reload (the `user:{id}` topic). (2) 退货退款 of that
+ * order end to end in the shopper's UI: 申请售后 with a photo (the browser's file chooser,
+ * uploaded as the raw body), the owner approves with a return address (API), the page shows it
+ * live, the shopper enters the return shipment, the owner confirms receipt (API), and the page
+ * shows 退款成功 and the refund, live.
  */
 import type { Order } from '@contract';
 import type { Locator, Page } from 'playwright-core';
-import { eventually, loginByApi } from './support/api';
+import { eventually } from './support/api';
+import { newMobileContext } from './support/browser';
 import { scenario, useShop, type ShopFixture } from './support/fixture';
 import {
   atCashier,
@@ -71,8 +73,12 @@ async function statusIs(detail: Locator, label: string, timeout = 30_000): Promi
 test('a shopper buys; the merchant sees the paid order arrive and ships it; the open order detail turns 待收货 live', () =>
   scenario(shop, async (f) => {
     const { page, api, server, shot } = f;
-    // The owner signs in (their own session, as the workbench would have it).
-    const ownerToken = await loginByApi(api, OWNER_PHONE);
+    // The owner signs in on their own phone (a second browser context) and keeps the token.
+    const staffContext = await newMobileContext(f.browser, server.baseUrl);
+    const staffPage = await staffContext.newPage();
+    f.rec.watch(staffPage);
+    await route(staffPage, server.baseUrl, '/pages/login/index');
+    const ownerToken = await loginOnPage(staffPage, api, OWNER_PHONE);
     const workplaces = await api.call('listWorkplaces', {}, { token: ownerToken });
     expect(workplaces.items.length).toBeGreaterThan(0);
 
@@ -84,15 +90,19 @@ test('a shopper buys; the merchant sees the paid order arrive and ships it; the 
     const list = await api.call('listProducts', { query: { sort: 'sales', limit: 20 } });
     const mine = new Set(workplaces.items.map((w) => w.merchantId));
     let skuId: string | null = null;
+    let merchantId = '';
     for (const item of list.items) {
       const product = await api.call('getProduct', { params: { id: item.id } });
       const sku = product.onShelf && mine.has(product.merchantId) ? pickSku(product, 3) : null;
       if (sku) {
         skuId = sku.id;
+        merchantId = product.merchantId;
         break;
       }
     }
     if (!skuId) throw new Error('no product of the demo owner has stock');
+    // The owner watches the workbench's order list (the merchant's topic pushes new paid orders).
+    const wbOrders = await route(staffPage, server.baseUrl, `/pages/merchant/orders?merchantId=${merchantId}`);
 
     // Buy: checkout with the default address -> cashier -> Alipay's sandbox -> 支付成功.
     const checkout = await route(page, server.baseUrl, `/pages/checkout/index?items=${encodeURIComponent(`${skuId}:1`)}`);
@@ -110,9 +120,13 @@ test('a shopper buys; the merchant sees the paid order arrive and ships it; the 
     const order = orders.items[0];
     expect(order.status).toBe('paid');
 
-    // The merchant's side: the paid order is in the owner's list to ship.
+    // The merchant's side: the paid order arrives on the owner's open workbench list, no reload,
+    // and the API lists it to ship.
+    await wbOrders.locator('[data-testid="wb-order"]', { hasText: order.orderNo }).first().waitFor({ timeout: 30_000 });
+    await staffPage.screenshot({ path: `${process.cwd()}/artifacts/e2e/aftersale/staff-order-arrived.png` });
     const row = await merchantSeesOrder(f, ownerToken, order);
     expect(row).toMatchObject({ id: order.id, status: 'paid' });
+    await staffContext.close();
 
     // The shopper has the order open; the merchant ships; the page follows without a reload.
     const detail = await route(page, server.baseUrl, `/pages/orders/detail?id=${order.id}`);
