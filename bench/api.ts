@@ -20,8 +20,8 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../server/app';
 import { migrateToLatest } from '../server/db';
 import type { Database } from '../server/db/types';
-import { loadConfig } from '../server/platform/config';
-import { issueToken } from '../server/platform/tokens';
+import { loadConfig } from '../server/infra/config';
+import { issueToken } from '../server/infra/tokens';
 import { seedIfEmpty } from '../server/seed';
 import { withPostgres, withSqlite } from './databases';
 

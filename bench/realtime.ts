@@ -58,7 +58,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Db } from '../server/db';
-import { issueToken } from '../server/platform/tokens';
+import { issueToken } from '../server/infra/tokens';
 
 const ROOT = path.resolve(__dirname, '..');
 const mono = (): number => Number(process.hrtime.bigint()) / 1e6;

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildRouteTableSource, openApiJsonText } from '../server/platform/openapi';
+import { buildRouteTableSource, openApiJsonText } from '../server/infra/openapi';
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'contract', 'generated');

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createDb, type Db } from '../server/db';
-import { ConfigError, loadConfig, type Config } from '../server/platform/config';
+import { ConfigError, loadConfig, type Config } from '../server/infra/config';
 import { checkLedger, type LedgerCheckReport } from '../server/checks/ledger';
 
 function fail(message: string): never {

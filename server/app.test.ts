@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { validate as validateOpenApi } from '@readme/openapi-parser';
-import { buildRouteTableSource, openApiJsonText } from './platform/openapi';
+import { buildRouteTableSource, openApiJsonText } from './infra/openapi';
 import { routes } from '../contract/routes';
 import { testApp, type TestApp } from './test/app';
 

@@ -9,13 +9,13 @@ import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
-import type { Config } from './platform/config';
-import { purgeIdempotencyKeys } from './platform/idempotency';
-import { mapJob, type JobBase, type JobDef } from './platform/jobs';
-import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './platform/outbox';
-import { loadWebhookEndpoints, webhookSink } from './platform/webhooks';
+import type { Config } from './infra/config';
+import { purgeIdempotencyKeys } from './infra/idempotency';
+import { mapJob, type JobBase, type JobDef } from './infra/jobs';
+import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './infra/outbox';
+import { loadWebhookEndpoints, webhookSink } from './infra/webhooks';
 import { pruneMessages } from './realtime/store';
-import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './platform/steps';
+import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './infra/steps';
 
 /**
  * How the modules are put together, in one place (the app and the jobs use it; no module

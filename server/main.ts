@@ -1,7 +1,7 @@
 import { buildApp } from './app';
 import { createDb, migrateToLatest } from './db';
-import { loadConfig, rebaseOnListen, ConfigError } from './platform/config';
-import { startJobs } from './platform/jobs';
+import { loadConfig, rebaseOnListen, ConfigError } from './infra/config';
+import { startJobs } from './infra/jobs';
 import { JOBS } from './compose';
 import { seedIfEmpty } from './seed';
 import { seedGiftCards } from './seed/wallet';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../platform/config-error';
+import { ConfigError } from '../infra/config-error';
 
 /** Reading channel settings from the environment, shared by every channel's config. */
 export type Env = Record<string, string | undefined>;

@@ -1,4 +1,4 @@
-import type { Config } from '../platform/config';
+import type { Config } from '../infra/config';
 import { createAlipayAdapter } from './alipay/adapter';
 import { createDouyinAdapter } from './douyin/adapter';
 import type { ChannelAdapter } from './types';

@@ -12,7 +12,7 @@ export type { Database } from './types';
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
 
-/** What opening the database needs of the server's configuration (server/platform/config.ts has them all). */
+/** What opening the database needs of the server's configuration (server/infra/config.ts has them all). */
 export interface DbSettings {
   dialect: Dialect;
   databaseUrl: string | null;

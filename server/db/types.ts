@@ -8,7 +8,7 @@ import type { MerchantTables } from '../modules/merchant';
 import type { OrderTables } from '../modules/order';
 import type { PaymentTables } from '../modules/payment';
 import type { WalletTables } from '../modules/wallet';
-import type { InfrastructureTables } from '../platform/tables';
+import type { InfrastructureTables } from '../infra/tables';
 import type { RealtimeTables } from '../realtime/tables';
 
 /**

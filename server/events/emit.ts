@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterCommit } from '../db/transaction';
 import type { Database } from '../db/types';
-import type { Outbox } from '../platform/outbox';
+import type { Outbox } from '../infra/outbox';
 import type { EventDef } from './catalog';
 
 type Db = Kysely<Database>;

@@ -104,7 +104,7 @@ it('no import cycle between modules', () => {
  * (type-only: the tables are defined beside the code that owns them).
  */
 const COMPOSES_TYPES = path.join(SERVER, 'db', 'types.ts');
-const INFRASTRUCTURE = ['platform', 'db', 'events', 'channels'];
+const INFRASTRUCTURE = ['infra', 'db', 'events', 'channels'];
 const partOf = (file: string): string => {
   const [top, second] = path.relative(SERVER, file).split(path.sep);
   return top === 'modules' ? `modules/${second}` : top;

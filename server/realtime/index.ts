@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { dialectOfDb } from '../db';
 import type { Database } from '../db/types';
-import { AppError } from '../platform/errors';
-import { sendProblem } from '../platform/http';
+import { AppError } from '../infra/errors';
+import { sendProblem } from '../infra/http';
 import { inProcessBus, postgresBus, type RealtimeBus } from './bus';
 import { createHub, type Hub, type HubLog } from './hub';
 import { realtimeWriter } from './writer';
 import type { TopicAuthorizer } from './topics';
-import type { EventWriter } from '../platform/outbox';
+import type { EventWriter } from '../infra/outbox';
 
 export { pruneMessages } from './store';
 export type { Hub } from './hub';

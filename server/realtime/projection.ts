@@ -10,7 +10,7 @@ import {
   type RefundEndedPayload,
   type SkuSoldOutPayload,
 } from '../events/catalog';
-import type { OutboxEvent } from '../platform/outbox';
+import type { OutboxEvent } from '../infra/outbox';
 import { merchantTopic, userTopic } from './topics';
 
 /** One realtime message an event becomes: the topic it goes to and what the client is told. */

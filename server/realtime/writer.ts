@@ -1,5 +1,5 @@
 import { afterCommit } from '../db/transaction';
-import type { EventWriter } from '../platform/outbox';
+import type { EventWriter } from '../infra/outbox';
 import type { RealtimeBus } from './bus';
 import { projectEvent, REALTIME_EVENT_TYPES } from './projection';
 import { appendMessages, appendMessagesNotifying } from './store';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, PROBLEM_CONTENT_TYPE, problemBody } from '../platform/errors';
+import { AppError, PROBLEM_CONTENT_TYPE, problemBody } from '../infra/errors';
 import { buildDemoShop } from './data';
 
 /**

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { formatPrice } from '@contract/money';
-import { AppError } from '../platform/errors';
-import type { Config } from '../platform/config';
+import { AppError } from '../infra/errors';
+import type { Config } from '../infra/config';
 import type { z } from 'zod';
 import {
   API_PATH,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AppError } from '../platform/errors';
-import { sendProblem } from '../platform/http';
-import { publicKeyOf, type Config } from '../platform/config';
-import { signedResponseText, verifyParams, type AlipayParams } from '../platform/alipay';
+import { AppError } from '../infra/errors';
+import { sendProblem } from '../infra/http';
+import { publicKeyOf, type Config } from '../infra/config';
+import { signedResponseText, verifyParams, type AlipayParams } from '../infra/alipay';
 
 /**
  * Local stand-ins for the three platforms' code-to-session services, speaking each one's real

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { id as idSchema } from '@contract/common';
 import type { Database } from '../db/types';
 import { shipOrder } from '../modules/order';
-import { AppError } from '../platform/errors';
+import { AppError } from '../infra/errors';
 
 /**
  * The merchant console's stand-in (SANDBOX=on only): development builds and tests ship a paid

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { phone as phoneSchema } from '../../contract/identity';
-import { AppError } from '../platform/errors';
-import { sendProblem } from '../platform/http';
-import type { SmsGateway } from '../platform/sms';
+import { AppError } from '../infra/errors';
+import { sendProblem } from '../infra/http';
+import type { SmsGateway } from '../infra/sms';
 
 /**
  * The SMS gateway's stand-in: instead of texting, it writes the code to the server log and keeps

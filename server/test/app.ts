@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../app';
 import { createDb } from '../db';
 import type { Database } from '../db/types';
-import { loadConfig, rebaseOnListen, type Config } from '../platform/config';
+import { loadConfig, rebaseOnListen, type Config } from '../infra/config';
 import type { ChannelRegistry } from '../channels/registry';
 import { seedIfEmpty } from '../seed';
 import { testDb, type TestDb } from './db';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, connect as tcpConnect, type Socket } from 'node:net';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { NatsConfig } from '../platform/nats-config';
+import type { NatsConfig } from '../infra/nats-config';
 
 /**
  * The local NATS server with JetStream for the broker sink's tests: TEST_NATS_URL

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { ConfigError } from '../../platform/config';
+import { ConfigError } from '../../infra/config';
 import { ALIPAY_ENV_VARS, ALIPAY_PRODUCTION_GATEWAY, loadAlipayConfig, rebaseAlipayConfig } from './config';
 import { alipaySandboxKeys, keyFingerprint } from './sandbox-keys';
 

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { ConfigError } from '../../platform/config-error';
+import { ConfigError } from '../../infra/config-error';
 import { alipaySandboxKeys, keyFingerprint } from './sandbox-keys';
 import { baseUrlSwap } from '../rebase';
 import { envValue, httpUrl, type Env } from '../env';
@@ -36,7 +36,7 @@ export interface AlipayConfig {
   /** Whether any key comes from sandbox-keys/alipay (never in production). */
   usesSandboxKeys: boolean;
 }
-/** The same type under a name that does not clash with the login's AlipayConfig (server/platform/config.ts). */
+/** The same type under a name that does not clash with the login's AlipayConfig (server/infra/config.ts). */
 export type AlipayPayConfig = AlipayConfig;
 
 export const ALIPAY_PRODUCTION_GATEWAY = 'https://openapi.alipay.com/gateway.do';

@@ -1,4 +1,4 @@
-import { alipayTimestamp } from '../../platform/alipay';
+import { alipayTimestamp } from '../../infra/alipay';
 
 /**
  * Alipay wire details shared by the adapter and the gateway stand-in: yuan strings at the edge

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Config } from '../../platform/config';
+import type { Config } from '../../infra/config';
 
 /**
  * DevPay's wire format, shared by the channel (its stand-in, server/standins/devpay.ts, which

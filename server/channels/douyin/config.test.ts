@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError } from '../../platform/config';
+import { ConfigError } from '../../infra/config';
 import { DOUYIN_ENV_VARS, loadDouyinConfig, rebaseDouyinConfig } from './config';
 import { douyinSandboxKeys } from './sandbox-keys';
 

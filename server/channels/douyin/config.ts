@@ -1,4 +1,4 @@
-import { ConfigError } from '../../platform/config-error';
+import { ConfigError } from '../../infra/config-error';
 import { douyinSandboxKeys, keyFingerprint } from './sandbox-keys';
 import { baseUrlSwap } from '../rebase';
 import { envValue, type Env } from '../env';

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError } from '../../platform/config';
+import { ConfigError } from '../../infra/config';
 import { WECHATPAY_ENV_VARS, loadWechatpayConfig, rebaseWechatpayConfig } from './config';
 import { wechatpaySandboxKeys } from './sandbox-keys';
 

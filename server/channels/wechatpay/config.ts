@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { ConfigError } from '../../platform/config-error';
+import { ConfigError } from '../../infra/config-error';
 import { publicKeyFingerprint, wechatpaySandboxKeys } from './sandbox-keys';
 import { baseUrlSwap } from '../rebase';
 import { envValue, httpUrl, type Env } from '../env';

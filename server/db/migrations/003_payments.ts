@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * The payment core (types in the payment and wallet modules' tables.ts, the outbox's in server/platform/tables.ts): the double-entry ledger,
+ * The payment core (types in the payment and wallet modules' tables.ts, the outbox's in server/infra/tables.ts): the double-entry ledger,
  * gift cards, tenders of a payment and their allocation to child orders, refunds, channel
  * notifications, the transactional outbox and its consumers. Same conventions as 002.
  */

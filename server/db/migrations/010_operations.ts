@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The step runner's operation log (server/platform/steps.ts): one row per multi-step flow that
+ * The step runner's operation log (server/infra/steps.ts): one row per multi-step flow that
  * got past its first transaction, with the first step not yet recorded, the flow's state and a
  * lease. The partial index keeps the resume job's scan to the operations still open.
  */

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { startAlipayHarness, type AlipayHarness, type ReceivedNotification } from '../../standins/channels/alipay/harness';
-import { rsa2Sign, verifyParams } from '../../platform/alipay';
+import { rsa2Sign, verifyParams } from '../../infra/alipay';
 import { ChannelError, NotificationRejected, notifyAnswer, type VerifiedNotification } from '../../channels/types';
 import { createAlipayAdapter } from '../../channels/alipay/adapter';
 import { alipaySandboxKeys } from '../../channels/alipay/sandbox-keys';

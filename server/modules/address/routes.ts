@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../platform/http';
+import { defineHandlers } from '../../infra/http';
 import * as book from './service';
 
 export const handlers = defineHandlers({

@@ -3,8 +3,8 @@ import type { Address } from '../../../contract/address';
 import { dialectOfDb, isUniqueViolation } from '../../db';
 import type { Database } from '../../db/types';
 import type { AddressesTable } from './tables';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
 import { transact } from '../../db/transaction';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
 import { EVENTS, payloadOf } from '../../events/catalog';
-import type { OutboxEvent } from '../../platform/outbox';
-import { tryApply, type ExtraSet } from '../../platform/state-machine';
+import type { OutboxEvent } from '../../infra/outbox';
+import { tryApply, type ExtraSet } from '../../infra/state-machine';
 import { emit } from '../../events/emit';
 import { afterSaleMachine } from './machine';
 import { payloadOf as changedPayload } from './service';

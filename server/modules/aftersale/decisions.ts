@@ -2,9 +2,9 @@ import type { AfterSale, AfterSaleStatus, ReturnAddress } from '@contract/afters
 import type { AuditAction } from '@contract/merchant';
 import { afterCommit, transact } from '../../db/transaction';
 import { EVENTS } from '../../events/catalog';
-import { AppError } from '../../platform/errors';
-import type { ExtraSet } from '../../platform/state-machine';
-import { FlowInDoubt, defineFlow, runFlow, type Flow } from '../../platform/steps';
+import { AppError } from '../../infra/errors';
+import type { ExtraSet } from '../../infra/state-machine';
+import { FlowInDoubt, defineFlow, runFlow, type Flow } from '../../infra/steps';
 import { recordAudit } from '../merchant';
 import { lockOrderForRefund } from '../order';
 import { bookRefundIn, sendRefund } from '../payment';

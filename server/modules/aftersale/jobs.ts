@@ -1,5 +1,5 @@
-import type { JobDef } from '../../platform/jobs';
-import { tryApply } from '../../platform/state-machine';
+import type { JobDef } from '../../infra/jobs';
+import { tryApply } from '../../infra/state-machine';
 import { transact } from '../../db/transaction';
 import { EVENTS } from '../../events/catalog';
 import { emit } from '../../events/emit';

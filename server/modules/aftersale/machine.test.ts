@@ -1,5 +1,5 @@
 import { afterSaleStatus } from '@contract/aftersale';
-import { IllegalTransitionError, allowedEvents, apply, nextState, reachableStates, terminalStates } from '../../platform/state-machine';
+import { IllegalTransitionError, allowedEvents, apply, nextState, reachableStates, terminalStates } from '../../infra/state-machine';
 import { testDb, type TestDb } from '../../test/db';
 import { afterSaleMachine, type AfterSaleEvent } from './machine';
 

@@ -1,5 +1,5 @@
 import type { AfterSaleStatus } from '@contract/aftersale';
-import { defineMachine } from '../../platform/state-machine';
+import { defineMachine } from '../../infra/state-machine';
 
 /**
  * An after-sale request's lifecycle (docs/aftersale.md). Every transition is a guarded update,

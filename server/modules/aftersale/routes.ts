@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { defineHandlers, type AppDeps } from '../../platform/http';
+import { defineHandlers, type AppDeps } from '../../infra/http';
 import { approveReturn, decideWithRefund, rejectAfterSale } from './decisions';
 import { cancelAfterSale, getAfterSale, listMerchantAfterSales, listMyAfterSales, shipReturn, type AfterSaleDeps } from './service';
 import { createAfterSale } from './create';

@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UploadedImage } from '@contract/aftersale';
-import { AppError } from '../../platform/errors';
-import { authenticate, sendProblem, type AppDeps } from '../../platform/http';
-import { newId } from '../../platform/ids';
+import { AppError } from '../../infra/errors';
+import { authenticate, sendProblem, type AppDeps } from '../../infra/http';
+import { newId } from '../../infra/ids';
 
 /**
  * Shoppers' images (after-sale photos): `POST /api/uploads` takes one JPEG, PNG or WebP image,

@@ -3,7 +3,7 @@ import type { CartLine, CartView, LineIssue } from '@contract/cart';
 import { MAX_LINE_QUANTITY } from '@contract/common';
 import { sumFen } from '@contract/money';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../infra/errors';
 import { isBlocking, lineAmount, lineIssueFor, loadSkus, type SkuSnapshot } from '../catalog';
 import { transact } from '../../db/transaction';
 

@@ -1,5 +1,5 @@
 import { productDetail, productPage, homeView, searchWords } from '../../../contract/catalog';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../infra/errors';
 import { testApp, type TestApp } from '../../test/app';
 import { loadSkus, releaseStock, reserveStock } from './service';
 

@@ -6,8 +6,8 @@ import { prepared } from '../../db/prepared';
 import { transact } from '../../db/transaction';
 import { EVENTS } from '../../events/catalog';
 import { emit } from '../../events/emit';
-import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
-import { AppError } from '../../platform/errors';
+import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
+import { AppError } from '../../infra/errors';
 import { recordAudit } from '../merchant';
 import type { SkusTable } from './tables';
 

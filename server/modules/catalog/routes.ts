@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { defineHandlers } from '../../platform/http';
+import { defineHandlers } from '../../infra/http';
 import { sendImage } from '../../seed/images';
 import * as catalog from './service';
 import * as goods from './goods';

@@ -2,9 +2,9 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { productSort, type Banner, type Category, type HomeView, type ProductDetail, type ProductPage, type ProductSort, type ProductSummary, type Spec } from '../../../contract/catalog';
 import type { Database } from '../../db/types';
-import { AppError, validationError } from '../../platform/errors';
+import { AppError, validationError } from '../../infra/errors';
 import { listParams, prepared, slots } from '../../db/prepared';
-import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
+import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
 import { soldOut } from './goods';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../platform/http';
+import { defineHandlers } from '../../infra/http';
 import { dashboardFigures } from './service';
 
 /** The dashboard route: `staff` is the caller's membership of the path's merchant. */

@@ -4,7 +4,7 @@ import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
 import { EVENTS } from '../../events/catalog';
 import { emit } from '../../events/emit';
-import type { OutboxEvent } from '../../platform/outbox';
+import type { OutboxEvent } from '../../infra/outbox';
 import { merchantOfOrder, orderFigures } from '../order';
 import { refundFigures } from '../payment';
 import { afterSalesWaiting } from '../aftersale';

@@ -1,4 +1,4 @@
-import { issueToken } from '../../platform/tokens';
+import { issueToken } from '../../infra/tokens';
 import { testApp, uniquePhone, type TestApp } from '../../test/app';
 import { makeSku } from '../order/testing';
 import { accountStatus, disableAccount, enableAccount, revokeSessions } from './accounts';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
 import { prepared } from '../../db/prepared';
-import { AppError } from '../../platform/errors';
-import type { TokenPayload } from '../../platform/tokens';
+import { AppError } from '../../infra/errors';
+import type { TokenPayload } from '../../infra/tokens';
 
 /**
  * Accounts for authentication. A session token is signed, but a signature only proves who

@@ -1,7 +1,7 @@
 import { session as sessionSchema, user as userSchema } from '../../../contract/identity';
-import { alipayTimestamp, signParams } from '../../platform/alipay';
-import { publicKeyOf } from '../../platform/config';
-import { issueToken } from '../../platform/tokens';
+import { alipayTimestamp, signParams } from '../../infra/alipay';
+import { publicKeyOf } from '../../infra/config';
+import { issueToken } from '../../infra/tokens';
 import { testApp, uniquePhone, type ApiResponse, type TestApp } from '../../test/app';
 import { OTP_MAX_ATTEMPTS } from './service';
 

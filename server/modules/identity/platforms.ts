@@ -1,7 +1,7 @@
 import type { MiniPlatform } from '../../../contract/identity';
-import { alipayTimestamp, signParams, verifiedResponseNode } from '../../platform/alipay';
-import type { Config } from '../../platform/config';
-import { AppError } from '../../platform/errors';
+import { alipayTimestamp, signParams, verifiedResponseNode } from '../../infra/alipay';
+import type { Config } from '../../infra/config';
+import { AppError } from '../../infra/errors';
 
 /**
  * Exchanging a mini-program login code for the platform's user id, over HTTP at the configured

@@ -1,5 +1,5 @@
-import { AppError } from '../../platform/errors';
-import { defineHandlers } from '../../platform/http';
+import { AppError } from '../../infra/errors';
+import { defineHandlers } from '../../infra/http';
 import * as identity from './service';
 
 /** The identity routes; `hooks` are what the app connects to sign-ins (server/compose.ts). */

@@ -5,11 +5,11 @@ import type { MiniPlatform, Session, User } from '../../../contract/identity';
 import type { Selectable } from 'kysely';
 import type { Database } from '../../db/types';
 import type { UsersTable } from './tables';
-import type { Config } from '../../platform/config';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
-import { issueToken } from '../../platform/tokens';
-import { smsGateway } from '../../platform/sms';
+import type { Config } from '../../infra/config';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
+import { issueToken } from '../../infra/tokens';
+import { smsGateway } from '../../infra/sms';
 import { accountDisabled } from './accounts';
 import { exchangeCode } from './platforms';
 

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { AuditAction, AuditEntry, AuditPage } from '../../../contract/merchant';
 import type { Database } from '../../db/types';
 import { prepared } from '../../db/prepared';
-import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
-import { newId } from '../../platform/ids';
+import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
+import { newId } from '../../infra/ids';
 import { accountNames } from '../identity';
 
 type Db = Kysely<Database>;

@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../platform/http';
+import { defineHandlers } from '../../infra/http';
 import { listAudit } from './audit';
 import { changeStaffRole, getWorkplace, inviteStaff, listStaff, listWorkplaces, removeStaff, type MerchantDeps } from './staff';
 

@@ -1,15 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import { id as idSchema } from '../../../contract/common';
 import type { StaffMember, StaffRole, Workplace } from '../../../contract/merchant';
-import type { StaffAccess } from '../../platform/http';
+import type { StaffAccess } from '../../infra/http';
 
 export type { StaffAccess };
 import { dialectOfDb, isUniqueViolation } from '../../db';
 import type { Database } from '../../db/types';
 import { prepared } from '../../db/prepared';
 import { transact } from '../../db/transaction';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
 import { accountNames, phoneAccountId } from '../identity';
 import { recordAudit } from './audit';
 import type { MerchantStaffTable } from './tables';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StaffRole } from '../../../contract/merchant';
 import type { Database } from '../../db/types';
-import { newId } from '../../platform/ids';
+import { newId } from '../../infra/ids';
 
 /**
  * Test fixtures for the merchant module: merchants (the catalog's rows) and memberships written

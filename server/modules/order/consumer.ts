@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { prepared } from '../../db/prepared';
 import type { Database } from '../../db/types';
 import { EVENTS } from '../../events/catalog';
-import type { OutboxEvent } from '../../platform/outbox';
+import type { OutboxEvent } from '../../infra/outbox';
 import { appendTimeline, tryTransitionOrder, type OrderEndedHook } from './service';
 
 type Db = Kysely<Database>;

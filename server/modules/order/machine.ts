@@ -1,5 +1,5 @@
 import type { OrderStatus } from '@contract/order';
-import { defineMachine } from '../../platform/state-machine';
+import { defineMachine } from '../../infra/state-machine';
 
 /**
  * The child order's lifecycle. The parent order has no machine of its own: its status is

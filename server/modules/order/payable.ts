@@ -4,7 +4,7 @@ import { dialectOfDb } from '../../db';
 import { listParams, prepared, slots } from '../../db/prepared';
 import type { OrderTable } from './tables';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../infra/errors';
 
 type Db = Kysely<Database>;
 export type OrderRow = Selectable<OrderTable>;

@@ -1,5 +1,5 @@
-import { AppError } from '../../platform/errors';
-import { defineHandlers } from '../../platform/http';
+import { AppError } from '../../infra/errors';
+import { defineHandlers } from '../../infra/http';
 import type { OrderLifecycle } from './consumer';
 import * as orders from './service';
 import * as workbench from './workbench';

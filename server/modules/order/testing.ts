@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
-import { issueToken } from '../../platform/tokens';
+import { issueToken } from '../../infra/tokens';
 
 /**
  * Test fixtures for the cart, order and payment tests: catalog rows written straight into

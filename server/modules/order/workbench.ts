@@ -15,9 +15,9 @@ import {
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
-import { cursorCodec, cursorId, cursorKey } from '../../platform/cursor';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
+import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
 import { recordAudit } from '../merchant';
 import { ORDER_NUMBER_PATTERN } from './number';
 import { getOrderRowsView, transitionOrder } from './service';

@@ -2,8 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ChannelRegistry } from '../../channels/registry';
 import type { PaymentTable } from './tables';
 import type { Database } from '../../db/types';
-import type { Config } from '../../platform/config';
-import type { Outbox } from '../../platform/outbox';
+import type { Config } from '../../infra/config';
+import type { Outbox } from '../../infra/outbox';
 import type { WalletConfig } from '../wallet';
 import type { RefundDeps } from './refunds';
 

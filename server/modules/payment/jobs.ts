@@ -1,4 +1,4 @@
-import type { JobDef } from '../../platform/jobs';
+import type { JobDef } from '../../infra/jobs';
 import type { OrderEndedHook } from '../order';
 import { refundDepsOf, type PaymentDeps } from './deps';
 import { refundClosedOrder, retryRefunds } from './refunds';

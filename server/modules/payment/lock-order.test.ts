@@ -1,7 +1,7 @@
 import type { ClientParams, PayChannel } from '@contract/payment';
 import { channelRegistry } from '../../channels/registry';
 import type { ChannelAdapter, PrepayInput, RefundState, TradeState, VerifiedNotification } from '../../channels/types';
-import { newId } from '../../platform/ids';
+import { newId } from '../../infra/ids';
 import { testConfig } from '../../test/app';
 import { transientRetries } from '../../db/transaction';
 import { testDb, type TestDb } from '../../test/db';

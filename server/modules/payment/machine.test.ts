@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { paymentStatus, type PaymentStatus } from '@contract/payment';
-import { canApply, nextState, reachableStates, IllegalTransitionError } from '../../platform/state-machine';
+import { canApply, nextState, reachableStates, IllegalTransitionError } from '../../infra/state-machine';
 import { allocateTenders } from './allocate';
 import { paymentMachine, type PaymentEventName } from './machine';
 

@@ -1,5 +1,5 @@
 import type { PaymentStatus } from '@contract/payment';
-import { defineMachine } from '../../platform/state-machine';
+import { defineMachine } from '../../infra/state-machine';
 
 /**
  * A payment's lifecycle. It is open while `paying`; `closing` means we decided to end it

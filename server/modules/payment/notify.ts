@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { NotificationRejected, notifyAnswer, type ChannelAdapter, type NotifyAnswer } from '../../channels/types';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../infra/errors';
 import { refundDepsOf, type PaymentDeps } from './deps';
 import { applyRefundNotification } from './refunds';
 import { applyPaymentNotification } from './service';

@@ -4,7 +4,7 @@ import type { Payment } from '@contract/payment';
 import { channelRegistry } from '../../channels/registry';
 import { NOTIFY_PATH, SIGNATURE_HEADER, devpayKey, signNotification, type DevpayNotification } from '../../channels/devpay/wire';
 import { ChannelError, type ChannelAdapter } from '../../channels/types';
-import { issueToken } from '../../platform/tokens';
+import { issueToken } from '../../infra/tokens';
 import { testApp, type TestApp } from '../../test/app';
 import { makeSku, userToken } from '../order/testing';
 import { checkLedger } from '../../checks/ledger';
@@ -12,7 +12,7 @@ import { balanceOf } from '../wallet/ledger';
 import { issueGiftCard } from '../wallet/service';
 import type { PaymentDeps } from './deps';
 import { createPayment, paymentFlows, PAYMENT_FLOWS, reconcilePayments } from './service';
-import { OPERATION_LEASE_MS, flowRegistry, resumeOperations, type Flow } from '../../platform/steps';
+import { OPERATION_LEASE_MS, flowRegistry, resumeOperations, type Flow } from '../../infra/steps';
 import { defaultChannels } from './setup';
 
 /**

@@ -1,5 +1,5 @@
 import type { RefundStatus } from '@contract/payment';
-import { defineMachine } from '../../platform/state-machine';
+import { defineMachine } from '../../infra/state-machine';
 
 /**
  * A refund's lifecycle. Internal parts go back at once; a refund with channel parts stays

@@ -4,9 +4,9 @@ import type { PointsRule } from '@contract/tender-split';
 import { channelRegistry } from '../../channels/registry';
 import { ChannelError, type ChannelAdapter, type PrepayInput, type RefundInput, type RefundState, type TradeState, type VerifiedNotification } from '../../channels/types';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
-import { loadConfig } from '../../platform/config';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
+import { loadConfig } from '../../infra/config';
 import { testDb, type TestDb } from '../../test/db';
 import { createOrder, transitionOrder } from '../order/service';
 import { makeSku } from '../order/testing';
@@ -29,8 +29,8 @@ import {
 } from './refunds';
 import { applyPaymentNotification, cancelPayment, createPayment, type PaymentNotification } from './service';
 import { buildCore } from '../../compose';
-import { consumerSink } from '../../platform/outbox';
-import { OPERATION_LEASE_MS, flowRegistry, resumeOperations, type Flow } from '../../platform/steps';
+import { consumerSink } from '../../infra/outbox';
+import { OPERATION_LEASE_MS, flowRegistry, resumeOperations, type Flow } from '../../infra/steps';
 
 const RULE: PointsRule = { pointsPerYuan: 100, capPercent: 50 };
 const CHANNEL: PayChannel = 'sandbox';
@@ -112,7 +112,7 @@ beforeEach(() => {
   // The payment core as the app builds it (the order module's outbox consumer included), with
   // the scripted channel and a wallet without welcome grants, so tenders are exactly what the
   // tests fund.
-  // An event nobody takes is not written (server/platform/outbox.ts): a sink that takes every
+  // An event nobody takes is not written (server/infra/outbox.ts): a sink that takes every
   // type stands for the app's broker, so the tests can read each event the refunds write.
   const everyEvent = consumerSink('every-event', ['*'], db, async () => undefined);
   payDeps = buildCore({ db, config, log, channels: channelRegistry([channel]), sinks: [everyEvent], env: {} }).payments;

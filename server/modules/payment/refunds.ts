@@ -9,16 +9,16 @@ import type { ChannelRegistry } from '../../channels/registry';
 import { ChannelError, type RefundState, type VerifiedNotification } from '../../channels/types';
 import type { PaymentTable, RefundPartTable, RefundTable } from './tables';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
-import type { Outbox } from '../../platform/outbox';
-import { tryApply, type ExtraSet } from '../../platform/state-machine';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
+import type { Outbox } from '../../infra/outbox';
+import { tryApply, type ExtraSet } from '../../infra/state-machine';
 import { PLATFORM, lockAccounts, post, type AccountRef, type Posting } from '../wallet';
 import { lockOrderForRefund, orderForRefund, payableChildOf } from '../order';
 import { REFUND_SOURCES, refundMachine, type RefundSource } from './refund-machine';
 import { RefundSplitError, refundableTotal, splitRefund, type RefundSplitPart, type RefundableAllocation } from './refund-split';
 import { afterCommit, transact } from '../../db/transaction';
-import { FlowInDoubt, defineFlow, runFlow, type Flow } from '../../platform/steps';
+import { FlowInDoubt, defineFlow, runFlow, type Flow } from '../../infra/steps';
 
 /**
  * Refunds: per child order, split back across the tenders that paid it (internal tenders into
@@ -457,7 +457,7 @@ export async function bookRefundIn(trx: Db, deps: RefundDeps, input: BookRefundI
 
 /**
  * The shopper asks for a refund of a paid child order: the flow `refund.create`
- * (server/platform/steps.ts) of two steps:
+ * (server/infra/steps.ts) of two steps:
  * 1. book (local): owner check, status, what is refundable, the split, the refund and its
  *    parts, internal parts done at once. With nothing for a channel the flow ends here.
  *    No compensation: a booked refund is never taken back; its channel parts end done or

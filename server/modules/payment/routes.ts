@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { defineHandlers } from '../../platform/http';
+import { defineHandlers } from '../../infra/http';
 import { refundDepsOf, type PaymentDeps } from './deps';
 import { registerNotifyRoutes } from './notify';
 import { listOpenPayments } from './open-payments';

@@ -9,9 +9,9 @@ import { ChannelError, type ChannelAdapter, type TradeState } from '../../channe
 import { dialectOfDb } from '../../db';
 import { insertRows, insertTogether, listParams, prepared, slots } from '../../db/prepared';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
-import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../platform/state-machine';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
+import { IllegalTransitionError, apply, tryApply, type ExtraSet } from '../../infra/state-machine';
 import { LEDGER_SHARDS, PLATFORM, balancesOf, ensureWelcome, giftCardIdsByNumber, giftCardNumbers, journalPosted, lockAccounts, post, resolveGiftCards, verifyGiftCards, welcomeAccounts, type Posting } from '../wallet';
 import { payerOf } from '../identity';
 import { lockOrders, lockPayableOrders } from '../order';
@@ -20,7 +20,7 @@ import { refundDepsOf, type PaymentDeps, type PaymentLog, type PaymentRow } from
 import { paymentMachine, type PaymentEventName } from './machine';
 import { finishLateRefunds, lateMoneyAccounts, startLatePaymentRefund } from './refunds';
 import { transact } from '../../db/transaction';
-import { FlowCompensated, FlowInDoubt, defineFlow, runFlow, type Flow } from '../../platform/steps';
+import { FlowCompensated, FlowInDoubt, defineFlow, runFlow, type Flow } from '../../infra/steps';
 
 /**
  * The payment core: combined payments (points, gift cards, stored balance and at most one
@@ -406,7 +406,7 @@ function requestHashOf(input: CreatePaymentInput, childIds: readonly string[]): 
 
 /**
  * Starts paying an order (a parent: every child's remaining amount; a child: its remaining
- * amount, or part of it). A flow of two steps (server/platform/steps.ts), each with its
+ * amount, or part of it). A flow of two steps (server/infra/steps.ts), each with its
  * compensation beside it:
  * 1. hold (local): one transaction locks the children (read for update, in id order),
  *    supersedes their open payment, splits the amount across the chosen tenders from the real

@@ -4,8 +4,8 @@ import { channelRegistry, type ChannelRegistry } from '../../channels/registry';
 import { createDevpayAdapter } from '../../channels/devpay/adapter';
 import { devpayKey } from '../../channels/devpay/wire';
 import type { Database } from '../../db/types';
-import type { Config } from '../../platform/config';
-import type { Outbox } from '../../platform/outbox';
+import type { Config } from '../../infra/config';
+import type { Outbox } from '../../infra/outbox';
 import { walletConfigOf } from '../wallet';
 import type { PaymentDeps, PaymentLog } from './deps';
 

@@ -1,5 +1,5 @@
 import type { PointsRule } from '../../../contract/tender-split';
-import { ConfigError } from '../../platform/config-error';
+import { ConfigError } from '../../infra/config-error';
 
 /**
  * The wallet's configuration, read from the environment: the points rule every payment is

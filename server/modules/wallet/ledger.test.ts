@@ -1,5 +1,5 @@
 import { testDb, type TestDb } from '../../test/db';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../infra/errors';
 import { accountId, accountIdOf, balanceOf, ensureAccount, LEDGER_SHARDS, lockAccounts, LockOrderError, PLATFORM, post, shardFor, storedOwnerId, UnbalancedJournalError, type AccountRef } from './ledger';
 
 let tdb: TestDb;

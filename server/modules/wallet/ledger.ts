@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { dialectOfDb } from '../../db';
 import { listParams, prepared, slots } from '../../db/prepared';
 import type { Database } from '../../db/types';
-import { AppError } from '../../platform/errors';
-import { newId } from '../../platform/ids';
+import { AppError } from '../../infra/errors';
+import { newId } from '../../infra/ids';
 
 type Db = Kysely<Database>;
 

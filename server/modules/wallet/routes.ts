@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../platform/http';
+import { defineHandlers } from '../../infra/http';
 import { walletConfigOf } from './config';
 import * as wallet from './service';
 

@@ -1,5 +1,5 @@
 import { testDb, type TestDb } from '../../test/db';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../infra/errors';
 import { DEMO_GIFT_CARDS, seedGiftCards } from '../../seed/wallet';
 import { checkLedger } from '../../checks/ledger';
 import { maskCardNumber, verifyGiftCard } from './service';

@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { wallet as walletSchema, giftCardView, type GiftCardCredential } from '../../../contract/wallet';
-import { AppError } from '../../platform/errors';
-import type { HandlerContext } from '../../platform/http';
-import { ConfigError, loadConfig } from '../../platform/config';
+import { AppError } from '../../infra/errors';
+import type { HandlerContext } from '../../infra/http';
+import { ConfigError, loadConfig } from '../../infra/config';
 import { testDb, type TestDb } from '../../test/db';
 import { tmpdir } from 'node:os';
 import { loadWalletConfig, WALLET_ENV_VARS, walletConfigOf, type WalletConfig } from './config';

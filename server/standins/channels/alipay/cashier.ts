@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { cstTime, fenToYuan, notifySignContent } from '../../../channels/alipay/wire';
-import { rsa2Sign } from '../../../platform/alipay';
-import { AppError } from '../../../platform/errors';
-import { sendProblem } from '../../../platform/http';
+import { rsa2Sign } from '../../../infra/alipay';
+import { AppError } from '../../../infra/errors';
+import { sendProblem } from '../../../infra/http';
 import { escapeHtml } from '../../page';
 import { current, tradeByNo, type AlipayGateway, type Trade } from './gateway';
 import { notify } from './notify';

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { alipaySandboxKeys } from '../../../channels/alipay/sandbox-keys';
 import { cstTime } from '../../../channels/alipay/wire';
-import { signParams, verifiedResponseNode } from '../../../platform/alipay';
+import { signParams, verifiedResponseNode } from '../../../infra/alipay';
 import { startAlipayHarness, type AlipayHarness } from './harness';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { cstTime, fenToYuan, notifySignContent } from '../../../channels/alipay/wire';
-import { rsa2Sign } from '../../../platform/alipay';
+import { rsa2Sign } from '../../../infra/alipay';
 import type { BuildOptions, NotificationRequest, OutgoingNotification } from '../notifier';
 import type { AlipayGateway, Refund, Trade } from './gateway';
 

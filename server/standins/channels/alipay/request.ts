@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { parseCstTime } from '../../../channels/alipay/wire';
-import { verifyParams, type AlipayParams } from '../../../platform/alipay';
+import { verifyParams, type AlipayParams } from '../../../infra/alipay';
 import { invalid, missing, type AlipayGateway } from './gateway';
 
 /** What every gateway call shares: its parameters, and the checks Alipay makes before any method runs. */

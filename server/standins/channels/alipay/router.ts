@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isTradeMethod, responseKey, type AlipayTradeMethod } from '../../../channels/alipay/wire';
-import { signedResponseText, type AlipayParams } from '../../../platform/alipay';
+import { signedResponseText, type AlipayParams } from '../../../infra/alipay';
 import { confirm, showCashier, showTrade, submitCashier } from './cashier';
 import { ALIPAY_GATEWAY_PATH, GatewayError, business, find, type AlipayGateway } from './gateway';
 import { refundQuery } from './operations/refund-query';

@@ -1,5 +1,5 @@
 import { parseCstTime, yuanToFen } from '../../../../channels/alipay/wire';
-import type { AlipayParams } from '../../../../platform/alipay';
+import type { AlipayParams } from '../../../../infra/alipay';
 import { business, current, newTradeNo, stringField, type AlipayGateway, type Trade } from '../gateway';
 
 /** alipay.trade.create and alipay.trade.wap.pay: a new trade, or the same one again. */

@@ -1,4 +1,4 @@
-import type { AlipayParams } from '../../../../platform/alipay';
+import type { AlipayParams } from '../../../../infra/alipay';
 import type { AlipayGateway, Trade } from '../gateway';
 
 /** A method that opens a trade: the request's parameters and biz_content to the answer node's value. */

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { AlipayParams } from '../../../../platform/alipay';
+import type { AlipayParams } from '../../../../infra/alipay';
 import { cashierPage, messagePage, sendHtml } from '../cashier';
 import { GatewayError, business, type AlipayGateway } from '../gateway';
 import { checkRequest } from '../request';

@@ -51,7 +51,7 @@ export interface ConsumedEventTable {
   consumed_at: number;
 }
 
-/** The step runner's record of a multi-step flow (server/platform/steps.ts). */
+/** The step runner's record of a multi-step flow (server/infra/steps.ts). */
 export interface OperationTable {
   id: string;
   /** The flow's stable name, e.g. payment.create. */

@@ -1,7 +1,7 @@
 import { ConfigError } from './config-error';
 
 /**
- * Settings of the NATS JetStream broker sink of the outbox (server/platform/nats-sink.ts),
+ * Settings of the NATS JetStream broker sink of the outbox (server/infra/nats-sink.ts),
  * read from the environment. No client library here, so reading the configuration never loads
  * one. docs/configuration.md and docs/outbox.md describe the variables.
  */
