@@ -2,8 +2,8 @@
  * The merchant in the loop, in two browser contexts against the real server: (1) the demo shop's
  * owner (staff of every demo merchant, H5 phone 13500000000, the sandbox's one-time code) signs in
  * in one context and opens the workbench's order list; a shopper buys in another; the paid order
- * arrives on the owner's open list without a reload (the merchant's topic), the owner ships it (through the
- * API with their session's token: the ship form is the workbench's own tests'), and the shopper's
+ * arrives on the owner's open list without a reload (the merchant's topic), the owner ships it on the workbench's
+ * order page (carrier, tracking number, 确认发货), and the shopper's
  * open order detail turns 待收货 without a reload (the `user:{id}` topic). (2) 退货退款 of that
  * order end to end in the shopper's UI: 申请售后 with a photo (the browser's file chooser,
  * uploaded as the raw body), the owner approves with a return address (API), the page shows it
@@ -126,18 +126,24 @@ test('a shopper buys; the merchant sees the paid order arrive and ships it; the 
     await staffPage.screenshot({ path: `${process.cwd()}/artifacts/e2e/aftersale/staff-order-arrived.png` });
     const row = await merchantSeesOrder(f, ownerToken, order);
     expect(row).toMatchObject({ id: order.id, status: 'paid' });
-    await staffContext.close();
 
     // The shopper has the order open; the merchant ships; the page follows without a reload.
     const detail = await route(page, server.baseUrl, `/pages/orders/detail?id=${order.id}`);
     await detail.locator('.detail-head__status', { hasText: '待发货' }).waitFor();
     await shot('order-paid');
     await markPage(page);
-    await api.call(
-      'shipMerchantOrder',
-      { params: { merchantId: order.merchantId, orderId: order.id }, body: { parcels: [{ carrier: 'sf', trackingNo: 'SF1000000001' }] } },
-      { token: ownerToken },
-    );
+    // The owner ships it on the workbench: the order's page, 发货, the carrier, the tracking
+    // number, 确认发货 and the confirmation.
+    const wbOrder = await route(staffPage, server.baseUrl, `/pages/merchant/order?merchantId=${order.merchantId}&id=${order.id}`);
+    await wbOrder.getByTestId('wb-order-status').filter({ hasText: '待发货' }).waitFor();
+    await wbOrder.getByTestId('wb-ship').click();
+    await wbOrder.getByTestId('carrier-0-sf').click();
+    await fillByPlaceholder(wbOrder, '请输入运单号', 'SF1000000001');
+    await wbOrder.getByTestId('wb-ship-submit').click();
+    await staffPage.locator('.taro-modal__foot .taro-model__btn').last().click();
+    await wbOrder.getByTestId('wb-order-status').filter({ hasText: '已发货' }).waitFor({ timeout: 30_000 });
+    await staffPage.screenshot({ path: `${process.cwd()}/artifacts/e2e/aftersale/staff-order-shipped.png` });
+    await staffContext.close();
     await detail.locator('.detail-head__status', { hasText: '待收货' }).waitFor({ timeout: 30_000 });
     await byText(detail, '商品已发出，请留意收货').waitFor();
     expect(await notReloaded(page)).toBe(true);

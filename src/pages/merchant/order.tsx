@@ -243,6 +243,8 @@ function RemarkCard({ order, merchantId }: { order: MerchantOrderDetail; merchan
 
 function statusText(o: MerchantOrderDetail): string {
   if (o.status === 'paid') return o.fulfilmentType === 'pickup' ? merchantOrderTabLabels.to_pickup : merchantOrderTabLabels.to_ship;
+  // The merchant's word: shipped is 已发货 (the shopper's page says 待收货).
+  if (o.status === 'shipped') return merchantOrderTabLabels.shipped;
   return orderStatusLabels[o.status];
 }
 
