@@ -6,8 +6,8 @@
  * order page (carrier, tracking number, 确认发货), and the shopper's
  * open order detail turns 待收货 without a reload (the `user:{id}` topic). (2) 退货退款 of that
  * order end to end in the shopper's UI: 申请售后 with a photo (the browser's file chooser,
- * uploaded as the raw body), the owner approves with a return address (API), the page shows it
- * live, the shopper enters the return shipment, the owner confirms receipt (API), and the page
+ * uploaded as the raw body), the owner approves with a return address on the workbench, the page shows it
+ * live, the shopper enters the return shipment, the owner confirms receipt on the workbench, and the page
  * shows 退款成功 and the refund, live.
  */
 import type { Order } from '@contract';
@@ -42,6 +42,9 @@ const PNG = Buffer.from(
 interface Shared {
   token: string;
   ownerToken: string;
+  /** The owner's signed-in page (their own browser context), kept for the workbench's after-sale page. */
+  staffPage: Page;
+  closeStaff: () => Promise<void>;
   order: Order;
 }
 let shared: Shared | null = null;
@@ -143,18 +146,17 @@ test('a shopper buys; the merchant sees the paid order arrive and ships it; the 
     await staffPage.locator('.taro-modal__foot .taro-model__btn').last().click();
     await wbOrder.getByTestId('wb-order-status').filter({ hasText: '已发货' }).waitFor({ timeout: 30_000 });
     await staffPage.screenshot({ path: `${process.cwd()}/artifacts/e2e/aftersale/staff-order-shipped.png` });
-    await staffContext.close();
     await detail.locator('.detail-head__status', { hasText: '待收货' }).waitFor({ timeout: 30_000 });
     await byText(detail, '商品已发出，请留意收货').waitFor();
     expect(await notReloaded(page)).toBe(true);
     await shot('order-shipped-live');
-    shared = { token, ownerToken, order };
+    shared = { token, ownerToken, order, staffPage, closeStaff: () => staffContext.close() };
   }));
 
 test('退货退款 end to end: apply with a photo, approved with a return address, return shipment, receipt, 退款成功 live', () =>
   scenario(shop, async (f) => {
     if (!shared) throw new Error('the first scenario did not leave a shipped order');
-    const { token, ownerToken, order } = shared;
+    const { token, order, staffPage, closeStaff } = shared;
     const { page, api, server, shot } = f;
 
     // 申请售后 from the order detail.
@@ -197,11 +199,14 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
 
     // The merchant approves the return with an address: the page shows it live.
     await markPage(page);
-    await api.call(
-      'approveAfterSaleReturn',
-      { params: { merchantId: order.merchantId, afterSaleId: request.id }, body: { returnAddress: { name: '售后部', phone: '021-12345678', address: '上海市 黄浦区 人民路 88 号' } } },
-      { token: ownerToken },
-    );
+    const wbRequest = await route(staffPage, server.baseUrl, `/pages/merchant/after-sale?merchantId=${order.merchantId}&id=${request.id}`);
+    await wbRequest.getByTestId('as-approve-return').click();
+    const returnForm = wbRequest.getByTestId('as-return-form');
+    await returnForm.locator('input').nth(0).fill('售后部');
+    await returnForm.locator('input').nth(1).fill('02112345678');
+    await returnForm.locator('textarea').first().fill('上海市 黄浦区 人民路 88 号');
+    await wbRequest.getByTestId('as-return-submit').click();
+    await staffPage.locator('.taro-modal__foot .taro-model__btn').last().click();
     await statusIs(as, '待寄回商品');
     await as.getByTestId('return-address').filter({ hasText: '上海市 黄浦区 人民路 88 号' }).waitFor();
     expect(await notReloaded(page)).toBe(true);
@@ -217,7 +222,9 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
 
     // The merchant confirms receipt: the refund runs; the page turns 退款成功 with the refund, live.
     await markPage(page);
-    await api.call('receiveAfterSaleReturn', { params: { merchantId: order.merchantId, afterSaleId: request.id } }, { token: ownerToken });
+    const wbReturned = await route(staffPage, server.baseUrl, `/pages/merchant/after-sale?merchantId=${order.merchantId}&id=${request.id}`);
+    await wbReturned.getByTestId('as-receive').click();
+    await staffPage.locator('.taro-modal__foot .taro-model__btn').last().click();
     as = await asPage(page);
     await statusIs(as, '退款成功', 60_000);
     await as.locator('[data-testid="refund-status"]', { hasText: '已退款' }).waitFor({ timeout: 60_000 });
@@ -228,6 +235,7 @@ test('退货退款 end to end: apply with a photo, approved with a return addres
     expect(done.status).toBe('refunded');
     const refunds = await api.call('listRefunds', { params: { id: order.id } }, { token });
     expect(refunds.items.find((r) => r.id === done.refundId)).toMatchObject({ status: 'succeeded', amount: done.amount });
+    await closeStaff();
 
     // The list shows it under 已完成.
     const listPage = await route(page, server.baseUrl, '/pages/aftersale/index');
