@@ -39,3 +39,23 @@ export function sumFen(values: readonly Fen[]): Fen {
   for (const v of values) total += assertFen(v);
   return assertFen(total);
 }
+
+/**
+ * Spreads `total` over `weights` in proportion, in whole fen, by largest remainder (ties: the
+ * earlier line), so the parts add up to `total` exactly. The server's after-sale amounts and the
+ * client's estimate of them use this one function.
+ */
+export function spreadByWeight(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map((x) => Math.floor(x));
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i] += 1;
+    left -= 1;
+  }
+  return parts;
+}

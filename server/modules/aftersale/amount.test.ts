@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { spreadByWeight, type OrderForAfterSale } from '../order/payable';
+import { spreadByWeight } from '@contract/money';
+import type { OrderForAfterSale } from '../order/payable';
 import { claimLines } from './service';
 
 /** The refund amount of a request (pure): per unit of what was paid, the last units get the rest, shipping only for an unshipped order in full. */

@@ -5,6 +5,7 @@ import { listParams, prepared, slots } from '../../db/prepared';
 import type { OrderTable } from './tables';
 import type { Database } from '../../db/types';
 import { AppError } from '../../infra/errors';
+import { spreadByWeight } from '@contract/money';
 
 type Db = Kysely<Database>;
 export type OrderRow = Selectable<OrderTable>;
@@ -119,25 +120,6 @@ export interface OrderForAfterSale {
   shippingAmount: number;
   payableAmount: number;
   lines: PaidOrderLine[];
-}
-
-/**
- * Spreads `total` over `weights` in proportion, in whole fen, by largest remainder (ties: the
- * earlier line), so the parts add up to `total` exactly.
- */
-export function spreadByWeight(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const parts = exact.map((x) => Math.floor(x));
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    parts[i] += 1;
-    left -= 1;
-  }
-  return parts;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AfterSale } from '@contract/aftersale';
 import { order } from '@/services/checkout/test-support';
-import { availableUnits, estimateRefund, heldByRequests, orderShipped, spreadByWeight } from './estimate';
+import { spreadByWeight } from '@contract/money';
+import { availableUnits, estimateRefund, heldByRequests, orderShipped } from './estimate';
 
 const twoLines = () =>
   order({

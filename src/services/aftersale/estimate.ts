@@ -1,5 +1,6 @@
 import type { AfterSale, AfterSaleStatus } from '@contract/aftersale';
 import type { Order } from '@contract';
+import { spreadByWeight } from '@contract/money';
 
 /**
  * What an after-sale request would refund, worked out the way the server does
@@ -22,22 +23,6 @@ export const MAX_PHOTOS = 6;
 /** Whether the order left the merchant: a return (退货退款) is offered only then. */
 export function orderShipped(order: Pick<Order, 'status' | 'timeline'>): boolean {
   return order.status === 'shipped' || order.timeline.some((e) => e.status === 'shipped');
-}
-
-/** Spreads `total` over `weights` in proportion, in whole fen, by largest remainder (ties: the earlier). */
-export function spreadByWeight(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const parts = exact.map((x) => Math.floor(x));
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    parts[i] += 1;
-    left -= 1;
-  }
-  return parts;
 }
 
 export interface HeldLine {
