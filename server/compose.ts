@@ -4,7 +4,7 @@ import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
 import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, type AfterSaleDeps } from './modules/aftersale';
 import { merchantsByIds } from './modules/catalog';
-import { applyDashboardEvent, DASHBOARD_CONSUMED_EVENTS, DASHBOARD_CONSUMER, DASHBOARD_JOBS } from './modules/dashboard';
+import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
@@ -62,10 +62,15 @@ export function buildCore(options: CoreOptions): Core {
   });
   // The payment module's refund outcomes move after-sale requests on.
   const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
-  // The merchant's dashboard: an order paid, shipped or completed, or a refund, marks its figures due for a (debounced) push.
-  const dashboardSink = consumerSink(DASHBOARD_CONSUMER, DASHBOARD_CONSUMED_EVENTS, db, (trx, event) => applyDashboardEvent(trx, event));
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
-  const outbox = createOutbox({ db, log, sinks: [orderSink, afterSaleSink, dashboardSink, ...(options.sinks ?? []), ...webhooks], writers: options.writers });
+  const outbox = createOutbox({
+    db,
+    log,
+    sinks: [orderSink, afterSaleSink, ...(options.sinks ?? []), ...webhooks],
+    // In the producer's transaction: the merchant's dashboard records that its figures changed
+    // (an order paid, shipped or completed, a refund, an after-sale moving), for a debounced push.
+    writers: [dashboardWriter, ...(options.writers ?? [])],
+  });
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };

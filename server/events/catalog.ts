@@ -36,11 +36,20 @@ const orderChanged = z.object({
 });
 
 /**
- * order.paid: the transition, and (since the workbench) the order's row as the merchant's list
- * shows it, so the `merchant:{id}` topic can show a new paid order without a request. Optional:
- * events written before it lack it, and consumers that do not know it ignore it.
+ * order.paid: the transition. (The workbench's row of the order reaches the merchant's topic
+ * in workbench.new_orders, batched by the dashboard's push, not from the payment's transaction.
+ * Events written by an earlier version may carry that row as `summary`: it is ignored.)
  */
 const orderPaid = orderChanged.extend({ summary: merchantOrderSummary.optional() });
+
+/** At most this many rows in one workbench.new_orders message; `more` says the list should be fetched. */
+export const NEW_ORDERS_MAX = 20;
+
+/**
+ * The orders a merchant was paid for since the dashboard's last push, with the rows the
+ * workbench's list shows (newest first): the new-order cue and the list without a request.
+ */
+const workbenchNewOrders = z.object({ merchantId: id, orders: z.array(merchantOrderSummary).max(NEW_ORDERS_MAX), more: z.boolean() });
 
 /** A SKU's stock reached zero (a sale, or a stock edit): the merchant's sold-out alert. */
 const skuSoldOut = z.object({
@@ -130,6 +139,7 @@ export const EVENTS = {
   afterSaleRefundRetried: defineEvent('after_sale.refund_retried', 1, afterSaleChanged),
   skuSoldOut: defineEvent('sku.sold_out', 1, skuSoldOut),
   dashboardUpdated: defineEvent('dashboard.updated', 1, dashboardUpdated),
+  workbenchNewOrders: defineEvent('workbench.new_orders', 1, workbenchNewOrders),
 } as const;
 
 type Catalog = typeof EVENTS;
@@ -139,6 +149,7 @@ export type OrderChangedPayload = z.infer<typeof orderChanged>;
 export type OrderPaidPayload = z.infer<typeof orderPaid>;
 export type SkuSoldOutPayload = z.infer<typeof skuSoldOut>;
 export type DashboardUpdatedPayload = z.infer<typeof dashboardUpdated>;
+export type WorkbenchNewOrdersPayload = z.infer<typeof workbenchNewOrders>;
 export type PaymentSucceededPayload = z.infer<typeof paymentSucceeded>;
 export type PaymentFailedPayload = z.infer<typeof paymentFailed>;
 export type RefundEndedPayload = z.infer<typeof refundEnded>;

@@ -80,16 +80,21 @@ it('pushes a new paid order with its row, its shipping, a sold-out SKU and the n
   other.send({ op: 'sub', topic: `merchant:${B}` });
   await other.next((f) => f.op === 'subscribed');
 
-  // Placing an order is not pushed; paying it is, with the row the workbench shows.
+  // Placing an order is not pushed; paying it is, by the dashboard's push (not the payment's
+  // transaction): the rows the workbench shows, then the figures.
   const placed = await placeOrder(t, buyer, { merchantId: A, title: '桂花糕', quantity: 2 });
   await relay();
   await pay(t, placed.orderId);
-  const paid = await s.next(isEvent('order.paid'));
+  await relay();
+  await t.app.realtime.hub.idle();
+  expect(s.frames.filter((f) => f.op === 'event')).toEqual([]);
+  await pushDueDashboards(t.db, Date.now() + DEBOUNCE_MS + 1);
+  const paid = await s.next(isEvent('workbench.new_orders'));
   expect(paid.data).toMatchObject({
-    orderId: placed.orderId,
-    status: 'paid',
-    order: { id: placed.orderId, orderNo: placed.orderNo, status: 'paid', fulfilmentType: 'delivery', contactName: '王五', contactPhone: buyer.phone, title: '桂花糕', itemCount: 2, lineCount: 1 },
+    more: false,
+    orders: [{ id: placed.orderId, orderNo: placed.orderNo, status: 'paid', fulfilmentType: 'delivery', contactName: '王五', contactPhone: buyer.phone, title: '桂花糕', itemCount: 2, lineCount: 1 }],
   });
+  expect((await s.next(isEvent('dashboard.updated'))).data).toMatchObject({ paidOrders: 1, toShip: 1 });
 
   const shipped = await t.post(`/api/merchants/${A}/orders/${placed.orderId}/ship`, { parcels: [{ carrier: 'yunda', trackingNo: 'YD123456' }] }, { token: people.operator.token });
   expect(shipped.status).toBe(200);
@@ -117,10 +122,11 @@ it('pushes a new paid order with its row, its shipping, a sold-out SKU and the n
 
 it('replays what a staff member missed while away', async () => {
   const placed = await paidOrder(t, buyer, { merchantId: A });
+  await pushDueDashboards(t.db, Date.now() + DEBOUNCE_MS + 1);
   const s = await signedInSocket(url, people.owner.token);
   s.send({ op: 'sub', topic: `merchant:${A}`, version: 1 });
-  const replayed = await s.next((f) => f.op === 'event' && (f.data as { orderId?: string }).orderId === placed.orderId);
-  expect(replayed).toMatchObject({ type: 'order.paid' });
+  const replayed = await s.next((f) => f.op === 'event' && f.type === 'workbench.new_orders' && (f.data as { orders: { id: string }[] }).orders.some((o) => o.id === placed.orderId));
+  expect(replayed).toMatchObject({ type: 'workbench.new_orders' });
   s.close();
 });
 

@@ -4,7 +4,7 @@ import {
   type DashboardUpdatedPayload,
   type EventDef,
   type OrderChangedPayload,
-  type OrderPaidPayload,
+  type WorkbenchNewOrdersPayload,
   type PaymentFailedPayload,
   type PaymentSucceededPayload,
   type RefundEndedPayload,
@@ -24,9 +24,9 @@ type Projection = (event: OutboxEvent) => TopicMessage[];
 /**
  * The order transitions a client is told about, on the shopper's topic and the merchant's. Not
  * order.created (the client that placed the order has it in the answer; the merchant's workbench
- * lists orders once paid); order.paid goes to the merchant's topic only (for the shopper it is
- * the same moment as the payment.succeeded that names the orders it paid): each message costs a
- * versioned row and a notification.
+ * lists orders once paid), not order.paid (for the shopper it is the same moment as the
+ * payment.succeeded that names the orders it paid; the merchant gets workbench.new_orders, a
+ * batch per debounced push): each message costs a versioned row and a notification.
  */
 const orderEvents: EventDef[] = [EVENTS.orderShipped, EVENTS.orderCompleted, EVENTS.orderCancelled, EVENTS.orderClosed];
 
@@ -63,11 +63,12 @@ const PROJECTIONS = new Map<string, Projection>([
     },
   ]),
   [
-    // Not to the shopper (payment.succeeded tells them); to the merchant's workbench, with the row to show.
-    EVENTS.orderPaid.name,
+    // New paid orders reach the merchant's workbench batched by the dashboard's push (never a
+    // message per payment: the topic's row would serialise the merchant's payments).
+    EVENTS.workbenchNewOrders.name,
     (event) => {
-      const p = event.payload as OrderPaidPayload;
-      return [{ topic: merchantTopic(p.merchantId), data: { orderId: p.orderId, parentId: p.parentId, status: p.status, ...(p.summary ? { order: p.summary } : {}) } }];
+      const p = event.payload as WorkbenchNewOrdersPayload;
+      return [{ topic: merchantTopic(p.merchantId), data: { orders: p.orders, more: p.more } }];
     },
   ],
   [

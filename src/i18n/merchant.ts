@@ -36,6 +36,7 @@ export const merchantMessages = {
   'wb.orders.empty': '暂无订单',
   'wb.orders.emptySearch': '没有找到相关订单',
   'wb.orders.newOrder': '你有新的订单',
+  'wb.orders.newOrders': '你有 {n} 个新订单',
   'wb.orders.pieces': '共 {count} 件',
   'wb.orders.lines': '等 {count} 种商品',
   'wb.orders.paidAt': '付款时间 {time}',

@@ -23,7 +23,7 @@ it('runs without 012 and fills older orders with their type and contact', async 
     await sql`pragma foreign_keys = off`.execute(db);
     await order('o_001', { type: 'delivery', addressId: 'adr_1' }, '李四 13811112222 上海市上海市浦东新区世纪大道 1 号');
     await order('o_002', { type: 'pickup', contactName: '赵六', contactPhone: '13933334444' }, '一店（上海）');
-    const without012 = Object.fromEntries(Object.entries(migrations).filter(([name]) => !name.startsWith('012_')));
+    const without012 = Object.fromEntries(Object.entries(migrations).filter(([name]) => !name.startsWith('012_') && name < '015'));
     const second = await new Migrator({ db, provider: { getMigrations: async () => without012 }, allowUnorderedMigrations: true }).migrateToLatest();
     expect(second.error).toBeUndefined();
     expect(second.results?.map((r) => r.migrationName)).toContain('013_merchant_workbench');
@@ -33,7 +33,7 @@ it('runs without 012 and fills older orders with their type and contact', async 
       { id: 'o_002', fulfilment_type: 'pickup', contact_name: '赵六', contact_phone: '13933334444', pickup_code: null, merchant_remark: null },
     ]);
     expect(await db.selectFrom('shipments').select('id').execute()).toEqual([]);
-    expect(await db.selectFrom('dashboard_marks').select('merchant_id').execute()).toEqual([]);
+    expect((await sql`select merchant_id from dashboard_marks`.execute(db)).rows).toEqual([]);
   } finally {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { paidOrder, pay, placeOrder, shopper, type Shopper } from '../../test/wo
 import { addStaff, makeMerchant } from '../merchant/testing';
 import { requestIn } from '../aftersale/testing';
 import { userToken } from '../order/testing';
-import { DEBOUNCE_MS, merchantDay, pushDueDashboards } from './service';
+import { DEBOUNCE_MS, merchantDay, pushDueDashboards, recordDashboardChange } from './service';
+import { transact } from '../../db/transaction';
 
 /**
  * The merchant's dashboard (docs/merchant.md, "Dashboard"): today's figures in Asia/Shanghai,
@@ -123,6 +124,8 @@ it("pushes the figures on the merchant's topic when they change, once per burst 
     (await t.db.selectFrom('realtime_messages').select(['type', 'data']).where('topic', '=', `merchant:${m}`).where('type', '=', 'dashboard.updated').orderBy('version').execute()).map(
       (r) => JSON.parse(r.data) as DashboardFigures,
     );
+  // Earlier tests' changes are pushed first: this test counts its own.
+  await pushDueDashboards(t.db, Date.now() + DEBOUNCE_MS + 1);
   await paidOrder(t, buyer, { merchantId: m });
   await paidOrder(t, buyer, { merchantId: m });
   await paidOrder(t, buyer, { merchantId: m });
@@ -140,4 +143,30 @@ it("pushes the figures on the merchant's topic when they change, once per burst 
   await relay();
   await pushDueDashboards(t.db, Date.now() + DEBOUNCE_MS + 1);
   expect((await pushes()).map((f) => f.paidOrders)).toEqual([3, 4]);
+});
+
+it("records a change in the event's own transaction: none when it rolls back, and one push for nodes pushing at once", async () => {
+  const m = 'm_dashtx';
+  await makeMerchant(t.db, m);
+  const changes = async () => (await t.db.selectFrom('dashboard_changes').select('event_id').where('merchant_id', '=', m).execute()).length;
+  const event = (id: string, at: number) => ({ id, type: 'order.shipped', version: 1, aggregateId: 'o_x', payload: { merchantId: m }, createdAt: at });
+  await expect(
+    transact(t.db, async (trx) => {
+      await recordDashboardChange(trx, event('evt_dash_rolled', Date.now()));
+      throw new Error('the producer failed');
+    }),
+  ).rejects.toThrow('the producer failed');
+  expect(await changes()).toBe(0);
+  // Several changes, two nodes pushing together: one push.
+  await pushDueDashboards(t.db, Date.now() + DEBOUNCE_MS + 1);
+  const at = Date.now() - DEBOUNCE_MS - 1;
+  for (let i = 0; i < 3; i++) await transact(t.db, (trx) => recordDashboardChange(trx, event(`evt_dash_${i}`, at)));
+  const before = (await t.db.selectFrom('realtime_messages').select('version').where('topic', '=', `merchant:${m}`).execute()).length;
+  const [a, b] = await Promise.all([pushDueDashboards(t.db, Date.now()), pushDueDashboards(t.db, Date.now())]);
+  expect(a + b).toBe(1);
+  expect(await changes()).toBe(0);
+  expect((await t.db.selectFrom('realtime_messages').select('version').where('topic', '=', `merchant:${m}`).execute()).length).toBe(before + 1);
+  // A change that committed after the take (its time before it) is pushed by the next run.
+  await transact(t.db, (trx) => recordDashboardChange(trx, event('evt_dash_late', at)));
+  expect(await pushDueDashboards(t.db, Date.now())).toBe(1);
 });

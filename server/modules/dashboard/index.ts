@@ -3,9 +3,9 @@
  * payment modules' surfaces), pushed on the merchant's realtime topic when they change.
  */
 export { handlers } from './routes';
-export { applyDashboardEvent, dashboardFigures, merchantDay, pushDueDashboards, DASHBOARD_CONSUMED_EVENTS, DASHBOARD_CONSUMER, DASHBOARD_JOBS, DEBOUNCE_MS } from './service';
+export { dashboardFigures, dashboardWriter, merchantDay, pushDueDashboards, recordDashboardChange, DASHBOARD_EVENTS, DASHBOARD_JOBS, DEBOUNCE_MS } from './service';
 
 export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
-export const TABLES = ['dashboard_marks'] as const;
+export const TABLES = ['dashboard_changes'] as const;

@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import { MERCHANT_TIME_ZONE, type DashboardFigures } from '@contract/workbench';
 import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
-import { EVENTS } from '../../events/catalog';
+import { EVENTS, NEW_ORDERS_MAX } from '../../events/catalog';
 import { emit } from '../../events/emit';
-import type { OutboxEvent } from '../../infra/outbox';
-import { merchantOfOrder, orderFigures } from '../order';
+import type { EventWriter, OutboxEvent } from '../../infra/outbox';
+import { prepared } from '../../db/prepared';
+import { merchantOfOrder, newOrderRows, orderFigures } from '../order';
 import { refundFigures } from '../payment';
 import { afterSalesWaiting } from '../aftersale';
 
@@ -14,9 +15,10 @@ type Db = Kysely<Database>;
 /**
  * The merchant's dashboard (docs/merchant.md, "Dashboard"): today's figures, computed by the
  * server from the owners' surfaces (orders: paid today, GMV, waiting to ship or be picked up;
- * payments: refunds today; after-sales: requests waiting for the merchant), each an indexed read. When they change (an order paid, shipped or
- * completed, a refund), the outbox's dashboard consumer marks the merchant; the push job sends
- * the new figures on the `merchant:{id}` topic at most once per DEBOUNCE_MS per merchant.
+ * payments: refunds today; after-sales: requests waiting for the merchant), each an indexed read.
+ * When they change (an order paid, shipped or completed, a refund, an after-sale moving), the
+ * dashboard's event writer records the change in the event's transaction; the push job sends the
+ * new figures on the `merchant:{id}` topic at most once per DEBOUNCE_MS per merchant.
  */
 
 /** China has one offset all year (no daylight saving): UTC+8. */
@@ -43,9 +45,8 @@ export async function dashboardFigures(db: Db, merchantId: string, now = Date.no
 /** How long a change waits for others before the figures are pushed. */
 export const DEBOUNCE_MS = 2_000;
 
-export const DASHBOARD_CONSUMER = 'dashboard';
 /** The events that change a merchant's figures. */
-export const DASHBOARD_CONSUMED_EVENTS = [
+export const DASHBOARD_EVENTS = [
   EVENTS.orderPaid.name,
   EVENTS.orderShipped.name,
   EVENTS.orderCompleted.name,
@@ -62,33 +63,62 @@ export const DASHBOARD_CONSUMED_EVENTS = [
   EVENTS.afterSaleRefundRetried.name,
 ] as const;
 
+const DASHBOARD_EVENT_SET: ReadonlySet<string> = new Set(DASHBOARD_EVENTS);
+
 /**
- * The dashboard's outbox consumer: marks the event's merchant as due for a push, unless it is
- * already (the first change of a burst sets when the push happens; the rest join it).
+ * Records that `event` changed its merchant's figures, in the event's own transaction: one
+ * insert of a new key (the event's id), which never waits for another transaction, so a busy
+ * merchant's concurrent payments do not queue on a shared row and the dashboard takes no part in
+ * the lock order. An event without a merchant in its payload names an order; its merchant is read.
  */
-export async function applyDashboardEvent(trx: Db, event: OutboxEvent, now = Date.now()): Promise<void> {
+export async function recordDashboardChange(trx: Db, event: OutboxEvent): Promise<void> {
   const payload = event.payload as { merchantId?: string; orderId?: string };
   const merchantId = payload.merchantId ?? (payload.orderId ? await merchantOfOrder(trx, payload.orderId) : null);
   if (!merchantId) return;
-  await trx
-    .insertInto('dashboard_marks')
-    .values({ merchant_id: merchantId, due_at: now + DEBOUNCE_MS })
-    .onConflict((oc) => oc.column('merchant_id').doNothing())
-    .execute();
+  const orderId = event.type === EVENTS.orderPaid.name ? (payload.orderId ?? null) : null;
+  await insertChange.execute(trx, { eventId: event.id, merchantId, at: event.createdAt, orderId });
 }
 
+const insertChange = prepared<{ eventId: string; merchantId: string; at: number; orderId: string | null }>((db, p) =>
+  db.insertInto('dashboard_changes').values({ event_id: p('eventId'), merchant_id: p('merchantId'), at: p('at'), order_id: p('orderId') }),
+);
+
 /**
- * Pushes the figures of every merchant whose mark is due: the mark is taken (a guarded delete,
- * so two nodes never push the same mark twice) and the figures emitted in one transaction.
- * Answers how many were pushed.
+ * The dashboard's event writer (run by the outbox in the producer's transaction, as realtime's):
+ * no outbox row, delivery or consumer transaction per paid order: one insert.
+ */
+export const dashboardWriter: EventWriter = {
+  accepts: (type) => DASHBOARD_EVENT_SET.has(type),
+  write: recordDashboardChange,
+};
+
+/**
+ * Pushes the figures of every merchant whose oldest change is DEBOUNCE_MS old (the first change
+ * of a burst sets when the push happens; the rest join it): the merchant's changes are taken (a
+ * delete; two nodes never both push the same changes: the second deletes nothing), and in one
+ * transaction the rows of the orders paid since the last push are emitted (workbench.new_orders:
+ * the new-order cue and the list; at most NEW_ORDERS_MAX, `more` beyond) and then the figures.
+ * A change committed after the take stays for the next push. Answers how many were pushed.
  */
 export async function pushDueDashboards(db: Db, now = Date.now(), batchSize = 100): Promise<number> {
-  const due = await db.selectFrom('dashboard_marks').select('merchant_id').where('due_at', '<=', now).orderBy('due_at').limit(batchSize).execute();
+  const due = await db
+    .selectFrom('dashboard_changes')
+    .select('merchant_id')
+    .groupBy('merchant_id')
+    .having((eb) => eb.fn.min('at'), '<=', now - DEBOUNCE_MS)
+    .orderBy('merchant_id')
+    .limit(batchSize)
+    .execute();
   let pushed = 0;
   for (const { merchant_id: merchantId } of due) {
     const sent = await transact(db, async (trx) => {
-      const taken = await trx.deleteFrom('dashboard_marks').where('merchant_id', '=', merchantId).where('due_at', '<=', now).executeTakeFirst();
-      if (Number(taken.numDeletedRows) === 0) return false;
+      const taken = await trx.deleteFrom('dashboard_changes').where('merchant_id', '=', merchantId).where('at', '<=', now).returning('order_id').execute();
+      if (taken.length === 0) return false;
+      const paid = [...new Set(taken.flatMap((c) => (c.order_id ? [c.order_id] : [])))];
+      if (paid.length > 0) {
+        const orders = await newOrderRows(trx, merchantId, paid, NEW_ORDERS_MAX);
+        if (orders.length > 0) await emit(trx, EVENTS.workbenchNewOrders, merchantId, { merchantId, orders, more: paid.length > orders.length }, now);
+      }
       const figures = await dashboardFigures(trx, merchantId, now);
       await emit(trx, EVENTS.dashboardUpdated, merchantId, { merchantId, figures }, now);
       return true;

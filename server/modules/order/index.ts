@@ -12,7 +12,7 @@ export {
 } from './service';
 export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForAfterSale, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderForAfterSale, type OrderRow, type PaidOrderLine } from './payable';
 export { orderNumber } from './number';
-export { getMerchantOrder, listMerchantOrders, merchantOfOrder, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
+export { getMerchantOrder, listMerchantOrders, merchantOfOrder, newOrderRows, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
 export { orderMachine } from './machine';
 
 export type * from './tables';

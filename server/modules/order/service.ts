@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { MerchantOrderSummary } from '@contract/workbench';
 import { z } from 'zod';
 import type { Address } from '@contract/address';
 import type { CheckoutPreview, CreateOrderBody, Fulfilment, Order, PreviewFulfilment, OrderPage, OrderStatus, OrderTab, ParentOrder } from '@contract/order';
@@ -221,7 +220,8 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
         fulfilment_type: fulfilment.type,
         contact_name: fulfilment.type === 'pickup' ? fulfilment.contactName : (address?.name ?? ''),
         contact_phone: fulfilment.type === 'pickup' ? fulfilment.contactPhone : (address?.phone ?? ''),
-        pickup_code: null,
+        // Drawn now, in the order's own insert: shown only once the order is paid.
+        pickup_code: fulfilment.type === 'pickup' ? newPickupCode() : null,
         pickup_failures: 0,
         pickup_failed_at: null,
         picked_up_at: null,
@@ -235,6 +235,10 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
         ended_at: null,
         paid_amount: 0,
         refunded_amount: 0,
+        first_title: group.lines[0]?.title ?? '',
+        first_image: group.lines[0]?.image ?? '',
+        line_count: group.lines.length,
+        item_count: group.lines.reduce((n, l) => n + l.quantity, 0),
       });
       group.lines.forEach((l, i) =>
         lines.push({
@@ -468,19 +472,11 @@ function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Data
   return {
     cancel: [endOrder('cancelled')],
     close: [endOrder('expired')],
-    pay: [
-      // A pickup order gets the code the shopper shows at the store (the merchant verifies it).
-      async ({ trx, id, row }) => {
-        if (row.fulfilment_type === 'pickup') await setPickupCode.execute(trx, { id, code: newPickupCode() });
-      },
-    ],
     any: [
       async ({ trx, id, event, to, row }) => {
         await appendTimeline(trx, id, to, ORDER_EVENT_NOTES[event], now);
         const payload = { orderId: id, parentId: String(row.parent_id), userId: String(row.user_id), merchantId: String(row.merchant_id), status: to, at: now };
-        // A paid order appears in the merchant's workbench as it happens: the event carries its row.
-        const summary = event === 'pay' ? await paidSummary(trx, id, row, now) : undefined;
-        await emit(trx, ORDER_EVENT_DEFS[event], id, summary ? { ...payload, summary } : payload, now);
+        await emit(trx, ORDER_EVENT_DEFS[event], id, payload, now);
       },
     ],
   };
@@ -538,37 +534,11 @@ const ORDER_EVENT_DEFS: Record<OrderEventName, EventDef<string, OrderChangedPayl
   close: EVENTS.orderClosed,
 };
 /** What the transition's update hands back for its event. */
-const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id', 'order_no', 'fulfilment_type', 'contact_name', 'contact_phone', 'payable_amount', 'created_at'] as const;
-
-const setPickupCode = prepared<{ id: string; code: string }>((db, p) => db.updateTable('orders').set({ pickup_code: p('code') }).where('id', '=', p('id')));
+const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id'] as const;
 
 /** Six random digits (a CSPRNG): the pickup code. */
 export function newPickupCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
-}
-
-const selectLineSummary = prepared<{ id: string }, { title: string; image: string; quantity: number }>((db, p) =>
-  db.selectFrom('order_lines').select(['title', 'image', 'quantity']).where('order_id', '=', p('id')).orderBy('line_no'),
-);
-
-/** The workbench's row of an order that was just paid (one read of its lines), for the order.paid event. */
-async function paidSummary(trx: Db, orderId: string, row: Record<string, unknown>, paidAt: number): Promise<MerchantOrderSummary> {
-  const { rows: lines } = await selectLineSummary.execute(trx, { id: orderId });
-  return {
-    id: orderId,
-    orderNo: String(row.order_no),
-    status: 'paid',
-    fulfilmentType: row.fulfilment_type === 'pickup' ? 'pickup' : 'delivery',
-    contactName: String(row.contact_name ?? ''),
-    contactPhone: String(row.contact_phone ?? ''),
-    title: lines[0]?.title ?? '',
-    image: lines[0]?.image ?? '/images/placeholder.svg',
-    lineCount: lines.length,
-    itemCount: lines.reduce((n, l) => n + Number(l.quantity), 0),
-    payableAmount: Number(row.payable_amount),
-    createdAt: Number(row.created_at),
-    paidAt,
-  };
 }
 
 /** Applies an order event inside `trx` (guarded; IllegalTransitionError when not allowed). */

@@ -53,7 +53,10 @@ export interface OrderTable {
   /** The buyer's contact: the delivery address's or the pickup contact's (migration 013). */
   contact_name: Generated<string>;
   contact_phone: Generated<string>;
-  /** Pickup orders: the code issued to the shopper when the order is paid; the merchant verifies it. */
+  /**
+   * Pickup orders: the code the shopper shows at the store, drawn when the order is placed (in
+   * its insert: no write at payment) and shown only while the order is paid; the merchant verifies it.
+   */
   pickup_code: string | null;
   /** Wrong pickup codes tried since pickup_failed_at (the rate limit against guessing). */
   pickup_failures: Generated<number>;
@@ -61,6 +64,11 @@ export interface OrderTable {
   picked_up_at: number | null;
   /** The merchant's own note on the order (备注), never shown to the shopper. */
   merchant_remark: string | null;
+  /** The workbench's row of the lines, kept when the order is placed (migration 015; its lines never change). */
+  first_title: Generated<string>;
+  first_image: Generated<string>;
+  line_count: Generated<number>;
+  item_count: Generated<number>;
 }
 
 /** One parcel of a shipped order (migration 013). */

@@ -9,6 +9,7 @@ import {
   type MerchantOrderDetail,
   type MerchantOrderPage,
   type MerchantOrderRow,
+  type MerchantOrderSummary,
   type MerchantOrderTab,
   type ShipOrderBody,
 } from '@contract/workbench';
@@ -21,11 +22,10 @@ import { newId } from '../../infra/ids';
 import { recordAudit } from '../merchant';
 import { ORDER_NUMBER_PATTERN } from './number';
 import { getOrderRowsView, transitionOrder } from './service';
-import type { OrderLineTable, OrderTable } from './tables';
+import type { OrderTable } from './tables';
 
 type Db = Kysely<Database>;
 type OrderRow = Selectable<OrderTable>;
-type LineRow = Selectable<OrderLineTable>;
 
 /**
  * The order module's part of the merchant's workbench (docs/merchant.md): the merchant's child
@@ -53,8 +53,8 @@ function likePattern(keyword: string): string {
   return `%${keyword.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function rowOf(r: OrderRow, lines: readonly Pick<LineRow, 'order_id' | 'title' | 'image' | 'quantity'>[]): MerchantOrderRow {
-  const own = lines.filter((l) => l.order_id === r.id);
+/** The workbench's row of an order: its lines' summary is kept on the order (migration 015). */
+function rowOf(r: OrderRow): MerchantOrderRow {
   return {
     id: r.id,
     orderNo: r.order_no,
@@ -62,10 +62,10 @@ function rowOf(r: OrderRow, lines: readonly Pick<LineRow, 'order_id' | 'title' |
     fulfilmentType: r.fulfilment_type === 'pickup' ? 'pickup' : 'delivery',
     contactName: r.contact_name,
     contactPhone: r.contact_phone,
-    title: own[0]?.title ?? '',
-    image: own[0]?.image ?? '/images/placeholder.svg',
-    lineCount: own.length,
-    itemCount: own.reduce((n, l) => n + Number(l.quantity), 0),
+    title: r.first_title,
+    image: r.first_image || '/images/placeholder.svg',
+    lineCount: Number(r.line_count),
+    itemCount: Number(r.item_count),
     payableAmount: Number(r.payable_amount),
     createdAt: Number(r.created_at),
     paidAt: r.paid_at === null ? null : Number(r.paid_at),
@@ -131,21 +131,32 @@ export async function listMerchantOrders(db: Db, merchantId: string, query: { ta
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  const lines =
-    page.length === 0
-      ? []
-      : await db
-          .selectFrom('order_lines')
-          .select(['order_id', 'title', 'image', 'quantity'])
-          .where('order_id', 'in', page.map((r) => r.id))
-          .orderBy('order_id')
-          .orderBy('line_no')
-          .execute();
   return {
-    items: page.map((r) => rowOf(r, lines)),
+    items: page.map((r) => rowOf(r)),
     nextCursor: rows.length > query.limit && last ? orderCursor.encode([Number(last.created_at), last.id]) : null,
     counts: await merchantOrderCounts(db, merchantId),
   };
+}
+
+/**
+ * The workbench's rows of `orderIds` that are this merchant's, newest paid first, at most
+ * `limit` (the dashboard's push of new paid orders; one indexed read, no lines).
+ */
+export async function newOrderRows(db: Db, merchantId: string, orderIds: readonly string[], limit: number): Promise<MerchantOrderSummary[]> {
+  if (orderIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', 'in', [...orderIds])
+    .where('merchant_id', '=', merchantId)
+    .orderBy('paid_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const { merchantRemark: _remark, ...summary } = rowOf(r);
+    return summary;
+  });
 }
 
 /** An order of this merchant as its staff see it; another merchant's (or no) order is NOT_FOUND. */
@@ -153,12 +164,9 @@ export async function getMerchantOrder(db: Db, merchantId: string, orderId: stri
   const row = await db.selectFrom('orders').selectAll().where('id', '=', orderId).where('merchant_id', '=', merchantId).executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', `order ${orderId} not found`);
   const [order] = await getOrderRowsView(db, [row]);
-  const [lines, shipments] = await Promise.all([
-    db.selectFrom('order_lines').select(['order_id', 'title', 'image', 'quantity']).where('order_id', '=', orderId).orderBy('line_no').execute(),
-    db.selectFrom('shipments').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
-  ]);
+  const shipments = await db.selectFrom('shipments').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
   return {
-    ...rowOf(row, lines),
+    ...rowOf(row),
     parentId: row.parent_id,
     lines: order.lines,
     amounts: order.amounts,

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import Taro from '@tarojs/taro';
 import { keys } from '@/services/keys';
 import { applyCacheOps, opsForTopicEvent } from '@/services/realtime/cache-ops';
-import { onMerchantOrderPaid } from '@/services/realtime';
+import { onMerchantOrdersPaid } from '@/services/realtime';
 import { mockApi, ok, problem, renderWithClient } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
 import { useWorkbenchStore } from '@/stores/workbench';
@@ -115,7 +115,7 @@ describe('workbench orders', () => {
     await screen.findByText('暂无订单');
   });
 
-  it('a new paid order pushed on the merchant topic appears at the top with a cue', async () => {
+  it('new paid orders pushed on the merchant topic appear at the top with one cue', async () => {
     process.env.TARO_ENV = 'weapp';
     const vibrateShort = jest.fn(() => Promise.resolve({}));
     Object.assign(Taro, { vibrateShort });
@@ -123,12 +123,25 @@ describe('workbench orders', () => {
     const { client } = renderWithClient(<OrdersPage />);
     await screen.findByTestId('wb-order');
     const fresh: MerchantOrderSummary = { ...orderRow({ id: 'o_2', orderNo: '2026120700000000002', title: '帆布袋' }) };
-    act(() => applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'order.paid', { orderId: 'o_2', status: 'paid', order: fresh })));
+    act(() => applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'workbench.new_orders', { orders: [fresh], more: false })));
     await waitFor(() => expect(screen.getAllByTestId('wb-order')).toHaveLength(2));
     expect(screen.getAllByTestId('wb-order')[0].textContent).toContain('帆布袋');
     expect(screen.getAllByRole('tab')[1].textContent).toBe('待发货2');
-    expect(vibrateShort).toHaveBeenCalled();
+    expect(vibrateShort).toHaveBeenCalledTimes(1);
     expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '你有新的订单' }));
+    // A push of two: one cue; one of them shipped already (listed under 全部, not counted as waiting).
+    const third: MerchantOrderSummary = { ...orderRow({ id: 'o_3', orderNo: '2026120700000000003', title: '雨伞' }) };
+    const shipped: MerchantOrderSummary = { ...orderRow({ id: 'o_4', orderNo: '2026120700000000004', title: '茶杯', status: 'shipped' }) };
+    act(() => applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'workbench.new_orders', { orders: [third, shipped], more: false })));
+    await waitFor(() => expect(screen.getAllByTestId('wb-order')).toHaveLength(4));
+    expect(screen.getAllByTestId('wb-order').map((e) => e.textContent?.includes('雨伞'))[0]).toBe(true);
+    expect(screen.getAllByRole('tab')[1].textContent).toBe('待发货3');
+    expect(vibrateShort).toHaveBeenCalledTimes(2);
+    expect(Taro.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '你有 2 个新订单' }));
+    // An order already shown (a replayed push) is not listed twice.
+    act(() => applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'workbench.new_orders', { orders: [fresh], more: false })));
+    expect(screen.getAllByTestId('wb-order')).toHaveLength(4);
+    expect(screen.getAllByRole('tab')[1].textContent).toBe('待发货3');
     process.env.TARO_ENV = 'h5';
   });
 });
@@ -360,14 +373,16 @@ describe('shipping rules', () => {
 });
 
 describe('merchant topic in the cache', () => {
-  it('dashboard.updated writes the figures; listeners hear of new paid orders', () => {
+  it('dashboard.updated writes the figures; listeners hear of new paid orders once per push; `more` refetches the lists', () => {
     const { client } = renderWithClient(<div />);
     const heard: string[] = [];
-    const off = onMerchantOrderPaid((m, o) => heard.push(`${m}:${o.id}`));
+    const off = onMerchantOrdersPaid((m, orders) => heard.push(`${m}:${orders.map((o) => o.id).join(',')}`));
     applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'dashboard.updated', figures({ paidOrders: 13 }) as unknown as Record<string, unknown>));
     expect(client.getQueryData(keys.merchant.dashboard('m_1'))).toMatchObject({ paidOrders: 13 });
-    applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'order.paid', { orderId: 'o_9', order: orderRow({ id: 'o_9' }) }));
+    applyCacheOps(client, opsForTopicEvent('merchant:m_1', 'workbench.new_orders', { orders: [orderRow({ id: 'o_9' }), orderRow({ id: 'o_8' })], more: false }));
     off();
-    expect(heard).toEqual(['m_1:o_9']);
+    expect(heard).toEqual(['m_1:o_9,o_8']);
+    expect(opsForTopicEvent('merchant:m_1', 'workbench.new_orders', { orders: [orderRow({ id: 'o_7' })], more: true }).map((o) => o.kind)).toEqual(['merchantOrdersPaid', 'invalidate']);
+    expect(opsForTopicEvent('merchant:m_1', 'workbench.new_orders', { orders: 'garbage' })).toEqual([{ kind: 'invalidate', queryKey: keys.merchant.orderLists('m_1') }]);
   });
 });

@@ -171,7 +171,7 @@ export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[])
       queryClient.setQueryData<Payment>(keys.payments.detail(op.paymentId), (old) =>
         old && old.status !== op.status ? { ...old, status: op.status } : old,
       );
-    } else if (op.kind === 'merchantOrderPaid' || op.kind === 'merchantDashboard') {
+    } else if (op.kind === 'merchantOrdersPaid' || op.kind === 'merchantDashboard') {
       applyMerchantOp(queryClient, op);
     }
   }

@@ -1,3 +1,3 @@
 export { realtimeClient, useMerchantTopic, useRealtimeLive, useRealtimeStatus, wireRealtime } from './service';
-export { merchantTopic, onMerchantOrderPaid } from './merchant';
+export { merchantTopic, onMerchantOrdersPaid } from './merchant';
 export type { RealtimeStatus } from './client';

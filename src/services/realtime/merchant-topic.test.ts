@@ -25,11 +25,11 @@ describe('realtime client: merchant topics beside the user topic', () => {
     expect(t.client.status).toBe('live');
 
     const row = { id: 'o_9', orderNo: '1', status: 'paid', fulfilmentType: 'delivery' };
-    conn.push({ op: 'event', topic: 'merchant:m_1', version: 1, type: 'order.paid', data: { orderId: 'o_9', order: row } });
+    conn.push({ op: 'event', topic: 'merchant:m_1', version: 1, type: 'workbench.new_orders', data: { orders: [row], more: false } });
     // A duplicate of the same version is dropped.
-    conn.push({ op: 'event', topic: 'merchant:m_1', version: 1, type: 'order.paid', data: { orderId: 'o_9', order: row } });
+    conn.push({ op: 'event', topic: 'merchant:m_1', version: 1, type: 'workbench.new_orders', data: { orders: [row], more: false } });
     const kinds = t.applied.flat().map((o) => o.kind);
-    expect(kinds.filter((k) => k === 'merchantOrderPaid')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'merchantOrdersPaid')).toHaveLength(1);
 
     t.client.setExtraTopics([]);
     expect(frames(conn.sent).at(-1)).toEqual({ op: 'unsub', topic: 'merchant:m_1' });

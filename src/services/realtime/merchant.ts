@@ -13,8 +13,8 @@ export function merchantIdOf(topic: string): string | null {
 
 /** What a message on a merchant's topic does to the cache (pure; carried out by applyMerchantOp). */
 export type MerchantOp =
-  /** A new paid order: put its row at the top of the lists it belongs to, and tell the listeners (the cue). */
-  | { kind: 'merchantOrderPaid'; merchantId: string; order: MerchantOrderSummary }
+  /** New paid orders (newest first): put their rows at the top of the lists they belong to, and tell the listeners once (the cue). */
+  | { kind: 'merchantOrdersPaid'; merchantId: string; orders: MerchantOrderSummary[] }
   /** Pushed figures: write them into the dashboard entry. */
   | { kind: 'merchantDashboard'; merchantId: string; figures: DashboardFigures };
 
@@ -26,11 +26,12 @@ export function merchantResetKeys(merchantId: string) {
 
 /** Ops and keys to refetch for one event of `merchant:{merchantId}`. */
 export function merchantEventEffects(merchantId: string, type: string, data: Record<string, unknown>): { ops: MerchantOp[]; invalidate: (readonly unknown[])[] } {
-  if (type === 'order.paid') {
-    const order = isObject(data.order) && typeof data.order.id === 'string' ? (data.order as unknown as MerchantOrderSummary) : null;
+  if (type === 'workbench.new_orders') {
+    // The server's debounced push: the rows of the orders paid since the last one; `more` when it held back some.
+    const orders = Array.isArray(data.orders) ? (data.orders.filter((o) => isObject(o) && typeof o.id === 'string') as unknown as MerchantOrderSummary[]) : [];
     return {
-      ops: order ? [{ kind: 'merchantOrderPaid', merchantId, order }] : [],
-      invalidate: [keys.merchant.dashboard(merchantId), ...(order ? [] : [keys.merchant.orderLists(merchantId)])],
+      ops: orders.length > 0 ? [{ kind: 'merchantOrdersPaid', merchantId, orders }] : [],
+      invalidate: data.more === true || orders.length === 0 ? [keys.merchant.orderLists(merchantId)] : [],
     };
   }
   if (type.startsWith('order.')) {
@@ -61,15 +62,15 @@ const NEW_ORDER_TABS = new Set(['all', 'to_ship', 'to_pickup']);
 
 function tabHolds(tab: string, order: MerchantOrderSummary): boolean {
   if (tab === 'all') return true;
-  if (tab === 'to_ship') return order.fulfilmentType === 'delivery';
-  if (tab === 'to_pickup') return order.fulfilmentType === 'pickup';
+  if (tab === 'to_ship') return order.status === 'paid' && order.fulfilmentType === 'delivery';
+  if (tab === 'to_pickup') return order.status === 'paid' && order.fulfilmentType === 'pickup';
   return false;
 }
 
-const listeners = new Set<(merchantId: string, order: MerchantOrderSummary) => void>();
+const listeners = new Set<(merchantId: string, orders: readonly MerchantOrderSummary[]) => void>();
 
-/** Called for every new paid order pushed on a merchant's topic (the pages' sound or vibration cue). */
-export function onMerchantOrderPaid(listener: (merchantId: string, order: MerchantOrderSummary) => void): () => void {
+/** Called once for every push of new paid orders on a merchant's topic (the pages' sound or vibration cue). */
+export function onMerchantOrdersPaid(listener: (merchantId: string, orders: readonly MerchantOrderSummary[]) => void): () => void {
   listeners.add(listener);
   return () => {
     listeners.delete(listener);
@@ -81,21 +82,25 @@ export function applyMerchantOp(queryClient: QueryClient, op: MerchantOp): void 
     queryClient.setQueryData(keys.merchant.dashboard(op.merchantId), op.figures);
     return;
   }
-  const { merchantId, order } = op;
-  const row: MerchantOrderRow = { ...order, merchantRemark: null };
+  const { merchantId, orders } = op;
   const entries = queryClient.getQueriesData<OrderPages>({ queryKey: keys.merchant.orderLists(merchantId) });
   for (const [key, data] of entries) {
     const filter = key[4] as { tab?: string; q?: string } | undefined;
     if (!data?.pages?.length || !filter?.tab || filter.q) continue;
-    if (data.pages.some((p) => p.items.some((o) => o.id === order.id))) continue;
+    const fresh = orders.filter((order) => !data.pages.some((p) => p.items.some((o) => o.id === order.id)));
+    if (fresh.length === 0) continue;
     const [first, ...rest] = data.pages;
-    const counts = { ...first.counts, all: first.counts.all + 1 };
-    if (order.fulfilmentType === 'delivery') counts.to_ship += 1;
-    else counts.to_pickup += 1;
-    const items = NEW_ORDER_TABS.has(filter.tab) && tabHolds(filter.tab, order) ? [row, ...first.items] : first.items;
-    queryClient.setQueryData<OrderPages>(key, { ...data, pages: [{ ...first, items, counts }, ...rest] });
+    const counts = { ...first.counts, all: first.counts.all + fresh.length };
+    const rows: MerchantOrderRow[] = [];
+    for (const order of fresh) {
+      // Counted where an order waits now (a push may carry one already shipped or picked up).
+      if (order.status === 'paid' && order.fulfilmentType === 'delivery') counts.to_ship += 1;
+      else if (order.status === 'paid') counts.to_pickup += 1;
+      if (NEW_ORDER_TABS.has(filter.tab) && tabHolds(filter.tab, order)) rows.push({ ...order, merchantRemark: null });
+    }
+    queryClient.setQueryData<OrderPages>(key, { ...data, pages: [{ ...first, items: [...rows, ...first.items], counts }, ...rest] });
   }
-  for (const l of [...listeners]) l(merchantId, order);
+  for (const l of [...listeners]) l(merchantId, orders);
 }
 
 export type { OrderStatus };
