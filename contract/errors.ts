@@ -52,6 +52,12 @@ export const ERROR_CODES = {
   STAFF_LAST_OWNER: 409,
   /** An owner cannot remove themselves (another owner can). */
   STAFF_SELF_REMOVAL: 409,
+  /** The caller is staff of the invite's merchant already. */
+  STAFF_ALREADY_MEMBER: 409,
+  /** No invite has this code: unknown, expired, taken or withdrawn (one answer for all, so codes cannot be probed). */
+  INVITE_NOT_FOUND: 404,
+  /** Too many wrong invite codes from this account: try again later (Retry-After). */
+  INVITE_CODE_LOCKED: 429,
   /** The order is not paid (yet), or ended unpaid: nothing to ask an after-sale for. */
   AFTER_SALE_ORDER_NOT_PAID: 409,
   /** Everything the order paid has been refunded (or asked for) already. */

@@ -21,8 +21,21 @@ export const MERCHANT_TOPIC_ROLES = ['owner', 'operator'] as const satisfies rea
 /** The roles an owner invites (owners are made by changing a member's role). */
 export const invitableRole = z.enum(['operator', 'live_host', 'kitchen']);
 
-/** active: a member with an account; invited: a phone number that becomes a member at its first login. */
+/**
+ * active: a member with an account; invited: an invite waiting to be taken, by its phone's first
+ * login (a phone invite) or by its invite code on any platform (every invite).
+ */
 export const staffStatus = z.enum(['active', 'invited']);
+
+/**
+ * Invite codes (docs/merchant.md, "Staff invites"): 8 characters from this alphabet, which leaves
+ * out 0/O and 1/I/L so a code read off a screen or aloud is not mistaken. Drawn from a CSPRNG,
+ * stored only as a hash, shown to the owner once.
+ */
+export const INVITE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const INVITE_CODE_LENGTH = 8;
+/** An invite code as typed: the 8 characters in either case (compared in upper case). */
+export const inviteCode = z.string().regex(/^[2-9A-HJKMNP-Za-hjkmnp-z]{8}$/, 'invalid invite code');
 
 /** A merchant the signed-in person works for, and as what: the client's switch between the shop and the workbench. */
 export const workplace = z.object({
@@ -48,14 +61,47 @@ export const staffMember = z.object({
   status: staffStatus,
   /** Who invited them (null: assigned by the system, e.g. the demo seed). */
   invitedBy: id.nullable(),
+  /**
+   * While invited: when its invite code stops working (a phone invite still binds at that
+   * phone's first login after it). Null for members and invites without a code (made before
+   * codes existed).
+   */
+  inviteExpiresAt: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
 export type StaffMember = z.infer<typeof staffMember>;
 export const staffList = z.object({ items: z.array(staffMember) });
 
-export const staffInviteBody = z.strictObject({ phone, role: invitableRole });
+/**
+ * An invite: with a phone number (its account joins at once, or the phone's first login or the
+ * code binds it, whichever comes first) or without one (only the code binds it).
+ */
+export const staffInviteBody = z.strictObject({ phone: phone.optional(), role: invitableRole });
 export type StaffInviteBody = z.infer<typeof staffInviteBody>;
+/** What creating an invite answers: the invite (or the member, when the phone's account joined at once) and its code. */
+export const staffInvite = staffMember.extend({
+  /**
+   * The invite code, in this answer only (it is stored as a hash and never listed): null when
+   * the phone's account joined at once, and in a replay of the request (same Idempotency-Key).
+   */
+  inviteCode: z.string().nullable(),
+});
+export type StaffInvite = z.infer<typeof staffInvite>;
+
+export const inviteCodeParams = z.strictObject({ code: inviteCode });
+/** An invite as the person holding its code sees it before taking it. */
+export const invitePreview = z.object({
+  merchantId: id,
+  merchantName: z.string(),
+  merchantLogo: z.string(),
+  role: staffRole,
+  /** When the code stops working. */
+  expiresAt: timestamp,
+  /** The caller is staff of that merchant already (taking the invite would answer 409 STAFF_ALREADY_MEMBER). */
+  alreadyMember: z.boolean(),
+});
+export type InvitePreview = z.infer<typeof invitePreview>;
 export const staffPatch = z.strictObject({ role: staffRole });
 export type StaffPatch = z.infer<typeof staffPatch>;
 
@@ -67,9 +113,9 @@ export const staffParams = z.strictObject({ merchantId: id, staffId: id });
  * new kind of action adds it (recordAudit takes only these).
  */
 export const auditAction = z.enum([
-  /** An owner invited a phone number (detail: phone, role, bound: whether an account took it at once). */
+  /** An owner invited a phone number or made an invite code (detail: phone or null, role, bound: whether an account took it at once, codeExpiresAt). */
   'staff.invited',
-  /** An invite was taken by its phone's first login (actor: the new member). */
+  /** An invite was taken, by its phone's first login or by its code (actor: the new member; detail: role, via 'phone' | 'code', phone, invitedPhone). */
   'staff.joined',
   /** An owner changed a member's role (detail: from, to). */
   'staff.role_changed',

@@ -40,6 +40,11 @@ export interface RouteDef {
   /** HTTP status of a success; 200 unless stated. */
   status?: 200 | 201 | 204;
   idempotency?: 'optional' | 'required';
+  /**
+   * Top-level members of the response shown only in the first answer (a secret the server keeps
+   * only as a hash): the idempotency store keeps them as null, so a replay answers null.
+   */
+  shownOnce?: readonly string[];
 }
 
 const idParams = z.strictObject({ id });
@@ -172,8 +177,8 @@ export const routes = {
   listStaff: { method: 'GET', path: '/api/merchants/:merchantId/staff', tag: 'merchant', summary: "The merchant's staff and open invites", auth: 'staff', roles: ['owner'],
     params: mer.merchantParams, response: mer.staffList },
   inviteStaff: { method: 'POST', path: '/api/merchants/:merchantId/staff', tag: 'merchant',
-    summary: "Invite a phone number as staff: its account joins at once, or at that phone's first login", auth: 'staff', roles: ['owner'],
-    params: mer.merchantParams, body: mer.staffInviteBody, response: mer.staffMember, status: 201 },
+    summary: "Invite staff with a role, by phone number or not: answers the invite code once (valid 72 hours); a phone's account joins at once, or the phone's first login or the code binds the invite",
+    auth: 'staff', roles: ['owner'], params: mer.merchantParams, body: mer.staffInviteBody, response: mer.staffInvite, status: 201, shownOnce: ['inviteCode'] },
   updateStaff: { method: 'PATCH', path: '/api/merchants/:merchantId/staff/:staffId', tag: 'merchant', summary: "Change a member's role (the merchant keeps an owner)", auth: 'staff', roles: ['owner'],
     params: mer.staffParams, body: mer.staffPatch, response: mer.staffMember },
   removeStaff: { method: 'DELETE', path: '/api/merchants/:merchantId/staff/:staffId', tag: 'merchant',
@@ -181,6 +186,13 @@ export const routes = {
     params: mer.staffParams, response: ok },
   listAudit: { method: 'GET', path: '/api/merchants/:merchantId/audit', tag: 'merchant', summary: "The merchant's audit log: who did what and when, newest first", auth: 'staff', roles: ['owner'],
     params: mer.merchantParams, query: mer.auditListQuery, response: mer.auditPage },
+  // merchant: taking an invite by its code (any signed-in account, on any platform)
+  getStaffInvite: { method: 'GET', path: '/api/staff-invites/:code', tag: 'merchant',
+    summary: "Preview a staff invite by its code: the merchant, the role, when the code expires (wrong codes are rate-limited per account)", auth: 'user',
+    params: mer.inviteCodeParams, response: mer.invitePreview },
+  acceptStaffInvite: { method: 'POST', path: '/api/staff-invites/:code/accept', tag: 'merchant',
+    summary: "Take a staff invite by its code: the caller becomes active staff with the invite's role and the code is spent", auth: 'user',
+    params: mer.inviteCodeParams, response: mer.workplace },
 
   // merchant workbench: orders (docs/merchant.md)
   listMerchantOrders: { method: 'GET', path: '/api/merchants/:merchantId/orders', tag: 'workbench',

@@ -55,8 +55,11 @@ const demoRefund = {
 const demoWorkplace = { merchantId: 'm_demo', merchantName: '示例商家', merchantLogo: '/images/m_demo.svg', role: 'owner' as const, staffId: 'stf_smoke' };
 const demoStaff = {
   id: 'stf_smoke', userId: user.id, phone: '13800000000', nickname: user.nickname, role: 'owner' as const, status: 'active' as const,
-  invitedBy: null, createdAt: NOW, updatedAt: NOW,
+  invitedBy: null, inviteExpiresAt: null, createdAt: NOW, updatedAt: NOW,
 };
+/** An invite code of the demo merchant, as the join page opens from a shared link. */
+const DEMO_INVITE_CODE = 'SMK2345Q';
+const demoInvitePreview = { merchantId: demoWorkplace.merchantId, merchantName: demoWorkplace.merchantName, merchantLogo: demoWorkplace.merchantLogo, role: 'operator' as const, expiresAt: NOW + 72 * 3600_000, alreadyMember: false };
 const demoAfterSale = {
   id: 'as_smoke', orderId: 'o_smoke', orderNo: '2026010112345678901', merchantId: 'm_demo', userId: user.id, kind: 'refund_only' as const,
   status: 'requested' as const, reason: 'no_longer_needed' as const, description: null, photos: [],
@@ -151,10 +154,12 @@ export const canned: Canned = {
   listWorkplaces: () => ({ items: [] }),
   getWorkplace: () => demoWorkplace,
   listStaff: () => ({ items: [demoStaff] }),
-  inviteStaff: () => demoStaff,
+  inviteStaff: () => ({ ...demoStaff, id: 'stf_smoke_invite', userId: null, phone: null, nickname: null, role: 'operator' as const, status: 'invited' as const, inviteExpiresAt: NOW + 72 * 3600_000, inviteCode: DEMO_INVITE_CODE }),
   updateStaff: () => demoStaff,
   removeStaff: () => ({ ok: true }),
   listAudit: () => ({ items: [], nextCursor: null }),
+  getStaffInvite: () => demoInvitePreview,
+  acceptStaffInvite: () => ({ ...demoWorkplace, role: 'operator' as const }),
   createAfterSale: () => demoAfterSale,
   listAfterSales: () => ({ items: [demoAfterSale], nextCursor: null }),
   getAfterSale: () => demoAfterSale,
@@ -209,6 +214,8 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   'merchant/stock-alerts': { merchantId: demoWorkplace.merchantId },
   'merchant/staff': { merchantId: demoWorkplace.merchantId },
   'merchant/audit': { merchantId: demoWorkplace.merchantId },
+  // The join page as a shared link opens it: the code rides in the URL.
+  'merchant/join': { code: DEMO_INVITE_CODE },
   'aftersale/apply': { orderId: shippedOrder.id },
   'aftersale/detail': { id: demoAfterSale.id },
 };

@@ -57,6 +57,8 @@ export const routeTable = {
   updateStaff: { method: 'PATCH', path: '/api/merchants/:merchantId/staff/:staffId', auth: 'staff', idempotency: null },
   removeStaff: { method: 'DELETE', path: '/api/merchants/:merchantId/staff/:staffId', auth: 'staff', idempotency: null },
   listAudit: { method: 'GET', path: '/api/merchants/:merchantId/audit', auth: 'staff', idempotency: null },
+  getStaffInvite: { method: 'GET', path: '/api/staff-invites/:code', auth: 'user', idempotency: null },
+  acceptStaffInvite: { method: 'POST', path: '/api/staff-invites/:code/accept', auth: 'user', idempotency: null },
   listMerchantOrders: { method: 'GET', path: '/api/merchants/:merchantId/orders', auth: 'staff', idempotency: null },
   getMerchantOrder: { method: 'GET', path: '/api/merchants/:merchantId/orders/:orderId', auth: 'staff', idempotency: null },
   shipMerchantOrder: { method: 'POST', path: '/api/merchants/:merchantId/orders/:orderId/ship', auth: 'staff', idempotency: null },

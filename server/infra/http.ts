@@ -5,7 +5,7 @@ import { routeAuthProblems, routes, type RouteDef, type RouteName, type RouteOut
 import type { Database } from '../db/types';
 import type { Config } from './config';
 import { AppError, PROBLEM_CONTENT_TYPE, problemBody, validationError, type FieldError } from './errors';
-import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent, type StoredResponse } from './idempotency';
+import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent, withoutShownOnce, type StoredResponse } from './idempotency';
 import type { StaffRole } from '../../contract/merchant';
 import { bearerToken, verifyToken, type TokenPayload } from './tokens';
 
@@ -275,6 +275,7 @@ export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps:
             deps.db,
             { scope: user?.id ?? 'anon', key: idempotencyKey, route: name, requestHash: requestHash(input) },
             exec,
+            def.shownOnce ? { keep: withoutShownOnce(def.shownOnce) } : {},
           );
           response = outcome.response;
           if (outcome.replayed) {

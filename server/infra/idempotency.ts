@@ -32,6 +32,23 @@ export interface IdempotencyRequest {
 export interface IdempotencyOptions {
   waitMs?: number;
   now?: () => number;
+  /** What the store keeps of a response (default: all of it); the caller still gets the whole response. */
+  keep?: (response: StoredResponse) => StoredResponse;
+}
+
+/**
+ * `keep` for a route whose answer holds members shown only once (RouteDef.shownOnce): a
+ * success is stored with them as null, so a secret never sits in the store and a replay
+ * answers null for it.
+ */
+export function withoutShownOnce(members: readonly string[]): (response: StoredResponse) => StoredResponse {
+  return (response) => {
+    const body = response.body;
+    if (response.status >= 300 || !body || typeof body !== 'object' || Array.isArray(body)) return response;
+    const kept: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+    for (const m of members) if (m in kept) kept[m] = null;
+    return { ...response, body: kept };
+  };
 }
 
 /** Stable JSON (sorted object keys) so equal requests hash equally whatever the key order. */
@@ -121,10 +138,11 @@ export async function runIdempotent(
     await release();
     return { response, replayed: false };
   }
+  const stored = options.keep ? options.keep(response) : response;
   await storeResponse.execute(db, {
     ...keyOf(req),
-    status: response.status,
-    body: response.body === null || response.body === undefined ? null : JSON.stringify(response.body),
+    status: stored.status,
+    body: stored.body === null || stored.body === undefined ? null : JSON.stringify(stored.body),
     now: now(),
   });
   return { response, replayed: false };

@@ -130,6 +130,11 @@ export function buildOpenApi(version = '0.1.0'): JsonSchema {
       operation.description = `Staff of the merchant only, as: ${(def.roles ?? []).join(', ')}.`;
       operation['x-staff-roles'] = def.roles;
     }
+    // A secret answered once (an invite code): a replay does not carry it.
+    if (def.shownOnce) {
+      const once = `Shown once: ${def.shownOnce.join(', ')} (a replay with the same Idempotency-Key answers null; the server keeps no copy).`;
+      operation.description = operation.description ? `${String(operation.description)} ${once}` : once;
+    }
     if (def.auth === 'optional') operation.security = [{}, { bearer: [] }];
     if (def.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } };

@@ -105,6 +105,8 @@ export const keys = {
   merchant: {
     all: () => ['merchant'] as const,
     workplaces: () => ['merchant', 'workplaces'] as const,
+    /** An invite as its code's holder sees it (pages/merchant/join). */
+    invite: (code: string) => ['merchant', 'invites', code] as const,
     scope: (merchantId: string) => ['merchant', merchantId] as const,
     workplace: (merchantId: string) => ['merchant', merchantId, 'workplace'] as const,
     dashboard: (merchantId: string) => ['merchant', merchantId, 'dashboard'] as const,

@@ -34,6 +34,7 @@ const reachBottom = new Set<() => void>();
 const pullDown = new Set<() => void>();
 const didShow = new Set<() => void>();
 const pageNotFound = new Set<() => void>();
+const shareHandlers = new Set<() => unknown>();
 
 export const taroMock = {
   storage,
@@ -61,6 +62,14 @@ export const taroMock = {
   triggerPageNotFound() {
     pageNotFound.forEach((cb) => cb());
   },
+  /** What the page's onShareAppMessage answers (the host asks when a share button is tapped); undefined without one. */
+  share(): unknown {
+    let answer: unknown;
+    shareHandlers.forEach((cb) => {
+      answer = cb();
+    });
+    return answer;
+  },
   reset() {
     storage.clear();
     routerParams = {};
@@ -71,6 +80,7 @@ export const taroMock = {
     pullDown.clear();
     didShow.clear();
     pageNotFound.clear();
+    shareHandlers.clear();
   },
 };
 
@@ -111,6 +121,10 @@ const Taro = {
   getCurrentPages: jest.fn(() => [] as unknown[]),
   pxTransform: jest.fn((size: number) => `${size / 2}px`),
   getClipboardData: jest.fn(() => Promise.resolve({ data: clipboard, errMsg: 'getClipboardData:ok' })),
+  setClipboardData: jest.fn((opts: { data: string }) => {
+    clipboard = opts.data;
+    return Promise.resolve({ errMsg: 'setClipboardData:ok' });
+  }),
   showToast: resolved({ errMsg: 'showToast:ok' }),
   showLoading: resolved({ errMsg: 'showLoading:ok' }),
   hideLoading: resolved({ errMsg: 'hideLoading:ok' }),
@@ -167,7 +181,17 @@ export function useReachBottom(cb: () => void) {
 export function usePullDownRefresh(cb: () => void) {
   useRegistered(pullDown, cb);
 }
-export function useShareAppMessage(_cb: () => unknown) {}
+export function useShareAppMessage(cb: () => unknown) {
+  const ref = useRef(cb);
+  ref.current = cb;
+  useEffect(() => {
+    const fn = () => ref.current();
+    shareHandlers.add(fn);
+    return () => {
+      shareHandlers.delete(fn);
+    };
+  }, []);
+}
 export function usePageNotFound(cb: () => void) {
   useRegistered(pageNotFound, cb);
 }

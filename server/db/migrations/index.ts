@@ -12,6 +12,7 @@ import * as m010 from './010_operations';
 import * as m011 from './011_merchant_staff';
 import * as m012 from './012_after_sales';
 import * as m013 from './013_merchant_workbench';
+import * as m014 from './014_staff_invite_codes';
 import * as m015 from './015_paid_order_path';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '011_merchant_staff': m011,
   '012_after_sales': m012,
   '013_merchant_workbench': m013,
+  '014_staff_invite_codes': m014,
   '015_paid_order_path': m015,
 };

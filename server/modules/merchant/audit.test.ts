@@ -72,8 +72,8 @@ it('records the invite, the join at first login, the role change and the removal
   expect(entries.map(({ actorId, actorName, action, detail }) => ({ actorId, actorName, action, detail }))).toEqual([
     { actorId: owner.userId, actorName: ownerName, action: 'staff.removed', detail: { role: 'kitchen', phone, userId: newcomer.userId, status: 'active' } },
     { actorId: owner.userId, actorName: ownerName, action: 'staff.role_changed', detail: { from: 'operator', to: 'kitchen', userId: newcomer.userId } },
-    { actorId: newcomer.userId, actorName: `用户${phone.slice(-4)}`, action: 'staff.joined', detail: { role: 'operator', phone } },
-    { actorId: owner.userId, actorName: ownerName, action: 'staff.invited', detail: { phone, role: 'operator', bound: false } },
+    { actorId: newcomer.userId, actorName: `用户${phone.slice(-4)}`, action: 'staff.joined', detail: { role: 'operator', via: 'phone', phone } },
+    { actorId: owner.userId, actorName: ownerName, action: 'staff.invited', detail: { phone, role: 'operator', bound: false, codeExpiresAt: expect.any(Number) } },
   ]);
   for (const e of entries) expect(e.at).toBeGreaterThanOrEqual(started);
 });

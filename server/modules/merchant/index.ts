@@ -11,4 +11,4 @@ export { recordAudit, type AuditRecord } from './audit';
 export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
-export const TABLES = ['merchant_staff', 'audit_log'] as const;
+export const TABLES = ['merchant_staff', 'audit_log', 'staff_invite_attempts'] as const;

@@ -154,6 +154,19 @@ describe('every merchant route against every caller', () => {
     else expect(() => problemSchema.parse(res.body)).not.toThrow();
   });
 
+  // Taking an invite by its code is not a staff route: any signed-in account may, staff anywhere or not.
+  const inviteRoutes = (Object.keys(routes) as RouteName[]).filter((n) => routes[n].path.startsWith('/api/staff-invites/'));
+  it('has the invite code routes outside the merchant prefix, for any signed-in account', () => {
+    expect(inviteRoutes.sort()).toEqual(['acceptStaffInvite', 'getStaffInvite']);
+    for (const n of inviteRoutes) expect(routes[n].auth).toBe('user');
+  });
+  it.each(callers)('the invite code routes as %s: a code that names nothing is the same 404 for every signed-in caller', async (caller) => {
+    for (const [method, url] of [['GET', '/api/staff-invites/ZZZZ2345'], ['POST', '/api/staff-invites/ZZZZ2345/accept']]) {
+      const res = await t.request(method, url, { token: tokens[caller] });
+      expect(codeOf(res)).toBe(caller === 'anonymous' ? '401 UNAUTHORIZED' : '404 INVITE_NOT_FOUND');
+    }
+  });
+
   it("answers a stranger exactly as for a merchant that does not exist, even to a bad body", async () => {
     const shopper = tokens.shopper;
     const stranger = await t.get(`/api/merchants/${A}/staff`, { token: shopper });

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { id as idSchema } from '../../../contract/common';
-import type { StaffMember, StaffRole, Workplace } from '../../../contract/merchant';
+import type { StaffInvite, StaffMember, StaffRole, Workplace } from '../../../contract/merchant';
 import type { StaffAccess } from '../../infra/http';
 
 export type { StaffAccess };
@@ -12,6 +12,7 @@ import { AppError } from '../../infra/errors';
 import { newId } from '../../infra/ids';
 import { accountNames, phoneAccountId } from '../identity';
 import { recordAudit } from './audit';
+import { hashInviteCode, INVITE_CODE_TTL_MS, isInviteCodeCollision, newInviteCode } from './invite-code';
 import type { MerchantStaffTable } from './tables';
 
 type Db = Kysely<Database>;
@@ -96,6 +97,7 @@ async function toMembers(db: Db, rows: StaffRow[]): Promise<StaffMember[]> {
     role: r.role as StaffRole,
     status: r.status as StaffMember['status'],
     invitedBy: r.invited_by,
+    inviteExpiresAt: r.status === 'invited' && r.code_expires_at !== null ? Number(r.code_expires_at) : null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }));
@@ -119,10 +121,15 @@ async function memberById(db: Db, merchantId: string, staffId: string): Promise<
  * lock. Every change to a merchant's staff takes this lock first, so two owners changing the
  * staff at once run one after the other and the merchant always keeps an owner.
  */
-async function lockStaff(trx: Db, access: StaffAccess): Promise<StaffRow[]> {
-  let q = trx.selectFrom('merchant_staff').selectAll().where('merchant_id', '=', access.merchantId).orderBy('id');
+export async function lockMerchantStaff(trx: Db, merchantId: string): Promise<StaffRow[]> {
+  let q = trx.selectFrom('merchant_staff').selectAll().where('merchant_id', '=', merchantId).orderBy('id');
   if (dialectOfDb(trx) === 'postgres') q = q.forUpdate();
-  const rows = await q.execute();
+  return q.execute();
+}
+
+/** lockMerchantStaff for an owner's change: the acting owner is checked again under the lock. */
+async function lockStaff(trx: Db, access: StaffAccess): Promise<StaffRow[]> {
+  const rows = await lockMerchantStaff(trx, access.merchantId);
   const actor = rows.find((r) => r.user_id === access.userId && r.status === 'active');
   // Removed or demoted since the request was authorised: the same answers as authorizeStaff.
   if (!actor) throw noSuchMerchant(access.merchantId);
@@ -132,53 +139,79 @@ async function lockStaff(trx: Db, access: StaffAccess): Promise<StaffRow[]> {
 
 const activeOwners = (rows: StaffRow[]) => rows.filter((r) => r.status === 'active' && r.role === 'owner');
 
-const staffTarget = (staffId: string) => `staff:${staffId}`;
+export const staffTarget = (staffId: string) => `staff:${staffId}`;
+
+/** Draws of a new code when it collides with another open invite's (about 1 in 10^8 per draw with 10,000 open invites). */
+const CODE_DRAWS = 3;
 
 /**
- * Invites a phone number as staff. When the phone already has an account it becomes a member
- * at once; otherwise the invite waits for that phone's first login (bindStaffInvites). A phone
- * or account that is already staff of the merchant, or invited, is 409 STAFF_EXISTS.
+ * Invites staff with a role, by phone number or not. When the phone already has an account it
+ * becomes a member at once (no code). Otherwise the invite waits with a one-time code
+ * (INVITE_CODE_TTL_MS), answered here and nowhere else (only its hash is stored); a phone
+ * invite is also bound by that phone's first login (bindStaffInvites), whichever comes first.
+ * A phone or account that is already staff of the merchant, or invited, is 409 STAFF_EXISTS.
  */
-export async function inviteStaff(db: Db, access: StaffAccess, input: { phone: string; role: StaffRole }, now = Date.now()): Promise<StaffMember> {
-  const userId = await phoneAccountId(db, input.phone);
+export async function inviteStaff(db: Db, access: StaffAccess, input: { phone?: string; role: StaffRole }, now = Date.now()): Promise<StaffInvite> {
+  const phone = input.phone ?? null;
+  const userId = phone ? await phoneAccountId(db, phone) : null;
   const staffId = newId('stf', now);
-  const exists = () => new AppError('STAFF_EXISTS', `${input.phone} is already staff of ${access.merchantId}, or invited`);
-  try {
-    await transact(db, async (trx) => {
-      const rows = await lockStaff(trx, access);
-      if (rows.some((r) => r.phone === input.phone || (userId !== null && r.user_id === userId))) throw exists();
-      await trx
-        .insertInto('merchant_staff')
-        .values({
-          id: staffId,
-          merchant_id: access.merchantId,
-          user_id: userId,
-          phone: input.phone,
-          role: input.role,
-          status: userId ? 'active' : 'invited',
-          invited_by: access.userId,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await recordAudit(
-        trx,
-        { merchantId: access.merchantId, actorId: access.userId, action: 'staff.invited', target: staffTarget(staffId), detail: { phone: input.phone, role: input.role, bound: userId !== null } },
-        now,
-      );
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw exists();
-    throw err;
+  const exists = () => new AppError('STAFF_EXISTS', `${phone} is already staff of ${access.merchantId}, or invited`);
+  let code: string | null = null;
+  for (let draw = 1; ; draw++) {
+    code = userId ? null : newInviteCode();
+    const codeExpiresAt = code ? now + INVITE_CODE_TTL_MS : null;
+    try {
+      await transact(db, async (trx) => {
+        const rows = await lockStaff(trx, access);
+        if (phone && rows.some((r) => r.phone === phone || (userId !== null && r.user_id === userId))) throw exists();
+        await trx
+          .insertInto('merchant_staff')
+          .values({
+            id: staffId,
+            merchant_id: access.merchantId,
+            user_id: userId,
+            phone,
+            role: input.role,
+            status: userId ? 'active' : 'invited',
+            invited_by: access.userId,
+            code_hash: code ? hashInviteCode(code) : null,
+            code_expires_at: codeExpiresAt,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await recordAudit(
+          trx,
+          {
+            merchantId: access.merchantId,
+            actorId: access.userId,
+            action: 'staff.invited',
+            target: staffTarget(staffId),
+            detail: { phone, role: input.role, bound: userId !== null, codeExpiresAt },
+          },
+          now,
+        );
+      });
+      break;
+    } catch (err) {
+      if (isUniqueViolation(err) && isInviteCodeCollision(err)) {
+        if (draw < CODE_DRAWS) continue;
+        throw err;
+      }
+      if (isUniqueViolation(err)) throw exists();
+      throw err;
+    }
   }
-  if (!userId) {
+  if (phone && !userId) {
     // The phone's first login may have created its account between our look-up and our
     // commit, and found no invite yet: bind it now. (Either that login sees the invite or
     // this look-up sees the account.)
-    const late = await phoneAccountId(db, input.phone);
-    if (late) await bindStaffInvites(db, { id: late, phone: input.phone });
+    const late = await phoneAccountId(db, phone);
+    if (late) await bindStaffInvites(db, { id: late, phone });
   }
-  return memberById(db, access.merchantId, staffId);
+  const member = await memberById(db, access.merchantId, staffId);
+  // Bound meanwhile (the late login above), the code is spent: nothing to show.
+  return { ...member, inviteCode: member.status === 'invited' ? code : null };
 }
 
 /** Changes a member's (or an invite's) role. The last active owner keeps the role: 409 STAFF_LAST_OWNER. */
@@ -233,8 +266,8 @@ export async function removeStaff(db: Db, access: StaffAccess, staffId: string, 
 /**
  * Binds the invites waiting for an account's phone number to the account (identity's
  * signedIn hook, after every login; usually one indexed read that finds nothing). Each invite
- * becomes an active membership and is recorded as staff.joined; an invite to a merchant the
- * account is already staff of is dropped.
+ * becomes an active membership (its code, if any, is spent) and is recorded as staff.joined;
+ * an invite to a merchant the account is already staff of is dropped.
  */
 export async function bindStaffInvites(db: Db, account: { id: string; phone: string | null }, now = Date.now()): Promise<number> {
   if (!account.phone) return 0;
@@ -250,7 +283,7 @@ export async function bindStaffInvites(db: Db, account: { id: string; phone: str
         }
         const row = await trx
           .updateTable('merchant_staff')
-          .set({ user_id: account.id, status: 'active', updated_at: now })
+          .set({ user_id: account.id, status: 'active', code_hash: null, code_expires_at: null, updated_at: now })
           .where('id', '=', invite.id)
           .where('status', '=', 'invited')
           .returning(['role'])
@@ -258,7 +291,7 @@ export async function bindStaffInvites(db: Db, account: { id: string; phone: str
         if (!row) return false;
         await recordAudit(
           trx,
-          { merchantId: invite.merchant_id, actorId: account.id, action: 'staff.joined', target: staffTarget(invite.id), detail: { role: row.role, phone: account.phone } },
+          { merchantId: invite.merchant_id, actorId: account.id, action: 'staff.joined', target: staffTarget(invite.id), detail: { role: row.role, via: 'phone', phone: account.phone } },
           now,
         );
         return true;

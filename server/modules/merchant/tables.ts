@@ -1,4 +1,4 @@
-/** The merchant module's tables (text ids, times as bigint epoch ms; migration 011). */
+/** The merchant module's tables (text ids, times as bigint epoch ms; migrations 011 and 014). */
 
 /** A merchant's member (user_id set, status active) or an invite waiting for its phone's first login (user_id null, status invited). */
 export interface MerchantStaffTable {
@@ -13,6 +13,10 @@ export interface MerchantStaffTable {
   status: string;
   /** The owner who invited them; null when the system assigned them (the demo seed). */
   invited_by: string | null;
+  /** SHA-256 (hex) of the invite's one-time code while it is open; null once taken, and for members. Unique. */
+  code_hash: string | null;
+  /** When the invite's code stops working; null without a code. */
+  code_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -29,7 +33,15 @@ export interface AuditLogTable {
   at: number;
 }
 
+/** Wrong invite codes typed by an account within the current window (the rate limit on guessing codes). */
+export interface StaffInviteAttemptsTable {
+  user_id: string;
+  failures: number;
+  window_started_at: number;
+}
+
 export interface MerchantTables {
   merchant_staff: MerchantStaffTable;
   audit_log: AuditLogTable;
+  staff_invite_attempts: StaffInviteAttemptsTable;
 }

@@ -35,7 +35,9 @@ export function auditSummary(e: AuditEntry): string {
     case 'sku.stock_changed':
       return `${str(d.title)} ${str(from)} → ${str(to)}`;
     case 'staff.invited':
-      return `${str(d.phone)} ${role(d.role)}`;
+      return [d.phone ? str(d.phone) : t('wb.audit.byCode'), role(d.role)].join(' ');
+    case 'staff.joined':
+      return [d.via === 'code' ? t('wb.audit.joinedByCode') : t('wb.audit.joinedByPhone'), role(d.role)].join(' ');
     case 'staff.role_changed':
       return `${role(from)} → ${role(to)}`;
     case 'staff.removed':

@@ -8,7 +8,7 @@ import { carrierLabels, merchantOrderTabLabels } from '@/i18n/merchant';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { useMerchantOrder, useRemarkOrder, useShipOrder, useVerifyPickup } from '@/services/merchant/orders';
 import { CARRIERS, emptyParcel, MAX_PARCELS, type ParcelDraft, shipBody, shipFormProblem } from './ship-form';
-import { confirmAction, errorText, Forbidden, formatTime, toast, useWorkbench } from './shared';
+import { confirmAction, errorText, Forbidden, formatTime, Sheet, toast, useWorkbench } from './shared';
 import './workbench.css';
 import './order.css';
 
@@ -17,22 +17,6 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
     <View className="wb-row">
       <Text className="wb-row__label">{label}</Text>
       <View className="wb-row__value">{children}</View>
-    </View>
-  );
-}
-
-function Sheet({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
-  return (
-    <View className="wb-sheet-mask" onClick={onClose}>
-      <View className="wb-sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label={title}>
-        <View className="wb-sheet__title">
-          <Text>{title}</Text>
-          <Text className="wb-sheet__close" onClick={onClose}>
-            {t('wb.sku.close')}
-          </Text>
-        </View>
-        {children}
-      </View>
     </View>
   );
 }

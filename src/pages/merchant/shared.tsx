@@ -1,7 +1,7 @@
 import type { StaffRole, Workplace } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useRef, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { errorMessage, t } from '@/i18n/messages';
 import { useMerchantTopic } from '@/services/realtime';
 import { useWorkplace, useWorkplaces } from '@/services/merchant/workplaces';
@@ -155,6 +155,23 @@ export function Forbidden({ text }: { text?: string }) {
   return (
     <View className="wb-forbidden" role="alert" data-testid="wb-forbidden">
       <Text>{text ?? errorMessage('FORBIDDEN_ROLE')}</Text>
+    </View>
+  );
+}
+
+/** A bottom sheet over the page (tap outside or 关闭 to close). */
+export function Sheet({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+  return (
+    <View className="wb-sheet-mask" onClick={onClose}>
+      <View className="wb-sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label={title} data-testid={testId}>
+        <View className="wb-sheet__title">
+          <Text>{title}</Text>
+          <Text className="wb-sheet__close" onClick={onClose}>
+            {t('wb.sku.close')}
+          </Text>
+        </View>
+        {children}
+      </View>
     </View>
   );
 }

@@ -304,7 +304,7 @@ describe('staff and audit (owner only)', () => {
     const invites: unknown[] = [];
     mockApi({
       [`GET ${M}`]: () => ok(workplace()),
-      [`GET ${M}/staff`]: () => ok({ items: [{ id: 'stf_me', userId: 'u_1', phone: '13500000000', nickname: '演示店主', role: 'owner', status: 'active', invitedBy: null, createdAt: 1, updatedAt: 1 }] }),
+      [`GET ${M}/staff`]: () => ok({ items: [{ id: 'stf_me', userId: 'u_1', phone: '13500000000', nickname: '演示店主', role: 'owner', status: 'active', invitedBy: null, inviteExpiresAt: null, createdAt: 1, updatedAt: 1 }] }),
       [`POST ${M}/staff`]: (req) => {
         invites.push(req.body);
         return problem(409, 'STAFF_EXISTS');
@@ -313,6 +313,7 @@ describe('staff and audit (owner only)', () => {
     renderWithClient(<StaffPage />);
     expect((await screen.findByTestId('wb-staff')).textContent).toContain('演示店主（我）');
     expect(screen.queryByTestId('wb-staff-remove')).toBeNull();
+    fireEvent.click(screen.getByTestId('wb-invite-open'));
     fireEvent.change(screen.getByTestId('wb-invite-phone'), { target: { value: '1380013' } });
     fireEvent.click(screen.getByTestId('wb-invite-submit'));
     expect(screen.getByTestId('wb-invite-problem').textContent).toBe('请输入正确的 11 位手机号');

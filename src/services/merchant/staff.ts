@@ -1,4 +1,4 @@
-import type { AuditPage, StaffInviteBody, StaffMember, StaffRole } from '@contract';
+import type { AuditPage, StaffInvite, StaffInviteBody, StaffMember, StaffRole } from '@contract';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../http';
 import { keys } from '../keys';
@@ -15,7 +15,7 @@ export function useStaff(merchantId: string, enabled = true) {
   return useQuery(listStaffOptions(merchantId, enabled));
 }
 
-function useStaffMutation<V>(merchantId: string, name: string, fn: (v: V) => Promise<unknown>) {
+function useStaffMutation<V, R>(merchantId: string, name: string, fn: (v: V) => Promise<R>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: [...keys.merchant.scope(merchantId), 'staff', name],
@@ -24,8 +24,9 @@ function useStaffMutation<V>(merchantId: string, name: string, fn: (v: V) => Pro
   });
 }
 
+/** Invites staff by phone number or by code alone; the answer carries the invite code once (null in a replay). */
 export function useInviteStaff(merchantId: string) {
-  return useStaffMutation(merchantId, 'invite', ({ body, idempotencyKey }: { body: StaffInviteBody; idempotencyKey: string }) =>
+  return useStaffMutation(merchantId, 'invite', ({ body, idempotencyKey }: { body: StaffInviteBody; idempotencyKey: string }): Promise<StaffInvite> =>
     request('inviteStaff', { params: { merchantId }, body }, { idempotencyKey }),
   );
 }

@@ -18,6 +18,8 @@ export const PAGES = {
   agreement: '/pages/legal/agreement',
   privacy: '/pages/legal/privacy',
   workbench: (merchantId?: string) => (merchantId ? `/pages/merchant/index?merchantId=${encodeURIComponent(merchantId)}` : '/pages/merchant/index'),
+  /** Joining a merchant's staff with an invite code (the link an owner shares). */
+  joinMerchant: (code?: string) => (code ? `/pages/merchant/join?code=${encodeURIComponent(code)}` : '/pages/merchant/join'),
   afterSales: '/pages/aftersale/index',
   afterSaleApply: (orderId: string) => `/pages/aftersale/apply?orderId=${encodeURIComponent(orderId)}`,
   afterSale: (id: string) => `/pages/aftersale/detail?id=${encodeURIComponent(id)}`,
@@ -56,4 +58,10 @@ export function safeRedirect(raw: string | undefined): string | null {
     return null;
   }
   return /^\/pages\/[a-z0-9/_-]+(\?.*)?$/i.test(url) ? url : null;
+}
+
+/** The H5 URL of a page path (hash router): a link to share, a cashier's return address. H5 only. */
+export function h5PageUrl(path: string, location: { origin: string; pathname: string } = window.location): string {
+  const p = path.startsWith('/') ? path : `/${path}`;
+  return `${location.origin}${location.pathname}#${p}`;
 }

@@ -1,6 +1,7 @@
 import type { Payment } from '@contract';
 import { assetUrl } from '../http';
-import { h5PageUrl, payInSandboxRedirect, unsupported } from './sandbox-pay';
+import { h5PageUrl } from './nav';
+import { payInSandboxRedirect, unsupported } from './sandbox-pay';
 import type { PayOptions, PayResult } from './types';
 
 type Navigate = (url: string) => void;

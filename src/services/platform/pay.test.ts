@@ -7,7 +7,8 @@ import { pay as payAlipay, tradePayResultCode } from './pay.alipay';
 import { payH5, wechatH5Url } from './pay.h5';
 import { pay as payTt, type TtPayApi } from './pay.tt';
 import { pay as payWeapp } from './pay.weapp';
-import { channelSandboxRef, h5PageUrl } from './sandbox-pay';
+import { h5PageUrl } from './nav';
+import { channelSandboxRef } from './sandbox-pay';
 
 function payment(clientParams: ClientParams | null, over: Partial<Payment> = {}): Payment {
   const channel: Payment['channel'] =

@@ -3,6 +3,7 @@ import { formatPrice } from '@contract/money';
 import Taro from '@tarojs/taro';
 import { channelLabels, t } from '@/i18n/messages';
 import { ApiError, assetUrl, rawRequest } from '../http';
+import { h5PageUrl } from './nav';
 import type { PayOptions, PayResult } from './types';
 
 /**
@@ -137,12 +138,6 @@ export async function payInSandboxModal(payment: Payment): Promise<PayResult> {
   } catch (e) {
     return { outcome: 'failed', message: failureMessage(e) };
   }
-}
-
-/** The H5 URL of a page path, for a cashier's return redirect (hash router). */
-export function h5PageUrl(path: string, location: { origin: string; pathname: string } = window.location): string {
-  const p = path.startsWith('/') ? path : `/${path}`;
-  return `${location.origin}${location.pathname}#${p}`;
 }
 
 /** H5: leave for the sandbox's hosted cashier page; it redirects back to returnPath. */

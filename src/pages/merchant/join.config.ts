@@ -1,0 +1,5 @@
+import { merchantMessages } from '../../i18n/merchant';
+
+export default definePageConfig({
+  navigationBarTitleText: merchantMessages['wb.join.title'],
+});
