@@ -7,6 +7,7 @@ import type { IdentityTables } from '../modules/identity';
 import type { MerchantTables } from '../modules/merchant';
 import type { OrderTables } from '../modules/order';
 import type { PaymentTables } from '../modules/payment';
+import type { ReferralTables } from '../modules/referral';
 import type { WalletTables } from '../modules/wallet';
 import type { InfrastructureTables } from '../infra/tables';
 import type { RealtimeTables } from '../realtime/tables';
@@ -28,5 +29,6 @@ export interface Database
     MerchantTables,
     AfterSaleTables,
     DashboardTables,
+    ReferralTables,
     InfrastructureTables,
     RealtimeTables {}

@@ -14,6 +14,7 @@ import * as m012 from './012_after_sales';
 import * as m013 from './013_merchant_workbench';
 import * as m014 from './014_staff_invite_codes';
 import * as m015 from './015_paid_order_path';
+import * as m016 from './016_referral_network';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '013_merchant_workbench': m013,
   '014_staff_invite_codes': m014,
   '015_paid_order_path': m015,
+  '016_referral_network': m016,
 };

@@ -1,0 +1,10 @@
+/**
+ * The referral module's public surface (docs/referral.md): the network (who referred whom),
+ * attribution of shared links, commissions and withdrawals.
+ */
+export { ancestorsOf, MAX_LEVELS_CAP } from './bindings';
+
+export type * from './tables';
+
+/** The tables this module owns: no other module's SQL names them. */
+export const TABLES = ['referral_bindings'] as const;
