@@ -13,6 +13,7 @@ import * as m011 from './011_merchant_staff';
 import * as m012 from './012_after_sales';
 import * as m013 from './013_merchant_workbench';
 import * as m015 from './015_paid_order_path';
+import * as m016 from './016_upload_attachments';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '012_after_sales': m012,
   '013_merchant_workbench': m013,
   '015_paid_order_path': m015,
+  '016_upload_attachments': m016,
 };
