@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ChannelRegistry } from './channels/registry';
 import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
-import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, type AfterSaleDeps } from './modules/aftersale';
+import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, uploadsDir, type AfterSaleDeps } from './modules/aftersale';
 import { merchantsByIds } from './modules/catalog';
 import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
@@ -74,7 +74,7 @@ export function buildCore(options: CoreOptions): Core {
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
-  const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log };
+  const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log, uploads: { dir: uploadsDir(config.dataDir), graceHours: config.uploadGraceHours } };
   const flows = flowRegistry([
     ...Object.values(paymentFlows(payments)),
     ...Object.values(refundFlows(refundDepsOf(payments))),

@@ -39,7 +39,8 @@ export function mockApi(routes: Record<string, Route>) {
 }
 
 export const ok = (data: unknown, statusCode = 200): MockResponse => ({ statusCode, data });
-export const problem = (status: number, code: string): MockResponse => ({
+/** A problem+json answer; `extra` adds the members a code carries beyond the standard ones (attemptsLeft, stock...). */
+export const problem = (status: number, code: string, extra: Record<string, unknown> = {}): MockResponse => ({
   statusCode: status,
-  data: { type: 'about:blank', title: code, status, code, requestId: 'req-test' },
+  data: { ...extra, type: 'about:blank', title: code, status, code, requestId: 'req-test' },
 });

@@ -5,6 +5,7 @@ import { type ReactNode, useState } from 'react';
 import { disabledProp, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
 import { orderStatusLabels, t } from '@/i18n/messages';
 import { carrierLabels, merchantOrderTabLabels } from '@/i18n/merchant';
+import { isApiError } from '@/services/http';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { useMerchantOrder, useRemarkOrder, useShipOrder, useVerifyPickup } from '@/services/merchant/orders';
 import { CARRIERS, emptyParcel, MAX_PARCELS, type ParcelDraft, shipBody, shipFormProblem } from './ship-form';
@@ -126,6 +127,19 @@ export function ShipSheet({ order, merchantId, onClose }: { order: MerchantOrder
   );
 }
 
+/** A failed pickup, with what the server tells beyond the code: the tries left, or how long the lock lasts. */
+function pickupProblem(e: unknown): string {
+  if (isApiError(e) && e.code === 'PICKUP_CODE_INVALID') {
+    const left = e.extraNumber('attemptsLeft');
+    if (left !== undefined) return left > 0 ? t('wb.pickup.attemptsLeft', { n: left }) : t('wb.pickup.noAttemptsLeft');
+  }
+  if (isApiError(e) && e.code === 'PICKUP_CODE_LOCKED') {
+    const seconds = e.extraNumber('retryAfterSeconds');
+    if (seconds !== undefined && seconds > 0) return t('wb.pickup.lockedFor', { n: Math.ceil(seconds / 60) });
+  }
+  return errorText(e);
+}
+
 function PickupSheet({ order, merchantId, onClose }: { order: MerchantOrderDetail; merchantId: string; onClose: () => void }) {
   const verify = useVerifyPickup(merchantId);
   const intent = useIntentKey();
@@ -146,7 +160,7 @@ function PickupSheet({ order, merchantId, onClose }: { order: MerchantOrderDetai
       onClose();
     } catch (e) {
       intent.done();
-      setProblem(errorText(e));
+      setProblem(pickupProblem(e));
     } finally {
       setBusy(false);
     }

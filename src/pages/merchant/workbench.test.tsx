@@ -203,20 +203,33 @@ describe('workbench order detail', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
 
-  it('verifies a pickup code and shows a wrong code\'s message', async () => {
+  it('verifies a pickup code and shows a wrong code\'s message with the tries left, then the lock\'s wait', async () => {
+    const answers = [
+      problem(400, 'PICKUP_CODE_INVALID', { attemptsLeft: 2 }),
+      problem(400, 'PICKUP_CODE_INVALID', { attemptsLeft: 0 }),
+      problem(429, 'PICKUP_CODE_LOCKED', { retryAfterSeconds: 840 }),
+      problem(400, 'PICKUP_CODE_INVALID'),
+    ];
     mockApi({
       [`GET ${M}`]: () => ok(workplace()),
       [`GET ${M}/orders/o_1`]: () => ok(orderDetail({ fulfilmentType: 'pickup', shipTo: '上海南京路门店' })),
-      [`POST ${M}/orders/o_1/pickup`]: () => problem(400, 'PICKUP_CODE_INVALID'),
+      [`POST ${M}/orders/o_1/pickup`]: () => answers.shift() ?? problem(500, 'INTERNAL'),
     });
     renderWithClient(<OrderPage />);
     fireEvent.click(await screen.findByTestId('wb-pickup'));
     fireEvent.change(screen.getByTestId('wb-pickup-code'), { target: { value: '12' } });
     fireEvent.click(screen.getByTestId('wb-pickup-submit'));
     expect(screen.getByTestId('wb-pickup-problem').textContent).toBe('自提码为 6 位数字');
-    fireEvent.change(screen.getByTestId('wb-pickup-code'), { target: { value: '123456' } });
-    fireEvent.click(screen.getByTestId('wb-pickup-submit'));
-    expect((await screen.findByText('核销码不正确')).textContent).toBe('核销码不正确');
+    const attempt = async (expected: string) => {
+      fireEvent.change(screen.getByTestId('wb-pickup-code'), { target: { value: '123456' } });
+      fireEvent.click(screen.getByTestId('wb-pickup-submit'));
+      await waitFor(() => expect(screen.queryByTestId('wb-pickup-problem')?.textContent).toBe(expected));
+    };
+    await attempt('核销码不正确，还可尝试 2 次');
+    await attempt('核销码不正确，尝试次数已用完，请稍后再试');
+    await attempt('核销码错误次数过多，请 14 分钟后再试');
+    // A problem without the count (an older server): the code's own message.
+    await attempt('核销码不正确');
   });
 
   it('a missing order shows the not-found state', async () => {
@@ -227,18 +240,16 @@ describe('workbench order detail', () => {
 });
 
 describe('workbench goods', () => {
-  it('a set-to edit sends the stock it saw; a sale in between shows 库存已变化 and the list is read again', async () => {
-    let reads = 0;
+  it('a set-to edit sends the stock it saw; a sale in between shows the new stock, which the next try expects', async () => {
     const edits: unknown[] = [];
+    const answers = [problem(409, 'STOCK_CHANGED', { stock: 7 }), ok({ ...product().skus[0], stock: 20 })];
     mockApi({
       [`GET ${M}`]: () => ok(workplace()),
-      [`GET ${M}/products`]: () => {
-        reads++;
-        return ok({ items: [product(reads > 1 ? { stock: 7, skus: [{ ...product().skus[0], stock: 7 }] } : {})], nextCursor: null });
-      },
+      // The list is not read again fast enough to matter: the answer's stock is shown at once.
+      [`GET ${M}/products`]: () => ok({ items: [product()], nextCursor: null }),
       [`POST ${M}/skus/sku_1/stock`]: (req) => {
         edits.push(req.body);
-        return problem(409, 'STOCK_CHANGED');
+        return answers.shift() ?? problem(500, 'INTERNAL');
       },
     });
     renderWithClient(<ProductsPage />);
@@ -247,9 +258,25 @@ describe('workbench goods', () => {
     fireEvent.click(screen.getByTestId('sku-mode-set'));
     fireEvent.change(screen.getByTestId('sku-stock'), { target: { value: '20' } });
     fireEvent.click(screen.getByTestId('sku-save-stock'));
-    expect((await screen.findByTestId('sku-stock-problem')).textContent).toBe('库存已变化，请刷新后重试');
-    expect(edits).toEqual([{ set: 20, expected: 8 }]);
-    await waitFor(() => expect(screen.getByTestId('sku-stock-now').textContent).toBe('当前库存 7'));
+    expect((await screen.findByTestId('sku-stock-problem')).textContent).toBe('库存已变为 7，请确认后重新提交');
+    expect(screen.getByTestId('sku-stock-now').textContent).toBe('当前库存 7');
+    // The person decides again: the next set expects the stock they now see.
+    fireEvent.click(screen.getByTestId('sku-save-stock'));
+    await waitFor(() => expect(edits).toEqual([{ set: 20, expected: 8 }, { set: 20, expected: 7 }]));
+  });
+
+  it('a decrease below zero shows the stock the server has', async () => {
+    mockApi({
+      [`GET ${M}`]: () => ok(workplace()),
+      [`GET ${M}/products`]: () => ok({ items: [product()], nextCursor: null }),
+      [`POST ${M}/skus/sku_1/stock`]: () => problem(409, 'STOCK_BELOW_ZERO', { stock: 3 }),
+    });
+    renderWithClient(<ProductsPage />);
+    fireEvent.click(await screen.findByTestId('wb-edit-skus'));
+    fireEvent.change(screen.getByTestId('sku-stock'), { target: { value: '-5' } });
+    fireEvent.click(screen.getByTestId('sku-save-stock'));
+    expect((await screen.findByTestId('sku-stock-problem')).textContent).toBe('当前库存为 3，不能减少 5');
+    expect(screen.getByTestId('sku-stock-now').textContent).toBe('当前库存 3');
   });
 
   it('a change of zero or a non-number is refused before sending', async () => {
