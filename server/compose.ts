@@ -6,7 +6,7 @@ import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_
 import { merchantsByIds } from './modules/catalog';
 import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
-import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
+import { bindStaffInvites, inviteCodeKey, type MerchantDeps } from './modules/merchant';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
 import type { Config } from './infra/config';
@@ -85,7 +85,7 @@ export function buildCore(options: CoreOptions): Core {
       await bindStaffInvites(database, account);
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds }, afterSales, flows };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */

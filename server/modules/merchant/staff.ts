@@ -63,6 +63,8 @@ export async function authorizeStaff(db: Db, userId: string, merchantId: unknown
 export interface MerchantDeps {
   /** Merchants' names and logos by id (the catalog's). */
   merchantsByIds(db: Db, ids: readonly string[]): Promise<Map<string, { name: string; logo: string }>>;
+  /** The key invite codes are stored under (inviteCodeKey of the server's token secret). */
+  inviteKey: string;
 }
 
 /** The merchants a person is active staff of, in the order they joined (then by merchant id). */
@@ -156,7 +158,7 @@ const CODE_DRAWS = 3;
  * invite is also bound by that phone's first login (bindStaffInvites), whichever comes first.
  * A phone or account that is already staff of the merchant, or invited, is 409 STAFF_EXISTS.
  */
-export async function inviteStaff(db: Db, access: StaffAccess, input: { phone?: string; role: StaffRole }, now = Date.now()): Promise<StaffInvite> {
+export async function inviteStaff(db: Db, deps: Pick<MerchantDeps, 'inviteKey'>, access: StaffAccess, input: { phone?: string; role: StaffRole }, now = Date.now()): Promise<StaffInvite> {
   const phone = input.phone ?? null;
   const userId = phone ? await phoneAccountId(db, phone) : null;
   const staffId = newId('stf', now);
@@ -179,7 +181,7 @@ export async function inviteStaff(db: Db, access: StaffAccess, input: { phone?: 
             role: input.role,
             status: userId ? 'active' : 'invited',
             invited_by: access.userId,
-            code_hash: code ? hashInviteCode(code) : null,
+            code_hash: code ? hashInviteCode(deps.inviteKey, code) : null,
             code_expires_at: codeExpiresAt,
             created_at: now,
             updated_at: now,
