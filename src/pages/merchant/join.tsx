@@ -1,7 +1,7 @@
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { disabledProp, OfflineBanner, Picture, Skeleton, TitleBar } from '@/components';
+import { disabledProp, OfflineBanner, PageError, pageErrorKind, Picture, Skeleton, TitleBar } from '@/components';
 import { t } from '@/i18n/messages';
 import { staffRoleLabels } from '@/i18n/merchant';
 import { isApiError } from '@/services/http';
@@ -76,6 +76,7 @@ export default function JoinMerchant() {
     return (
       <View className="wb">
         <TitleBar title={t('wb.join.title')} />
+        <OfflineBanner />
         <View className="wb-card" data-testid="wb-join-login">
           <View className="wb-card__title">{t('wb.join.title')}</View>
           <Text className="wb-muted">{t('wb.join.loginHint')}</Text>
@@ -115,8 +116,10 @@ export default function JoinMerchant() {
   }
 
   const preview = invite.data;
-  const failure = invite.isError ? invite.error : null;
+  // An invite shown stays when a refetch fails (the banner says it may be old).
+  const failure = invite.isError && !preview ? invite.error : null;
   const passing = isApiError(failure) && PASSING.has(failure.code);
+  const offline = failure !== null && pageErrorKind(failure) === 'offline';
   const alreadyMember = member || preview?.alreadyMember === true;
 
   return (
@@ -128,7 +131,15 @@ export default function JoinMerchant() {
           <Skeleton rows={3} avatar />
         </View>
       )}
-      {failure && (
+      {offline && (
+        <>
+          <PageError kind="offline" title={t('pageError.offlineTitle')} hint={t('pageError.offlineHint')} onRetry={() => void invite.refetch()} showHome={false} />
+          <Text className="wb-join__link" onClick={another} data-testid="wb-join-another">
+            {t('wb.join.another')}
+          </Text>
+        </>
+      )}
+      {failure && !offline && (
         <View className="wb-card" data-testid="wb-join-failed">
           <View className="wb-error" role="alert" data-testid="wb-join-problem">
             {errorText(failure)}

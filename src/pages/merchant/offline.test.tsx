@@ -1,13 +1,16 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { keys } from '@/services/keys';
 import { type OfflinePage, offlinePageTests } from '@/test/offline';
-import { ok, renderWithClient, type Route, switchableApi, testQueryClient } from '@/test/render';
+import { ok, refetchAll, renderWithClient, type Route, switchableApi, testQueryClient } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
+import { useSession } from '@/stores/session';
 import { useWorkbenchStore } from '@/stores/workbench';
+import { session } from '@/test/fixtures';
 import AfterSalePage from './after-sale';
 import AfterSalesPage from './after-sales';
 import AuditPage from './audit';
 import WorkbenchHome from './index';
+import JoinPage from './join';
 import OrderPage from './order';
 import OrdersPage from './orders';
 import ProductsPage from './products';
@@ -93,5 +96,52 @@ describe('the workbench offline', () => {
     net.on();
     fireEvent.click(screen.getByText('重试'));
     await screen.findByTestId('wb-figures');
+  });
+});
+
+describe('joining a merchant offline', () => {
+  const CODE = 'ABCD2345';
+  const invite = { merchantId: 'm_1', merchantName: '山野小铺', merchantLogo: '/images/m_1.svg', role: 'operator' as const, expiresAt: Date.now() + 3_600_000, alreadyMember: false };
+  const routes: Record<string, Route> = { [`GET /api/staff-invites/${CODE}`]: () => ok(invite) };
+
+  beforeEach(() => {
+    useSession.getState().setSession(session());
+    taroMock.setRouterParams({ code: CODE });
+  });
+
+  offlinePageTests([['join', JoinPage, { code: CODE }, 'wb-join-preview']], routes, { home: false });
+
+  it('a code typed offline: the invite is looked up once back, and a way to another code stays', async () => {
+    taroMock.setRouterParams({});
+    const net = switchableApi(routes);
+    net.startOffline();
+    renderWithClient(<JoinPage />);
+    expect(screen.getByRole('status')).toBeTruthy();
+    fireEvent.change(screen.getByTestId('wb-join-code'), { target: { value: CODE } });
+    fireEvent.click(screen.getByTestId('wb-join-view'));
+    const error = await screen.findByTestId('page-error');
+    expect(error.getAttribute('data-kind')).toBe('offline');
+    expect(screen.getByTestId('wb-join-another')).toBeTruthy();
+    net.on();
+    fireEvent.click(within(error).getByText('重试'));
+    await screen.findByTestId('wb-join-preview');
+  });
+
+  it('an invite shown stays alone when a refetch fails offline (no failure beside it)', async () => {
+    const net = switchableApi(routes);
+    const { client } = renderWithClient(<JoinPage />);
+    await screen.findByTestId('wb-join-preview');
+    net.off();
+    await refetchAll(client);
+    expect(screen.getByTestId('wb-join-accept')).toBeTruthy();
+    expect(screen.queryByTestId('wb-join-failed')).toBeNull();
+  });
+
+  it('signed out: the banner too, above the way to sign in', () => {
+    useSession.getState().clear();
+    switchableApi(routes).startOffline();
+    renderWithClient(<JoinPage />);
+    expect(screen.getByTestId('wb-join-login')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
   });
 });
