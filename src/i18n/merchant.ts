@@ -251,12 +251,7 @@ export const merchantMessages = {
   'wb.audit.joinedByPhone': '手机号登录加入',
   // shared
   'wb.loadMore': '加载更多',
-  'wb.loadingMore': '加载中…',
-  'wb.loadMoreFailed': '加载失败，点击重试',
-  'wb.noMore': '没有更多了',
   'wb.confirmTitle': '请确认',
-  'wb.search': '搜索',
-  'wb.clear': '清除',
 } as const;
 
 export const staffRoleLabels = { owner: '店主', operator: '运营', live_host: '主播', kitchen: '后厨' } as const;

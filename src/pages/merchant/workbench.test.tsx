@@ -15,7 +15,7 @@ import ProductsPage from './products';
 import StaffPage from './staff';
 import AfterSalePage from './after-sale';
 import { shipFormProblem } from './ship-form';
-import { counts, figures, orderDetail, orderRow, product, workplace } from './test-data';
+import { afterSaleRequest, counts, figures, orderDetail, orderRow, product, workplace } from './test-data';
 
 const M = '/api/merchants/m_1';
 
@@ -56,7 +56,7 @@ describe('workbench home', () => {
   it('a live host or kitchen member is told the workbench is not for their role, and nothing is fetched for it', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('kitchen')), 'GET /api/me/workplaces': () => ok({ items: [] }) });
     renderWithClient(<WorkbenchHome />);
-    expect((await screen.findByTestId('wb-forbidden')).textContent).toBe('当前身份无权进行此操作');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('当前身份无权进行此操作');
     expect(calls.some((c) => c.path.endsWith('/dashboard'))).toBe(false);
   });
 
@@ -143,6 +143,32 @@ describe('workbench orders', () => {
     expect(screen.getAllByTestId('wb-order')).toHaveLength(4);
     expect(screen.getAllByRole('tab')[1].textContent).toBe('待发货3');
     process.env.TARO_ENV = 'h5';
+  });
+});
+
+describe('a workbench page and the caller\'s workplace', () => {
+  it('shows the skeleton, not the empty list, while the caller\'s role is read', async () => {
+    let answer: (r: ReturnType<typeof ok>) => void = () => undefined;
+    mockApi({ [`GET ${M}`]: () => new Promise((resolve) => (answer = resolve)), [`GET ${M}/orders`]: () => ok({ items: [orderRow()], nextCursor: null, counts }) });
+    renderWithClient(<OrdersPage />);
+    await screen.findAllByTestId('skeleton');
+    expect(screen.queryByText('暂无订单')).toBeNull();
+    act(() => answer(ok(workplace())));
+    await screen.findByTestId('wb-order');
+  });
+
+  it('someone who is not staff of the merchant is told it does not exist', async () => {
+    mockApi({ [`GET ${M}`]: () => problem(404, 'NOT_FOUND') });
+    renderWithClient(<OrdersPage />);
+    expect((await screen.findByTestId('page-error')).getAttribute('data-kind')).toBe('not_found');
+    expect(screen.queryByText('暂无订单')).toBeNull();
+  });
+
+  it('a role changed since it was read: the page\'s own 403 shows the role message, not an error to retry', async () => {
+    mockApi({ [`GET ${M}`]: () => ok(workplace('operator')), [`GET ${M}/orders`]: () => problem(403, 'FORBIDDEN_ROLE') });
+    renderWithClient(<OrdersPage />);
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('当前身份无权进行此操作');
+    expect(screen.queryByText('重试')).toBeNull();
   });
 });
 
@@ -316,14 +342,14 @@ describe('staff and audit (owner only)', () => {
   it('an operator is told, and the staff list is never asked for', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('operator')) });
     renderWithClient(<StaffPage />);
-    expect((await screen.findByTestId('wb-forbidden')).textContent).toBe('仅店主可以管理店员');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('仅店主可以管理店员');
     expect(calls.some((c) => c.path.endsWith('/staff'))).toBe(false);
   });
 
   it('an operator cannot open the audit log', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('operator')) });
     renderWithClient(<AuditPage />);
-    expect((await screen.findByTestId('wb-forbidden')).textContent).toBe('仅店主可以查看操作记录');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('仅店主可以查看操作记录');
     expect(calls.some((c) => c.path.endsWith('/audit'))).toBe(false);
   });
 
@@ -359,13 +385,7 @@ describe('staff and audit (owner only)', () => {
 });
 
 describe('after-sale decisions', () => {
-  const request = {
-    id: 'as_1', orderId: 'o_1', orderNo: '2026120712345678901', merchantId: 'm_1', userId: 'u_9', kind: 'refund_only' as const, status: 'requested' as const,
-    reason: 'damaged' as const, description: '外包装破损', photos: [{ id: 'img_1', url: '/uploads/img_1.jpg' }],
-    lines: [{ lineNo: 0, skuId: 'sku_1', title: '纯棉T恤', specText: '白色 L', image: '/images/p_1.svg', quantity: 1, amount: 4_900 }],
-    amount: 4_900, shippingAmount: 0, returnAddress: null, returnCarrier: null, returnTrackingNo: null, rejectReason: null,
-    approvedBy: null, refundId: null, deadlineAt: Date.now() + 86_400_000, createdAt: 1, updatedAt: 1, refundedAt: null,
-  };
+  const request = afterSaleRequest();
   beforeEach(() => taroMock.setRouterParams({ merchantId: 'm_1', id: 'as_1' }));
 
   it('rejecting needs a reason; approving asks first and shows the amount', async () => {
