@@ -95,6 +95,23 @@ const refundEnded = z.object({
   source: z.enum(['shopper', 'order_closed', 'late_payment', 'after_sale']),
 });
 
+/**
+ * A shopper was bound under a promoter (docs/referral.md, "Attribution and binding"): at a
+ * sign-in or by a token; `replaced` is the promoter of the binding it took the place of
+ * (first_touch_days after a lapse, last_touch), null for a first binding.
+ */
+const referralBound = z.object({
+  userId: id,
+  promoterId: id,
+  replaced: id.nullable(),
+  /** The share link the binding came through. */
+  linkId: id,
+  via: z.enum(['sign_in', 'token']),
+  boundAt: epochMs,
+  /** first_touch_days:N: when the binding lapses (null: never). */
+  expiresAt: epochMs.nullable(),
+});
+
 /** Every after-sale transition: the request, its order, shopper and merchant, the status it reached. */
 const afterSaleChanged = z.object({
   afterSaleId: id,
@@ -140,6 +157,7 @@ export const EVENTS = {
   skuSoldOut: defineEvent('sku.sold_out', 1, skuSoldOut),
   dashboardUpdated: defineEvent('dashboard.updated', 1, dashboardUpdated),
   workbenchNewOrders: defineEvent('workbench.new_orders', 1, workbenchNewOrders),
+  referralBound: defineEvent('referral.bound', 1, referralBound),
 } as const;
 
 type Catalog = typeof EVENTS;
@@ -154,6 +172,7 @@ export type PaymentSucceededPayload = z.infer<typeof paymentSucceeded>;
 export type PaymentFailedPayload = z.infer<typeof paymentFailed>;
 export type RefundEndedPayload = z.infer<typeof refundEnded>;
 export type AfterSaleChangedPayload = z.infer<typeof afterSaleChanged>;
+export type ReferralBoundPayload = z.infer<typeof referralBound>;
 
 const byName = new Map<string, EventDef>(Object.values(EVENTS).map((d) => [d.name, d as EventDef]));
 

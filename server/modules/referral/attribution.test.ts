@@ -2,6 +2,8 @@ import type { Kysely, KyselyPlugin } from 'kysely';
 import { MAX_LEVELS_CAP as CONTRACT_CAP } from '../../../contract/referral';
 import type { Database } from '../../db/types';
 import type { ReferralConfig } from '../../infra/config';
+import { bindOutbox } from '../../events/emit';
+import { createOutbox, type Outbox } from '../../infra/outbox';
 import { testDb, type TestDb } from '../../test/db';
 import { bindAtSignIn, bindByToken, createLink, LINK_TTL_MS, recordVisit, resolveToken, type ReferralLog } from './attribution';
 import { MAX_LEVELS_CAP } from './bindings';
@@ -14,13 +16,25 @@ import { BASE62, macOf, randomBase62, tokenOf, TOKEN_LENGTH, verifyToken } from 
  */
 let tdb: TestDb;
 let db: Kysely<Database>;
+let outbox: Outbox;
 beforeAll(async () => {
   tdb = await testDb();
   db = tdb.db;
+  // A sink that takes referral.bound, so the event is written (nothing is delivered here).
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  outbox = createOutbox({ db, log: quiet, sinks: [{ name: 'referral-test', accepts: (type) => type === 'referral.bound', deliver: async () => undefined }] });
+  bindOutbox(db, outbox);
 });
 afterAll(async () => {
+  await outbox.stop();
   await tdb.destroy();
 });
+
+const boundEvents = async (userId: string) =>
+  (await db.selectFrom('outbox_events').select(['type', 'payload']).where('aggregate_id', '=', userId).execute()).map((e) => ({
+    type: e.type,
+    payload: typeof e.payload === 'string' ? (JSON.parse(e.payload) as Record<string, unknown>) : e.payload,
+  }));
 
 const SECRET = 'test-referral-secret-0123456789abcdef';
 const DAY = 24 * 3600_000;
@@ -169,6 +183,7 @@ describe('binding at sign-in', () => {
     const u = uid('u');
     expect(await bindAtSignIn(db, config(), recordingLog(), { id: u, created: true, device: dev }, now)).toEqual({ bound: true, promoterId: p1, replaced: null });
     expect(await bindingOf(u)).toMatchObject({ promoter_id: p1, expires_at: null });
+    expect(await boundEvents(u)).toEqual([{ type: 'referral.bound', payload: expect.objectContaining({ userId: u, promoterId: p1, replaced: null, via: 'sign_in', boundAt: now, expiresAt: null }) }]);
     // Later visits and sign-ins change nothing.
     await recordVisit(db, SECRET, recordingLog(), { token: await linkOf(p2), platform: 'weapp', device: dev, userId: u }, now + 1000);
     expect(await bindAtSignIn(db, config(), recordingLog(), { id: u, created: false, device: dev }, now + 2000)).toEqual({ bound: false, reason: 'already_bound' });
@@ -207,6 +222,7 @@ describe('binding at sign-in', () => {
     const p3 = uid('p3');
     await recordVisit(db, SECRET, recordingLog(), { token: await linkOf(p3), platform: 'h5', device: dev, userId: null }, now + 20);
     expect(await bindAtSignIn(db, policy, recordingLog(), { id: u, created: false, device: dev }, now + 30)).toEqual({ bound: true, promoterId: p3, replaced: p2 });
+    expect((await boundEvents(u)).map((e) => [e.payload.promoterId, e.payload.replaced])).toEqual(expect.arrayContaining([[p2, null], [p3, p2]]));
   });
 
   it('uses the account\'s own visits too (made signed in on another device)', async () => {
@@ -245,6 +261,7 @@ describe('binding at sign-in', () => {
     expect(await bindAtSignIn(db, config(), log, { id: chain[0], created: false, device: dev })).toEqual({ bound: false, reason: 'cycle' });
     expect(log.entries[0]).toMatchObject({ msg: 'referral binding refused', obj: { reason: 'cycle', userId: chain[0] } });
     expect(await bindingOf(chain[0])).toBeUndefined();
+    expect(await boundEvents(chain[0])).toEqual([]);
   });
 
   it('lets only one of two bindings that would close a cycle between them win, when they race', async () => {

@@ -3,6 +3,8 @@ import type { ReferralLink, ReferralTarget } from '../../../contract/referral';
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
+import { emit } from '../../events/emit';
+import { EVENTS } from '../../events/catalog';
 import { AppError } from '../../infra/errors';
 import type { ReferralConfig } from '../../infra/config';
 import { mayPromote } from './promoters';
@@ -205,7 +207,14 @@ export const BINDING_LOCK_KEY = 'referral-bindings';
  * under B and B under A at once) cannot both pass the walk, since the second walks after the
  * first committed. SQLite has one writer already.
  */
-async function applyPolicy(db: Db, config: ReferralConfig, userId: string, touches: { first: Touch; last: Touch }, now: number): Promise<BindOutcome> {
+async function applyPolicy(
+  db: Db,
+  config: ReferralConfig,
+  userId: string,
+  touches: { first: Touch; last: Touch },
+  via: 'sign_in' | 'token',
+  now: number,
+): Promise<BindOutcome> {
   const policy = config.binding;
   const postgres = dialectOfDb(db) === 'postgres';
   return transact(db, async (trx): Promise<BindOutcome> => {
@@ -240,7 +249,9 @@ async function applyPolicy(db: Db, config: ReferralConfig, userId: string, touch
       .values({ user_id: userId, promoter_id: candidate.promoterId, link_id: candidate.linkId, bound_at: now, expires_at: expiresAt })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ promoter_id: candidate.promoterId, link_id: candidate.linkId, bound_at: now, expires_at: expiresAt }))
       .execute();
-    return { bound: true, promoterId: candidate.promoterId, replaced: existing?.promoter_id ?? null };
+    const replaced = existing?.promoter_id ?? null;
+    await emit(trx, EVENTS.referralBound, userId, { userId, promoterId: candidate.promoterId, replaced, linkId: candidate.linkId, via, boundAt: now, expiresAt }, now);
+    return { bound: true, promoterId: candidate.promoterId, replaced };
   });
 }
 
@@ -267,7 +278,7 @@ export async function bindAtSignIn(
   let outcome: BindOutcome;
   if (!touches) outcome = { bound: false, reason: 'no_touch' };
   else if (config.newAccountsOnly && !account.created) outcome = { bound: false, reason: 'not_a_new_account' };
-  else outcome = await applyPolicy(db, config, account.id, touches, now);
+  else outcome = await applyPolicy(db, config, account.id, touches, 'sign_in', now);
   logOutcome(log, account.id, 'sign_in', outcome);
   return outcome;
 }
@@ -292,7 +303,7 @@ export async function bindByToken(
     if (config.newAccountsOnly) logOutcome(log, user.id, 'token', { bound: false, reason: 'not_a_new_account' });
     else {
       const touches = await touchesOf(db, [`u:${user.id}`]);
-      if (touches) logOutcome(log, user.id, 'token', await applyPolicy(db, config, user.id, touches, now));
+      if (touches) logOutcome(log, user.id, 'token', await applyPolicy(db, config, user.id, touches, 'token', now));
     }
   }
   const row = await db.selectFrom('referral_bindings').select('expires_at').where('user_id', '=', user.id).executeTakeFirst();
