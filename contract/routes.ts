@@ -23,7 +23,9 @@ import { id } from './common';
  * /api/merchants/:merchantId, and only those, is 'staff' with its roles: a merchant route that
  * does not say who may call it does not typecheck (StaffRouteRule) and the server refuses to
  * start with it (routeAuthProblems).
- * Every non-GET route accepts an Idempotency-Key; `idempotency: 'required'` makes it mandatory.
+ * Every non-GET route accepts an Idempotency-Key; `idempotency: 'required'` makes it mandatory;
+ * `idempotency: 'none'` (a beacon such as a shared link's visit, repeatable by nature) ignores it,
+ * so nothing about such a request is stored before its handler has looked at it.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface RouteDef {
@@ -40,7 +42,7 @@ export interface RouteDef {
   response: z.ZodType;
   /** HTTP status of a success; 200 unless stated. */
   status?: 200 | 201 | 204;
-  idempotency?: 'optional' | 'required';
+  idempotency?: 'optional' | 'required' | 'none';
   /**
    * Top-level members of the response shown only in the first answer (a secret the server keeps
    * only as a hash): the idempotency store keeps them as null, so a replay answers null.
@@ -240,7 +242,7 @@ export const routes = {
     body: ref.createReferralLinkBody, response: ref.referralLink },
   recordReferralVisit: { method: 'POST', path: '/api/referral/visits', tag: 'referral',
     summary: "Record an open of a shared link (first and last touch per device and account); 204 for any well-formed body, whether the token is good or not", auth: 'optional',
-    body: ref.referralVisitBody, response: z.null(), status: 204 },
+    body: ref.referralVisitBody, response: z.null(), status: 204, idempotency: 'none' },
   bindReferral: { method: 'POST', path: '/api/referral/bind', tag: 'referral',
     summary: 'Bind the signed-in account by a token under the binding policy (a link opened after login); a bad token binds nothing and is no error', auth: 'user',
     body: ref.referralBindBody, response: ref.referralBindResult },

@@ -71,7 +71,7 @@ export const routeTable = {
   listStockAlerts: { method: 'GET', path: '/api/merchants/:merchantId/stock-alerts', auth: 'staff', idempotency: null },
   getDashboard: { method: 'GET', path: '/api/merchants/:merchantId/dashboard', auth: 'staff', idempotency: null },
   createReferralLink: { method: 'POST', path: '/api/referral/links', auth: 'user', idempotency: null },
-  recordReferralVisit: { method: 'POST', path: '/api/referral/visits', auth: 'optional', idempotency: null },
+  recordReferralVisit: { method: 'POST', path: '/api/referral/visits', auth: 'optional', idempotency: 'none' },
   bindReferral: { method: 'POST', path: '/api/referral/bind', auth: 'user', idempotency: null },
   getReferralMe: { method: 'GET', path: '/api/referral/me', auth: 'user', idempotency: null },
   listReferralTeam: { method: 'GET', path: '/api/referral/team', auth: 'user', idempotency: null },

@@ -76,6 +76,16 @@ describe('everyone promotes (the defaults)', () => {
     }
   });
 
+  it('stores nothing for a visit before its handler, even when sent with an Idempotency-Key', async () => {
+    const count = async () => Number((await t.db.selectFrom('idempotency_keys').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    for (let i = 0; i < 3; i++) {
+      const res = await t.post('/api/referral/visits', { token: randomBase62(20), platform: 'h5', device: device() }, { idempotencyKey: `visit-${i}` });
+      expect([res.status, res.headers['idempotent-replayed']]).toEqual([204, undefined]);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('limits visits per device (429 with Retry-After), good and bad tokens alike', async () => {
     const dev = device();
     for (let i = 0; i < VISITS_PER_DEVICE_PER_MINUTE; i++) expect((await t.post('/api/referral/visits', { token: randomBase62(20), platform: 'weapp', device: dev })).status).toBe(204);
