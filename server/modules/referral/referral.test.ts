@@ -106,6 +106,20 @@ describe('everyone promotes (the defaults)', () => {
     expect(theirs).toMatchObject({ isPromoter: true, policy: 'everyone', promoter: null, maxLevels: 2, team: [{ level: 1, count: 1 }, { level: 2, count: 0 }] });
   });
 
+  it('binds at a mini-program sign-in too; a login with a malformed device id is a 400 and binds nothing', async () => {
+    const promoter = await signIn(t);
+    const dev = device();
+    await t.post('/api/referral/visits', { token: await linkFor(t, promoter), platform: 'weapp', scene: 1007, device: dev });
+    const bad = await t.post('/api/auth/login/mini', { platform: 'weapp', code: `sandbox-rt${process.pid}b.${Date.now()}`, device: 'no' });
+    expect(codeOf(bad)).toBe('400 VALIDATION_FAILED');
+    const res = await t.post<{ token: string; user: { id: string } }>('/api/auth/login/mini', { platform: 'weapp', code: `sandbox-rt${process.pid}m.${Date.now()}`, device: dev });
+    expect(res.status).toBe(200);
+    const row = await t.db.selectFrom('referral_bindings').select('promoter_id').where('user_id', '=', res.body.user.id).executeTakeFirstOrThrow();
+    expect(row.promoter_id).toBe(promoter.userId);
+    // A login without a device binds from the account's own visits only (it has none here): still a login.
+    expect((await t.post('/api/auth/login/mini', { platform: 'weapp', code: `sandbox-rt${process.pid}n.${Date.now()}` })).status).toBe(200);
+  });
+
   it('binds by token for a signed-in account (a link opened after login), once; a bad token is no error', async () => {
     const [promoter, other, u] = [await signIn(t), await signIn(t), await signIn(t)];
     expect((await t.post('/api/referral/bind', { token: randomBase62(20) }, { token: u.token })).body).toEqual({ bound: false });
