@@ -1,3 +1,4 @@
+import { routes, type RouteName } from '../../../contract/routes';
 import { referralLink, referralMe, referralTeamPage, merchantReferralApplication } from '../../../contract/referral';
 import { testApp, uniquePhone, type ApiResponse, type TestApp } from '../../test/app';
 import { paidOrder, shopper } from '../../test/workbench';
@@ -147,6 +148,23 @@ describe('everyone promotes (the defaults)', () => {
     expect(codeOf(await t.get('/api/referral/team?level=4', { token: top.token }))).toBe('400 VALIDATION_FAILED');
     expect(codeOf(await t.get('/api/referral/team?cursor=bm9wZQ', { token: top.token }))).toBe('400 VALIDATION_FAILED');
     expect((referralMe.parse((await t.get('/api/referral/me', { token: top.token })).body)).team).toEqual([{ level: 1, count: 3 }, { level: 2, count: 1 }]);
+  });
+
+  it('lets a guest only record visits: every other shopper route of the module asks to sign in', async () => {
+    const shopperRoutes = (Object.keys(routes) as RouteName[]).filter((n) => routes[n].tag === 'referral' && routes[n].auth !== 'staff');
+    expect(shopperRoutes.sort()).toEqual(['applyReferralPromoter', 'bindReferral', 'createReferralLink', 'getReferralMe', 'listReferralTeam', 'recordReferralVisit']);
+    const guestCalls: Record<string, [string, string, unknown]> = {
+      applyReferralPromoter: ['POST', '/api/referral/applications', {}],
+      bindReferral: ['POST', '/api/referral/bind', { token: randomBase62(20) }],
+      createReferralLink: ['POST', '/api/referral/links', { target: 'home' }],
+      getReferralMe: ['GET', '/api/referral/me', undefined],
+      listReferralTeam: ['GET', '/api/referral/team', undefined],
+      recordReferralVisit: ['POST', '/api/referral/visits', { token: randomBase62(20), platform: 'h5', device: device() }],
+    };
+    for (const name of shopperRoutes) {
+      const [method, url, body] = guestCalls[name];
+      expect([name, codeOf(await t.request(method, url, { body }))]).toEqual([name, name === 'recordReferralVisit' ? '204' : '401 UNAUTHORIZED']);
+    }
   });
 
   it('refuses applications when everyone promotes', async () => {
