@@ -5,8 +5,9 @@ import type { ReferralConfig } from '../../infra/config';
 import { bindOutbox } from '../../events/emit';
 import { createOutbox, type Outbox } from '../../infra/outbox';
 import { testDb, type TestDb } from '../../test/db';
-import { bindAtSignIn, bindByToken, createLink, LINK_TTL_MS, recordVisit, resolveToken, type ReferralLog } from './attribution';
+import { bindAtSignIn, bindByToken, createLink, LINK_TTL_MS, LINKS_PER_DAY, recordVisit, resolveToken, type ReferralLog } from './attribution';
 import { MAX_LEVELS_CAP } from './bindings';
+import { makeSku } from '../order/testing';
 import { addBinding } from './testing';
 import { BASE62, macOf, randomBase62, tokenOf, TOKEN_LENGTH, verifyToken } from './tokens';
 
@@ -132,16 +133,29 @@ describe('tokens', () => {
 
   it('reuses a promoter\'s link for the same target and campaign while enough of it is left', async () => {
     const p = uid('p');
-    const a = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: 'product:p_0001' });
-    const b = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: 'product:p_0001' });
-    const c = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: 'product:p_0001', campaign: '朋友圈' });
+    const { productId } = await makeSku(db);
+    const a = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `product:${productId}` });
+    const b = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `product:${productId}` });
+    const c = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `product:${productId}`, campaign: '朋友圈' });
     const d = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: 'home' });
     expect(b.token).toBe(a.token);
     expect(new Set([a.token, c.token, d.token]).size).toBe(3);
-    expect(a.path).toBe(`/pages/product/index?id=p_0001&rt=${a.token}`);
+    expect(a.path).toBe(`/pages/product/index?id=${productId}&rt=${a.token}`);
     expect(d.path).toBe(`/pages/home/index?rt=${d.token}`);
-    const late = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: 'product:p_0001' }, Date.now() + LINK_TTL_MS - DAY);
+    const late = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `product:${productId}` }, Date.now() + LINK_TTL_MS - DAY);
     expect(late.token).not.toBe(a.token);
+  });
+
+  it('refuses a link to a product that does not exist, and more than LINKS_PER_DAY new links a day', async () => {
+    const p = uid('p');
+    await expect(createLink(db, config(), { id: p, platform: 'h5' }, { target: 'poster:p_nowhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const { productId } = await makeSku(db);
+    const now = Date.now();
+    for (let i = 0; i < LINKS_PER_DAY; i++) await createLink(db, config(), { id: p, platform: 'h5' }, { target: `poster:${productId}`, campaign: `c${i}` }, now);
+    await expect(createLink(db, config(), { id: p, platform: 'h5' }, { target: 'home', campaign: 'one more' }, now)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    // Reusing a link is no new link; a day later the promoter may make new ones again.
+    await expect(createLink(db, config(), { id: p, platform: 'h5' }, { target: `poster:${productId}`, campaign: 'c0' }, now)).resolves.toBeTruthy();
+    await expect(createLink(db, config(), { id: p, platform: 'h5' }, { target: 'home', campaign: 'one more' }, now + DAY)).resolves.toBeTruthy();
   });
 });
 

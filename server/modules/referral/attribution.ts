@@ -7,6 +7,7 @@ import { emit } from '../../events/emit';
 import { EVENTS } from '../../events/catalog';
 import { AppError } from '../../infra/errors';
 import type { ReferralConfig } from '../../infra/config';
+import { productExists } from '../catalog';
 import { mayPromote } from './promoters';
 import { newLinkId, tokenOf, verifyToken } from './tokens';
 
@@ -24,6 +25,8 @@ const DAY_MS = 24 * 3600_000;
 export const LINK_TTL_MS = 30 * DAY_MS;
 /** A promoter's link for the same target and campaign is reused while at least this much of it is left. */
 export const LINK_REUSE_MIN_LEFT_MS = 7 * DAY_MS;
+/** New links one promoter may make in a day (every target and campaign together). */
+export const LINKS_PER_DAY = 200;
 
 /** The page a target opens, with the token as `rt`. */
 export function linkPath(target: string, token: string): string {
@@ -36,7 +39,8 @@ export function linkPath(target: string, token: string): string {
  * A share link for a promoter (POST /api/referral/links): refused with 403 NOT_A_PROMOTER
  * unless REFERRAL_PROMOTERS lets the shopper promote. A link of the same promoter, target and
  * campaign with at least LINK_REUSE_MIN_LEFT_MS left is answered again (same token), so sharing
- * the same page twice makes no second row.
+ * the same page twice makes no second row. A product or poster target names a product that
+ * exists (404 NOT_FOUND otherwise); at most LINKS_PER_DAY new links a day per promoter (429).
  */
 export async function createLink(
   db: Db,
@@ -55,6 +59,21 @@ export async function createLink(
     .where('expires_at', '>', now + LINK_REUSE_MIN_LEFT_MS);
   reuse = campaign === null ? reuse.where('campaign', 'is', null) : reuse.where('campaign', '=', campaign);
   const existing = await reuse.orderBy('expires_at', 'desc').executeTakeFirst();
+  if (!existing) {
+    if (input.target !== 'home' && !(await productExists(db, input.target.slice(input.target.indexOf(':') + 1)))) {
+      throw new AppError('NOT_FOUND', 'No such product');
+    }
+    const today = await db
+      .selectFrom('referral_links')
+      .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.min('created_at').as('oldest')])
+      .where('promoter_id', '=', promoter.id)
+      .where('created_at', '>', now - DAY_MS)
+      .executeTakeFirstOrThrow();
+    if (Number(today.n) >= LINKS_PER_DAY) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((Number(today.oldest) + DAY_MS - now) / 1000));
+      throw new AppError('RATE_LIMITED', `At most ${LINKS_PER_DAY} new share links a day`, { retryAfterSeconds });
+    }
+  }
   const link = existing
     ? { id: existing.id, expiresAt: Number(existing.expires_at) }
     : { id: newLinkId(), expiresAt: now + LINK_TTL_MS };

@@ -2,6 +2,7 @@ import { routes, type RouteName } from '../../../contract/routes';
 import { referralLink, referralMe, referralTeamPage, merchantReferralApplication } from '../../../contract/referral';
 import { testApp, uniquePhone, type ApiResponse, type TestApp } from '../../test/app';
 import { paidOrder, shopper } from '../../test/workbench';
+import { makeSku } from '../order/testing';
 import { addStaff, makeMerchant } from '../merchant/testing';
 import { VISITS_PER_DEVICE_PER_MINUTE } from './routes';
 import { addBinding } from './testing';
@@ -52,11 +53,13 @@ describe('everyone promotes (the defaults)', () => {
 
   it('makes a link for any shopper; a guest must sign in; a bad target is a 400', async () => {
     const p = await signIn(t);
-    const res = await t.post('/api/referral/links', { target: 'product:p_0001', campaign: '朋友圈' }, { token: p.token });
+    const { productId } = await makeSku(t.db);
+    const res = await t.post('/api/referral/links', { target: `product:${productId}`, campaign: '朋友圈' }, { token: p.token });
     expect(res.status).toBe(200);
     const link = referralLink.parse(res.body);
     expect(link.token).toMatch(/^[0-9A-Za-z]{20}$/);
-    expect(link.path).toBe(`/pages/product/index?id=p_0001&rt=${link.token}`);
+    expect(link.path).toBe(`/pages/product/index?id=${productId}&rt=${link.token}`);
+    expect(codeOf(await t.post('/api/referral/links', { target: 'product:p_nowhere' }, { token: p.token }))).toBe('404 NOT_FOUND');
     expect(codeOf(await t.post('/api/referral/links', { target: 'home' }))).toBe('401 UNAUTHORIZED');
     expect(codeOf(await t.post('/api/referral/links', { target: 'order:o_1' }, { token: p.token }))).toBe('400 VALIDATION_FAILED');
   });
@@ -97,7 +100,7 @@ describe('everyone promotes (the defaults)', () => {
 
   it('binds a new account at its first sign-in to the promoter of the link its device opened; the promoter sees the team', async () => {
     const promoter = await signIn(t);
-    const token = await linkFor(t, promoter, 'product:p_0002');
+    const token = await linkFor(t, promoter, `product:${(await makeSku(t.db)).productId}`);
     const dev = device();
     expect((await t.post('/api/referral/visits', { token, platform: 'h5', device: dev })).status).toBe(204);
     const invited = await signIn(t, uniquePhone(), dev);
