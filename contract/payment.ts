@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, id, text, timestamp } from './common';
+import { fen, id, timestamp } from './common';
 import { giftCardCredential } from './wallet';
 
 /**
@@ -101,12 +101,6 @@ export type OpenPaymentList = z.infer<typeof openPaymentList>;
 
 export const refundStatus = z.enum(['processing', 'succeeded', 'failed']);
 export type RefundStatus = z.infer<typeof refundStatus>;
-
-export const createRefundBody = z.strictObject({
-  /** Fen to refund; omitted: everything still refundable on this child order. */
-  amount: fen.min(1).optional(),
-  reason: text({ max: 200 }),
-});
 
 export const refund = z.object({
   id,

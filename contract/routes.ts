@@ -140,9 +140,7 @@ export const routes = {
     summary: "An order's payments still open or closing (a parent order id: any of its children), newest first, with the tenders they hold", auth: 'user',
     params: idParams, response: pay.openPaymentList },
 
-  // refunds
-  createRefund: { method: 'POST', path: '/api/orders/:id/refunds', tag: 'payment', summary: 'Refund part or all of a paid child order, back to the tenders that paid it', auth: 'user',
-    params: idParams, body: pay.createRefundBody, response: pay.refund, status: 201, idempotency: 'required' },
+  // refunds (a shopper asks for one through after-sales; the merchant's decision books it)
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', tag: 'payment', summary: "A child order's refunds and what is still refundable", auth: 'user',
     params: idParams, response: pay.refundList },
 

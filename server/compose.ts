@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { ChannelRegistry } from './channels/registry';
 import type { Database } from './db/types';
 import { bindOutbox } from './events/emit';
-import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, type AfterSaleDeps } from './modules/aftersale';
+import { afterSaleFlows, applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER, AFTER_SALE_JOBS, uploadsDir, type AfterSaleDeps } from './modules/aftersale';
 import { merchantsByIds } from './modules/catalog';
 import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
-import { bindStaffInvites, type MerchantDeps } from './modules/merchant';
+import { bindStaffInvites, inviteCodeKey, type MerchantDeps } from './modules/merchant';
 import { bindAtSignIn } from './modules/referral';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
@@ -75,7 +75,7 @@ export function buildCore(options: CoreOptions): Core {
   bindOutbox(db, outbox);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
-  const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log };
+  const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log, uploads: { dir: uploadsDir(config.dataDir), graceHours: config.uploadGraceHours } };
   const flows = flowRegistry([
     ...Object.values(paymentFlows(payments)),
     ...Object.values(refundFlows(refundDepsOf(payments))),
@@ -94,7 +94,7 @@ export function buildCore(options: CoreOptions): Core {
       }
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds }, afterSales, flows };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */

@@ -48,10 +48,6 @@ const demoPayment = {
 };
 const demoWallet = { balance: 1000, points: 800, pointsRule: { pointsPerYuan: 100, capPercent: 50 } };
 const demoGiftCard = { maskedNumber: '**** **** **** 0001', balance: 5000, expiresAt: Date.UTC(2100, 0, 1) };
-const demoRefund = {
-  id: 'rf_smoke', orderId: 'o_smoke', amount: 1990, reason: '不想要了', status: 'processing' as const,
-  parts: [{ kind: 'channel' as const, amount: 1990, points: null }], createdAt: NOW, succeededAt: null,
-};
 const demoWorkplace = { merchantId: 'm_demo', merchantName: '示例商家', merchantLogo: '/images/m_demo.svg', role: 'owner' as const, staffId: 'stf_smoke' };
 const demoStaff = {
   id: 'stf_smoke', userId: user.id, phone: '13800000000', nickname: user.nickname, role: 'owner' as const, status: 'active' as const,
@@ -147,7 +143,6 @@ export const canned: Canned = {
   getPayment: ({ params }) => (params.id === demoPayment.id ? demoPayment : null),
   cancelPayment: ({ params }) => (params.id === demoPayment.id ? { ...demoPayment, status: 'closing', endReason: 'cancelled' } : null),
   listOpenPayments: ({ params }) => (params.id === demoOrder.id || params.id === demoOrder.parentId ? { items: [] } : null),
-  createRefund: ({ params }) => (params.id === demoOrder.id ? demoRefund : null),
   listRefunds: ({ params }) =>
     params.id === demoOrder.id ? { items: [], paidAmount: 0, refundableAmount: 0 } : params.id === shippedOrder.id ? { items: [], paidAmount: 1990, refundableAmount: 1990 } : null,
   // The smoke shopper is nobody's staff; the workbench's answers are shaped for its own pages to come.

@@ -36,7 +36,6 @@ export const routeTable = {
   getPayment: { method: 'GET', path: '/api/payments/:id', auth: 'user', idempotency: null },
   cancelPayment: { method: 'POST', path: '/api/payments/:id/cancel', auth: 'user', idempotency: null },
   listOpenPayments: { method: 'GET', path: '/api/orders/:id/open-payments', auth: 'user', idempotency: null },
-  createRefund: { method: 'POST', path: '/api/orders/:id/refunds', auth: 'user', idempotency: 'required' },
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', auth: 'user', idempotency: null },
   createAfterSale: { method: 'POST', path: '/api/after-sales', auth: 'user', idempotency: 'required' },
   listAfterSales: { method: 'GET', path: '/api/after-sales', auth: 'user', idempotency: null },

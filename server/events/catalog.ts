@@ -3,6 +3,7 @@ import { orderStatus } from '@contract/order';
 import { payChannel } from '@contract/payment';
 import { afterSaleKind, afterSaleStatus } from '@contract/aftersale';
 import { dashboardFigures, merchantOrderSummary } from '@contract/workbench';
+import { staffRole } from '@contract/merchant';
 
 /**
  * The one catalog of domain events: every event any module writes to the outbox, with its name,
@@ -125,6 +126,26 @@ const afterSaleChanged = z.object({
   at: epochMs,
 });
 
+/**
+ * A member's access to a merchant changed (the merchant module, decision 0023): removed, or given
+ * another role. Only for a member with an account (an invite withdrawn or changed has nobody to
+ * tell). Realtime asks again, on every node, about the member's subscriptions to the merchant's
+ * topic.
+ */
+const staffChanged = z.object({
+  merchantId: id,
+  staffId: id,
+  userId: id,
+  /** The role before the change. */
+  from: staffRole,
+  /** The role after it; null when removed. */
+  to: staffRole.nullable(),
+  at: epochMs,
+});
+
+/** An account's sessions ended (identity's): disabled, or its sessions revoked. Realtime closes its sockets on every node. */
+const accountSessionsEnded = z.object({ userId: id, at: epochMs });
+
 export const EVENTS = {
   orderCreated: defineEvent('order.created', 1, orderChanged),
   orderPaid: defineEvent('order.paid', 1, orderPaid),
@@ -157,6 +178,10 @@ export const EVENTS = {
   skuSoldOut: defineEvent('sku.sold_out', 1, skuSoldOut),
   dashboardUpdated: defineEvent('dashboard.updated', 1, dashboardUpdated),
   workbenchNewOrders: defineEvent('workbench.new_orders', 1, workbenchNewOrders),
+  staffRemoved: defineEvent('staff.removed', 1, staffChanged),
+  staffRoleChanged: defineEvent('staff.role_changed', 1, staffChanged),
+  accountDisabled: defineEvent('account.disabled', 1, accountSessionsEnded),
+  accountSessionsRevoked: defineEvent('account.sessions_revoked', 1, accountSessionsEnded),
   referralBound: defineEvent('referral.bound', 1, referralBound),
 } as const;
 
@@ -172,6 +197,8 @@ export type PaymentSucceededPayload = z.infer<typeof paymentSucceeded>;
 export type PaymentFailedPayload = z.infer<typeof paymentFailed>;
 export type RefundEndedPayload = z.infer<typeof refundEnded>;
 export type AfterSaleChangedPayload = z.infer<typeof afterSaleChanged>;
+export type StaffChangedPayload = z.infer<typeof staffChanged>;
+export type AccountSessionsEndedPayload = z.infer<typeof accountSessionsEnded>;
 export type ReferralBoundPayload = z.infer<typeof referralBound>;
 
 const byName = new Map<string, EventDef>(Object.values(EVENTS).map((d) => [d.name, d as EventDef]));

@@ -77,6 +77,8 @@ export interface Config {
   };
   /** UPLOAD_MAX_BYTES: the largest image a shopper may upload (POST /api/uploads). */
   uploadMaxBytes: number;
+  /** UPLOAD_GRACE_HOURS: how long an upload no after-sale request took is kept before the job deletes it and its file. */
+  uploadGraceHours: number;
   /** Payment channels; null: not configured (payments through it answer CHANNEL_UNAVAILABLE). */
   channels: {
     wechatpay: WechatpayConfig | null;
@@ -296,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
       returnDays: ratio(env, 'AFTERSALE_RETURN_DAYS', 7, 0.001, 60),
     },
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 20 * 1024 * 1024),
+    uploadGraceHours: ratio(env, 'UPLOAD_GRACE_HOURS', 24, 1, 24 * 30),
     channels: {
       wechatpay: loadWechatpayConfig(env, { production, sandbox, publicBaseUrl }),
       alipay: loadAlipayConfig(env, { production, sandbox, publicBaseUrl }),

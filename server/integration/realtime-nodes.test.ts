@@ -5,6 +5,7 @@ import type { ParentOrder } from '@contract/order';
 import { testDb, testDialect, type TestDb } from '../test/db';
 import { freePort } from '../test/net';
 import { makeSku, userToken } from '../modules/order/testing';
+import { addStaff, makeMerchant } from '../modules/merchant/testing';
 import { testConfig } from '../test/app';
 import { realtimeUrl, signedInSocket } from '../realtime/testing';
 import { ApiProcess } from './support/crash-api';
@@ -13,7 +14,9 @@ import { ApiProcess } from './support/crash-api';
  * Two API processes on one PostgreSQL database (docs/realtime.md, "Fan-out across API nodes"):
  * a client connected to node B receives, within a bounded time, an event produced on node A (the
  * relay of either node stores the message; pg_notify tells both); a client that was away while
- * an event happened catches up when it subscribes again with the version it had. SQLite is one
+ * an event happened catches up when it subscribes again with the version it had; a staff member
+ * removed on node A loses the merchant's topic on node B at once (not at B's minute recheck).
+ * SQLite is one
  * process by design (its bus is in process), so this runs with TEST_DB=postgres only.
  */
 const onPostgres = testDialect() === 'postgres';
@@ -104,6 +107,30 @@ describeOnPostgres('realtime across two API processes on one PostgreSQL', () => 
     expect(await back.next((f) => f.op === 'event')).toMatchObject({ version: 2, type: 'order.cancelled', data: { orderId: second.children[0].id, status: 'cancelled' } });
     expect(await back.next((f) => f.op === 'subscribed')).toEqual({ op: 'subscribed', topic, version: 2 });
     back.close();
+    passed = true;
+  }, 60_000);
+
+  it('a staff member removed on node A loses the merchant\'s topic on node B at once', async () => {
+    passed = false;
+    const merchantId = await makeMerchant(tdb.db, 'm_rtn');
+    const owner = await userToken(tdb.db, testConfig().tokenSecret);
+    const member = await userToken(tdb.db, testConfig().tokenSecret);
+    await addStaff(tdb.db, merchantId, owner.userId, 'owner');
+    const staffId = await addStaff(tdb.db, merchantId, member.userId, 'operator');
+    const topic = `merchant:${merchantId}`;
+    const onB = await signedInSocket(realtimeUrl(b.baseUrl), member.token);
+    onB.send({ op: 'sub', topic });
+    await onB.next((f) => f.op === 'subscribed');
+
+    const removedAt = Date.now();
+    const res = await fetch(`${a.baseUrl}/api/merchants/${merchantId}/staff/${staffId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${owner.token}`, 'idempotency-key': `rtn-${Date.now()}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await onB.next((f) => f.op === 'error', DELIVERY_BOUND_MS)).toEqual({ op: 'error', code: 'TOPIC_FORBIDDEN', topic, message: 'this topic is no longer yours' });
+    expect(Date.now() - removedAt).toBeLessThan(DELIVERY_BOUND_MS);
+    onB.close();
     passed = true;
   }, 60_000);
 });

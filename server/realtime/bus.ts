@@ -11,6 +11,19 @@ export interface Notice {
   version: number;
 }
 
+/**
+ * What a user notice asks of every node's hub: `recheck` the user's subscriptions to topics that
+ * are not their own (a staff member removed, or given a role without the workbench);
+ * `disconnect` the user's sockets (the account disabled, its sessions revoked).
+ */
+export type UserAction = 'recheck' | 'disconnect';
+
+/** A change to what a user may receive, as the bus carries it: the user's id and the action. */
+export interface UserNotice {
+  userId: string;
+  action: UserAction;
+}
+
 export interface BusLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -26,25 +39,35 @@ export interface RealtimeBus {
   readonly kind: 'in-process' | 'postgres';
   /** PostgreSQL: the notification channel (the writer notifies in the statement that stores a message). */
   readonly channel: string | null;
-  /** In process: after the transaction that stored the messages has committed (PostgreSQL: the writer's statement notifies). */
-  committed(notices: readonly Notice[]): void;
-  /** Notices from any node; `resync` after the bus lost notices (a reconnect): re-read every topic. */
-  listen(listener: { notice(n: Notice): void; resync(): void }): () => void;
+  /** In process: after the transaction that stored the messages (or changed the users' access) has committed (PostgreSQL: the writer's statements notify). */
+  committed(notices: readonly Notice[], users?: readonly UserNotice[]): void;
+  /**
+   * Notices from any node; `resync` after the bus lost notices (a reconnect): re-read every
+   * topic and check every subscription again.
+   */
+  listen(listener: BusListener): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-type Listener = Parameters<RealtimeBus['listen']>[0];
+export interface BusListener {
+  notice(n: Notice): void;
+  user(n: UserNotice): void;
+  resync(): void;
+}
 
 function listeners() {
-  const set = new Set<Listener>();
+  const set = new Set<BusListener>();
   return {
-    add(l: Listener) {
+    add(l: BusListener) {
       set.add(l);
       return () => void set.delete(l);
     },
     notice(n: Notice) {
       for (const l of set) l.notice(n);
+    },
+    user(n: UserNotice) {
+      for (const l of set) l.user(n);
     },
     resync() {
       for (const l of set) l.resync();
@@ -57,8 +80,9 @@ export function inProcessBus(): RealtimeBus {
   return {
     kind: 'in-process',
     channel: null,
-    committed(notices) {
+    committed(notices, users = []) {
       for (const n of notices) ls.notice(n);
+      for (const u of users) ls.user(u);
     },
     listen: (l) => ls.add(l),
     start: async () => undefined,
@@ -72,11 +96,19 @@ export function channelName(schema: string | null): string {
 }
 
 const NOTICE = /^(\S+) (\d+)$/;
+/** A user notice's payload: `!<action> <userId>` (a topic never starts with `!`). */
+const USER_NOTICE = /^!(recheck|disconnect) (\S+)$/;
+
+/** The payload of a user notice on the PostgreSQL channel. */
+export function userNoticePayload(n: UserNotice): string {
+  return `!${n.action} ${n.userId}`;
+}
 
 /**
  * LISTEN/NOTIFY on PostgreSQL: one connection of its own per node, reconnected with backoff; the
- * payload is `<topic> <version>` (far below NOTIFY's 8000-byte limit). After a reconnect the hub
- * re-reads its topics, since notices sent while the connection was down are gone.
+ * payload is `<topic> <version>`, or `!<action> <userId>` for a user notice (far below NOTIFY's
+ * 8000-byte limit). After a reconnect the hub re-reads its topics and checks its subscriptions
+ * again, since notices sent while the connection was down are gone.
  */
 export function postgresBus(db: Db, log: BusLog, options: { reconnectMs?: number } = {}): RealtimeBus {
   const conn = pgConnectionOf(db);
@@ -93,7 +125,9 @@ export function postgresBus(db: Db, log: BusLog, options: { reconnectMs?: number
     c.on('notification', (msg) => {
       if (msg.channel !== channel || !msg.payload) return;
       const m = NOTICE.exec(msg.payload);
-      if (m) ls.notice({ topic: m[1], version: Number(m[2]) });
+      if (m) return ls.notice({ topic: m[1], version: Number(m[2]) });
+      const u = USER_NOTICE.exec(msg.payload);
+      if (u) ls.user({ action: u[1] as UserAction, userId: u[2] });
     });
     c.on('error', (err) => {
       log.warn({ err: err.message }, 'realtime bus: connection lost; reconnecting');

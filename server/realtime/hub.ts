@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types';
-import type { Notice, RealtimeBus } from './bus';
+import type { Notice, RealtimeBus, UserNotice } from './bus';
 import { MAX_REPLAY, messagesAfter, topicVersion, type StoredMessage } from './store';
 import { ownTopicOnly, parseTopic, type Topic, type TopicAuthorizer } from './topics';
 
@@ -32,8 +32,9 @@ export interface HubOptions {
   /** Whether a user may subscribe to a topic (the app's; default: the user's own topic only). */
   authorizeTopic?: TopicAuthorizer;
   /**
-   * How often the subscriptions to topics other than the user's own are checked again (a staff
-   * member removed from a merchant stops receiving its topic). Default 60 s.
+   * How often the subscriptions to topics other than the user's own are checked again, the
+   * backstop of the user notices on the bus (a staff change that came without its event: an
+   * edit by hand, a notice lost while the bus reconnected). Default 60 s.
    */
   recheckMs?: number;
   /** Time a socket has to authenticate. Default 10 s. */
@@ -69,6 +70,12 @@ interface Connection {
   subs: Map<string, Subscription>;
   lastSeen: number;
   authTimer: NodeJS.Timeout | null;
+  /**
+   * How many rechecks of this user's access have begun on this socket: a subscription whose
+   * check was in flight when one began asks again, so an answer read before a change committed
+   * never outlives it.
+   */
+  rechecks: number;
 }
 
 export interface HubStats {
@@ -248,7 +255,13 @@ export function createHub(options: HubOptions) {
       if (!topic) return refuse(conn, 'TOPIC_UNKNOWN', 'no such topic', topicName.slice(0, 80));
       if (f.op === 'unsub') return unsubscribe(conn, topicName);
       const userId = conn.userId;
-      if (!(await mayHave(userId, topic))) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
+      let allowed: boolean;
+      let seen: number;
+      do {
+        seen = conn.rechecks;
+        allowed = await mayHave(userId, topic);
+      } while (allowed && conn.rechecks !== seen);
+      if (!allowed) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
       // Signed in as someone else while the check ran: the frame was the other account's.
       if (conn.userId !== userId) return refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is not yours', topicName);
       if (!conn.subs.has(topicName) && conn.subs.size >= MAX_TOPICS_PER_SOCKET) return refuse(conn, 'BAD_FRAME', 'too many topics on one socket', topicName);
@@ -264,8 +277,14 @@ export function createHub(options: HubOptions) {
     notice(n: Notice) {
       if (byTopic.has(n.topic)) void pump(n.topic);
     },
+    user(n: UserNotice) {
+      if (n.action === 'disconnect') disconnectUser(n.userId);
+      else void recheckUser(n.userId).catch(() => undefined);
+    },
     resync() {
       for (const topic of byTopic.keys()) void pump(topic);
+      // User notices sent while the bus was away are lost too.
+      void recheckTopics().catch(() => undefined);
     },
   });
 
@@ -279,6 +298,17 @@ export function createHub(options: HubOptions) {
     }
   }
 
+  /** Asks again about one subscription to a topic that is not the user's own; ends it (TOPIC_FORBIDDEN) when no longer allowed. Answers whether it ended. */
+  async function recheck(conn: Connection, sub: Subscription): Promise<boolean> {
+    if (sub.parsed.kind === 'user' || !conn.userId) return false;
+    if (await mayHave(conn.userId, sub.parsed)) return false;
+    // Unsubscribed, or subscribed anew (with a check of its own), while the answer came.
+    if (conn.subs.get(sub.topic) !== sub) return false;
+    unsubscribe(conn, sub.topic);
+    refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is no longer yours', sub.topic);
+    return true;
+  }
+
   /**
    * Checks again every subscription to a topic that is not the user's own (a merchant's): one
    * that is no longer allowed ends, with a TOPIC_FORBIDDEN error frame. Answers how many ended.
@@ -286,15 +316,28 @@ export function createHub(options: HubOptions) {
   async function recheckTopics(): Promise<number> {
     let ended = 0;
     for (const conn of [...conns]) {
-      for (const sub of [...conn.subs.values()]) {
-        if (sub.parsed.kind === 'user' || !conn.userId) continue;
-        if (await mayHave(conn.userId, sub.parsed)) continue;
-        unsubscribe(conn, sub.topic);
-        refuse(conn, 'TOPIC_FORBIDDEN', 'this topic is no longer yours', sub.topic);
-        ended += 1;
-      }
+      for (const sub of [...conn.subs.values()]) if (await recheck(conn, sub)) ended += 1;
     }
     return ended;
+  }
+
+  /**
+   * The same for one user's sockets only: what a user notice on the bus asks (a staff member
+   * removed or given another role, on any node). Answers how many ended.
+   */
+  async function recheckUser(userId: string): Promise<number> {
+    const mine = [...conns].filter((c) => c.userId === userId);
+    for (const conn of mine) conn.rechecks += 1;
+    let ended = 0;
+    for (const conn of mine) {
+      for (const sub of [...conn.subs.values()]) if (await recheck(conn, sub)) ended += 1;
+    }
+    return ended;
+  }
+
+  /** Closes every socket of the user (4401): the account disabled or its sessions revoked. */
+  function disconnectUser(userId: string): void {
+    for (const conn of [...conns]) if (conn.userId === userId) conn.socket.close(CLOSE.unauthenticated, 'signed out');
   }
   const rechecker = setInterval(() => void recheckTopics().catch(() => undefined), recheckMs);
   rechecker.unref();
@@ -312,7 +355,7 @@ export function createHub(options: HubOptions) {
         log.warn({ connections: conns.size }, 'realtime: connection limit reached; refusing a socket');
         return void socket.close(CLOSE.tooSlow, 'node full; try again later');
       }
-      const conn: Connection = { socket, userId: null, subs: new Map(), lastSeen: Date.now(), authTimer: null };
+      const conn: Connection = { socket, userId: null, subs: new Map(), lastSeen: Date.now(), authTimer: null, rechecks: 0 };
       conns.add(conn);
       conn.authTimer = setTimeout(() => {
         if (!conn.userId) socket.close(CLOSE.authTimeout, 'no auth');
@@ -328,10 +371,8 @@ export function createHub(options: HubOptions) {
       socket.on('close', () => drop(conn));
       socket.on('error', () => drop(conn));
     },
-    /** Closes every socket of the user (an account disabled or its sessions revoked). */
-    disconnectUser(userId: string): void {
-      for (const conn of conns) if (conn.userId === userId) conn.socket.close(CLOSE.unauthenticated, 'signed out');
-    },
+    /** Closes every socket of the user on this node (the bus's `disconnect` notice does it on every node). */
+    disconnectUser,
     stats(): HubStats {
       let subscriptions = 0;
       for (const c of conns) subscriptions += c.subs.size;
@@ -339,6 +380,8 @@ export function createHub(options: HubOptions) {
     },
     /** Checks the subscriptions to other topics than the user's own again now (also every `recheckMs`). */
     recheckTopics,
+    /** The same for one user (the bus's `recheck` notice does it on every node). */
+    recheckUser,
     /** Waits for the work queued on every topic (tests). */
     async idle(): Promise<void> {
       while (chains.size > 0) await Promise.all([...chains.values()]);

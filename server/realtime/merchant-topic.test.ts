@@ -3,13 +3,15 @@ import { addStaff, makeMerchant } from '../modules/merchant/testing';
 import { makeSku, userToken } from '../modules/order/testing';
 import { DEBOUNCE_MS, pushDueDashboards } from '../modules/dashboard';
 import { paidOrder, pay, placeOrder, shopper, type Shopper } from '../test/workbench';
+import { disableAccount, revokeSessions } from '../modules/identity';
 import { openSocket, realtimeUrl, signedInSocket, type Frame } from './testing';
 
 /**
  * The `merchant:{id}` topic (docs/realtime.md, docs/merchant.md): only the merchant's active
  * owners and operators may subscribe (the hub asks the merchant module through the function the
  * app gives it); a new paid order arrives with the row to show, then its transitions, sold-out
- * SKUs and the dashboard's figures; a member removed stops receiving it.
+ * SKUs and the dashboard's figures; a member removed, or moved to a role without the workbench,
+ * stops receiving it at once (the merchant module's event tells every node's hub).
  */
 let t: TestApp;
 let url: string;
@@ -130,18 +132,87 @@ it('replays what a staff member missed while away', async () => {
   s.close();
 });
 
-it('ends the subscription of a member removed from the merchant', async () => {
+/** Something the merchant's topic carries at once, in the change's transaction: the last piece of a SKU sold. */
+async function sellOut(): Promise<string> {
+  const sku = await makeSku(t.db, { merchantId: A, stock: 1 });
+  await placeOrder(t, buyer, { merchantId: A, sku });
+  return sku.skuId;
+}
+const soldOut = (skuId: string) => (f: Frame) => f.op === 'event' && f.type === 'sku.sold_out' && (f.data as { skuId?: string }).skuId === skuId;
+
+it('ends the subscription of a member removed from the merchant at once, without waiting for the minute\'s recheck', async () => {
+  const p = await userToken(t.db, t.config.tokenSecret);
+  const staffId = await addStaff(t.db, A, p.userId, 'operator');
+  const s = await signedInSocket(url, p.token);
+  s.send({ op: 'sub', topic: `merchant:${A}` });
+  await s.next((f) => f.op === 'subscribed' && f.topic === `merchant:${A}`);
+  s.send({ op: 'sub', topic: `user:${p.userId}` });
+  await s.next((f) => f.op === 'subscribed' && f.topic === `user:${p.userId}`);
+  // Another member's subscription is not touched.
+  const stays = await signedInSocket(url, people.operator.token);
+  stays.send({ op: 'sub', topic: `merchant:${A}` });
+  await stays.next((f) => f.op === 'subscribed');
+
+  const removed = await t.del(`/api/merchants/${A}/staff/${staffId}`, { token: people.owner.token });
+  expect(removed.status).toBe(200);
+  // No recheckTopics() here: the removal itself ends the subscription.
+  expect(await s.next((f) => f.op === 'error', 2000)).toEqual({ op: 'error', code: 'TOPIC_FORBIDDEN', topic: `merchant:${A}`, message: 'this topic is no longer yours' });
+  await stays.next(soldOut(await sellOut()));
+  await t.app.realtime.hub.idle();
+  expect(s.frames.filter((f) => f.op === 'event' && f.topic === `merchant:${A}`)).toEqual([]);
+  // The user's own topic stays, and nothing else was ended.
+  expect(s.frames.filter((f) => f.op === 'error').map((f) => f.topic)).toEqual([`merchant:${A}`]);
+  expect(stays.frames.filter((f) => f.op === 'error')).toEqual([]);
+  s.close();
+  stays.close();
+});
+
+it('ends it at once when a role change takes the workbench away, and keeps it when the new role still has it', async () => {
   const p = await userToken(t.db, t.config.tokenSecret);
   const staffId = await addStaff(t.db, A, p.userId, 'operator');
   const s = await signedInSocket(url, p.token);
   s.send({ op: 'sub', topic: `merchant:${A}` });
   await s.next((f) => f.op === 'subscribed');
-  const removed = await t.del(`/api/merchants/${A}/staff/${staffId}`, { token: people.owner.token });
-  expect(removed.status).toBe(200);
+
+  const promoted = await t.patch(`/api/merchants/${A}/staff/${staffId}`, { role: 'owner' }, { token: people.owner.token });
+  expect(promoted.status).toBe(200);
+  await s.next(soldOut(await sellOut()));
+
+  const demoted = await t.patch(`/api/merchants/${A}/staff/${staffId}`, { role: 'kitchen' }, { token: people.owner.token });
+  expect(demoted.status).toBe(200);
+  expect(await s.next((f) => f.op === 'error', 2000)).toMatchObject({ code: 'TOPIC_FORBIDDEN', topic: `merchant:${A}` });
+  const after = await sellOut();
+  await t.app.realtime.hub.idle();
+  expect(s.frames.filter(soldOut(after))).toEqual([]);
+  s.close();
+});
+
+it('closes the sockets of an account disabled (or whose sessions are revoked) at once', async () => {
+  const p = await userToken(t.db, t.config.tokenSecret);
+  await addStaff(t.db, A, p.userId, 'operator');
+  const s = await signedInSocket(url, p.token);
+  s.send({ op: 'sub', topic: `merchant:${A}` });
+  await s.next((f) => f.op === 'subscribed');
+  await disableAccount(t.db, p.userId);
+  expect(await Promise.race([s.closed, new Promise((r) => setTimeout(() => r('still open'), 2000))])).toBe(4401);
+
+  const q = await userToken(t.db, t.config.tokenSecret);
+  const other = await signedInSocket(url, q.token);
+  other.send({ op: 'sub', topic: `user:${q.userId}` });
+  await other.next((f) => f.op === 'subscribed');
+  await revokeSessions(t.db, q.userId);
+  expect(await Promise.race([other.closed, new Promise((r) => setTimeout(() => r('still open'), 2000))])).toBe(4401);
+});
+
+it('keeps the minute\'s recheck as the backstop: a membership gone without its event still ends there', async () => {
+  const p = await userToken(t.db, t.config.tokenSecret);
+  const staffId = await addStaff(t.db, A, p.userId, 'operator');
+  const s = await signedInSocket(url, p.token);
+  s.send({ op: 'sub', topic: `merchant:${A}` });
+  await s.next((f) => f.op === 'subscribed');
+  // Deleted behind the merchant module's back: no event, so only the periodic recheck sees it.
+  await t.db.deleteFrom('merchant_staff').where('id', '=', staffId).execute();
   expect(await t.app.realtime.hub.recheckTopics()).toBe(1);
   expect(await s.next((f) => f.op === 'error')).toMatchObject({ code: 'TOPIC_FORBIDDEN', topic: `merchant:${A}` });
-  await paidOrder(t, buyer, { merchantId: A });
-  await t.app.realtime.hub.idle();
-  expect(s.frames.filter((f) => f.op === 'event')).toEqual([]);
   s.close();
 });

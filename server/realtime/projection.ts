@@ -1,5 +1,6 @@
 import {
   EVENTS,
+  type AccountSessionsEndedPayload,
   type AfterSaleChangedPayload,
   type DashboardUpdatedPayload,
   type EventDef,
@@ -9,8 +10,10 @@ import {
   type PaymentSucceededPayload,
   type RefundEndedPayload,
   type SkuSoldOutPayload,
+  type StaffChangedPayload,
 } from '../events/catalog';
 import type { OutboxEvent } from '../infra/outbox';
+import type { UserNotice } from './bus';
 import { merchantTopic, userTopic } from './topics';
 
 /** One realtime message an event becomes: the topic it goes to and what the client is told. */
@@ -119,8 +122,32 @@ const PROJECTIONS = new Map<string, Projection>([
   ]),
 ]);
 
-/** The event types the realtime channel carries. */
-export const REALTIME_EVENT_TYPES: readonly string[] = [...PROJECTIONS.keys()];
+/**
+ * The events that change what a user may receive: not messages (nothing is stored or replayed)
+ * but notices on the bus, sent at commit to every node's hub (docs/realtime.md, "Access that
+ * changes"). A staff change has every hub ask again about that member's subscriptions to topics
+ * not their own (the answer is the merchant module's, as at subscription); an account whose
+ * sessions ended has its sockets closed.
+ */
+const USER_NOTICES = new Map<string, (event: OutboxEvent) => UserNotice[]>([
+  ...[EVENTS.staffRemoved, EVENTS.staffRoleChanged].map((def): [string, (event: OutboxEvent) => UserNotice[]] => [
+    def.name,
+    (event) => [{ userId: (event.payload as StaffChangedPayload).userId, action: 'recheck' }],
+  ]),
+  ...[EVENTS.accountDisabled, EVENTS.accountSessionsRevoked].map((def): [string, (event: OutboxEvent) => UserNotice[]] => [
+    def.name,
+    (event) => [{ userId: (event.payload as AccountSessionsEndedPayload).userId, action: 'disconnect' }],
+  ]),
+]);
+
+/** The event types the realtime channel takes: those it turns into messages and those it turns into user notices. */
+export const REALTIME_EVENT_TYPES: readonly string[] = [...PROJECTIONS.keys(), ...USER_NOTICES.keys()];
+
+/** What an event asks of every node's hub about a user (none for most events). */
+export function userNoticesOf(event: OutboxEvent): UserNotice[] {
+  const notices = USER_NOTICES.get(event.type);
+  return notices ? notices(event) : [];
+}
 
 /** What an event becomes on the realtime channel; its payload was checked against the catalog when it was emitted, in the same transaction. */
 export function projectEvent(event: OutboxEvent): TopicMessage[] {

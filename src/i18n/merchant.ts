@@ -101,6 +101,9 @@ export const merchantMessages = {
   'wb.pickup.bad': '自提码为 6 位数字',
   'wb.pickup.submit': '确认核销',
   'wb.pickup.done': '核销成功，订单已完成',
+  'wb.pickup.attemptsLeft': '核销码不正确，还可尝试 {n} 次',
+  'wb.pickup.noAttemptsLeft': '核销码不正确，尝试次数已用完，请稍后再试',
+  'wb.pickup.lockedFor': '核销码错误次数过多，请 {n} 分钟后再试',
   // after-sales
   'wb.as.title': '售后管理',
   'wb.as.detailTitle': '售后详情',
@@ -168,6 +171,8 @@ export const merchantMessages = {
   'wb.sku.badSet': '请输入 0 或正整数',
   'wb.sku.saveStock': '保存库存',
   'wb.sku.stockSaved': '库存已更新',
+  'wb.sku.stockChanged': '库存已变为 {n}，请确认后重新提交',
+  'wb.sku.belowZero': '当前库存为 {n}，不能减少 {m}',
   'wb.sku.refresh': '刷新库存',
   'wb.sku.close': '关闭',
   // stock alerts
@@ -246,12 +251,7 @@ export const merchantMessages = {
   'wb.audit.joinedByPhone': '手机号登录加入',
   // shared
   'wb.loadMore': '加载更多',
-  'wb.loadingMore': '加载中…',
-  'wb.loadMoreFailed': '加载失败，点击重试',
-  'wb.noMore': '没有更多了',
   'wb.confirmTitle': '请确认',
-  'wb.search': '搜索',
-  'wb.clear': '清除',
 } as const;
 
 export const staffRoleLabels = { owner: '店主', operator: '运营', live_host: '主播', kitchen: '后厨' } as const;

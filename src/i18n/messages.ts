@@ -14,6 +14,7 @@ const common = {
   retry: '重试',
   loading: '加载中…',
   loadMore: '上拉加载更多',
+  loadMoreFailed: '加载失败，点击重试',
   noMore: '没有更多了',
   empty: '这里空空如也',
   offline: '网络不可用，请检查网络设置',
@@ -30,6 +31,7 @@ const common = {
   // home
   searchPlaceholder: '搜索商品',
   search: '搜索',
+  clear: '清除',
   homeFeedTitle: '为你推荐',
   homeEmpty: '暂无商品',
   sold: '已售 {n}',

@@ -113,6 +113,30 @@ describe('request', () => {
     await expect(request('getHome')).rejects.toMatchObject({ code: 'SOMETHING_NEW', message: '出错了，请稍后再试' });
   });
 
+  it('keeps the members a problem carries beyond the standard ones in `extra`, and reads numbers from it', async () => {
+    mockApi({
+      'POST /api/merchants/m_1/orders/o_1/pickup': () => ({
+        statusCode: 400,
+        data: { attemptsLeft: 2, type: 'https://shop.local/problems/pickup_code_invalid', title: 'The pickup code is wrong', status: 400, code: 'PICKUP_CODE_INVALID', detail: 'x', requestId: 'r-1' },
+      }),
+      'POST /api/merchants/m_1/skus/sku_1/stock': () => ({ statusCode: 409, data: { stock: 7, note: 'n', type: 't', title: 't', status: 409, code: 'STOCK_CHANGED' } }),
+      'GET /api/home': () => problem(503, 'SERVICE_UNAVAILABLE'),
+    });
+    const pickup: unknown = await request('verifyPickup', { params: { merchantId: 'm_1', orderId: 'o_1' }, body: { code: '123456' } }).catch((e: unknown) => e);
+    expect(pickup).toBeInstanceOf(ApiError);
+    const p = pickup as ApiError;
+    expect(p).toMatchObject({ code: 'PICKUP_CODE_INVALID', status: 400, requestId: 'r-1', detail: 'x', extra: { attemptsLeft: 2 } });
+    expect(p.extraNumber('attemptsLeft')).toBe(2);
+    expect(p.extraNumber('stock')).toBeUndefined();
+    const stock = (await request('changeSkuStock', { params: { merchantId: 'm_1', skuId: 'sku_1' }, body: { set: 20, expected: 8 } }).catch((e: unknown) => e)) as ApiError;
+    expect(stock.extra).toEqual({ stock: 7, note: 'n' });
+    expect(stock.extraNumber('stock')).toBe(7);
+    // A string is not a number, and a problem with nothing extra has no `extra`.
+    expect(stock.extraNumber('note')).toBeUndefined();
+    const plain = (await request('getHome').catch((e: unknown) => e)) as ApiError;
+    expect(plain.extra).toBeUndefined();
+  });
+
   it('offline, a failed GET is reported at once instead of backing off', async () => {
     onlineManager.setOnline(false);
     const calls = mockApi({

@@ -35,6 +35,9 @@ export interface ApiFieldError {
   message: string;
 }
 
+/** The members of every problem+json body; whatever else a problem carries is its `extra`. */
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors']);
+
 /** Every failure of the request client. `message` is what the shopper can read. */
 export class ApiError extends Error {
   readonly code: string;
@@ -43,8 +46,15 @@ export class ApiError extends Error {
   readonly errors?: ApiFieldError[];
   /** The server's technical detail (English), for logs. */
   readonly detail?: string;
+  /**
+   * The members the problem carries beyond the standard ones, as the server sent them: what a
+   * page can tell the person more precisely than the code's message (`attemptsLeft` of
+   * PICKUP_CODE_INVALID, the current `stock` of STOCK_CHANGED, `retryAfterSeconds`...).
+   * Undefined when there are none. Read numbers with `extraNumber`.
+   */
+  readonly extra?: Readonly<Record<string, unknown>>;
 
-  constructor(init: { code: string; status: number; requestId?: string; errors?: ApiFieldError[]; detail?: string; message?: string }) {
+  constructor(init: { code: string; status: number; requestId?: string; errors?: ApiFieldError[]; detail?: string; message?: string; extra?: Record<string, unknown> }) {
     super(init.message ?? errorMessage(init.code));
     this.name = 'ApiError';
     this.code = init.code;
@@ -52,10 +62,17 @@ export class ApiError extends Error {
     this.requestId = init.requestId;
     this.errors = init.errors;
     this.detail = init.detail;
+    this.extra = init.extra && Object.keys(init.extra).length > 0 ? init.extra : undefined;
   }
 
   get isNetwork(): boolean {
     return this.code === 'NETWORK' || this.code === 'TIMEOUT';
+  }
+
+  /** An extra member that is a finite number; undefined when absent or of another type. */
+  extraNumber(name: string): number | undefined {
+    const value = this.extra?.[name];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   }
 }
 
@@ -139,12 +156,14 @@ function toApiError(status: number, data: unknown, header: unknown): ApiError {
   const errors = Array.isArray(p.errors)
     ? p.errors.filter((e): e is ApiFieldError => !!e && typeof e === 'object' && typeof (e as ApiFieldError).path === 'string')
     : undefined;
+  const extra = data && typeof data === 'object' && !Array.isArray(data) ? Object.fromEntries(Object.entries(data).filter(([k]) => !PROBLEM_MEMBERS.has(k))) : undefined;
   return new ApiError({
     code,
     status,
     requestId: typeof p.requestId === 'string' ? p.requestId : headerValue(header, 'x-request-id'),
     errors,
     detail: typeof p.detail === 'string' ? p.detail : undefined,
+    extra,
   });
 }
 

@@ -1,7 +1,7 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render } from '@testing-library/react';
+import { onlineManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { taroMock, type MockRequestOptions, type MockResponse } from './taro-mock';
+import { MockNetworkError, taroMock, type MockRequestOptions, type MockResponse } from './taro-mock';
 
 /** A fresh QueryClient without retries or caching between tests; offline it behaves like the
  * app's (src/services/query-client.ts): reads are tried once, mutations are never paused. */
@@ -39,7 +39,43 @@ export function mockApi(routes: Record<string, Route>) {
 }
 
 export const ok = (data: unknown, statusCode = 200): MockResponse => ({ statusCode, data });
-export const problem = (status: number, code: string): MockResponse => ({
+/** A problem+json answer; `extra` adds the members a code carries beyond the standard ones (attemptsLeft, stock...). */
+export const problem = (status: number, code: string, extra: Record<string, unknown> = {}): MockResponse => ({
   statusCode: status,
-  data: { type: 'about:blank', title: code, status, code, requestId: 'req-test' },
+  data: { ...extra, type: 'about:blank', title: code, status, code, requestId: 'req-test' },
 });
+
+/**
+ * A fake API (mockApi) on a network the test switches off and on: while it is off, every
+ * request fails as it does offline (a network error) and react-query's onlineManager says so.
+ */
+export function switchableApi(routes: Record<string, Route>) {
+  let up = true;
+  const wrapped: Record<string, Route> = {};
+  for (const [name, route] of Object.entries(routes)) {
+    wrapped[name] = (req) => {
+      if (!up) throw new MockNetworkError('offline');
+      return route(req);
+    };
+  }
+  const calls = mockApi(wrapped);
+  const set = (online: boolean) => {
+    up = online;
+    onlineManager.setOnline(online);
+  };
+  return {
+    calls,
+    /** Offline from the start (before anything renders). */
+    startOffline: () => set(false),
+    off: () => act(() => set(false)),
+    on: () => act(() => set(true)),
+  };
+}
+
+/** Refetches every query and waits until the page has heard the answers (react-query tells observers in a later task). */
+export async function refetchAll(client: QueryClient) {
+  await act(async () => {
+    await client.refetchQueries();
+  });
+  await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+}

@@ -7,6 +7,7 @@
 export { afterSaleModule } from './routes';
 export { afterSaleFlows, AFTER_SALE_FLOWS } from './decisions';
 export { AFTER_SALE_JOBS, approveOverdueAfterSales, closeUnreturnedAfterSales } from './jobs';
+export { pruneLooseUploads, uploadsDir, type UploadStore } from './uploads';
 export { applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER } from './consumer';
 export { afterSaleMachine } from './machine';
 export { afterSalesWaiting, WAITING_FOR_MERCHANT } from './figures';

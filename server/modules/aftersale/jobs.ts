@@ -6,6 +6,7 @@ import { emit } from '../../events/emit';
 import { approveReturn, decideWithRefund } from './decisions';
 import { afterSaleMachine } from './machine';
 import { lastReturnAddress, payloadOf, type AfterSaleDeps } from './service';
+import { pruneLooseUploads } from './uploads';
 
 /**
  * Requests the merchant left unanswered past AFTERSALE_MERCHANT_HOURS are approved: a refund only
@@ -78,5 +79,11 @@ export const AFTER_SALE_JOBS: readonly JobDef<{ afterSales: AfterSaleDeps }>[] =
     name: 'close-unreturned-after-sales',
     intervalMs: 60_000,
     run: ({ afterSales }, now) => closeUnreturnedAfterSales(afterSales, now),
+  },
+  {
+    // Uploads no request took within UPLOAD_GRACE_HOURS (default 24 h), with their files.
+    name: 'prune-loose-uploads',
+    intervalMs: 10 * 60_000,
+    run: ({ afterSales }, now) => pruneLooseUploads(afterSales.db, afterSales.uploads, now),
   },
 ];

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import {
   AFTER_SALE_STATUSES,
@@ -25,6 +25,7 @@ import { lockOrderForRefund, orderForAfterSale, type OrderForAfterSale } from '.
 import { refundableAmount, type RefundDeps } from '../payment';
 import type { AfterSaleLineTable, AfterSaleTable } from './tables';
 import { afterSaleMachine, type AfterSaleEvent } from './machine';
+import type { UploadStore } from './uploads';
 
 type Db = Kysely<Database>;
 export type AfterSaleRow = Selectable<AfterSaleTable>;
@@ -45,6 +46,8 @@ export interface AfterSaleDeps {
   refunds: RefundDeps;
   config: { autoApproveUnshipped: boolean; merchantHours: number; returnDays: number };
   log: AfterSaleLog;
+  /** The shoppers' uploads: their folder and how long one no request took is kept. */
+  uploads: UploadStore;
 }
 
 /** Child order states in which a shopper may ask (the payment module's refundable states). */
@@ -253,15 +256,33 @@ export interface CreateAfterSaleInput {
   body: Omit<CreateAfterSaleBody, 'photos'> & { photos: string[] };
 }
 
-/** Checks the photo ids are the shopper's uploads; answers them with their URLs. */
+/** Checks the photo ids are the shopper's uploads (and not being pruned); answers them with their URLs. */
 async function photosOf(db: Db, userId: string, ids: readonly string[]): Promise<{ id: string; url: string }[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const rows = await db.selectFrom('uploads').select(['id', 'file']).where('user_id', '=', userId).where('id', 'in', unique).execute();
+  const rows = await db.selectFrom('uploads').select(['id', 'file']).where('user_id', '=', userId).where('id', 'in', unique).where('pruning_at', 'is', null).execute();
   const byId = new Map(rows.map((r) => [r.id, r.file]));
   const missing = unique.filter((id) => !byId.has(id));
   if (missing.length > 0) throw new AppError('AFTER_SALE_PHOTO_INVALID', `not your upload(s): ${missing.join(', ')}`);
   return unique.map((id) => ({ id, url: `/uploads/${byId.get(id) ?? ''}` }));
+}
+
+/**
+ * Inside the request's transaction: marks its photos attached, so the pruning job never takes
+ * them; a guarded update (only an upload the job has not claimed), so of this and the job's
+ * claim exactly one wins. An upload claimed or deleted meanwhile refuses the request.
+ */
+async function attachPhotos(trx: Db, userId: string, photos: readonly { id: string }[], now: number): Promise<void> {
+  if (photos.length === 0) return;
+  const ids = photos.map((p) => p.id);
+  const res = await trx
+    .updateTable('uploads')
+    .set({ attached_at: sql<number>`coalesce(attached_at, ${now})` })
+    .where('user_id', '=', userId)
+    .where('id', 'in', ids)
+    .where('pruning_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== ids.length) throw new AppError('AFTER_SALE_PHOTO_INVALID', 'a photo was deleted (uploads nobody used are pruned); upload it again');
 }
 
 /**
@@ -327,6 +348,7 @@ async function insertRequest(deps: AfterSaleDeps, input: CreateAfterSaleInput, n
         }),
       )
       .execute();
+    await attachPhotos(trx, userId, photos, now);
     const inserted = await trx.selectFrom('after_sales').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     await emit(trx, EVENTS.afterSaleRequested, id, payloadOf(inserted, 'requested', now), now);
     return inserted;

@@ -60,6 +60,10 @@ export interface UploadTable {
   content_type: string;
   size: number;
   created_at: number;
+  /** When a request first took it as a photo; null: never (pruned after the grace period). Migration 019. */
+  attached_at: number | null;
+  /** When the pruning job claimed it (its file and row go next); a request can no longer attach it. */
+  pruning_at: number | null;
 }
 
 export interface AfterSaleTables {

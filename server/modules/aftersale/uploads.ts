@@ -1,10 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { UploadedImage } from '@contract/aftersale';
 import { AppError } from '../../infra/errors';
 import { authenticate, sendProblem, type AppDeps } from '../../infra/http';
 import { newId } from '../../infra/ids';
+import type { Database } from '../../db/types';
 
 /**
  * Shoppers' images (after-sale photos): `POST /api/uploads` takes one JPEG, PNG or WebP image,
@@ -14,7 +16,8 @@ import { newId } from '../../infra/ids';
  * (UPLOAD_MAX_BYTES); the file is stored under DATA_DIR/uploads with a random name we choose
  * and served back at `GET /uploads/<file>` with its type, `nosniff` and a sandboxing CSP. The
  * route is outside the JSON route table (its body is an image); its answer is the contract's
- * `uploadedImage`.
+ * `uploadedImage`. An upload no after-sale request takes within UPLOAD_GRACE_HOURS is deleted
+ * with its file by the `prune-loose-uploads` job (pruneLooseUploads).
  */
 
 export const UPLOAD_PATH = '/api/uploads';
@@ -29,6 +32,11 @@ const TYPES = {
 type ImageType = keyof typeof TYPES;
 const FILE = /^img_[A-Za-z0-9_-]{1,60}\.(jpg|png|webp)$/;
 const BY_EXT: Record<string, ImageType> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/** Where the files are: DATA_DIR/uploads. */
+export function uploadsDir(dataDir: string): string {
+  return path.join(dataDir, 'uploads');
+}
 
 /** The image type of `bytes` by its signature, or null. */
 export function sniffImage(bytes: Buffer): ImageType | null {
@@ -83,10 +91,10 @@ async function upload(req: FastifyRequest, deps: AppDeps): Promise<UploadedImage
   if (Number(recent?.n ?? 0) >= UPLOADS_PER_HOUR) throw new AppError('RATE_LIMITED', `At most ${UPLOADS_PER_HOUR} images an hour`);
   const id = newId('img', now);
   const file = `${id}.${TYPES[type]}`;
-  const dir = path.join(deps.config.dataDir, 'uploads');
+  const dir = uploadsDir(deps.config.dataDir);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, file), bytes, { flag: 'wx' });
-  await deps.db.insertInto('uploads').values({ id, user_id: user.id, file, content_type: type, size: bytes.length, created_at: now }).execute();
+  await deps.db.insertInto('uploads').values({ id, user_id: user.id, file, content_type: type, size: bytes.length, created_at: now, attached_at: null, pruning_at: null }).execute();
   return { id, url: `/uploads/${file}`, contentType: type, size: bytes.length };
 }
 
@@ -96,7 +104,7 @@ async function serve(req: FastifyRequest<{ Params: { file: string } }>, reply: F
   if (!m) return sendProblem(reply, new AppError('NOT_FOUND', 'no such image'), req.id);
   let bytes: Buffer;
   try {
-    bytes = await readFile(path.join(deps.config.dataDir, 'uploads', file));
+    bytes = await readFile(path.join(uploadsDir(deps.config.dataDir), file));
   } catch {
     return sendProblem(reply, new AppError('NOT_FOUND', 'no such image'), req.id);
   }
@@ -106,6 +114,64 @@ async function serve(req: FastifyRequest<{ Params: { file: string } }>, reply: F
     .header('content-security-policy', "default-src 'none'; sandbox")
     .header('cache-control', 'public, max-age=31536000, immutable')
     .send(bytes);
+}
+
+/** Where the uploads live and how long one nobody attached is kept (the after-sale module's deps). */
+export interface UploadStore {
+  dir: string;
+  graceHours: number;
+}
+
+/**
+ * Deletes the uploads no after-sale request took within the grace period, their files first,
+ * then their rows: the `prune-loose-uploads` job. Each upload is first claimed with a guarded
+ * update (`pruning_at`, only while it is still unattached and unclaimed); a request attaches
+ * photos with a guarded update too (only while unclaimed), in its own transaction, so of a
+ * request and the job reaching one upload at the same moment exactly one wins: the request
+ * keeps the photo, or it is refused (AFTER_SALE_PHOTO_INVALID) and the upload goes. Uploads
+ * claimed by a run that stopped before deleting them (a crash) are finished first. Every
+ * statement touches one row, so the job holds one row lock at a time and can wait in no cycle.
+ * Idempotent, safe on several nodes (a file already gone is fine). Works in batches of
+ * `batchSize`, at most `maxBatches` per run; answers how many uploads it deleted.
+ */
+export async function pruneLooseUploads(
+  db: Kysely<Database>,
+  store: UploadStore,
+  now = Date.now(),
+  options: { batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const batchSize = options.batchSize ?? 100;
+  const maxBatches = options.maxBatches ?? 10;
+  const cutoff = now - store.graceHours * 3_600_000;
+  let pruned = 0;
+  for (let b = 0; b < maxBatches; b++) {
+    const batch = await db.selectFrom('uploads').select(['id', 'file']).where('pruning_at', 'is not', null).orderBy('pruning_at').orderBy('id').limit(batchSize).execute();
+    if (batch.length < batchSize) {
+      const loose = await db
+        .selectFrom('uploads')
+        .select(['id', 'file'])
+        .where('attached_at', 'is', null)
+        .where('pruning_at', 'is', null)
+        .where('created_at', '<', cutoff)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(batchSize - batch.length)
+        .execute();
+      for (const row of loose) {
+        const claimed = await db.updateTable('uploads').set({ pruning_at: now }).where('id', '=', row.id).where('attached_at', 'is', null).where('pruning_at', 'is', null).executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) === 1) batch.push(row);
+      }
+    }
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      // Only a name we gave (img_....ext): never a path outside the folder.
+      if (FILE.test(row.file)) await rm(path.join(store.dir, row.file), { force: true });
+      const deleted = await db.deleteFrom('uploads').where('id', '=', row.id).where('pruning_at', 'is not', null).executeTakeFirst();
+      pruned += Number(deleted.numDeletedRows);
+    }
+    if (batch.length < batchSize) break;
+  }
+  return pruned;
 }
 
 /** Registers the upload route (its own body parsers, in a scope of its own) and the route that serves the files. */

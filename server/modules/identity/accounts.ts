@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
 import { prepared } from '../../db/prepared';
+import { transact } from '../../db/transaction';
+import { EVENTS } from '../../events/catalog';
+import { emit } from '../../events/emit';
 import { AppError } from '../../infra/errors';
 import type { TokenPayload } from '../../infra/tokens';
 
@@ -13,7 +16,9 @@ import type { TokenPayload } from '../../infra/tokens';
  * and says so), a revoked or unknown one 401 UNAUTHORIZED.
  *
  * disableAccount, enableAccount and revokeSessions are the surface a merchant or admin side
- * calls; each answers whether the account exists.
+ * calls; each answers whether the account exists. Disabling and revoking are also events
+ * (account.disabled, account.sessions_revoked) written with the change, so the realtime channel
+ * closes the account's sockets at once on every node (docs/realtime.md).
  */
 export type AccountStatus = 'active' | 'disabled';
 
@@ -48,12 +53,16 @@ export async function sessionAccount(db: Kysely<Database>, token: TokenPayload):
 
 /** Raises the token version: every session issued before is refused from now on. */
 export async function revokeSessions(db: Kysely<Database>, userId: string, now = Date.now()): Promise<boolean> {
-  const res = await db
-    .updateTable('users')
-    .set((eb) => ({ token_version: eb('token_version', '+', 1), updated_at: now }))
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return transact(db, async (trx) => {
+    const res = await trx
+      .updateTable('users')
+      .set((eb) => ({ token_version: eb('token_version', '+', 1), updated_at: now }))
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    await emit(trx, EVENTS.accountSessionsRevoked, userId, { userId, at: now }, now);
+    return true;
+  });
 }
 
 /**
@@ -61,12 +70,16 @@ export async function revokeSessions(db: Kysely<Database>, userId: string, now =
  * Its sessions are revoked too, so enabling it again does not bring old tokens back.
  */
 export async function disableAccount(db: Kysely<Database>, userId: string, now = Date.now()): Promise<boolean> {
-  const res = await db
-    .updateTable('users')
-    .set((eb) => ({ status: 'disabled', status_changed_at: now, token_version: eb('token_version', '+', 1), updated_at: now }))
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return transact(db, async (trx) => {
+    const res = await trx
+      .updateTable('users')
+      .set((eb) => ({ status: 'disabled', status_changed_at: now, token_version: eb('token_version', '+', 1), updated_at: now }))
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    await emit(trx, EVENTS.accountDisabled, userId, { userId, at: now }, now);
+    return true;
+  });
 }
 
 /** Enables a disabled account again; the shopper logs in anew. */

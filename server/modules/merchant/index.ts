@@ -7,6 +7,7 @@
 export { merchantModule } from './routes';
 export { assignFirstOwner, authorizeStaff, bindStaffInvites, type MerchantDeps, type StaffAccess } from './staff';
 export { recordAudit, type AuditRecord } from './audit';
+export { inviteCodeKey } from './invite-code';
 
 export type * from './tables';
 

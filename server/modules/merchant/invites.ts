@@ -94,9 +94,9 @@ async function openInvite(db: Db, codeHash: string, now: number): Promise<OpenIn
  * Checks a code for an account: counted first (429 when the account is locked), looked up,
  * and given back when it names an open invite; INVITE_NOT_FOUND (still counted) otherwise.
  */
-async function checkedInvite(db: Db, userId: string, code: string, now: number): Promise<{ invite: OpenInvite; codeHash: string }> {
+async function checkedInvite(db: Db, key: string, userId: string, code: string, now: number): Promise<{ invite: OpenInvite; codeHash: string }> {
   const window = await countCheck(db, userId, now);
-  const codeHash = hashInviteCode(code);
+  const codeHash = hashInviteCode(key, code);
   const invite = await openInvite(db, codeHash, now);
   if (!invite) throw notFound();
   await releaseCheck(db, userId, window);
@@ -105,7 +105,7 @@ async function checkedInvite(db: Db, userId: string, code: string, now: number):
 
 /** What the holder of a code sees before taking it: the merchant, the role, the code's expiry, and whether they are its staff already. */
 export async function previewInvite(db: Db, deps: MerchantDeps, userId: string, code: string, now = Date.now()): Promise<InvitePreview> {
-  const { invite } = await checkedInvite(db, userId, code, now);
+  const { invite } = await checkedInvite(db, deps.inviteKey, userId, code, now);
   const merchant = (await deps.merchantsByIds(db, [invite.merchantId])).get(invite.merchantId);
   if (!merchant) throw notFound();
   const member = await db.selectFrom('merchant_staff').select('id').where('merchant_id', '=', invite.merchantId).where('user_id', '=', userId).executeTakeFirst();
@@ -131,7 +131,7 @@ export async function previewInvite(db: Db, deps: MerchantDeps, userId: string, 
  * a member already.
  */
 export async function acceptInvite(db: Db, deps: MerchantDeps, userId: string, code: string, now = Date.now()): Promise<Workplace> {
-  const { invite, codeHash } = await checkedInvite(db, userId, code, now);
+  const { invite, codeHash } = await checkedInvite(db, deps.inviteKey, userId, code, now);
   const phone = (await accountNames(db, [userId])).get(userId)?.phone ?? null;
   const outcome = await (async () => {
     try {

@@ -14,7 +14,7 @@ export const merchantHandlers = (deps: MerchantDeps) =>
     listWorkplaces: async ({ db, user }) => ({ items: await listWorkplaces(db, deps, user.id) }),
     getWorkplace: async ({ db, staff }) => getWorkplace(db, deps, staff),
     listStaff: async ({ db, staff }) => ({ items: await listStaff(db, staff.merchantId) }),
-    inviteStaff: async ({ db, staff, body }) => inviteStaff(db, staff, body),
+    inviteStaff: async ({ db, staff, body }) => inviteStaff(db, deps, staff, body),
     updateStaff: async ({ db, staff, params, body }) => changeStaffRole(db, staff, params.staffId, body.role),
     removeStaff: async ({ db, staff, params }) => {
       await removeStaff(db, staff, params.staffId);

@@ -8,6 +8,8 @@ import { dialectOfDb, isUniqueViolation } from '../../db';
 import type { Database } from '../../db/types';
 import { prepared } from '../../db/prepared';
 import { transact } from '../../db/transaction';
+import { EVENTS } from '../../events/catalog';
+import { emit } from '../../events/emit';
 import { AppError } from '../../infra/errors';
 import { newId } from '../../infra/ids';
 import { accountNames, phoneAccountId } from '../identity';
@@ -24,7 +26,10 @@ type StaffRow = Selectable<MerchantStaffTable>;
  * request to a merchant route resolves the caller's membership of the merchant its path names
  * (authorizeStaff, called by the HTTP layer for every auth 'staff' route): no membership is
  * 404, as if the merchant did not exist, a role the route does not allow is 403. Nothing is
- * cached, so a removed member's or a changed role's next request already sees it.
+ * cached, so a removed member's or a changed role's next request already sees it. A member's
+ * removal or new role is also an event (staff.removed, staff.role_changed) written with it, so
+ * the realtime channel ends that member's subscription to the merchant's topic at once, on every
+ * node (docs/realtime.md).
  */
 
 /** The caller's membership of the merchant a request names: what a staff route's handler gets. */
@@ -58,6 +63,8 @@ export async function authorizeStaff(db: Db, userId: string, merchantId: unknown
 export interface MerchantDeps {
   /** Merchants' names and logos by id (the catalog's). */
   merchantsByIds(db: Db, ids: readonly string[]): Promise<Map<string, { name: string; logo: string }>>;
+  /** The key invite codes are stored under (inviteCodeKey of the server's token secret). */
+  inviteKey: string;
 }
 
 /** The merchants a person is active staff of, in the order they joined (then by merchant id). */
@@ -151,7 +158,7 @@ const CODE_DRAWS = 3;
  * invite is also bound by that phone's first login (bindStaffInvites), whichever comes first.
  * A phone or account that is already staff of the merchant, or invited, is 409 STAFF_EXISTS.
  */
-export async function inviteStaff(db: Db, access: StaffAccess, input: { phone?: string; role: StaffRole }, now = Date.now()): Promise<StaffInvite> {
+export async function inviteStaff(db: Db, deps: Pick<MerchantDeps, 'inviteKey'>, access: StaffAccess, input: { phone?: string; role: StaffRole }, now = Date.now()): Promise<StaffInvite> {
   const phone = input.phone ?? null;
   const userId = phone ? await phoneAccountId(db, phone) : null;
   const staffId = newId('stf', now);
@@ -174,7 +181,7 @@ export async function inviteStaff(db: Db, access: StaffAccess, input: { phone?: 
             role: input.role,
             status: userId ? 'active' : 'invited',
             invited_by: access.userId,
-            code_hash: code ? hashInviteCode(code) : null,
+            code_hash: code ? hashInviteCode(deps.inviteKey, code) : null,
             code_expires_at: codeExpiresAt,
             created_at: now,
             updated_at: now,
@@ -225,6 +232,9 @@ export async function changeStaffRole(db: Db, access: StaffAccess, staffId: stri
       throw new AppError('STAFF_LAST_OWNER', `${access.merchantId} must keep an owner; make another member owner first`);
     }
     await trx.updateTable('merchant_staff').set({ role, updated_at: now }).where('id', '=', staffId).execute();
+    if (target.user_id && target.status === 'active') {
+      await emit(trx, EVENTS.staffRoleChanged, staffId, { merchantId: access.merchantId, staffId, userId: target.user_id, from: target.role as StaffRole, to: role, at: now }, now);
+    }
     await recordAudit(
       trx,
       { merchantId: access.merchantId, actorId: access.userId, action: 'staff.role_changed', target: staffTarget(staffId), detail: { from: target.role, to: role, userId: target.user_id } },
@@ -249,6 +259,9 @@ export async function removeStaff(db: Db, access: StaffAccess, staffId: string, 
       throw new AppError('STAFF_LAST_OWNER', `${access.merchantId} must keep an owner`);
     }
     await trx.deleteFrom('merchant_staff').where('id', '=', staffId).execute();
+    if (target.user_id && target.status === 'active') {
+      await emit(trx, EVENTS.staffRemoved, staffId, { merchantId: access.merchantId, staffId, userId: target.user_id, from: target.role as StaffRole, to: null, at: now }, now);
+    }
     await recordAudit(
       trx,
       {

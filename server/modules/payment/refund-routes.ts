@@ -1,15 +1,14 @@
 import { defineHandlers } from '../../infra/http';
-import { createRefund, listRefunds, type RefundDeps } from './refunds';
+import { listRefunds, type RefundDeps } from './refunds';
 
 /**
- * The refund routes of the contract (createRefund, listRefunds). They need the channel
- * registry and the outbox besides the database, so the handlers are built once from the
- * payment module's dependencies; the request's own logger is used for its log lines.
+ * The refund route of the contract (listRefunds: a shopper's view of an order's refunds). A
+ * shopper asks for a refund through after-sales (docs/aftersale.md), whose decisions book it
+ * through this module's surface; there is no shopper's route that refunds. The handlers are
+ * built once from the payment module's dependencies.
  */
 export function refundHandlers(deps: RefundDeps) {
   return defineHandlers({
-    createRefund: async ({ user, params, body, log }) =>
-      createRefund({ ...deps, log }, { userId: user.id, orderId: params.id, amount: body.amount, reason: body.reason }),
     listRefunds: async ({ user, params }) => listRefunds(deps, user.id, params.id),
   });
 }

@@ -425,7 +425,7 @@ async function settleRefund(trx: Db, deps: RefundDeps, refund: RefundRow, now: n
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shopper refunds
+// Refunds of a paid child order (createRefund, for internal callers; bookRefundIn)
 
 export interface CreateRefundInput {
   userId: string;
@@ -456,7 +456,9 @@ export async function bookRefundIn(trx: Db, deps: RefundDeps, input: BookRefundI
 }
 
 /**
- * The shopper asks for a refund of a paid child order: the flow `refund.create`
+ * A refund of part or all of a paid child order for an internal caller: there is no shopper's
+ * route to it (a shopper asks through after-sales, which books with bookRefundIn); stored with
+ * the source `shopper`, the value the removed route wrote. The flow `refund.create`
  * (server/infra/steps.ts) of two steps:
  * 1. book (local): owner check, status, what is refundable, the split, the refund and its
  *    parts, internal parts done at once. With nothing for a channel the flow ends here.

@@ -3,7 +3,8 @@ import type { Order, RefundList } from '@contract';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { installTaroExtras, order } from '@/services/checkout/test-support';
-import { mockApi, ok, problem, renderWithClient } from '@/test/render';
+import { type OfflinePage, offlinePageTests } from '@/test/offline';
+import { mockApi, ok, problem, renderWithClient, type Route, switchableApi } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
 import AfterSaleApplyPage from './apply';
 import AfterSaleDetailPage from './detail';
@@ -346,5 +347,33 @@ describe('after-sale list', () => {
     mockApi({ 'GET /api/after-sales': () => ok({ items: [], nextCursor: null }) });
     renderWithClient(<AfterSaleListPage />);
     await screen.findByText('还没有售后记录');
+  });
+});
+
+describe('after-sales offline', () => {
+  const BANNER = '当前网络不可用，显示的内容可能不是最新的';
+  const routes: Record<string, Route> = {
+    'GET /api/after-sales': () => ok({ items: [afterSale({ status: 'awaiting_return' }), afterSale({ id: 'as_2', status: 'refunded' })], nextCursor: null }),
+    'GET /api/after-sales/as_1': () => ok(afterSale()),
+    'GET /api/orders/o_1': () => ok(paidOrder()),
+    'GET /api/orders/o_1/refunds': () => ok(noRefunds),
+  };
+  const PAGES: OfflinePage[] = [
+    ['list', AfterSaleListPage, {}, 'as-item'],
+    ['detail', AfterSaleDetailPage, { id: 'as_1' }, 'as-status'],
+    ['apply', AfterSaleApplyPage, { orderId: 'o_1' }, 'apply-line'],
+  ];
+
+  offlinePageTests(PAGES, routes, { home: true });
+
+  it('list: the tabs stay usable on the cached requests while offline', async () => {
+    taroMock.setRouterParams({});
+    const net = switchableApi(routes);
+    renderWithClient(<AfterSaleListPage />);
+    await waitFor(() => expect(screen.getAllByTestId('as-item')).toHaveLength(2));
+    net.off();
+    fireEvent.click(screen.getByRole('tab', { name: '已完成' }));
+    expect(screen.getAllByTestId('as-item').map((i) => i.getAttribute('data-status'))).toEqual(['refunded']);
+    expect(screen.getByRole('status').textContent).toBe(BANNER);
   });
 });

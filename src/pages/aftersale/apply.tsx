@@ -2,7 +2,8 @@ import type { AfterSaleKind, AfterSaleReason } from '@contract/aftersale';
 import { Button, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter, useUnload } from '@tarojs/taro';
 import { useMemo, useRef, useState } from 'react';
-import { disabledProp, Icon, icons, LineItem, OfflineBanner, PageState, Picture, Price, Skeleton, Stepper, TitleBar } from '@/components';
+import { disabledProp, Icon, icons, LineItem, Picture, Price, Skeleton, Stepper } from '@/components';
+import { PageFrame } from '@/components/page-frame';
 import { AFTER_SALE_REASONS, afterSaleKindLabels, afterSaleReasonLabels } from '@/i18n/aftersale-labels';
 import { errorMessage, t } from '@/i18n/messages';
 import { useCreateAfterSale } from '@/services/aftersale/createAfterSale';
@@ -183,127 +184,122 @@ export default function AfterSaleApplyPage() {
   }
 
   return (
-    <View className="as-apply">
-      <TitleBar title={t('aftersale.applyTitle')} />
-      <OfflineBanner />
-      <PageState
-        isLoading={orderId !== '' && order.isLoading}
-        isError={order.isError && !data}
-        error={order.error}
-        isEmpty={orderId === '' || (!!data && (!eligible || nothingLeft))}
-        emptyText={orderId === '' ? t('aftersale.missingOrder') : nothingLeft ? t('aftersale.nothingLeft') : t('aftersale.orderNotEligible')}
-        notFoundText={t('detail.notFound')}
-        onRetry={() => void order.refetch()}
-        skeleton={<Skeleton rows={8} avatar />}
-      >
-        {data && (
-          <>
-            <View className="as-card">
-              <Text className="as-card__title">{t('aftersale.kind')}</Text>
-              {(['refund_only', 'return_refund'] as const).map((k) => {
-                const off = k === 'return_refund' && !shipped;
-                const on = !off && (shipped ? kind : 'refund_only') === k;
-                return (
-                  <View
-                    key={k}
-                    className={`as-kind${on ? ' as-kind--on' : ''}${off ? ' as-kind--off' : ''}`}
-                    role="radio"
-                    aria-checked={on}
-                    aria-disabled={off}
-                    data-testid={`kind-${k}`}
-                    onClick={() => !off && setKind(k)}
-                  >
-                    <View className="as-kind__body">
-                      <Text className="as-kind__label">{afterSaleKindLabels[k]}</Text>
-                      <Text className="as-kind__hint">
-                        {off ? t('aftersale.kindReturnUnavailable') : t(k === 'refund_only' ? 'aftersale.kindRefundOnlyHint' : 'aftersale.kindReturnHint')}
-                      </Text>
-                    </View>
-                    <View className={`as-radio${on ? ' as-radio--on' : ''}`} />
+    <PageFrame
+      title={t('aftersale.applyTitle')}
+      className="as-apply"
+      query={order}
+      isEmpty={orderId === '' || (!!data && (!eligible || nothingLeft))}
+      emptyText={orderId === '' ? t('aftersale.missingOrder') : nothingLeft ? t('aftersale.nothingLeft') : t('aftersale.orderNotEligible')}
+      notFoundText={t('detail.notFound')}
+      skeleton={<Skeleton rows={8} avatar />}
+    >
+      {data && (
+        <>
+          <View className="as-card">
+            <Text className="as-card__title">{t('aftersale.kind')}</Text>
+            {(['refund_only', 'return_refund'] as const).map((k) => {
+              const off = k === 'return_refund' && !shipped;
+              const on = !off && (shipped ? kind : 'refund_only') === k;
+              return (
+                <View
+                  key={k}
+                  className={`as-kind${on ? ' as-kind--on' : ''}${off ? ' as-kind--off' : ''}`}
+                  role="radio"
+                  aria-checked={on}
+                  aria-disabled={off}
+                  data-testid={`kind-${k}`}
+                  onClick={() => !off && setKind(k)}
+                >
+                  <View className="as-kind__body">
+                    <Text className="as-kind__label">{afterSaleKindLabels[k]}</Text>
+                    <Text className="as-kind__hint">
+                      {off ? t('aftersale.kindReturnUnavailable') : t(k === 'refund_only' ? 'aftersale.kindRefundOnlyHint' : 'aftersale.kindReturnHint')}
+                    </Text>
                   </View>
-                );
-              })}
-            </View>
+                  <View className={`as-radio${on ? ' as-radio--on' : ''}`} />
+                </View>
+              );
+            })}
+          </View>
 
-            <View className="as-card">
-              <Text className="as-card__title">{t('aftersale.goods')}</Text>
-              {data.lines.map((line, lineNo) => (
-                <View key={`${line.skuId}-${lineNo}`} data-testid="apply-line">
-                  <LineItem
-                    image={line.image}
-                    title={line.title}
-                    specText={line.specText}
-                    unitPrice={line.unitPrice}
-                    quantity={line.quantity}
-                    disabled={available[lineNo] === 0}
-                    note={available[lineNo] === 0 ? t('aftersale.noUnitsLeft') : t('aftersale.unitsLeft', { n: available[lineNo] ?? 0 })}
-                  >
-                    {(available[lineNo] ?? 0) > 0 ? (
-                      <Stepper value={quantities[lineNo] ?? 0} min={0} max={available[lineNo] ?? 0} onChange={(q) => setQuantity(lineNo, q)} />
-                    ) : undefined}
-                  </LineItem>
+          <View className="as-card">
+            <Text className="as-card__title">{t('aftersale.goods')}</Text>
+            {data.lines.map((line, lineNo) => (
+              <View key={`${line.skuId}-${lineNo}`} data-testid="apply-line">
+                <LineItem
+                  image={line.image}
+                  title={line.title}
+                  specText={line.specText}
+                  unitPrice={line.unitPrice}
+                  quantity={line.quantity}
+                  disabled={available[lineNo] === 0}
+                  note={available[lineNo] === 0 ? t('aftersale.noUnitsLeft') : t('aftersale.unitsLeft', { n: available[lineNo] ?? 0 })}
+                >
+                  {(available[lineNo] ?? 0) > 0 ? (
+                    <Stepper value={quantities[lineNo] ?? 0} min={0} max={available[lineNo] ?? 0} onChange={(q) => setQuantity(lineNo, q)} />
+                  ) : undefined}
+                </LineItem>
+              </View>
+            ))}
+          </View>
+
+          <View className="as-card">
+            <Text className="as-card__title">{t('aftersale.reason')}</Text>
+            <View className="as-reasons" role="radiogroup">
+              {AFTER_SALE_REASONS.map((r) => (
+                <View
+                  key={r}
+                  role="radio"
+                  aria-checked={reason === r}
+                  className={`as-chip${reason === r ? ' as-chip--on' : ''}`}
+                  onClick={() => setReason(r)}
+                >
+                  <Text>{afterSaleReasonLabels[r]}</Text>
                 </View>
               ))}
             </View>
+            <Text className="as-card__title as-card__title--sub">{t('aftersale.description')}</Text>
+            <Textarea
+              className="as-textarea"
+              value={description}
+              maxlength={500}
+              placeholder={t('aftersale.descriptionPlaceholder')}
+              onInput={(e) => setDescription(e.detail.value)}
+            />
+          </View>
 
-            <View className="as-card">
-              <Text className="as-card__title">{t('aftersale.reason')}</Text>
-              <View className="as-reasons" role="radiogroup">
-                {AFTER_SALE_REASONS.map((r) => (
-                  <View
-                    key={r}
-                    role="radio"
-                    aria-checked={reason === r}
-                    className={`as-chip${reason === r ? ' as-chip--on' : ''}`}
-                    onClick={() => setReason(r)}
-                  >
-                    <Text>{afterSaleReasonLabels[r]}</Text>
-                  </View>
-                ))}
-              </View>
-              <Text className="as-card__title as-card__title--sub">{t('aftersale.description')}</Text>
-              <Textarea
-                className="as-textarea"
-                value={description}
-                maxlength={500}
-                placeholder={t('aftersale.descriptionPlaceholder')}
-                onInput={(e) => setDescription(e.detail.value)}
-              />
+          <View className="as-card">
+            <View className="as-card__head">
+              <Text className="as-card__title">{t('aftersale.photos')}</Text>
+              <Text className="as-card__hint" data-testid="photo-count">
+                {t('aftersale.photosHint', { max: MAX_PHOTOS, n: photos.length })}
+              </Text>
             </View>
+            <PhotoPicker photos={photos} onAdd={() => void addPhotos()} onRemove={removePhoto} onRetry={retryPhoto} />
+          </View>
 
-            <View className="as-card">
-              <View className="as-card__head">
-                <Text className="as-card__title">{t('aftersale.photos')}</Text>
-                <Text className="as-card__hint" data-testid="photo-count">
-                  {t('aftersale.photosHint', { max: MAX_PHOTOS, n: photos.length })}
-                </Text>
-              </View>
-              <PhotoPicker photos={photos} onAdd={() => void addPhotos()} onRemove={removePhoto} onRetry={retryPhoto} />
-            </View>
-
-            <View className="as-bar">
-              <View className="as-bar__sum">
-                <View className="as-bar__amount">
-                  <Text className="as-bar__label">{t('aftersale.estimate')}</Text>
-                  <View data-testid="estimate">
-                    <Price fen={estimate} />
-                  </View>
+          <View className="as-bar">
+            <View className="as-bar__sum">
+              <View className="as-bar__amount">
+                <Text className="as-bar__label">{t('aftersale.estimate')}</Text>
+                <View data-testid="estimate">
+                  <Price fen={estimate} />
                 </View>
-                <Text className="as-bar__hint">{t('aftersale.estimateHint')}</Text>
               </View>
-              {error && (
-                <Text className="as-error" data-testid="apply-error">
-                  {error}
-                </Text>
-              )}
-              <Button className="btn-primary as-bar__submit" disabled={disabledProp(busy)} onClick={() => void submit()}>
-                {busy ? t('aftersale.submitting') : t('aftersale.submit')}
-              </Button>
+              <Text className="as-bar__hint">{t('aftersale.estimateHint')}</Text>
             </View>
-          </>
-        )}
-      </PageState>
-    </View>
+            {error && (
+              <Text className="as-error" data-testid="apply-error">
+                {error}
+              </Text>
+            )}
+            <Button className="btn-primary as-bar__submit" disabled={disabledProp(busy)} onClick={() => void submit()}>
+              {busy ? t('aftersale.submitting') : t('aftersale.submit')}
+            </Button>
+          </View>
+        </>
+      )}
+    </PageFrame>
   );
 }
 

@@ -2,9 +2,10 @@ import type { AfterSale } from '@contract/aftersale';
 import type { Refund } from '@contract';
 import { formatPrice } from '@contract/money';
 import { Button, Input, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { type ReactNode, useRef, useState } from 'react';
-import { disabledProp, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
+import { disabledProp, Picture, Price, Skeleton } from '@/components';
+import { PageFrame } from '@/components/page-frame';
 import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusHints, afterSaleStatusLabels } from '@/i18n/aftersale-labels';
 import { errorMessage, refundStatusLabels, t, tenderLabels } from '@/i18n/messages';
 import { useCancelAfterSale } from '@/services/aftersale/cancelAfterSale';
@@ -155,10 +156,6 @@ export default function AfterSaleDetailPage() {
   const cancel = useCancelAfterSale();
   const cancelling = useRef(false);
 
-  usePullDownRefresh(() => {
-    void query.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
   const data = query.data;
 
   async function withdraw(a: AfterSale) {
@@ -186,136 +183,131 @@ export default function AfterSaleDetailPage() {
         : null;
 
   return (
-    <View className="as-detail">
-      <TitleBar title={t('aftersale.detailTitle')} />
-      <OfflineBanner />
-      <PageState
-        isLoading={id !== '' && query.isLoading}
-        isError={query.isError && !data}
-        error={query.error}
-        isEmpty={id === ''}
-        emptyText={t('aftersale.missingId')}
-        notFoundText={t('aftersale.notFound')}
-        onRetry={() => void query.refetch()}
-        skeleton={<Skeleton rows={8} avatar />}
-      >
-        {data && (
-          <>
-            <View className={`as-head as-head--${data.status}`} data-testid="as-head" data-status={data.status}>
-              <Text className="as-head__status" data-testid="as-status">
-                {afterSaleStatusLabels[data.status]}
+    <PageFrame
+      title={t('aftersale.detailTitle')}
+      className="as-detail"
+      query={query}
+      isEmpty={id === ''}
+      emptyText={t('aftersale.missingId')}
+      notFoundText={t('aftersale.notFound')}
+      skeleton={<Skeleton rows={8} avatar />}
+    >
+      {data && (
+        <>
+          <View className={`as-head as-head--${data.status}`} data-testid="as-head" data-status={data.status}>
+            <Text className="as-head__status" data-testid="as-status">
+              {afterSaleStatusLabels[data.status]}
+            </Text>
+            <Text className="as-head__hint">{afterSaleStatusHints[data.status]}</Text>
+            {deadline && <Text className="as-head__hint">{deadline}</Text>}
+            {data.status === 'rejected' && data.rejectReason && (
+              <Text className="as-head__reject" data-testid="reject-reason">
+                {t('aftersale.rejectReason', { reason: data.rejectReason })}
               </Text>
-              <Text className="as-head__hint">{afterSaleStatusHints[data.status]}</Text>
-              {deadline && <Text className="as-head__hint">{deadline}</Text>}
-              {data.status === 'rejected' && data.rejectReason && (
-                <Text className="as-head__reject" data-testid="reject-reason">
-                  {t('aftersale.rejectReason', { reason: data.rejectReason })}
-                </Text>
-              )}
-            </View>
-
-            <Steps afterSale={data} />
-
-            {address && (data.status === 'awaiting_return' || data.status === 'returning') && (
-              <View className="as-card" data-testid="return-address">
-                <View className="as-card__head">
-                  <Text className="as-card__title">{t('aftersale.returnAddress')}</Text>
-                  <View className="as-copy" role="button" onClick={() => copy(addressText)}>
-                    <Text>{t('aftersale.copyAddress')}</Text>
-                  </View>
-                </View>
-                <Text className="as-text">
-                  {address.name} {address.phone}
-                </Text>
-                <Text className="as-text">{address.address}</Text>
-              </View>
             )}
+          </View>
 
-            {data.status === 'awaiting_return' && <ReturnForm afterSale={data} />}
+          <Steps afterSale={data} />
 
-            {data.returnCarrier && data.returnTrackingNo && (
-              <View className="as-card" data-testid="return-shipment">
-                <Text className="as-card__title">{t('aftersale.returnShipment')}</Text>
-                <Row label={t('aftersale.carrier')}>
-                  <Text className="as-text">{data.returnCarrier}</Text>
-                </Row>
-                <Row label={t('aftersale.trackingNo')}>
-                  <Text className="as-text" selectable>
-                    {data.returnTrackingNo}
-                  </Text>
-                  <View className="as-copy" role="button" onClick={() => copy(data.returnTrackingNo ?? '')}>
-                    <Text>{t('detail.copy')}</Text>
-                  </View>
-                </Row>
-              </View>
-            )}
-
-            <RefundCard afterSale={data} />
-
-            <View className="as-card">
+          {address && (data.status === 'awaiting_return' || data.status === 'returning') && (
+            <View className="as-card" data-testid="return-address">
               <View className="as-card__head">
-                <Text className="as-card__title">{afterSaleKindLabels[data.kind]}</Text>
-                <View data-testid="as-amount" className="as-amount">
-                  <Text className="as-row__label">{t('aftersale.amount')}</Text>
-                  <Price fen={data.amount} />
+                <Text className="as-card__title">{t('aftersale.returnAddress')}</Text>
+                <View className="as-copy" role="button" onClick={() => copy(addressText)}>
+                  <Text>{t('aftersale.copyAddress')}</Text>
                 </View>
               </View>
-              {data.shippingAmount > 0 && <Text className="as-card__hint">{t('aftersale.shippingIncluded', { amount: formatPrice(data.shippingAmount) })}</Text>}
-              {data.lines.map((l) => (
-                <AfterSaleLineRow key={l.lineNo} line={l} />
-              ))}
+              <Text className="as-text">
+                {address.name} {address.phone}
+              </Text>
+              <Text className="as-text">{address.address}</Text>
             </View>
+          )}
 
-            <View className="as-card">
-              <Row label={t('aftersale.reasonLabel')}>
-                <Text className="as-text">{afterSaleReasonLabels[data.reason]}</Text>
+          {data.status === 'awaiting_return' && <ReturnForm afterSale={data} />}
+
+          {data.returnCarrier && data.returnTrackingNo && (
+            <View className="as-card" data-testid="return-shipment">
+              <Text className="as-card__title">{t('aftersale.returnShipment')}</Text>
+              <Row label={t('aftersale.carrier')}>
+                <Text className="as-text">{data.returnCarrier}</Text>
               </Row>
-              {data.description && (
-                <Row label={t('aftersale.descriptionLabel')}>
-                  <Text className="as-text">{data.description}</Text>
-                </Row>
-              )}
-              {data.photos.length > 0 && (
-                <Text className="as-row__label as-photos-label">{t('aftersale.photosLabel')}</Text>
-              )}
-              {data.photos.length > 0 && (
-                <View className="as-photo-row" data-testid="as-photos">
-                  {data.photos.map((p, i) => (
-                    <Picture
-                      key={p.id}
-                      className="as-photo-thumb"
-                      src={p.url}
-                      alt={t('aftersale.photoAlt', { n: i + 1 })}
-                      onClick={() => void previewImages(data.photos.map((x) => assetUrl(x.url)), assetUrl(p.url))}
-                    />
-                  ))}
-                </View>
-              )}
-              <Row label={t('aftersale.orderNo')}>
-                <Text className="as-text as-link" onClick={() => void openPage(`/pages/orders/detail?id=${encodeURIComponent(data.orderId)}`)}>
-                  {data.orderNo}
+              <Row label={t('aftersale.trackingNo')}>
+                <Text className="as-text" selectable>
+                  {data.returnTrackingNo}
                 </Text>
+                <View className="as-copy" role="button" onClick={() => copy(data.returnTrackingNo ?? '')}>
+                  <Text>{t('detail.copy')}</Text>
+                </View>
               </Row>
-              <Row label={t('aftersale.createdAt')}>
-                <Text className="as-text">{formatTime(data.createdAt)}</Text>
-              </Row>
-              {data.refundedAt !== null && (
-                <Row label={t('aftersale.refundedAt')}>
-                  <Text className="as-text">{formatTime(data.refundedAt)}</Text>
-                </Row>
-              )}
             </View>
+          )}
 
-            {CANCELLABLE_STATUSES.includes(data.status) && (
-              <View className="as-detail__bar">
-                <Button className="as-btn" disabled={disabledProp(cancel.isPending)} onClick={() => void withdraw(data)}>
-                  {t('aftersale.cancel')}
-                </Button>
+          <RefundCard afterSale={data} />
+
+          <View className="as-card">
+            <View className="as-card__head">
+              <Text className="as-card__title">{afterSaleKindLabels[data.kind]}</Text>
+              <View data-testid="as-amount" className="as-amount">
+                <Text className="as-row__label">{t('aftersale.amount')}</Text>
+                <Price fen={data.amount} />
+              </View>
+            </View>
+            {data.shippingAmount > 0 && <Text className="as-card__hint">{t('aftersale.shippingIncluded', { amount: formatPrice(data.shippingAmount) })}</Text>}
+            {data.lines.map((l) => (
+              <AfterSaleLineRow key={l.lineNo} line={l} />
+            ))}
+          </View>
+
+          <View className="as-card">
+            <Row label={t('aftersale.reasonLabel')}>
+              <Text className="as-text">{afterSaleReasonLabels[data.reason]}</Text>
+            </Row>
+            {data.description && (
+              <Row label={t('aftersale.descriptionLabel')}>
+                <Text className="as-text">{data.description}</Text>
+              </Row>
+            )}
+            {data.photos.length > 0 && (
+              <Text className="as-row__label as-photos-label">{t('aftersale.photosLabel')}</Text>
+            )}
+            {data.photos.length > 0 && (
+              <View className="as-photo-row" data-testid="as-photos">
+                {data.photos.map((p, i) => (
+                  <Picture
+                    key={p.id}
+                    className="as-photo-thumb"
+                    src={p.url}
+                    alt={t('aftersale.photoAlt', { n: i + 1 })}
+                    onClick={() => void previewImages(data.photos.map((x) => assetUrl(x.url)), assetUrl(p.url))}
+                  />
+                ))}
               </View>
             )}
-          </>
-        )}
-      </PageState>
-    </View>
+            <Row label={t('aftersale.orderNo')}>
+              <Text className="as-text as-link" onClick={() => void openPage(`/pages/orders/detail?id=${encodeURIComponent(data.orderId)}`)}>
+                {data.orderNo}
+              </Text>
+            </Row>
+            <Row label={t('aftersale.createdAt')}>
+              <Text className="as-text">{formatTime(data.createdAt)}</Text>
+            </Row>
+            {data.refundedAt !== null && (
+              <Row label={t('aftersale.refundedAt')}>
+                <Text className="as-text">{formatTime(data.refundedAt)}</Text>
+              </Row>
+            )}
+          </View>
+
+          {CANCELLABLE_STATUSES.includes(data.status) && (
+            <View className="as-detail__bar">
+              <Button className="as-btn" disabled={disabledProp(cancel.isPending)} onClick={() => void withdraw(data)}>
+                {t('aftersale.cancel')}
+              </Button>
+            </View>
+          )}
+        </>
+      )}
+    </PageFrame>
   );
 }

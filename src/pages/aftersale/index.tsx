@@ -1,8 +1,9 @@
 import type { AfterSale } from '@contract/aftersale';
 import { Button, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
+import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { icons, OfflineBanner, OrderNumber, PageState, Price, Skeleton, TitleBar } from '@/components';
+import { icons, OrderNumber, Price } from '@/components';
+import { ListPage } from '@/components/list-page';
 import { afterSaleKindLabels, afterSaleStatusLabels } from '@/i18n/aftersale-labels';
 import { t } from '@/i18n/messages';
 import { useListAfterSales } from '@/services/aftersale/listAfterSales';
@@ -48,71 +49,20 @@ export default function AfterSaleListPage() {
   const list = useListAfterSales();
   useLoginGate(list.error, list.refetch);
 
-  useReachBottom(() => {
-    if (list.hasNextPage && !list.isFetchingNextPage && !list.isFetchNextPageError) void list.fetchNextPage();
-  });
-  usePullDownRefresh(() => {
-    void list.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
-  const all = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const shown = all.filter((a) => inTab(tab, a.status));
-
   return (
-    <View className="as-list">
-      <TitleBar title={t('aftersale.listTitle')} />
-      <OfflineBanner />
-      <View className="as-list__tabs" role="tablist">
-        {AFTER_SALE_TABS.map((key) => (
-          <View
-            key={key}
-            role="tab"
-            aria-selected={key === tab}
-            className={`as-list__tab${key === tab ? ' as-list__tab--active' : ''}`}
-            onClick={() => setTab(key)}
-          >
-            {t(TAB_LABELS[key])}
-          </View>
-        ))}
-      </View>
-      <View className="as-list__body">
-        <PageState
-          isLoading={list.isLoading}
-          isError={list.isError && all.length === 0}
-          error={list.error}
-          isEmpty={shown.length === 0 && !list.hasNextPage}
-          emptyText={t('aftersale.empty')}
-          emptyIcon={icons.RotateCcw}
-          emptyActionText={t('orders.title')}
-          onEmptyAction={() => void openPage(PAGES.orders('all'))}
-          onRetry={() => void list.refetch()}
-          skeleton={
-            <>
-              <Skeleton rows={3} avatar />
-              <Skeleton rows={3} avatar />
-            </>
-          }
-        >
-          {shown.map((item) => (
-            <AfterSaleCard key={item.id} item={item} />
-          ))}
-          <View className="as-list__foot">
-            {list.isFetchingNextPage ? (
-              <Text>{t('orders.loadingMore')}</Text>
-            ) : list.isFetchNextPageError ? (
-              <Text className="as-list__more" onClick={() => void list.fetchNextPage()}>
-                {t('orders.loadMoreFailed')}
-              </Text>
-            ) : list.hasNextPage ? (
-              <Text className="as-list__more" onClick={() => void list.fetchNextPage()}>
-                {t('loadMore')}
-              </Text>
-            ) : (
-              <Text>{t('orders.noMore')}</Text>
-            )}
-          </View>
-        </PageState>
-      </View>
-    </View>
+    <ListPage
+      title={t('aftersale.listTitle')}
+      className="as-list"
+      bodyClassName="as-list__body"
+      list={list}
+      filter={(a) => inTab(tab, a.status)}
+      itemKey={(item) => item.id}
+      renderItem={(item) => <AfterSaleCard item={item} />}
+      tabs={{ tabs: AFTER_SALE_TABS.map((key) => ({ key, label: t(TAB_LABELS[key]) })), active: tab, onChange: setTab }}
+      emptyText={t('aftersale.empty')}
+      emptyIcon={icons.RotateCcw}
+      emptyActionText={t('orders.title')}
+      onEmptyAction={() => void openPage(PAGES.orders('all'))}
+    />
   );
 }

@@ -1,8 +1,9 @@
 import type { AfterSale } from '@contract/aftersale';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { useRouter } from '@tarojs/taro';
 import { type ReactNode, useState } from 'react';
-import { disabledProp, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
+import { disabledProp, Picture, Skeleton } from '@/components';
+import { PageFrame } from '@/components/page-frame';
 import { formatPrice } from '@contract/money';
 import { t } from '@/i18n/messages';
 import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusLabels } from '@/i18n/merchant';
@@ -10,25 +11,17 @@ import { assetUrl } from '@/services/http';
 import { type AfterSaleDecision, useDecideAfterSale, useMerchantAfterSale } from '@/services/merchant/after-sales';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { previewImages } from '@/services/platform/preview';
-import { confirmAction, Forbidden, formatTime, toast, useOneAtATime, useWorkbench } from './shared';
+import { confirmAction, formatTime, Item, Row, toast, useOneAtATime, useWorkbench, wbFrame } from './shared';
 import './workbench.css';
 import './order.css';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <View className="wb-row">
-      <Text className="wb-row__label">{label}</Text>
-      <View className="wb-row__value">{children}</View>
-    </View>
-  );
-}
 
 const money = (fen: number) => formatPrice(fen);
 
 export default function WorkbenchAfterSale() {
   const { params } = useRouter();
   const id = params.id ?? '';
-  const { merchantId, canRun, workplaceQuery } = useWorkbench();
+  const wb = useWorkbench();
+  const { merchantId, canRun } = wb;
   const query = useMerchantAfterSale(canRun ? merchantId : '', id);
   const decide = useDecideAfterSale(merchantId);
   const intent = useIntentKey();
@@ -37,18 +30,6 @@ export default function WorkbenchAfterSale() {
   const [reason, setReason] = useState('');
   const [address, setAddress] = useState({ name: '', phone: '', address: '' });
   const [problem, setProblem] = useState<string | null>(null);
-  usePullDownRefresh(() => {
-    void query.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
-  if (workplaceQuery.data && !canRun) {
-    return (
-      <View className="wb">
-        <TitleBar title={t('wb.as.detailTitle')} />
-        <Forbidden />
-      </View>
-    );
-  }
 
   const a = query.data;
 
@@ -117,107 +98,96 @@ export default function WorkbenchAfterSale() {
   const buttons = a ? actions(a) : [];
 
   return (
-    <View className="wb">
-      <TitleBar title={t('wb.as.detailTitle')} />
-      <OfflineBanner />
-      <PageState isLoading={query.isLoading || (!a && workplaceQuery.isLoading)} isError={query.isError && !a} error={query.error} onRetry={() => void query.refetch()} showHome={false} skeleton={<Skeleton rows={6} />}>
-        {a && (
-          <>
-            <View className="wb-order-detail__status">
-              <Text className="wb-order-detail__status-text" data-testid="as-status">
-                {afterSaleStatusLabels[a.status]}
-              </Text>
-              <Text className="wb-order-detail__no">{`${afterSaleKindLabels[a.kind]} · ${t('wb.as.amount')} ${money(a.amount)}`}</Text>
-              {a.deadlineAt && a.status === 'requested' && <Text className="wb-order-detail__no">{t('wb.as.deadline', { time: formatTime(a.deadlineAt) })}</Text>}
-            </View>
-            <View className="wb-card">
-              <Row label={t('wb.as.orderNo')}>
-                <Text>{a.orderNo}</Text>
+    <PageFrame {...wbFrame(wb, canRun)} title={t('wb.as.detailTitle')} query={query} skeleton={<Skeleton rows={6} />}>
+      {a && (
+        <>
+          <View className="wb-order-detail__status">
+            <Text className="wb-order-detail__status-text" data-testid="as-status">
+              {afterSaleStatusLabels[a.status]}
+            </Text>
+            <Text className="wb-order-detail__no">{`${afterSaleKindLabels[a.kind]} · ${t('wb.as.amount')} ${money(a.amount)}`}</Text>
+            {a.deadlineAt && a.status === 'requested' && <Text className="wb-order-detail__no">{t('wb.as.deadline', { time: formatTime(a.deadlineAt) })}</Text>}
+          </View>
+          <View className="wb-card">
+            <Row label={t('wb.as.orderNo')}>
+              <Text>{a.orderNo}</Text>
+            </Row>
+            <Row label={t('wb.as.reason')}>
+              <Text>{afterSaleReasonLabels[a.reason]}</Text>
+            </Row>
+            {a.description && (
+              <Row label={t('wb.as.description')}>
+                <Text>{a.description}</Text>
               </Row>
-              <Row label={t('wb.as.reason')}>
-                <Text>{afterSaleReasonLabels[a.reason]}</Text>
-              </Row>
-              {a.description && (
-                <Row label={t('wb.as.description')}>
-                  <Text>{a.description}</Text>
-                </Row>
-              )}
-              {a.rejectReason && (
-                <Row label={t('wb.as.rejectReason')}>
-                  <Text>{a.rejectReason}</Text>
-                </Row>
-              )}
-              {a.returnAddress && (
-                <Row label={t('wb.as.returnAddress')}>
-                  <Text>{`${a.returnAddress.name} ${a.returnAddress.phone} ${a.returnAddress.address}`}</Text>
-                </Row>
-              )}
-              {a.returnTrackingNo && (
-                <Row label={t('wb.as.returnShipment')}>
-                  <Text>{`${a.returnCarrier ?? ''} ${a.returnTrackingNo}`}</Text>
-                </Row>
-              )}
-            </View>
-            {a.photos.length > 0 && (
-              <View className="wb-card" data-testid="as-photos">
-                <View className="wb-card__title">{t('wb.as.photos')}</View>
-                <View className="wb-photos">
-                  {a.photos.map((p, i) => (
-                    <View key={p.id} onClick={() => void previewImages(a.photos.map((x) => assetUrl(x.url)), assetUrl(a.photos[i].url)).catch(() => undefined)}>
-                      <Picture className="wb-photo" src={p.url} alt={t('wb.as.photos')} />
-                    </View>
-                  ))}
-                </View>
-              </View>
             )}
-            <View className="wb-card">
-              {a.lines.map((line) => (
-                <View key={line.lineNo} className="wb-item">
-                  <Picture className="wb-item__img" src={line.image} alt="" />
-                  <View className="wb-item__body">
-                    <Text className="wb-item__title">{line.title}</Text>
-                    <Text className="wb-item__meta">{`${line.specText} ×${line.quantity}`}</Text>
+            {a.rejectReason && (
+              <Row label={t('wb.as.rejectReason')}>
+                <Text>{a.rejectReason}</Text>
+              </Row>
+            )}
+            {a.returnAddress && (
+              <Row label={t('wb.as.returnAddress')}>
+                <Text>{`${a.returnAddress.name} ${a.returnAddress.phone} ${a.returnAddress.address}`}</Text>
+              </Row>
+            )}
+            {a.returnTrackingNo && (
+              <Row label={t('wb.as.returnShipment')}>
+                <Text>{`${a.returnCarrier ?? ''} ${a.returnTrackingNo}`}</Text>
+              </Row>
+            )}
+          </View>
+          {a.photos.length > 0 && (
+            <View className="wb-card" data-testid="as-photos">
+              <View className="wb-card__title">{t('wb.as.photos')}</View>
+              <View className="wb-photos">
+                {a.photos.map((p, i) => (
+                  <View key={p.id} onClick={() => void previewImages(a.photos.map((x) => assetUrl(x.url)), assetUrl(a.photos[i].url)).catch(() => undefined)}>
+                    <Picture className="wb-photo" src={p.url} alt={t('wb.as.photos')} />
                   </View>
-                  <Price fen={line.amount} size="sm" />
-                </View>
-              ))}
+                ))}
+              </View>
             </View>
-            {form === 'reject' && (
-              <View className="wb-card" data-testid="as-reject-form">
-                <View className="wb-card__title">{t('wb.as.rejectTitle')}</View>
-                <Textarea className="wb-textarea" value={reason} maxlength={200} placeholder={t('wb.as.rejectPlaceholder')} onInput={(e) => setReason(e.detail.value)} data-testid="as-reject-reason" />
-                {problem && <View className="wb-error" role="alert">{problem}</View>}
-                <View className="wb-actions">
-                  <Button className="wb-btn" onClick={() => setForm(null)}>{t('cancel')}</Button>
-                  <Button className="wb-btn wb-btn--primary" disabled={disabledProp(!!busy)} onClick={submitReject} data-testid="as-reject-submit">{t('wb.as.submit')}</Button>
-                </View>
+          )}
+          <View className="wb-card">
+            {a.lines.map((line) => (
+              <Item key={line.lineNo} image={line.image} title={line.title} meta={`${line.specText} ×${line.quantity}`} price={line.amount} />
+            ))}
+          </View>
+          {form === 'reject' && (
+            <View className="wb-card" data-testid="as-reject-form">
+              <View className="wb-card__title">{t('wb.as.rejectTitle')}</View>
+              <Textarea className="wb-textarea" value={reason} maxlength={200} placeholder={t('wb.as.rejectPlaceholder')} onInput={(e) => setReason(e.detail.value)} data-testid="as-reject-reason" />
+              {problem && <View className="wb-error" role="alert">{problem}</View>}
+              <View className="wb-actions">
+                <Button className="wb-btn" onClick={() => setForm(null)}>{t('cancel')}</Button>
+                <Button className="wb-btn wb-btn--primary" disabled={disabledProp(!!busy)} onClick={submitReject} data-testid="as-reject-submit">{t('wb.as.submit')}</Button>
               </View>
-            )}
-            {form === 'return' && (
-              <View className="wb-card" data-testid="as-return-form">
-                <View className="wb-card__title">{t('wb.as.approveReturnTitle')}</View>
-                <Text className="wb-field__label">{t('wb.as.returnName')}</Text>
-                <Input className="wb-input wb-field" value={address.name} maxlength={40} onInput={(e) => setAddress({ ...address, name: e.detail.value })} data-testid="as-return-name" />
-                <Text className="wb-field__label">{t('wb.as.returnPhone')}</Text>
-                <Input className="wb-input wb-field" type="number" value={address.phone} maxlength={20} onInput={(e) => setAddress({ ...address, phone: e.detail.value })} data-testid="as-return-phone" />
-                <Text className="wb-field__label">{t('wb.as.returnAddressLine')}</Text>
-                <Textarea className="wb-textarea" value={address.address} maxlength={200} onInput={(e) => setAddress({ ...address, address: e.detail.value })} data-testid="as-return-address" />
-                {problem && <View className="wb-error" role="alert">{problem}</View>}
-                <View className="wb-actions">
-                  <Button className="wb-btn" onClick={() => setForm(null)}>{t('cancel')}</Button>
-                  <Button className="wb-btn wb-btn--primary" disabled={disabledProp(!!busy)} onClick={submitReturn} data-testid="as-return-submit">{t('wb.as.submit')}</Button>
-                </View>
+            </View>
+          )}
+          {form === 'return' && (
+            <View className="wb-card" data-testid="as-return-form">
+              <View className="wb-card__title">{t('wb.as.approveReturnTitle')}</View>
+              <Text className="wb-field__label">{t('wb.as.returnName')}</Text>
+              <Input className="wb-input wb-field" value={address.name} maxlength={40} onInput={(e) => setAddress({ ...address, name: e.detail.value })} data-testid="as-return-name" />
+              <Text className="wb-field__label">{t('wb.as.returnPhone')}</Text>
+              <Input className="wb-input wb-field" type="number" value={address.phone} maxlength={20} onInput={(e) => setAddress({ ...address, phone: e.detail.value })} data-testid="as-return-phone" />
+              <Text className="wb-field__label">{t('wb.as.returnAddressLine')}</Text>
+              <Textarea className="wb-textarea" value={address.address} maxlength={200} onInput={(e) => setAddress({ ...address, address: e.detail.value })} data-testid="as-return-address" />
+              {problem && <View className="wb-error" role="alert">{problem}</View>}
+              <View className="wb-actions">
+                <Button className="wb-btn" onClick={() => setForm(null)}>{t('cancel')}</Button>
+                <Button className="wb-btn wb-btn--primary" disabled={disabledProp(!!busy)} onClick={submitReturn} data-testid="as-return-submit">{t('wb.as.submit')}</Button>
               </View>
-            )}
-            {buttons.length > 0 && !form && (
-              <>
-                <View className="wb-bar-space" />
-                <View className="wb-bar">{buttons}</View>
-              </>
-            )}
-          </>
-        )}
-      </PageState>
-    </View>
+            </View>
+          )}
+          {buttons.length > 0 && !form && (
+            <>
+              <View className="wb-bar-space" />
+              <View className="wb-bar">{buttons}</View>
+            </>
+          )}
+        </>
+      )}
+    </PageFrame>
   );
 }

@@ -1,12 +1,11 @@
 import type { AuditEntry } from '@contract';
 import { Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { icons, OfflineBanner, PageState, Skeleton, TitleBar } from '@/components';
+import { icons, Skeleton } from '@/components';
 import { formatPrice } from '@contract/money';
 import { t } from '@/i18n/messages';
 import { auditActionLabels, carrierLabels, staffRoleLabels } from '@/i18n/merchant';
 import { useAudit } from '@/services/merchant/staff';
-import { Forbidden, formatTime, ListFoot, nextPageOnReachBottom, useWorkbench } from './shared';
+import { formatTime, useWorkbench, WbList } from './shared';
 import './workbench.css';
 
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
@@ -55,51 +54,30 @@ export function auditSummary(e: AuditEntry): string {
 }
 
 export default function WorkbenchAudit() {
-  const { merchantId, isOwner, workplaceQuery } = useWorkbench();
-  const audit = useAudit(merchantId, isOwner);
-  useReachBottom(() => nextPageOnReachBottom(audit));
-  usePullDownRefresh(() => {
-    void audit.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
+  const wb = useWorkbench();
+  const audit = useAudit(wb.merchantId, wb.isOwner);
 
-  if (workplaceQuery.data && !isOwner) {
-    return (
-      <View className="wb">
-        <TitleBar title={t('wb.audit.title')} />
-        <Forbidden text={t('wb.audit.ownerOnly')} />
-      </View>
-    );
-  }
-
-  const list = audit.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <View className="wb">
-      <TitleBar title={t('wb.audit.title')} />
-      <OfflineBanner />
-      <PageState
-        isLoading={audit.isLoading || workplaceQuery.isLoading}
-        isError={audit.isError && list.length === 0}
-        error={audit.error}
-        isEmpty={list.length === 0}
-        emptyText={t('wb.audit.empty')}
-        emptyIcon={icons.ClipboardList}
-        onRetry={() => void audit.refetch()}
-        showHome={false}
-        skeleton={<Skeleton rows={5} />}
-      >
-        <View className="wb-card">
-          {list.map((e) => (
-            <View key={e.id} className="wb-audit" data-testid="wb-audit">
-              <View className="wb-order__foot">
-                <Text className="wb-audit__action">{auditActionLabels[e.action] ?? e.action}</Text>
-                <Text className="wb-muted">{formatTime(e.at)}</Text>
-              </View>
-              <Text className="wb-muted">{`${e.actorName ?? t('wb.audit.system')}${auditSummary(e) ? ` · ${auditSummary(e)}` : ''}`}</Text>
-            </View>
-          ))}
+    <WbList
+      wb={wb}
+      allowed={wb.isOwner}
+      forbiddenText={t('wb.audit.ownerOnly')}
+      title={t('wb.audit.title')}
+      list={audit}
+      itemKey={(e) => e.id}
+      renderItem={(e) => (
+        <View className="wb-audit" data-testid="wb-audit">
+          <View className="wb-order__foot">
+            <Text className="wb-audit__action">{auditActionLabels[e.action] ?? e.action}</Text>
+            <Text className="wb-muted">{formatTime(e.at)}</Text>
+          </View>
+          <Text className="wb-muted">{`${e.actorName ?? t('wb.audit.system')}${auditSummary(e) ? ` · ${auditSummary(e)}` : ''}`}</Text>
         </View>
-        <ListFoot list={audit} />
-      </PageState>
-    </View>
+      )}
+      itemsClassName="wb-card"
+      emptyText={t('wb.audit.empty')}
+      emptyIcon={icons.ClipboardList}
+      skeleton={<Skeleton rows={5} />}
+    />
   );
 }

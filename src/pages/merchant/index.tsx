@@ -3,14 +3,16 @@ import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Icon, icons, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
+import { PageForbidden } from '@/components/page-frame';
 import { t } from '@/i18n/messages';
 import { staffRoleLabels } from '@/i18n/merchant';
+import { isApiError } from '@/services/http';
 import { useDashboard } from '@/services/merchant/dashboard';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useRealtimeLive } from '@/services/realtime';
 import { useWorkbenchStore } from '@/stores/workbench';
 import * as wbIcons from './icons';
-import { Forbidden, formatTime, openWb, useWorkbench, useWorkplaces, type WorkbenchPage } from './shared';
+import { formatTime, openWb, useWorkbench, useWorkplaces, type WorkbenchPage } from './shared';
 import { useNewOrderCue } from './use-new-order-cue';
 import './workbench.css';
 import './index.css';
@@ -73,10 +75,12 @@ export default function WorkbenchHome() {
     if (!merchantId && items.length === 1) choose(items[0].merchantId);
   }, [merchantId, items, choose]);
 
-  // A remembered merchant that no longer has this person (removed): forget it and pick again.
+  // A remembered merchant that no longer has this person (removed: 404): forget it and pick
+  // again. Not for a network failure or an outage: the merchant is still theirs.
+  const gone = isApiError(wb.workplaceQuery.error) && wb.workplaceQuery.error.status === 404;
   useEffect(() => {
-    if (wb.workplaceQuery.isError && merchantId) forget();
-  }, [wb.workplaceQuery.isError, merchantId, forget]);
+    if (gone && merchantId) forget();
+  }, [gone, merchantId, forget]);
 
   usePullDownRefresh(() => {
     void Promise.all([dashboard.refetch(), workplaces.refetch()]).finally(() => Taro.stopPullDownRefresh());
@@ -127,7 +131,7 @@ export default function WorkbenchHome() {
       ) : !merchantId ? (
         <PageState
           isLoading={workplaces.isLoading}
-          isError={workplaces.isError}
+          isError={workplaces.isError && !workplaces.data}
           error={workplaces.error}
           isEmpty={items.length === 0}
           emptyText={t('wb.noWorkplace')}
@@ -139,13 +143,13 @@ export default function WorkbenchHome() {
       ) : (
         <PageState
           isLoading={wb.workplaceQuery.isLoading}
-          isError={wb.workplaceQuery.isError}
+          isError={wb.workplaceQuery.isError && !workplace}
           error={wb.workplaceQuery.error}
           onRetry={() => void wb.workplaceQuery.refetch()}
           skeleton={<Skeleton rows={4} />}
         >
           {!canRun ? (
-            <Forbidden />
+            <PageForbidden />
           ) : (
             <>
               <View className="wb-card">

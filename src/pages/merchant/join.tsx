@@ -1,7 +1,7 @@
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
-import { disabledProp, OfflineBanner, Picture, Skeleton, TitleBar } from '@/components';
+import { type ReactNode, useState } from 'react';
+import { disabledProp, OfflineBanner, PageError, pageErrorKind, Picture, Skeleton, TitleBar } from '@/components';
 import { t } from '@/i18n/messages';
 import { staffRoleLabels } from '@/i18n/merchant';
 import { isApiError } from '@/services/http';
@@ -15,6 +15,20 @@ import './workbench.css';
 
 /** Answers that trying the same code again may change (the network, the server); the others ask for another code. */
 const PASSING = new Set(['NETWORK', 'TIMEOUT', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
+
+/** The page with one card under its title: signing in first, or typing a code. */
+function JoinCard({ testId, children }: { testId: string; children: ReactNode }) {
+  return (
+    <View className="wb">
+      <TitleBar title={t('wb.join.title')} />
+      <OfflineBanner />
+      <View className="wb-card" data-testid={testId}>
+        <View className="wb-card__title">{t('wb.join.title')}</View>
+        {children}
+      </View>
+    </View>
+  );
+}
 
 /**
  * 加入店铺: a person joins a merchant's staff with an invite code, on any platform. The code
@@ -74,49 +88,42 @@ export default function JoinMerchant() {
 
   if (!loggedIn) {
     return (
-      <View className="wb">
-        <TitleBar title={t('wb.join.title')} />
-        <View className="wb-card" data-testid="wb-join-login">
-          <View className="wb-card__title">{t('wb.join.title')}</View>
-          <Text className="wb-muted">{t('wb.join.loginHint')}</Text>
-          <Button className="wb-btn wb-btn--primary wb-btn--block" onClick={() => void openPage(PAGES.login(PAGES.joinMerchant(code || undefined)))} data-testid="wb-join-login-go">
-            {t('wb.join.login')}
-          </Button>
-        </View>
-      </View>
+      <JoinCard testId="wb-join-login">
+        <Text className="wb-muted">{t('wb.join.loginHint')}</Text>
+        <Button className="wb-btn wb-btn--primary wb-btn--block" onClick={() => void openPage(PAGES.login(PAGES.joinMerchant(code || undefined)))} data-testid="wb-join-login-go">
+          {t('wb.join.login')}
+        </Button>
+      </JoinCard>
     );
   }
 
   if (code === '') {
     return (
-      <View className="wb">
-        <TitleBar title={t('wb.join.title')} />
-        <OfflineBanner />
-        <View className="wb-card" data-testid="wb-join-enter">
-          <View className="wb-card__title">{t('wb.join.title')}</View>
-          <Text className="wb-muted wb-field">{t('wb.join.intro')}</Text>
-          <Text className="wb-field__label">{t('wb.join.codeLabel')}</Text>
-          <Input
-            className="wb-input wb-field wb-join__code"
-            maxlength={12}
-            value={typed}
-            placeholder={t('wb.join.codePlaceholder')}
-            onInput={(e) => setTyped(e.detail.value)}
-            onConfirm={look}
-            data-testid="wb-join-code"
-          />
-          {problem && <View className="wb-error" role="alert" data-testid="wb-join-problem">{problem}</View>}
-          <Button className="wb-btn wb-btn--primary wb-btn--block" onClick={look} data-testid="wb-join-view">
-            {t('wb.join.view')}
-          </Button>
-        </View>
-      </View>
+      <JoinCard testId="wb-join-enter">
+        <Text className="wb-muted wb-field">{t('wb.join.intro')}</Text>
+        <Text className="wb-field__label">{t('wb.join.codeLabel')}</Text>
+        <Input
+          className="wb-input wb-field wb-join__code"
+          maxlength={12}
+          value={typed}
+          placeholder={t('wb.join.codePlaceholder')}
+          onInput={(e) => setTyped(e.detail.value)}
+          onConfirm={look}
+          data-testid="wb-join-code"
+        />
+        {problem && <View className="wb-error" role="alert" data-testid="wb-join-problem">{problem}</View>}
+        <Button className="wb-btn wb-btn--primary wb-btn--block" onClick={look} data-testid="wb-join-view">
+          {t('wb.join.view')}
+        </Button>
+      </JoinCard>
     );
   }
 
   const preview = invite.data;
-  const failure = invite.isError ? invite.error : null;
+  // An invite shown stays when a refetch fails (the banner says it may be old).
+  const failure = invite.isError && !preview ? invite.error : null;
   const passing = isApiError(failure) && PASSING.has(failure.code);
+  const offline = failure !== null && pageErrorKind(failure) === 'offline';
   const alreadyMember = member || preview?.alreadyMember === true;
 
   return (
@@ -128,7 +135,15 @@ export default function JoinMerchant() {
           <Skeleton rows={3} avatar />
         </View>
       )}
-      {failure && (
+      {offline && (
+        <>
+          <PageError kind="offline" title={t('pageError.offlineTitle')} hint={t('pageError.offlineHint')} onRetry={() => void invite.refetch()} showHome={false} />
+          <Text className="wb-join__link" onClick={another} data-testid="wb-join-another">
+            {t('wb.join.another')}
+          </Text>
+        </>
+      )}
+      {failure && !offline && (
         <View className="wb-card" data-testid="wb-join-failed">
           <View className="wb-error" role="alert" data-testid="wb-join-problem">
             {errorText(failure)}

@@ -1,25 +1,18 @@
 import type { MerchantOrderDetail } from '@contract';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
-import { type ReactNode, useState } from 'react';
-import { disabledProp, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import { disabledProp, Price, Skeleton } from '@/components';
+import { PageFrame } from '@/components/page-frame';
 import { orderStatusLabels, t } from '@/i18n/messages';
 import { carrierLabels, merchantOrderTabLabels } from '@/i18n/merchant';
+import { isApiError } from '@/services/http';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { useMerchantOrder, useRemarkOrder, useShipOrder, useVerifyPickup } from '@/services/merchant/orders';
 import { CARRIERS, emptyParcel, MAX_PARCELS, type ParcelDraft, shipBody, shipFormProblem } from './ship-form';
-import { confirmAction, errorText, Forbidden, formatTime, Sheet, toast, useWorkbench } from './shared';
+import { confirmAction, errorText, formatTime, Item, Row, Sheet, toast, useWorkbench, wbFrame } from './shared';
 import './workbench.css';
 import './order.css';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <View className="wb-row">
-      <Text className="wb-row__label">{label}</Text>
-      <View className="wb-row__value">{children}</View>
-    </View>
-  );
-}
 
 export function ShipSheet({ order, merchantId, onClose }: { order: MerchantOrderDetail; merchantId: string; onClose: () => void }) {
   const ship = useShipOrder(merchantId);
@@ -126,6 +119,19 @@ export function ShipSheet({ order, merchantId, onClose }: { order: MerchantOrder
   );
 }
 
+/** A failed pickup, with what the server tells beyond the code: the tries left, or how long the lock lasts. */
+function pickupProblem(e: unknown): string {
+  if (isApiError(e) && e.code === 'PICKUP_CODE_INVALID') {
+    const left = e.extraNumber('attemptsLeft');
+    if (left !== undefined) return left > 0 ? t('wb.pickup.attemptsLeft', { n: left }) : t('wb.pickup.noAttemptsLeft');
+  }
+  if (isApiError(e) && e.code === 'PICKUP_CODE_LOCKED') {
+    const seconds = e.extraNumber('retryAfterSeconds');
+    if (seconds !== undefined && seconds > 0) return t('wb.pickup.lockedFor', { n: Math.ceil(seconds / 60) });
+  }
+  return errorText(e);
+}
+
 function PickupSheet({ order, merchantId, onClose }: { order: MerchantOrderDetail; merchantId: string; onClose: () => void }) {
   const verify = useVerifyPickup(merchantId);
   const intent = useIntentKey();
@@ -146,7 +152,7 @@ function PickupSheet({ order, merchantId, onClose }: { order: MerchantOrderDetai
       onClose();
     } catch (e) {
       intent.done();
-      setProblem(errorText(e));
+      setProblem(pickupProblem(e));
     } finally {
       setBusy(false);
     }
@@ -235,145 +241,118 @@ function statusText(o: MerchantOrderDetail): string {
 export default function WorkbenchOrder() {
   const { params } = useRouter();
   const orderId = params.id ?? '';
-  const { merchantId, canRun, workplaceQuery } = useWorkbench();
+  const wb = useWorkbench();
+  const { merchantId, canRun } = wb;
   const order = useMerchantOrder(canRun ? merchantId : '', orderId);
   const [sheet, setSheet] = useState<'ship' | 'pickup' | null>(null);
-  usePullDownRefresh(() => {
-    void order.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
-  if (workplaceQuery.data && !canRun) {
-    return (
-      <View className="wb">
-        <TitleBar title={t('wb.order.title')} />
-        <Forbidden />
-      </View>
-    );
-  }
 
   const o = order.data;
   const canShip = o?.status === 'paid' && o.fulfilmentType === 'delivery';
   const canPickup = o?.status === 'paid' && o.fulfilmentType === 'pickup';
 
   return (
-    <View className="wb wb-order-detail">
-      <TitleBar title={t('wb.order.title')} />
-      <OfflineBanner />
-      <PageState
-        isLoading={order.isLoading || (!o && workplaceQuery.isLoading)}
-        isError={order.isError && !o}
-        error={order.error}
-        onRetry={() => void order.refetch()}
-        showHome={false}
-        skeleton={<Skeleton rows={6} />}
-      >
-        {o && (
-          <>
-            <View className="wb-order-detail__status">
-              <Text className="wb-order-detail__status-text" data-testid="wb-order-status">
-                {statusText(o)}
+    <PageFrame {...wbFrame(wb, canRun)} title={t('wb.order.title')} query={order} skeleton={<Skeleton rows={6} />}>
+      {o && (
+        <>
+          <View className="wb-order-detail__status">
+            <Text className="wb-order-detail__status-text" data-testid="wb-order-status">
+              {statusText(o)}
+            </Text>
+            <Text className="wb-order-detail__no">{`${t('wb.order.no')} ${o.orderNo}`}</Text>
+          </View>
+          <View className="wb-card">
+            <View className="wb-card__title">{t('wb.order.buyer')}</View>
+            <Row label={o.contactName}>
+              <Text className="wb-link" onClick={() => void Taro.makePhoneCall({ phoneNumber: o.contactPhone }).catch(() => undefined)}>
+                {o.contactPhone}
               </Text>
-              <Text className="wb-order-detail__no">{`${t('wb.order.no')} ${o.orderNo}`}</Text>
-            </View>
-            <View className="wb-card">
-              <View className="wb-card__title">{t('wb.order.buyer')}</View>
-              <Row label={o.contactName}>
-                <Text className="wb-link" onClick={() => void Taro.makePhoneCall({ phoneNumber: o.contactPhone }).catch(() => undefined)}>
-                  {o.contactPhone}
-                </Text>
+            </Row>
+            <Row label={o.fulfilmentType === 'pickup' ? t('wb.order.pickupAt') : t('wb.order.shipTo')}>
+              <Text>{o.shipTo}</Text>
+            </Row>
+            {o.buyerRemark && (
+              <Row label={t('wb.order.buyerRemark')}>
+                <Text>{o.buyerRemark}</Text>
               </Row>
-              <Row label={o.fulfilmentType === 'pickup' ? t('wb.order.pickupAt') : t('wb.order.shipTo')}>
-                <Text>{o.shipTo}</Text>
-              </Row>
-              {o.buyerRemark && (
-                <Row label={t('wb.order.buyerRemark')}>
-                  <Text>{o.buyerRemark}</Text>
-                </Row>
-              )}
-            </View>
-            <View className="wb-card">
-              <View className="wb-card__title">{t('wb.order.lines')}</View>
-              {o.lines.map((line, i) => (
-                <View key={`${line.skuId}-${i}`} className="wb-item">
-                  <Picture className="wb-item__img" src={line.image} alt="" />
-                  <View className="wb-item__body">
-                    <Text className="wb-item__title">{line.title}</Text>
-                    <Text className="wb-item__meta">{line.specText}</Text>
-                    <View className="wb-order-detail__line-foot">
-                      <Price fen={line.unitPrice} size="sm" />
-                      <Text className="wb-muted">×{line.quantity}</Text>
-                    </View>
-                  </View>
+            )}
+          </View>
+          <View className="wb-card">
+            <View className="wb-card__title">{t('wb.order.lines')}</View>
+            {o.lines.map((line, i) => (
+              <Item key={`${line.skuId}-${i}`} image={line.image} title={line.title} meta={line.specText}>
+                <View className="wb-order-detail__line-foot">
+                  <Price fen={line.unitPrice} size="sm" />
+                  <Text className="wb-muted">×{line.quantity}</Text>
                 </View>
+              </Item>
+            ))}
+            <Row label={t('wb.order.itemsAmount')}>
+              <Price fen={o.amounts.itemsAmount} size="sm" />
+            </Row>
+            <Row label={t('wb.order.shipping')}>
+              <Price fen={o.amounts.shippingAmount} size="sm" />
+            </Row>
+            {o.amounts.discountAmount > 0 && (
+              <Row label={t('wb.order.discount')}>
+                <Text>-</Text>
+                <Price fen={o.amounts.discountAmount} size="sm" />
+              </Row>
+            )}
+            <Row label={t('wb.order.payable')}>
+              <Price fen={o.amounts.payableAmount} />
+            </Row>
+          </View>
+          <View className="wb-card">
+            <View className="wb-card__title">{t('wb.order.payments')}</View>
+            <Row label={t('wb.order.paid')}>
+              <Price fen={o.payments.paidAmount} size="sm" />
+            </Row>
+            {o.payments.refundedAmount > 0 && (
+              <Row label={t('wb.order.refunded')}>
+                <Price fen={o.payments.refundedAmount} size="sm" />
+              </Row>
+            )}
+            {o.payments.paidAt && (
+              <Row label={t('wb.order.paidAt')}>
+                <Text>{formatTime(o.payments.paidAt)}</Text>
+              </Row>
+            )}
+          </View>
+          {o.shipments.length > 0 && (
+            <View className="wb-card" data-testid="wb-parcels">
+              <View className="wb-card__title">{t('wb.order.parcels')}</View>
+              {o.shipments.map((s, i) => (
+                <Row key={s.id} label={t('wb.order.parcelN', { n: i + 1 })}>
+                  <Text>{`${s.carrierName} ${s.trackingNo}`}</Text>
+                  <Text className="wb-muted wb-block">
+                    {s.lineNos ? t('wb.order.parcelLines', { lines: s.lineNos.map((n) => n + 1).join('、') }) : t('wb.order.parcelAll')}
+                  </Text>
+                </Row>
               ))}
-              <Row label={t('wb.order.itemsAmount')}>
-                <Price fen={o.amounts.itemsAmount} size="sm" />
-              </Row>
-              <Row label={t('wb.order.shipping')}>
-                <Price fen={o.amounts.shippingAmount} size="sm" />
-              </Row>
-              {o.amounts.discountAmount > 0 && (
-                <Row label={t('wb.order.discount')}>
-                  <Text>-</Text>
-                  <Price fen={o.amounts.discountAmount} size="sm" />
-                </Row>
-              )}
-              <Row label={t('wb.order.payable')}>
-                <Price fen={o.amounts.payableAmount} />
-              </Row>
             </View>
-            <View className="wb-card">
-              <View className="wb-card__title">{t('wb.order.payments')}</View>
-              <Row label={t('wb.order.paid')}>
-                <Price fen={o.payments.paidAmount} size="sm" />
-              </Row>
-              {o.payments.refundedAmount > 0 && (
-                <Row label={t('wb.order.refunded')}>
-                  <Price fen={o.payments.refundedAmount} size="sm" />
-                </Row>
-              )}
-              {o.payments.paidAt && (
-                <Row label={t('wb.order.paidAt')}>
-                  <Text>{formatTime(o.payments.paidAt)}</Text>
-                </Row>
-              )}
-            </View>
-            {o.shipments.length > 0 && (
-              <View className="wb-card" data-testid="wb-parcels">
-                <View className="wb-card__title">{t('wb.order.parcels')}</View>
-                {o.shipments.map((s, i) => (
-                  <Row key={s.id} label={t('wb.order.parcelN', { n: i + 1 })}>
-                    <Text>{`${s.carrierName} ${s.trackingNo}`}</Text>
-                    <Text className="wb-muted wb-block">
-                      {s.lineNos ? t('wb.order.parcelLines', { lines: s.lineNos.map((n) => n + 1).join('、') }) : t('wb.order.parcelAll')}
-                    </Text>
-                  </Row>
-                ))}
+          )}
+          <RemarkCard key={o.merchantRemark ?? ''} order={o} merchantId={merchantId} />
+          {(canShip || canPickup) && (
+            <>
+              <View className="wb-bar-space" />
+              <View className="wb-bar">
+                {canShip && (
+                  <Button className="wb-btn wb-btn--primary" onClick={() => setSheet('ship')} data-testid="wb-ship">
+                    {t('wb.ship.action')}
+                  </Button>
+                )}
+                {canPickup && (
+                  <Button className="wb-btn wb-btn--primary" onClick={() => setSheet('pickup')} data-testid="wb-pickup">
+                    {t('wb.pickup.action')}
+                  </Button>
+                )}
               </View>
-            )}
-            <RemarkCard key={o.merchantRemark ?? ''} order={o} merchantId={merchantId} />
-            {(canShip || canPickup) && (
-              <>
-                <View className="wb-bar-space" />
-                <View className="wb-bar">
-                  {canShip && (
-                    <Button className="wb-btn wb-btn--primary" onClick={() => setSheet('ship')} data-testid="wb-ship">
-                      {t('wb.ship.action')}
-                    </Button>
-                  )}
-                  {canPickup && (
-                    <Button className="wb-btn wb-btn--primary" onClick={() => setSheet('pickup')} data-testid="wb-pickup">
-                      {t('wb.pickup.action')}
-                    </Button>
-                  )}
-                </View>
-              </>
-            )}
-            {sheet === 'ship' && <ShipSheet order={o} merchantId={merchantId} onClose={() => setSheet(null)} />}
-            {sheet === 'pickup' && <PickupSheet order={o} merchantId={merchantId} onClose={() => setSheet(null)} />}
-          </>
-        )}
-      </PageState>
-    </View>
+            </>
+          )}
+          {sheet === 'ship' && <ShipSheet order={o} merchantId={merchantId} onClose={() => setSheet(null)} />}
+          {sheet === 'pickup' && <PickupSheet order={o} merchantId={merchantId} onClose={() => setSheet(null)} />}
+        </>
+      )}
+    </PageFrame>
   );
 }

@@ -2,6 +2,9 @@ import type { StaffRole, Workplace } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { type ReactNode, useRef, useState } from 'react';
+import { Picture, Price } from '@/components';
+import { ListPage, type ListPageProps } from '@/components/list-page';
+import type { PageFrameProps } from '@/components/page-frame';
 import { errorMessage, t } from '@/i18n/messages';
 import { useMerchantTopic } from '@/services/realtime';
 import { useWorkplace, useWorkplaces } from '@/services/merchant/workplaces';
@@ -34,6 +37,14 @@ export interface WorkbenchContext {
   /** May use the order, after-sale and goods pages. */
   canRun: boolean;
   workplaceQuery: ReturnType<typeof useWorkplace>;
+}
+
+/**
+ * A workbench page's frame (PageFrame): its look, no 返回首页 (home is the shop), the workplace
+ * (the caller's role) read first, and forbidden when the role may not use the page.
+ */
+export function wbFrame(wb: WorkbenchContext, allowed: boolean, forbiddenText?: string): Pick<PageFrameProps, 'className' | 'showHome' | 'gate' | 'forbidden'> {
+  return { className: 'wb', showHome: false, gate: wb.workplaceQuery, forbidden: wb.workplace !== undefined && !allowed && (forbiddenText ?? true) };
 }
 
 /**
@@ -118,43 +129,27 @@ export function parseYuan(text: string): number | null {
   return Number(int) * 100 + Number((dec + '00').slice(0, 2));
 }
 
-interface InfiniteLike {
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  isFetchNextPageError: boolean;
-  fetchNextPage: () => unknown;
-}
-
-export function ListFoot({ list }: { list: InfiniteLike }) {
+/** A label and its value on a detail page's card (order.css). */
+export function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <View className="wb-foot">
-      {list.isFetchingNextPage ? (
-        <Text>{t('wb.loadingMore')}</Text>
-      ) : list.isFetchNextPageError ? (
-        <Text className="wb-foot__more" onClick={() => void list.fetchNextPage()}>
-          {t('wb.loadMoreFailed')}
-        </Text>
-      ) : list.hasNextPage ? (
-        <Text className="wb-foot__more" onClick={() => void list.fetchNextPage()}>
-          {t('wb.loadMore')}
-        </Text>
-      ) : (
-        <Text>{t('wb.noMore')}</Text>
-      )}
+    <View className="wb-row">
+      <Text className="wb-row__label">{label}</Text>
+      <View className="wb-row__value">{children}</View>
     </View>
   );
 }
 
-/** Loads the next page when the page is scrolled to its end. */
-export function nextPageOnReachBottom(list: InfiniteLike) {
-  if (list.hasNextPage && !list.isFetchingNextPage && !list.isFetchNextPageError) void list.fetchNextPage();
-}
-
-/** Shown instead of a page the caller's role may not use (the server would answer 403). */
-export function Forbidden({ text }: { text?: string }) {
+/** A thing on a card: its picture, title and a line about it; `children` below that line, a price at the end. */
+export function Item({ image, title, meta, price, children }: { image: string; title: string; meta: ReactNode; price?: number; children?: ReactNode }) {
   return (
-    <View className="wb-forbidden" role="alert" data-testid="wb-forbidden">
-      <Text>{text ?? errorMessage('FORBIDDEN_ROLE')}</Text>
+    <View className="wb-item">
+      <Picture className="wb-item__img" src={image} alt="" />
+      <View className="wb-item__body">
+        <Text className="wb-item__title">{title}</Text>
+        <Text className="wb-item__meta">{meta}</Text>
+        {children}
+      </View>
+      {price !== undefined && <Price fen={price} size="sm" />}
     </View>
   );
 }
@@ -174,4 +169,9 @@ export function Sheet({ title, onClose, children, testId }: { title: string; onC
       </View>
     </View>
   );
+}
+
+/** A workbench list page: ListPage in the workbench's frame (wbFrame), its foot saying 加载更多. */
+export function WbList<T, K extends string | number = string>({ wb, allowed, forbiddenText, ...props }: Omit<ListPageProps<T, K>, 'moreText'> & { wb: WorkbenchContext; allowed: boolean; forbiddenText?: string }) {
+  return <ListPage {...wbFrame(wb, allowed, forbiddenText)} moreText={t('wb.loadMore')} {...props} />;
 }

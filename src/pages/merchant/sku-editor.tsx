@@ -1,6 +1,6 @@
 import type { MerchantProduct, MerchantSku } from '@contract';
 import { Button, Input, Text, View } from '@tarojs/components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { disabledProp } from '@/components';
 import { t } from '@/i18n/messages';
 import { isApiError } from '@/services/http';
@@ -33,6 +33,13 @@ export function SkuEditor({ merchantId, sku, onStale }: { merchantId: string; pr
   const [priceProblem, setPriceProblem] = useState<string | null>(null);
   const [stockProblem, setStockProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /**
+   * The stock the person sees and a set-to edit expects: the list's, or the one a refused edit
+   * answered with (STOCK_CHANGED, STOCK_BELOW_ZERO carry the current stock), until the list is
+   * read again.
+   */
+  const [seen, setSeen] = useState(sku.stock);
+  useEffect(() => setSeen(sku.stock), [sku.stock]);
 
   const savePrice = async () => {
     if (busy) return;
@@ -57,7 +64,7 @@ export function SkuEditor({ merchantId, sku, onStale }: { merchantId: string; pr
 
   const saveStock = async () => {
     if (busy) return;
-    const body = stockBody(mode, stockText, sku.stock);
+    const body = stockBody(mode, stockText, seen);
     if (!body) return setStockProblem(mode === 'delta' ? t('wb.sku.badDelta') : t('wb.sku.badSet'));
     setStockProblem(null);
     setBusy(true);
@@ -67,11 +74,19 @@ export function SkuEditor({ merchantId, sku, onStale }: { merchantId: string; pr
       setStockText('');
       toast(t('wb.sku.stockSaved'), 'success');
     } catch (e) {
-      // STOCK_CHANGED: a sale or another edit moved the stock; the list is read again so the
-      // person sees the new figure before deciding again.
-      if (isApiError(e) && (e.code === 'STOCK_CHANGED' || e.code === 'STOCK_BELOW_ZERO')) onStale();
       stockIntent.done();
       setStockProblem(errorText(e));
+      // STOCK_CHANGED: a sale or another edit moved the stock. The answer says to what: the
+      // person sees it at once and the next set-to expects it; the list is read again too.
+      if (isApiError(e) && (e.code === 'STOCK_CHANGED' || e.code === 'STOCK_BELOW_ZERO')) {
+        const current = e.extraNumber('stock');
+        if (current !== undefined) {
+          setSeen(current);
+          if (e.code === 'STOCK_CHANGED') setStockProblem(t('wb.sku.stockChanged', { n: current }));
+          else if ('delta' in body) setStockProblem(t('wb.sku.belowZero', { n: current, m: -body.delta }));
+        }
+        onStale();
+      }
     } finally {
       setBusy(false);
     }
@@ -96,7 +111,7 @@ export function SkuEditor({ merchantId, sku, onStale }: { merchantId: string; pr
       </Button>
 
       <View className="wb-sku__stock-head">
-        <Text className="wb-field__label" data-testid="sku-stock-now">{t('wb.sku.stockNow', { n: sku.stock })}</Text>
+        <Text className="wb-field__label" data-testid="sku-stock-now">{t('wb.sku.stockNow', { n: seen })}</Text>
         <View className="wb-chips">
           <View className={`wb-chip${mode === 'delta' ? ' wb-chip--on' : ''}`} aria-pressed={mode === 'delta'} onClick={() => { setMode('delta'); setStockProblem(null); }} data-testid="sku-mode-delta">
             {t('wb.sku.modeDelta')}

@@ -1,14 +1,15 @@
 import type { StaffInvite, StaffMember, StaffRole } from '@contract';
 import { Button, Input, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useShareAppMessage } from '@tarojs/taro';
+import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { useRef, useState } from 'react';
-import { disabledProp, icons, OfflineBanner, PageState, Skeleton, TitleBar } from '@/components';
+import { disabledProp, icons, Skeleton } from '@/components';
+import { PageFrame } from '@/components/page-frame';
 import { t } from '@/i18n/messages';
 import { staffRoleLabels } from '@/i18n/merchant';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { useInviteStaff, useRemoveStaff, useStaff, useUpdateStaff } from '@/services/merchant/staff';
 import { h5PageUrl, PAGES } from '@/services/platform/nav';
-import { confirmAction, errorText, Forbidden, formatTime, maskPhone, Sheet, toast, useOneAtATime, useWorkbench } from './shared';
+import { confirmAction, errorText, formatTime, maskPhone, Sheet, toast, useOneAtATime, useWorkbench, wbFrame } from './shared';
 import './workbench.css';
 
 type Invitable = 'operator' | 'live_host' | 'kitchen';
@@ -146,7 +147,8 @@ function inviteState(m: StaffMember, now: number): string {
 }
 
 export default function WorkbenchStaff() {
-  const { merchantId, isOwner, workplace, workplaceQuery } = useWorkbench();
+  const wb = useWorkbench();
+  const { merchantId, isOwner, workplace } = wb;
   const staff = useStaff(merchantId, isOwner);
   const update = useUpdateStaff(merchantId);
   const remove = useRemoveStaff(merchantId);
@@ -163,18 +165,6 @@ export default function WorkbenchStaff() {
     if (!s) return { title: t('appName'), path: PAGES.home };
     return { title: t('wb.staff.shareTitle', { name: s.merchantName }), path: PAGES.joinMerchant(s.code) };
   });
-  usePullDownRefresh(() => {
-    void staff.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
-  if (workplaceQuery.data && !isOwner) {
-    return (
-      <View className="wb">
-        <TitleBar title={t('wb.staff.title')} />
-        <Forbidden text={t('wb.staff.ownerOnly')} />
-      </View>
-    );
-  }
 
   const items = staff.data?.items ?? [];
   const now = Date.now();
@@ -204,72 +194,71 @@ export default function WorkbenchStaff() {
     });
 
   return (
-    <View className="wb">
-      <TitleBar title={t('wb.staff.title')} />
-      <OfflineBanner />
-      <PageState
-        isLoading={staff.isLoading || workplaceQuery.isLoading}
-        isError={staff.isError && items.length === 0}
-        error={staff.error}
-        isEmpty={items.length === 0}
-        emptyText={t('wb.staff.empty')}
-        emptyIcon={icons.UserRound}
-        onRetry={() => void staff.refetch()}
-        showHome={false}
-        skeleton={<Skeleton rows={4} avatar />}
-      >
-        <View className="wb-card">
-          {items.map((m) => {
-            const me = m.id === workplace?.staffId;
-            return (
-              <View key={m.id} className="wb-staff" data-testid="wb-staff">
-                <View className="wb-staff__row">
-                  <View className="wb-staff__who">
-                    <Text className="wb-staff__name">
-                      {name(m)}
-                      {me ? t('wb.staff.you') : ''}
-                    </Text>
-                    <Text className="wb-muted">
-                      <Text className={`wb-badge${m.role === 'owner' ? '' : ' wb-badge--plain'}`}>{staffRoleLabels[m.role]}</Text>
-                      {m.phone ? `${maskPhone(m.phone)} · ` : ''}
-                      {inviteState(m, now)}
-                    </Text>
-                  </View>
-                  {!me && (
-                    <View className="wb-staff__actions">
-                      <Button className="wb-btn" size="mini" disabled={disabledProp(!!busy)} onClick={() => setChanging(changing === m.id ? null : m.id)} data-testid="wb-staff-role">
-                        {t('wb.staff.changeRole')}
-                      </Button>
-                      <Button className="wb-btn wb-btn--danger" size="mini" disabled={disabledProp(!!busy)} onClick={() => void removeMember(m)} data-testid="wb-staff-remove">
-                        {t('wb.staff.remove')}
-                      </Button>
-                    </View>
-                  )}
+    <PageFrame
+      {...wbFrame(wb, isOwner, t('wb.staff.ownerOnly'))}
+      title={t('wb.staff.title')}
+      query={staff}
+      shown={items.length > 0}
+      isEmpty={items.length === 0}
+      emptyText={t('wb.staff.empty')}
+      emptyIcon={icons.UserRound}
+      skeleton={<Skeleton rows={4} avatar />}
+      after={
+        <>
+          {isOwner && (
+            <View className="wb-card">
+              <Text className="wb-muted">{t('wb.staff.inviteHint')}</Text>
+              <Button className="wb-btn wb-btn--primary wb-btn--block" onClick={() => setInviting(true)} data-testid="wb-invite-open">
+                {t('wb.staff.invite')}
+              </Button>
+            </View>
+          )}
+          {inviting && <InviteSheet merchantId={merchantId} onClose={() => setInviting(false)} onCreated={created} />}
+          {shown && <InviteResult invite={shown} onClose={() => setShown(null)} />}
+        </>
+      }
+    >
+      <View className="wb-card">
+        {items.map((m) => {
+          const me = m.id === workplace?.staffId;
+          return (
+            <View key={m.id} className="wb-staff" data-testid="wb-staff">
+              <View className="wb-staff__row">
+                <View className="wb-staff__who">
+                  <Text className="wb-staff__name">
+                    {name(m)}
+                    {me ? t('wb.staff.you') : ''}
+                  </Text>
+                  <Text className="wb-muted">
+                    <Text className={`wb-badge${m.role === 'owner' ? '' : ' wb-badge--plain'}`}>{staffRoleLabels[m.role]}</Text>
+                    {m.phone ? `${maskPhone(m.phone)} · ` : ''}
+                    {inviteState(m, now)}
+                  </Text>
                 </View>
-                {changing === m.id && (
-                  <View className="wb-chips wb-staff__roles">
-                    {ROLES.map((r) => (
-                      <View key={r} className={`wb-chip${m.role === r ? ' wb-chip--on' : ''}`} aria-pressed={m.role === r} onClick={() => void changeRole(m, r)}>
-                        {staffRoleLabels[r]}
-                      </View>
-                    ))}
+                {!me && (
+                  <View className="wb-staff__actions">
+                    <Button className="wb-btn" size="mini" disabled={disabledProp(!!busy)} onClick={() => setChanging(changing === m.id ? null : m.id)} data-testid="wb-staff-role">
+                      {t('wb.staff.changeRole')}
+                    </Button>
+                    <Button className="wb-btn wb-btn--danger" size="mini" disabled={disabledProp(!!busy)} onClick={() => void removeMember(m)} data-testid="wb-staff-remove">
+                      {t('wb.staff.remove')}
+                    </Button>
                   </View>
                 )}
               </View>
-            );
-          })}
-        </View>
-      </PageState>
-      {isOwner && (
-        <View className="wb-card">
-          <Text className="wb-muted">{t('wb.staff.inviteHint')}</Text>
-          <Button className="wb-btn wb-btn--primary wb-btn--block" onClick={() => setInviting(true)} data-testid="wb-invite-open">
-            {t('wb.staff.invite')}
-          </Button>
-        </View>
-      )}
-      {inviting && <InviteSheet merchantId={merchantId} onClose={() => setInviting(false)} onCreated={created} />}
-      {shown && <InviteResult invite={shown} onClose={() => setShown(null)} />}
-    </View>
+              {changing === m.id && (
+                <View className="wb-chips wb-staff__roles">
+                  {ROLES.map((r) => (
+                    <View key={r} className={`wb-chip${m.role === r ? ' wb-chip--on' : ''}`} aria-pressed={m.role === r} onClick={() => void changeRole(m, r)}>
+                      {staffRoleLabels[r]}
+                    </View>
+                  ))}
+                </View>
+              )}
+            </View>
+          );
+        })}
+      </View>
+    </PageFrame>
   );
 }

@@ -1,4 +1,5 @@
-import type { DashboardFigures, MerchantOrderDetail, MerchantOrderRow, MerchantProduct, Workplace } from '@contract';
+import type { AuditEntry, DashboardFigures, MerchantOrderDetail, MerchantOrderRow, MerchantProduct, StaffMember, StockAlert, Workplace } from '@contract';
+import type { AfterSale } from '@contract/aftersale';
 
 export const NOW = Date.UTC(2026, 11, 7, 4, 0, 0);
 
@@ -38,3 +39,25 @@ export const product = (over: Partial<MerchantProduct> = {}): MerchantProduct =>
 });
 
 export const counts = { all: 1, to_ship: 1, to_pickup: 0, shipped: 0, completed: 0, closed: 0 };
+
+/** A buyer's 仅退款 request waiting for the merchant. */
+export const afterSaleRequest = (over: Partial<AfterSale> = {}): AfterSale => ({
+  id: 'as_1', orderId: 'o_1', orderNo: '2026120712345678901', merchantId: 'm_1', userId: 'u_9', kind: 'refund_only', status: 'requested',
+  reason: 'damaged', description: '外包装破损', photos: [{ id: 'img_1', url: '/uploads/img_1.jpg' }],
+  lines: [{ lineNo: 0, skuId: 'sku_1', title: '纯棉T恤', specText: '白色 L', image: '/images/p_1.svg', quantity: 1, amount: 4_900 }],
+  amount: 4_900, shippingAmount: 0, returnAddress: null, returnCarrier: null, returnTrackingNo: null, rejectReason: null,
+  approvedBy: null, refundId: null, deadlineAt: NOW + 86_400_000, createdAt: NOW, updatedAt: NOW, refundedAt: null,
+  ...over,
+});
+
+export const staffMember = (over: Partial<StaffMember> = {}): StaffMember => ({
+  id: 'stf_me', userId: 'u_1', phone: '13500000000', nickname: '演示店主', role: 'owner', status: 'active', invitedBy: null, inviteExpiresAt: null, createdAt: 1, updatedAt: 1, ...over,
+});
+
+export const auditEntry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
+  id: 'aud_1', actorId: 'u_1', actorName: '演示店主', action: 'product.shelf_changed', target: 'product:p_1', detail: { from: true, to: false }, at: NOW, ...over,
+});
+
+export const stockAlert = (over: Partial<StockAlert> = {}): StockAlert => ({
+  skuId: 'sku_1', productId: 'p_1', title: '纯棉T恤', specText: '白色 L', cover: '/images/p_1.svg', stock: 0, onShelf: true, ...over,
+});

@@ -15,7 +15,7 @@ import ProductsPage from './products';
 import StaffPage from './staff';
 import AfterSalePage from './after-sale';
 import { shipFormProblem } from './ship-form';
-import { counts, figures, orderDetail, orderRow, product, workplace } from './test-data';
+import { afterSaleRequest, counts, figures, orderDetail, orderRow, product, workplace } from './test-data';
 
 const M = '/api/merchants/m_1';
 
@@ -56,7 +56,7 @@ describe('workbench home', () => {
   it('a live host or kitchen member is told the workbench is not for their role, and nothing is fetched for it', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('kitchen')), 'GET /api/me/workplaces': () => ok({ items: [] }) });
     renderWithClient(<WorkbenchHome />);
-    expect((await screen.findByTestId('wb-forbidden')).textContent).toBe('当前身份无权进行此操作');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('当前身份无权进行此操作');
     expect(calls.some((c) => c.path.endsWith('/dashboard'))).toBe(false);
   });
 
@@ -146,6 +146,32 @@ describe('workbench orders', () => {
   });
 });
 
+describe('a workbench page and the caller\'s workplace', () => {
+  it('shows the skeleton, not the empty list, while the caller\'s role is read', async () => {
+    let answer: (r: ReturnType<typeof ok>) => void = () => undefined;
+    mockApi({ [`GET ${M}`]: () => new Promise((resolve) => (answer = resolve)), [`GET ${M}/orders`]: () => ok({ items: [orderRow()], nextCursor: null, counts }) });
+    renderWithClient(<OrdersPage />);
+    await screen.findAllByTestId('skeleton');
+    expect(screen.queryByText('暂无订单')).toBeNull();
+    act(() => answer(ok(workplace())));
+    await screen.findByTestId('wb-order');
+  });
+
+  it('someone who is not staff of the merchant is told it does not exist', async () => {
+    mockApi({ [`GET ${M}`]: () => problem(404, 'NOT_FOUND') });
+    renderWithClient(<OrdersPage />);
+    expect((await screen.findByTestId('page-error')).getAttribute('data-kind')).toBe('not_found');
+    expect(screen.queryByText('暂无订单')).toBeNull();
+  });
+
+  it('a role changed since it was read: the page\'s own 403 shows the role message, not an error to retry', async () => {
+    mockApi({ [`GET ${M}`]: () => ok(workplace('operator')), [`GET ${M}/orders`]: () => problem(403, 'FORBIDDEN_ROLE') });
+    renderWithClient(<OrdersPage />);
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('当前身份无权进行此操作');
+    expect(screen.queryByText('重试')).toBeNull();
+  });
+});
+
 describe('workbench order detail', () => {
   beforeEach(() => taroMock.setRouterParams({ merchantId: 'm_1', id: 'o_1' }));
 
@@ -203,20 +229,33 @@ describe('workbench order detail', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
 
-  it('verifies a pickup code and shows a wrong code\'s message', async () => {
+  it('verifies a pickup code and shows a wrong code\'s message with the tries left, then the lock\'s wait', async () => {
+    const answers = [
+      problem(400, 'PICKUP_CODE_INVALID', { attemptsLeft: 2 }),
+      problem(400, 'PICKUP_CODE_INVALID', { attemptsLeft: 0 }),
+      problem(429, 'PICKUP_CODE_LOCKED', { retryAfterSeconds: 840 }),
+      problem(400, 'PICKUP_CODE_INVALID'),
+    ];
     mockApi({
       [`GET ${M}`]: () => ok(workplace()),
       [`GET ${M}/orders/o_1`]: () => ok(orderDetail({ fulfilmentType: 'pickup', shipTo: '上海南京路门店' })),
-      [`POST ${M}/orders/o_1/pickup`]: () => problem(400, 'PICKUP_CODE_INVALID'),
+      [`POST ${M}/orders/o_1/pickup`]: () => answers.shift() ?? problem(500, 'INTERNAL'),
     });
     renderWithClient(<OrderPage />);
     fireEvent.click(await screen.findByTestId('wb-pickup'));
     fireEvent.change(screen.getByTestId('wb-pickup-code'), { target: { value: '12' } });
     fireEvent.click(screen.getByTestId('wb-pickup-submit'));
     expect(screen.getByTestId('wb-pickup-problem').textContent).toBe('自提码为 6 位数字');
-    fireEvent.change(screen.getByTestId('wb-pickup-code'), { target: { value: '123456' } });
-    fireEvent.click(screen.getByTestId('wb-pickup-submit'));
-    expect((await screen.findByText('核销码不正确')).textContent).toBe('核销码不正确');
+    const attempt = async (expected: string) => {
+      fireEvent.change(screen.getByTestId('wb-pickup-code'), { target: { value: '123456' } });
+      fireEvent.click(screen.getByTestId('wb-pickup-submit'));
+      await waitFor(() => expect(screen.queryByTestId('wb-pickup-problem')?.textContent).toBe(expected));
+    };
+    await attempt('核销码不正确，还可尝试 2 次');
+    await attempt('核销码不正确，尝试次数已用完，请稍后再试');
+    await attempt('核销码错误次数过多，请 14 分钟后再试');
+    // A problem without the count (an older server): the code's own message.
+    await attempt('核销码不正确');
   });
 
   it('a missing order shows the not-found state', async () => {
@@ -227,18 +266,16 @@ describe('workbench order detail', () => {
 });
 
 describe('workbench goods', () => {
-  it('a set-to edit sends the stock it saw; a sale in between shows 库存已变化 and the list is read again', async () => {
-    let reads = 0;
+  it('a set-to edit sends the stock it saw; a sale in between shows the new stock, which the next try expects', async () => {
     const edits: unknown[] = [];
+    const answers = [problem(409, 'STOCK_CHANGED', { stock: 7 }), ok({ ...product().skus[0], stock: 20 })];
     mockApi({
       [`GET ${M}`]: () => ok(workplace()),
-      [`GET ${M}/products`]: () => {
-        reads++;
-        return ok({ items: [product(reads > 1 ? { stock: 7, skus: [{ ...product().skus[0], stock: 7 }] } : {})], nextCursor: null });
-      },
+      // The list is not read again fast enough to matter: the answer's stock is shown at once.
+      [`GET ${M}/products`]: () => ok({ items: [product()], nextCursor: null }),
       [`POST ${M}/skus/sku_1/stock`]: (req) => {
         edits.push(req.body);
-        return problem(409, 'STOCK_CHANGED');
+        return answers.shift() ?? problem(500, 'INTERNAL');
       },
     });
     renderWithClient(<ProductsPage />);
@@ -247,9 +284,25 @@ describe('workbench goods', () => {
     fireEvent.click(screen.getByTestId('sku-mode-set'));
     fireEvent.change(screen.getByTestId('sku-stock'), { target: { value: '20' } });
     fireEvent.click(screen.getByTestId('sku-save-stock'));
-    expect((await screen.findByTestId('sku-stock-problem')).textContent).toBe('库存已变化，请刷新后重试');
-    expect(edits).toEqual([{ set: 20, expected: 8 }]);
-    await waitFor(() => expect(screen.getByTestId('sku-stock-now').textContent).toBe('当前库存 7'));
+    expect((await screen.findByTestId('sku-stock-problem')).textContent).toBe('库存已变为 7，请确认后重新提交');
+    expect(screen.getByTestId('sku-stock-now').textContent).toBe('当前库存 7');
+    // The person decides again: the next set expects the stock they now see.
+    fireEvent.click(screen.getByTestId('sku-save-stock'));
+    await waitFor(() => expect(edits).toEqual([{ set: 20, expected: 8 }, { set: 20, expected: 7 }]));
+  });
+
+  it('a decrease below zero shows the stock the server has', async () => {
+    mockApi({
+      [`GET ${M}`]: () => ok(workplace()),
+      [`GET ${M}/products`]: () => ok({ items: [product()], nextCursor: null }),
+      [`POST ${M}/skus/sku_1/stock`]: () => problem(409, 'STOCK_BELOW_ZERO', { stock: 3 }),
+    });
+    renderWithClient(<ProductsPage />);
+    fireEvent.click(await screen.findByTestId('wb-edit-skus'));
+    fireEvent.change(screen.getByTestId('sku-stock'), { target: { value: '-5' } });
+    fireEvent.click(screen.getByTestId('sku-save-stock'));
+    expect((await screen.findByTestId('sku-stock-problem')).textContent).toBe('当前库存为 3，不能减少 5');
+    expect(screen.getByTestId('sku-stock-now').textContent).toBe('当前库存 3');
   });
 
   it('a change of zero or a non-number is refused before sending', async () => {
@@ -289,14 +342,14 @@ describe('staff and audit (owner only)', () => {
   it('an operator is told, and the staff list is never asked for', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('operator')) });
     renderWithClient(<StaffPage />);
-    expect((await screen.findByTestId('wb-forbidden')).textContent).toBe('仅店主可以管理店员');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('仅店主可以管理店员');
     expect(calls.some((c) => c.path.endsWith('/staff'))).toBe(false);
   });
 
   it('an operator cannot open the audit log', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('operator')) });
     renderWithClient(<AuditPage />);
-    expect((await screen.findByTestId('wb-forbidden')).textContent).toBe('仅店主可以查看操作记录');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('仅店主可以查看操作记录');
     expect(calls.some((c) => c.path.endsWith('/audit'))).toBe(false);
   });
 
@@ -332,13 +385,7 @@ describe('staff and audit (owner only)', () => {
 });
 
 describe('after-sale decisions', () => {
-  const request = {
-    id: 'as_1', orderId: 'o_1', orderNo: '2026120712345678901', merchantId: 'm_1', userId: 'u_9', kind: 'refund_only' as const, status: 'requested' as const,
-    reason: 'damaged' as const, description: '外包装破损', photos: [{ id: 'img_1', url: '/uploads/img_1.jpg' }],
-    lines: [{ lineNo: 0, skuId: 'sku_1', title: '纯棉T恤', specText: '白色 L', image: '/images/p_1.svg', quantity: 1, amount: 4_900 }],
-    amount: 4_900, shippingAmount: 0, returnAddress: null, returnCarrier: null, returnTrackingNo: null, rejectReason: null,
-    approvedBy: null, refundId: null, deadlineAt: Date.now() + 86_400_000, createdAt: 1, updatedAt: 1, refundedAt: null,
-  };
+  const request = afterSaleRequest();
   beforeEach(() => taroMock.setRouterParams({ merchantId: 'm_1', id: 'as_1' }));
 
   it('rejecting needs a reason; approving asks first and shows the amount', async () => {

@@ -1,8 +1,9 @@
 import type { Order } from '@contract';
 import { Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import type { ReactNode } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar } from '@/components';
+import { LineItem, Price, Skeleton } from '@/components';
+import { PageFrame } from '@/components/page-frame';
 import { orderStatusLabels, t } from '@/i18n/messages';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { discountText } from '@/services/checkout/lines';
@@ -51,10 +52,6 @@ export default function OrderDetailPage() {
   useLoginGate(order.error, order.refetch);
   const actions = useOrderActions();
 
-  usePullDownRefresh(() => {
-    void order.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
   const data = order.data;
   const available = data ? actionsFor(data.status) : [];
 
@@ -66,109 +63,104 @@ export default function OrderDetailPage() {
   };
 
   return (
-    <View className="detail">
-      <TitleBar title={t('detail.title')} />
-      <OfflineBanner />
-      <PageState
-        isLoading={id !== '' && order.isLoading}
-        isError={order.isError && !data}
-        error={order.error}
-        isEmpty={id === ''}
-        emptyText={t('detail.missingId')}
-        notFoundText={t('detail.notFound')}
-        onRetry={() => void order.refetch()}
-        skeleton={<Skeleton rows={8} avatar />}
-      >
-        {data && (
-          <>
-            <StatusHeader order={data} onExpire={() => void order.refetch()} />
+    <PageFrame
+      title={t('detail.title')}
+      className="detail"
+      query={order}
+      isEmpty={id === ''}
+      emptyText={t('detail.missingId')}
+      notFoundText={t('detail.notFound')}
+      skeleton={<Skeleton rows={8} avatar />}
+    >
+      {data && (
+        <>
+          <StatusHeader order={data} onExpire={() => void order.refetch()} />
 
-            <View className="detail__card">
-              {data.fulfilment.type === 'delivery' ? (
-                <>
-                  <Text className="detail__card-title">{t('detail.shipTo')}</Text>
-                  <Text className="detail__text">{data.shipTo}</Text>
-                </>
-              ) : (
-                <>
-                  <Text className="detail__card-title">{t('detail.pickupAt')}</Text>
-                  <Text className="detail__text">{data.shipTo}</Text>
-                  <Text className="detail__text detail__text--muted">
-                    {t('detail.pickupContact', { name: data.fulfilment.contactName, phone: data.fulfilment.contactPhone })}
-                  </Text>
-                </>
-              )}
-            </View>
-
-            <View className="detail__card">
-              <Text className="detail__card-title">{data.merchantName}</Text>
-              {data.lines.map((line) => (
-                <LineItem key={line.skuId} {...line} />
-              ))}
-              <Row label={t('checkout.itemsAmount')}>
-                <Price fen={data.amounts.itemsAmount} size="sm" />
-              </Row>
-              <Row label={t('checkout.shipping')}>
-                {data.amounts.shippingAmount === 0 ? <Text>{t('checkout.freeShippingFee')}</Text> : <Price fen={data.amounts.shippingAmount} size="sm" />}
-              </Row>
-              <Row label={t('checkout.discount')}>
-                <Text className="detail__discount">{discountText(data.amounts.discountAmount)}</Text>
-              </Row>
-              <Row label={t(AMOUNT_LABELS[orderAmount(data).kind])}>
-                <Price fen={orderAmount(data).fen} />
-              </Row>
-            </View>
-
-            <RefundSection order={data} />
-
-            <View className="detail__card">
-              <Text className="detail__card-title">{t('detail.timeline')}</Text>
-              <View className="timeline">
-                {[...data.timeline].reverse().map((event, i) => (
-                  <View key={`${event.status}-${event.at}`} className={`timeline__item${i === 0 ? ' timeline__item--latest' : ''}`} data-testid="timeline-item">
-                    <View className="timeline__dot" />
-                    <View className="timeline__body">
-                      <Text className="timeline__status">
-                        {orderStatusLabels[event.status]}
-                        {event.note ? ` · ${event.note}` : ''}
-                      </Text>
-                      <Text className="timeline__time">{formatTime(event.at)}</Text>
-                    </View>
-                  </View>
-                ))}
-              </View>
-            </View>
-
-            <View className="detail__card">
-              <Row label={t('detail.remark')}>
-                <Text className="detail__text">{data.remark || t('detail.noRemark')}</Text>
-              </Row>
-              <Row label={t('detail.orderId')}>
-                <Text className="detail__text" selectable data-testid="order-no">
-                  {data.orderNo}
+          <View className="detail__card">
+            {data.fulfilment.type === 'delivery' ? (
+              <>
+                <Text className="detail__card-title">{t('detail.shipTo')}</Text>
+                <Text className="detail__text">{data.shipTo}</Text>
+              </>
+            ) : (
+              <>
+                <Text className="detail__card-title">{t('detail.pickupAt')}</Text>
+                <Text className="detail__text">{data.shipTo}</Text>
+                <Text className="detail__text detail__text--muted">
+                  {t('detail.pickupContact', { name: data.fulfilment.contactName, phone: data.fulfilment.contactPhone })}
                 </Text>
-                <Text className="detail__copy" onClick={() => copyId(data.orderNo)}>
-                  {t('detail.copy')}
-                </Text>
-              </Row>
-              <Row label={t('detail.createdAt')}>
-                <Text className="detail__text">{formatTime(data.createdAt)}</Text>
-              </Row>
-              {data.paidAt !== null && (
-                <Row label={t('detail.paidAt')}>
-                  <Text className="detail__text">{formatTime(data.paidAt)}</Text>
-                </Row>
-              )}
-            </View>
-
-            {available.length > 0 && (
-              <View className="detail__bar">
-                <OrderActionButtons order={data} actions={actions} buttonClass="detail__btn" />
-              </View>
+              </>
             )}
-          </>
-        )}
-      </PageState>
-    </View>
+          </View>
+
+          <View className="detail__card">
+            <Text className="detail__card-title">{data.merchantName}</Text>
+            {data.lines.map((line) => (
+              <LineItem key={line.skuId} {...line} />
+            ))}
+            <Row label={t('checkout.itemsAmount')}>
+              <Price fen={data.amounts.itemsAmount} size="sm" />
+            </Row>
+            <Row label={t('checkout.shipping')}>
+              {data.amounts.shippingAmount === 0 ? <Text>{t('checkout.freeShippingFee')}</Text> : <Price fen={data.amounts.shippingAmount} size="sm" />}
+            </Row>
+            <Row label={t('checkout.discount')}>
+              <Text className="detail__discount">{discountText(data.amounts.discountAmount)}</Text>
+            </Row>
+            <Row label={t(AMOUNT_LABELS[orderAmount(data).kind])}>
+              <Price fen={orderAmount(data).fen} />
+            </Row>
+          </View>
+
+          <RefundSection order={data} />
+
+          <View className="detail__card">
+            <Text className="detail__card-title">{t('detail.timeline')}</Text>
+            <View className="timeline">
+              {[...data.timeline].reverse().map((event, i) => (
+                <View key={`${event.status}-${event.at}`} className={`timeline__item${i === 0 ? ' timeline__item--latest' : ''}`} data-testid="timeline-item">
+                  <View className="timeline__dot" />
+                  <View className="timeline__body">
+                    <Text className="timeline__status">
+                      {orderStatusLabels[event.status]}
+                      {event.note ? ` · ${event.note}` : ''}
+                    </Text>
+                    <Text className="timeline__time">{formatTime(event.at)}</Text>
+                  </View>
+                </View>
+              ))}
+            </View>
+          </View>
+
+          <View className="detail__card">
+            <Row label={t('detail.remark')}>
+              <Text className="detail__text">{data.remark || t('detail.noRemark')}</Text>
+            </Row>
+            <Row label={t('detail.orderId')}>
+              <Text className="detail__text" selectable data-testid="order-no">
+                {data.orderNo}
+              </Text>
+              <Text className="detail__copy" onClick={() => copyId(data.orderNo)}>
+                {t('detail.copy')}
+              </Text>
+            </Row>
+            <Row label={t('detail.createdAt')}>
+              <Text className="detail__text">{formatTime(data.createdAt)}</Text>
+            </Row>
+            {data.paidAt !== null && (
+              <Row label={t('detail.paidAt')}>
+                <Text className="detail__text">{formatTime(data.paidAt)}</Text>
+              </Row>
+            )}
+          </View>
+
+          {available.length > 0 && (
+            <View className="detail__bar">
+              <OrderActionButtons order={data} actions={actions} buttonClass="detail__btn" />
+            </View>
+          )}
+        </>
+      )}
+    </PageFrame>
   );
 }

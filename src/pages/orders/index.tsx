@@ -1,9 +1,10 @@
 import type { Order, OrderTab } from '@contract';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { LineItem, OfflineBanner, PageState, Price, Skeleton, TitleBar, OrderNumber, icons } from '@/components';
+import { icons, LineItem, OrderNumber, Price } from '@/components';
+import { ListPage } from '@/components/list-page';
 import { orderStatusLabels, orderTabLabels, t } from '@/i18n/messages';
 import { AFTER_SALE_ORDER_STATUSES } from '@/services/aftersale/estimate';
 import { useLoginGate } from '@/services/checkout/login-gate';
@@ -69,83 +70,25 @@ export default function OrdersPage() {
   useLoginGate(orders.error, orders.refetch);
   const actions = useOrderActions();
 
-  useReachBottom(() => {
-    if (orders.hasNextPage && !orders.isFetchingNextPage && !orders.isFetchNextPageError) void orders.fetchNextPage();
-  });
-
-  usePullDownRefresh(() => {
-    void orders.refetch().finally(() => Taro.stopPullDownRefresh());
-  });
-
   // A pending order whose time ran out is being closed by the server: show its new state.
   const onExpire = () => {
     void queryClient.invalidateQueries({ queryKey: keys.orders.lists() });
     void queryClient.invalidateQueries({ queryKey: keys.orders.counts() });
   };
 
-  const switchTab = (key: OrderTab) => {
-    if (key === tab) return;
-    setTab(key);
-    void Taro.pageScrollTo({ scrollTop: 0, duration: 0 });
-  };
-
-  const list = orders.data?.pages.flatMap((p) => p.items) ?? [];
-
   return (
-    <View className="orders">
-      <TitleBar title={t('orders.title')} />
-      <OfflineBanner />
-      <View className="orders__tabs" role="tablist">
-        {ORDER_TABS.map((key) => (
-          <View
-            key={key}
-            role="tab"
-            aria-selected={key === tab}
-            className={`orders__tab${key === tab ? ' orders__tab--active' : ''}`}
-            onClick={() => switchTab(key)}
-          >
-            {orderTabLabels[key]}
-          </View>
-        ))}
-      </View>
-      <View className="orders__list">
-        <PageState
-          isLoading={orders.isLoading}
-          isError={orders.isError && list.length === 0}
-          error={orders.error}
-          isEmpty={list.length === 0}
-          emptyText={t('orders.empty')}
-        emptyIcon={icons.ClipboardList}
-          emptyActionText={t('orders.goShopping')}
-          onEmptyAction={() => void openPage(PAGES.home)}
-          onRetry={() => void orders.refetch()}
-          skeleton={
-            <>
-              <Skeleton rows={3} avatar />
-              <Skeleton rows={3} avatar />
-            </>
-          }
-        >
-          {list.map((order) => (
-            <OrderCard key={order.id} order={order} actions={actions} onExpire={onExpire} />
-          ))}
-          <View className="orders__foot">
-            {orders.isFetchingNextPage ? (
-              <Text>{t('orders.loadingMore')}</Text>
-            ) : orders.isFetchNextPageError ? (
-              <Text className="orders__retry" onClick={() => void orders.fetchNextPage()}>
-                {t('orders.loadMoreFailed')}
-              </Text>
-            ) : orders.hasNextPage ? (
-              <Text className="orders__retry" onClick={() => void orders.fetchNextPage()}>
-                {t('loadMore')}
-              </Text>
-            ) : (
-              <Text>{t('orders.noMore')}</Text>
-            )}
-          </View>
-        </PageState>
-      </View>
-    </View>
+    <ListPage
+      title={t('orders.title')}
+      className="orders"
+      bodyClassName="orders__list"
+      list={orders}
+      itemKey={(order) => order.id}
+      renderItem={(order) => <OrderCard order={order} actions={actions} onExpire={onExpire} />}
+      tabs={{ tabs: ORDER_TABS.map((key) => ({ key, label: orderTabLabels[key] })), active: tab, onChange: setTab }}
+      emptyText={t('orders.empty')}
+      emptyIcon={icons.ClipboardList}
+      emptyActionText={t('orders.goShopping')}
+      onEmptyAction={() => void openPage(PAGES.home)}
+    />
   );
 }
