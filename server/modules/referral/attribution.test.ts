@@ -198,9 +198,11 @@ describe('binding at sign-in', () => {
     expect(await bindAtSignIn(db, config(), recordingLog(), { id: u, created: true, device: dev }, now)).toEqual({ bound: true, promoterId: p1, replaced: null });
     expect(await bindingOf(u)).toMatchObject({ promoter_id: p1, expires_at: null });
     expect(await boundEvents(u)).toEqual([{ type: 'referral.bound', payload: expect.objectContaining({ userId: u, promoterId: p1, replaced: null, via: 'sign_in', boundAt: now, expiresAt: null }) }]);
-    // Later visits and sign-ins change nothing.
+    // Later visits and sign-ins change nothing, and cost two reads (the touches, the binding): no transaction, no lock.
     await recordVisit(db, SECRET, recordingLog(), { token: await linkOf(p2), platform: 'weapp', device: dev, userId: u }, now + 1000);
-    expect(await bindAtSignIn(db, config(), recordingLog(), { id: u, created: false, device: dev }, now + 2000)).toEqual({ bound: false, reason: 'already_bound' });
+    const c = counted();
+    expect(await bindAtSignIn(c.db, config(), recordingLog(), { id: u, created: false, device: dev }, now + 2000)).toEqual({ bound: false, reason: 'already_bound' });
+    expect(c.count()).toBe(2);
     expect((await bindingOf(u))?.promoter_id).toBe(p1);
   });
 

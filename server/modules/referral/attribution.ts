@@ -220,11 +220,48 @@ async function reaches(trx: Db, promoterId: string, userId: string): Promise<boo
 /** The key of the advisory lock every binding write takes on PostgreSQL (decision 0028). */
 export const BINDING_LOCK_KEY = 'referral-bindings';
 
+type BindingRow = { promoter_id: string; bound_at: number; expires_at: number | null };
+type Refusal = Extract<BindOutcome, { bound: false }>;
+
 /**
- * Applies REFERRAL_BINDING to an account's touches, in one transaction that on PostgreSQL holds
- * a transaction-scoped advisory lock first: two bindings that would together close a cycle (A
- * under B and B under A at once) cannot both pass the walk, since the second walks after the
- * first committed. SQLite has one writer already.
+ * What REFERRAL_BINDING makes of an account's touches given its binding (or none): the touch to
+ * bind to and when the binding lapses, or why nothing binds. Self-referral and cycles are
+ * checked after, under the lock.
+ */
+function decide(policy: ReferralConfig['binding'], existing: BindingRow | undefined, touches: { first: Touch; last: Touch }, now: number): { candidate: Touch; expiresAt: number | null } | Refusal {
+  if (policy.kind === 'first_touch') {
+    return existing ? { bound: false, reason: 'already_bound' } : { candidate: touches.first, expiresAt: null };
+  }
+  if (policy.kind === 'first_touch_days') {
+    const window = policy.days * DAY_MS;
+    if (existing && (existing.expires_at === null || Number(existing.expires_at) > now)) return { bound: false, reason: 'already_bound' };
+    let candidate: Touch;
+    if (existing) {
+      // A lapsed binding may be replaced by a touch after it, within the window.
+      if (touches.last.at <= Number(existing.bound_at)) return { bound: false, reason: 'no_newer_touch' };
+      candidate = touches.last;
+    } else {
+      candidate = touches.first.at > now - window ? touches.first : touches.last;
+    }
+    if (candidate.at <= now - window) return { bound: false, reason: 'touch_too_old' };
+    return { candidate, expiresAt: now + window };
+  }
+  const candidate = touches.last;
+  if (existing && candidate.at <= Number(existing.bound_at)) return { bound: false, reason: 'no_newer_touch' };
+  if (existing && existing.promoter_id === candidate.promoterId) return { bound: false, reason: 'already_bound' };
+  return { candidate, expiresAt: null };
+}
+
+const bindingRow = (db: Db, userId: string) =>
+  db.selectFrom('referral_bindings').select(['promoter_id', 'bound_at', 'expires_at']).where('user_id', '=', userId).executeTakeFirst();
+
+/**
+ * Applies REFERRAL_BINDING to an account's touches. A sign-in that has nothing to bind (bound
+ * for good already: the usual case) is answered from one read, without the lock. Otherwise one
+ * transaction that on PostgreSQL holds a transaction-scoped advisory lock first decides again,
+ * walks the chain and writes: two bindings that would together close a cycle (A under B and B
+ * under A at once) cannot both pass the walk, since the second walks after the first
+ * committed. SQLite has one writer already.
  */
 async function applyPolicy(
   db: Db,
@@ -234,33 +271,15 @@ async function applyPolicy(
   via: 'sign_in' | 'token',
   now: number,
 ): Promise<BindOutcome> {
-  const policy = config.binding;
+  const first = decide(config.binding, await bindingRow(db, userId), touches, now);
+  if ('bound' in first) return first;
   const postgres = dialectOfDb(db) === 'postgres';
   return transact(db, async (trx): Promise<BindOutcome> => {
     if (postgres) await sql`select pg_advisory_xact_lock(hashtext(${BINDING_LOCK_KEY}))`.execute(trx);
-    const existing = await trx.selectFrom('referral_bindings').selectAll().where('user_id', '=', userId).executeTakeFirst();
-    let candidate: Touch | null;
-    let expiresAt: number | null = null;
-    if (policy.kind === 'first_touch') {
-      if (existing) return { bound: false, reason: 'already_bound' };
-      candidate = touches.first;
-    } else if (policy.kind === 'first_touch_days') {
-      const window = policy.days * DAY_MS;
-      if (existing && (existing.expires_at === null || Number(existing.expires_at) > now)) return { bound: false, reason: 'already_bound' };
-      expiresAt = now + window;
-      if (existing) {
-        // A lapsed binding may be replaced by a touch after it, within the window.
-        if (touches.last.at <= Number(existing.bound_at)) return { bound: false, reason: 'no_newer_touch' };
-        candidate = touches.last;
-      } else {
-        candidate = touches.first.at > now - window ? touches.first : touches.last;
-      }
-      if (candidate.at <= now - window) return { bound: false, reason: 'touch_too_old' };
-    } else {
-      candidate = touches.last;
-      if (existing && candidate.at <= Number(existing.bound_at)) return { bound: false, reason: 'no_newer_touch' };
-      if (existing && existing.promoter_id === candidate.promoterId) return { bound: false, reason: 'already_bound' };
-    }
+    const existing = await bindingRow(trx, userId);
+    const decided = decide(config.binding, existing, touches, now);
+    if ('bound' in decided) return decided;
+    const { candidate, expiresAt } = decided;
     if (candidate.promoterId === userId) return { bound: false, reason: 'self_referral' };
     if (await reaches(trx, candidate.promoterId, userId)) return { bound: false, reason: 'cycle' };
     await trx
