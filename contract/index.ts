@@ -10,5 +10,6 @@ export * from './payment';
 export * from './wallet';
 export * from './merchant';
 export * from './workbench';
+export * from './referral';
 export * from './tender-split';
 export * from './routes';

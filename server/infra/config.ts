@@ -7,6 +7,7 @@ import { baseUrlSwap } from '../channels/rebase';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
 import { loadNatsConfig, type NatsConfig } from './nats-config';
 import { ConfigError } from './config-error';
+import { loadReferralConfig, type ReferralConfig } from './referral-config';
 
 /**
  * Process configuration, read once from the environment. Every variable is documented in
@@ -86,9 +87,12 @@ export interface Config {
   };
   /** The outbox's NATS JetStream sink (NATS_URL, NATS_STREAM, ...); null: no broker sink. */
   nats: NatsConfig | null;
+  /** Referral attribution and the network (REFERRAL_*; docs/referral.md). */
+  referral: ReferralConfig;
 }
 
 export { ConfigError };
+export type { PromoterPolicy, ReferralBindingPolicy, ReferralConfig } from './referral-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -301,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
       douyin: loadDouyinConfig(env, { production, sandbox, publicBaseUrl }),
     },
     nats: loadNatsConfig(env),
+    referral: loadReferralConfig(env, { production, tokenSecret }),
   };
 }
 

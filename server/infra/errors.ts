@@ -63,6 +63,10 @@ const TITLES: Record<ErrorCode, string> = {
   ORDER_NOT_PICKUP_READY: 'The order cannot be picked up',
   STOCK_BELOW_ZERO: 'The stock cannot go below zero',
   STOCK_CHANGED: 'The stock changed since it was read',
+  NOT_A_PROMOTER: 'This account may not promote',
+  REFERRAL_ALREADY_PROMOTER: 'This account may promote already',
+  REFERRAL_APPLICATIONS_CLOSED: 'Promoters are not chosen by application here',
+  REFERRAL_APPLICATION_OPEN: 'An application is waiting for a decision already',
   INTERNAL: 'Internal error',
 };
 
