@@ -145,6 +145,8 @@ export const auditAction = z.enum([
   'sku.price_changed',
   /** A SKU's stock changed (detail: delta or set/expected, from, to). */
   'sku.stock_changed',
+  /** The owner changed the referral commission rules: a new version (target referral_rules:<version>; detail: from, to). */
+  'referral.rules_changed',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

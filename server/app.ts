@@ -20,6 +20,7 @@ import * as wallet from './modules/wallet';
 import { authorizeStaff, merchantModule } from './modules/merchant';
 import { afterSaleModule } from './modules/aftersale';
 import * as dashboard from './modules/dashboard';
+import { referralCommissionHandlers } from './modules/referral';
 import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
@@ -233,6 +234,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     merchantModule(core.merchant),
     afterSaleModule(core.afterSales),
     dashboard,
+    { handlers: referralCommissionHandlers },
   ];
 
   // Contract routes, from every module.

@@ -183,6 +183,11 @@ export const canned: Canned = {
   changeSkuStock: () => demoMerchantProduct.skus[0],
   listStockAlerts: () => ({ items: [], nextCursor: null }),
   getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, afterSalesWaiting: 0, computedAt: NOW }),
+  getReferralRules: () => ({ merchantId: 'm_01', version: 0, enabled: false, levels: 2, mode: 'rate' as const, amounts: [0, 0], freezeDays: 7, overrides: [], createdAt: null, createdBy: null }),
+  setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
+  getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
+  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
+  listReferralCommissions: () => ({ items: [], nextCursor: null }),
 };
 
 /**

@@ -70,6 +70,11 @@ export const routeTable = {
   changeSkuStock: { method: 'POST', path: '/api/merchants/:merchantId/skus/:skuId/stock', auth: 'staff', idempotency: null },
   listStockAlerts: { method: 'GET', path: '/api/merchants/:merchantId/stock-alerts', auth: 'staff', idempotency: null },
   getDashboard: { method: 'GET', path: '/api/merchants/:merchantId/dashboard', auth: 'staff', idempotency: null },
+  getReferralRules: { method: 'GET', path: '/api/merchants/:merchantId/referral/rules', auth: 'staff', idempotency: null },
+  setReferralRules: { method: 'POST', path: '/api/merchants/:merchantId/referral/rules', auth: 'staff', idempotency: null },
+  getCommissionReport: { method: 'GET', path: '/api/merchants/:merchantId/referral/report', auth: 'staff', idempotency: null },
+  getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', auth: 'user', idempotency: null },
+  listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', auth: 'user', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -313,4 +313,5 @@ export const auditActionLabels = {
   'product.shelf_changed': '商品上下架',
   'sku.price_changed': '修改价格',
   'sku.stock_changed': '修改库存',
+  'referral.rules_changed': '修改分销佣金规则',
 } as const;

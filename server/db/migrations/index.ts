@@ -15,6 +15,7 @@ import * as m013 from './013_merchant_workbench';
 import * as m014 from './014_staff_invite_codes';
 import * as m015 from './015_paid_order_path';
 import * as m016 from './016_referral_network';
+import * as m018 from './018_referral_commissions';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '014_staff_invite_codes': m014,
   '015_paid_order_path': m015,
   '016_referral_network': m016,
+  '018_referral_commissions': m018,
 };

@@ -10,6 +10,7 @@ export { AFTER_SALE_JOBS, approveOverdueAfterSales, closeUnreturnedAfterSales } 
 export { applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER } from './consumer';
 export { afterSaleMachine } from './machine';
 export { afterSalesWaiting, WAITING_FOR_MERCHANT } from './figures';
+export { refundedLinesOf, type RefundedLine } from './refund-lines';
 export type { AfterSaleDeps } from './service';
 
 export type * from './tables';

@@ -103,6 +103,9 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   changeSkuStock: async () => ({ method: 'POST', url: `/api/merchants/${A}/skus/${(await makeSku(t.db, { merchantId: A })).skuId}/stock`, body: { delta: 5 } }),
   listStockAlerts: async () => ({ method: 'GET', url: `/api/merchants/${A}/stock-alerts?threshold=3` }),
   getDashboard: async () => ({ method: 'GET', url: `/api/merchants/${A}/dashboard` }),
+  getReferralRules: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/rules` }),
+  setReferralRules: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/rules`, body: { enabled: true, levels: 2, mode: 'rate', amounts: [1000, 500], freezeDays: 7 } }),
+  getCommissionReport: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/report?groupBy=day` }),
 };
 
 let theBuyer: Shopper | null = null;

@@ -3,8 +3,17 @@
  * attribution of shared links, commissions and withdrawals.
  */
 export { ancestorsOf, MAX_LEVELS_CAP } from './bindings';
+import { COMMISSION_TABLES } from './check';
 
 export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
-export const TABLES = ['referral_bindings'] as const;
+export const TABLES = ['referral_bindings', ...COMMISSION_TABLES] as const;
+export { applyReferralEvent, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER } from './consumer';
+export { REFERRAL_JOBS, unfreezeDueCommissions } from './jobs';
+export { withdrawCommissions, promoterAccounts, expenseAccount, snapshotOrder, unfreezeCommission } from './commissions';
+export { commissionMachine, type CommissionStatus } from './machine';
+export { getRules, ruleInForce, setRules } from './rules';
+export { expectedCommissionBalances } from './check';
+export { referralCommissionHandlers } from './routes';
+export { COMMISSION_TABLES } from './check';
