@@ -61,7 +61,7 @@ const dayOf = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().
 export async function commissionReport(db: Db, merchantId: string, query: { from?: number; to?: number; groupBy: 'day' | 'total' }): Promise<CommissionReport> {
   const from = query.from ?? 0;
   const to = query.to ?? Number.MAX_SAFE_INTEGER;
-  const paidDay = sql<number>`(paid_at + ${SHANGHAI_OFFSET_MS}) / ${DAY_MS}`;
+  const paidDay = sql<number>`(paid_at + ${sql.lit(SHANGHAI_OFFSET_MS)}) / ${sql.lit(DAY_MS)}`;
   const paid = await db
     .selectFrom('referral_commissions')
     .select([paidDay.as('day'), sql<number>`coalesce(sum(amount), 0)`.as('paid'), sql<number>`count(*)`.as('commissions')])
@@ -71,7 +71,7 @@ export async function commissionReport(db: Db, merchantId: string, query: { from
     .where('amount', '>', 0)
     .groupBy(paidDay)
     .execute();
-  const reversedDay = sql<number>`(at + ${SHANGHAI_OFFSET_MS}) / ${DAY_MS}`;
+  const reversedDay = sql<number>`(at + ${sql.lit(SHANGHAI_OFFSET_MS)}) / ${sql.lit(DAY_MS)}`;
   const reversed = await db
     .selectFrom('referral_commission_reversals')
     .select([reversedDay.as('day'), sql<number>`coalesce(sum(amount), 0)`.as('reversed')])
