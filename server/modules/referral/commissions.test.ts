@@ -5,9 +5,11 @@ import { transact } from '../../db/transaction';
 import { balanceOf } from '../wallet';
 import { unfreezeDueCommissions } from './jobs';
 import { earningsOf } from './reads';
-import { commissionsOnCompleted, commissionsOnRefund, snapshotOrder } from './commissions';
+import { commissionsOnCompleted, commissionsOnEnded, commissionsOnRefund, snapshotOrder } from './commissions';
 import { DAY_MS } from './amounts';
 import { setRules } from './rules';
+import { makeMerchant } from '../merchant/testing';
+import { makeSku } from '../order/testing';
 import { bindChain, commissionsOf, complete, ledgerProblems, merchantWithRules, pay, placeOrder, refund, uniq, withdrawAll } from './testing';
 
 let tdb: TestDb;
@@ -140,7 +142,11 @@ it('a refund after the withdrawal books a clawback, which the promoter’s next 
 
 it('three levels; per-SKU fixed amounts beat per-product rates, which beat the merchant’s; a fixed amount is per unit and at most the line’s base', async () => {
   const merchantId = uniq('m');
-  await import('../merchant/testing').then((m) => m.makeMerchant(db, merchantId));
+  await makeMerchant(db, merchantId);
+  const special = await makeSku(db, { merchantId });
+  const otherSku = `${special.skuId}b`;
+  await db.insertInto('skus').values({ id: otherSku, product_id: special.productId, spec_values: '[]', price: 1500, original_price: null, stock: 10, sales: 0, created_at: T0, updated_at: T0 }).execute();
+  const cheap = await makeSku(db, { merchantId });
   await setRules(
     db,
     merchantId,
@@ -152,9 +158,9 @@ it('three levels; per-SKU fixed amounts beat per-product rates, which beat the m
       amounts: [1000, 500, 200],
       freezeDays: 7,
       overrides: [
-        { target: 'sku', targetId: 'sku_fixed', mode: 'fixed', amounts: [300, 100, 50] },
-        { target: 'product', targetId: 'p_special', mode: 'rate', amounts: [2000, 0, 0] },
-        { target: 'sku', targetId: 'sku_cheap', mode: 'fixed', amounts: [400, 0, 0] },
+        { target: 'sku', targetId: special.skuId, mode: 'fixed', amounts: [300, 100, 50] },
+        { target: 'product', targetId: special.productId, mode: 'rate', amounts: [2000, 0, 0] },
+        { target: 'sku', targetId: cheap.skuId, mode: 'fixed', amounts: [400, 0, 0] },
       ],
     },
     T0 - 1000,
@@ -164,10 +170,10 @@ it('three levels; per-SKU fixed amounts beat per-product rates, which beat the m
     buyer,
     merchantId,
     lines: [
-      { price: 2000, quantity: 3, skuId: 'sku_fixed', productId: 'p_special' },
-      { price: 1500, quantity: 2, skuId: 'sku_other', productId: 'p_special' },
+      { price: 2000, quantity: 3, skuId: special.skuId, productId: special.productId },
+      { price: 1500, quantity: 2, skuId: otherSku, productId: special.productId },
       { price: 1000, quantity: 1 },
-      { price: 300, quantity: 2, skuId: 'sku_cheap' },
+      { price: 300, quantity: 2, skuId: cheap.skuId, productId: cheap.productId },
     ],
     at: T0,
   });
@@ -232,4 +238,24 @@ it('a whole refund by amount (shipping included) reverses every level in full fr
   for (const p of chain) expect(await earningsOf(db, p)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
   expect(await balanceOf(db, { kind: 'commission_expense', ownerId: merchantId })).toBe(0);
   expect(await ledgerProblems(db)).toEqual([]);
+});
+
+it('an order that ends unpaid leaves its snapshot void, with nothing moved', async () => {
+  const merchantId = await merchantWithRules(db, TEN_FIVE, T0 - 1000);
+  const { buyer, chain } = await network(2);
+  const orderId = await placeOrder(db, { buyer, merchantId, lines: [{ price: 5000, quantity: 1 }], at: T0 });
+  await db.updateTable('orders').set({ status: 'cancelled', ended_at: T0 + 1 }).where('id', '=', orderId).execute();
+  await transact(db, (trx) => commissionsOnEnded(trx, orderId, T0 + 1));
+  expect((await amounts(orderId)).map((c) => c.status)).toEqual(['void', 'void']);
+  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+  expect(await ledgerProblems(db)).toEqual([]);
+});
+
+it('concurrent rule changes each get their own version; overrides must name the merchant’s own goods', async () => {
+  const merchantId = await merchantWithRules(db, TEN_FIVE, T0);
+  const versions = await Promise.all([1, 2, 3].map((i) => setRules(db, merchantId, 'u_owner', { ...TEN_FIVE, amounts: [1000 + i, 500] }, T0 + 100)));
+  expect(versions.map((v) => v.version).sort()).toEqual([2, 3, 4]);
+  const other = await makeSku(db, { merchantId: uniq('m_other') });
+  await expect(setRules(db, merchantId, 'u_owner', { ...TEN_FIVE, overrides: [{ target: 'sku', targetId: other.skuId, mode: 'rate', amounts: [1, 1] }] }, T0 + 200)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  expect(await db.selectFrom('referral_rules').select('version').where('merchant_id', '=', merchantId).execute()).toHaveLength(4);
 });

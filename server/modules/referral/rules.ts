@@ -4,6 +4,8 @@ import { referralRulesBody, type ReferralRules, type RuleOverride, COMMISSION_LE
 import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
 import { recordAudit } from '../merchant';
+import { goodsNotOf } from '../catalog';
+import { AppError } from '../../infra/errors';
 import type { CommissionMode } from './amounts';
 
 type Db = Kysely<Database>;
@@ -105,6 +107,11 @@ const INSERT_ATTEMPTS = 5;
  */
 export async function setRules(db: Db, merchantId: string, actorId: string, input: z.input<typeof referralRulesBody>, now = Date.now()): Promise<ReferralRules> {
   const body = referralRulesBody.parse(input);
+  const foreign = await goodsNotOf(db, merchantId, {
+    productIds: body.overrides.filter((o) => o.target === 'product').map((o) => o.targetId),
+    skuIds: body.overrides.filter((o) => o.target === 'sku').map((o) => o.targetId),
+  });
+  if (foreign.length > 0) throw new AppError('VALIDATION_FAILED', `overrides name goods that are not this merchant's: ${foreign.slice(0, 10).join(', ')}`);
   return transact(db, async (trx) => {
     for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
       const last = await trx.selectFrom('referral_rules').select(['version', 'created_at']).where('merchant_id', '=', merchantId).orderBy('version', 'desc').limit(1).executeTakeFirst();
