@@ -112,6 +112,6 @@ it('never pays more than the configured share, never reverses more than earned, 
       expect(held).toBe(rows.reduce((a, c) => a + Number(c.amount) - Number(c.reversed_amount), 0));
       expect(await ledgerProblems(db)).toEqual([]);
     }),
-    { numRuns: 25 },
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
   );
 });

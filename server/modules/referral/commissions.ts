@@ -113,6 +113,18 @@ async function lockOrderAccounts(trx: Db, rows: readonly CommissionRow[], now: n
 // ---------------------------------------------------------------------------------------------
 // The lifecycle
 
+/**
+ * Posts a step's journal; a ref already posted means the states and the ledger disagree (each
+ * step's rows move once, by a guarded transition, in the journal's own transaction): it throws,
+ * and the transaction rolls back rather than move states without money.
+ */
+async function postStep(trx: Db, journal: Parameters<typeof post>[1]): Promise<void> {
+  if ((await post(trx, journal)) === 'duplicate') throw new Error(`journal ${journal.ref} was posted before, but its commissions had not moved`);
+}
+
+/** A batch's ref: the order, and the first commission it moves (each commission moves once per step). */
+const batchRef = (step: string, orderId: string, rows: readonly CommissionRow[]) => `${step}:${orderId}:${[...rows.map((r) => r.id)].sort()[0]}`;
+
 async function transition(trx: Db, c: CommissionRow, event: (typeof commissionMachine.events)[number], set: Record<string, string | number | null>): Promise<CommissionRow> {
   const to = await apply(trx, commissionMachine, TABLE, c.id, event, set);
   return { ...c, ...set, status: to } as CommissionRow;
@@ -120,7 +132,7 @@ async function transition(trx: Db, c: CommissionRow, event: (typeof commissionMa
 
 /**
  * The order was paid: every placed commission earns its amount on its line's paid share (the
- * base: docs/referral.md, "The commission base"). Journal commission-earn:<orderId>: the
+ * base: docs/referral.md, "The commission base"). Journal commission-earn:<orderId>:<first commission id>: the
  * merchant's expense −x, the promoter's pending +x.
  */
 async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], now: number): Promise<CommissionRow[]> {
@@ -128,6 +140,7 @@ async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], n
   const baseOf = new Map(order.lines.map((l) => [l.lineNo, l.paidAmount]));
   const postings: Posting[] = [];
   const out: CommissionRow[] = [];
+  const moved = rows.filter((c) => c.status === 'placed');
   for (const c of rows) {
     if (c.status !== 'placed') {
       out.push(c);
@@ -138,17 +151,18 @@ async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], n
     out.push(await transition(trx, c, 'pay', { base, amount, paid_at: paidAt, updated_at: now }));
     postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: -amount }, { account: promoterAccounts(c.promoter_id).pending, amount });
   }
-  if (postings.length > 0) await post(trx, { ref: `commission-earn:${order.id}`, kind: 'commission-earn', memo: `commissions earned on order ${order.orderNo}`, postings, now });
+  if (moved.length > 0) await postStep(trx, { ref: batchRef('commission-earn', order.id, moved), kind: 'commission-earn', memo: `commissions earned on order ${order.orderNo}`, postings, now });
   return out;
 }
 
 /**
  * The order completed: pending commissions freeze until completed + the freeze days of their
- * snapshot. Journal commission-freeze:<orderId>: pending −net, frozen +net.
+ * snapshot. Journal commission-freeze:<orderId>:<first commission id>: pending −net, frozen +net.
  */
 async function freeze(trx: Db, order: OrderForCommission, rows: CommissionRow[], completedAt: number, now: number): Promise<CommissionRow[]> {
   const postings: Posting[] = [];
   const out: CommissionRow[] = [];
+  const moved = rows.filter((c) => c.status === 'pending');
   for (const c of rows) {
     if (c.status !== 'pending') {
       out.push(c);
@@ -158,7 +172,7 @@ async function freeze(trx: Db, order: OrderForCommission, rows: CommissionRow[],
     const accounts = promoterAccounts(c.promoter_id);
     postings.push({ account: accounts.pending, amount: -netOf(c) }, { account: accounts.frozen, amount: netOf(c) });
   }
-  if (postings.length > 0) await post(trx, { ref: `commission-freeze:${order.id}`, kind: 'commission-freeze', memo: `commissions frozen on order ${order.orderNo}`, postings, now });
+  if (moved.length > 0) await postStep(trx, { ref: batchRef('commission-freeze', order.id, moved), kind: 'commission-freeze', memo: `commissions frozen on order ${order.orderNo}`, postings, now });
   return out;
 }
 
@@ -266,7 +280,7 @@ export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Dat
     if (nothingLeft && status !== 'reversed') await transition(trx, c, 'reverse', set);
     else await trx.updateTable(TABLE).set(set).where('id', '=', c.id).where('status', '=', status).execute();
   }
-  if (postings.length > 0) await post(trx, { ref: `commission-reversal:${input.refundId}`, kind: 'commission-reversal', memo: `commissions reversed by refund ${input.refundId} of order ${ready.order.orderNo}`, postings, now });
+  if (postings.length > 0) await postStep(trx, { ref: `commission-reversal:${input.refundId}`, kind: 'commission-reversal', memo: `commissions reversed by refund ${input.refundId} of order ${ready.order.orderNo}`, postings, now });
 }
 
 /** Whether a refund was already applied to the order's commissions (a redelivery is a no-op). */
@@ -301,7 +315,7 @@ export async function unfreezeCommission(trx: Db, id: string, now = Date.now()):
   const net = netOf(c);
   const netted = Math.min(net, Math.max(0, -clawback));
   if (netted > 0) await trx.updateTable(TABLE).set({ netted_amount: netted }).where('id', '=', id).execute();
-  await post(trx, {
+  await postStep(trx, {
     ref: `commission-unfreeze:${id}`,
     kind: 'commission-unfreeze',
     memo: `commission ${id} available`,
@@ -340,7 +354,7 @@ export async function withdrawCommissions(trx: Db, input: { promoterId: string; 
     await transition(trx, c, 'withdraw', { withdrawn_amount: w, withdrawal_ref: input.ref, withdrawn_at: now, updated_at: now });
     total += w;
   }
-  await post(trx, { ref: `commission-withdraw:${input.ref}`, kind: 'commission-withdraw', memo: `commissions withdrawn (${input.ref})`, postings: [{ account: accounts.available, amount: -total }, { account: accounts.withdrawn, amount: total }], now });
+  await postStep(trx, { ref: `commission-withdraw:${input.ref}`, kind: 'commission-withdraw', memo: `commissions withdrawn (${input.ref})`, postings: [{ account: accounts.available, amount: -total }, { account: accounts.withdrawn, amount: total }], now });
   return total;
 }
 

@@ -30,8 +30,9 @@ afterAll(async () => {
 const codeOf = (res: ApiResponse) => `${res.status} ${String((res.body as { code?: string } | null)?.code ?? '')}`.trim();
 const rulesUrl = () => `/api/merchants/${merchantId}/referral/rules`;
 
+/** Polls until the outbox's consumer has done its part (up to 30 s: suites share the machine). */
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 3000; i++) {
     const v = await read();
     if (ok(v)) return v;
     await new Promise((r) => setTimeout(r, 10));
