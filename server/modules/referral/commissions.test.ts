@@ -4,7 +4,7 @@ import { testDb, type TestDb } from '../../test/db';
 import { transact } from '../../db/transaction';
 import { balanceOf } from '../wallet';
 import { unfreezeDueCommissions } from './jobs';
-import { earningsOf } from './reads';
+import { commissionReport, earningsOf, listCommissions } from './reads';
 import { commissionsOnCompleted, commissionsOnEnded, commissionsOnRefund, snapshotOrder } from './commissions';
 import { DAY_MS } from './amounts';
 import { setRules } from './rules';
@@ -258,4 +258,38 @@ it('concurrent rule changes each get their own version; overrides must name the 
   const other = await makeSku(db, { merchantId: uniq('m_other') });
   await expect(setRules(db, merchantId, 'u_owner', { ...TEN_FIVE, overrides: [{ target: 'sku', targetId: other.skuId, mode: 'rate', amounts: [1, 1] }] }, T0 + 200)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   expect(await db.selectFrom('referral_rules').select('version').where('merchant_id', '=', merchantId).execute()).toHaveLength(4);
+});
+
+it('lists a promoter’s commissions newest first by pages, by state; the merchant’s report by day', async () => {
+  const merchantId = await merchantWithRules(db, TEN_FIVE, T0 - 1000);
+  const { buyer, chain } = await network(1);
+  const orders: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const id = await placeOrder(db, { buyer, merchantId, lines: [{ price: 1000 * (i + 1), quantity: 1 }], at: T0 + i * DAY_MS });
+    await pay(db, id, T0 + i * DAY_MS + 1);
+    orders.push(id);
+  }
+  await refund(db, orders[0], { amount: 500 }, T0 + 5 * DAY_MS);
+  const first = await listCommissions(db, chain[0], { limit: 2 });
+  expect(first.items.map((c) => [c.orderId, c.amount, c.reversedAmount, c.state])).toEqual([
+    [orders[2], 300, 0, 'pending'],
+    [orders[1], 200, 0, 'pending'],
+  ]);
+  expect(first.nextCursor).not.toBeNull();
+  const second = await listCommissions(db, chain[0], { limit: 2, cursor: first.nextCursor ?? undefined });
+  expect(second.items.map((c) => [c.orderId, c.amount, c.reversedAmount])).toEqual([[orders[0], 100, 50]]);
+  expect(second.nextCursor).toBeNull();
+  expect((await listCommissions(db, chain[0], { limit: 10, state: 'frozen' })).items).toEqual([]);
+
+  const report = await commissionReport(db, merchantId, { groupBy: 'day' });
+  // One level (the buyer has one promoter): 10 % of each order; 10:00 in Shanghai each day.
+  expect(report.total).toEqual({ paid: 600, reversed: 50, commissions: 3 });
+  expect(report.days.map((d) => [d.day, d.paid, d.reversed])).toEqual([
+    ['2026-01-05', 100, 0],
+    ['2026-01-06', 200, 0],
+    ['2026-01-07', 300, 0],
+    ['2026-01-10', 0, 50],
+  ]);
+  const firstDay = await commissionReport(db, merchantId, { groupBy: 'total', from: T0, to: T0 + DAY_MS });
+  expect(firstDay).toEqual({ merchantId, total: { paid: 100, reversed: 0, commissions: 1 }, days: [] });
 });
