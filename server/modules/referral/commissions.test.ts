@@ -8,6 +8,7 @@ import { commissionReport, earningsOf, listCommissions } from './reads';
 import { commissionsOnCompleted, commissionsOnEnded, commissionsOnRefund, snapshotOrder } from './commissions';
 import { DAY_MS } from './amounts';
 import { setRules } from './rules';
+import { applyReferralEvent } from './consumer';
 import { makeMerchant } from '../merchant/testing';
 import { makeSku } from '../order/testing';
 import { bindChain, commissionsOf, complete, ledgerProblems, merchantWithRules, pay, placeOrder, refund, uniq, withdrawAll } from './testing';
@@ -292,4 +293,23 @@ it('lists a promoter’s commissions newest first by pages, by state; the mercha
   ]);
   const firstDay = await commissionReport(db, merchantId, { groupBy: 'total', from: T0, to: T0 + DAY_MS });
   expect(firstDay).toEqual({ merchantId, total: { paid: 100, reversed: 0, commissions: 1 }, days: [] });
+});
+
+it('the consumer: an order of a merchant that never turned commissions on gets none; one with rules is snapshotted and earned', async () => {
+  const { buyer, chain } = await network(1);
+  const event = (type: string, orderId: string, merchantId: string, status: string) => ({ id: uniq('evt'), type, version: 1, aggregateId: orderId, createdAt: T0, payload: { orderId, parentId: 'po_x', userId: buyer, merchantId, status, at: T0 } });
+  const plain = uniq('m_plain');
+  await makeMerchant(db, plain);
+  const off = await placeOrder(db, { buyer, merchantId: plain, lines: [{ price: 1000, quantity: 1 }], at: T0 });
+  await db.updateTable('orders').set({ status: 'paid', paid_at: T0 + 1 }).where('id', '=', off).execute();
+  await transact(db, (trx) => applyReferralEvent(trx, event('order.paid', off, plain, 'paid'), T0 + 2));
+  expect(await commissionsOf(db, off)).toEqual([]);
+
+  const merchantId = await merchantWithRules(db, TEN_FIVE, T0 - 1000);
+  const on = await placeOrder(db, { buyer, merchantId, lines: [{ price: 1000, quantity: 1 }], at: T0 });
+  await db.deleteFrom('referral_commissions').where('order_id', '=', on).execute();
+  await db.updateTable('orders').set({ status: 'paid', paid_at: T0 + 1 }).where('id', '=', on).execute();
+  await transact(db, (trx) => applyReferralEvent(trx, event('order.paid', on, merchantId, 'paid'), T0 + 2));
+  expect((await amounts(on)).map((c) => [c.level, c.amount, c.status])).toEqual([[1, 100, 'pending']]);
+  expect(await earningsOf(db, chain[0])).toMatchObject({ pending: 100 });
 });

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../../db/types';
 import { EVENTS, payloadOf } from '../../events/catalog';
 import type { OutboxEvent } from '../../infra/outbox';
 import { refundedLinesOf } from '../aftersale';
 import { commissionsOnCompleted, commissionsOnEnded, commissionsOnPaid, commissionsOnRefund, snapshotOrder } from './commissions';
+import { everEnabled } from './rules';
 
 type Db = Kysely<Database>;
 
@@ -23,7 +25,13 @@ export const REFERRAL_CONSUMED_EVENTS = [
   EVENTS.refundSucceeded.name,
 ] as const;
 
+/** What every order event carries (the catalog's orderChanged). */
+const orderMerchant = z.object({ merchantId: z.string().min(1) });
+const ORDER_EVENTS: ReadonlySet<string> = new Set([EVENTS.orderCreated.name, EVENTS.orderPaid.name, EVENTS.orderCompleted.name, EVENTS.orderCancelled.name, EVENTS.orderClosed.name]);
+
 export async function applyReferralEvent(trx: Db, event: OutboxEvent, now = Date.now()): Promise<void> {
+  // An order of a merchant that never turned commissions on has none: one read, nothing else.
+  if (ORDER_EVENTS.has(event.type) && !(await everEnabled(trx, orderMerchant.parse(event.payload).merchantId))) return;
   switch (event.type) {
     case EVENTS.orderCreated.name:
       await snapshotOrder(trx, payloadOf(EVENTS.orderCreated, event).orderId, now);

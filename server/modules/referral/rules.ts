@@ -64,6 +64,11 @@ export async function ruleInForce(db: Db, merchantId: string, at: number): Promi
   };
 }
 
+/** Whether the merchant ever had a version with commissions on (else none of its orders has any). */
+export async function everEnabled(db: Db, merchantId: string): Promise<boolean> {
+  return (await db.selectFrom('referral_rules').select('version').where('merchant_id', '=', merchantId).where('enabled', '=', 1).limit(1).executeTakeFirst()) !== undefined;
+}
+
 export interface LineTerms {
   mode: CommissionMode;
   /** One per level. */
