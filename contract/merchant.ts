@@ -149,6 +149,8 @@ export const auditAction = z.enum([
   'referral.application_approved',
   /** The operating merchant's staff rejected a promoter application (detail: applicant, reason). */
   'referral.application_rejected',
+  /** The owner changed the referral commission rules: a new version (target referral_rules:<version>; detail: from, to). */
+  'referral.rules_changed',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

@@ -10,6 +10,7 @@ import * as mer from './merchant';
 import * as aft from './aftersale';
 import * as wb from './workbench';
 import * as ref from './referral';
+import * as rc from './referral-commission';
 import type { StaffRole } from './merchant';
 import { id } from './common';
 
@@ -261,6 +262,22 @@ export const routes = {
   rejectReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/reject', tag: 'referral',
     summary: 'Reject a promoter application with a reason (the applicant may apply again; the operating merchant only)', auth: 'staff', roles: SHOP_STAFF,
     params: ref.referralApplicationParams, body: ref.rejectReferralApplicationBody, response: ref.merchantReferralApplication },
+  // referral commissions (docs/referral.md, "Commissions")
+  getReferralRules: { method: 'GET', path: '/api/merchants/:merchantId/referral/rules', tag: 'referral',
+    summary: "The merchant's referral commission rules in force (version 0: never set, commissions off)", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, response: rc.referralRules },
+  setReferralRules: { method: 'POST', path: '/api/merchants/:merchantId/referral/rules', tag: 'referral',
+    summary: 'A new version of the commission rules (levels, a rate or fixed amount per level, overrides per product and SKU, freeze days); orders already placed keep theirs', auth: 'staff', roles: ['owner'],
+    params: mer.merchantParams, body: rc.referralRulesBody, response: rc.referralRules },
+  getCommissionReport: { method: 'GET', path: '/api/merchants/:merchantId/referral/report', tag: 'referral',
+    summary: "Commissions earned on the merchant's orders and reversed, per day or in total", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: rc.commissionReportQuery, response: rc.commissionReport },
+  getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', tag: 'referral',
+    summary: "The promoter's commissions by state: pending, frozen, available, withdrawn, and what he owes", auth: 'user',
+    response: rc.referralEarnings },
+  listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', tag: 'referral',
+    summary: "The promoter's commissions, newest first: order, product, level, amount, reversed amount, state", auth: 'user',
+    query: rc.commissionListQuery, response: rc.commissionPage },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

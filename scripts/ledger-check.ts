@@ -34,6 +34,7 @@ function print(report: LedgerCheckReport, where: string): void {
     `  accounts      ${report.accounts}`,
     `  payments      ${report.payments}`,
     `  refund parts  ${report.refundParts}`,
+    `  commissions   ${report.commissions}`,
   ];
   if (report.discrepancies.length === 0) {
     lines.push('', 'OK: no discrepancies.');

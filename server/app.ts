@@ -21,6 +21,7 @@ import { authorizeStaff, merchantModule } from './modules/merchant';
 import { afterSaleModule } from './modules/aftersale';
 import * as dashboard from './modules/dashboard';
 import { referralModule } from './modules/referral';
+import { referralCommissionHandlers } from './modules/referral';
 import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
 import { registerStandIns, type ChannelStandIns } from './standins';
@@ -235,6 +236,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     afterSaleModule(core.afterSales),
     dashboard,
     referralModule(),
+    { handlers: referralCommissionHandlers },
   ];
 
   // Contract routes, from every module.

@@ -16,6 +16,7 @@ import { mapJob, type JobBase, type JobDef } from './infra/jobs';
 import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './infra/outbox';
 import { loadWebhookEndpoints, webhookSink } from './infra/webhooks';
 import { pruneMessages } from './realtime/store';
+import { applyReferralEvent, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS } from './modules/referral';
 import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './infra/steps';
 
 /**
@@ -63,11 +64,13 @@ export function buildCore(options: CoreOptions): Core {
   });
   // The payment module's refund outcomes move after-sale requests on.
   const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
+  // Referral commissions follow orders and refunds (snapshot, earn, freeze, reverse).
+  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event));
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
   const outbox = createOutbox({
     db,
     log,
-    sinks: [orderSink, afterSaleSink, ...(options.sinks ?? []), ...webhooks],
+    sinks: [orderSink, afterSaleSink, referralSink, ...(options.sinks ?? []), ...webhooks],
     // In the producer's transaction: the merchant's dashboard records that its figures changed
     // (an order paid, shipped or completed, a refund, an after-sale moving), for a debounced push.
     writers: [dashboardWriter, ...(options.writers ?? [])],
@@ -115,6 +118,8 @@ export const JOBS: readonly JobDef<AppJobDeps>[] = [
   ...AFTER_SALE_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ afterSales: deps.core.afterSales }))),
   // The merchants' dashboards whose figures changed, pushed on their realtime topics (debounced).
   ...DASHBOARD_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
+  // Frozen commissions whose window closed become available.
+  ...REFERRAL_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
   {
     // Deliveries due for a retry (new events are kicked right after their commit).
     name: 'outbox-relay',

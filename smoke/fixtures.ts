@@ -190,6 +190,11 @@ export const canned: Canned = {
   listReferralApplications: () => ({ items: [], nextCursor: null }),
   approveReferralApplication: () => null,
   rejectReferralApplication: () => null,
+  getReferralRules: () => ({ merchantId: 'm_01', version: 0, enabled: false, levels: 2, mode: 'rate' as const, amounts: [0, 0], freezeDays: 7, overrides: [], createdAt: null, createdBy: null }),
+  setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
+  getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
+  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
+  listReferralCommissions: () => ({ items: [], nextCursor: null }),
 };
 
 /**

@@ -78,6 +78,11 @@ export const routeTable = {
   listReferralApplications: { method: 'GET', path: '/api/merchants/:merchantId/referral/applications', auth: 'staff', idempotency: null },
   approveReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/approve', auth: 'staff', idempotency: null },
   rejectReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/reject', auth: 'staff', idempotency: null },
+  getReferralRules: { method: 'GET', path: '/api/merchants/:merchantId/referral/rules', auth: 'staff', idempotency: null },
+  setReferralRules: { method: 'POST', path: '/api/merchants/:merchantId/referral/rules', auth: 'staff', idempotency: null },
+  getCommissionReport: { method: 'GET', path: '/api/merchants/:merchantId/referral/report', auth: 'staff', idempotency: null },
+  getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', auth: 'user', idempotency: null },
+  listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', auth: 'user', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

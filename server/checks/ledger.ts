@@ -3,6 +3,7 @@ import { dialectOfDb } from '../db';
 import type { Database } from '../db/types';
 import { ACCOUNT_KINDS, accountId, PLATFORM, storedOwnerId, type AccountKind } from '../modules/wallet';
 import { transact } from '../db/transaction';
+import { expectedCommissionBalances } from '../modules/referral';
 
 type Db = Kysely<Database>;
 
@@ -33,6 +34,8 @@ export interface LedgerCheckReport {
   accounts: number;
   payments: number;
   refundParts: number;
+  /** Referral commissions checked. */
+  commissions: number;
   discrepancies: Discrepancy[];
 }
 
@@ -290,6 +293,31 @@ async function paymentChecks(db: Db, out: Discrepancy[]): Promise<void> {
   }
 }
 
+const COMMISSION_KINDS = ['commission_pending', 'commission_frozen', 'commission_available', 'commission_withdrawn', 'commission_clawback', 'commission_expense'] as const;
+
+/**
+ * Commission checks (the referral module's commissions; docs/ledger.md): each commission
+ * account holds what the commissions say it must (a merchant's expense over its shards), and
+ * each commission is within its terms and its refunds.
+ */
+async function commissionChecks(db: Db, out: Discrepancy[]): Promise<number> {
+  const { expected, problems, commissions } = await expectedCommissionBalances(db);
+  out.push(...problems);
+  const accounts = await db.selectFrom('ledger_accounts').select(['kind', 'owner_id', 'balance']).where('kind', 'in', [...COMMISSION_KINDS]).execute();
+  const actual = new Map<string, number>();
+  for (const a of accounts) {
+    const owner = a.kind === 'commission_expense' ? a.owner_id.replace(/~\d+$/, '') : a.owner_id;
+    const key = `${a.kind}:${owner}`;
+    actual.set(key, (actual.get(key) ?? 0) + n(a.balance));
+  }
+  for (const key of [...new Set([...expected.keys(), ...actual.keys()])].sort()) {
+    const want = expected.get(key) ?? 0;
+    const have = actual.get(key) ?? 0;
+    if (want !== have) out.push({ check: 'commission-accounts', message: `${key} holds ${have} fen but its commissions say ${want}` });
+  }
+  return commissions;
+}
+
 /** Runs every check; a clean ledger answers no discrepancies. */
 export async function checkLedger(db: Db): Promise<LedgerCheckReport> {
   // One snapshot for every check (PostgreSQL: repeatable read; SQLite's transactions are one already).
@@ -298,7 +326,9 @@ export async function checkLedger(db: Db): Promise<LedgerCheckReport> {
     const discrepancies: Discrepancy[] = [];
     await genericChecks(trx, discrepancies);
     await paymentChecks(trx, discrepancies);
+    const commissions = await commissionChecks(trx, discrepancies);
     return {
+      commissions,
       transactions: await countOf(trx, 'journal_transactions'),
       entries: await countOf(trx, 'journal_entries'),
       accounts: await countOf(trx, 'ledger_accounts'),

@@ -315,4 +315,5 @@ export const auditActionLabels = {
   'sku.stock_changed': '修改库存',
   'referral.application_approved': '通过推广员申请',
   'referral.application_rejected': '拒绝推广员申请',
+  'referral.rules_changed': '修改分销佣金规则',
 } as const;

@@ -16,6 +16,7 @@ import * as m014 from './014_staff_invite_codes';
 import * as m015 from './015_paid_order_path';
 import * as m016 from './016_referral_network';
 import * as m017 from './017_referral_attribution';
+import * as m018 from './018_referral_commissions';
 import * as m019 from './019_upload_attachments';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -37,6 +38,6 @@ export const migrations: Record<string, Migration> = {
   '015_paid_order_path': m015,
   '016_referral_network': m016,
   '017_referral_attribution': m017,
-  // 018 is the referral module's next one (another branch); migrations run unordered (decision 0016).
+  '018_referral_commissions': m018,
   '019_upload_attachments': m019,
 };

@@ -11,6 +11,7 @@ export { pruneLooseUploads, uploadsDir, type UploadStore } from './uploads';
 export { applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER } from './consumer';
 export { afterSaleMachine } from './machine';
 export { afterSalesWaiting, WAITING_FOR_MERCHANT } from './figures';
+export { refundedLinesOf, type RefundedLine } from './refund-lines';
 export type { AfterSaleDeps } from './service';
 
 export type * from './tables';

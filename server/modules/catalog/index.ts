@@ -4,6 +4,7 @@ export { loadSkus, merchantsByIds, releaseStock, reserveStock, specTextOf, type 
 export { changeSkuStock, listMerchantProducts, listStockAlerts, setProductShelf, setSkuPrice } from './goods';
 export { productExists } from './exists';
 export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
+export { goodsNotOf } from './ownership';
 
 export type * from './tables';
 

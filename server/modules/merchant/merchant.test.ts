@@ -113,6 +113,9 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
     url: `/api/merchants/${A}/referral/applications/${await addApplication(t.db, (await person()).userId)}/reject`,
     body: { reason: '资料不完整' },
   }),
+  getReferralRules: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/rules` }),
+  setReferralRules: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/rules`, body: { enabled: true, levels: 2, mode: 'rate', amounts: [1000, 500], freezeDays: 7 } }),
+  getCommissionReport: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/report?groupBy=day` }),
 };
 
 let theBuyer: Shopper | null = null;

@@ -12,6 +12,7 @@ export {
 } from './service';
 export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForAfterSale, orderForRefund, ORDER_ENDED_STATUSES, ownChildOrderIds, payableChildOf, type OrderForAfterSale, type OrderRow, type PaidOrderLine } from './payable';
 export { orderNumber } from './number';
+export { orderForCommission, type CommissionOrderLine, type OrderForCommission } from './commission';
 export { getMerchantOrder, listMerchantOrders, merchantOfOrder, newOrderRows, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
 export { orderMachine } from './machine';
 export { spentBy } from './spend';

@@ -6,8 +6,17 @@ export { ancestorsOf, MAX_LEVELS_CAP } from './bindings';
 export { referralModule } from './routes';
 export { bindAtSignIn, bindByToken, createLink, recordVisit, resolveToken, type BindOutcome, type ReferralLog } from './attribution';
 export { mayPromote } from './promoters';
+import { COMMISSION_TABLES } from './check';
 
 export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
-export const TABLES = ['referral_bindings', 'referral_links', 'referral_visits', 'referral_applications'] as const;
+export const TABLES = ['referral_bindings', 'referral_links', 'referral_visits', 'referral_applications', ...COMMISSION_TABLES] as const;
+export { applyReferralEvent, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER } from './consumer';
+export { REFERRAL_JOBS, unfreezeDueCommissions } from './jobs';
+export { withdrawCommissions, promoterAccounts, expenseAccount, snapshotOrder, unfreezeCommission } from './commissions';
+export { commissionMachine, type CommissionStatus } from './machine';
+export { getRules, ruleInForce, setRules } from './rules';
+export { expectedCommissionBalances } from './check';
+export { referralCommissionHandlers } from './commission-routes';
+export { COMMISSION_TABLES } from './check';

@@ -155,12 +155,23 @@ describe('everyone promotes (the defaults)', () => {
 
   it('lets a guest only record visits: every other shopper route of the module asks to sign in', async () => {
     const shopperRoutes = (Object.keys(routes) as RouteName[]).filter((n) => routes[n].tag === 'referral' && routes[n].auth !== 'staff');
-    expect(shopperRoutes.sort()).toEqual(['applyReferralPromoter', 'bindReferral', 'createReferralLink', 'getReferralMe', 'listReferralTeam', 'recordReferralVisit']);
+    expect(shopperRoutes.sort()).toEqual([
+      'applyReferralPromoter',
+      'bindReferral',
+      'createReferralLink',
+      'getReferralEarnings',
+      'getReferralMe',
+      'listReferralCommissions',
+      'listReferralTeam',
+      'recordReferralVisit',
+    ]);
     const guestCalls: Record<string, [string, string, unknown]> = {
       applyReferralPromoter: ['POST', '/api/referral/applications', {}],
       bindReferral: ['POST', '/api/referral/bind', { token: randomBase62(20) }],
       createReferralLink: ['POST', '/api/referral/links', { target: 'home' }],
       getReferralMe: ['GET', '/api/referral/me', undefined],
+      getReferralEarnings: ['GET', '/api/referral/earnings', undefined],
+      listReferralCommissions: ['GET', '/api/referral/commissions', undefined],
       listReferralTeam: ['GET', '/api/referral/team', undefined],
       recordReferralVisit: ['POST', '/api/referral/visits', { token: randomBase62(20), platform: 'h5', device: device() }],
     };

@@ -1,5 +1,4 @@
 import type { Generated } from 'kysely';
-
 /** The referral module's tables (migration 016 and the ones after it). */
 
 /**
@@ -63,4 +62,98 @@ export interface ReferralTables {
   referral_links: ReferralLinkTable;
   referral_visits: ReferralVisitTable;
   referral_applications: ReferralApplicationTable;
+}
+
+/** A merchant's commission rules, one row per version (migration 018; never updated). */
+export interface ReferralRuleTable {
+  merchant_id: string;
+  version: number;
+  enabled: number;
+  levels: number;
+  /** rate | fixed */
+  mode: string;
+  /** JSON array, one integer per level: basis points of the base (rate) or fen per unit (fixed). */
+  amounts: string;
+  freeze_days: number;
+  created_by: string | null;
+  /** When the version came into force. */
+  created_at: number;
+}
+
+/** A version's terms for one product or SKU (a SKU's beat its product's, which beat the merchant's). */
+export interface ReferralRuleOverrideTable {
+  merchant_id: string;
+  version: number;
+  /** product | sku */
+  target: string;
+  target_id: string;
+  mode: string;
+  amounts: string;
+}
+
+/** One commission: an order line at one level (the snapshot when placed, then its lifecycle). */
+export interface ReferralCommissionTable {
+  id: string;
+  order_id: string;
+  order_no: string;
+  line_no: number;
+  level: number;
+  promoter_id: string;
+  buyer_id: string;
+  merchant_id: string;
+  product_id: string;
+  sku_id: string;
+  title: string;
+  quantity: number;
+  rule_version: number;
+  mode: string;
+  /** Basis points (rate) or fen per unit (fixed). */
+  rule_amount: number;
+  freeze_days: number;
+  /** The commission machine's state (machine.ts). */
+  status: string;
+  /** The line's share of what its child order was paid, shipping excluded (set when paid). */
+  base: Generated<number>;
+  /** Earned when paid. */
+  amount: Generated<number>;
+  reversed_amount: Generated<number>;
+  /** Of the base and the quantity, what refunds took back so far. */
+  refunded_base: Generated<number>;
+  refunded_quantity: Generated<number>;
+  /** Paid to the clawback receivable when it became available (instead of to available). */
+  netted_amount: Generated<number>;
+  /** Of its reversals, the part booked to the clawback receivable (the promoter owes it). */
+  clawed_amount: Generated<number>;
+  /** What its withdrawal took from available. */
+  withdrawn_amount: Generated<number>;
+  withdrawal_ref: string | null;
+  /** The shard of commission_expense:<merchant> it posts to. */
+  ledger_shard: number;
+  created_at: number;
+  paid_at: number | null;
+  completed_at: number | null;
+  available_at: number | null;
+  withdrawn_at: number | null;
+  updated_at: number;
+}
+
+/** What one refund reversed of one commission. Primary key (commission_id, refund_id). */
+export interface ReferralCommissionReversalTable {
+  commission_id: string;
+  refund_id: string;
+  merchant_id: string;
+  promoter_id: string;
+  amount: number;
+  clawed: number;
+  refunded_base: number;
+  refunded_quantity: number;
+  from_status: string;
+  at: number;
+}
+
+export interface ReferralCommissionTables {
+  referral_rules: ReferralRuleTable;
+  referral_rule_overrides: ReferralRuleOverrideTable;
+  referral_commissions: ReferralCommissionTable;
+  referral_commission_reversals: ReferralCommissionReversalTable;
 }

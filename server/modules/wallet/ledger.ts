@@ -38,6 +38,21 @@ export const ACCOUNT_KINDS = {
   funding: { unit: 'fen', mayGoNegative: true },
   /** Money that arrived for a payment already closed, until it is refunded through the channel. */
   late_payments: { unit: 'fen', mayGoNegative: false },
+  /** A promoter's commissions on paid orders not yet completed (the referral module's; owner: the promoter). */
+  commission_pending: { unit: 'fen', mayGoNegative: false },
+  /** A promoter's commissions on completed orders within the merchant's freeze window. */
+  commission_frozen: { unit: 'fen', mayGoNegative: false },
+  /** A promoter's commissions he may withdraw. */
+  commission_available: { unit: 'fen', mayGoNegative: false },
+  /** What a promoter withdrew (a register: only withdrawals credit it). */
+  commission_withdrawn: { unit: 'fen', mayGoNegative: false },
+  /**
+   * The clawback receivable: minus what a promoter owes for commissions reversed after they were
+   * withdrawn (never positive); his later earnings pay it down when they become available.
+   */
+  commission_clawback: { unit: 'fen', mayGoNegative: true },
+  /** A merchant's commission expense (negative: what it has paid promoters for its goods, net of reversals). */
+  commission_expense: { unit: 'fen', mayGoNegative: true },
 } as const satisfies Record<string, { unit: Unit; mayGoNegative: boolean }>;
 
 export type AccountKind = keyof typeof ACCOUNT_KINDS;
@@ -61,7 +76,7 @@ export const PLATFORM = 'platform';
  * it (docs/decisions/0011-ledger-shards.md). The kind's balance is the sum of its shards.
  */
 export const LEDGER_SHARDS = 16;
-export const SHARDED_KINDS: ReadonlySet<AccountKind> = new Set<AccountKind>(['payment_clearing', 'merchant_payable', 'channel_clearing', 'points_issuance', 'points_expense', 'funding', 'late_payments']);
+export const SHARDED_KINDS: ReadonlySet<AccountKind> = new Set<AccountKind>(['payment_clearing', 'merchant_payable', 'channel_clearing', 'points_issuance', 'points_expense', 'funding', 'late_payments', 'commission_expense']);
 const SHARD_SEPARATOR = '~';
 
 /** The owner_id stored for this account (the owner, with the shard for shard k > 0). */

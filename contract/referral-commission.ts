@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { cursor, fen, id, pageQuery, timestamp } from './common';
+
+/**
+ * Referral commissions (docs/referral.md, "Commissions"): each merchant's rules (versioned), a
+ * promoter's earnings and commissions, a merchant's report of commissions paid and reversed.
+ */
+
+/** The hard cap on levels (docs/referral.md, "Depth"). */
+export const COMMISSION_LEVELS_CAP = 3;
+/** One rate is at most 100 % (basis points). */
+export const MAX_RATE_BP = 10_000;
+/** The rates of all levels together are at most 50 % of the base. */
+export const MAX_TOTAL_RATE_BP = 5_000;
+/** A fixed amount per unit is at most ¥100,000. */
+export const MAX_FIXED_FEN = 10_000_000;
+export const MAX_FREEZE_DAYS = 90;
+export const MAX_RULE_OVERRIDES = 500;
+
+/** rate: basis points of the base per level; fixed: fen per unit per level (at most the line's base). */
+export const commissionMode = z.enum(['rate', 'fixed']);
+export type CommissionMode = z.infer<typeof commissionMode>;
+
+const levels = z.number().int().min(1).max(COMMISSION_LEVELS_CAP);
+const amounts = z.array(z.number().int().min(0).max(MAX_FIXED_FEN)).min(1).max(COMMISSION_LEVELS_CAP);
+
+/** Checks one set of terms: an amount per level; rates each at most 100 % and together at most 50 %. */
+function checkTerms(t: { mode: CommissionMode; amounts: number[] }, levelCount: number, ctx: z.RefinementCtx, path: (string | number)[]): void {
+  if (t.amounts.length !== levelCount) ctx.addIssue({ code: 'custom', path: [...path, 'amounts'], message: `one amount per level (${levelCount})` });
+  if (t.mode === 'rate') {
+    t.amounts.forEach((a, i) => {
+      if (a > MAX_RATE_BP) ctx.addIssue({ code: 'custom', path: [...path, 'amounts', i], message: `a rate is at most ${MAX_RATE_BP} basis points` });
+    });
+    const total = t.amounts.reduce((a, b) => a + b, 0);
+    if (total > MAX_TOTAL_RATE_BP) ctx.addIssue({ code: 'custom', path: [...path, 'amounts'], message: `the levels' rates together are at most ${MAX_TOTAL_RATE_BP} basis points` });
+  }
+}
+
+export const ruleOverride = z.strictObject({
+  target: z.enum(['product', 'sku']),
+  targetId: id,
+  mode: commissionMode,
+  amounts,
+});
+export type RuleOverride = z.infer<typeof ruleOverride>;
+
+/** A new version of a merchant's rules (replaces the whole set: default terms and overrides). */
+export const referralRulesBody = z
+  .strictObject({
+    enabled: z.boolean(),
+    levels,
+    mode: commissionMode,
+    amounts,
+    freezeDays: z.number().int().min(0).max(MAX_FREEZE_DAYS),
+    overrides: z.array(ruleOverride).max(MAX_RULE_OVERRIDES).default([]),
+  })
+  .superRefine((body, ctx) => {
+    checkTerms(body, body.levels, ctx, []);
+    const seen = new Set<string>();
+    body.overrides.forEach((o, i) => {
+      checkTerms(o, body.levels, ctx, ['overrides', i]);
+      const key = `${o.target}:${o.targetId}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['overrides', i], message: `${key} is overridden twice` });
+      seen.add(key);
+    });
+  });
+export type ReferralRulesBody = z.input<typeof referralRulesBody>;
+
+/** The rules in force (version 0: the merchant never set any; commissions are off). */
+export const referralRules = z.object({
+  merchantId: id,
+  version: z.number().int().min(0),
+  enabled: z.boolean(),
+  levels,
+  mode: commissionMode,
+  amounts: z.array(z.number().int().min(0)),
+  freezeDays: z.number().int().min(0),
+  overrides: z.array(ruleOverride),
+  /** When this version came into force (null for version 0). */
+  createdAt: timestamp.nullable(),
+  createdBy: id.nullable(),
+});
+export type ReferralRules = z.infer<typeof referralRules>;
+
+export const commissionState = z.enum(['pending', 'frozen', 'available', 'withdrawn', 'reversed']);
+export type CommissionState = z.infer<typeof commissionState>;
+
+/** A promoter's commission money by state; owed: clawbacks of reversals after a withdrawal not yet netted. */
+export const referralEarnings = z.object({ pending: fen, frozen: fen, available: fen, withdrawn: fen, owed: fen });
+export type ReferralEarnings = z.infer<typeof referralEarnings>;
+
+export const commissionListQuery = z.strictObject({ state: commissionState.optional(), ...pageQuery });
+export type CommissionListQuery = z.input<typeof commissionListQuery>;
+
+export const commissionItem = z.object({
+  id,
+  orderId: id,
+  orderNo: z.string(),
+  productTitle: z.string(),
+  quantity: z.number().int(),
+  level: z.number().int().min(1),
+  /** Earned (before reversals). */
+  amount: fen,
+  reversedAmount: fen,
+  state: commissionState,
+  placedAt: timestamp,
+  /** frozen: when it becomes available. */
+  availableAt: timestamp.nullable(),
+});
+export type CommissionItem = z.infer<typeof commissionItem>;
+export const commissionPage = z.object({ items: z.array(commissionItem), nextCursor: cursor.nullable() });
+export type CommissionPage = z.infer<typeof commissionPage>;
+
+/** The merchant's report: commissions earned on its orders and reversed, per Asia/Shanghai day or in total. */
+export const commissionReportQuery = z.strictObject({
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  groupBy: z.enum(['day', 'total']).default('total'),
+});
+export type CommissionReportQuery = z.input<typeof commissionReportQuery>;
+const reportRow = z.object({ paid: fen, reversed: fen, commissions: z.number().int().min(0) });
+export const commissionReport = z.object({
+  merchantId: id,
+  total: reportRow,
+  /** groupBy day: one row per day (YYYY-MM-DD, Asia/Shanghai) with a commission earned or reversed, oldest first. */
+  days: z.array(reportRow.extend({ day: z.string() })),
+});
+export type CommissionReport = z.infer<typeof commissionReport>;

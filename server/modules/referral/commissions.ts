@@ -1,0 +1,361 @@
+import type { Kysely, Selectable } from 'kysely';
+import { dialectOfDb } from '../../db';
+import type { Database } from '../../db/types';
+import { newId } from '../../infra/ids';
+import { apply, tryApply } from '../../infra/state-machine';
+import { orderForCommission, type OrderForCommission } from '../order';
+import { balancesOf, lockAccounts, post, shardFor, type AccountRef, type Posting } from '../wallet';
+import { ancestorsOf } from './bindings';
+import { DAY_MS, earnedOn, remainingAfter, spreadAmountRefund, type CommissionMode, type CommissionTerms, type LineRefund } from './amounts';
+import { commissionMachine, type CommissionStatus } from './machine';
+import { ruleInForce, termsForLines } from './rules';
+import type { ReferralCommissionTable } from './tables';
+
+type Db = Kysely<Database>;
+export type CommissionRow = Selectable<ReferralCommissionTable>;
+
+/**
+ * Commissions (docs/referral.md, "Commissions"; decision 0029). Each change is one database
+ * transaction that moves the commissions' states and posts their money to the ledger
+ * (docs/ledger.md, "Commission recipes"), idempotent by a unique ref. Lock order: the order's
+ * commission rows (id order), then the ledger accounts, all at once (lockAccounts).
+ */
+
+const TABLE = 'referral_commissions';
+
+export const promoterAccounts = (promoterId: string) => ({
+  pending: { kind: 'commission_pending', ownerId: promoterId } as AccountRef,
+  frozen: { kind: 'commission_frozen', ownerId: promoterId } as AccountRef,
+  available: { kind: 'commission_available', ownerId: promoterId } as AccountRef,
+  withdrawn: { kind: 'commission_withdrawn', ownerId: promoterId } as AccountRef,
+  clawback: { kind: 'commission_clawback', ownerId: promoterId } as AccountRef,
+});
+export const expenseAccount = (merchantId: string, shard: number): AccountRef => ({ kind: 'commission_expense', ownerId: merchantId, shard });
+
+const n = (v: unknown) => Number(v ?? 0);
+const termsOf = (c: CommissionRow): CommissionTerms => ({ mode: c.mode === 'fixed' ? 'fixed' : 'rate', ruleAmount: n(c.rule_amount), quantity: n(c.quantity) });
+/** What of a commission is still the promoter's. */
+const netOf = (c: CommissionRow) => n(c.amount) - n(c.reversed_amount);
+/** What of an available (or withdrawn) commission its available account holds (withdrawn: what was withdrawn). */
+const availablePartOf = (c: CommissionRow) => n(c.amount) - n(c.reversed_amount) - n(c.netted_amount) + n(c.clawed_amount);
+
+// ---------------------------------------------------------------------------------------------
+// The snapshot
+
+/**
+ * When the order is placed: per line and level, the promoter (ancestorsOf the buyer, as many
+ * levels as the merchant's rule in force at the order's creation) and the terms of that rule.
+ * Nothing when the merchant's rule is off or the buyer has no promoter. Idempotent: an order
+ * snapshotted before is left alone. Every line of the order gets its rows (a level's amount may
+ * be 0), so refunds of any line are tracked. Answers the order (null: no such order).
+ */
+export async function snapshotOrder(trx: Db, orderId: string, now = Date.now()): Promise<OrderForCommission | null> {
+  const order = await orderForCommission(trx, orderId);
+  if (!order) return null;
+  const existing = await trx.selectFrom(TABLE).select('id').where('order_id', '=', orderId).limit(1).executeTakeFirst();
+  if (existing) return order;
+  const rule = await ruleInForce(trx, order.merchantId, order.createdAt);
+  if (!rule.enabled || order.lines.length === 0) return order;
+  const chain = await ancestorsOf(trx, order.userId, rule.levels, order.createdAt);
+  if (chain.length === 0) return order;
+  const terms = await termsForLines(trx, rule, order.lines);
+  const shard = shardFor(orderId);
+  const rows = order.lines.flatMap((line, i) =>
+    chain.map((promoterId, level) => ({
+      id: newId('com', now),
+      order_id: orderId,
+      order_no: order.orderNo,
+      line_no: line.lineNo,
+      level: level + 1,
+      promoter_id: promoterId,
+      buyer_id: order.userId,
+      merchant_id: order.merchantId,
+      product_id: line.productId,
+      sku_id: line.skuId,
+      title: line.title,
+      quantity: line.quantity,
+      rule_version: rule.version,
+      mode: terms[i].mode,
+      rule_amount: terms[i].amounts[level] ?? 0,
+      freeze_days: rule.freezeDays,
+      status: commissionMachine.initial,
+      ledger_shard: shard,
+      created_at: order.createdAt,
+      updated_at: now,
+    })),
+  );
+  await trx
+    .insertInto(TABLE)
+    .values(rows)
+    .onConflict((oc) => oc.columns(['order_id', 'line_no', 'level']).doNothing())
+    .execute();
+  return order;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locks
+
+/** The order's commissions, locked in id order (PostgreSQL; SQLite runs one writer at a time). */
+export async function lockOrderCommissions(trx: Db, orderId: string): Promise<CommissionRow[]> {
+  let q = trx.selectFrom(TABLE).selectAll().where('order_id', '=', orderId).orderBy('id');
+  if (dialectOfDb(trx) === 'postgres') q = q.forUpdate();
+  return q.execute();
+}
+
+/** Every account the order's commissions may post to, locked at once (the transaction may then post several times). */
+async function lockOrderAccounts(trx: Db, rows: readonly CommissionRow[], now: number): Promise<void> {
+  const refs: AccountRef[] = [];
+  for (const promoterId of new Set(rows.map((r) => r.promoter_id))) refs.push(...Object.values(promoterAccounts(promoterId)));
+  for (const r of rows) refs.push(expenseAccount(r.merchant_id, n(r.ledger_shard)));
+  await lockAccounts(trx, refs, now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lifecycle
+
+/**
+ * Posts a step's journal; a ref already posted means the states and the ledger disagree (each
+ * step's rows move once, by a guarded transition, in the journal's own transaction): it throws,
+ * and the transaction rolls back rather than move states without money.
+ */
+async function postStep(trx: Db, journal: Parameters<typeof post>[1]): Promise<void> {
+  if ((await post(trx, journal)) === 'duplicate') throw new Error(`journal ${journal.ref} was posted before, but its commissions had not moved`);
+}
+
+/** A batch's ref: the order, and the first commission it moves (each commission moves once per step). */
+const batchRef = (step: string, orderId: string, rows: readonly CommissionRow[]) => `${step}:${orderId}:${[...rows.map((r) => r.id)].sort()[0]}`;
+
+async function transition(trx: Db, c: CommissionRow, event: (typeof commissionMachine.events)[number], set: Record<string, string | number | null>): Promise<CommissionRow> {
+  const to = await apply(trx, commissionMachine, TABLE, c.id, event, set);
+  return { ...c, ...set, status: to } as CommissionRow;
+}
+
+/**
+ * The order was paid: every placed commission earns its amount on its line's paid share (the
+ * base: docs/referral.md, "The commission base"). Journal commission-earn:<orderId>:<first commission id>: the
+ * merchant's expense −x, the promoter's pending +x.
+ */
+async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], now: number): Promise<CommissionRow[]> {
+  const paidAt = order.paidAt ?? now;
+  const baseOf = new Map(order.lines.map((l) => [l.lineNo, l.paidAmount]));
+  const postings: Posting[] = [];
+  const out: CommissionRow[] = [];
+  const moved = rows.filter((c) => c.status === 'placed');
+  for (const c of rows) {
+    if (c.status !== 'placed') {
+      out.push(c);
+      continue;
+    }
+    const base = baseOf.get(n(c.line_no)) ?? 0;
+    const amount = earnedOn(termsOf(c), base);
+    out.push(await transition(trx, c, 'pay', { base, amount, paid_at: paidAt, updated_at: now }));
+    postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: -amount }, { account: promoterAccounts(c.promoter_id).pending, amount });
+  }
+  if (moved.length > 0) await postStep(trx, { ref: batchRef('commission-earn', order.id, moved), kind: 'commission-earn', memo: `commissions earned on order ${order.orderNo}`, postings, now });
+  return out;
+}
+
+/**
+ * The order completed: pending commissions freeze until completed + the freeze days of their
+ * snapshot. Journal commission-freeze:<orderId>:<first commission id>: pending −net, frozen +net.
+ */
+async function freeze(trx: Db, order: OrderForCommission, rows: CommissionRow[], completedAt: number, now: number): Promise<CommissionRow[]> {
+  const postings: Posting[] = [];
+  const out: CommissionRow[] = [];
+  const moved = rows.filter((c) => c.status === 'pending');
+  for (const c of rows) {
+    if (c.status !== 'pending') {
+      out.push(c);
+      continue;
+    }
+    out.push(await transition(trx, c, 'complete', { completed_at: completedAt, available_at: completedAt + n(c.freeze_days) * DAY_MS, updated_at: now }));
+    const accounts = promoterAccounts(c.promoter_id);
+    postings.push({ account: accounts.pending, amount: -netOf(c) }, { account: accounts.frozen, amount: netOf(c) });
+  }
+  if (moved.length > 0) await postStep(trx, { ref: batchRef('commission-freeze', order.id, moved), kind: 'commission-freeze', memo: `commissions frozen on order ${order.orderNo}`, postings, now });
+  return out;
+}
+
+/** Snapshot (if the order's creation was not seen yet), lock, and earn when the order was paid. */
+async function prepared(trx: Db, orderId: string, now: number): Promise<{ order: OrderForCommission; rows: CommissionRow[] } | null> {
+  const order = await snapshotOrder(trx, orderId, now);
+  if (!order) return null;
+  const locked = await lockOrderCommissions(trx, orderId);
+  if (locked.length === 0) return null;
+  await lockOrderAccounts(trx, locked, now);
+  const rows = order.paidAt !== null ? await earn(trx, order, locked, now) : locked;
+  return { order, rows };
+}
+
+/** order.paid. */
+export async function commissionsOnPaid(trx: Db, orderId: string, now = Date.now()): Promise<void> {
+  await prepared(trx, orderId, now);
+}
+
+/** order.completed (earning first if order.paid was not consumed yet). */
+export async function commissionsOnCompleted(trx: Db, orderId: string, completedAt: number, now = Date.now()): Promise<void> {
+  const ready = await prepared(trx, orderId, now);
+  if (!ready) return;
+  await freeze(trx, ready.order, ready.rows, ready.order.completedAt ?? completedAt, now);
+}
+
+/** order.cancelled / order.closed: commissions never earned are void (nothing moved). */
+export async function commissionsOnEnded(trx: Db, orderId: string, now = Date.now()): Promise<void> {
+  const rows = await lockOrderCommissions(trx, orderId);
+  for (const c of rows) if (c.status === 'placed') await transition(trx, c, 'void', { updated_at: now });
+}
+
+export interface RefundInput {
+  refundId: string;
+  orderId: string;
+  /** The refund's amount (goods and shipping). */
+  amount: number;
+  /** The lines it gave back (an after-sale request's), or null for a refund of an amount. */
+  lines: readonly LineRefund[] | null;
+}
+
+/**
+ * A refund of the order succeeded: each earned commission of a refunded line is reversed in
+ * proportion to the line's refunded quantity and amount at its snapshotted terms, at every
+ * level, from whatever state it is in, never beyond what it earned (remainingAfter). Each
+ * (commission, refund) is reversed once (referral_commission_reversals). Journal
+ * commission-reversal:<refundId>: the expense +r, and by state: pending/frozen: that account −r;
+ * available: available −r (what is left of it there; the rest, which paid a clawback down, is
+ * owed again: clawback −); withdrawn: clawback −r (the promoter owes it; later earnings net it).
+ */
+export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Date.now()): Promise<void> {
+  if (await refundApplied(trx, input.refundId)) return;
+  const ready = await prepared(trx, input.orderId, now);
+  if (!ready) return;
+  const earned = ready.rows.filter((c) => c.status !== 'placed' && c.status !== 'void');
+  if (earned.length === 0) return;
+  // Per line: the base left (every level of a line shares its base and refunds).
+  const byLine = new Map<number, CommissionRow>();
+  for (const c of earned) if (!byLine.has(n(c.line_no))) byLine.set(n(c.line_no), c);
+  const lineRefunds =
+    input.lines ??
+    spreadAmountRefund(
+      input.amount,
+      ready.order.lines.map((l) => {
+        const c = byLine.get(l.lineNo);
+        return { lineNo: l.lineNo, baseLeft: c ? n(c.base) - n(c.refunded_base) : 0 };
+      }),
+    );
+  const refundOf = new Map<number, LineRefund>();
+  for (const r of lineRefunds) {
+    const prev = refundOf.get(r.lineNo);
+    refundOf.set(r.lineNo, { lineNo: r.lineNo, quantity: (prev?.quantity ?? 0) + r.quantity, amount: (prev?.amount ?? 0) + r.amount });
+  }
+
+  const postings: Posting[] = [];
+  for (const c of earned) {
+    const r = refundOf.get(n(c.line_no));
+    if (!r || (r.amount <= 0 && r.quantity <= 0)) continue;
+    const refundedBase = Math.min(n(c.base), n(c.refunded_base) + Math.max(0, r.amount));
+    const refundedQuantity = Math.min(n(c.quantity), n(c.refunded_quantity) + Math.max(0, r.quantity));
+    const target = n(c.amount) - remainingAfter(termsOf(c), { base: n(c.base), earned: n(c.amount), refundedBase, refundedQuantity });
+    const delta = Math.max(0, target - n(c.reversed_amount));
+    const status = c.status as CommissionStatus;
+    let clawed = 0;
+    const accounts = promoterAccounts(c.promoter_id);
+    if (delta > 0) {
+      if (status === 'pending') postings.push({ account: accounts.pending, amount: -delta });
+      else if (status === 'frozen') postings.push({ account: accounts.frozen, amount: -delta });
+      else if (status === 'available') {
+        const fromAvailable = Math.min(delta, Math.max(0, availablePartOf(c)));
+        clawed = delta - fromAvailable;
+        postings.push({ account: accounts.available, amount: -fromAvailable });
+      } else clawed = delta; // withdrawn (or reversed, which has nothing left: delta is 0 there)
+      if (clawed > 0) postings.push({ account: accounts.clawback, amount: -clawed });
+      postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: delta });
+    }
+    const recorded = await trx
+      .insertInto('referral_commission_reversals')
+      .values({ commission_id: c.id, refund_id: input.refundId, merchant_id: c.merchant_id, promoter_id: c.promoter_id, amount: delta, clawed, refunded_base: refundedBase - n(c.refunded_base), refunded_quantity: refundedQuantity - n(c.refunded_quantity), from_status: status, at: now })
+      .onConflict((oc) => oc.columns(['commission_id', 'refund_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(recorded.numInsertedOrUpdatedRows ?? 0) !== 1) throw new Error(`commission ${c.id} was already reversed for refund ${input.refundId}`);
+    const set = { reversed_amount: n(c.reversed_amount) + delta, clawed_amount: n(c.clawed_amount) + clawed, refunded_base: refundedBase, refunded_quantity: refundedQuantity, updated_at: now };
+    const nothingLeft = n(c.reversed_amount) + delta === n(c.amount) && (n(c.amount) > 0 || refundedBase === n(c.base));
+    if (nothingLeft && status !== 'reversed') await transition(trx, c, 'reverse', set);
+    else await trx.updateTable(TABLE).set(set).where('id', '=', c.id).where('status', '=', status).execute();
+  }
+  if (postings.length > 0) await postStep(trx, { ref: `commission-reversal:${input.refundId}`, kind: 'commission-reversal', memo: `commissions reversed by refund ${input.refundId} of order ${ready.order.orderNo}`, postings, now });
+}
+
+/** Whether a refund was already applied to the order's commissions (a redelivery is a no-op). */
+export async function refundApplied(db: Db, refundId: string): Promise<boolean> {
+  return (await db.selectFrom('referral_commission_reversals').select('commission_id').where('refund_id', '=', refundId).limit(1).executeTakeFirst()) !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unfreezing (the job)
+
+/** Frozen commissions whose window closed, oldest first. */
+export async function dueCommissions(db: Db, now: number, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom(TABLE).select('id').where('status', '=', 'frozen').where('available_at', '<=', now).orderBy('available_at').orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * One frozen commission becomes available (inside the caller's transaction): a guarded
+ * transition (on several nodes at once only one applies it; the others answer false), then
+ * journal commission-unfreeze:<id>: frozen −net, available +(net − m), clawback +m, where m is
+ * what the promoter owes, up to net (his earnings pay his clawbacks down first).
+ */
+export async function unfreezeCommission(trx: Db, id: string, now = Date.now()): Promise<boolean> {
+  let q = trx.selectFrom(TABLE).selectAll().where('id', '=', id).where('status', '=', 'frozen').where('available_at', '<=', now);
+  if (dialectOfDb(trx) === 'postgres') q = q.forUpdate().skipLocked();
+  const c = await q.executeTakeFirst();
+  if (!c) return false;
+  if (!(await tryApply(trx, commissionMachine, TABLE, id, 'unfreeze', { updated_at: now }))) return false;
+  const accounts = promoterAccounts(c.promoter_id);
+  await lockAccounts(trx, [accounts.frozen, accounts.available, accounts.clawback], now);
+  const [clawback] = await balancesOf(trx, [accounts.clawback]);
+  const net = netOf(c);
+  const netted = Math.min(net, Math.max(0, -clawback));
+  if (netted > 0) await trx.updateTable(TABLE).set({ netted_amount: netted }).where('id', '=', id).execute();
+  await postStep(trx, {
+    ref: `commission-unfreeze:${id}`,
+    kind: 'commission-unfreeze',
+    memo: `commission ${id} available`,
+    postings: [
+      { account: accounts.frozen, amount: -net },
+      { account: accounts.available, amount: net - netted },
+      { account: accounts.clawback, amount: netted },
+    ],
+    now,
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Withdrawing (the withdrawal, a later part, calls this)
+
+/**
+ * Moves a promoter's available commissions to withdrawn, inside the withdrawal's transaction
+ * (commission rows in id order, then the accounts): journal commission-withdraw:<ref>:
+ * available −w, withdrawn +w, where w is what each commission left in available. Answers the
+ * amount withdrawn. Refuses (ILLEGAL_TRANSITION / NOT_FOUND) a commission that is not the
+ * promoter's or not available; the caller's transaction then rolls back.
+ */
+export async function withdrawCommissions(trx: Db, input: { promoterId: string; commissionIds: readonly string[]; ref: string }, now = Date.now()): Promise<number> {
+  const ids = [...new Set(input.commissionIds)].sort();
+  if (ids.length === 0) return 0;
+  let q = trx.selectFrom(TABLE).selectAll().where('id', 'in', ids).where('promoter_id', '=', input.promoterId).orderBy('id');
+  if (dialectOfDb(trx) === 'postgres') q = q.forUpdate();
+  const rows = await q.execute();
+  if (rows.length !== ids.length) throw new Error(`withdrawal ${input.ref}: not every commission is ${input.promoterId}'s`);
+  const accounts = promoterAccounts(input.promoterId);
+  await lockAccounts(trx, [accounts.available, accounts.withdrawn], now);
+  let total = 0;
+  for (const c of rows) {
+    const w = availablePartOf(c);
+    await transition(trx, c, 'withdraw', { withdrawn_amount: w, withdrawal_ref: input.ref, withdrawn_at: now, updated_at: now });
+    total += w;
+  }
+  await postStep(trx, { ref: `commission-withdraw:${input.ref}`, kind: 'commission-withdraw', memo: `commissions withdrawn (${input.ref})`, postings: [{ account: accounts.available, amount: -total }, { account: accounts.withdrawn, amount: total }], now });
+  return total;
+}
+
+export type { CommissionMode };
