@@ -88,6 +88,10 @@ export const ERROR_CODES = {
   STOCK_BELOW_ZERO: 409,
   /** The stock is no longer the value the edit expected (a sale or another edit came first). */
   STOCK_CHANGED: 409,
+  /** The platform's code API refused or failed (WeChat, Alipay, Douyin): the poster cannot carry its code now. */
+  SHARE_CODE_FAILED: 502,
+  /** The platform's code API is not configured on this server. */
+  SHARE_CODE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 

@@ -11,4 +11,5 @@ export * from './wallet';
 export * from './merchant';
 export * from './workbench';
 export * from './tender-split';
+export * from './share';
 export * from './routes';

@@ -22,6 +22,7 @@ import { afterSaleModule } from './modules/aftersale';
 import * as dashboard from './modules/dashboard';
 import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
+import { createAppCodes, shareModule } from './appcodes';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
@@ -233,6 +234,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     merchantModule(core.merchant),
     afterSaleModule(core.afterSales),
     dashboard,
+    shareModule(createAppCodes(config.appCodes, { log: app.log })),
   ];
 
   // Contract routes, from every module.

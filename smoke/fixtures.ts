@@ -178,6 +178,8 @@ export const canned: Canned = {
   changeSkuStock: () => demoMerchantProduct.skus[0],
   listStockAlerts: () => ({ items: [], nextCursor: null }),
   getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, afterSalesWaiting: 0, computedAt: NOW }),
+  // A 1x1 PNG: the smoke hosts draw whatever image the code is.
+  shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };
 
 /**

@@ -63,6 +63,8 @@ const TITLES: Record<ErrorCode, string> = {
   ORDER_NOT_PICKUP_READY: 'The order cannot be picked up',
   STOCK_BELOW_ZERO: 'The stock cannot go below zero',
   STOCK_CHANGED: 'The stock changed since it was read',
+  SHARE_CODE_FAILED: "The platform's code service failed",
+  SHARE_CODE_UNAVAILABLE: "The platform's code service is not configured",
   INTERNAL: 'Internal error',
 };
 

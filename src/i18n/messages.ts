@@ -230,6 +230,8 @@ export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED'
   ORDER_NOT_PICKUP_READY: '该订单当前不能核销',
   STOCK_BELOW_ZERO: '库存不能少于 0',
   STOCK_CHANGED: '库存已变化，请刷新后重试',
+  SHARE_CODE_FAILED: '小程序码生成失败，请稍后再试',
+  SHARE_CODE_UNAVAILABLE: '暂不支持生成该平台的小程序码',
   INTERNAL: '服务器开小差了，请稍后再试',
   NETWORK: '网络不可用，请检查网络后重试',
   TIMEOUT: '请求超时，请稍后再试',
