@@ -64,12 +64,12 @@ function installCanvas(calls: Call[], options: { productFails?: boolean } = {}) 
   };
   interface Query {
     select: jest.Mock;
-    fields: jest.Mock;
+    node: jest.Mock;
     exec: jest.Mock;
   }
   const query: Query = {
     select: jest.fn(() => query),
-    fields: jest.fn(() => query),
+    node: jest.fn(() => query),
     exec: jest.fn((cb: (res: unknown[]) => void) => cb([{ node }])),
   };
   Object.assign(Taro, {
@@ -138,12 +138,13 @@ describe('drawPoster', () => {
 describe('PosterSheet', () => {
   it("asks for this platform's code, draws on the 2d canvas and shows the exported poster", async () => {
     const drawn: Call[] = [];
-    installCanvas(drawn);
+    const canvas = installCanvas(drawn);
     const api = renderSheet();
     await screen.findByLabelText(`${content.title}的分享海报`);
 
     expect(api.filter((c) => c.path === '/api/share/code').map((c) => c.body)).toEqual([{ platform: 'h5', page: 'pages/product/index', scene: 't=Ab3dEf7hIj9kLm' }]);
     expect(Taro.createSelectorQuery).toHaveBeenCalled();
+    expect(canvas.query.select).toHaveBeenCalledWith('#share-poster-canvas');
     expect(drawn[0]).toEqual(['scale', 2, 2]);
     expect(drawn.filter((c) => c[0] === 'drawImage').map((c) => c[1])).toEqual([expect.stringMatching(/\/images\/p_1\.png$/), CODE]);
     expect(drawn.filter((c) => c[0] === 'fillText').map((c) => c[1])).toEqual(expect.arrayContaining(['¥129.90', '小明 向你推荐']));

@@ -7,7 +7,7 @@ import { drawPoster, POSTER_HEIGHT, POSTER_WIDTH, type PosterContent, type Poste
 
 /**
  * Where the poster is drawn and how it is kept, per platform. This file is the mini-programs'
- * (WeChat, Alipay, Douyin): a Taro Canvas of type 2d, found with createSelectorQuery, exported
+ * (WeChat, Alipay, Douyin): a Taro Canvas of type 2d, found with createSelectorQuery().select().node(), exported
  * with canvasToTempFilePath, saved with saveImageToPhotosAlbum. surface.h5.ts is H5's: an
  * offscreen canvas exported as a data URL the shopper long-presses or downloads.
  */
@@ -45,7 +45,8 @@ function canvasNode(): Promise<CanvasNode> {
   return new Promise((resolve, reject) => {
     Taro.createSelectorQuery()
       .select(`#${POSTER_CANVAS_ID}`)
-      .fields({ node: true, size: true })
+      // node() rather than fields({ node: true }): Alipay (base library 2.0) has only node().
+      .node()
       .exec((res: { node?: CanvasNode }[] | null) => {
         const node = res?.[0]?.node;
         if (node) resolve(node);
@@ -82,8 +83,16 @@ export async function renderPoster(content: PosterContent, productSrc: string, c
   const [product, code] = await Promise.all([loadImage(canvas, assetUrl(productSrc)), loadImage(canvas, codeSrc)]);
   if (!code) throw new Error('the code image could not be loaded');
   drawPoster(ctx, content, product, code);
-  const { tempFilePath } = await Taro.canvasToTempFilePath({ canvas: canvas as never, fileType: 'png', destWidth: canvas.width, destHeight: canvas.height } as never);
-  return tempFilePath;
+  const result: { tempFilePath?: string; apFilePath?: string } = await Taro.canvasToTempFilePath({
+    canvas: canvas as never,
+    fileType: 'png',
+    destWidth: canvas.width,
+    destHeight: canvas.height,
+  } as never);
+  // Alipay answers the file as apFilePath.
+  const file = result.tempFilePath || result.apFilePath;
+  if (!file) throw new Error('the poster could not be exported');
+  return file;
 }
 
 const isAuthRefusal = (err: unknown) => /auth|deny|denied|permission/i.test(String((err as { errMsg?: string } | null)?.errMsg ?? err));
