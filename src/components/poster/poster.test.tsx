@@ -35,7 +35,10 @@ interface FakeImage {
   onerror: (() => void) | null;
 }
 
-function installCanvas(calls: Call[], options: { productFails?: boolean } = {}) {
+const written: { filePath: string; data: string; encoding: string }[] = [];
+
+function installCanvas(calls: Call[], options: { productFails?: boolean; writeFails?: boolean } = {}) {
+  written.length = 0;
   const node = {
     width: 0,
     height: 0,
@@ -78,6 +81,14 @@ function installCanvas(calls: Call[], options: { productFails?: boolean } = {}) 
     canvasToTempFilePath: jest.fn(() => Promise.resolve({ tempFilePath: 'wxfile://tmp/poster.png', errMsg: 'canvasToTempFilePath:ok' })),
     saveImageToPhotosAlbum: jest.fn(() => Promise.resolve({ errMsg: 'saveImageToPhotosAlbum:ok' })),
     getSetting: jest.fn(() => Promise.resolve({ authSetting: {}, errMsg: 'getSetting:ok' })),
+    env: { USER_DATA_PATH: 'wxfile://usr' },
+    getFileSystemManager: jest.fn(() => ({
+      writeFile: jest.fn((o: { filePath: string; data: string; encoding: string; success: () => void; fail: () => void }) => {
+        written.push({ filePath: o.filePath, data: o.data, encoding: o.encoding });
+        if (options.writeFails) o.fail();
+        else o.success();
+      }),
+    })),
     openSetting: jest.fn(() => Promise.resolve({ authSetting: { 'scope.writePhotosAlbum': true }, errMsg: 'openSetting:ok' })),
   });
   return { node, query };
@@ -146,7 +157,9 @@ describe('PosterSheet', () => {
     expect(Taro.createSelectorQuery).toHaveBeenCalled();
     expect(canvas.query.select).toHaveBeenCalledWith('#share-poster-canvas');
     expect(drawn[0]).toEqual(['scale', 2, 2]);
-    expect(drawn.filter((c) => c[0] === 'drawImage').map((c) => c[1])).toEqual([expect.stringMatching(/\/images\/p_1\.png$/), CODE]);
+    // The code is written to a local file first (base64), and drawn from there.
+    expect(written).toEqual([{ filePath: expect.stringMatching(/^wxfile:\/\/usr\/share-code-[0-9a-z]+-12\.png$/), data: 'iVBORw0KGgo=', encoding: 'base64' }]);
+    expect(drawn.filter((c) => c[0] === 'drawImage').map((c) => c[1])).toEqual([expect.stringMatching(/\/images\/p_1\.png$/), written[0].filePath]);
     expect(drawn.filter((c) => c[0] === 'fillText').map((c) => c[1])).toEqual(expect.arrayContaining(['¥129.90', '小明 向你推荐']));
     expect(Taro.canvasToTempFilePath).toHaveBeenCalledWith(expect.objectContaining({ fileType: 'png', destWidth: 1200, destHeight: 1760 }));
   });
@@ -198,9 +211,9 @@ describe('PosterSheet', () => {
     await screen.findByText('保存到相册');
   });
 
-  it('a product image that fails still makes a poster (grey square); 关闭 closes', async () => {
+  it('a product image that fails still makes a poster (grey square); a code that cannot be written is drawn from its data URL; 关闭 closes', async () => {
     const drawn: Call[] = [];
-    installCanvas(drawn, { productFails: true });
+    installCanvas(drawn, { productFails: true, writeFails: true });
     const onClose = jest.fn();
     const calls = mockApi({ 'POST /api/share/code': () => ({ statusCode: 200, data: { image: CODE } }) });
     renderWithClient(<PosterSheet open onClose={onClose} page="pages/product/index" scene="a" content={content} image="https://cdn.example.com/p.png" />);

@@ -64,6 +64,33 @@ function loadImage(canvas: CanvasNode, src: string): Promise<PosterImage | null>
   });
 }
 
+/**
+ * The code as a local file: a data URL is written to the user data folder once per code, since
+ * not every host's canvas image takes base64 sources. The data URL itself when that fails.
+ */
+function codeFile(dataUrl: string): Promise<string> {
+  const m = /^data:image\/(png|jpeg);base64,(.+)$/.exec(dataUrl);
+  const dir = Taro.env?.USER_DATA_PATH;
+  if (!m || !dir) return Promise.resolve(dataUrl);
+  // A short hash of the data names the file, so a code drawn again reuses it.
+  let hash = 0;
+  for (let i = 0; i < m[2].length; i += 7) hash = (hash * 31 + m[2].charCodeAt(i)) | 0;
+  const filePath = `${dir}/share-code-${(hash >>> 0).toString(36)}-${m[2].length}.${m[1] === 'jpeg' ? 'jpg' : 'png'}`;
+  return new Promise((resolve) => {
+    try {
+      Taro.getFileSystemManager().writeFile({
+        filePath,
+        data: m[2],
+        encoding: 'base64',
+        success: () => resolve(filePath),
+        fail: () => resolve(dataUrl),
+      });
+    } catch {
+      resolve(dataUrl);
+    }
+  });
+}
+
 function pixelRatio(): number {
   try {
     return Math.min(3, Math.max(1, Taro.getSystemInfoSync().pixelRatio || 2));
@@ -80,7 +107,7 @@ export async function renderPoster(content: PosterContent, productSrc: string, c
   canvas.height = POSTER_HEIGHT * ratio;
   const ctx = canvas.getContext('2d');
   ctx.scale(ratio, ratio);
-  const [product, code] = await Promise.all([loadImage(canvas, assetUrl(productSrc)), loadImage(canvas, codeSrc)]);
+  const [product, code] = await Promise.all([loadImage(canvas, assetUrl(productSrc)), codeFile(codeSrc).then((src) => loadImage(canvas, src))]);
   if (!code) throw new Error('the code image could not be loaded');
   drawPoster(ctx, content, product, code);
   const result: { tempFilePath?: string; apFilePath?: string } = await Taro.canvasToTempFilePath({
