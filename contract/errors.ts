@@ -88,6 +88,14 @@ export const ERROR_CODES = {
   STOCK_BELOW_ZERO: 409,
   /** The stock is no longer the value the edit expected (a sale or another edit came first). */
   STOCK_CHANGED: 409,
+  /** The shopper may not promote (REFERRAL_PROMOTERS): not enough spent, or not approved. */
+  NOT_A_PROMOTER: 403,
+  /** The shopper may promote already: nothing to apply for. */
+  REFERRAL_ALREADY_PROMOTER: 409,
+  /** Applications are not how promoters are chosen here (REFERRAL_PROMOTERS is not approved). */
+  REFERRAL_APPLICATIONS_CLOSED: 409,
+  /** An application of the shopper's is waiting for a decision already. */
+  REFERRAL_APPLICATION_OPEN: 409,
   /** The platform's code API refused or failed (WeChat, Alipay, Douyin): the poster cannot carry its code now. */
   SHARE_CODE_FAILED: 502,
   /** The platform's code API is not configured on this server. */

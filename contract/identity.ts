@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, text, timestamp } from './common';
+import { deviceId } from './referral';
 
 export const miniPlatform = z.enum(['weapp', 'alipay', 'tt']);
 export type MiniPlatform = z.infer<typeof miniPlatform>;
@@ -25,10 +26,17 @@ export const miniLoginBody = z.strictObject({
   code: text({ max: 256 }),
   /** Douyin's anonymous code, when present. */
   anonymousCode: text({ max: 256 }).optional(),
+  /** The device's id kept by the client: the visits of shared links it made are bound at this sign-in (docs/referral.md). */
+  device: deviceId.optional(),
 });
 export type MiniLoginBody = z.infer<typeof miniLoginBody>;
 
 export const otpRequestBody = z.strictObject({ phone });
 export const otpRequestResult = z.object({ retryAfterSeconds: z.number().int(), expiresInSeconds: z.number().int() });
 
-export const phoneLoginBody = z.strictObject({ phone, code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') });
+export const phoneLoginBody = z.strictObject({
+  phone,
+  code: z.string().regex(/^\d{6}$/, 'code must be 6 digits'),
+  /** The device's id kept by the client (see miniLoginBody). */
+  device: deviceId.optional(),
+});

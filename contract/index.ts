@@ -10,6 +10,7 @@ export * from './payment';
 export * from './wallet';
 export * from './merchant';
 export * from './workbench';
+export * from './referral';
 export * from './tender-split';
 export * from './share';
 export * from './routes';

@@ -145,6 +145,10 @@ export const auditAction = z.enum([
   'sku.price_changed',
   /** A SKU's stock changed (detail: delta or set/expected, from, to). */
   'sku.stock_changed',
+  /** The operating merchant's staff approved a promoter application (target referral_application:...; detail: applicant). */
+  'referral.application_approved',
+  /** The operating merchant's staff rejected a promoter application (detail: applicant, reason). */
+  'referral.application_rejected',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

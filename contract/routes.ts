@@ -9,6 +9,7 @@ import * as wal from './wallet';
 import * as mer from './merchant';
 import * as aft from './aftersale';
 import * as wb from './workbench';
+import * as ref from './referral';
 import * as share from './share';
 import type { StaffRole } from './merchant';
 import { id } from './common';
@@ -23,7 +24,9 @@ import { id } from './common';
  * /api/merchants/:merchantId, and only those, is 'staff' with its roles: a merchant route that
  * does not say who may call it does not typecheck (StaffRouteRule) and the server refuses to
  * start with it (routeAuthProblems).
- * Every non-GET route accepts an Idempotency-Key; `idempotency: 'required'` makes it mandatory.
+ * Every non-GET route accepts an Idempotency-Key; `idempotency: 'required'` makes it mandatory;
+ * `idempotency: 'none'` (a beacon such as a shared link's visit, repeatable by nature) ignores it,
+ * so nothing about such a request is stored before its handler has looked at it.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface RouteDef {
@@ -40,7 +43,7 @@ export interface RouteDef {
   response: z.ZodType;
   /** HTTP status of a success; 200 unless stated. */
   status?: 200 | 201 | 204;
-  idempotency?: 'optional' | 'required';
+  idempotency?: 'optional' | 'required' | 'none';
   /**
    * Top-level members of the response shown only in the first answer (a secret the server keeps
    * only as a hash): the idempotency store keeps them as null, so a replay answers null.
@@ -235,6 +238,34 @@ export const routes = {
   getDashboard: { method: 'GET', path: '/api/merchants/:merchantId/dashboard', tag: 'workbench',
     summary: "Today's figures (Asia/Shanghai): paid orders, GMV, refunds, orders waiting to ship or be picked up", auth: 'staff', roles: SHOP_STAFF,
     params: mer.merchantParams, response: wb.dashboardFigures },
+
+  // referral: attribution, binding, promoters and the network (docs/referral.md, "Attribution and binding")
+  createReferralLink: { method: 'POST', path: '/api/referral/links', tag: 'referral',
+    summary: 'A share link for a promoter: a signed 20-character token and the page path carrying it (the same target and campaign reuse a link still valid)', auth: 'user',
+    body: ref.createReferralLinkBody, response: ref.referralLink },
+  recordReferralVisit: { method: 'POST', path: '/api/referral/visits', tag: 'referral',
+    summary: "Record an open of a shared link (first and last touch per device and account); 204 for any well-formed body, whether the token is good or not", auth: 'optional',
+    body: ref.referralVisitBody, response: z.null(), status: 204, idempotency: 'none' },
+  bindReferral: { method: 'POST', path: '/api/referral/bind', tag: 'referral',
+    summary: 'Bind the signed-in account by a token under the binding policy (a link opened after login); a bad token binds nothing and is no error', auth: 'user',
+    body: ref.referralBindBody, response: ref.referralBindResult },
+  getReferralMe: { method: 'GET', path: '/api/referral/me', tag: 'referral',
+    summary: 'The promoter centre: whether the shopper may promote (or apply), who referred them, the team counts by level', auth: 'user',
+    response: ref.referralMe },
+  listReferralTeam: { method: 'GET', path: '/api/referral/team', tag: 'referral', summary: "The shopper's team at one level, newest first (nicknames masked)", auth: 'user',
+    query: ref.referralTeamQuery, response: ref.referralTeamPage },
+  applyReferralPromoter: { method: 'POST', path: '/api/referral/applications', tag: 'referral',
+    summary: 'Apply to become a promoter (REFERRAL_PROMOTERS=approved); one open application at a time', auth: 'user',
+    body: ref.referralApplicationBody, response: ref.referralApplication, status: 201 },
+  listReferralApplications: { method: 'GET', path: '/api/merchants/:merchantId/referral/applications', tag: 'referral',
+    summary: "Promoter applications, newest first (the operating merchant's staff only; any other merchant 404)", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: ref.merchantReferralApplicationQuery, response: ref.merchantReferralApplicationPage },
+  approveReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/approve', tag: 'referral',
+    summary: 'Approve a promoter application: the applicant may promote (the operating merchant only)', auth: 'staff', roles: SHOP_STAFF,
+    params: ref.referralApplicationParams, response: ref.merchantReferralApplication },
+  rejectReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/reject', tag: 'referral',
+    summary: 'Reject a promoter application with a reason (the applicant may apply again; the operating merchant only)', auth: 'staff', roles: SHOP_STAFF,
+    params: ref.referralApplicationParams, body: ref.rejectReferralApplicationBody, response: ref.merchantReferralApplication },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

@@ -20,6 +20,7 @@ import * as wallet from './modules/wallet';
 import { authorizeStaff, merchantModule } from './modules/merchant';
 import { afterSaleModule } from './modules/aftersale';
 import * as dashboard from './modules/dashboard';
+import { referralModule } from './modules/referral';
 import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
 import { createAppCodes, shareModule } from './appcodes';
@@ -234,6 +235,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     merchantModule(core.merchant),
     afterSaleModule(core.afterSales),
     dashboard,
+    referralModule(),
     shareModule(createAppCodes(config.appCodes, { log: app.log })),
   ];
 

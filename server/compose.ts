@@ -7,6 +7,7 @@ import { merchantsByIds } from './modules/catalog';
 import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, inviteCodeKey, type MerchantDeps } from './modules/merchant';
+import { bindAtSignIn } from './modules/referral';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
 import type { Config } from './infra/config';
@@ -33,7 +34,7 @@ export interface Core {
   orders: OrderLifecycle;
   /** Every flow the step runner may find in the operation log. */
   flows: FlowRegistry;
-  /** Run by the identity module at sign-in: the merchant module binds the staff invites waiting for the account's phone. */
+  /** Run by the identity module at sign-in: the merchant module binds the staff invites waiting for the account's phone, the referral module the account under its promoter. */
   identity: IdentityHooks;
   /** The merchant module's look-ups (it imports no module that records into its audit log). */
   merchant: MerchantDeps;
@@ -83,6 +84,14 @@ export function buildCore(options: CoreOptions): Core {
   const identity: IdentityHooks = {
     signedIn: async (database, account) => {
       await bindStaffInvites(database, account);
+      // The referral module binds the account under a promoter from its shared-link visits
+      // (docs/referral.md, "Attribution and binding"). A failure there never fails the login:
+      // the visits stay and the next sign-in tries again.
+      try {
+        await bindAtSignIn(database, config.referral, log, account);
+      } catch (err) {
+        log.error({ err, userId: account.id }, 'referral binding at sign-in failed');
+      }
     },
   };
   return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows };

@@ -178,6 +178,18 @@ export const canned: Canned = {
   changeSkuStock: () => demoMerchantProduct.skus[0],
   listStockAlerts: () => ({ items: [], nextCursor: null }),
   getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, afterSalesWaiting: 0, computedAt: NOW }),
+  createReferralLink: () => ({ token: 'AbCdEf012345GhIjKlMn', path: `/pages/product/index?id=${DEMO_PRODUCT_ID}&rt=AbCdEf012345GhIjKlMn`, expiresAt: NOW + 30 * 86_400_000 }),
+  recordReferralVisit: () => null,
+  bindReferral: () => ({ bound: false }),
+  getReferralMe: () => ({
+    isPromoter: true, policy: 'everyone' as const, minSpend: null, spent: null, canApply: false, application: null, promoter: null, maxLevels: 2,
+    team: [{ level: 1, count: 0 }, { level: 2, count: 0 }],
+  }),
+  listReferralTeam: () => ({ items: [], nextCursor: null }),
+  applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),
+  listReferralApplications: () => ({ items: [], nextCursor: null }),
+  approveReferralApplication: () => null,
+  rejectReferralApplication: () => null,
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };

@@ -70,6 +70,15 @@ export const routeTable = {
   changeSkuStock: { method: 'POST', path: '/api/merchants/:merchantId/skus/:skuId/stock', auth: 'staff', idempotency: null },
   listStockAlerts: { method: 'GET', path: '/api/merchants/:merchantId/stock-alerts', auth: 'staff', idempotency: null },
   getDashboard: { method: 'GET', path: '/api/merchants/:merchantId/dashboard', auth: 'staff', idempotency: null },
+  createReferralLink: { method: 'POST', path: '/api/referral/links', auth: 'user', idempotency: null },
+  recordReferralVisit: { method: 'POST', path: '/api/referral/visits', auth: 'optional', idempotency: 'none' },
+  bindReferral: { method: 'POST', path: '/api/referral/bind', auth: 'user', idempotency: null },
+  getReferralMe: { method: 'GET', path: '/api/referral/me', auth: 'user', idempotency: null },
+  listReferralTeam: { method: 'GET', path: '/api/referral/team', auth: 'user', idempotency: null },
+  applyReferralPromoter: { method: 'POST', path: '/api/referral/applications', auth: 'user', idempotency: null },
+  listReferralApplications: { method: 'GET', path: '/api/merchants/:merchantId/referral/applications', auth: 'staff', idempotency: null },
+  approveReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/approve', auth: 'staff', idempotency: null },
+  rejectReferralApplication: { method: 'POST', path: '/api/merchants/:merchantId/referral/applications/:applicationId/reject', auth: 'staff', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, SqliteDialect, sql, type MigrationResultSet, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import { CurrentSchemaPostgresDialect } from './introspector';
 import pg from 'pg';
 import { startCheckpointer } from './checkpointer';
 import { GroupCommitSqliteDialect } from './group-commit';
@@ -111,7 +112,7 @@ export function createDb(
     });
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
+    const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: namedStatementPool(pool) }) });
     dialectOf.set(db, 'postgres');
     // The schema: given, or set by the connection string (`?options=-c search_path=...`).
     const fromUrl = /search_path(?:=|%3D)([A-Za-z0-9_]+)/.exec(config.databaseUrl)?.[1] ?? null;

@@ -96,6 +96,23 @@ const refundEnded = z.object({
   source: z.enum(['shopper', 'order_closed', 'late_payment', 'after_sale']),
 });
 
+/**
+ * A shopper was bound under a promoter (docs/referral.md, "Attribution and binding"): at a
+ * sign-in or by a token; `replaced` is the promoter of the binding it took the place of
+ * (first_touch_days after a lapse, last_touch), null for a first binding.
+ */
+const referralBound = z.object({
+  userId: id,
+  promoterId: id,
+  replaced: id.nullable(),
+  /** The share link the binding came through. */
+  linkId: id,
+  via: z.enum(['sign_in', 'token']),
+  boundAt: epochMs,
+  /** first_touch_days:N: when the binding lapses (null: never). */
+  expiresAt: epochMs.nullable(),
+});
+
 /** Every after-sale transition: the request, its order, shopper and merchant, the status it reached. */
 const afterSaleChanged = z.object({
   afterSaleId: id,
@@ -165,6 +182,7 @@ export const EVENTS = {
   staffRoleChanged: defineEvent('staff.role_changed', 1, staffChanged),
   accountDisabled: defineEvent('account.disabled', 1, accountSessionsEnded),
   accountSessionsRevoked: defineEvent('account.sessions_revoked', 1, accountSessionsEnded),
+  referralBound: defineEvent('referral.bound', 1, referralBound),
 } as const;
 
 type Catalog = typeof EVENTS;
@@ -181,6 +199,7 @@ export type RefundEndedPayload = z.infer<typeof refundEnded>;
 export type AfterSaleChangedPayload = z.infer<typeof afterSaleChanged>;
 export type StaffChangedPayload = z.infer<typeof staffChanged>;
 export type AccountSessionsEndedPayload = z.infer<typeof accountSessionsEnded>;
+export type ReferralBoundPayload = z.infer<typeof referralBound>;
 
 const byName = new Map<string, EventDef>(Object.values(EVENTS).map((d) => [d.name, d as EventDef]));
 

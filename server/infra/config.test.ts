@@ -34,7 +34,7 @@ describe('loadConfig', () => {
   it('requires TOKEN_SECRET in production and refuses the sandbox there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/TOKEN_SECRET/);
     const secret = 'p'.repeat(40);
-    const c = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, TOKEN_SECRET: secret });
+    const c = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, TOKEN_SECRET: secret, REFERRAL_SECRET: 'r'.repeat(40) });
     expect(c.sandbox).toBe(false);
     expect(c.tokenSecret).toBe(secret);
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, TOKEN_SECRET: secret, SANDBOX: 'on' })).toThrow(/SANDBOX/);

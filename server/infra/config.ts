@@ -8,6 +8,7 @@ import { baseUrlSwap } from '../channels/rebase';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
 import { loadNatsConfig, type NatsConfig } from './nats-config';
 import { ConfigError } from './config-error';
+import { loadReferralConfig, type ReferralConfig } from './referral-config';
 
 /**
  * Process configuration, read once from the environment. Every variable is documented in
@@ -89,9 +90,12 @@ export interface Config {
   appCodes: AppCodesConfig;
   /** The outbox's NATS JetStream sink (NATS_URL, NATS_STREAM, ...); null: no broker sink. */
   nats: NatsConfig | null;
+  /** Referral attribution and the network (REFERRAL_*; docs/referral.md). */
+  referral: ReferralConfig;
 }
 
 export { ConfigError };
+export type { PromoterPolicy, ReferralBindingPolicy, ReferralConfig } from './referral-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -313,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
       alipay: { appId: alipayAppId, privateKey: alipayPrivateKey, alipayPublicKey, gateway: alipayGateway },
     }),
     nats: loadNatsConfig(env),
+    referral: loadReferralConfig(env, { production, tokenSecret }),
   };
 }
 

@@ -244,7 +244,7 @@ export function registerRoutes(app: FastifyInstance, handlers: HandlerMap, deps:
         const user = await authenticate(req, deps, def.auth);
         const staff = await authorize(req, deps, def, user);
         const input = prepare(def, req);
-        const idempotencyKey = def.method === 'GET' ? null : idempotencyKeyOf(def, req);
+        const idempotencyKey = def.method === 'GET' || def.idempotency === 'none' ? null : idempotencyKeyOf(def, req);
         const extraHeaders: Record<string, string> = {};
         const ctx: LooseContext = {
           ...input,

@@ -86,7 +86,7 @@ export function buildOpenApi(version = '0.1.0'): JsonSchema {
     for (const [key, field] of Object.entries(shapeOf(def.query))) {
       parameters.push({ name: key, in: 'query', required: !field.safeParse(undefined).success, schema: jsonSchema(field, 'input') });
     }
-    if (def.method !== 'GET') {
+    if (def.method !== 'GET' && def.idempotency !== 'none') {
       parameters.push({
         name: 'Idempotency-Key',
         in: 'header',

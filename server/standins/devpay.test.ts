@@ -63,5 +63,6 @@ describe('with SANDBOX=off', () => {
     expect((await t.get('/sandbox/pay/SBX1')).status).toBe(404);
     expect((await t.post('/notify/sandbox', {})).status).toBe(404);
     expect((await t.post(`/sandbox/orders/${order.body.id}/ship`, {})).status).toBe(404);
+    expect((await t.post('/sandbox/accounts/u_x/disable', {})).status).toBe(404);
   });
 });

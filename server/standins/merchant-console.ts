@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { id as idSchema } from '@contract/common';
 import type { Database } from '../db/types';
+import { disableAccount } from '../modules/identity';
 import { shipOrder } from '../modules/order';
 import { AppError } from '../infra/errors';
 
@@ -12,6 +13,12 @@ import { AppError } from '../infra/errors';
  * actor, as the system).
  *
  * POST /sandbox/orders/:id/ship           ship a paid order -> { id, status }
+ *
+ * And the platform's account console: disable an account through the same service an admin
+ * side calls (its sessions end at once: the next request answers 401 ACCOUNT_DISABLED, its
+ * realtime sockets are closed through the bus).
+ *
+ * POST /sandbox/accounts/:id/disable      -> { id, status: 'disabled' } (404: no such account)
  */
 export function registerMerchantConsoleStandIn(app: FastifyInstance, db: Kysely<Database>): void {
   app.post<{ Params: { id: string } }>('/sandbox/orders/:id/ship', async (req) => {
@@ -24,5 +31,11 @@ export function registerMerchantConsoleStandIn(app: FastifyInstance, db: Kysely<
       parcels: [{ carrier: 'other', trackingNo: `SANDBOX-${Date.now().toString(36).toUpperCase()}` }],
     });
     return { id: parsed.data, status: order.status };
+  });
+  app.post<{ Params: { id: string } }>('/sandbox/accounts/:id/disable', async (req) => {
+    const parsed = idSchema.safeParse(req.params.id);
+    if (!parsed.success) throw new AppError('NOT_FOUND', 'no such account');
+    if (!(await disableAccount(db, parsed.data))) throw new AppError('NOT_FOUND', 'no such account');
+    return { id: parsed.data, status: 'disabled' };
   });
 }

@@ -313,4 +313,6 @@ export const auditActionLabels = {
   'product.shelf_changed': '商品上下架',
   'sku.price_changed': '修改价格',
   'sku.stock_changed': '修改库存',
+  'referral.application_approved': '通过推广员申请',
+  'referral.application_rejected': '拒绝推广员申请',
 } as const;

@@ -38,6 +38,12 @@ describe('request', () => {
     expect(calls[0].body).toEqual({ skuId: 'sku_1', quantity: 1 });
   });
 
+  it("sends no Idempotency-Key to a route with idempotency 'none' (a shared link's visit)", async () => {
+    const calls = mockApi({ 'POST /api/referral/visits': () => ok('', 204) });
+    await request('recordReferralVisit', { body: { token: 'AbCdEf012345GhIjKlMn', platform: 'h5', device: 'd0123456789abcdefghijkl' } });
+    expect(calls[0].header['Idempotency-Key']).toBeUndefined();
+  });
+
   it('sends a JSON {} body on a mutation without one, so hosts never send an empty JSON body', async () => {
     const calls = mockApi({ 'POST /api/orders/o_1/cancel': () => ok({ id: 'o_1' }) });
     await request('cancelOrder', { params: { id: 'o_1' } });

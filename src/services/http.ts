@@ -101,6 +101,8 @@ export interface RawRequest {
   signal?: AbortSignal;
   /** Send the session's bearer token (default true). */
   auth?: boolean;
+  /** Send an Idempotency-Key on a non-GET request (default true; false for routes with idempotency 'none'). */
+  idempotent?: boolean;
 }
 
 function queryString(query: Record<string, unknown> | undefined): string {
@@ -251,7 +253,7 @@ export async function rawRequest<T = unknown>(req: RawRequest): Promise<T> {
   if (token) headers.Authorization = `Bearer ${token}`;
   if (req.method !== 'GET') {
     headers['Content-Type'] = 'application/json';
-    headers['Idempotency-Key'] = req.idempotencyKey ?? newIdempotencyKey();
+    if (req.idempotent !== false) headers['Idempotency-Key'] = req.idempotencyKey ?? newIdempotencyKey();
   }
   const attempts = req.method === 'GET' ? Math.max(1, retryPolicy.attempts) : 1;
   for (let attempt = 1; ; attempt++) {
@@ -297,5 +299,6 @@ export function request<N extends RouteName>(
     body: input?.body,
     idempotencyKey: opts?.idempotencyKey,
     signal: opts?.signal,
+    idempotent: route.idempotency !== 'none',
   });
 }

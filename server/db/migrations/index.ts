@@ -15,6 +15,7 @@ import * as m013 from './013_merchant_workbench';
 import * as m014 from './014_staff_invite_codes';
 import * as m015 from './015_paid_order_path';
 import * as m016 from './016_referral_network';
+import * as m017 from './017_referral_attribution';
 import * as m019 from './019_upload_attachments';
 
 /** Every migration, in order. Both dialects run the same list. */
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '014_staff_invite_codes': m014,
   '015_paid_order_path': m015,
   '016_referral_network': m016,
-  // 017 and 018 are the referral module's next ones (other branches); migrations run unordered (decision 0016).
+  '017_referral_attribution': m017,
+  // 018 is the referral module's next one (another branch); migrations run unordered (decision 0016).
   '019_upload_attachments': m019,
 };

@@ -109,3 +109,15 @@ it('tokens issued before token versions (no ver) stand for version 0', async () 
   const legacy = `${data}.${createHmac('sha256', t.config.tokenSecret).update(data).digest('base64url')}`;
   expect((await t.get('/api/me', { token: legacy })).status).toBe(200);
 });
+
+it("the sandbox's account console disables an account through the same service (SANDBOX=on only)", async () => {
+  const phone = uniquePhone();
+  const login = await loginWith(phone);
+  const userId = login.body.user.id;
+  const first = await t.post<{ id: string; status: string }>(`/sandbox/accounts/${userId}/disable`, {});
+  expect([first.status, first.body]).toEqual([200, { id: userId, status: 'disabled' }]);
+  const me = await t.get<{ code: string }>('/api/me', { token: login.body.token });
+  expect([me.status, me.body.code]).toEqual([401, 'ACCOUNT_DISABLED']);
+  expect((await t.post('/sandbox/accounts/u_nobody/disable', {})).status).toBe(404);
+  expect((await t.post('/sandbox/accounts/not%20an%20id/disable', {})).status).toBe(404);
+});

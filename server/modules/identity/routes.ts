@@ -6,7 +6,7 @@ import * as identity from './service';
 export const identityHandlers = (hooks: identity.IdentityHooks) => defineHandlers({
   loginMini: async ({ db, config, body }) => identity.loginMini(db, config, body, hooks),
   requestOtp: async ({ db, config, log, body }) => identity.requestOtp(db, config, log, body.phone),
-  loginPhone: async ({ db, config, body }) => identity.loginPhone(db, config, body.phone, body.code, hooks),
+  loginPhone: async ({ db, config, body }) => identity.loginPhone(db, config, body.phone, body.code, hooks, body.device ?? null),
   getMe: async ({ db, user }) => {
     const me = await identity.getUser(db, user.id);
     // A valid token for an account that no longer exists is as good as no token.

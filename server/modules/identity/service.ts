@@ -34,7 +34,17 @@ export async function getUser(db: Kysely<Database>, userId: string): Promise<Use
  * for it (a merchant's staff invite for its phone number) is bound to it.
  */
 export interface IdentityHooks {
-  signedIn?: (db: Kysely<Database>, account: { id: string; phone: string | null }) => Promise<void>;
+  signedIn?: (db: Kysely<Database>, account: SignedInAccount) => Promise<void>;
+}
+
+/** The account a sign-in is for, as the hooks see it. */
+export interface SignedInAccount {
+  id: string;
+  phone: string | null;
+  /** The account was created by this sign-in (its first login). */
+  created: boolean;
+  /** The device id the client sent with the login, or null. */
+  device: string | null;
 }
 
 /** The account a phone number logs in to on H5 (platform h5, the phone as its openid), or null before its first login. */
@@ -48,7 +58,7 @@ export async function phoneAccountId(db: Kysely<Database>, phone: string): Promi
  * seed makes the demo owner's account this way); its id.
  */
 export async function ensurePhoneAccount(db: Kysely<Database>, phone: string, nickname = `用户${phone.slice(-4)}`): Promise<string> {
-  return (await findOrCreateUser(db, 'h5', phone, { nickname, phone, unionid: null })).id;
+  return (await findOrCreateUser(db, 'h5', phone, { nickname, phone, unionid: null })).row.id;
 }
 
 /** Nicknames and phones of accounts by id (unknown ids are left out). */
@@ -65,19 +75,19 @@ async function findOrCreateUser(
   platform: string,
   openid: string,
   init: { nickname: string; phone: string | null; unionid: string | null },
-): Promise<UserRow> {
+): Promise<{ row: UserRow; created: boolean }> {
   const now = Date.now();
-  await db
+  const inserted = await db
     .insertInto('users')
     .values({ id: newId('u', now), platform, openid, unionid: init.unionid, phone: init.phone, nickname: init.nickname, avatar: null, created_at: now, updated_at: now })
     .onConflict((oc) => oc.columns(['platform', 'openid']).doNothing())
-    .execute();
+    .executeTakeFirst();
   const row = await db.selectFrom('users').selectAll().where('platform', '=', platform).where('openid', '=', openid).executeTakeFirstOrThrow();
   if (init.unionid && row.unionid !== init.unionid) {
     await db.updateTable('users').set({ unionid: init.unionid, updated_at: now }).where('id', '=', row.id).execute();
     row.unionid = init.unionid;
   }
-  return row;
+  return { row, created: Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 };
 }
 
 function session(config: Config, user: UserRow): Session {
@@ -88,9 +98,16 @@ function session(config: Config, user: UserRow): Session {
 }
 
 /** The session of a login, after the hooks have bound what waited for the account (a disabled account gets neither). */
-async function signedIn(db: Kysely<Database>, config: Config, user: UserRow, hooks: IdentityHooks): Promise<Session> {
+async function signedIn(
+  db: Kysely<Database>,
+  config: Config,
+  found: { row: UserRow; created: boolean },
+  device: string | null,
+  hooks: IdentityHooks,
+): Promise<Session> {
+  const user = found.row;
   const result = session(config, user);
-  if (hooks.signedIn) await hooks.signedIn(db, { id: user.id, phone: user.phone });
+  if (hooks.signedIn) await hooks.signedIn(db, { id: user.id, phone: user.phone, created: found.created, device });
   return result;
 }
 
@@ -99,7 +116,7 @@ const PLATFORM_NAMES: Record<MiniPlatform, string> = { weapp: '微信用户', al
 export async function loginMini(
   db: Kysely<Database>,
   config: Config,
-  input: { platform: MiniPlatform; code: string; anonymousCode?: string },
+  input: { platform: MiniPlatform; code: string; anonymousCode?: string; device?: string },
   hooks: IdentityHooks = {},
 ): Promise<Session> {
   const identity = await exchangeCode(config, input.platform, input.code, input.anonymousCode);
@@ -108,7 +125,7 @@ export async function loginMini(
     phone: null,
     unionid: identity.unionid,
   });
-  return signedIn(db, config, user, hooks);
+  return signedIn(db, config, user, input.device ?? null, hooks);
 }
 
 function otpHash(config: Config, phone: string, code: string): string {
@@ -161,7 +178,14 @@ export async function requestOtp(
  * Logs in with a phone number and its code; creates the account on first login. A wrong code
  * counts an attempt; the fifth wrong attempt burns the code. A right code is consumed.
  */
-export async function loginPhone(db: Kysely<Database>, config: Config, phone: string, code: string, hooks: IdentityHooks = {}): Promise<Session> {
+export async function loginPhone(
+  db: Kysely<Database>,
+  config: Config,
+  phone: string,
+  code: string,
+  hooks: IdentityHooks = {},
+  device: string | null = null,
+): Promise<Session> {
   const now = Date.now();
   const row = await db.selectFrom('otp_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
   if (!row || Number(row.expires_at) <= now) {
@@ -192,5 +216,5 @@ export async function loginPhone(db: Kysely<Database>, config: Config, phone: st
     .executeTakeFirst();
   if (Number(consumed.numDeletedRows) !== 1) throw new AppError('OTP_INVALID', 'The code was already used; request a new one');
   const user = await findOrCreateUser(db, 'h5', phone, { nickname: `用户${phone.slice(-4)}`, phone, unionid: null });
-  return signedIn(db, config, user, hooks);
+  return signedIn(db, config, user, device, hooks);
 }

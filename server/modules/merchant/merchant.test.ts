@@ -6,6 +6,7 @@ import { bindStaffInvites } from './staff';
 import { addInvite, addStaff, makeMerchant } from './testing';
 import { requestIn } from '../aftersale/testing';
 import { makeSku } from '../order/testing';
+import { addApplication } from '../referral/testing';
 import { paidOrder, pickupCodeOf, placeOrder, shopper, type Shopper } from '../../test/workbench';
 
 /**
@@ -40,7 +41,8 @@ const codeOf = (res: ApiResponse) => `${res.status} ${String((res.body as { code
 let ownerA: Person & { staffId: string };
 let ownerB: Person & { staffId: string };
 beforeAll(async () => {
-  t = await testApp({ seed: false });
+  // A is the operating merchant: the referral applications' routes exist only for it.
+  t = await testApp({ seed: false, env: { REFERRAL_OPERATOR_MERCHANT: A } });
   await makeMerchant(t.db, A, '甲店');
   await makeMerchant(t.db, B, '乙店');
   ownerA = await staffOf(A, 'owner');
@@ -103,6 +105,14 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   changeSkuStock: async () => ({ method: 'POST', url: `/api/merchants/${A}/skus/${(await makeSku(t.db, { merchantId: A })).skuId}/stock`, body: { delta: 5 } }),
   listStockAlerts: async () => ({ method: 'GET', url: `/api/merchants/${A}/stock-alerts?threshold=3` }),
   getDashboard: async () => ({ method: 'GET', url: `/api/merchants/${A}/dashboard` }),
+  // Promoter applications (server/modules/referral): a fresh pending application where the call decides one.
+  listReferralApplications: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/applications?status=pending&limit=5` }),
+  approveReferralApplication: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/applications/${await addApplication(t.db, (await person()).userId)}/approve` }),
+  rejectReferralApplication: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/referral/applications/${await addApplication(t.db, (await person()).userId)}/reject`,
+    body: { reason: '资料不完整' },
+  }),
 };
 
 let theBuyer: Shopper | null = null;

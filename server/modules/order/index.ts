@@ -14,6 +14,7 @@ export { lockOrderForRefund, lockOrders, lockPayableOrders, orderForAfterSale, o
 export { orderNumber } from './number';
 export { getMerchantOrder, listMerchantOrders, merchantOfOrder, newOrderRows, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
 export { orderMachine } from './machine';
+export { spentBy } from './spend';
 
 export type * from './tables';
 

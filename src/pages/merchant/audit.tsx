@@ -46,6 +46,7 @@ export function auditSummary(e: AuditEntry): string {
     case 'after_sale.refund_retried':
       return fen(d.amount);
     case 'after_sale.rejected':
+    case 'referral.application_rejected':
       return str(d.reason);
     default:
       return '';
