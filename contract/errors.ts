@@ -96,6 +96,10 @@ export const ERROR_CODES = {
   REFERRAL_APPLICATIONS_CLOSED: 409,
   /** An application of the shopper's is waiting for a decision already. */
   REFERRAL_APPLICATION_OPEN: 409,
+  /** The platform's code API refused or failed (WeChat, Alipay, Douyin): the poster cannot carry its code now. */
+  SHARE_CODE_FAILED: 502,
+  /** The platform's code API is not configured on this server. */
+  SHARE_CODE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 

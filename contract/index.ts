@@ -12,4 +12,5 @@ export * from './merchant';
 export * from './workbench';
 export * from './referral';
 export * from './tender-split';
+export * from './share';
 export * from './routes';

@@ -11,6 +11,7 @@ import * as aft from './aftersale';
 import * as wb from './workbench';
 import * as ref from './referral';
 import * as rc from './referral-commission';
+import * as share from './share';
 import type { StaffRole } from './merchant';
 import { id } from './common';
 
@@ -144,6 +145,10 @@ export const routes = {
   // refunds (a shopper asks for one through after-sales; the merchant's decision books it)
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', tag: 'payment', summary: "A child order's refunds and what is still refundable", auth: 'user',
     params: idParams, response: pay.refundList },
+
+  // share posters (docs/share.md): the platform's code for a page and a scene
+  shareCode: { method: 'POST', path: '/api/share/code', tag: 'share', summary: "The platform's code (WeChat mini-program code, Alipay or Douyin QR code, H5 QR code) opening a page with a scene", auth: 'user',
+    body: share.shareCodeBody, response: share.shareCodeResponse },
 
   // after-sales (docs/aftersale.md); the shopper's photos go up first through POST /api/uploads (an image body, outside this table)
   createAfterSale: { method: 'POST', path: '/api/after-sales', tag: 'aftersale', summary: 'Ask for a refund only or a return and refund of lines of a paid child order', auth: 'user',

@@ -24,6 +24,7 @@ import { referralModule } from './modules/referral';
 import { referralCommissionHandlers } from './modules/referral';
 import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
+import { createAppCodes, shareModule } from './appcodes';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
@@ -237,6 +238,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     dashboard,
     referralModule(),
     { handlers: referralCommissionHandlers },
+    shareModule(createAppCodes(config.appCodes, { log: app.log })),
   ];
 
   // Contract routes, from every module.

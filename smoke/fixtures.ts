@@ -195,6 +195,8 @@ export const canned: Canned = {
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
   getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
   listReferralCommissions: () => ({ items: [], nextCursor: null }),
+  // A 1x1 PNG: the smoke hosts draw whatever image the code is.
+  shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };
 
 /**

@@ -37,6 +37,7 @@ export const routeTable = {
   cancelPayment: { method: 'POST', path: '/api/payments/:id/cancel', auth: 'user', idempotency: null },
   listOpenPayments: { method: 'GET', path: '/api/orders/:id/open-payments', auth: 'user', idempotency: null },
   listRefunds: { method: 'GET', path: '/api/orders/:id/refunds', auth: 'user', idempotency: null },
+  shareCode: { method: 'POST', path: '/api/share/code', auth: 'user', idempotency: null },
   createAfterSale: { method: 'POST', path: '/api/after-sales', auth: 'user', idempotency: 'required' },
   listAfterSales: { method: 'GET', path: '/api/after-sales', auth: 'user', idempotency: null },
   getAfterSale: { method: 'GET', path: '/api/after-sales/:id', auth: 'user', idempotency: null },

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadAppCodesConfig, rebaseAppCodesConfig, type AppCodesConfig } from '../appcodes/config';
 import { loadAlipayConfig, rebaseAlipayConfig, type AlipayPayConfig } from '../channels/alipay/config';
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../channels/douyin/config';
 import { baseUrlSwap } from '../channels/rebase';
@@ -85,6 +86,8 @@ export interface Config {
     alipay: AlipayPayConfig | null;
     douyin: DouyinConfig | null;
   };
+  /** The platforms' code APIs for share posters (server/appcodes, docs/share.md); null: the platform is not configured. */
+  appCodes: AppCodesConfig;
   /** The outbox's NATS JetStream sink (NATS_URL, NATS_STREAM, ...); null: no broker sink. */
   nats: NatsConfig | null;
   /** Referral attribution and the network (REFERRAL_*; docs/referral.md). */
@@ -245,6 +248,9 @@ export function loadConfig(env: Env = process.env): Config {
   const alipayPrivateKey = alipayKeyEnv ?? dev?.alipayAppPrivateKey ?? '';
   const alipayPublicKey = alipayPublicEnv ?? (dev ? publicKeyOf(dev.alipayGatewayPrivateKey) : '');
 
+  const alipayAppId = str(env, 'ALIPAY_APP_ID', '2021000000000000');
+  const alipayGateway = str(env, 'ALIPAY_GATEWAY', `${self}/alipay/gateway.do`);
+
   const corsOrigins = str(env, 'CORS_ORIGINS', '')
     .split(',')
     .map((s) => s.trim())
@@ -282,10 +288,10 @@ export function loadConfig(env: Env = process.env): Config {
       endpoint: str(env, 'TT_API_BASE', `${self}/tt`).replace(/\/+$/, ''),
     },
     alipay: {
-      appId: str(env, 'ALIPAY_APP_ID', '2021000000000000'),
+      appId: alipayAppId,
       privateKey: alipayPrivateKey,
       alipayPublicKey,
-      gateway: str(env, 'ALIPAY_GATEWAY', `${self}/alipay/gateway.do`),
+      gateway: alipayGateway,
       // The gateway stand-in signs with the private half of whatever ALIPAY_PUBLIC_KEY is.
       standInGatewayPrivateKey: sandbox
         ? (pem(env, 'ALIPAY_SANDBOX_GATEWAY_PRIVATE_KEY') ?? (alipayPublicEnv ? null : (dev?.alipayGatewayPrivateKey ?? null)))
@@ -304,6 +310,12 @@ export function loadConfig(env: Env = process.env): Config {
       alipay: loadAlipayConfig(env, { production, sandbox, publicBaseUrl }),
       douyin: loadDouyinConfig(env, { production, sandbox, publicBaseUrl }),
     },
+    appCodes: loadAppCodesConfig(env, {
+      production,
+      sandbox,
+      publicBaseUrl,
+      alipay: { appId: alipayAppId, privateKey: alipayPrivateKey, alipayPublicKey, gateway: alipayGateway },
+    }),
     nats: loadNatsConfig(env),
     referral: loadReferralConfig(env, { production, tokenSecret }),
   };
@@ -327,4 +339,5 @@ export function rebaseOnListen(config: Config, port: number): void {
   if (config.channels.wechatpay) rebaseWechatpayConfig(config.channels.wechatpay, oldBase, newBase);
   if (config.channels.alipay) rebaseAlipayConfig(config.channels.alipay, oldBase, newBase);
   if (config.channels.douyin) rebaseDouyinConfig(config.channels.douyin, oldBase, newBase);
+  rebaseAppCodesConfig(config.appCodes, swap);
 }

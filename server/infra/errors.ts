@@ -67,6 +67,8 @@ const TITLES: Record<ErrorCode, string> = {
   REFERRAL_ALREADY_PROMOTER: 'This account may promote already',
   REFERRAL_APPLICATIONS_CLOSED: 'Promoters are not chosen by application here',
   REFERRAL_APPLICATION_OPEN: 'An application is waiting for a decision already',
+  SHARE_CODE_FAILED: "The platform's code service failed",
+  SHARE_CODE_UNAVAILABLE: "The platform's code service is not configured",
   INTERNAL: 'Internal error',
 };
 

@@ -9,6 +9,7 @@ import { createStandInContext, type StandInContext } from './channels/context';
 import { FaultController } from './channels/faults';
 import type { Notifier } from './channels/notifier';
 import { registerLoginStandIns } from './login';
+import { registerAppCodeStandIns } from './appcodes';
 import { registerDevpayStandIn } from './devpay';
 import { registerMerchantConsoleStandIn } from './merchant-console';
 import { registerSmsStandIn, smsStandIn } from './sms';
@@ -16,7 +17,8 @@ import { registerSmsStandIn, smsStandIn } from './sms';
 /**
  * The stand-ins for the services outside the shop, served under /sandbox/ with SANDBOX=on
  * (docs/decisions/0020-stand-ins.md): the payment channels' gateways (WeChat Pay, Alipay,
- * Douyin Pay) with their fault controls, the mini-program platforms' login services, the SMS
+ * Douyin Pay) with their fault controls, the mini-program platforms' login services and code
+ * APIs (share posters: ./appcodes.ts), the SMS
  * gateway, DevPay (the development payment channel: its API and cashier) and the merchant
  * console that ships orders.
  *
@@ -40,6 +42,7 @@ export function registerStandIns(app: FastifyInstance, options: StandInsOptions)
   app.addHook('onClose', async () => channels.stop());
 
   registerLoginStandIns(app, config);
+  registerAppCodeStandIns(app, config);
   registerSmsStandIn(app);
   connectSmsGateway(smsStandIn);
   registerDevpayStandIn(app, config, { key: devpayKey(config) });

@@ -1,5 +1,6 @@
 import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
 import { afterSaleMessages } from './aftersale';
+import { shareMessages } from './share';
 import { merchantMessages } from './merchant';
 import { tradeMessages } from './trade';
 
@@ -234,6 +235,8 @@ export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED'
   REFERRAL_ALREADY_PROMOTER: '你已经是推广员了',
   REFERRAL_APPLICATIONS_CLOSED: '当前无需申请即可推广',
   REFERRAL_APPLICATION_OPEN: '你的申请正在审核中',
+  SHARE_CODE_FAILED: '小程序码生成失败，请稍后再试',
+  SHARE_CODE_UNAVAILABLE: '暂不支持生成该平台的小程序码',
   INTERNAL: '服务器开小差了，请稍后再试',
   NETWORK: '网络不可用，请检查网络后重试',
   TIMEOUT: '请求超时，请稍后再试',
@@ -307,7 +310,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

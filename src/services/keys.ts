@@ -129,6 +129,10 @@ export const keys = {
     details: () => ['afterSales', 'detail'] as const,
     detail: (id: string) => ['afterSales', 'detail', id] as const,
   },
+  share: {
+    all: () => ['share'] as const,
+    code: (platform: string, page: string, scene: string) => ['share', 'code', platform, page, scene] as const,
+  },
 } as const;
 
 /** Roots of the data that belongs to the signed-in user: dropped at logout and login. */

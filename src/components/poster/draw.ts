@@ -1,0 +1,115 @@
+import { formatPrice } from '@contract/money';
+import { t } from '../../i18n/messages';
+
+/**
+ * The poster's drawing, on any 2D context (a Taro Canvas of type 2d on the mini-programs, an
+ * HTML canvas on H5): the product image, the title wrapped to two lines, the price, the
+ * sharer's line and the code. Pure apart from the context, so tests assert its calls.
+ */
+export interface PosterContent {
+  title: string;
+  /** Integer fen. */
+  price: number;
+  /** The sharer's nickname. */
+  sharer: string;
+}
+
+/** What the poster draws its images from: anything `drawImage` takes, with its natural size. */
+export interface PosterImage {
+  width: number;
+  height: number;
+}
+
+/** The part of CanvasRenderingContext2D the poster uses (the mini-programs' 2d context has it too). */
+export interface PosterContext {
+  fillStyle: unknown;
+  font: string;
+  textBaseline: string;
+  textAlign: string;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  fillText(text: string, x: number, y: number): void;
+  measureText(text: string): { width: number };
+  drawImage(image: never, sx: number, sy: number, sw: number, sh: number, dx: number, dy: number, dw: number, dh: number): void;
+}
+
+/** The poster's size in canvas units (drawn at this size times the device pixel ratio). */
+export const POSTER_WIDTH = 600;
+export const POSTER_HEIGHT = 880;
+const PAD = 32;
+const CODE_SIZE = 180;
+const TEXT_WIDTH = POSTER_WIDTH - PAD * 3 - CODE_SIZE;
+// The palette of src/app.css (--color-brand, --color-text, --color-text-weak): a canvas cannot read CSS variables.
+const BRAND = '#d12b30';
+const TEXT = '#333333';
+const WEAK = '#707070';
+
+/**
+ * Splits `text` into at most `maxLines` lines no wider than `maxWidth` (character by character:
+ * Chinese has no spaces); what does not fit ends the last line with an ellipsis.
+ */
+export function wrapText(measure: (s: string) => number, text: string, maxWidth: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const chars = Array.from(text.trim());
+  for (let i = 0; i < chars.length; i++) {
+    const next = line + chars[i];
+    if (measure(next) <= maxWidth || line === '') {
+      line = next;
+      continue;
+    }
+    if (lines.length === maxLines - 1) {
+      let cut = line;
+      while (cut.length > 0 && measure(`${cut}…`) > maxWidth) cut = Array.from(cut).slice(0, -1).join('');
+      lines.push(`${cut}…`);
+      return lines;
+    }
+    lines.push(line);
+    line = chars[i];
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Source rectangle that fills a square of the image's shorter side, centred (object-fit: cover). */
+function cover(image: PosterImage): [number, number, number, number] {
+  const side = Math.min(image.width, image.height);
+  return [(image.width - side) / 2, (image.height - side) / 2, side, side];
+}
+
+export function drawPoster(ctx: PosterContext, content: PosterContent, product: PosterImage | null, code: PosterImage): void {
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, POSTER_WIDTH, POSTER_HEIGHT);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+
+  // The product image, a square across the top (a grey square when it could not be loaded).
+  if (product) {
+    ctx.drawImage(product as never, ...cover(product), 0, 0, POSTER_WIDTH, POSTER_WIDTH);
+  } else {
+    ctx.fillStyle = '#f5f5f5';
+    ctx.fillRect(0, 0, POSTER_WIDTH, POSTER_WIDTH);
+  }
+
+  let y = POSTER_WIDTH + PAD;
+  ctx.fillStyle = TEXT;
+  ctx.font = 'bold 30px sans-serif';
+  for (const line of wrapText((s) => ctx.measureText(s).width, content.title, TEXT_WIDTH, 2)) {
+    ctx.fillText(line, PAD, y);
+    y += 42;
+  }
+
+  ctx.fillStyle = BRAND;
+  ctx.font = 'bold 40px sans-serif';
+  ctx.fillText(formatPrice(content.price), PAD, POSTER_WIDTH + PAD + 96);
+
+  ctx.fillStyle = WEAK;
+  ctx.font = '24px sans-serif';
+  const sharer = wrapText((s) => ctx.measureText(s).width, t('share.sharer', { name: content.sharer }), TEXT_WIDTH, 1)[0] ?? '';
+  ctx.fillText(sharer, PAD, POSTER_WIDTH + PAD + 160);
+
+  const codeX = POSTER_WIDTH - PAD - CODE_SIZE;
+  ctx.drawImage(code as never, 0, 0, code.width, code.height, codeX, POSTER_WIDTH + PAD, CODE_SIZE, CODE_SIZE);
+  ctx.font = '20px sans-serif';
+  ctx.textAlign = 'center';
+  ctx.fillText(t('share.scanHint'), codeX + CODE_SIZE / 2, POSTER_WIDTH + PAD + CODE_SIZE + 12);
+}
