@@ -12,7 +12,8 @@ import { GaveUp, RetryingClient, newClientStats, seededRandom, sleep } from './s
 
 /**
  * Referral commissions under SIGKILL: the API process is killed at random (seeded) moments
- * while referred shoppers place, pay (stored balance) and partly or wholly refund orders, and
+ * while referred shoppers place, pay (stored balance) and partly or wholly refund orders (through
+ * after-sales: 仅退款 of one unit or of everything, approved at once for an unshipped order), and
  * restarted each time. The referral consumer and the unfreeze job run in that process. Then the
  * API runs until the outbox is drained, and the database must show: a clean ledger check
  * (commission accounts included), every paid order's commissions earned, and every succeeded
@@ -117,23 +118,28 @@ it('SIGKILL during a burst of referred paid and refunded orders: commissions ear
       const unique = [...new Map(items.map((it) => [it.skuId, it])).values()];
       const placed = await client.send('POST', '/api/orders', { token: s.token, key: key(), body: { items: unique, fulfilment: { type: 'pickup', contactName: '赵六', contactPhone: '13600136000' } } });
       if (placed.status !== 201) return;
-      const parent = placed.body as { id: string; children: { id: string; amounts: { payableAmount: number } }[] };
+      const parent = placed.body as { id: string; children: { id: string; lines: { quantity: number }[] }[] };
       const paid = await client.send('POST', '/api/payments', { token: s.token, key: key(), body: { orderId: parent.id, tenders: { balance: true, points: false } } });
       if (paid.status !== 201) return;
       const child = parent.children[Math.floor(random() * parent.children.length)];
       const refunds = random() < 0.6 ? 1 + Math.floor(random() * 2) : 0;
       for (let r = 0; r < refunds; r++) {
+        // Refunds go through after-sales (仅退款): an unshipped order's request is approved at once
+        // and refunded by the after-sale flow. Whole (every unit left) or one unit of one line.
         const whole = random() < 0.3;
-        const body = whole ? { reason: '不想要了' } : { amount: 1 + Math.floor(random() * Math.max(1, Math.floor(child.amounts.payableAmount / 3))), reason: '部分退款' };
+        const lineNo = Math.floor(random() * child.lines.length);
+        const body = whole
+          ? { orderId: child.id, kind: 'refund_only', reason: 'no_longer_needed' }
+          : { orderId: child.id, kind: 'refund_only', reason: 'ordered_by_mistake', lines: [{ lineNo, quantity: 1 }] };
         const refundKey = key();
-        // The order is paid once the order consumer has applied the payment: until then the refund is refused.
+        // The order is paid once the order consumer has applied the payment: until then the request is refused.
         for (let attempt = 0; attempt < 100; attempt++) {
-          const res = await client.send('POST', `/api/orders/${child.id}/refunds`, { token: s.token, key: refundKey, body });
+          const res = await client.send('POST', '/api/after-sales', { token: s.token, key: refundKey, body });
           if (res.status === 201) {
             refundsAsked.count += 1;
             break;
           }
-          if (res.code !== 'REFUND_NOT_ALLOWED') {
+          if (res.code !== 'AFTER_SALE_ORDER_NOT_PAID') {
             refundsAsked.refused[res.code ?? String(res.status)] = (refundsAsked.refused[res.code ?? String(res.status)] ?? 0) + 1;
             break;
           }
@@ -177,13 +183,25 @@ it('SIGKILL during a burst of referred paid and refunded orders: commissions ear
   const commissioned = new Set(commissions.map((c) => c.order_id));
   const refunds = await db.selectFrom('refunds').select(['id', 'order_id']).where('status', '=', 'succeeded').execute();
   const reversals = await db.selectFrom('referral_commission_reversals').select(['refund_id', 'commission_id']).execute();
+  // Each (refund, commission) reversed once, only commissions of the refund's own order, and every
+  // refund of a commissioned order reversed some (its lines' commissions, at every level; a refund
+  // of one line leaves the other lines' commissions alone). The amounts: the ledger check above.
+  const orderOfCommission = new Map(commissions.map((c) => [c.id, c.order_id]));
+  const orderOfRefund = new Map(refunds.map((r) => [r.id, r.order_id]));
   const perRefund = new Map<string, number>();
-  for (const r of reversals) perRefund.set(r.refund_id, (perRefund.get(r.refund_id) ?? 0) + 1);
+  const pairs = new Set<string>();
+  for (const r of reversals) {
+    perRefund.set(r.refund_id, (perRefund.get(r.refund_id) ?? 0) + 1);
+    const pair = `${r.refund_id}/${r.commission_id}`;
+    if (pairs.has(pair)) problems.push(`refund ${r.refund_id} reversed commission ${r.commission_id} twice`);
+    pairs.add(pair);
+    const refundOrder = orderOfRefund.get(r.refund_id);
+    if (refundOrder && orderOfCommission.get(r.commission_id) !== refundOrder) problems.push(`refund ${r.refund_id} of order ${refundOrder} reversed commission ${r.commission_id} of another order`);
+  }
   let reversedRefunds = 0;
   for (const r of refunds) {
     if (!commissioned.has(r.order_id)) continue;
-    const earned = commissions.filter((c) => c.order_id === r.order_id && c.status !== 'placed' && c.status !== 'void').length;
-    if ((perRefund.get(r.id) ?? 0) !== earned) problems.push(`refund ${r.id} of order ${r.order_id} reversed ${perRefund.get(r.id) ?? 0} of its ${earned} commissions`);
+    if ((perRefund.get(r.id) ?? 0) === 0) problems.push(`refund ${r.id} of commissioned order ${r.order_id} reversed nothing`);
     else reversedRefunds += 1;
   }
   const earnedTotal = commissions.reduce((a, c) => a + Number(c.amount), 0);
