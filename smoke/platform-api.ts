@@ -1,4 +1,4 @@
-import { routes } from '../contract/routes';
+import { routes, type RouteDef } from '../contract/routes';
 import { canned, matchRoute } from './fixtures';
 import { createSocketHost, type SocketReport } from './sockets';
 
@@ -115,6 +115,11 @@ function answer(hooks: HostHooks, method: string, url: string, data: unknown, he
   }
   const handler = canned[match.name] as (call: { params: Record<string, string>; query: Record<string, string>; body: unknown }) => unknown;
   const out = handler({ params: match.params, query, body });
+  // Like the server: a route answering 204 has no body.
+  if ((routes[match.name] as RouteDef).status === 204) {
+    hooks.note(`${method} ${pathname} -> 204`);
+    return { status: 204, body: null };
+  }
   if (out === null) {
     hooks.note(`${method} ${pathname} -> 404`);
     return { status: 404, body: { type: 'about:blank', title: 'Not Found', status: 404, code: 'NOT_FOUND', detail: pathname } };
