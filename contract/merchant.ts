@@ -151,6 +151,10 @@ export const auditAction = z.enum([
   'referral.application_rejected',
   /** The owner changed the referral commission rules: a new version (target referral_rules:<version>; detail: from, to). */
   'referral.rules_changed',
+  /** Staff released commissions fraud controls held (target referral_hold:rh_...; detail: orderNo, level, reasons). */
+  'referral.hold_released',
+  /** Staff rejected held commissions: what was left of them was reversed (detail: orderNo, level, reasons, reversed, reason). */
+  'referral.hold_rejected',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

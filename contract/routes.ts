@@ -11,6 +11,7 @@ import * as aft from './aftersale';
 import * as wb from './workbench';
 import * as ref from './referral';
 import * as rc from './referral-commission';
+import * as rh from './referral-holds';
 import * as share from './share';
 import type { StaffRole } from './merchant';
 import { id } from './common';
@@ -283,6 +284,16 @@ export const routes = {
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', tag: 'referral',
     summary: "The promoter's commissions, newest first: order, product, level, amount, reversed amount, state", auth: 'user',
     query: rc.commissionListQuery, response: rc.commissionPage },
+  // referral fraud controls: the held commissions' queue (docs/referral.md, "Fraud controls")
+  listReferralHolds: { method: 'GET', path: '/api/merchants/:merchantId/referral/holds', tag: 'referral',
+    summary: "Commissions on the merchant's orders that fraud controls held, open or decided, newest first, with the reasons (shoppers masked)", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: rh.referralHoldQuery, response: rh.referralHoldPage },
+  releaseReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/release', tag: 'referral',
+    summary: 'Release held commissions: they settle as usual once their freeze window has passed', auth: 'staff', roles: SHOP_STAFF,
+    params: rh.referralHoldParams, response: rh.referralHold },
+  rejectReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/reject', tag: 'referral',
+    summary: 'Reject held commissions: what is left of them is reversed (ledger postings, audit log)', auth: 'staff', roles: SHOP_STAFF,
+    params: rh.referralHoldParams, body: rh.rejectReferralHoldBody, response: rh.referralHold },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

@@ -238,7 +238,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     dashboard,
     referralModule(),
     { handlers: referralCommissionHandlers },
-    shareModule(createAppCodes(config.appCodes, { log: app.log })),
+    shareModule(createAppCodes(config.appCodes, { log: app.log, weappTokens: core.weappTokens ?? undefined })),
   ];
 
   // Contract routes, from every module.

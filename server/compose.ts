@@ -7,7 +7,9 @@ import { merchantsByIds } from './modules/catalog';
 import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, inviteCodeKey, type MerchantDeps } from './modules/merchant';
-import { bindAtSignIn } from './modules/referral';
+import { bindAtSignIn, recordDevice, type FraudSettings, type RiskCheck } from './modules/referral';
+import { weappAccessTokens, type WeappAccessTokens } from './appcodes';
+import { createWeappRiskCheck } from './riskcheck';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
 import type { Config } from './infra/config';
@@ -41,6 +43,14 @@ export interface Core {
   merchant: MerchantDeps;
   /** The after-sale module: requests, decisions, refunds through the payment core. */
   afterSales: AfterSaleDeps;
+  /**
+   * The referral module's fraud controls: the settings its consumer holds commissions by, and
+   * WeChat's risk check (null: REFERRAL_RISK_RANK=off or no WeChat credentials; then no buyer
+   * waits for it).
+   */
+  referral: { fraud: FraudSettings; risk: RiskCheck | null };
+  /** The WeChat mini-program's access token, one per process (the share codes and the risk check share it); null without WeChat credentials. */
+  weappTokens: WeappAccessTokens | null;
 }
 
 export interface CoreOptions {
@@ -64,8 +74,13 @@ export function buildCore(options: CoreOptions): Core {
   });
   // The payment module's refund outcomes move after-sale requests on.
   const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
-  // Referral commissions follow orders and refunds (snapshot, earn, freeze, reverse).
-  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event));
+  // WeChat's server APIs share one access token; the risk check asks its user risk rank.
+  const weapp = config.appCodes.weapp;
+  const weappTokens = weapp ? weappAccessTokens(weapp) : null;
+  const risk: RiskCheck | null = weapp && weappTokens && config.referral.fraud.riskMinRank !== null ? createWeappRiskCheck(weapp, weappTokens) : null;
+  const fraud: FraudSettings = { ...config.referral.fraud, riskMinRank: risk ? config.referral.fraud.riskMinRank : null };
+  // Referral commissions follow orders and refunds (snapshot, earn and hold, freeze, reverse).
+  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event, Date.now(), fraud));
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
   const outbox = createOutbox({
     db,
@@ -95,9 +110,17 @@ export function buildCore(options: CoreOptions): Core {
       } catch (err) {
         log.error({ err, userId: account.id }, 'referral binding at sign-in failed');
       }
+      // The device the account signed in on, for fraud controls' device signal; never fails the login.
+      if (account.device) {
+        try {
+          await recordDevice(database, account.id, account.device);
+        } catch (err) {
+          log.error({ err, userId: account.id }, 'recording the sign-in device failed');
+        }
+      }
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows, referral: { fraud, risk }, weappTokens };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */
@@ -118,8 +141,8 @@ export const JOBS: readonly JobDef<AppJobDeps>[] = [
   ...AFTER_SALE_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ afterSales: deps.core.afterSales }))),
   // The merchants' dashboards whose figures changed, pushed on their realtime topics (debounced).
   ...DASHBOARD_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
-  // Frozen commissions whose window closed become available.
-  ...REFERRAL_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
+  // Frozen commissions whose window closed become available; buyers waiting for WeChat's risk rank are checked.
+  ...REFERRAL_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db, risk: { check: deps.core.referral.risk, settings: deps.core.referral.fraud, log: deps.log } }))),
   {
     // Deliveries due for a retry (new events are kicked right after their commit).
     name: 'outbox-relay',

@@ -76,6 +76,14 @@ const demoMerchantProduct = {
   id: DEMO_PRODUCT_ID, title: '示例商品', cover: '/images/p_demo.svg', onShelf: true, priceFrom: 1990, sales: 0, stock: 10,
   skus: [{ id: 'sku_demo', productId: DEMO_PRODUCT_ID, specText: '', price: 1990, originalPrice: null, stock: 10, sales: 0, updatedAt: NOW }],
 };
+/** A held commission in the workbench's queue (fraud controls), in the state asked for. */
+const smokeHold = (state: 'open' | 'released' | 'rejected') => ({
+  id: 'rh_smoke', orderId: 'o_smoke', orderNo: '2026010112345678901', level: 1, state,
+  reasons: [{ code: 'same_device' as const }, { code: 'velocity' as const, bindings: 30, max: 20, windowMinutes: 60 }],
+  promoter: { nickname: '张*三', phone: '138****0000' }, buyer: { nickname: '李*四', phone: '139****0000' },
+  earned: 199, amount: state === 'rejected' ? 0 : 199, titles: ['示例商品'], riskRank: null,
+  createdAt: NOW, decidedAt: state === 'open' ? null : NOW, note: null,
+});
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
@@ -195,6 +203,9 @@ export const canned: Canned = {
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
   getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
   listReferralCommissions: () => ({ items: [], nextCursor: null }),
+  listReferralHolds: () => ({ items: [smokeHold('open')], nextCursor: null }),
+  releaseReferralHold: () => smokeHold('released'),
+  rejectReferralHold: () => smokeHold('rejected'),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };

@@ -84,6 +84,9 @@ export const routeTable = {
   getCommissionReport: { method: 'GET', path: '/api/merchants/:merchantId/referral/report', auth: 'staff', idempotency: null },
   getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', auth: 'user', idempotency: null },
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', auth: 'user', idempotency: null },
+  listReferralHolds: { method: 'GET', path: '/api/merchants/:merchantId/referral/holds', auth: 'staff', idempotency: null },
+  releaseReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/release', auth: 'staff', idempotency: null },
+  rejectReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/reject', auth: 'staff', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

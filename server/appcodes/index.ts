@@ -7,12 +7,14 @@ import { createDouyinCodeAdapter } from './douyin';
 import { createH5CodeAdapter } from './h5';
 import type { AppCodeFetch } from './http';
 import { AppCodeError, type AppCodeAdapter, type AppCodeImage } from './types';
-import { createWeappCodeAdapter } from './weapp';
+import { createWeappCodeAdapter, type WeappAccessTokens } from './weapp';
 
 export { AppCodeError, type AppCodeAdapter, type AppCodeImage, type AppCodePlatform } from './types';
 export { loadAppCodesConfig, type AppCodesConfig } from './config';
 export { h5Link, qrPng } from './h5';
 export { douyinPath } from './douyin';
+export { weappAccessTokens, WEAPP_TOKEN_INVALID, type WeappAccessTokens } from './weapp';
+export type { AppCodeFetch } from './http';
 
 /**
  * Platform codes for share posters (docs/share.md): one adapter per platform, a cache of the
@@ -33,15 +35,17 @@ export interface AppCodesOptions {
   fetchImpl?: AppCodeFetch;
   /** Adapters to use instead of the configured ones (tests). */
   adapters?: AppCodeAdapter[];
+  /** The mini-program's access token, shared with the app's other callers of WeChat's server APIs (compose.ts). */
+  weappTokens?: WeappAccessTokens;
   log?: { warn(obj: unknown, msg?: string): void };
 }
 
 export const SHARE_CODES_PER_MINUTE = 30;
 export const SHARE_CODE_CACHE_ENTRIES = 2000;
 
-export function configuredAppCodeAdapters(config: AppCodesConfig, fetchImpl?: AppCodeFetch): AppCodeAdapter[] {
+export function configuredAppCodeAdapters(config: AppCodesConfig, fetchImpl?: AppCodeFetch, weappTokens?: WeappAccessTokens): AppCodeAdapter[] {
   const adapters: AppCodeAdapter[] = [createH5CodeAdapter(() => config.h5BaseUrl)];
-  if (config.weapp) adapters.push(createWeappCodeAdapter(config.weapp, { fetchImpl }));
+  if (config.weapp) adapters.push(createWeappCodeAdapter(config.weapp, { fetchImpl, tokens: weappTokens }));
   if (config.alipay) adapters.push(createAlipayCodeAdapter(config.alipay, { fetchImpl }));
   if (config.tt) adapters.push(createDouyinCodeAdapter(config.tt, { fetchImpl }));
   return adapters;
@@ -54,7 +58,7 @@ export function createAppCodes(config: AppCodesConfig, options: AppCodesOptions 
   const perMinute = options.perMinute ?? SHARE_CODES_PER_MINUTE;
   const maxEntries = options.cacheEntries ?? SHARE_CODE_CACHE_ENTRIES;
   const byPlatform = new Map<SharePlatform, AppCodeAdapter>();
-  for (const a of options.adapters ?? configuredAppCodeAdapters(config, options.fetchImpl)) byPlatform.set(a.platform, a);
+  for (const a of options.adapters ?? configuredAppCodeAdapters(config, options.fetchImpl, options.weappTokens)) byPlatform.set(a.platform, a);
 
   // Map keeps insertion order: a hit is moved to the end, the first entry is the least recently used.
   const cache = new Map<string, string>();

@@ -13,11 +13,24 @@ import { AppCodeError, sniffImage, type AppCodeAdapter, type AppCodeImage } from
  * longer valid (40001, 42001, 40014) drops it and the call is made once more with a new one.
  */
 export const WEAPP_CODE_WIDTH = 430;
-const TOKEN_INVALID = new Set([40001, 40014, 42001]);
+/** The errcodes that say the access token is no longer valid: drop it and call once more with a new one. */
+export const WEAPP_TOKEN_INVALID: ReadonlySet<number> = new Set([40001, 40014, 42001]);
+const TOKEN_INVALID = WEAPP_TOKEN_INVALID;
 
-export function createWeappCodeAdapter(config: WeappCodeConfig, opts: { fetchImpl?: AppCodeFetch; now?: () => number } = {}): AppCodeAdapter {
+/** The mini-program's server access token (cgi-bin/token), kept and shared by every caller of WeChat's server APIs. */
+export interface WeappAccessTokens {
+  get(): Promise<string>;
+  invalidate(token: string): void;
+}
+
+/**
+ * One access token per app id for the whole process: WeChat invalidates the previous token a
+ * few minutes after a new one is fetched, so the share codes and the referral risk check share
+ * this one (server/compose.ts gives it to both) rather than each fetching its own.
+ */
+export function weappAccessTokens(config: Pick<WeappCodeConfig, 'appId' | 'secret' | 'apiBase'>, opts: { fetchImpl?: AppCodeFetch; now?: () => number } = {}): WeappAccessTokens {
   const doFetch = opts.fetchImpl ?? fetch;
-  const tokens = tokenCache(async () => {
+  return tokenCache(async () => {
     const q = new URLSearchParams({ grant_type: 'client_credential', appid: config.appId, secret: config.secret });
     const body = await readJson('weapp', await send('weapp', doFetch, `${config.apiBase}/cgi-bin/token?${q}`));
     const token = text(body.access_token);
@@ -25,6 +38,11 @@ export function createWeappCodeAdapter(config: WeappCodeConfig, opts: { fetchImp
     const expires = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 7200;
     return { token, expiresInSeconds: expires };
   }, opts.now ?? Date.now);
+}
+
+export function createWeappCodeAdapter(config: WeappCodeConfig, opts: { fetchImpl?: AppCodeFetch; now?: () => number; tokens?: WeappAccessTokens } = {}): AppCodeAdapter {
+  const doFetch = opts.fetchImpl ?? fetch;
+  const tokens = opts.tokens ?? weappAccessTokens(config, opts);
 
   async function once(token: string, page: string, scene: string): Promise<AppCodeImage | { errcode: number; errmsg: string }> {
     const res = await send('weapp', doFetch, `${config.apiBase}/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`, {

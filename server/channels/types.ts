@@ -33,6 +33,8 @@ export interface TradeState {
   /** Fen the channel holds for it (0 when unpaid). */
   amount: number;
   paidAt: number | null;
+  /** Who paid, when the channel's answer names the payer (WeChat Pay's payer openid, Alipay's buyer id). */
+  payerId?: string;
 }
 
 export interface RefundInput {
@@ -64,6 +66,8 @@ export type VerifiedNotification =
       merchantNo: string;
       /** Unique per notification delivery (for the audit trail). */
       notificationId: string;
+      /** Who paid, when the notification names the payer (WeChat Pay's payer.openid, Alipay's buyer_open_id or buyer_id, DevPay's payer). */
+      payerId?: string;
     }
   | {
       kind: 'refund';

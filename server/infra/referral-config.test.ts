@@ -48,9 +48,23 @@ describe('referral configuration (docs/configuration.md, "Referral")', () => {
     ['REFERRAL_NEW_ACCOUNTS_ONLY', 'maybe'],
     ['REFERRAL_OPERATOR_MERCHANT', 'm 01'],
     ['REFERRAL_SECRET', 'short'],
+    ['REFERRAL_VELOCITY_MAX', '0'],
+    ['REFERRAL_VELOCITY_MAX', 'many'],
+    ['REFERRAL_VELOCITY_WINDOW', '30s'],
+    ['REFERRAL_VELOCITY_WINDOW', '31d'],
+    ['REFERRAL_VELOCITY_WINDOW', 'an hour'],
+    ['REFERRAL_RISK_RANK', '0'],
+    ['REFERRAL_RISK_RANK', '5'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dir, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dir, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('fraud controls: 20 bindings an hour, risk rank 3 by default; each settable or off', () => {
+    expect(loadConfig({ DATA_DIR: dir }).referral.fraud).toEqual({ velocityMax: 20, velocityWindowMs: 3_600_000, riskMinRank: 3 });
+    expect(loadConfig({ DATA_DIR: dir, REFERRAL_VELOCITY_MAX: '5', REFERRAL_VELOCITY_WINDOW: '90m', REFERRAL_RISK_RANK: '4' }).referral.fraud).toEqual({ velocityMax: 5, velocityWindowMs: 5_400_000, riskMinRank: 4 });
+    expect(loadConfig({ DATA_DIR: dir, REFERRAL_VELOCITY_MAX: 'off', REFERRAL_VELOCITY_WINDOW: '7200', REFERRAL_RISK_RANK: 'off' }).referral.fraud).toEqual({ velocityMax: null, velocityWindowMs: 7_200_000, riskMinRank: null });
+    expect(loadConfig({ DATA_DIR: dir, REFERRAL_VELOCITY_WINDOW: '2d' }).referral.fraud.velocityWindowMs).toBe(2 * 86_400_000);
   });
 
   it('requires REFERRAL_SECRET in production, distinct from TOKEN_SECRET and never the development one', () => {

@@ -20,6 +20,41 @@ export interface ReferralConfig {
   promoters: PromoterPolicy;
   /** REFERRAL_OPERATOR_MERCHANT: the merchant whose staff decide the platform's part (applications). */
   operatorMerchant: string;
+  /** Fraud controls (docs/referral.md, "Fraud controls"). */
+  fraud: ReferralFraudConfig;
+}
+
+/** What holds a commission at earn time besides the device, payer and address signals (always on). */
+export interface ReferralFraudConfig {
+  /** REFERRAL_VELOCITY_MAX: more new bindings than this within the window hold the promoter's commissions; null: off. */
+  velocityMax: number | null;
+  /** REFERRAL_VELOCITY_WINDOW, in ms. */
+  velocityWindowMs: number;
+  /** REFERRAL_RISK_RANK: WeChat's risk rank (1-4) of a buyer at or above which commissions hold; null: no risk check. */
+  riskMinRank: number | null;
+}
+
+const MINUTE_MS = 60_000;
+
+/** `<n>` seconds or `<n>s|m|h|d`; one minute to 30 days. */
+function windowMs(raw: string): number {
+  const m = /^(\d{1,7})([smhd]?)$/.exec(raw);
+  const unit = m ? { '': 1000, s: 1000, m: MINUTE_MS, h: 60 * MINUTE_MS, d: 24 * 60 * MINUTE_MS }[m[2]] : undefined;
+  const ms = m && unit ? Number(m[1]) * unit : NaN;
+  if (!Number.isSafeInteger(ms) || ms < MINUTE_MS || ms > 30 * 24 * 60 * MINUTE_MS) {
+    throw new ConfigError(`REFERRAL_VELOCITY_WINDOW must be a duration from 1m to 30d ("3600", "90m", "1h", "2d"), got "${raw}"`);
+  }
+  return ms;
+}
+
+function fraudConfig(env: Env): ReferralFraudConfig {
+  const maxRaw = (value(env, 'REFERRAL_VELOCITY_MAX') ?? '20').toLowerCase();
+  const velocityMax = maxRaw === 'off' ? null : Number(maxRaw);
+  if (velocityMax !== null && (!/^\d{1,6}$/.test(maxRaw) || velocityMax < 1)) throw new ConfigError(`REFERRAL_VELOCITY_MAX must be an integer from 1 to 999999 or "off", got "${maxRaw}"`);
+  const rankRaw = (value(env, 'REFERRAL_RISK_RANK') ?? '3').toLowerCase();
+  const riskMinRank = rankRaw === 'off' ? null : Number(rankRaw);
+  if (riskMinRank !== null && !/^[1-4]$/.test(rankRaw)) throw new ConfigError(`REFERRAL_RISK_RANK must be 1 to 4 (WeChat's risk ranks) or "off", got "${rankRaw}"`);
+  return { velocityMax, velocityWindowMs: windowMs((value(env, 'REFERRAL_VELOCITY_WINDOW') ?? '1h').toLowerCase()), riskMinRank };
 }
 
 /** The development key is marked, so production can refuse it. */
@@ -81,5 +116,6 @@ export function loadReferralConfig(env: Env, ctx: { production: boolean; tokenSe
     maxLevels,
     promoters: promoterPolicy(value(env, 'REFERRAL_PROMOTERS') ?? 'everyone'),
     operatorMerchant,
+    fraud: fraudConfig(env),
   };
 }

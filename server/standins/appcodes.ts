@@ -39,7 +39,7 @@ function json(reply: FastifyReply, body: unknown): FastifyReply {
 const png = (reply: FastifyReply, bytes: Buffer) => reply.code(200).header('content-type', 'image/png').header('cache-control', 'no-store').send(bytes);
 
 /** Access tokens issued, with their expiry (a development process is short-lived). */
-class TokenBook {
+export class TokenBook {
   private tokens = new Map<string, number>();
   issue(prefix: string, now = Date.now()): string {
     const token = `${prefix}${randomBytes(24).toString('hex')}`;
@@ -55,7 +55,12 @@ class TokenBook {
 
 const width = (v: unknown): number | null => (v === undefined ? 430 : typeof v === 'number' && Number.isInteger(v) && v >= 280 && v <= 1280 ? v : null);
 
-export function registerAppCodeStandIns(app: FastifyInstance, config: Config): void {
+/** What the code stand-ins share with WeChat's other server API stand-ins: the access tokens cgi-bin/token issued. */
+export interface AppCodeStandIns {
+  wxTokens: TokenBook;
+}
+
+export function registerAppCodeStandIns(app: FastifyInstance, config: Config): AppCodeStandIns {
   const base = () => config.publicBaseUrl;
   const wxTokens = new TokenBook();
   const ttTokens = new TokenBook();
@@ -167,4 +172,5 @@ export function registerAppCodeStandIns(app: FastifyInstance, config: Config): v
     }
     return png(reply, await qrPng(sandboxCodeContent(base(), `${pair[0]}?${pair[1]}`, 'alipay')));
   });
+  return { wxTokens };
 }

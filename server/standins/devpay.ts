@@ -35,7 +35,8 @@ import { escapeHtml, cashierShell } from './page';
  * Shopper side:
  * GET  /sandbox/pay/:paymentNo            the cashier page (确认支付 / 取消支付)
  * POST /sandbox/pay/:paymentNo/confirm    pay: sends a signed SUCCESS notification
- *                                         (JSON { notify: false }: pay but drop the notification)
+ *                                         (JSON { notify: false }: pay but drop the notification;
+ *                                         JSON { payer }: who pays, named in the notification)
  * POST /sandbox/pay/:paymentNo/cancel     give up: closes the trade, sends a signed CLOSED notification
  * POST /sandbox/pay/:paymentNo/fail       (JSON) the channel declines: signed FAILED notification
  *
@@ -98,6 +99,8 @@ export interface DevpayTrade {
   returnUrl: string | null;
   status: TradeStatus;
   paidAt: number | null;
+  /** Who paid: the confirm call's `payer`, when a JSON caller named one. */
+  payer?: string;
   refunds: Map<string, { amount: number; channelRefundId: string }>;
 }
 
@@ -208,7 +211,7 @@ export function registerDevpayStandIn(app: FastifyInstance, config: Config, opti
     if (!t) return { state: 'closed', tradeNo: null, amount: 0, paidAt: null };
     if (t.status === 'paid') {
       const refunded = [...t.refunds.values()].reduce((s, r) => s + r.amount, 0);
-      return { state: refunded >= t.amount ? 'refunded' : 'paid', tradeNo: t.tradeNo, amount: t.amount, paidAt: t.paidAt };
+      return { state: refunded >= t.amount ? 'refunded' : 'paid', tradeNo: t.tradeNo, amount: t.amount, paidAt: t.paidAt, ...(t.payer ? { payerId: t.payer } : {}) };
     }
     return { state: t.status === 'unpaid' && t.expiresAt > Date.now() ? 'unpaid' : 'closed', tradeNo: t.tradeNo, amount: 0, paidAt: null };
   };
@@ -340,7 +343,12 @@ export function registerDevpayStandIn(app: FastifyInstance, config: Config, opti
       // A trade that is no longer open is not charged again; the shopper just sees its state.
       if (trade.status === 'unpaid') {
         trade.status = status;
-        if (status === 'paid') trade.paidAt = now;
+        if (status === 'paid') {
+          trade.paidAt = now;
+          // JSON callers may name who pays (the referral payer signal's tests): 1-64 of [A-Za-z0-9_-].
+          const payer = html ? undefined : bodyField(req, 'payer');
+          if (typeof payer === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(payer)) trade.payer = payer;
+        }
         // Fault mode for tests: the money is taken but the notification is lost.
         const drop = !html && bodyField(req, 'notify') === false;
         if (!drop) {
@@ -353,6 +361,7 @@ export function registerDevpayStandIn(app: FastifyInstance, config: Config, opti
               paidAt: trade.paidAt,
               nonce: randomBytes(12).toString('hex'),
               timestamp: now,
+              ...(trade.payer ? { payer: trade.payer } : {}),
             },
             req.log,
           );

@@ -150,8 +150,10 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: Ch
     const paidAt = parseCstTime(data.send_pay_date);
     switch (data.trade_status) {
       case 'TRADE_SUCCESS':
-      case 'TRADE_FINISHED':
-        return { state: 'paid', tradeNo, amount, paidAt };
+      case 'TRADE_FINISHED': {
+        const payerId = str(data.buyer_open_id) ?? str(data.buyer_user_id);
+        return { state: 'paid', tradeNo, amount, paidAt, ...(payerId ? { payerId } : {}) };
+      }
       case 'WAIT_BUYER_PAY':
         return { state: 'unpaid', tradeNo, amount: 0, paidAt: null };
       case 'TRADE_CLOSED':
@@ -290,7 +292,9 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: Ch
           throw new NotificationRejected(`trade_status ${params.trade_status} is not a final state`);
       }
       const paidAt = status === 'SUCCESS' ? parseCstTime(params.gmt_payment) : null;
-      return { kind: 'payment', ...common, tradeNo: params.trade_no, amount, status, paidAt };
+      // The payer: buyer_open_id (apps on open ids) or buyer_id (2088...), whichever Alipay sends.
+      const payerId = params.buyer_open_id || params.buyer_id || undefined;
+      return { kind: 'payment', ...common, tradeNo: params.trade_no, amount, status, paidAt, ...(payerId ? { payerId } : {}) };
     },
 
     // Alipay wants exactly "success"; anything else is a failure it retries.

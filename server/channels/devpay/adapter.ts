@@ -125,6 +125,7 @@ export function createDevpayAdapter(options: DevpayAdapterOptions): ChannelAdapt
         appId,
         merchantNo,
         notificationId: n.nonce,
+        ...(n.payer ? { payerId: n.payer } : {}),
       };
     },
 

@@ -27,6 +27,8 @@ export const devpayNotification = z.strictObject({
   paidAt: z.number().int().nullable(),
   nonce: z.string().min(8).max(64),
   timestamp: z.number().int(),
+  /** Who paid (the cashier's payer, when the caller named one). */
+  payer: z.string().min(1).max(64).optional(),
 });
 export type DevpayNotification = z.infer<typeof devpayNotification>;
 
@@ -128,6 +130,7 @@ export const devpayTradeState = z.object({
   tradeNo: z.string().nullable(),
   amount: z.number().int(),
   paidAt: z.number().int().nullable(),
+  payerId: z.string().optional(),
 });
 export const devpayRefundState = z.object({
   state: z.enum(['succeeded', 'processing', 'failed']),

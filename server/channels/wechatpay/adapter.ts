@@ -253,7 +253,7 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
     const paidAt = parseRfc3339(t.success_time);
     switch (t.trade_state) {
       case 'SUCCESS':
-        return { state: 'paid', tradeNo, amount: t.amount?.total ?? 0, paidAt };
+        return { state: 'paid', tradeNo, amount: t.amount?.total ?? 0, paidAt, ...(t.payer?.openid ? { payerId: t.payer.openid } : {}) };
       case 'REFUND':
         // WeChat reports REFUND once any refund was made on a paid trade.
         return { state: 'refunded', tradeNo, amount: t.amount?.total ?? 0, paidAt };
@@ -347,6 +347,7 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
         appId: tr.appid,
         merchantNo: tr.mchid,
         notificationId: n.id,
+        ...(tr.payer?.openid ? { payerId: tr.payer.openid } : {}),
       };
     }
     if (n.event_type === 'REFUND.SUCCESS' || n.event_type === 'REFUND.ABNORMAL' || n.event_type === 'REFUND.CLOSED') {

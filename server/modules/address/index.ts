@@ -1,6 +1,6 @@
 /** The address module's public surface: the shopper's address book. */
 export { handlers } from './routes';
-export { getAddressForUser, getDefaultAddress } from './service';
+export { getAddressForUser, getDefaultAddress, listAddresses } from './service';
 
 export type * from './tables';
 

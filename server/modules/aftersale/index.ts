@@ -12,6 +12,7 @@ export { applyAfterSaleEvent, AFTER_SALE_CONSUMED_EVENTS, AFTER_SALE_CONSUMER } 
 export { afterSaleMachine } from './machine';
 export { afterSalesWaiting, WAITING_FOR_MERCHANT } from './figures';
 export { refundedLinesOf, type RefundedLine } from './refund-lines';
+export { OPEN_AFTER_SALE_STATES, ordersWithOpenAfterSales } from './open';
 export type { AfterSaleDeps } from './service';
 
 export type * from './tables';

@@ -6,7 +6,7 @@ import { bindStaffInvites } from './staff';
 import { addInvite, addStaff, makeMerchant } from './testing';
 import { requestIn } from '../aftersale/testing';
 import { makeSku } from '../order/testing';
-import { addApplication } from '../referral/testing';
+import { addApplication, addHold } from '../referral/testing';
 import { paidOrder, pickupCodeOf, placeOrder, shopper, type Shopper } from '../../test/workbench';
 
 /**
@@ -116,6 +116,10 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   getReferralRules: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/rules` }),
   setReferralRules: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/rules`, body: { enabled: true, levels: 2, mode: 'rate', amounts: [1000, 500], freezeDays: 7 } }),
   getCommissionReport: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/report?groupBy=day` }),
+  // Held commissions (fraud controls): a fresh open hold of A where the call decides one.
+  listReferralHolds: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/holds?state=open&limit=5` }),
+  releaseReferralHold: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/holds/${await addHold(t.db, { merchantId: A })}/release` }),
+  rejectReferralHold: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/holds/${await addHold(t.db, { merchantId: A })}/reject`, body: { reason: '同一设备下单' } }),
 };
 
 let theBuyer: Shopper | null = null;

@@ -16,6 +16,7 @@ export { orderForCommission, type CommissionOrderLine, type OrderForCommission }
 export { getMerchantOrder, listMerchantOrders, merchantOfOrder, newOrderRows, orderFigures, remarkOrder, shipOrder, verifyPickup, PICKUP_MAX_FAILURES, PICKUP_WINDOW_MS, type ShipInput } from './workbench';
 export { orderMachine } from './machine';
 export { spentBy } from './spend';
+export { deliveriesOf, deliveryOf, type DeliveryAddress } from './delivery';
 
 export type * from './tables';
 

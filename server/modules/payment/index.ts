@@ -7,6 +7,7 @@ export { createPayment, cancelPayment, paymentFlows, PAYMENT_FLOWS, getPayment, 
 export { bookRefundIn, refundableAmount, createRefund, sendRefund, refundFlows, REFUND_FLOWS, listRefunds, refundClosedOrder, retryRefunds, REFUND_EVENTS, type BookRefundInput, type RefundDeps } from './refunds';
 export { REFUND_SOURCES, type RefundSource } from './refund-machine';
 export { refundFigures } from './figures';
+export { accountPayer, accountsPaidBy, payersOfOrder, type ChannelPayer } from './payers';
 
 export type * from './tables';
 

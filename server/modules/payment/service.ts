@@ -235,8 +235,17 @@ async function transition(trx: Db, id: string, event: PaymentEventName, set: Ext
 }
 
 /** paying|closing -> paid: capture and announce it (payment.succeeded). */
-async function markPaid(deps: PaymentDeps, trx: Db, payment: PaymentRow, paid: { tradeNo: string | null; paidAt: number }, now: number, parts?: readonly PaymentPart[]): Promise<void> {
-  await transition(trx, payment.id, 'succeed', { updated_at: now, paid_at: paid.paidAt, trade_no: paid.tradeNo, next_check_at: null, end_reason: null, ended_at: null });
+async function markPaid(deps: PaymentDeps, trx: Db, payment: PaymentRow, paid: { tradeNo: string | null; paidAt: number; payerId?: string | null }, now: number, parts?: readonly PaymentPart[]): Promise<void> {
+  await transition(trx, payment.id, 'succeed', {
+    updated_at: now,
+    paid_at: paid.paidAt,
+    trade_no: paid.tradeNo,
+    next_check_at: null,
+    end_reason: null,
+    ended_at: null,
+    // Who the channel says paid (the referral module's payer signal reads it: payerKeysOfOrder).
+    ...(paid.payerId ? { payer_id: paid.payerId.slice(0, 128) } : {}),
+  });
   const children = await capture(trx, payment, now, parts);
   const payload: PaymentSucceededPayload = {
     paymentId: payment.id,
@@ -661,6 +670,8 @@ async function holdPayment(deps: PaymentDeps, trx: Db, input: CreatePaymentInput
     ended_at: null,
     next_check_at: adapter ? now + FIRST_CHECK_MS : null,
     ledger_shard: shard,
+    payer_id: null,
+    client_ip: input.clientIp ? input.clientIp.slice(0, 64) : null,
   };
   const allocations = allocateTenders(parts, tenders);
   await insertTogether(trx, [
@@ -746,6 +757,8 @@ export interface ChannelSays {
   tradeNo: string | null;
   amount: number;
   paidAt: number | null;
+  /** Who paid, when the channel says (WeChat Pay's payer openid, Alipay's buyer id). */
+  payerId?: string | null;
 }
 
 /**
@@ -780,7 +793,7 @@ async function applyChannelState(
         lateRefund = true;
         result = 'late';
       } else if (status === 'paying' || status === 'closing') {
-        await markPaid(deps, trx, payment, { tradeNo: says.tradeNo, paidAt: says.paidAt ?? now }, now, cover?.parts);
+        await markPaid(deps, trx, payment, { tradeNo: says.tradeNo, paidAt: says.paidAt ?? now, payerId: says.payerId }, now, cover?.parts);
         result = 'applied';
       } else if (status === 'paid') {
         result = 'duplicate';
@@ -821,6 +834,7 @@ export interface PaymentNotification {
   appId: string;
   merchantNo: string;
   notificationId: string;
+  payerId?: string;
 }
 
 /**
@@ -844,7 +858,7 @@ export async function applyPaymentNotification(deps: PaymentDeps, adapter: Chann
   return applyChannelState(
     deps,
     payment.id,
-    { status: n.status, tradeNo: n.tradeNo, amount: n.amount, paidAt: n.paidAt },
+    { status: n.status, tradeNo: n.tradeNo, amount: n.amount, paidAt: n.paidAt, payerId: n.payerId ?? null },
     now,
     async (trx, outcome) => {
       await insertRows(trx, 'payment_notifications', [
@@ -870,7 +884,7 @@ async function backOff(deps: PaymentDeps, payment: PaymentRow, now: number): Pro
 export type ReconcileOutcome = 'paid' | 'closed' | 'waiting' | 'noop';
 
 function fromTrade(state: TradeState): ChannelSays {
-  return { status: 'SUCCESS', tradeNo: state.tradeNo, amount: state.amount, paidAt: state.paidAt };
+  return { status: 'SUCCESS', tradeNo: state.tradeNo, amount: state.amount, paidAt: state.paidAt, payerId: state.payerId ?? null };
 }
 
 /**

@@ -37,6 +37,13 @@ export interface PaymentTable {
   next_check_at: number | null;
   /** The shard of the platform's, channel's and merchants' ledger accounts it posts to (migration 004). */
   ledger_shard: Generated<number>;
+  /**
+   * Who the channel says paid (migration 021): WeChat Pay's payer openid, Alipay's buyer open id
+   * (or buyer id), DevPay's payer; null until paid, for internal tenders and when the channel names no payer.
+   */
+  payer_id: Generated<string | null>;
+  /** The address the shopper created the payment from (migration 021; the risk check's client_ip). */
+  client_ip: Generated<string | null>;
 }
 
 /** The child orders a payment settles, with each one's amount. Primary key (payment_id, order_id). */

@@ -46,6 +46,7 @@ const config = (over: Partial<ReferralConfig> = {}): ReferralConfig => ({
   maxLevels: 2,
   promoters: { kind: 'everyone' },
   operatorMerchant: 'm_01',
+  fraud: { velocityMax: 20, velocityWindowMs: 3_600_000, riskMinRank: 3 },
   ...over,
 });
 

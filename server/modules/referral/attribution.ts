@@ -8,6 +8,7 @@ import { EVENTS } from '../../events/catalog';
 import { AppError } from '../../infra/errors';
 import type { ReferralConfig } from '../../infra/config';
 import { productExists } from '../catalog';
+import { recordDevice } from './fraud';
 import { mayPromote } from './promoters';
 import { newLinkId, tokenOf, verifyToken } from './tokens';
 
@@ -178,6 +179,8 @@ export async function recordVisit(db: Db, secret: string, log: ReferralLog, inpu
   const at = { platform: input.platform, scene: input.scene ?? null, deviceId: input.device, userId: input.userId };
   if (input.device) await upsertTouch(db, `d:${input.device}`, touch, at);
   if (input.userId) await upsertTouch(db, `u:${input.userId}`, touch, at);
+  // The device signal of fraud controls compares the devices accounts used (fraud.ts).
+  if (input.device && input.userId) await recordDevice(db, input.userId, input.device, now);
   return outcome;
 }
 

@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types';
 import { earnedOn } from './amounts';
 
-/** The tables of commissions (migration 018). */
-export const COMMISSION_TABLES = ['referral_rules', 'referral_rule_overrides', 'referral_commissions', 'referral_commission_reversals'] as const;
+/** The tables of commissions (migration 018) and of their fraud controls (migration 021). */
+export const COMMISSION_TABLES = ['referral_rules', 'referral_rule_overrides', 'referral_commissions', 'referral_commission_reversals', 'referral_holds', 'referral_devices'] as const;
 
 /**
  * What the ledger's commission accounts must hold, from the commissions alone (the ledger
@@ -16,7 +16,7 @@ export const COMMISSION_TABLES = ['referral_rules', 'referral_rule_overrides', '
  * - commission_clawback: Σ (netted − clawed) over all his commissions (minus what he owes);
  * - commission_expense: minus the net of the merchant's earned commissions.
  * And per commission: 0 <= reversed <= earned <= its terms on its base; refunds within the
- * line; its reversals add up to its reversed amount.
+ * line; its reversals add up to its reversed amount; a held one was never made available.
  */
 export interface CommissionExpectations {
   expected: Map<string, number>;
@@ -45,6 +45,7 @@ export async function expectedCommissionBalances(db: Kysely<Database>): Promise<
       'c.netted_amount',
       'c.clawed_amount',
       'c.withdrawn_amount',
+      'c.held',
       (eb) =>
         eb
           .selectFrom('referral_commission_reversals as r')
@@ -80,6 +81,7 @@ export async function expectedCommissionBalances(db: Kysely<Database>): Promise<
     if (netted < 0 || clawed < 0) problems.push({ check: 'commissions', message: `${where}: netted ${netted}, clawed ${clawed}` });
     if (n(c.reversals) !== r) problems.push({ check: 'commissions', message: `${where}: its reversals sum to ${n(c.reversals)}, its reversed amount is ${r}` });
     if (c.status === 'reversed' && net !== 0) problems.push({ check: 'commissions', message: `${where} keeps ${net}` });
+    if (n(c.held) === 1 && (c.status === 'available' || c.status === 'withdrawn')) problems.push({ check: 'commissions', message: `${where} is held but was made available` });
   }
   for (const [key, value] of expected) {
     if (key.startsWith('commission_clawback:') && value > 0) problems.push({ check: 'commissions', message: `${key}: netting paid down ${value} more than was ever owed` });

@@ -3,10 +3,12 @@ import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { newId } from '../../infra/ids';
 import { apply, tryApply } from '../../infra/state-machine';
+import { ordersWithOpenAfterSales } from '../aftersale';
 import { orderForCommission, type OrderForCommission } from '../order';
 import { balancesOf, lockAccounts, post, shardFor, type AccountRef, type Posting } from '../wallet';
 import { ancestorsOf } from './bindings';
 import { DAY_MS, earnedOn, remainingAfter, spreadAmountRefund, type CommissionMode, type CommissionTerms, type LineRefund } from './amounts';
+import { FRAUD_DEFAULTS, holdSuspicious, type FraudSettings } from './fraud';
 import { commissionMachine, type CommissionStatus } from './machine';
 import { ruleInForce, termsForLines } from './rules';
 import type { ReferralCommissionTable } from './tables';
@@ -133,9 +135,11 @@ async function transition(trx: Db, c: CommissionRow, event: (typeof commissionMa
 /**
  * The order was paid: every placed commission earns its amount on its line's paid share (the
  * base: docs/referral.md, "The commission base"). Journal commission-earn:<orderId>:<first commission id>: the
- * merchant's expense −x, the promoter's pending +x.
+ * merchant's expense −x, the promoter's pending +x. Then fraud controls compare the buyer with
+ * each promoter and hold what they find suspicious (fraud.ts holdSuspicious): a held commission
+ * keeps its state and bookkeeping, and is never made available until its hold is released.
  */
-async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], now: number): Promise<CommissionRow[]> {
+async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], now: number, settings: FraudSettings): Promise<CommissionRow[]> {
   const paidAt = order.paidAt ?? now;
   const baseOf = new Map(order.lines.map((l) => [l.lineNo, l.paidAmount]));
   const postings: Posting[] = [];
@@ -151,8 +155,12 @@ async function earn(trx: Db, order: OrderForCommission, rows: CommissionRow[], n
     out.push(await transition(trx, c, 'pay', { base, amount, paid_at: paidAt, updated_at: now }));
     postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: -amount }, { account: promoterAccounts(c.promoter_id).pending, amount });
   }
-  if (moved.length > 0) await postStep(trx, { ref: batchRef('commission-earn', order.id, moved), kind: 'commission-earn', memo: `commissions earned on order ${order.orderNo}`, postings, now });
-  return out;
+  if (moved.length === 0) return out;
+  await postStep(trx, { ref: batchRef('commission-earn', order.id, moved), kind: 'commission-earn', memo: `commissions earned on order ${order.orderNo}`, postings, now });
+  const movedIds = new Set(moved.map((c) => c.id));
+  const earned = out.filter((c) => movedIds.has(c.id)).map((c) => ({ id: c.id, promoter_id: c.promoter_id, level: n(c.level), amount: n(c.amount) }));
+  const held = await holdSuspicious(trx, { id: order.id, orderNo: order.orderNo, merchantId: order.merchantId, buyerId: order.userId, paidAt }, earned, settings, now);
+  return held.size === 0 ? out : out.map((c) => (held.has(c.id) ? { ...c, held: 1, hold_id: held.get(c.id) ?? null } : c));
 }
 
 /**
@@ -177,24 +185,24 @@ async function freeze(trx: Db, order: OrderForCommission, rows: CommissionRow[],
 }
 
 /** Snapshot (if the order's creation was not seen yet), lock, and earn when the order was paid. */
-async function prepared(trx: Db, orderId: string, now: number): Promise<{ order: OrderForCommission; rows: CommissionRow[] } | null> {
+async function prepared(trx: Db, orderId: string, now: number, settings: FraudSettings): Promise<{ order: OrderForCommission; rows: CommissionRow[] } | null> {
   const order = await snapshotOrder(trx, orderId, now);
   if (!order) return null;
   const locked = await lockOrderCommissions(trx, orderId);
   if (locked.length === 0) return null;
   await lockOrderAccounts(trx, locked, now);
-  const rows = order.paidAt !== null ? await earn(trx, order, locked, now) : locked;
+  const rows = order.paidAt !== null ? await earn(trx, order, locked, now, settings) : locked;
   return { order, rows };
 }
 
 /** order.paid. */
-export async function commissionsOnPaid(trx: Db, orderId: string, now = Date.now()): Promise<void> {
-  await prepared(trx, orderId, now);
+export async function commissionsOnPaid(trx: Db, orderId: string, now = Date.now(), settings: FraudSettings = FRAUD_DEFAULTS): Promise<void> {
+  await prepared(trx, orderId, now, settings);
 }
 
 /** order.completed (earning first if order.paid was not consumed yet). */
-export async function commissionsOnCompleted(trx: Db, orderId: string, completedAt: number, now = Date.now()): Promise<void> {
-  const ready = await prepared(trx, orderId, now);
+export async function commissionsOnCompleted(trx: Db, orderId: string, completedAt: number, now = Date.now(), settings: FraudSettings = FRAUD_DEFAULTS): Promise<void> {
+  const ready = await prepared(trx, orderId, now, settings);
   if (!ready) return;
   await freeze(trx, ready.order, ready.rows, ready.order.completedAt ?? completedAt, now);
 }
@@ -223,9 +231,9 @@ export interface RefundInput {
  * available: available −r (what is left of it there; the rest, which paid a clawback down, is
  * owed again: clawback −); withdrawn: clawback −r (the promoter owes it; later earnings net it).
  */
-export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Date.now()): Promise<void> {
+export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Date.now(), settings: FraudSettings = FRAUD_DEFAULTS): Promise<void> {
   if (await refundApplied(trx, input.refundId)) return;
-  const ready = await prepared(trx, input.orderId, now);
+  const ready = await prepared(trx, input.orderId, now, settings);
   if (!ready) return;
   const earned = ready.rows.filter((c) => c.status !== 'placed' && c.status !== 'void');
   if (earned.length === 0) return;
@@ -256,19 +264,7 @@ export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Dat
     const target = n(c.amount) - remainingAfter(termsOf(c), { base: n(c.base), earned: n(c.amount), refundedBase, refundedQuantity });
     const delta = Math.max(0, target - n(c.reversed_amount));
     const status = c.status as CommissionStatus;
-    let clawed = 0;
-    const accounts = promoterAccounts(c.promoter_id);
-    if (delta > 0) {
-      if (status === 'pending') postings.push({ account: accounts.pending, amount: -delta });
-      else if (status === 'frozen') postings.push({ account: accounts.frozen, amount: -delta });
-      else if (status === 'available') {
-        const fromAvailable = Math.min(delta, Math.max(0, availablePartOf(c)));
-        clawed = delta - fromAvailable;
-        postings.push({ account: accounts.available, amount: -fromAvailable });
-      } else clawed = delta; // withdrawn (or reversed, which has nothing left: delta is 0 there)
-      if (clawed > 0) postings.push({ account: accounts.clawback, amount: -clawed });
-      postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: delta });
-    }
+    const clawed = reversalPostings(c, delta, postings);
     const recorded = await trx
       .insertInto('referral_commission_reversals')
       .values({ commission_id: c.id, refund_id: input.refundId, merchant_id: c.merchant_id, promoter_id: c.promoter_id, amount: delta, clawed, refunded_base: refundedBase - n(c.refunded_base), refunded_quantity: refundedQuantity - n(c.refunded_quantity), from_status: status, at: now })
@@ -283,6 +279,60 @@ export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Dat
   if (postings.length > 0) await postStep(trx, { ref: `commission-reversal:${input.refundId}`, kind: 'commission-reversal', memo: `commissions reversed by refund ${input.refundId} of order ${ready.order.orderNo}`, postings, now });
 }
 
+/**
+ * The postings that take `delta` back from a commission, by its state, added to `postings`:
+ * the expense +delta and pending/frozen: that account −delta; available: available −(what the
+ * commission left there), the rest owed again (clawback −); withdrawn: clawback −delta (the
+ * promoter owes it). Answers the part booked to the clawback receivable.
+ */
+function reversalPostings(c: CommissionRow, delta: number, postings: Posting[]): number {
+  if (delta <= 0) return 0;
+  const accounts = promoterAccounts(c.promoter_id);
+  let clawed = 0;
+  if (c.status === 'pending') postings.push({ account: accounts.pending, amount: -delta });
+  else if (c.status === 'frozen') postings.push({ account: accounts.frozen, amount: -delta });
+  else if (c.status === 'available') {
+    const fromAvailable = Math.min(delta, Math.max(0, availablePartOf(c)));
+    clawed = delta - fromAvailable;
+    postings.push({ account: accounts.available, amount: -fromAvailable });
+  } else clawed = delta; // withdrawn (or reversed, which has nothing left: delta is 0 there)
+  if (clawed > 0) postings.push({ account: accounts.clawback, amount: -clawed });
+  postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: delta });
+  return clawed;
+}
+
+/**
+ * A hold was rejected (holds.ts, in its transaction, with the order's commission rows locked
+ * by the caller through lockOrderCommissions, their hold moved to rejected): each of the hold's
+ * earned commissions is reversed of all that is left of it, from whatever state, and recorded
+ * like a refund's reversal under `reject:<holdId>`. Journal commission-reject:<holdId>: as a
+ * refund's reversal. Answers the amount reversed.
+ */
+export async function reverseHeld(trx: Db, holdId: string, rows: readonly CommissionRow[], now: number): Promise<number> {
+  const mine = rows.filter((c) => c.hold_id === holdId && c.status !== 'placed' && c.status !== 'void' && c.status !== 'reversed');
+  if (mine.length === 0) return 0;
+  await lockOrderAccounts(trx, mine, now);
+  const postings: Posting[] = [];
+  let total = 0;
+  for (const c of mine) {
+    const delta = netOf(c);
+    const clawed = reversalPostings(c, delta, postings);
+    const recorded = await trx
+      .insertInto('referral_commission_reversals')
+      .values({ commission_id: c.id, refund_id: `reject:${holdId}`, merchant_id: c.merchant_id, promoter_id: c.promoter_id, amount: delta, clawed, refunded_base: 0, refunded_quantity: 0, from_status: c.status, at: now })
+      .onConflict((oc) => oc.columns(['commission_id', 'refund_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(recorded.numInsertedOrUpdatedRows ?? 0) !== 1) throw new Error(`commission ${c.id} was already reversed for hold ${holdId}`);
+    await transition(trx, c, 'reverse', { reversed_amount: n(c.reversed_amount) + delta, clawed_amount: n(c.clawed_amount) + clawed, held: 0, updated_at: now });
+    total += delta;
+  }
+  if (postings.length > 0) {
+    const orderNo = mine[0].order_no;
+    await postStep(trx, { ref: `commission-reject:${holdId}`, kind: 'commission-reject', memo: `held commissions rejected (hold ${holdId}, order ${orderNo})`, postings, now });
+  }
+  return total;
+}
+
 /** Whether a refund was already applied to the order's commissions (a redelivery is a no-op). */
 export async function refundApplied(db: Db, refundId: string): Promise<boolean> {
   return (await db.selectFrom('referral_commission_reversals').select('commission_id').where('refund_id', '=', refundId).limit(1).executeTakeFirst()) !== undefined;
@@ -291,23 +341,38 @@ export async function refundApplied(db: Db, refundId: string): Promise<boolean> 
 // ---------------------------------------------------------------------------------------------
 // Unfreezing (the job)
 
-/** Frozen commissions whose window closed, oldest first. */
-export async function dueCommissions(db: Db, now: number, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom(TABLE).select('id').where('status', '=', 'frozen').where('available_at', '<=', now).orderBy('available_at').orderBy('id').limit(limit).execute();
-  return rows.map((r) => r.id);
+/** Where a page of due commissions ended: [available_at, id] of its last. */
+export type DueCursor = readonly [number, string];
+
+/**
+ * Frozen commissions whose window closed and that no hold keeps, oldest first, after `after`
+ * (a commission kept back by an open after-sale stays due: the job pages past it).
+ */
+export async function dueCommissions(db: Db, now: number, limit: number, after: DueCursor | null = null): Promise<{ id: string; orderId: string; availableAt: number }[]> {
+  let q = db.selectFrom(TABLE).select(['id', 'order_id', 'available_at']).where('status', '=', 'frozen').where('held', '=', 0).where('available_at', '<=', now);
+  if (after) {
+    const [at, id] = after;
+    q = q.where((eb) => eb.or([eb('available_at', '>', at), eb.and([eb('available_at', '=', at), eb('id', '>', id)])]));
+  }
+  const rows = await q.orderBy('available_at').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, orderId: r.order_id, availableAt: Number(r.available_at) }));
 }
 
 /**
  * One frozen commission becomes available (inside the caller's transaction): a guarded
  * transition (on several nodes at once only one applies it; the others answer false), then
  * journal commission-unfreeze:<id>: frozen −net, available +(net − m), clawback +m, where m is
- * what the promoter owes, up to net (his earnings pay his clawbacks down first).
+ * what the promoter owes, up to net (his earnings pay his clawbacks down first). Never while
+ * a hold keeps it (held: the check awaited or the decision), nor while its order has an open
+ * after-sale request (the after-sale module's ordersWithOpenAfterSales): the job's next run
+ * settles it once the request is over.
  */
 export async function unfreezeCommission(trx: Db, id: string, now = Date.now()): Promise<boolean> {
-  let q = trx.selectFrom(TABLE).selectAll().where('id', '=', id).where('status', '=', 'frozen').where('available_at', '<=', now);
+  let q = trx.selectFrom(TABLE).selectAll().where('id', '=', id).where('status', '=', 'frozen').where('held', '=', 0).where('available_at', '<=', now);
   if (dialectOfDb(trx) === 'postgres') q = q.forUpdate().skipLocked();
   const c = await q.executeTakeFirst();
   if (!c) return false;
+  if ((await ordersWithOpenAfterSales(trx, [c.order_id])).size > 0) return false;
   if (!(await tryApply(trx, commissionMachine, TABLE, id, 'unfreeze', { updated_at: now }))) return false;
   const accounts = promoterAccounts(c.promoter_id);
   await lockAccounts(trx, [accounts.frozen, accounts.available, accounts.clawback], now);

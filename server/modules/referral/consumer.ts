@@ -5,6 +5,7 @@ import { EVENTS, payloadOf } from '../../events/catalog';
 import type { OutboxEvent } from '../../infra/outbox';
 import { refundedLinesOf } from '../aftersale';
 import { commissionsOnCompleted, commissionsOnEnded, commissionsOnPaid, commissionsOnRefund, snapshotOrder } from './commissions';
+import { FRAUD_DEFAULTS, type FraudSettings } from './fraud';
 import { everEnabled } from './rules';
 
 type Db = Kysely<Database>;
@@ -29,7 +30,7 @@ export const REFERRAL_CONSUMED_EVENTS = [
 const orderMerchant = z.object({ merchantId: z.string().min(1) });
 const ORDER_EVENTS: ReadonlySet<string> = new Set([EVENTS.orderCreated.name, EVENTS.orderPaid.name, EVENTS.orderCompleted.name, EVENTS.orderCancelled.name, EVENTS.orderClosed.name]);
 
-export async function applyReferralEvent(trx: Db, event: OutboxEvent, now = Date.now()): Promise<void> {
+export async function applyReferralEvent(trx: Db, event: OutboxEvent, now = Date.now(), fraud: FraudSettings = FRAUD_DEFAULTS): Promise<void> {
   // An order of a merchant that never turned commissions on has none: one read, nothing else.
   if (ORDER_EVENTS.has(event.type) && !(await everEnabled(trx, orderMerchant.parse(event.payload).merchantId))) return;
   switch (event.type) {
@@ -37,11 +38,11 @@ export async function applyReferralEvent(trx: Db, event: OutboxEvent, now = Date
       await snapshotOrder(trx, payloadOf(EVENTS.orderCreated, event).orderId, now);
       return;
     case EVENTS.orderPaid.name:
-      await commissionsOnPaid(trx, payloadOf(EVENTS.orderPaid, event).orderId, now);
+      await commissionsOnPaid(trx, payloadOf(EVENTS.orderPaid, event).orderId, now, fraud);
       return;
     case EVENTS.orderCompleted.name: {
       const p = payloadOf(EVENTS.orderCompleted, event);
-      await commissionsOnCompleted(trx, p.orderId, p.at, now);
+      await commissionsOnCompleted(trx, p.orderId, p.at, now, fraud);
       return;
     }
     case EVENTS.orderCancelled.name:
@@ -54,7 +55,7 @@ export async function applyReferralEvent(trx: Db, event: OutboxEvent, now = Date
       const p = payloadOf(EVENTS.refundSucceeded, event);
       const request = p.source === 'after_sale' ? await refundedLinesOf(trx, p.refundId) : null;
       const lines = request && request.orderId === p.orderId ? request.lines : null;
-      await commissionsOnRefund(trx, { refundId: p.refundId, orderId: p.orderId, amount: p.amount, lines }, now);
+      await commissionsOnRefund(trx, { refundId: p.refundId, orderId: p.orderId, amount: p.amount, lines }, now, fraud);
       return;
     }
     default:

@@ -70,7 +70,7 @@ export function assertOperator(config: ReferralConfig, merchantId: string): void
   if (merchantId !== config.operatorMerchant) throw new AppError('NOT_FOUND', 'No such resource for this merchant');
 }
 
-const maskPhone = (phone: string | null) => (phone && phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : null);
+export const maskPhone = (phone: string | null) => (phone && phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : null);
 
 async function merchantViews(db: Db, rows: ApplicationRow[]) {
   const names = await accountNames(db, rows.map((r) => r.user_id));

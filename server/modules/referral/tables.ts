@@ -135,6 +135,10 @@ export interface ReferralCommissionTable {
   available_at: number | null;
   withdrawn_at: number | null;
   updated_at: number;
+  /** 1 while its hold waits for the risk check or a decision: never made available (migration 021). */
+  held: Generated<number>;
+  /** The hold it belongs to, if fraud controls ever held it (migration 021). */
+  hold_id: Generated<string | null>;
 }
 
 /** What one refund reversed of one commission. Primary key (commission_id, refund_id). */
@@ -151,9 +155,48 @@ export interface ReferralCommissionReversalTable {
   at: number;
 }
 
+/**
+ * One (order, promoter) whose commissions fraud controls held at earn time (migration 021;
+ * docs/referral.md, "Fraud controls"): the reasons, the risk check's progress, the decision.
+ */
+export interface ReferralHoldTable {
+  id: string;
+  order_id: string;
+  order_no: string;
+  merchant_id: string;
+  promoter_id: string;
+  buyer_id: string;
+  level: number;
+  /** checking | open | cleared | released | rejected (holds.ts) */
+  state: string;
+  /** JSON array of the reasons (holds.ts HoldReason). */
+  reasons: string;
+  /** none | pending | done | failed */
+  risk_state: string;
+  risk_rank: number | null;
+  risk_attempts: Generated<number>;
+  risk_next_at: number | null;
+  risk_error: string | null;
+  created_at: number;
+  updated_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+  decision_note: string | null;
+}
+
+/** A device id an account used, at sign-in or on a shared-link visit (migration 021). */
+export interface ReferralDeviceTable {
+  user_id: string;
+  device_id: string;
+  first_at: number;
+  last_at: number;
+}
+
 export interface ReferralCommissionTables {
   referral_rules: ReferralRuleTable;
   referral_rule_overrides: ReferralRuleOverrideTable;
   referral_commissions: ReferralCommissionTable;
   referral_commission_reversals: ReferralCommissionReversalTable;
+  referral_holds: ReferralHoldTable;
+  referral_devices: ReferralDeviceTable;
 }

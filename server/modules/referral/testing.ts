@@ -18,6 +18,36 @@ export async function addApplication(db: Kysely<Database>, userId: string, now =
   return id;
 }
 
+/** An open hold of `merchantId` (reason same_device), with no commissions unless given; its id. */
+export async function addHold(db: Kysely<Database>, input: { merchantId: string; orderId?: string; promoterId?: string; buyerId?: string }, now = Date.now()): Promise<string> {
+  const id = newId('rh', now);
+  await db
+    .insertInto('referral_holds')
+    .values({
+      id,
+      order_id: input.orderId ?? newId('o', now),
+      order_no: orderNumber(now),
+      merchant_id: input.merchantId,
+      promoter_id: input.promoterId ?? newId('u', now),
+      buyer_id: input.buyerId ?? newId('u', now),
+      level: 1,
+      state: 'open',
+      reasons: JSON.stringify([{ code: 'same_device' }]),
+      risk_state: 'none',
+      risk_rank: null,
+      risk_attempts: 0,
+      risk_next_at: null,
+      risk_error: null,
+      created_at: now,
+      updated_at: now,
+      decided_at: null,
+      decided_by: null,
+      decision_note: null,
+    })
+    .execute();
+  return id;
+}
+
 /** A binding of `userId` under `promoterId`, as a sign-in would write it. */
 export async function addBinding(db: Kysely<Database>, userId: string, promoterId: string, boundAt = Date.now(), expiresAt: number | null = null): Promise<void> {
   await db.insertInto('referral_bindings').values({ user_id: userId, promoter_id: promoterId, link_id: null, bound_at: boundAt, expires_at: expiresAt }).execute();
