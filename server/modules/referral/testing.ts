@@ -5,6 +5,7 @@ import { transact } from '../../db/transaction';
 import { orderNumber } from '../order';
 import { checkLedger } from '../../checks/ledger';
 import { commissionsOnCompleted, commissionsOnPaid, commissionsOnRefund, snapshotOrder, withdrawCommissions, type CommissionRow } from './commissions';
+import { FRAUD_DEFAULTS, type FraudSettings } from './fraud';
 import type { LineRefund } from './amounts';
 import { setRules } from './rules';
 import { makeMerchant } from '../merchant/testing';
@@ -85,8 +86,15 @@ export interface FixtureLine {
   skuId?: string;
 }
 
-/** A child order placed at `at` (lines, an order discount, a shipping fee). */
-export async function placeOrder(db: Db, input: { buyer: string; merchantId: string; lines: readonly FixtureLine[]; discount?: number; shipping?: number; at: number }): Promise<string> {
+/** Where a delivery order goes, as the order module snapshots it (ship_to is `<name> <phone> <address>`). */
+export interface FixtureShipTo {
+  name: string;
+  phone: string;
+  address: string;
+}
+
+/** A child order placed at `at` (lines, an order discount, a shipping fee; delivered to `shipTo`, else a pickup order). */
+export async function placeOrder(db: Db, input: { buyer: string; merchantId: string; lines: readonly FixtureLine[]; discount?: number; shipping?: number; at: number; shipTo?: FixtureShipTo }): Promise<string> {
   const parentId = uniq('po');
   const id = uniq('o');
   const items = input.lines.reduce((s, l) => s + l.price * l.quantity, 0);
@@ -111,7 +119,10 @@ export async function placeOrder(db: Db, input: { buyer: string; merchantId: str
       discount_amount: discount,
       payable_amount: payable,
       fulfilment: 'delivery',
-      ship_to: '{}',
+      ship_to: input.shipTo ? `${input.shipTo.name} ${input.shipTo.phone} ${input.shipTo.address}` : '{}',
+      fulfilment_type: input.shipTo ? 'delivery' : 'pickup',
+      contact_name: input.shipTo?.name ?? '',
+      contact_phone: input.shipTo?.phone ?? '',
       remark: null,
       order_no: orderNumber(input.at),
       created_at: input.at,
@@ -144,22 +155,116 @@ export async function placeOrder(db: Db, input: { buyer: string; merchantId: str
   return id;
 }
 
-export async function pay(db: Db, orderId: string, at: number): Promise<void> {
+export async function pay(db: Db, orderId: string, at: number, settings: FraudSettings = FRAUD_DEFAULTS): Promise<void> {
   await db.updateTable('orders').set({ status: 'paid', paid_at: at, updated_at: at }).where('id', '=', orderId).execute();
-  await transact(db, (trx) => commissionsOnPaid(trx, orderId, at));
+  await transact(db, (trx) => commissionsOnPaid(trx, orderId, at, settings));
 }
 
-export async function complete(db: Db, orderId: string, at: number): Promise<void> {
+export async function complete(db: Db, orderId: string, at: number, settings: FraudSettings = FRAUD_DEFAULTS): Promise<void> {
   await db.updateTable('orders').set({ status: 'completed', completed_at: at, updated_at: at }).where('id', '=', orderId).execute();
-  await transact(db, (trx) => commissionsOnCompleted(trx, orderId, at, at));
+  await transact(db, (trx) => commissionsOnCompleted(trx, orderId, at, at, settings));
 }
 
 /** A refund of lines (an after-sale's) or of an amount. */
-export async function refund(db: Db, orderId: string, input: { lines?: LineRefund[]; amount?: number }, at: number): Promise<string> {
+export async function refund(db: Db, orderId: string, input: { lines?: LineRefund[]; amount?: number }, at: number, settings: FraudSettings = FRAUD_DEFAULTS): Promise<string> {
   const refundId = uniq('rf');
   const amount = input.amount ?? (input.lines ?? []).reduce((s, l) => s + l.amount, 0);
-  await transact(db, (trx) => commissionsOnRefund(trx, { refundId, orderId, amount, lines: input.lines ?? null }, at));
+  await transact(db, (trx) => commissionsOnRefund(trx, { refundId, orderId, amount, lines: input.lines ?? null }, at, settings));
   return refundId;
+}
+
+/**
+ * A paid payment of `userId` for the child order `orderId` (or, without one, for nothing of
+ * the referral module's), whose channel named `payerId` as the payer, created from `clientIp`:
+ * as the payment module leaves it once the channel's notification was applied.
+ */
+export async function paidBy(db: Db, input: { userId: string; orderId?: string; channel: string; payerId: string | null; clientIp?: string | null; amount?: number }, at = Date.now()): Promise<string> {
+  const id = newId('pay', at);
+  const amount = input.amount ?? 100;
+  await db
+    .insertInto('payments')
+    .values({
+      id,
+      payment_no: `P${at}${uniq('n').replace(/\W/g, '')}`.slice(0, 32),
+      user_id: input.userId,
+      order_id: input.orderId ?? uniq('po'),
+      channel: input.channel,
+      amount,
+      status: 'paid',
+      trade_no: uniq('t'),
+      created_at: at,
+      updated_at: at,
+      expires_at: at + 900_000,
+      paid_at: at,
+      // No split recorded (as payments from before tenders): no ledger steps for the ledger check to find.
+      internal_amount: 0,
+      channel_amount: 0,
+      scene: 'mini',
+      end_reason: null,
+      client_params: null,
+      request_hash: null,
+      app_id: 'app',
+      merchant_no: 'mch',
+      ended_at: null,
+      next_check_at: null,
+      ledger_shard: 0,
+      payer_id: input.payerId,
+      client_ip: input.clientIp ?? null,
+    })
+    .execute();
+  if (input.orderId) {
+    const order = await db.selectFrom('orders').select(['merchant_id', 'payable_amount']).where('id', '=', input.orderId).executeTakeFirstOrThrow();
+    await db.insertInto('payment_orders').values({ payment_id: id, order_id: input.orderId, amount, merchant_id: order.merchant_id, payable_amount: Number(order.payable_amount) }).execute();
+  }
+  return id;
+}
+
+/** An account as a sign-in on `platform` creates it (openid: its identity there); its id. */
+export async function account(db: Db, input: { platform: 'weapp' | 'alipay' | 'tt' | 'h5'; openid?: string; nickname?: string; phone?: string | null }, at = Date.now()): Promise<string> {
+  const id = newId('u', at);
+  await db
+    .insertInto('users')
+    .values({ id, platform: input.platform, openid: input.openid ?? uniq('o'), unionid: null, phone: input.phone ?? null, nickname: input.nickname ?? '测试用户', avatar: null, created_at: at, updated_at: at })
+    .execute();
+  return id;
+}
+
+/** An after-sale request of the order in `status` (a row as the after-sale module writes it); its id. */
+export async function afterSaleOf(db: Db, orderId: string, status: string, at = Date.now()): Promise<string> {
+  const order = await db.selectFrom('orders').select(['user_id', 'order_no', 'merchant_id']).where('id', '=', orderId).executeTakeFirstOrThrow();
+  const id = newId('as', at);
+  await db
+    .insertInto('after_sales')
+    .values({
+      id,
+      user_id: order.user_id,
+      order_id: orderId,
+      order_no: order.order_no,
+      merchant_id: order.merchant_id,
+      kind: 'refund_only',
+      status,
+      reason: 'quality_issue',
+      description: null,
+      photos: '[]',
+      amount: 0,
+      shipping_amount: 0,
+      return_address: null,
+      return_carrier: null,
+      return_tracking_no: null,
+      reject_reason: null,
+      approved_by: null,
+      refund_id: null,
+      deadline_at: null,
+      created_at: at,
+      updated_at: at,
+      refunded_at: null,
+    })
+    .execute();
+  return id;
+}
+
+export async function holdsOf(db: Db, orderId: string) {
+  return db.selectFrom('referral_holds').selectAll().where('order_id', '=', orderId).orderBy('level').execute();
 }
 
 export async function withdrawAll(db: Db, promoterId: string, at: number): Promise<number> {
