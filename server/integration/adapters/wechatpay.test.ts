@@ -126,8 +126,10 @@ describe('pay, query, close', () => {
     expect(n.tradeNo).toMatch(/^4200\d{24}$/);
     expect(n.paidAt).toEqual(expect.any(Number));
     expect(n.notificationId).toEqual(expect.any(String));
+    // The payer's openid, from the notification and the query alike (the referral payer signal reads it).
+    expect(n.payerId).toEqual(expect.stringMatching(/^o/));
     const state = await h.adapter.query(no);
-    expect(state).toEqual({ state: 'paid', tradeNo: n.tradeNo, amount: 4321, paidAt: n.paidAt });
+    expect(state).toEqual({ state: 'paid', tradeNo: n.tradeNo, amount: 4321, paidAt: n.paidAt, payerId: n.payerId });
     // The sandbox acknowledged delivery (200 with code SUCCESS) and did not retry.
     const deliveries = h.ctx.notifiers[0].deliveries.filter((d) => d.acked);
     expect(deliveries.length).toBeGreaterThan(0);
