@@ -3,6 +3,7 @@ import { afterSaleMessages } from './aftersale';
 import { shareMessages } from './share';
 import { merchantMessages } from './merchant';
 import { tradeMessages } from './trade';
+import { referralHoldsMessages } from './referral';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
 const common = {
@@ -310,7 +311,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralHoldsMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

@@ -1,5 +1,6 @@
 import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contract';
 import type { AfterSaleStatus } from '@contract/aftersale';
+import type { ReferralHoldTab } from '@contract/referral-holds';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -116,6 +117,9 @@ export const keys = {
     afterSaleLists: (merchantId: string) => ['merchant', merchantId, 'after-sales', 'list'] as const,
     afterSaleList: (merchantId: string, status: AfterSaleStatus | 'all') => ['merchant', merchantId, 'after-sales', 'list', { status }] as const,
     afterSaleDetail: (merchantId: string, id: string) => ['merchant', merchantId, 'after-sales', 'detail', id] as const,
+    /** Commissions fraud controls held (pages/merchant/referral-holds), open or decided. */
+    referralHoldLists: (merchantId: string) => ['merchant', merchantId, 'referral-holds', 'list'] as const,
+    referralHoldList: (merchantId: string, tab: ReferralHoldTab) => ['merchant', merchantId, 'referral-holds', 'list', { tab }] as const,
     productLists: (merchantId: string) => ['merchant', merchantId, 'products', 'list'] as const,
     productList: (merchantId: string, q: string) => ['merchant', merchantId, 'products', 'list', { q }] as const,
     stockAlerts: (merchantId: string, threshold: number) => ['merchant', merchantId, 'stock-alerts', { threshold }] as const,
