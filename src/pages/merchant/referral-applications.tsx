@@ -67,6 +67,8 @@ export default function WorkbenchReferralApplications() {
   const { merchantId, canRun } = wb;
   const [tab, setTab] = useState<ReferralApplicationStatus>(() => parseTab(params.status));
   const list = useReferralApplications(canRun ? merchantId : '', tab);
+  // Only the operating merchant has applications; any other answers 404: say who decides them, with nothing to retry.
+  const notOperator = isApiError(list.error) && list.error.status === 404;
   const decide = useDecideReferralApplication(merchantId);
   const intent = useIntentKey();
   const { run, busy } = useOneAtATime();
@@ -121,7 +123,8 @@ export default function WorkbenchReferralApplications() {
   return (
     <WbList
       wb={wb}
-      allowed={canRun}
+      allowed={canRun && !notOperator}
+      forbiddenText={notOperator ? t('wb.referral.apps.notOperator') : undefined}
       title={t('wb.referral.apps.title')}
       list={list}
       itemKey={(a) => a.id}
@@ -129,7 +132,6 @@ export default function WorkbenchReferralApplications() {
       tabs={{ tabs: TABS.map((key) => ({ key, label: referralApplicationStatusLabels[key] })), active: tab, onChange: setTab }}
       emptyText={tab === 'pending' ? t('wb.referral.apps.emptyPending') : t('wb.referral.apps.empty')}
       emptyIcon={icons.UserRound}
-      notFoundText={t('wb.referral.apps.notOperator')}
       skeleton={<Skeleton rows={3} avatar />}
       after={
         rejecting && (

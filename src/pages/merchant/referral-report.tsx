@@ -114,8 +114,14 @@ export default function WorkbenchReferralReport() {
                       </View>
                     </View>
                     <View className="wb-ref-day__values">
-                      <Text>{t('wb.referral.report.dayEarned', { amount: money(r.paid) })}</Text>
-                      <Text className="wb-ref-day__reversed">{t('wb.referral.report.dayReversed', { amount: money(r.reversed) })}</Text>
+                      {r.paid === 0 && r.reversed === 0 ? (
+                        <Text className="wb-ref-day__reversed">{t('wb.referral.report.none')}</Text>
+                      ) : (
+                        <>
+                          <Text>{t('wb.referral.report.dayEarned', { amount: money(r.paid) })}</Text>
+                          <Text className="wb-ref-day__reversed">{t('wb.referral.report.dayReversed', { amount: money(r.reversed) })}</Text>
+                        </>
+                      )}
                     </View>
                   </View>
                 ))}

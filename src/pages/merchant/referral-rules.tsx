@@ -1,7 +1,7 @@
 import type { MerchantProduct } from '@contract';
 import type { CommissionMode, ReferralRules } from '@contract/referral-commission';
 import { Button, Input, Text, View } from '@tarojs/components';
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { disabledProp, Picture, Skeleton } from '@/components';
 import { SearchBar } from '@/components/list-page';
 import { PageFrame } from '@/components/page-frame';
@@ -47,52 +47,76 @@ function namesOf(products: readonly MerchantProduct[]): Map<string, GoodsName> {
 
 const label = (n: GoodsName | undefined, id: string) => n?.title ?? t('wb.referral.rules.unknownGoods', { id });
 
-function problemText(p: RuleProblem, nameAt: (i: number) => string): string {
-  let text: string;
+/** Where a problem is shown: under the merchant's own terms, the freeze days, an override's row, or above the save button. */
+type ProblemAt = TermsAt | 'freeze' | 'general';
+
+interface Shown {
+  at: ProblemAt;
+  /** Beside the field. */
+  text: string;
+  /** In the save bar's summary (an override's problem names its goods). */
+  summary: string;
+}
+
+const order = (at: ProblemAt) => (at === 'default' ? 0 : at === 'freeze' ? 1 : at === 'general' ? Number.MAX_SAFE_INTEGER : 2 + at);
+
+function shownAt(at: ProblemAt, text: string, nameAt: (i: number) => string): Shown {
+  return { at, text, summary: typeof at === 'number' ? t('wb.referral.rules.p.in', { name: nameAt(at), problem: text }) : text };
+}
+
+function problemShown(p: RuleProblem, nameAt: (i: number) => string): Shown {
   switch (p.kind) {
     case 'required':
     case 'badRate':
     case 'rateAbove100':
     case 'badFixed':
     case 'fixedTooHigh':
-      text = t(`wb.referral.rules.p.${p.kind}`, { level: levelName(p.level) });
-      break;
+      return shownAt(p.at, t(`wb.referral.rules.p.${p.kind}`, { level: levelName(p.level) }), nameAt);
     case 'totalAbove50':
-      text = t('wb.referral.rules.p.totalAbove50', { total: (p.totalBp / 100).toFixed(2) });
-      break;
+      return shownAt(p.at, t('wb.referral.rules.p.totalAbove50', { total: (p.totalBp / 100).toFixed(2) }), nameAt);
     case 'badFreezeDays':
-      return t('wb.referral.rules.p.badFreezeDays');
+      return shownAt('freeze', t('wb.referral.rules.p.badFreezeDays'), nameAt);
     case 'tooManyOverrides':
-      return t('wb.referral.rules.p.tooManyOverrides');
+      return shownAt('general', t('wb.referral.rules.p.tooManyOverrides'), nameAt);
     case 'duplicateOverride':
-      text = t('wb.referral.rules.p.duplicate');
-      break;
+      return shownAt(p.at, t('wb.referral.rules.p.duplicate'), nameAt);
   }
-  return p.at === 'default' ? text : t('wb.referral.rules.p.in', { name: nameAt(p.at), problem: text });
 }
 
 /**
- * The server's 400 in words the owner can act on: goods that are no longer the merchant's (the
- * detail names them), or the fields the server refused. Any other failure: its code's message.
+ * The server's 400 in words the owner can act on, where it applies: goods that are no longer the
+ * merchant's (the detail names them), or the fields the server refused. Any other failure (the
+ * network, a role taken away): its code's message above the save button.
  */
-function serverProblems(e: unknown, overrides: readonly OverrideDraft[], nameAt: (i: number) => string): string[] {
-  if (!isApiError(e) || e.code !== 'VALIDATION_FAILED') return [errorText(e)];
-  const out: string[] = [];
-  const foreign = foreignGoodsOf(e.detail);
-  for (const id of foreign) {
+function serverProblems(e: unknown, overrides: readonly OverrideDraft[], nameAt: (i: number) => string): Shown[] {
+  if (!isApiError(e) || e.code !== 'VALIDATION_FAILED') return [shownAt('general', errorText(e), nameAt)];
+  const out: Shown[] = [];
+  for (const id of foreignGoodsOf(e.detail)) {
     const i = overrides.findIndex((o) => o.targetId === id);
-    out.push(i >= 0 ? t('wb.referral.rules.p.foreign', { name: nameAt(i) }) : t('wb.referral.rules.p.foreignSome'));
+    out.push(i >= 0 ? { at: i, text: t('wb.referral.rules.p.foreignHere'), summary: t('wb.referral.rules.p.foreign', { name: nameAt(i) }) } : shownAt('general', t('wb.referral.rules.p.foreignSome'), nameAt));
   }
   for (const f of e.errors ?? []) {
     const o = /^body\.overrides\.(\d+)/.exec(f.path);
-    if (o) out.push(t('wb.referral.rules.p.overrideInvalid', { name: nameAt(Number(o[1])) }));
-    else if (f.path.startsWith('body.freezeDays')) out.push(t('wb.referral.rules.p.badFreezeDays'));
-    else if (f.path.startsWith('body.levels')) out.push(t('wb.referral.rules.p.levelsInvalid'));
-    else if (f.path.startsWith('body.overrides')) out.push(t('wb.referral.rules.p.tooManyOverrides'));
-    else out.push(t('wb.referral.rules.p.defaultInvalid'));
+    if (o) out.push({ at: Number(o[1]), text: t('wb.referral.rules.p.invalidHere'), summary: t('wb.referral.rules.p.overrideInvalid', { name: nameAt(Number(o[1])) }) });
+    else if (f.path.startsWith('body.freezeDays')) out.push(shownAt('freeze', t('wb.referral.rules.p.badFreezeDays'), nameAt));
+    else if (f.path.startsWith('body.levels')) out.push(shownAt('default', t('wb.referral.rules.p.levelsInvalid'), nameAt));
+    else if (f.path.startsWith('body.overrides')) out.push(shownAt('general', t('wb.referral.rules.p.tooManyOverrides'), nameAt));
+    else out.push(shownAt('default', t('wb.referral.rules.p.defaultInvalid'), nameAt));
   }
-  if (out.length === 0 && /not this merchant's/.test(e.detail ?? '')) out.push(t('wb.referral.rules.p.foreignSome'));
-  return out.length > 0 ? [...new Set(out)] : [errorText(e)];
+  if (out.length === 0) out.push(shownAt('general', /not this merchant's/.test(e.detail ?? '') ? t('wb.referral.rules.p.foreignSome') : errorText(e), nameAt));
+  return out.filter((x, i) => out.findIndex((y) => y.at === x.at && y.text === x.text) === i);
+}
+
+function Problems({ items }: { items: readonly Shown[] }) {
+  return (
+    <>
+      {items.map((p) => (
+        <View key={p.text} className="wb-error" role="alert" data-testid="ref-problem">
+          {p.text}
+        </View>
+      ))}
+    </>
+  );
 }
 
 function Chips<K extends string | number>({ options, value, onChange, testId }: { options: readonly { key: K; label: string }[]; value: K; onChange: (k: K) => void; testId: string }) {
@@ -113,7 +137,7 @@ const MODES: readonly { key: CommissionMode; label: string }[] = [
 ];
 
 /** One set of terms: the mode and an amount per level (with the rates' total). */
-function TermsInputs({ terms, at, bad, onChange }: { terms: TermsDraft; at: TermsAt; bad: Set<string>; onChange: (t: TermsDraft) => void }) {
+function TermsInputs({ terms, at, bad, problems, onChange }: { terms: TermsDraft; at: TermsAt; bad: Set<string>; problems: readonly Shown[]; onChange: (t: TermsDraft) => void }) {
   const rate = terms.mode === 'rate';
   const values = terms.amounts.map((a) => parseRate(a));
   const total = rate && values.every((v) => v !== null) ? values.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
@@ -143,6 +167,7 @@ function TermsInputs({ terms, at, bad, onChange }: { terms: TermsDraft; at: Term
           {t('wb.referral.rules.total', { total: (total / 100).toFixed(2) })}
         </Text>
       )}
+      <Problems items={problems} />
     </View>
   );
 }
@@ -175,7 +200,7 @@ function GoodsPicker({ merchantId, taken, onPick, onClose }: { merchantId: strin
               <Picture className="wb-ref-pick__img" src={p.cover} alt="" />
               <View className="wb-ref-pick__body">
                 <Text className="wb-ref-pick__title">{p.title}</Text>
-                <Text className="wb-muted">{p.skus.length > 1 ? t('wb.referral.rules.pickTarget') : whole ? t('wb.referral.rules.picked') : t('wb.referral.rules.wholeProduct')}</Text>
+                <Text className="wb-muted">{p.skus.length > 1 ? t('wb.referral.rules.skuCount', { n: p.skus.length }) : whole ? `${t('wb.referral.rules.wholeProduct')} · ${t('wb.referral.rules.picked')}` : t('wb.referral.rules.wholeProduct')}</Text>
               </View>
             </View>
             {open === p.id && (
@@ -211,13 +236,31 @@ function GoodsPicker({ merchantId, taken, onPick, onClose }: { merchantId: strin
   );
 }
 
+/** The rules in force: on or off, which version since when; below it what the page offers (the owner's switch). */
+function InForce({ rules, children }: { rules: ReferralRules; children?: ReactNode }) {
+  return (
+    <View className="wb-card" data-testid="ref-version">
+      <View className="wb-card__title">
+        <View className="wb-ref-status">
+          <Text>{t('wb.referral.status')}</Text>
+          <Text className={`wb-badge${rules.enabled ? '' : ' wb-badge--plain'}`}>{rules.enabled ? t('wb.referral.on') : t('wb.referral.off')}</Text>
+        </View>
+      </View>
+      <Text className="wb-ref-sub">
+        {rules.version === 0 ? t('wb.referral.rules.none') : t('wb.referral.version', { version: rules.version, time: rules.createdAt ? formatTime(rules.createdAt) : '' })}
+      </Text>
+      {children}
+    </View>
+  );
+}
+
 /** The owner's form: a new version from what is typed, checked as the server checks it. */
 function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: string; rules: ReferralRules; maxLevels: number; names: Map<string, GoodsName> }) {
   const save = useSetReferralRules(merchantId);
   const intent = useIntentKey();
   const [draft, setDraft] = useState<RulesDraft>(() => draftOf(rules));
   const [tried, setTried] = useState(false);
-  const [serverSaid, setServerSaid] = useState<string[]>([]);
+  const [serverSaid, setServerSaid] = useState<Shown[]>([]);
   const [picking, setPicking] = useState(false);
   const [picked, setPicked] = useState<Map<string, GoodsName>>(() => new Map());
 
@@ -236,6 +279,10 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
     if (p.kind === 'totalAbove50') for (let l = 1; l <= draft.levels; l++) bad.add(`${p.at}:${l}`);
     if (p.kind === 'badFreezeDays') bad.add('freezeDays');
   }
+  // Every problem where it applies, in the page's order; the first one also beside the save button.
+  const shown = [...problems.map((p) => problemShown(p, nameAt)), ...serverSaid].sort((a, b) => order(a.at) - order(b.at));
+  const at = (where: ProblemAt) => shown.filter((p) => p.at === where);
+
   const change = (next: Partial<RulesDraft>) => {
     setServerSaid([]);
     setDraft((d) => ({ ...d, ...next }));
@@ -262,12 +309,10 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
     }
   };
 
-  const shown = [...problems.map((p) => problemText(p, nameAt)), ...serverSaid];
-
   return (
     <>
-      <View className="wb-card">
-        <View className="wb-card__title">{t('wb.referral.rules.enabled')}</View>
+      <InForce rules={rules}>
+        <Text className="wb-field__label wb-ref-switch">{t('wb.referral.rules.enabled')}</Text>
         <Chips
           options={[
             { key: 'on', label: t('wb.referral.rules.enable') },
@@ -278,7 +323,7 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
           testId="ref-enabled"
         />
         {!draft.enabled && <Text className="wb-ref-hint">{t('wb.referral.rules.offHint')}</Text>}
-      </View>
+      </InForce>
 
       <View className="wb-card" data-testid="ref-terms">
         <View className="wb-card__title">{t('wb.referral.rules.terms')}</View>
@@ -286,18 +331,19 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
         <Chips options={levelOptions} value={draft.levels} onChange={setLevels} testId="ref-levels" />
         <Text className="wb-ref-hint">{t('wb.referral.rules.levelsHint', { n: maxLevels })}</Text>
         <Text className="wb-field__label">{t('wb.referral.rules.mode')}</Text>
-        <TermsInputs terms={draft} at="default" bad={bad} onChange={(terms) => change(terms)} />
+        <TermsInputs terms={draft} at="default" bad={bad} problems={at('default')} onChange={(terms) => change(terms)} />
         <Text className="wb-ref-hint">{draft.mode === 'rate' ? t('wb.referral.rules.rateHint') : t('wb.referral.rules.fixedHint')}</Text>
         <Text className="wb-field__label">{t('wb.referral.rules.freezeDays')}</Text>
         <Input
-          className={`wb-input wb-field${bad.has('freezeDays') ? ' wb-input--bad' : ''}`}
+          className={`wb-input${bad.has('freezeDays') ? ' wb-input--bad' : ''}`}
           type="number"
           maxlength={2}
           value={draft.freezeDays}
           onInput={(e) => change({ freezeDays: e.detail.value })}
           data-testid="ref-freeze"
         />
-        <Text className="wb-ref-hint">{t('wb.referral.rules.freezeHint')}</Text>
+        <Problems items={at('freeze')} />
+        <Text className="wb-ref-hint wb-ref-hint--after">{t('wb.referral.rules.freezeHint')}</Text>
       </View>
 
       <View className="wb-card" data-testid="ref-overrides">
@@ -317,7 +363,7 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
                   {t('wb.referral.rules.remove')}
                 </Button>
               </View>
-              <TermsInputs terms={o} at={i} bad={bad} onChange={(terms) => setOverride(i, terms)} />
+              <TermsInputs terms={o} at={i} bad={bad} problems={at(i)} onChange={(terms) => setOverride(i, terms)} />
             </View>
           );
         })}
@@ -326,18 +372,18 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
         </Button>
       </View>
 
-      {shown.length > 0 && (
-        <View className="wb-ref-problems" role="alert" data-testid="ref-problems">
-          <Text className="wb-ref-problems__title">{t('wb.referral.rules.fix')}</Text>
-          {shown.map((text) => (
-            <Text key={text} className="wb-ref-problem">
-              {text}
-            </Text>
-          ))}
+      {at('general').length > 0 && (
+        <View className="wb-card">
+          <Problems items={at('general')} />
         </View>
       )}
       <View className="wb-bar-space" />
-      <View className="wb-bar">
+      <View className="wb-bar wb-ref-bar">
+        {shown.length > 0 && (
+          <Text className="wb-ref-bar__problem" data-testid="ref-problems">
+            {shown.length > 1 ? t('wb.referral.rules.more', { first: shown[0].summary, n: shown.length }) : shown[0].summary}
+          </Text>
+        )}
         <Button className="wb-btn wb-btn--primary" disabled={disabledProp(save.isPending)} onClick={() => void submit()} data-testid="ref-save">
           {save.isPending ? t('wb.referral.rules.saving') : t('wb.referral.rules.save')}
         </Button>
@@ -362,6 +408,11 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
 function RulesView({ rules, names }: { rules: ReferralRules; names: Map<string, GoodsName> }) {
   return (
     <>
+      <InForce rules={rules}>
+        <Text className="wb-ref-sub" data-testid="ref-read-only">
+          {t('wb.referral.rules.readOnly')}
+        </Text>
+      </InForce>
       <View className="wb-card" data-testid="ref-terms">
         <Row label={t('wb.referral.rules.enabled')}>
           <Text>{rules.enabled ? t('wb.referral.on') : t('wb.referral.off')}</Text>
@@ -430,23 +481,7 @@ export default function WorkbenchReferralRules() {
 
   return (
     <PageFrame {...wbFrame(wb, canRun)} title={t('wb.referral.rules.title')} query={rules} skeleton={<Skeleton rows={8} />}>
-      {r && (
-        <>
-          <View className="wb-card" data-testid="ref-version">
-            <View className="wb-card__title">
-              <View className="wb-ref-status">
-                <Text>{t('wb.referral.status')}</Text>
-                <Text className={`wb-badge${r.enabled ? '' : ' wb-badge--plain'}`}>{r.enabled ? t('wb.referral.on') : t('wb.referral.off')}</Text>
-              </View>
-            </View>
-            <Text className="wb-ref-sub">
-              {r.version === 0 ? t('wb.referral.rules.none') : t('wb.referral.version', { version: r.version, time: r.createdAt ? formatTime(r.createdAt) : '' })}
-            </Text>
-            {!isOwner && <Text className="wb-ref-sub" data-testid="ref-read-only">{t('wb.referral.rules.readOnly')}</Text>}
-          </View>
-          {isOwner ? <RulesEditor key={r.version} merchantId={merchantId} rules={r} maxLevels={maxLevels} names={names} /> : <RulesView rules={r} names={names} />}
-        </>
-      )}
+      {r && (isOwner ? <RulesEditor key={r.version} merchantId={merchantId} rules={r} maxLevels={maxLevels} names={names} /> : <RulesView rules={r} names={names} />)}
     </PageFrame>
   );
 }

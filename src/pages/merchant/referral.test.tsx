@@ -160,12 +160,21 @@ describe('referral rules', () => {
     set('ref-amount-0-1', '');
     set('ref-freeze', '91');
     fireEvent.click(screen.getByTestId('ref-save'));
-    const text = screen.getByTestId('ref-problems').textContent;
-    expect(text).toContain('一级佣金比例不能超过 100%');
-    expect(text).toContain('二级佣金比例请输入 0-100 之间的数字，最多两位小数');
-    expect(text).toContain('商品「纯棉T恤」：请填写一级佣金');
-    expect(text).toContain('冻结天数请输入 0-90 的整数');
+    // Each problem beside its field, in the page's order; the first beside the save button, with the count.
+    expect(screen.getAllByTestId('ref-problem').map((p) => p.textContent)).toEqual([
+      '一级佣金比例不能超过 100%',
+      '二级佣金比例请输入 0-100 之间的数字，最多两位小数',
+      '冻结天数请输入 0-90 的整数',
+      '请填写一级佣金',
+    ]);
+    expect(within(screen.getByTestId('ref-override')).getByTestId('ref-problem').textContent).toBe('请填写一级佣金');
+    expect(screen.getByTestId('ref-problems').textContent).toBe('一级佣金比例不能超过 100%（共 4 处需要修改）');
     expect(posted).toHaveLength(0);
+    // Fixing the override alone: the bar names it while it is the first problem left.
+    set('ref-amount-default-1', '10');
+    set('ref-amount-default-2', '5');
+    set('ref-freeze', '7');
+    expect(screen.getByTestId('ref-problems').textContent).toBe('商品「纯棉T恤」：请填写一级佣金');
 
     // Fixed amounts: yuan per unit -> fen; the mode change starts the amounts empty.
     fireEvent.click(screen.getByTestId('ref-mode-default-fixed'));
@@ -175,7 +184,7 @@ describe('referral rules', () => {
     set('ref-amount-0-1', '12');
     set('ref-freeze', '0');
     fireEvent.click(screen.getByTestId('ref-save'));
-    expect(screen.getByTestId('ref-problems').textContent).toBe('请先修改以下问题二级佣金每件不能超过 100000 元');
+    expect(screen.getByTestId('ref-problems').textContent).toBe('二级佣金每件不能超过 100000 元');
     set('ref-amount-default-2', '0.5');
     expect(screen.queryByTestId('ref-problems')).toBeNull();
     fireEvent.click(screen.getByTestId('ref-enabled-off'));
@@ -241,7 +250,8 @@ describe('referral rules', () => {
     mockApi(routes({ [`POST ${M}/referral/rules`]: saving(() => answers.shift() ?? problem(500, 'INTERNAL')) }));
     renderWithClient(<RulesPage />);
     fireEvent.click(await screen.findByTestId('ref-save'));
-    expect((await screen.findByTestId('ref-problems')).textContent).toContain('「纯棉T恤」已不属于本店（可能已删除），请移除后再保存');
+    expect((await screen.findByTestId('ref-problems')).textContent).toBe('「纯棉T恤」已不属于本店（可能已删除），请移除后再保存');
+    expect(within(screen.getByTestId('ref-override')).getByTestId('ref-problem').textContent).toBe('该商品已不属于本店（可能已删除），请移除后再保存');
     fireEvent.click(screen.getByTestId('ref-save'));
     await waitFor(() => expect(screen.getByTestId('ref-problems').textContent).toContain('「纯棉T恤」的佣金设置有误，请检查后再保存'));
     fireEvent.click(screen.getByTestId('ref-save'));
@@ -358,12 +368,12 @@ describe('promoter applications', () => {
     expect(calls[calls.length - 1].query.get('status')).toBe('rejected');
   });
 
-  it('a merchant that is not the operating one is told who decides applications', async () => {
+  it('a merchant that is not the operating one is told who decides applications (nothing to retry)', async () => {
     mockApi(routes({ [`GET ${M}/referral/applications`]: () => problem(404, 'NOT_FOUND') }));
     renderWithClient(<ApplicationsPage />);
-    const error = await screen.findByTestId('page-error');
-    expect(error.getAttribute('data-kind')).toBe('not_found');
-    expect(error.textContent).toContain('推广员申请由平台运营店铺统一审核，本店无需处理');
+    expect((await screen.findByTestId('page-forbidden')).textContent).toBe('推广员申请由平台运营店铺统一审核，本店无需处理');
+    expect(screen.queryByText('重试')).toBeNull();
+    expect(screen.queryByRole('tab')).toBeNull();
   });
 });
 
@@ -381,6 +391,7 @@ describe('the commission report', () => {
     const widths = (id: string) => screen.getAllByTestId(id).map((b) => b.style.width);
     expect(widths('ref-bar-earned')).toEqual(['0%', '25%', '0%', '0%', '0%', '0%', '100%']);
     expect(widths('ref-bar-reversed')).toEqual(['0%', '50%', '0%', '0%', '0%', '0%', '0%']);
+    expect(rows[0].textContent).toBe('12-07无');
     expect(rows[1].textContent).toContain('产生 ¥10.00');
     expect(rows[1].textContent).toContain('冲回 ¥20.00');
     expect(screen.getByTestId('ref-report-earned').textContent).toBe('¥50.00');
