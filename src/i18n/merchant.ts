@@ -280,6 +280,7 @@ export const merchantMessages = {
   'wb.referral.rules.readOnly': '仅店主可以修改分销规则',
   'wb.referral.rules.terms': '默认佣金',
   'wb.referral.rules.enabled': '分销佣金',
+  'wb.referral.rules.switch': '佣金开关',
   'wb.referral.rules.enable': '开启',
   'wb.referral.rules.disable': '关闭',
   'wb.referral.rules.offHint': '关闭后新订单不再产生佣金，已产生的佣金不受影响',

@@ -255,7 +255,7 @@ function InForce({ rules, children }: { rules: ReferralRules; children?: ReactNo
 }
 
 /** The owner's form: a new version from what is typed, checked as the server checks it. */
-function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: string; rules: ReferralRules; maxLevels: number; names: Map<string, GoodsName> }) {
+function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: string; rules: ReferralRules; maxLevels: number | undefined; names: Map<string, GoodsName> }) {
   const save = useSetReferralRules(merchantId);
   const intent = useIntentKey();
   const [draft, setDraft] = useState<RulesDraft>(() => draftOf(rules));
@@ -291,7 +291,7 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
     change({ levels, amounts: resizeAmounts(draft.amounts, levels), overrides: draft.overrides.map((o) => ({ ...o, amounts: resizeAmounts(o.amounts, levels) })) });
   const setOverride = (i: number, terms: TermsDraft) => change({ overrides: draft.overrides.map((o, j) => (j === i ? { ...o, ...terms } : o)) });
   const taken = new Set(draft.overrides.map((o) => `${o.target}:${o.targetId}`));
-  const levelOptions = Array.from({ length: Math.max(maxLevels, draft.levels) }, (_, i) => ({ key: i + 1, label: t('wb.referral.rules.levelsValue', { n: i + 1 }) }));
+  const levelOptions = Array.from({ length: Math.max(maxLevels ?? 1, draft.levels) }, (_, i) => ({ key: i + 1, label: t('wb.referral.rules.levelsValue', { n: i + 1 }) }));
 
   const submit = async () => {
     if (save.isPending) return;
@@ -312,7 +312,7 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
   return (
     <>
       <InForce rules={rules}>
-        <Text className="wb-field__label wb-ref-switch">{t('wb.referral.rules.enabled')}</Text>
+        <Text className="wb-field__label wb-ref-switch">{t('wb.referral.rules.switch')}</Text>
         <Chips
           options={[
             { key: 'on', label: t('wb.referral.rules.enable') },
@@ -329,7 +329,7 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
         <View className="wb-card__title">{t('wb.referral.rules.terms')}</View>
         <Text className="wb-field__label">{t('wb.referral.rules.levels')}</Text>
         <Chips options={levelOptions} value={draft.levels} onChange={setLevels} testId="ref-levels" />
-        <Text className="wb-ref-hint">{t('wb.referral.rules.levelsHint', { n: maxLevels })}</Text>
+        {maxLevels !== undefined && <Text className="wb-ref-hint">{t('wb.referral.rules.levelsHint', { n: maxLevels })}</Text>}
         <Text className="wb-field__label">{t('wb.referral.rules.mode')}</Text>
         <TermsInputs terms={draft} at="default" bad={bad} problems={at('default')} onChange={(terms) => change(terms)} />
         <Text className="wb-ref-hint">{draft.mode === 'rate' ? t('wb.referral.rules.rateHint') : t('wb.referral.rules.fixedHint')}</Text>
@@ -476,8 +476,8 @@ export default function WorkbenchReferralRules() {
     if (missing && products.hasNextPage && !products.isFetchingNextPage && !products.isFetchNextPageError && pagesRead < NAME_PAGES) void products.fetchNextPage();
   }, [missing, products, pagesRead]);
 
-  // The network's levels (REFERRAL_MAX_LEVELS); until known, the rules' own.
-  const maxLevels = Math.min(levels.data ?? r?.levels ?? 1, RULE_LIMITS.levelsCap);
+  // The network's levels (REFERRAL_MAX_LEVELS); until known, the picker offers the rules' own.
+  const maxLevels = levels.data === undefined ? undefined : Math.min(levels.data, RULE_LIMITS.levelsCap);
 
   return (
     <PageFrame {...wbFrame(wb, canRun)} title={t('wb.referral.rules.title')} query={rules} skeleton={<Skeleton rows={8} />}>

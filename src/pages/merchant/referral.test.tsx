@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { mockApi, ok, problem, renderWithClient, type Route } from '@/test/render';
 import { taroMock } from '@/test/taro-mock';
@@ -98,6 +98,19 @@ describe('the referral hub', () => {
     fail = false;
     fireEvent.click(within(error).getByText('重试'));
     await screen.findByTestId('ref-month');
+  });
+
+  it('pulling down reads the rules, the month and the pending count again', async () => {
+    let pending = [referralApplication()];
+    const calls = mockApi(routes({ [`GET ${M}/referral/applications`]: () => ok({ items: pending, nextCursor: null }) }));
+    renderWithClient(<ReferralHub />);
+    expect((await screen.findByTestId('ref-pending')).textContent).toBe('1');
+    const reads = () => calls.filter((c) => c.path.startsWith(`${M}/referral/`)).length;
+    const before = reads();
+    pending = [];
+    act(() => taroMock.triggerPullDownRefresh());
+    await waitFor(() => expect(screen.queryByTestId('ref-pending')).toBeNull());
+    expect(reads() - before).toBe(3);
   });
 
   it('a live host is told the page is not for their role, and nothing referral is fetched', async () => {

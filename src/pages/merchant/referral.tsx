@@ -45,11 +45,19 @@ export default function WorkbenchReferral() {
   const notOperator = isApiError(pending.error) && pending.error.status === 404;
 
   const r = rules.data;
+  // The page is built around the rules; pulling down (or 重试) reads the figures and the count again too.
+  const frame = {
+    isLoading: rules.isLoading,
+    isError: rules.isError,
+    error: rules.error,
+    data: rules.data,
+    refetch: () => Promise.all([rules.refetch(), report.refetch(), pending.refetch()]),
+  };
   const total = report.data?.total;
   const pendingCount = pending.data ? (pending.data.more ? `${PENDING_COUNT_PAGE}+` : String(pending.data.count)) : null;
 
   return (
-    <PageFrame {...wbFrame(wb, canRun)} title={t('wb.referral.title')} query={rules} skeleton={<Skeleton rows={6} />}>
+    <PageFrame {...wbFrame(wb, canRun)} title={t('wb.referral.title')} query={frame} skeleton={<Skeleton rows={6} />}>
       {r && (
         <>
           <View className="wb-card" data-testid="ref-status" onClick={() => openWb('referral-rules', merchantId)}>
