@@ -180,7 +180,7 @@ function GoodsPicker({ merchantId, taken, onPick, onClose }: { merchantId: strin
   const products = list.data?.pages.flatMap((p) => p.items) ?? [];
   const pick = (p: MerchantProduct) => {
     if (p.skus.length > 1) return setOpen(open === p.id ? null : p.id);
-    if (!taken.has(`product:${p.id}`)) onPick({ target: 'product', targetId: p.id }, { title: p.title });
+    if (!taken.has(`product:${p.id}`) && !taken.has(`sku:${p.skus[0]?.id}`)) onPick({ target: 'product', targetId: p.id }, { title: p.title });
   };
   return (
     <Sheet title={t('wb.referral.rules.pickTitle')} onClose={onClose} testId="ref-picker">
@@ -193,14 +193,17 @@ function GoodsPicker({ merchantId, taken, onPick, onClose }: { merchantId: strin
       )}
       {list.data && products.length === 0 && <Text className="wb-muted">{t('wb.products.empty')}</Text>}
       {products.map((p) => {
-        const whole = taken.has(`product:${p.id}`);
+        const done = [`product:${p.id}`, ...p.skus.map((x) => `sku:${x.id}`)].filter((k) => taken.has(k)).length;
         return (
           <View key={p.id}>
             <View className={`wb-ref-pick${open === p.id ? ' wb-ref-pick--on' : ''}`} onClick={() => pick(p)} data-testid="ref-pick">
               <Picture className="wb-ref-pick__img" src={p.cover} alt="" />
               <View className="wb-ref-pick__body">
                 <Text className="wb-ref-pick__title">{p.title}</Text>
-                <Text className="wb-muted">{p.skus.length > 1 ? t('wb.referral.rules.skuCount', { n: p.skus.length }) : whole ? `${t('wb.referral.rules.wholeProduct')} · ${t('wb.referral.rules.picked')}` : t('wb.referral.rules.wholeProduct')}</Text>
+                <Text className="wb-muted">
+                  {p.skus.length > 1 ? t('wb.referral.rules.skuCount', { n: p.skus.length }) : t('wb.referral.rules.wholeProduct')}
+                  {done > 0 ? ` · ${t('wb.referral.rules.pickedCount', { n: done })}` : ''}
+                </Text>
               </View>
             </View>
             {open === p.id && (
@@ -339,6 +342,7 @@ function RulesEditor({ merchantId, rules, maxLevels, names }: { merchantId: stri
           type="number"
           maxlength={2}
           value={draft.freezeDays}
+          placeholder={t('wb.referral.rules.freezePlaceholder')}
           onInput={(e) => change({ freezeDays: e.detail.value })}
           data-testid="ref-freeze"
         />

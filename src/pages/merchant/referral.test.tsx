@@ -237,7 +237,7 @@ describe('referral rules', () => {
     const picker = screen.getByTestId('ref-picker');
     const picks = await within(picker).findAllByTestId('ref-pick');
     // The product overridden already is marked; the two-SKU product offers its targets.
-    expect(picks[0].textContent).toContain('已设置');
+    expect(picks[0].textContent).toContain('已设置 1 项');
     fireEvent.click(picks[1]);
     expect(within(picker).getByTestId('ref-pick-p_2').textContent).toBe('整个商品');
     fireEvent.click(within(picker).getByTestId('ref-pick-sku_22'));
