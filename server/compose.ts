@@ -18,7 +18,7 @@ import { mapJob, type JobBase, type JobDef } from './infra/jobs';
 import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './infra/outbox';
 import { loadWebhookEndpoints, webhookSink } from './infra/webhooks';
 import { pruneMessages } from './realtime/store';
-import { applyReferralEvent, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS } from './modules/referral';
+import { applyReferralEvent, referralAdmits, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS } from './modules/referral';
 import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './infra/steps';
 
 /**
@@ -80,7 +80,7 @@ export function buildCore(options: CoreOptions): Core {
   const risk: RiskCheck | null = weapp && weappTokens && config.referral.fraud.riskMinRank !== null ? createWeappRiskCheck(weapp, weappTokens) : null;
   const fraud: FraudSettings = { ...config.referral.fraud, riskMinRank: risk ? config.referral.fraud.riskMinRank : null };
   // Referral commissions follow orders and refunds (snapshot, earn and hold, freeze, reverse).
-  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event, Date.now(), fraud));
+  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event, Date.now(), fraud), referralAdmits);
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
   const outbox = createOutbox({
     db,

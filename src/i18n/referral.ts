@@ -5,7 +5,6 @@
  */
 export const referralHoldsMessages = {
   'holds.title': '佣金风控审核',
-  'holds.nav': '佣金风控',
   'holds.tabOpen': '待审核',
   'holds.tabDecided': '已处理',
   'holds.empty': '暂无待审核的佣金',
