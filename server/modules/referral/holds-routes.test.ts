@@ -5,7 +5,6 @@ import { testApp, uniquePhone, type ApiResponse, type TestApp } from '../../test
 import { transact } from '../../db/transaction';
 import { weappAccessTokens } from '../../appcodes';
 import { createWeappRiskCheck } from '../../riskcheck';
-import { standInOpenid } from '../../standins/login';
 import { addStaff, makeMerchant } from '../merchant/testing';
 import { makeSku } from '../order/testing';
 import { transitionOrder } from '../order';
@@ -60,7 +59,9 @@ async function weapp(): Promise<Shopper & { openid: string }> {
   const owner = uniq('wx').replace(/[^A-Za-z0-9_-]/g, '');
   const res = await t.post<{ token: string; user: { id: string } }>('/api/auth/login/mini', { platform: 'weapp', code: `sandbox-${owner}.${Date.now()}` });
   if (res.status !== 200) throw new Error(`login: ${res.status} ${res.text}`);
-  return { token: res.body.token, userId: res.body.user.id, openid: standInOpenid('weapp', owner) };
+  const row = await t.db.selectFrom('users').select(['platform', 'openid']).where('id', '=', res.body.user.id).executeTakeFirstOrThrow();
+  if (row.platform !== 'weapp') throw new Error('not a WeChat account');
+  return { token: res.body.token, userId: res.body.user.id, openid: row.openid };
 }
 
 /** Polls until `ok` (the outbox's consumer works after the commit; up to 30 s: suites share the machine). */
