@@ -52,6 +52,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.alterTable('referral_commissions').addColumn('held', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('referral_commissions').addColumn('hold_id', 'text').execute();
+  // A hold's commissions (the queue's amounts, a decision, the risk check's clearing).
+  await db.schema.createIndex('referral_commissions_hold_idx').on('referral_commissions').column('hold_id').execute();
 
   await db.schema
     .createTable('referral_devices')
@@ -72,6 +74,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('payments').dropColumn('client_ip').execute();
   await db.schema.alterTable('payments').dropColumn('payer_id').execute();
   await db.schema.dropTable('referral_devices').ifExists().execute();
+  await db.schema.dropIndex('referral_commissions_hold_idx').ifExists().execute();
   await db.schema.alterTable('referral_commissions').dropColumn('hold_id').execute();
   await db.schema.alterTable('referral_commissions').dropColumn('held').execute();
   await db.schema.dropTable('referral_holds').ifExists().execute();

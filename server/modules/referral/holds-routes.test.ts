@@ -239,6 +239,15 @@ describe('WeChat’s risk rank (the stand-in)', () => {
     expect((await queue()).map((h) => h.orderId)).toContain(orderId);
   });
 
+  it('checks left waiting when the check is turned off go to a person, never paid unchecked', async () => {
+    const { orderId } = await weappOrder(null);
+    await checkDueRisks(t.db, null, { ...t.app.core.referral.fraud, riskMinRank: null }, log, Date.now() + 1000, 100);
+    const [hold] = await holdsOf(t.db, orderId);
+    expect(hold).toMatchObject({ state: 'open', risk_state: 'failed', risk_error: 'the risk check is off' });
+    expect(JSON.parse(hold.reasons)).toEqual([{ code: 'risk_unavailable' }]);
+    expect(Number((await commissionsOf(t.db, orderId))[0].held)).toBe(1);
+  });
+
   it('an errcode answer, and a WeChat that cannot be reached, are failures to try again', async () => {
     const errcode = await weappOrder(null, 'errcode');
     const unreachable = await weappOrder(null);

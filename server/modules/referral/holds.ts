@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { holdReason, type HoldReason, type ReferralHold, type ReferralHoldPage, type ReferralHoldState, type ReferralHoldTab } from '@contract/referral-holds';
+import { holdReason, RISK_RANK_MAX, type HoldReason, type ReferralHold, type ReferralHoldPage, type ReferralHoldState, type ReferralHoldTab } from '@contract/referral-holds';
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
@@ -104,12 +104,13 @@ export async function applyRiskOutcome(db: Db, orderId: string, outcome: RiskOut
 /**
  * The risk-check job: orders whose holds wait for WeChat's rank (due now), a batch at a time;
  * for each, WeChat is asked outside any transaction (the buyer's openid, the address the order
- * was paid from), then the answer is applied in a transaction of its own. Several nodes may run
+ * was paid from), then the answer is applied in a transaction of its own. With the check off
+ * (no `check`, or no threshold) what still waits is opened for a person (risk_unavailable). Several nodes may run
  * it at once: both may ask, one applies. A failure never touches the payment or the order: the
  * commissions simply stay held (decision 0031). Answers how many orders were checked.
  */
-export async function checkDueRisks(db: Db, check: RiskCheck, settings: FraudSettings, log: RiskLog, now = Date.now(), batchSize = 20): Promise<number> {
-  if (settings.riskMinRank === null) return 0;
+export async function checkDueRisks(db: Db, check: RiskCheck | null, settings: FraudSettings, log: RiskLog, now = Date.now(), batchSize = 20): Promise<number> {
+  const minRank = check ? settings.riskMinRank : null;
   const due = await db
     .selectFrom('referral_holds')
     .select(['order_id', 'buyer_id'])
@@ -124,7 +125,9 @@ export async function checkDueRisks(db: Db, check: RiskCheck, settings: FraudSet
     const buyer = await payerOf(db, buyerId);
     const { clientIp } = await payersOfOrder(db, orderId);
     let outcome: RiskOutcome;
-    if (!buyer || buyer.platform !== 'weapp' || !buyer.openid) outcome = { error: 'the buyer has no WeChat mini-program openid', permanent: true };
+    // Checks left waiting when the check was turned off (REFERRAL_RISK_RANK=off, no WeChat credentials): a person decides.
+    if (!check || minRank === null) outcome = { error: 'the risk check is off', permanent: true };
+    else if (!buyer || buyer.platform !== 'weapp' || !buyer.openid) outcome = { error: 'the buyer has no WeChat mini-program openid', permanent: true };
     else if (!clientIp) outcome = { error: 'no address the order was paid from (client_ip)', permanent: true };
     else {
       try {
@@ -134,7 +137,7 @@ export async function checkDueRisks(db: Db, check: RiskCheck, settings: FraudSet
       }
     }
     if ('error' in outcome) log.warn({ orderId, error: outcome.error, permanent: outcome.permanent }, 'referral risk check failed');
-    await applyRiskOutcome(db, orderId, outcome, settings.riskMinRank, now);
+    await applyRiskOutcome(db, orderId, outcome, minRank ?? RISK_RANK_MAX + 1, now);
   }
   return orders.size;
 }

@@ -52,6 +52,6 @@ export const REFERRAL_JOBS: readonly JobDef<ReferralJobDeps>[] = [
     // Buyers whose commissions wait for WeChat's risk rank: asked outside any transaction, then applied.
     name: 'check-referral-risk',
     intervalMs: 10_000,
-    run: ({ db, risk }, now) => (risk?.check ? checkDueRisks(db, risk.check, risk.settings, risk.log, now) : Promise.resolve(0)),
+    run: ({ db, risk }, now) => (risk ? checkDueRisks(db, risk.check, risk.settings, risk.log, now) : Promise.resolve(0)),
   },
 ];
