@@ -193,7 +193,7 @@ export const canned: Canned = {
   getReferralRules: () => ({ merchantId: 'm_01', version: 0, enabled: false, levels: 2, mode: 'rate' as const, amounts: [0, 0], freezeDays: 7, overrides: [], createdAt: null, createdBy: null }),
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
-  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
+  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 }),
   listReferralCommissions: () => ({ items: [], nextCursor: null }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
