@@ -199,3 +199,10 @@ export async function commissionsOf(db: Db, orderId: string): Promise<Commission
 export async function ledgerProblems(db: Db): Promise<string[]> {
   return (await checkLedger(db)).discrepancies.map((d) => `[${d.check}] ${d.message}`);
 }
+
+/** A withdrawal to the balance waiting for the operating merchant's review, of a promoter given the commission it takes; its id. */
+export async function requestedWithdrawal(db: Db, promoterId: string, amount = 5000, at = Date.now()): Promise<string> {
+  await availableCommission(db, promoterId, amount, 'm_fixture', at);
+  const w = await transact(db, (trx) => createWithdrawal(trx, { ...OPEN_WITHDRAWALS, autoApproveMax: 0 }, { promoterId, amount, destination: 'balance', payee: null, fee: 0 }, at));
+  return w.id;
+}

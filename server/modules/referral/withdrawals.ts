@@ -228,6 +228,13 @@ export async function createWithdrawal(trx: Db, config: ReferralConfig['withdraw
   const a = promoterAccounts(promoterId);
   const [clawback] = await balancesOf(trx, [a.clawback]);
   if (clawback < 0) throw new AppError('WITHDRAWAL_CLAWBACK_OWED', `The promoter owes ${-clawback} fen for commissions reversed after they were withdrawn`, { owed: -clawback });
+  let taken;
+  try {
+    taken = await takeCommissions(trx, { promoterId, amount, withdrawalId: id }, now);
+  } catch (err) {
+    if (err instanceof NotEnoughAvailable) throw new AppError('WITHDRAWAL_EXCEEDS_AVAILABLE', `Only ${err.available} fen are available`, { available: err.available });
+    throw err;
+  }
   if (config.dailyLimit > 0) {
     const today = await trx
       .selectFrom(TABLE)
@@ -238,13 +245,6 @@ export async function createWithdrawal(trx: Db, config: ReferralConfig['withdraw
       .executeTakeFirstOrThrow();
     const remaining = Math.max(0, config.dailyLimit - n(today.total));
     if (amount > remaining) throw new AppError('WITHDRAWAL_DAILY_LIMIT', `At most ${config.dailyLimit} fen a day; ${remaining} fen left today`, { remaining });
-  }
-  let taken;
-  try {
-    taken = await takeCommissions(trx, { promoterId, amount, withdrawalId: id }, now);
-  } catch (err) {
-    if (err instanceof NotEnoughAvailable) throw new AppError('WITHDRAWAL_EXCEEDS_AVAILABLE', `Only ${err.available} fen are available`, { available: err.available });
-    throw err;
   }
   if (taken.length === 0) throw new Error(`withdrawal ${id}: nothing taken`);
   await lockAccounts(trx, accountsOf(row), now);
