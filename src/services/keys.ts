@@ -1,5 +1,6 @@
 import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contract';
 import type { AfterSaleStatus } from '@contract/aftersale';
+import type { WithdrawalStatus } from '@contract/referral-withdrawal';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -121,6 +122,18 @@ export const keys = {
     stockAlerts: (merchantId: string, threshold: number) => ['merchant', merchantId, 'stock-alerts', { threshold }] as const,
     staff: (merchantId: string) => ['merchant', merchantId, 'staff'] as const,
     audit: (merchantId: string) => ['merchant', merchantId, 'audit'] as const,
+    /** Promoters' withdrawals the operating merchant reviews (pages/merchant/referral-withdrawals). */
+    withdrawalLists: (merchantId: string) => ['merchant', merchantId, 'referral-withdrawals', 'list'] as const,
+    withdrawalList: (merchantId: string, status: WithdrawalStatus) => ['merchant', merchantId, 'referral-withdrawals', 'list', { status }] as const,
+  },
+  /** The promoter's own withdrawals (the promoter centre). */
+  withdrawals: {
+    all: () => ['withdrawals'] as const,
+    lists: () => ['withdrawals', 'list'] as const,
+    list: (status: WithdrawalStatus | 'all') => ['withdrawals', 'list', { status }] as const,
+    detail: (id: string) => ['withdrawals', 'detail', id] as const,
+    /** The promoter's earnings (GET /api/referral/earnings), which a withdrawal changes. */
+    earnings: () => ['withdrawals', 'earnings'] as const,
   },
   afterSales: {
     all: () => ['afterSales'] as const,
@@ -147,4 +160,5 @@ export const userScopedRoots = [
   keys.refunds.all(),
   keys.merchant.all(),
   keys.afterSales.all(),
+  keys.withdrawals.all(),
 ] as const;

@@ -249,7 +249,8 @@ describe('WeChat Pay (merchant transfer, the payee confirms)', () => {
   it('a notification delivered five times, or first with an altered amount, is applied once', async () => {
     const p = await promoter('weapp', 10000);
     const res = (await withdraw(p.token, { amount: 5000, destination: 'wechat' })).body;
-    t.app.channelStandIns?.faults.add({ mode: 'change_amount', channel: 'wechatpay', count: 1 }, { mode: 'duplicate', channel: 'wechatpay', count: 1, copies: 5 });
+    t.app.channelStandIns?.faults.add({ mode: 'change_amount', channel: 'wechatpay', count: 1 });
+    t.app.channelStandIns?.faults.add({ mode: 'duplicate', channel: 'wechatpay', count: 1, copies: 5 });
     await payeeConfirms(res.id);
     expect(await settled(p.token, res.id)).toMatchObject({ status: 'succeeded' });
     await new Promise((r) => setTimeout(r, 300));
