@@ -14,6 +14,23 @@ type Canned = { [N in RouteName]: (call: CannedCall) => RouteOutput<N> | null };
 
 // Timestamps relative to the run, so a pending order is still inside its payment window.
 const NOW = Date.now();
+/** A withdrawal of ¥200 to the balance waiting for review (the workbench's withdrawals page). */
+const SMOKE_WITHDRAWAL = {
+  id: 'wd_smoke',
+  amount: 20000,
+  fee: 0,
+  payout: 20000,
+  destination: 'balance' as const,
+  status: 'requested' as const,
+  review: 'manual' as const,
+  reason: null,
+  failReason: null,
+  createdAt: NOW,
+  decidedAt: null,
+  settledAt: null,
+  confirm: null,
+};
+const SMOKE_MERCHANT_WITHDRAWAL = { ...SMOKE_WITHDRAWAL, promoterId: 'u_smoke', nickname: '演示用户', phone: '138****0000' };
 const DEMO_PRODUCT_ID = 'p_demo';
 const user = { id: 'u_smoke', nickname: '体验用户', avatar: null, phone: null, platform: 'weapp' };
 const demoAddress = {
@@ -197,8 +214,14 @@ export const canned: Canned = {
   }),
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 1234, reversed: 200, commissions: 3 }, days: [{ day: '2026-01-01', paid: 1234, reversed: 200, commissions: 3 }] }),
-  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
+  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 }),
   listReferralCommissions: () => ({ items: [], nextCursor: null }),
+  createReferralWithdrawal: () => SMOKE_WITHDRAWAL,
+  listReferralWithdrawals: () => ({ items: [SMOKE_WITHDRAWAL], nextCursor: null }),
+  getReferralWithdrawal: () => SMOKE_WITHDRAWAL,
+  listMerchantWithdrawals: () => ({ items: [SMOKE_MERCHANT_WITHDRAWAL], nextCursor: null }),
+  approveReferralWithdrawal: () => ({ ...SMOKE_MERCHANT_WITHDRAWAL, status: 'succeeded' as const, decidedAt: NOW, settledAt: NOW }),
+  rejectReferralWithdrawal: () => ({ ...SMOKE_MERCHANT_WITHDRAWAL, status: 'rejected' as const, reason: '账户信息有误', decidedAt: NOW, settledAt: NOW }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };

@@ -1,6 +1,7 @@
 import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contract';
 import type { AfterSaleStatus } from '@contract/aftersale';
 import type { ReferralApplicationStatus } from '@contract/referral';
+import type { WithdrawalStatus } from '@contract/referral-withdrawal';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -132,6 +133,18 @@ export const keys = {
     referralApplicationList: (merchantId: string, status: ReferralApplicationStatus) => ['merchant', merchantId, 'referral', 'applications', { status }] as const,
     /** The pending applications' count on the hub (one page of at most 50). */
     referralPendingCount: (merchantId: string) => ['merchant', merchantId, 'referral', 'applications', 'pending-count'] as const,
+    /** Promoters' withdrawals the operating merchant reviews (pages/merchant/referral-withdrawals). */
+    withdrawalLists: (merchantId: string) => ['merchant', merchantId, 'referral-withdrawals', 'list'] as const,
+    withdrawalList: (merchantId: string, status: WithdrawalStatus) => ['merchant', merchantId, 'referral-withdrawals', 'list', { status }] as const,
+  },
+  /** The promoter's own withdrawals (the promoter centre). */
+  withdrawals: {
+    all: () => ['withdrawals'] as const,
+    lists: () => ['withdrawals', 'list'] as const,
+    list: (status: WithdrawalStatus | 'all') => ['withdrawals', 'list', { status }] as const,
+    detail: (id: string) => ['withdrawals', 'detail', id] as const,
+    /** The promoter's earnings (GET /api/referral/earnings), which a withdrawal changes. */
+    earnings: () => ['withdrawals', 'earnings'] as const,
   },
   afterSales: {
     all: () => ['afterSales'] as const,
@@ -158,4 +171,5 @@ export const userScopedRoots = [
   keys.refunds.all(),
   keys.merchant.all(),
   keys.afterSales.all(),
+  keys.withdrawals.all(),
 ] as const;
