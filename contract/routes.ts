@@ -283,6 +283,9 @@ export const routes = {
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', tag: 'referral',
     summary: "The promoter's commissions, newest first: order, product, level, amount, reversed amount, state", auth: 'user',
     query: rc.commissionListQuery, response: rc.commissionPage },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', tag: 'referral',
+    summary: "The top 50 promoters by commissions earned in the period (this month in Asia/Shanghai, or all time) less what was reversed, nicknames masked, and the caller's own rank", auth: 'user',
+    query: rc.leaderboardQuery, response: rc.referralLeaderboard },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

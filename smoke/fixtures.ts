@@ -195,6 +195,7 @@ export const canned: Canned = {
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
   getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
   listReferralCommissions: () => ({ items: [], nextCursor: null }),
+  getReferralLeaderboard: ({ query }) => ({ period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW, items: [], me: { rank: null, amount: 0 }, computedAt: NOW }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };

@@ -84,6 +84,7 @@ export const routeTable = {
   getCommissionReport: { method: 'GET', path: '/api/merchants/:merchantId/referral/report', auth: 'staff', idempotency: null },
   getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', auth: 'user', idempotency: null },
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', auth: 'user', idempotency: null },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', auth: 'user', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;
