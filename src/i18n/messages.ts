@@ -2,6 +2,7 @@ import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundSta
 import { afterSaleMessages } from './aftersale';
 import { shareMessages } from './share';
 import { merchantMessages } from './merchant';
+import { referralMessages } from './referral';
 import { tradeMessages } from './trade';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
@@ -310,7 +311,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

@@ -8,8 +8,10 @@ import { t } from '../../i18n/messages';
  */
 export interface PosterContent {
   title: string;
-  /** Integer fen. */
-  price: number;
+  /** Integer fen; null for a poster of no one product (the shop's home page), which shows `tagline` there instead. */
+  price: number | null;
+  /** The line in the price's place when there is no price. */
+  tagline?: string;
   /** The sharer's nickname. */
   sharer: string;
 }
@@ -98,9 +100,15 @@ export function drawPoster(ctx: PosterContext, content: PosterContent, product: 
     y += 42;
   }
 
-  ctx.fillStyle = BRAND;
-  ctx.font = 'bold 40px sans-serif';
-  ctx.fillText(formatPrice(content.price), PAD, POSTER_WIDTH + PAD + 96);
+  if (content.price !== null) {
+    ctx.fillStyle = BRAND;
+    ctx.font = 'bold 40px sans-serif';
+    ctx.fillText(formatPrice(content.price), PAD, POSTER_WIDTH + PAD + 96);
+  } else if (content.tagline) {
+    ctx.fillStyle = BRAND;
+    ctx.font = '28px sans-serif';
+    ctx.fillText(wrapText((s) => ctx.measureText(s).width, content.tagline, TEXT_WIDTH, 1)[0] ?? '', PAD, POSTER_WIDTH + PAD + 100);
+  }
 
   ctx.fillStyle = WEAK;
   ctx.font = '24px sans-serif';

@@ -32,13 +32,13 @@ export function PosterSheet({ open, onClose, page, scene, content, image }: Post
   const [drawn, setDrawn] = useState<Drawn>({ state: 'drawing' });
   const [attempt, setAttempt] = useState(0);
   const codeImage = code.data?.image;
-  const { title, price, sharer } = content;
+  const { title, price, tagline, sharer } = content;
 
   useEffect(() => {
     if (!open || !codeImage) return;
     let live = true;
     setDrawn({ state: 'drawing' });
-    renderPoster({ title, price, sharer }, image, codeImage).then(
+    renderPoster({ title, price, tagline, sharer }, image, codeImage).then(
       (file) => live && setDrawn({ state: 'done', file }),
       () => live && setDrawn({ state: 'failed' }),
     );
@@ -46,7 +46,7 @@ export function PosterSheet({ open, onClose, page, scene, content, image }: Post
       live = false;
     };
     // content's fields, not its identity: a parent re-rendering with the same poster does not redraw it.
-  }, [open, codeImage, image, title, price, sharer, attempt]);
+  }, [open, codeImage, image, title, price, tagline, sharer, attempt]);
 
   if (!open) return null;
   const failed = code.isError || drawn.state === 'failed';

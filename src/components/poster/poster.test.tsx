@@ -144,6 +144,14 @@ describe('drawPoster', () => {
     expect(calls.filter((c) => c[0] === 'drawImage')).toHaveLength(1);
     expect(calls).toContainEqual(['fillRect', 0, 0, 600, 600]);
   });
+
+  it('a poster of no one product (the home page) draws its tagline where the price would be', () => {
+    const calls: Call[] = [];
+    drawPoster(recordingContext(calls), { title: '小店 · 好物精选', price: null, tagline: '精选好物 · 多商家一站购齐', sharer: '小明' }, null, { src: 'code', width: 430, height: 430 } as never);
+    const texts = calls.filter((c) => c[0] === 'fillText').map((c) => c[1]);
+    expect(texts).toEqual(['小店 · 好物精选', '精选好物 · 多商家一站购齐', '小明 向你推荐', '长按识别或扫码查看']);
+    expect(texts.some((x) => String(x).includes('¥'))).toBe(false);
+  });
 });
 
 describe('PosterSheet', () => {
