@@ -76,6 +76,10 @@ const demoMerchantProduct = {
   id: DEMO_PRODUCT_ID, title: '示例商品', cover: '/images/p_demo.svg', onShelf: true, priceFrom: 1990, sales: 0, stock: 10,
   skus: [{ id: 'sku_demo', productId: DEMO_PRODUCT_ID, specText: '', price: 1990, originalPrice: null, stock: 10, sales: 0, updatedAt: NOW }],
 };
+const demoCommission = {
+  id: 'rc_smoke', orderId: 'o_smoke', orderNo: '2026120700000000001', productTitle: '示例商品', quantity: 1, level: 1, amount: 540,
+  reversedAmount: 0, state: 'pending' as const, placedAt: NOW, availableAt: null,
+};
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
@@ -185,7 +189,7 @@ export const canned: Canned = {
     isPromoter: true, policy: 'everyone' as const, minSpend: null, spent: null, canApply: false, application: null, promoter: null, maxLevels: 2,
     team: [{ level: 1, count: 0 }, { level: 2, count: 0 }],
   }),
-  listReferralTeam: () => ({ items: [], nextCursor: null }),
+  listReferralTeam: () => ({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),
   listReferralApplications: () => ({ items: [], nextCursor: null }),
   approveReferralApplication: () => ({ id: 'rap_smoke', status: 'approved' as const, note: null, reason: null, createdAt: NOW, decidedAt: NOW, userId: 'u_smoke', nickname: '演示用户', phone: '138****0000' }),
@@ -193,9 +197,13 @@ export const canned: Canned = {
   getReferralRules: () => ({ merchantId: 'm_01', version: 0, enabled: false, levels: 2, mode: 'rate' as const, amounts: [0, 0], freezeDays: 7, overrides: [], createdAt: null, createdBy: null }),
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
-  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
-  listReferralCommissions: () => ({ items: [], nextCursor: null }),
-  getReferralLeaderboard: ({ query }) => ({ period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW, items: [], me: { rank: null, amount: 0 }, computedAt: NOW }),
+  // The promoter centre's pages (pages/promoter) show the smoke shopper as a promoter with a little of everything.
+  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawn: 50000, owed: 0 }),
+  listReferralCommissions: () => ({ items: [demoCommission], nextCursor: null }),
+  getReferralLeaderboard: ({ query }) => ({
+    period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW,
+    items: [{ rank: 1, nickname: '体**户', amount: 540, isMe: true }], me: { rank: 1, amount: 540 }, computedAt: NOW,
+  }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };
