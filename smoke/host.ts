@@ -155,7 +155,7 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   'promoter/team': ['GET /api/referral/me ', 'GET /api/referral/team '],
   'promoter/commissions': ['GET /api/referral/commissions '],
   'promoter/leaderboard': ['GET /api/referral/leaderboard '],
-  'promoter/posters': ['GET /api/referral/me ', 'GET /api/home '],
+  'promoter/posters': ['GET /api/referral/me ', 'GET /api/products '],
 };
 
 interface Phase {

@@ -91,7 +91,7 @@ export const referralMessages = {
   'posters.tabHome': '店铺海报',
   'posters.tabProduct': '商品海报',
   'posters.homeName': '小店 · 好物精选',
-  'posters.homeTagline': '精选好物 · 多商家一站购齐',
+  'posters.homeTagline': '精选好物 一站购齐',
   'posters.homeHint': '好友扫码进入店铺首页，登录后即成为你的团队成员',
   'posters.productHint': '好友扫码直达商品页，登录后即成为你的团队成员',
   'posters.make': '生成海报',

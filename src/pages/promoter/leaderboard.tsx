@@ -26,10 +26,10 @@ function RankRow({ entry }: { entry: LeaderboardEntry }) {
   return (
     <View className={`pm-rank${entry.isMe ? ' pm-rank--me' : ''}`} data-testid="pm-rank" data-rank={entry.rank}>
       <Text className={`pm-rank__no${podium}`}>{entry.rank}</Text>
-      <Text className="pm-rank__name">
-        {entry.nickname}
+      <View className="pm-rank__name">
+        <Text>{entry.nickname}</Text>
         {entry.isMe && <Text className="pm-rank__you">{t('leaderboard.you')}</Text>}
-      </Text>
+      </View>
       <Price fen={entry.amount} size="sm" />
     </View>
   );

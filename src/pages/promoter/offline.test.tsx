@@ -19,7 +19,6 @@ const ROUTES: Record<string, Route> = {
   'GET /api/referral/team': () => ok({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   'GET /api/referral/commissions': () => ok({ items: [commission()], nextCursor: null }),
   'GET /api/referral/leaderboard': () => ok(board()),
-  'GET /api/home': () => ok({ banners: [], categories: [] }),
   'GET /api/products': () => ok({ items: [summary(1)], nextCursor: null }),
 };
 

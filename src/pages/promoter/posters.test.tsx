@@ -13,7 +13,10 @@ import { promoterMe } from './test-data';
 const CODE = 'data:image/png;base64,iVBORw0KGgo=';
 const TOKEN = 'AbCdEf012345GhIjKlMn';
 
+const images: string[] = [];
+
 function installCanvas(drawn: string[]) {
+  images.length = 0;
   const ctx = {
     fillStyle: '',
     font: '',
@@ -34,6 +37,7 @@ function installCanvas(drawn: string[]) {
       return Object.defineProperty(image, 'src', {
         set(v: string) {
           image._src = v;
+          images.push(v);
           setTimeout(() => {
             image.width = 400;
             image.height = 400;
@@ -58,8 +62,8 @@ function installCanvas(drawn: string[]) {
 function api(extra: Record<string, Route> = {}) {
   return mockApi({
     'GET /api/referral/me': () => ok(promoterMe()),
-    'GET /api/home': () => ok({ banners: [{ id: 'b_1', title: '新品上市', image: '/images/banner.svg', productId: 'p_1' }], categories: [] }),
-    'GET /api/products': () => ok({ items: [summary(1, { title: '纯棉T恤', priceFrom: 4_900 }), summary(2, { title: '帆布袋' })], nextCursor: null }),
+    'GET /api/products': (req) =>
+      ok({ items: req.query.get('limit') === '4' ? [1, 2, 3, 4].map((n) => summary(n)) : [summary(1, { title: '纯棉T恤', priceFrom: 4_900 }), summary(2, { title: '帆布袋' })], nextCursor: null }),
     'POST /api/referral/links': (req) => {
       const target = (req.body as { target: string }).target;
       return ok({ token: TOKEN, path: target === 'home' ? `/pages/home/index?rt=${TOKEN}` : `/pages/product/index?id=p_1&rt=${TOKEN}`, expiresAt: Date.now() + 30 * 86_400_000 });
@@ -71,23 +75,33 @@ function api(extra: Record<string, Route> = {}) {
 
 beforeEach(() => useSession.getState().setSession(session()));
 
+/** 生成海报 of the home poster, once the best sellers for its grid are in. */
+async function makeHome() {
+  const button = (await screen.findByTestId('pm-make-home')) as HTMLButtonElement;
+  await waitFor(() => expect(button.disabled).toBe(false));
+  fireEvent.click(button);
+}
+
 describe('promoter posters', () => {
   it("the home poster: the promoter's link for home, the platform's code with rt=<token>, drawn with the shop's line and the sharer", async () => {
     const drawn: string[] = [];
     installCanvas(drawn);
     const calls = api();
     renderWithClient(<PostersPage />);
-    fireEvent.click(await screen.findByTestId('pm-make-home'));
+    await makeHome();
     const sheet = await screen.findByTestId('poster-sheet');
     await within(sheet).findByText('保存到相册');
     expect(calls.filter((c) => c.path === '/api/referral/links').map((c) => c.body)).toEqual([{ target: 'home' }]);
     expect(calls.filter((c) => c.path === '/api/share/code').map((c) => c.body)).toEqual([{ platform: 'h5', page: 'pages/home/index', scene: `rt=${TOKEN}` }]);
-    expect(drawn).toEqual(['小店 · 好物精选', '精选好物 · 多商家一站购齐', '小明 向你推荐', '长按识别或扫码查看']);
+    expect(drawn).toEqual(['小店 · 好物精选', '精选好物 一站购齐', '小明 向你推荐', '长按识别或扫码查看']);
+    // The shop's best sellers make the poster's grid.
+    expect(calls.find((c) => c.path === '/api/products')?.query.toString()).toBe('sort=sales&limit=4');
+    expect(images).toEqual(expect.arrayContaining(['/images/p_1.svg', '/images/p_2.svg', '/images/p_3.svg', '/images/p_4.svg'].map((src) => expect.stringContaining(src))));
 
     // Closed and made again: the link and the code come from the cache.
     fireEvent.click(within(sheet).getByText('关闭'));
     expect(screen.queryByTestId('poster-sheet')).toBeNull();
-    fireEvent.click(screen.getByTestId('pm-make-home'));
+    await makeHome();
     await within(await screen.findByTestId('poster-sheet')).findByText('保存到相册');
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
   });
@@ -101,7 +115,7 @@ describe('promoter posters', () => {
     await screen.findByTestId('pm-make-home');
     fireEvent.click(screen.getByText('商品海报'));
     expect((await screen.findAllByTestId('pm-product')).map((p) => p.textContent)).toEqual(['纯棉T恤¥49.00生成海报', '帆布袋¥10.02生成海报']);
-    expect(calls.find((c) => c.path === '/api/products')?.query.get('sort')).toBe('sales');
+    expect(calls.filter((c) => c.path === '/api/products').map((c) => c.query.toString())).toEqual(['sort=sales&limit=4', 'sort=sales&limit=20']);
     fireEvent.click(screen.getByTestId('pm-make-p_1'));
     const sheet = await screen.findByTestId('poster-sheet');
     fireEvent.click(await within(sheet).findByText('保存到相册'));
@@ -121,14 +135,14 @@ describe('promoter posters', () => {
     await screen.findAllByTestId('pm-product');
     fireEvent.change(screen.getByTestId('pm-product-search'), { target: { value: '帆布' } });
     fireEvent.click(screen.getByTestId('pm-product-search-go'));
-    await waitFor(() => expect(calls.filter((c) => c.path === '/api/products').map((c) => c.query.get('q'))).toEqual([null, '帆布']));
+    await waitFor(() => expect(calls.filter((c) => c.path === '/api/products' && c.query.get('limit') === '20').map((c) => c.query.get('q'))).toEqual([null, '帆布']));
   });
 
   it("a link refused (no longer a promoter) says why and opens no sheet", async () => {
     installCanvas([]);
     api({ 'POST /api/referral/links': () => problem(403, 'NOT_A_PROMOTER') });
     renderWithClient(<PostersPage />);
-    fireEvent.click(await screen.findByTestId('pm-make-home'));
+    await makeHome();
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '暂时还不能推广，请先成为推广员' })));
     expect(screen.queryByTestId('poster-sheet')).toBeNull();
   });

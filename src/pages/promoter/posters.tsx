@@ -9,7 +9,6 @@ import { ListFoot, SearchBar, TabBar, useNextPageOnReachBottom } from '@/compone
 import { PageFrame } from '@/components/page-frame';
 import { type PosterContent, PosterSheet } from '@/components/poster';
 import { t } from '@/i18n/messages';
-import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
@@ -25,20 +24,27 @@ interface Poster {
   page: SharePage;
   scene: string;
   content: PosterContent;
-  image: string;
+  image: string | readonly string[];
 }
 
 const subjectKey = (s: PosterSubject) => (s.kind === 'home' ? 'home' : s.productId);
 
-function HomePoster({ making, onMake }: { making: boolean; onMake: (image: string) => void }) {
-  const home = useHome();
-  const image = home.data?.banners[0]?.image ?? '';
+/** The home poster shows the shop's four best sellers in a grid. */
+const HOME_GRID = { sort: 'sales', limit: 4 } as const;
+
+function HomePoster({ making, onMake }: { making: boolean; onMake: (images: string[]) => void }) {
+  const best = useProductList(HOME_GRID);
+  const covers = best.data?.pages[0]?.items.map((p) => p.cover) ?? [];
   return (
     <View className="pm-card pm-poster-home" data-testid="pm-poster-home">
-      <Picture className="pm-poster-home__image" src={image || null} alt="" />
+      <View className="pm-poster-home__grid">
+        {[0, 1, 2, 3].map((i) => (
+          <Picture key={i} className="pm-poster-home__image" src={covers[i] ?? null} alt="" />
+        ))}
+      </View>
       <Text className="pm-poster-home__name">{t('posters.homeName')}</Text>
       <Text className="pm-hint">{t('posters.homeHint')}</Text>
-      <Button className="btn-primary pm-submit" disabled={disabledProp(making)} onClick={() => onMake(image)} data-testid="pm-make-home">
+      <Button className="btn-primary pm-submit" disabled={disabledProp(making || best.isLoading)} onClick={() => onMake(covers)} data-testid="pm-make-home">
         {t('posters.make')}
       </Button>
     </View>
@@ -103,7 +109,7 @@ export default function PromoterPosters() {
   const [making, setMaking] = useState<string | null>(null);
   const busy = useRef(false);
 
-  const make = async (subject: PosterSubject, content: PosterContent, image: string) => {
+  const make = async (subject: PosterSubject, content: PosterContent, image: string | readonly string[]) => {
     if (busy.current) return;
     busy.current = true;
     setMaking(subjectKey(subject));
@@ -142,7 +148,7 @@ export default function PromoterPosters() {
           {tab === 'home' ? (
             <HomePoster
               making={making !== null}
-              onMake={(image) => void make({ kind: 'home' }, { title: t('posters.homeName'), price: null, tagline: t('posters.homeTagline'), sharer }, image)}
+              onMake={(covers) => void make({ kind: 'home' }, { title: t('posters.homeName'), price: null, tagline: t('posters.homeTagline'), sharer }, covers.length >= 4 ? covers : (covers[0] ?? ''))}
             />
           ) : (
             <ProductPicker
