@@ -187,7 +187,7 @@ export const canned: Canned = {
   bindReferral: () => ({ bound: false }),
   getReferralMe: () => ({
     isPromoter: true, policy: 'everyone' as const, minSpend: null, spent: null, canApply: false, application: null, promoter: null, maxLevels: 2,
-    team: [{ level: 1, count: 0 }, { level: 2, count: 0 }],
+    team: [{ level: 1, count: 1 }, { level: 2, count: 0 }],
   }),
   listReferralTeam: () => ({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),

@@ -29,7 +29,6 @@ export const referralMessages = {
   'centre.team': '我的团队',
   'centre.teamMore': '查看全部',
   'centre.teamLevel': '{level}成员',
-  'centre.teamCount': '{n} 人',
   'centre.referrer': '我的推荐人',
   'centre.referrerSince': '{date} 绑定',
   'centre.referrerNone': '暂无推荐人',

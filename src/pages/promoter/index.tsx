@@ -6,7 +6,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { disabledProp, Icon, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { errorMessage, t } from '@/i18n/messages';
 import { referralLevelLabels } from '@/i18n/referral';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { newIdempotencyKey } from '@/services/http';
@@ -192,7 +192,7 @@ function ApplyForm() {
       intent.current = null;
       toast(t('centre.join.submitted'), 'success');
     } catch (e) {
-      toast(e instanceof Error ? e.message : t('centre.join.submit'));
+      toast(e instanceof Error ? e.message : errorMessage('UNKNOWN'));
     }
   };
   return (
