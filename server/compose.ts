@@ -16,7 +16,7 @@ import { mapJob, type JobBase, type JobDef } from './infra/jobs';
 import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './infra/outbox';
 import { loadWebhookEndpoints, webhookSink } from './infra/webhooks';
 import { pruneMessages } from './realtime/store';
-import { applyReferralEvent, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS } from './modules/referral';
+import { applyReferralEvent, referralAdmits, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS } from './modules/referral';
 import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './infra/steps';
 
 /**
@@ -65,7 +65,7 @@ export function buildCore(options: CoreOptions): Core {
   // The payment module's refund outcomes move after-sale requests on.
   const afterSaleSink = consumerSink(AFTER_SALE_CONSUMER, AFTER_SALE_CONSUMED_EVENTS, db, (trx, event) => applyAfterSaleEvent(trx, event));
   // Referral commissions follow orders and refunds (snapshot, earn, freeze, reverse).
-  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event));
+  const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event), referralAdmits);
   const webhooks = loadWebhookEndpoints(options.env ?? process.env).map((endpoint) => webhookSink(endpoint));
   const outbox = createOutbox({
     db,

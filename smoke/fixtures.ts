@@ -191,12 +191,16 @@ export const canned: Canned = {
   }),
   listReferralTeam: () => ({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),
-  listReferralApplications: () => ({ items: [], nextCursor: null }),
+  // The workbench's referral pages show a row, a rule with an override of the demo product, and a day with commissions.
+  listReferralApplications: () => ({ items: [{ id: 'rap_smoke', status: 'pending' as const, note: '想分享给朋友', reason: null, createdAt: NOW, decidedAt: null, userId: 'u_smoke', nickname: '演示用户', phone: '138****0000' }], nextCursor: null }),
   approveReferralApplication: () => ({ id: 'rap_smoke', status: 'approved' as const, note: null, reason: null, createdAt: NOW, decidedAt: NOW, userId: 'u_smoke', nickname: '演示用户', phone: '138****0000' }),
   rejectReferralApplication: () => ({ id: 'rap_smoke', status: 'rejected' as const, note: null, reason: '资料不完整', createdAt: NOW, decidedAt: NOW, userId: 'u_smoke', nickname: '演示用户', phone: '138****0000' }),
-  getReferralRules: () => ({ merchantId: 'm_01', version: 0, enabled: false, levels: 2, mode: 'rate' as const, amounts: [0, 0], freezeDays: 7, overrides: [], createdAt: null, createdBy: null }),
+  getReferralRules: () => ({
+    merchantId: 'm_01', version: 2, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7,
+    overrides: [{ target: 'product' as const, targetId: DEMO_PRODUCT_ID, mode: 'rate' as const, amounts: [1500, 500] }], createdAt: NOW, createdBy: 'u_smoke',
+  }),
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
-  getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 0, reversed: 0, commissions: 0 }, days: [] }),
+  getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 1234, reversed: 200, commissions: 3 }, days: [{ day: '2026-01-01', paid: 1234, reversed: 200, commissions: 3 }] }),
   // The promoter centre's pages (pages/promoter) show the smoke shopper as a promoter with a little of everything.
   getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawn: 50000, owed: 0 }),
   listReferralCommissions: () => ({ items: [demoCommission], nextCursor: null }),
@@ -237,6 +241,10 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   'merchant/stock-alerts': { merchantId: demoWorkplace.merchantId },
   'merchant/staff': { merchantId: demoWorkplace.merchantId },
   'merchant/audit': { merchantId: demoWorkplace.merchantId },
+  'merchant/referral': { merchantId: demoWorkplace.merchantId },
+  'merchant/referral-rules': { merchantId: demoWorkplace.merchantId },
+  'merchant/referral-applications': { merchantId: demoWorkplace.merchantId },
+  'merchant/referral-report': { merchantId: demoWorkplace.merchantId },
   // The join page as a shared link opens it: the code rides in the URL.
   'merchant/join': { code: DEMO_INVITE_CODE },
   'aftersale/apply': { orderId: shippedOrder.id },

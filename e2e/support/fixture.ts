@@ -18,16 +18,16 @@ export interface ShopFixture {
 
 /**
  * Registers beforeAll/afterAll for one scenario file: its own server (fresh SQLite data
- * folder, seeded demo shop), one Chromium, one mobile context. Teardown always runs, and
+ * folder, seeded demo shop; `options.env` adds to its environment), one Chromium, one mobile context. Teardown always runs, and
  * each part is torn down even when another part fails.
  */
-export function useShop(scenario: string): () => ShopFixture {
+export function useShop(scenario: string, options: { env?: Record<string, string> } = {}): () => ShopFixture {
   let fixture: ShopFixture | null = null;
   let server: RunningServer | null = null;
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    server = await startServer(scenario);
+    server = await startServer(scenario, options.env);
     browser = await launchBrowser();
     const rec = recorder(scenario);
     const b = browser;

@@ -185,6 +185,17 @@ export const EVENTS = {
   referralBound: defineEvent('referral.bound', 1, referralBound),
 } as const;
 
+/**
+ * The events a merchant's own systems may subscribe to by webhook (docs/outbox.md): the order,
+ * payment, refund and after-sale facts and stock running out. The rest are the platform's own
+ * plumbing (the dashboard's push, the workbench's cue, staff and account changes, referral
+ * bindings naming shoppers): no webhook receives them, whatever its pattern.
+ */
+const WEBHOOK_PREFIXES = ['order.', 'payment.', 'refund.', 'late_payment.', 'after_sale.', 'sku.'] as const;
+export const WEBHOOK_EVENT_NAMES: readonly string[] = Object.values(EVENTS)
+  .map((e) => e.name)
+  .filter((name) => WEBHOOK_PREFIXES.some((p) => name.startsWith(p)));
+
 type Catalog = typeof EVENTS;
 export type EventName = Catalog[keyof Catalog]['name'];
 export type PayloadOf<D> = D extends EventDef<string, infer P> ? P : never;

@@ -54,6 +54,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dir, BODY_LIMIT_BYTES: '-1' })).toThrow(/BODY_LIMIT_BYTES/);
   });
 
+  it("points login at the platforms' own APIs outside sandbox mode, and never at a stand-in in production", () => {
+    const off = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX: 'off', TOKEN_SECRET: 'x'.repeat(32) });
+    expect(off.weapp.endpoint).toBe('https://api.weixin.qq.com');
+    expect(off.tt.endpoint).toBe('https://developer.toutiao.com');
+    expect(off.alipay.gateway).toBe('https://openapi.alipay.com/gateway.do');
+    const on = loadConfig({ DATA_DIR: dir, PORT: '0' });
+    expect(on.weapp.endpoint).toMatch(/\/sandbox\/weapp$/);
+    expect(() =>
+      loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://shop.example', WEAPP_API_BASE: 'https://shop.example/sandbox/weapp', TOKEN_SECRET: 'x'.repeat(32) }),
+    ).toThrow(/WEAPP_API_BASE points at the sandbox stand-in/);
+  });
+
   it('rebases default sandbox endpoints after listening on port 0', () => {
     const c = loadConfig({ DATA_DIR: dir, PORT: '0', TT_API_BASE: 'https://developer.toutiao.com' });
     rebaseOnListen(c, 45678);

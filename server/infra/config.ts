@@ -1,8 +1,8 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAppCodesConfig, rebaseAppCodesConfig, type AppCodesConfig } from '../appcodes/config';
-import { loadAlipayConfig, rebaseAlipayConfig, type AlipayPayConfig } from '../channels/alipay/config';
+import { loadAppCodesConfig, rebaseAppCodesConfig, WEAPP_API, type AppCodesConfig } from '../appcodes/config';
+import { ALIPAY_PRODUCTION_GATEWAY, loadAlipayConfig, rebaseAlipayConfig, type AlipayPayConfig } from '../channels/alipay/config';
 import { loadDouyinConfig, rebaseDouyinConfig, type DouyinConfig } from '../channels/douyin/config';
 import { baseUrlSwap } from '../channels/rebase';
 import { loadWechatpayConfig, rebaseWechatpayConfig, type WechatpayConfig } from '../channels/wechatpay/config';
@@ -19,9 +19,12 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export interface MiniAppConfig {
   appId: string;
   secret: string;
-  /** Base URL of the platform's code-to-session service (its stand-in's by default). */
+  /** Base URL of the platform's code-to-session service (its stand-in's in sandbox mode). */
   endpoint: string;
 }
+
+/** Douyin's mini-program server API (login's jscode2session). */
+const TT_API = 'https://developer.toutiao.com';
 
 export interface AlipayConfig {
   appId: string;
@@ -249,7 +252,14 @@ export function loadConfig(env: Env = process.env): Config {
   const alipayPublicKey = alipayPublicEnv ?? (dev ? publicKeyOf(dev.alipayGatewayPrivateKey) : '');
 
   const alipayAppId = str(env, 'ALIPAY_APP_ID', '2021000000000000');
-  const alipayGateway = str(env, 'ALIPAY_GATEWAY', `${self}/alipay/gateway.do`);
+  // The platforms' login APIs: their stand-ins in sandbox mode, the platforms' own hosts
+  // otherwise; production never points at a stand-in.
+  const platformApi = (name: string, standIn: string, real: string): string => {
+    const url = str(env, name, sandbox ? standIn : real).replace(/\/+$/, '');
+    if (production && url.startsWith(self)) throw new ConfigError(`${name} points at the sandbox stand-in (${url}); production needs the platform's API`);
+    return url;
+  };
+  const alipayGateway = platformApi('ALIPAY_GATEWAY', `${self}/alipay/gateway.do`, ALIPAY_PRODUCTION_GATEWAY);
 
   const corsOrigins = str(env, 'CORS_ORIGINS', '')
     .split(',')
@@ -280,12 +290,12 @@ export function loadConfig(env: Env = process.env): Config {
     weapp: {
       appId: str(env, 'WEAPP_APP_ID', 'wx-sandbox-app'),
       secret: str(env, 'WEAPP_APP_SECRET', 'wx-sandbox-secret'),
-      endpoint: str(env, 'WEAPP_API_BASE', `${self}/weapp`).replace(/\/+$/, ''),
+      endpoint: platformApi('WEAPP_API_BASE', `${self}/weapp`, WEAPP_API),
     },
     tt: {
       appId: str(env, 'TT_APP_ID', 'tt-sandbox-app'),
       secret: str(env, 'TT_APP_SECRET', 'tt-sandbox-secret'),
-      endpoint: str(env, 'TT_API_BASE', `${self}/tt`).replace(/\/+$/, ''),
+      endpoint: platformApi('TT_API_BASE', `${self}/tt`, TT_API),
     },
     alipay: {
       appId: alipayAppId,

@@ -239,6 +239,27 @@ describe('consumerSink', () => {
   const addEffect = (trx: Kysely<Database>, eventId: string, note: string) =>
     (trx as unknown as Kysely<{ test_effects: { event_id: string; note: string } }>).insertInto('test_effects').values({ event_id: eventId, note }).execute();
 
+  it("stores an event only for the sinks that admit it, asked in the producer's transaction; none admitting stores nothing", async () => {
+    const picky = consumerSink(uniq('picky'), ['order.created'], db, async () => undefined, async (trx, event) => {
+      // Asked inside the producer's transaction, with the event as it will be stored.
+      expect(trx.isTransaction).toBe(true);
+      return (event.payload as { keep?: boolean }).keep === true;
+    });
+    const { outbox: box } = outbox([picky]);
+    const [kept, dropped] = await db.transaction().execute(async (trx) => [
+      await box.enqueue(trx, { type: 'order.created', aggregateId: 'o_1', payload: { keep: true } }),
+      await box.enqueue(trx, { type: 'order.created', aggregateId: 'o_2', payload: { keep: false } }),
+    ]);
+    const stored = await db.selectFrom('outbox_deliveries').select(['event_id', 'sink']).where('event_id', 'in', [kept, dropped]).execute();
+    expect(stored).toEqual([{ event_id: kept, sink: picky.name }]);
+    expect(await db.selectFrom('outbox_events').select('id').where('id', 'in', [kept, dropped]).execute()).toEqual([{ id: kept }]);
+    // Another sink taking the type gets its delivery whatever the picky one says.
+    const all = recordingSink(uniq('all'));
+    const { outbox: both } = outbox([picky, all.sink]);
+    const id = await db.transaction().execute((trx) => both.enqueue(trx, { type: 'order.created', aggregateId: 'o_3', payload: { keep: false } }));
+    expect(await db.selectFrom('outbox_deliveries').select('sink').where('event_id', '=', id).execute()).toEqual([{ sink: all.sink.name }]);
+  });
+
   it('handles a redelivered event once', async () => {
     const name = uniq('ledger-consumer');
     let calls = 0;

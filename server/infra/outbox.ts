@@ -48,6 +48,14 @@ export interface Sink {
    * pending). Throws to have the delivery retried.
    */
   handle?(trx: Kysely<Database>, event: OutboxEvent): Promise<void>;
+  /**
+   * Asked in the producer's transaction, for an event the sink accepts by type, whether this
+   * one concerns it (one read at most). An event no sink admits is not stored and nothing
+   * relays it: a consumer that cares about a few orders does not cost every order a delivery
+   * and a relay transaction. It must answer true whenever its handler could do anything with
+   * the event, now or later (a superset; the handler still decides).
+   */
+  admits?(trx: Kysely<Database>, event: OutboxEvent): Promise<boolean>;
 }
 
 /**
@@ -231,15 +239,18 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     for (const event of events) {
       const id = newId('evt', now);
       ids.push(id);
-      if (writers.some((w) => w.accepts(event.type))) {
-        written.push({ id, type: event.type, version: event.version ?? 1, aggregateId: event.aggregateId, payload: event.payload ?? null, createdAt: now });
-      }
+      const full: OutboxEvent = { id, type: event.type, version: event.version ?? 1, aggregateId: event.aggregateId, payload: event.payload ?? null, createdAt: now };
+      if (writers.some((w) => w.accepts(event.type))) written.push(full);
       // An event no sink takes has no one to reach: it is not stored (a sink added later sees
       // the events written from then on, as it would anyway).
-      if (![...sinks.values()].some((s) => s.accepts(event.type))) continue;
-      eventRows.push({ id, type: event.type, version: event.version ?? 1, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now });
+      const takers: Sink[] = [];
       for (const s of sinks.values()) {
-        if (s.accepts(event.type)) deliveries.push({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null });
+        if (s.accepts(event.type) && (!s.admits || (await s.admits(trx, full)))) takers.push(s);
+      }
+      if (takers.length === 0) continue;
+      eventRows.push({ id, type: event.type, version: event.version ?? 1, aggregate_id: event.aggregateId, payload: JSON.stringify(event.payload ?? null), created_at: now });
+      for (const s of takers) {
+        deliveries.push({ event_id: id, sink: s.name, status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_error: null, delivered_at: null });
       }
     }
     await insertTogether(trx, [
@@ -572,6 +583,7 @@ export function consumerSink(
   types: readonly string[],
   db: Kysely<Database>,
   handler: (trx: Kysely<Database>, event: OutboxEvent) => Promise<void>,
+  admits?: Sink['admits'],
 ): Sink {
   const wanted = new Set(types);
   const handle = async (trx: Kysely<Database>, event: OutboxEvent): Promise<void> => {
@@ -582,6 +594,7 @@ export function consumerSink(
   return {
     name,
     accepts: (type) => wanted.has(type) || wanted.has('*'),
+    ...(admits ? { admits } : {}),
     handle,
     async deliver(event) {
       await transact(db, (trx) => handle(trx, event));

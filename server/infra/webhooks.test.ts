@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { testDb, type TestDb } from '../test/db';
 import { ConfigError } from './config';
 import { createOutbox, type OutboxEvent } from './outbox';
-import { loadWebhookEndpoints, signWebhook, verifyWebhook, webhookSink, type WebhookBody, type WebhookEndpoint } from './webhooks';
+import { acceptsType, loadWebhookEndpoints, signWebhook, verifyWebhook, webhookSink, type WebhookBody, type WebhookEndpoint } from './webhooks';
+import { WEBHOOK_EVENT_NAMES } from '../events/catalog';
 
 const SECRET = 'whsec_0123456789abcdef';
 
@@ -126,7 +127,8 @@ describe('webhookSink over HTTP', () => {
     expect(sink.accepts('payment.failed')).toBe(false);
     expect(sink.accepts('refund.succeeded')).toBe(true);
     expect(sink.accepts('refundx.succeeded')).toBe(false);
-    expect(webhookSink(endpoint('/all')).accepts('anything.at_all')).toBe(true);
+    expect(webhookSink(endpoint('/all')).accepts('order.paid')).toBe(true);
+    expect(webhookSink(endpoint('/all')).accepts('anything.at_all')).toBe(false);
   });
 
   it('fails on a non-2xx answer, a redirect (not followed), a timeout or a refused connection', async () => {
@@ -198,6 +200,18 @@ describe('loadWebhookEndpoints', () => {
     for (const e of many) expect(e.types).toEqual(['payment.succeeded', 'refund.*']);
   });
 
+  it("sends the catalog's webhook events only: never staff, account, referral-binding, dashboard or workbench events, even to '*'", () => {
+    expect(acceptsType(['*'], 'payment.succeeded')).toBe(true);
+    expect(acceptsType(['*'], 'after_sale.refunded')).toBe(true);
+    expect(acceptsType(['refund.*'], 'refund.failed')).toBe(true);
+    expect(acceptsType(['refund.*'], 'payment.succeeded')).toBe(false);
+    for (const internal of ['staff.removed', 'staff.role_changed', 'account.disabled', 'account.sessions_revoked', 'referral.bound', 'dashboard.updated', 'workbench.new_orders']) {
+      expect(acceptsType(['*'], internal)).toBe(false);
+    }
+    // Every catalog event is one or the other, on purpose: a new event is internal until listed.
+    expect(WEBHOOK_EVENT_NAMES).toEqual(expect.arrayContaining(['order.created', 'order.paid', 'payment.succeeded', 'refund.succeeded', 'late_payment.refunded', 'after_sale.requested', 'sku.sold_out']));
+  });
+
   it('rejects a missing or short secret, bad URLs, bad event types and duplicates with clear messages', () => {
     const url = 'https://merchant.example/hooks';
     const load = (env: Record<string, string>) => () => loadWebhookEndpoints(env);
@@ -209,6 +223,8 @@ describe('loadWebhookEndpoints', () => {
     expect(loadWebhookEndpoints({ MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/h', MERCHANT_WEBHOOK_SECRET: SECRET, NODE_ENV: 'production' })).toHaveLength(1);
     expect(load({ MERCHANT_WEBHOOK_URL: url, MERCHANT_WEBHOOK_SECRET: SECRET, MERCHANT_WEBHOOK_EVENTS: 'payment succeeded' })).toThrow('MERCHANT_WEBHOOK_EVENTS: "payment succeeded" is not an event type');
     expect(load({ MERCHANT_WEBHOOK_URL: `${url},${url}?v=2`, MERCHANT_WEBHOOK_SECRET: SECRET })).toThrow('lists https://merchant.example/hooks twice');
+    expect(load({ MERCHANT_WEBHOOK_URL: url, MERCHANT_WEBHOOK_SECRET: SECRET, MERCHANT_WEBHOOK_EVENTS: 'staff.*' })).toThrow('"staff.*" matches no event a webhook may receive');
+    expect(load({ MERCHANT_WEBHOOK_URL: url, MERCHANT_WEBHOOK_SECRET: SECRET, MERCHANT_WEBHOOK_EVENTS: 'account.disabled' })).toThrow(ConfigError);
     expect(load({ MERCHANT_WEBHOOK_URL: url })).toThrow(ConfigError);
   });
 });

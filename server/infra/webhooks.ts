@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from './config-error';
 import type { OutboxEvent, Sink } from './outbox';
+import { WEBHOOK_EVENT_NAMES } from '../events/catalog';
 
 /**
  * Merchant webhooks: an outbox sink that POSTs events to a merchant's URL, signed with a shared
@@ -38,7 +39,8 @@ function isLocalHost(hostname: string): boolean {
  * - MERCHANT_WEBHOOK_URL: one URL or a comma-separated list (unset or empty: no webhooks);
  * - MERCHANT_WEBHOOK_SECRET: the signing secret, at least 16 characters, required with a URL;
  * - MERCHANT_WEBHOOK_EVENTS: comma-separated event types ("payment.succeeded", "refund.*"),
- *   default "*" (all).
+ *   default "*" (all the catalog's webhook events: WEBHOOK_EVENT_NAMES; never the platform's
+ *   internal ones, such as staff, account and referral-binding changes).
  * With NODE_ENV=production a URL must be https (http only to localhost).
  */
 export function loadWebhookEndpoints(env: Record<string, string | undefined>): WebhookEndpoint[] {
@@ -60,6 +62,9 @@ export function loadWebhookEndpoints(env: Record<string, string | undefined>): W
   for (const t of types) {
     if (!EVENT_PATTERN.test(t)) {
       throw new ConfigError(`MERCHANT_WEBHOOK_EVENTS: "${t}" is not an event type (e.g. "payment.succeeded", "refund.*" or "*")`);
+    }
+    if (!WEBHOOK_EVENT_NAMES.some((name) => matches(t, name))) {
+      throw new ConfigError(`MERCHANT_WEBHOOK_EVENTS: "${t}" matches no event a webhook may receive (${WEBHOOK_EVENT_NAMES.join(', ')})`);
     }
   }
 
@@ -86,10 +91,16 @@ export function loadWebhookEndpoints(env: Record<string, string | undefined>): W
   });
 }
 
-/** Whether an endpoint's type list takes an event type. */
-export function acceptsType(types: readonly string[], type: string): boolean {
-  return types.some((t) => t === '*' || t === type || (t.endsWith('.*') && type.startsWith(t.slice(0, -1))));
+function matches(pattern: string, type: string): boolean {
+  return pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1)));
 }
+
+/** Whether an endpoint's type list takes an event type: only ever one of the catalog's webhook events. */
+export function acceptsType(types: readonly string[], type: string): boolean {
+  return WEBHOOK_TYPES.has(type) && types.some((t) => matches(t, type));
+}
+
+const WEBHOOK_TYPES: ReadonlySet<string> = new Set(WEBHOOK_EVENT_NAMES);
 
 function hmacHex(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');

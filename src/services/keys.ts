@@ -1,5 +1,6 @@
 import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contract';
 import type { AfterSaleStatus } from '@contract/aftersale';
+import type { ReferralApplicationStatus } from '@contract/referral';
 import type { CommissionState, LeaderboardPeriod } from '@contract/referral-commission';
 
 /**
@@ -122,6 +123,16 @@ export const keys = {
     stockAlerts: (merchantId: string, threshold: number) => ['merchant', merchantId, 'stock-alerts', { threshold }] as const,
     staff: (merchantId: string) => ['merchant', merchantId, 'staff'] as const,
     audit: (merchantId: string) => ['merchant', merchantId, 'audit'] as const,
+    /** The referral network's levels (REFERRAL_MAX_LEVELS, from GET /api/referral/me): the same for every merchant. */
+    referralLevels: () => ['merchant', 'referral-levels'] as const,
+    referral: (merchantId: string) => ['merchant', merchantId, 'referral'] as const,
+    referralRules: (merchantId: string) => ['merchant', merchantId, 'referral', 'rules'] as const,
+    referralReport: (merchantId: string, from: number, to: number, groupBy: 'day' | 'total') =>
+      ['merchant', merchantId, 'referral', 'report', { from, to, groupBy }] as const,
+    referralApplicationLists: (merchantId: string) => ['merchant', merchantId, 'referral', 'applications'] as const,
+    referralApplicationList: (merchantId: string, status: ReferralApplicationStatus) => ['merchant', merchantId, 'referral', 'applications', { status }] as const,
+    /** The pending applications' count on the hub (one page of at most 50). */
+    referralPendingCount: (merchantId: string) => ['merchant', merchantId, 'referral', 'applications', 'pending-count'] as const,
   },
   afterSales: {
     all: () => ['afterSales'] as const,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { prepared } from '../../db/prepared';
 import type { Database } from '../../db/types';
 import { EVENTS, payloadOf } from '../../events/catalog';
 import type { OutboxEvent } from '../../infra/outbox';
@@ -28,6 +29,39 @@ export const REFERRAL_CONSUMED_EVENTS = [
 /** What every order event carries (the catalog's orderChanged). */
 const orderMerchant = z.object({ merchantId: z.string().min(1) });
 const ORDER_EVENTS: ReadonlySet<string> = new Set([EVENTS.orderCreated.name, EVENTS.orderPaid.name, EVENTS.orderCompleted.name, EVENTS.orderCancelled.name, EVENTS.orderClosed.name]);
+
+/** What every order event carries (the catalog's orderChanged): the merchant and the buyer. */
+const orderParties = z.object({ merchantId: z.string().min(1), userId: z.string().min(1) });
+
+/**
+ * Whether a merchant ever turned commissions on and the buyer was ever referred: one read.
+ * Both only ever become true (rule versions and bindings are never deleted), so a "no" for an
+ * order's event stays right for every later event of it.
+ */
+const concernsQuery = prepared<{ merchantId: string; userId: string }, { version: number }>((db, p) =>
+  db
+    .selectFrom('referral_rules')
+    .select('version')
+    .where('merchant_id', '=', p('merchantId'))
+    .where('enabled', '=', 1)
+    .where((eb) => eb.exists(eb.selectFrom('referral_bindings').select('user_id').where('user_id', '=', p('userId'))))
+    .limit(1),
+);
+
+/**
+ * The referral consumer's filter, asked in the producer's transaction (the outbox's `admits`):
+ * an order event concerns referral only when its merchant ever had commission rules and its
+ * buyer was ever bound to a promoter; any other order's events are not stored or relayed for
+ * referral (docs/referral.md, "What an order costs"). Refunds are always taken (rare; the
+ * handler finds no commissions when there are none).
+ */
+export async function referralAdmits(trx: Db, event: OutboxEvent): Promise<boolean> {
+  if (!ORDER_EVENTS.has(event.type)) return true;
+  const parties = orderParties.safeParse(event.payload);
+  if (!parties.success) return true;
+  const r = await concernsQuery.execute(trx, parties.data);
+  return r.rows.length > 0;
+}
 
 export async function applyReferralEvent(trx: Db, event: OutboxEvent, now = Date.now()): Promise<void> {
   // An order of a merchant that never turned commissions on has none: one read, nothing else.

@@ -12,7 +12,7 @@ export type * from './tables';
 
 /** The tables this module owns: no other module's SQL names them. */
 export const TABLES = ['referral_bindings', 'referral_links', 'referral_visits', 'referral_applications', ...COMMISSION_TABLES] as const;
-export { applyReferralEvent, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER } from './consumer';
+export { applyReferralEvent, referralAdmits, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER } from './consumer';
 export { REFERRAL_JOBS, unfreezeDueCommissions } from './jobs';
 export { withdrawCommissions, promoterAccounts, expenseAccount, snapshotOrder, unfreezeCommission } from './commissions';
 export { commissionMachine, type CommissionStatus } from './machine';

@@ -49,6 +49,7 @@ const TOOLS: Tool[] = [
   { page: 'after-sales', label: t('wb.nav.afterSales'), icon: wbIcons.RotateCcw },
   { page: 'products', label: t('wb.nav.products'), icon: wbIcons.Package },
   { page: 'stock-alerts', label: t('wb.nav.stockAlerts'), icon: wbIcons.TriangleAlert },
+  { page: 'referral', label: t('wb.nav.referral'), icon: wbIcons.Share2 },
   { page: 'staff', label: t('wb.nav.staff'), icon: wbIcons.Users, ownerOnly: true },
   { page: 'audit', label: t('wb.nav.audit'), icon: wbIcons.History, ownerOnly: true },
 ];

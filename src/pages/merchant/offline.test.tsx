@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { keys } from '@/services/keys';
 import { type OfflinePage, offlinePageTests } from '@/test/offline';
 import { ok, refetchAll, renderWithClient, type Route, switchableApi, testQueryClient } from '@/test/render';
@@ -16,7 +16,13 @@ import OrdersPage from './orders';
 import ProductsPage from './products';
 import StaffPage from './staff';
 import StockAlertsPage from './stock-alerts';
-import { afterSaleRequest, auditEntry, counts, figures, orderDetail, orderRow, product, staffMember, stockAlert, workplace } from './test-data';
+import ReferralHub from './referral';
+import ReferralApplicationsPage from './referral-applications';
+import ReferralReportPage from './referral-report';
+import ReferralRulesPage from './referral-rules';
+import {
+  afterSaleRequest, auditEntry, commissionReport, counts, figures, orderDetail, orderRow, product, referralApplication, referralMe, referralRules, staffMember, stockAlert, workplace,
+} from './test-data';
 
 /**
  * The workbench offline, as the shop's pages are (decision 0014): the banner while the device is
@@ -36,6 +42,10 @@ const ROUTES: Record<string, Route> = {
   [`GET ${M}/stock-alerts`]: () => ok({ items: [stockAlert()], nextCursor: null }),
   [`GET ${M}/staff`]: () => ok({ items: [staffMember()] }),
   [`GET ${M}/audit`]: () => ok({ items: [auditEntry()], nextCursor: null }),
+  [`GET ${M}/referral/rules`]: () => ok(referralRules()),
+  [`GET ${M}/referral/report`]: () => ok(commissionReport({ days: [{ day: '2026-12-07', paid: 12_345, reversed: 2_345, commissions: 9 }] })),
+  [`GET ${M}/referral/applications`]: () => ok({ items: [referralApplication()], nextCursor: null }),
+  'GET /api/referral/me': () => ok(referralMe()),
 };
 
 /** Every page of the subpackage but its home (they offer no 返回首页: home is the shop). */
@@ -48,6 +58,10 @@ const PAGES: OfflinePage[] = [
   ['stock-alerts', StockAlertsPage, { merchantId: 'm_1' }, 'wb-alert'],
   ['staff', StaffPage, { merchantId: 'm_1' }, 'wb-staff'],
   ['audit', AuditPage, { merchantId: 'm_1' }, 'wb-audit'],
+  ['referral', ReferralHub, { merchantId: 'm_1' }, 'ref-status'],
+  ['referral-rules', ReferralRulesPage, { merchantId: 'm_1' }, 'ref-terms'],
+  ['referral-applications', ReferralApplicationsPage, { merchantId: 'm_1' }, 'ref-app'],
+  ['referral-report', ReferralReportPage, { merchantId: 'm_1' }, 'ref-report-total'],
 ];
 
 beforeEach(() => {
@@ -96,6 +110,43 @@ describe('the workbench offline', () => {
     net.on();
     fireEvent.click(screen.getByText('重试'));
     await screen.findByTestId('wb-figures');
+  });
+});
+
+describe('the referral pages offline', () => {
+  it('rules: a save tried offline says so and keeps what was typed; once back, the same save goes through once', async () => {
+    const posted: { body: unknown; key: string }[] = [];
+    const net = switchableApi({
+      ...ROUTES,
+      [`POST ${M}/referral/rules`]: (req) => {
+        posted.push({ body: req.body, key: req.header?.['Idempotency-Key'] ?? '' });
+        return ok({ ...referralRules(), ...(req.body as object), version: 4, createdAt: Date.now() });
+      },
+    });
+    renderWithClient(<ReferralRulesPage />);
+    await screen.findByTestId('ref-terms');
+    fireEvent.change(screen.getByTestId('ref-amount-default-1'), { target: { value: '12' } });
+    net.off();
+    fireEvent.click(screen.getByTestId('ref-save'));
+    expect((await screen.findByTestId('ref-problems')).textContent).toContain('网络不可用');
+    expect((screen.getByTestId('ref-amount-default-1') as HTMLInputElement).value).toBe('12');
+    expect(posted).toHaveLength(0);
+    net.on();
+    fireEvent.click(screen.getByTestId('ref-save'));
+    await waitFor(() => expect(screen.getByTestId('ref-version').textContent).toContain('第 4 版'));
+    expect(posted).toHaveLength(1);
+    expect((posted[0].body as { amounts: number[] }).amounts).toEqual([1_200, 500]);
+  });
+
+  it('hub: the month\'s figures failing offline leave the rules on screen', async () => {
+    const net = switchableApi(ROUTES);
+    const { client } = renderWithClient(<ReferralHub />);
+    await screen.findByTestId('ref-month');
+    net.off();
+    await refetchAll(client);
+    expect(screen.getByTestId('ref-status')).toBeTruthy();
+    expect(screen.getByTestId('ref-month')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('当前网络不可用，显示的内容可能不是最新的');
   });
 });
 

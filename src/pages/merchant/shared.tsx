@@ -10,7 +10,10 @@ import { useMerchantTopic } from '@/services/realtime';
 import { useWorkplace, useWorkplaces } from '@/services/merchant/workplaces';
 import { useWorkbenchStore } from '@/stores/workbench';
 
-export type WorkbenchPage = 'index' | 'orders' | 'order' | 'after-sales' | 'after-sale' | 'products' | 'stock-alerts' | 'staff' | 'audit';
+export type WorkbenchPage =
+  | 'index' | 'orders' | 'order' | 'after-sales' | 'after-sale' | 'products' | 'stock-alerts' | 'staff' | 'audit'
+  // referral (分销): the hub and its pages; referral-holds and referral-withdrawals are built beside these
+  | 'referral' | 'referral-rules' | 'referral-applications' | 'referral-report' | 'referral-holds' | 'referral-withdrawals';
 
 /** A workbench page's URL: the merchant rides along so a page opened alone knows whose it is. */
 export function wbPath(page: WorkbenchPage, merchantId: string, params: Record<string, string> = {}): string {

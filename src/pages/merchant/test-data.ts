@@ -1,5 +1,7 @@
 import type { AuditEntry, DashboardFigures, MerchantOrderDetail, MerchantOrderRow, MerchantProduct, StaffMember, StockAlert, Workplace } from '@contract';
 import type { AfterSale } from '@contract/aftersale';
+import type { CommissionReport, ReferralRules } from '@contract/referral-commission';
+import type { MerchantReferralApplication } from '@/services/merchant/referral';
 
 export const NOW = Date.UTC(2026, 11, 7, 4, 0, 0);
 
@@ -60,4 +62,28 @@ export const auditEntry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
 
 export const stockAlert = (over: Partial<StockAlert> = {}): StockAlert => ({
   skuId: 'sku_1', productId: 'p_1', title: '纯棉T恤', specText: '白色 L', cover: '/images/p_1.svg', stock: 0, onShelf: true, ...over,
+});
+
+/** The rules in force: version 3, on, two levels at 10 % and 5 %, a product's own rate. */
+export const referralRules = (over: Partial<ReferralRules> = {}): ReferralRules => ({
+  merchantId: 'm_1', version: 3, enabled: true, levels: 2, mode: 'rate', amounts: [1_000, 500], freezeDays: 7,
+  overrides: [{ target: 'product', targetId: 'p_1', mode: 'rate', amounts: [1_500, 500] }], createdAt: NOW - 86_400_000, createdBy: 'u_1', ...over,
+});
+
+export const noReferralRules = (): ReferralRules => ({
+  merchantId: 'm_1', version: 0, enabled: false, levels: 2, mode: 'rate', amounts: [0, 0], freezeDays: 7, overrides: [], createdAt: null, createdBy: null,
+});
+
+/** What GET /api/referral/me answers (the rules page reads only maxLevels). */
+export const referralMe = (maxLevels = 2) => ({
+  isPromoter: false, policy: 'approved' as const, minSpend: null, spent: null, canApply: true, application: null, promoter: null, maxLevels,
+  team: Array.from({ length: maxLevels }, (_, i) => ({ level: i + 1, count: 0 })),
+});
+
+export const commissionReport = (over: Partial<CommissionReport> = {}): CommissionReport => ({
+  merchantId: 'm_1', total: { paid: 12_345, reversed: 2_345, commissions: 9 }, days: [], ...over,
+});
+
+export const referralApplication = (over: Partial<MerchantReferralApplication> = {}): MerchantReferralApplication => ({
+  id: 'rap_1', status: 'pending', note: '我有 300 人的宝妈群', reason: null, createdAt: NOW, decidedAt: null, userId: 'u_9', nickname: '小林', phone: '138****0000', ...over,
 });

@@ -1,0 +1,7 @@
+import { merchantMessages } from '../../i18n/merchant';
+
+export default definePageConfig({
+  navigationBarTitleText: merchantMessages['wb.referral.apps.title'],
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 100,
+});
