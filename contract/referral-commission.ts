@@ -129,3 +129,37 @@ export const commissionReport = z.object({
   days: z.array(reportRow.extend({ day: z.string() })),
 });
 export type CommissionReport = z.infer<typeof commissionReport>;
+
+/** The leaderboard's period: the current calendar month in Asia/Shanghai, or all time. */
+export const leaderboardPeriod = z.enum(['month', 'all']);
+export type LeaderboardPeriod = z.infer<typeof leaderboardPeriod>;
+/** How many promoters the leaderboard lists. */
+export const LEADERBOARD_SIZE = 50;
+
+export const leaderboardQuery = z.strictObject({ period: leaderboardPeriod.default('month') });
+export type LeaderboardQuery = z.input<typeof leaderboardQuery>;
+
+export const leaderboardEntry = z.object({
+  /** 1 for the most; promoters with the same amount share a rank (1, 2, 2, 4). */
+  rank: z.number().int().min(1),
+  /** Masked nickname (张**丰). */
+  nickname: z.string(),
+  /** Commissions earned on orders paid in the period, less what refunds reversed of them. */
+  amount: fen,
+  /** The caller's own row. */
+  isMe: z.boolean(),
+});
+export type LeaderboardEntry = z.infer<typeof leaderboardEntry>;
+
+export const referralLeaderboard = z.object({
+  period: leaderboardPeriod,
+  /** month: the first instant of the current month in Asia/Shanghai; all: null. */
+  from: timestamp.nullable(),
+  /** The top promoters (at most LEADERBOARD_SIZE), most first. */
+  items: z.array(leaderboardEntry),
+  /** The caller: his rank (null with nothing earned in the period) and amount. */
+  me: z.object({ rank: z.number().int().min(1).nullable(), amount: fen }),
+  /** When the ranking was computed (it is kept for a minute). */
+  computedAt: timestamp,
+});
+export type ReferralLeaderboard = z.infer<typeof referralLeaderboard>;

@@ -303,6 +303,9 @@ export const routes = {
   rejectReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/reject', tag: 'referral',
     summary: "Reject a withdrawal with a reason: its money is the promoter's available commissions again (the operating merchant only)", auth: 'staff', roles: SHOP_STAFF,
     params: rw.merchantWithdrawalParams, body: rw.rejectWithdrawalBody, response: rw.merchantWithdrawal },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', tag: 'referral',
+    summary: "The top 50 promoters by commissions earned in the period (this month in Asia/Shanghai, or all time) less what was reversed, nicknames masked, and the caller's own rank", auth: 'user',
+    query: rc.leaderboardQuery, response: rc.referralLeaderboard },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

@@ -93,6 +93,10 @@ const demoMerchantProduct = {
   id: DEMO_PRODUCT_ID, title: '示例商品', cover: '/images/p_demo.svg', onShelf: true, priceFrom: 1990, sales: 0, stock: 10,
   skus: [{ id: 'sku_demo', productId: DEMO_PRODUCT_ID, specText: '', price: 1990, originalPrice: null, stock: 10, sales: 0, updatedAt: NOW }],
 };
+const demoCommission = {
+  id: 'rc_smoke', orderId: 'o_smoke', orderNo: '2026120700000000001', productTitle: '示例商品', quantity: 1, level: 1, amount: 540,
+  reversedAmount: 0, state: 'pending' as const, placedAt: NOW, availableAt: null,
+};
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
@@ -200,9 +204,9 @@ export const canned: Canned = {
   bindReferral: () => ({ bound: false }),
   getReferralMe: () => ({
     isPromoter: true, policy: 'everyone' as const, minSpend: null, spent: null, canApply: false, application: null, promoter: null, maxLevels: 2,
-    team: [{ level: 1, count: 0 }, { level: 2, count: 0 }],
+    team: [{ level: 1, count: 1 }, { level: 2, count: 0 }],
   }),
-  listReferralTeam: () => ({ items: [], nextCursor: null }),
+  listReferralTeam: () => ({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),
   // The workbench's referral pages show a row, a rule with an override of the demo product, and a day with commissions.
   listReferralApplications: () => ({ items: [{ id: 'rap_smoke', status: 'pending' as const, note: '想分享给朋友', reason: null, createdAt: NOW, decidedAt: null, userId: 'u_smoke', nickname: '演示用户', phone: '138****0000' }], nextCursor: null }),
@@ -214,8 +218,13 @@ export const canned: Canned = {
   }),
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 1234, reversed: 200, commissions: 3 }, days: [{ day: '2026-01-01', paid: 1234, reversed: 200, commissions: 3 }] }),
-  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 }),
-  listReferralCommissions: () => ({ items: [], nextCursor: null }),
+  // The promoter centre's pages (pages/promoter) show the smoke shopper as a promoter with a little of everything.
+  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawing: 0, withdrawn: 50000, owed: 0 }),
+  listReferralCommissions: () => ({ items: [demoCommission], nextCursor: null }),
+  getReferralLeaderboard: ({ query }) => ({
+    period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW,
+    items: [{ rank: 1, nickname: '体**户', amount: 540, isMe: true }], me: { rank: 1, amount: 540 }, computedAt: NOW,
+  }),
   createReferralWithdrawal: () => SMOKE_WITHDRAWAL,
   listReferralWithdrawals: () => ({ items: [SMOKE_WITHDRAWAL], nextCursor: null }),
   getReferralWithdrawal: () => SMOKE_WITHDRAWAL,

@@ -114,6 +114,11 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   aftersale: ['示例商品', '待商家处理'],
   'aftersale/apply': ['示例商品', '申请原因', '退货退款'],
   'aftersale/detail': ['待商家处理', '不想要了'],
+  promoter: ['可提现佣金（元）', '128.50', '我的团队'],
+  'promoter/team': ['张**丰'],
+  'promoter/commissions': ['示例商品', '待结算'],
+  'promoter/leaderboard': ['第 1 名', '体**户'],
+  'promoter/posters': ['店铺海报', '生成海报'],
 };
 
 export const EXPECTED_REQUESTS: Record<string, string[]> = {
@@ -146,6 +151,11 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   aftersale: ['GET /api/after-sales '],
   'aftersale/apply': ['GET /api/orders/o_smoke_shipped ', 'GET /api/after-sales '],
   'aftersale/detail': ['GET /api/after-sales/as_smoke '],
+  promoter: ['GET /api/referral/me ', 'GET /api/referral/earnings '],
+  'promoter/team': ['GET /api/referral/me ', 'GET /api/referral/team '],
+  'promoter/commissions': ['GET /api/referral/commissions '],
+  'promoter/leaderboard': ['GET /api/referral/leaderboard '],
+  'promoter/posters': ['GET /api/referral/me ', 'GET /api/products '],
 };
 
 interface Phase {

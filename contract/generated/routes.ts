@@ -90,6 +90,7 @@ export const routeTable = {
   listMerchantWithdrawals: { method: 'GET', path: '/api/merchants/:merchantId/referral/withdrawals', auth: 'staff', idempotency: null },
   approveReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/approve', auth: 'staff', idempotency: null },
   rejectReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/reject', auth: 'staff', idempotency: null },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', auth: 'user', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

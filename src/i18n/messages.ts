@@ -1,8 +1,8 @@
 import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
 import { afterSaleMessages } from './aftersale';
 import { shareMessages } from './share';
-import { withdrawMessages } from './referral';
 import { merchantMessages } from './merchant';
+import { referralMessages, withdrawMessages } from './referral';
 import { tradeMessages } from './trade';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
@@ -317,7 +317,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...withdrawMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages, ...withdrawMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

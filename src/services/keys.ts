@@ -2,6 +2,7 @@ import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contra
 import type { AfterSaleStatus } from '@contract/aftersale';
 import type { ReferralApplicationStatus } from '@contract/referral';
 import type { WithdrawalStatus } from '@contract/referral-withdrawal';
+import type { CommissionState, LeaderboardPeriod } from '@contract/referral-commission';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -153,6 +154,20 @@ export const keys = {
     details: () => ['afterSales', 'detail'] as const,
     detail: (id: string) => ['afterSales', 'detail', id] as const,
   },
+  /** The promoter centre (pages/promoter): the shopper's own network and commissions. */
+  referral: {
+    all: () => ['referral'] as const,
+    /** Whether the shopper may promote, the policy, the application, who referred him, the team's counts. */
+    me: () => ['referral', 'me'] as const,
+    earnings: () => ['referral', 'earnings'] as const,
+    teams: () => ['referral', 'team'] as const,
+    team: (level: number, limit: number) => ['referral', 'team', { level, limit }] as const,
+    commissionLists: () => ['referral', 'commissions'] as const,
+    commissions: (state: CommissionState | 'all', limit: number) => ['referral', 'commissions', { state, limit }] as const,
+    leaderboard: (period: LeaderboardPeriod) => ['referral', 'leaderboard', period] as const,
+    /** A share link (token and path) for a target: the server answers the same link while it has 7 days left. */
+    link: (target: string) => ['referral', 'link', target] as const,
+  },
   share: {
     all: () => ['share'] as const,
     code: (platform: string, page: string, scene: string) => ['share', 'code', platform, page, scene] as const,
@@ -172,4 +187,5 @@ export const userScopedRoots = [
   keys.merchant.all(),
   keys.afterSales.all(),
   keys.withdrawals.all(),
+  keys.referral.all(),
 ] as const;

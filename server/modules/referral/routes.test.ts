@@ -1,4 +1,4 @@
-import type { CommissionPage, CommissionReport, ReferralEarnings, ReferralRules } from '@contract/referral-commission';
+import type { CommissionPage, CommissionReport, ReferralEarnings, ReferralLeaderboard, ReferralRules } from '@contract/referral-commission';
 import { testApp, type ApiResponse, type TestApp } from '../../test/app';
 import { addStaff, makeMerchant } from '../merchant/testing';
 import { userToken } from '../order/testing';
@@ -115,4 +115,16 @@ it('a referred purchase earns at both levels through the consumer; a refund of o
   expect(report.body.total).toEqual({ paid: 1050, reversed: 450, commissions: 4 });
   expect(report.body.days).toHaveLength(1);
   expect(await ledgerProblems(t.db)).toEqual([]);
+
+  // The leaderboard: this month's net commissions (earned less reversed), nicknames masked, the caller's own place.
+  const board = await t.get<ReferralLeaderboard>('/api/referral/leaderboard?period=month', { token: b.token });
+  expect(board.status).toBe(200);
+  expect(board.body.items.map((i) => [i.rank, i.amount, i.isMe])).toEqual([[1, 400, false], [2, 200, true]]);
+  expect(board.body.items[0].nickname).toMatch(/^测\*\*\d$/);
+  expect(board.body.me).toEqual({ rank: 2, amount: 200 });
+  const all = await t.get<ReferralLeaderboard>('/api/referral/leaderboard', { token: buyer.token });
+  expect(all.body).toMatchObject({ period: 'month', me: { rank: null, amount: 0 } });
+  expect((await t.get<ReferralLeaderboard>('/api/referral/leaderboard?period=all', { token: a.token })).body).toMatchObject({ period: 'all', from: null, me: { rank: 1, amount: 400 } });
+  expect(codeOf(await t.get('/api/referral/leaderboard?period=week', { token: a.token }))).toBe('400 VALIDATION_FAILED');
+  expect(codeOf(await t.get('/api/referral/leaderboard'))).toBe('401 UNAUTHORIZED');
 });

@@ -11,6 +11,7 @@ export {
   ClipboardPaste,
   ClipboardList,
   Clock,
+  HandCoins,
   MapPin,
   MessageCircleQuestionMark,
   PackageCheck,
