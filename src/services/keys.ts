@@ -132,6 +132,15 @@ export const keys = {
   share: {
     all: () => ['share'] as const,
     code: (platform: string, page: string, scene: string) => ['share', 'code', platform, page, scene] as const,
+    /** What a share link's token opens (anyone may ask; the answer never changes). */
+    resolved: (token: string) => ['share', 'resolved', token] as const,
+  },
+  /** The signed-in shopper's referral data: whether they promote, their share links, estimates. */
+  referral: {
+    all: () => ['referral'] as const,
+    me: () => ['referral', 'me'] as const,
+    link: (target: string) => ['referral', 'link', target] as const,
+    estimate: (productId: string) => ['referral', 'estimate', productId] as const,
   },
 } as const;
 
@@ -147,4 +156,5 @@ export const userScopedRoots = [
   keys.refunds.all(),
   keys.merchant.all(),
   keys.afterSales.all(),
+  keys.referral.all(),
 ] as const;
