@@ -222,7 +222,8 @@ export const SIGNED_IN_STORAGE: Record<string, unknown> = sessionStorageOf(sessi
 
 /** Query strings the host opens pages with, so pages that need an id find the demo records. */
 export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
-  product: { id: DEMO_PRODUCT_ID },
+  // Opened from a promoter's share: its visit is reported (a guest's) or bound (signed in).
+  product: { id: DEMO_PRODUCT_ID, rt: SMOKE_TOKEN },
   checkout: { items: 'sku_demo_1:1' },
   'orders/detail': { id: demoOrder.id },
   'checkout/result': { parentId: 'po_smoke', paymentId: demoPayment.id, orderId: 'po_smoke' },

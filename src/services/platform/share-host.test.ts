@@ -5,9 +5,9 @@ import type * as WeappHost from './share-host.weapp';
 /** WeChat's share host (share-host.weapp.ts): the menus it asks for, and single-page mode from the timeline. */
 const weapp = () => jest.requireActual<typeof WeappHost>('./share-host.weapp');
 
-it('asks for both menus (a chat, the timeline) with a share ticket', () => {
+it("asks for both menus (a chat, the timeline) with a share ticket, in Taro's words (the smoke run checks wx's menus)", () => {
   weapp().enableShareMenu();
-  expect(Taro.showShareMenu).toHaveBeenCalledWith({ withShareTicket: true, menus: ['shareAppMessage', 'shareTimeline'] });
+  expect(Taro.showShareMenu).toHaveBeenCalledWith({ withShareTicket: true, showShareItems: ['wechatFriends', 'wechatMoment'] });
 });
 
 it('knows the timeline by its scene, 1154', () => {

@@ -9,13 +9,11 @@ import { enterInfo } from './launch';
 /** The scene of a page opened from the timeline, in single-page mode (单页模式). */
 export const TIMELINE_SCENE = 1154;
 
-/** WeChat's showShareMenu takes `menus` (base library 2.11.3); Taro's type lists only withShareTicket. */
-type ShareMenuOption = Taro.showShareMenu.Option & { menus: ('shareAppMessage' | 'shareTimeline')[] };
-
 export function enableShareMenu(): void {
-  const option: ShareMenuOption = { withShareTicket: true, menus: ['shareAppMessage', 'shareTimeline'] };
   try {
-    void Taro.showShareMenu(option).catch(() => undefined);
+    // Taro's WeChat API sets wx.showShareMenu's `menus` from `showShareItems` (wechatFriends ->
+    // shareAppMessage, wechatMoment -> shareTimeline) and overwrites a `menus` given directly.
+    void Taro.showShareMenu({ withShareTicket: true, showShareItems: ['wechatFriends', 'wechatMoment'] }).catch(() => undefined);
   } catch {
     // An old base library without the API: the page's handlers still answer the menu's 转发.
   }
