@@ -3,7 +3,7 @@ import { formatPrice } from '@contract/money';
 import Taro from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Carousel, Icon, icons, OfflineBanner, PageState, Price, Skeleton, Stepper, TitleBar } from '@/components';
-import { PosterSheet } from '@/components/poster';
+import { DeferredPosterSheet } from '@/components/poster/deferred';
 // Plain elements on H5 (see primitives): a product page opened from a link brings no Taro component library.
 import { Box, Inline, Press, Tap } from '@/components/primitives';
 import { ShareSheet } from '@/components/share-sheet';
@@ -73,12 +73,12 @@ function ProductPoster({ product, price, open, onClose }: { product: ProductDeta
     }
   }, [open, waiting, scene, onClose]);
   return (
-    <PosterSheet
+    <DeferredPosterSheet
       open={open && scene !== null}
       onClose={onClose}
       page="pages/product/index"
       scene={scene ?? ''}
-      content={{ title: product.title, price, sharer: t('share.sharer', { name: nickname || t('share.anonymous') }) }}
+      content={{ title: product.title, price, sharer: nickname || t('share.anonymous') }}
       image={product.images[0] ?? product.cover}
     />
   );

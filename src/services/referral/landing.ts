@@ -1,9 +1,9 @@
 import Taro from '@tarojs/taro';
 import { isLoggedIn } from '@/stores/session';
 import { deviceId } from '../identity/device';
+import { currentPlatform } from '../platform/current';
 import { enterInfo, launchInfo, type LaunchInfo } from '../platform/launch';
 import { launchInfoOf } from '../platform/launch-info';
-import { sharePlatform } from '../share/shareCode';
 import { bindReferral } from './bindReferral';
 import { recordReferralVisit } from './recordReferralVisit';
 
@@ -149,7 +149,7 @@ export async function reportLanding(token: string, scene?: number): Promise<void
   const device = deviceId();
   try {
     if (isLoggedIn()) await bindReferral({ token, device });
-    else await recordReferralVisit({ token, platform: sharePlatform(), device, ...(scene === undefined ? {} : { scene }) });
+    else await recordReferralVisit({ token, platform: currentPlatform(), device, ...(scene === undefined ? {} : { scene }) });
     clearPending(token);
   } catch {
     keepPending(token);
