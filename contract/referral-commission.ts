@@ -163,3 +163,19 @@ export const referralLeaderboard = z.object({
   computedAt: timestamp,
 });
 export type ReferralLeaderboard = z.infer<typeof referralLeaderboard>;
+
+/** GET /api/referral/estimate: what a promoter would earn at level 1 on one unit of each SKU of a product. */
+export const referralEstimateQuery = z.strictObject({ productId: id });
+export type ReferralEstimateQuery = z.input<typeof referralEstimateQuery>;
+export const referralEstimate = z.object({
+  productId: id,
+  /** Whether the product's merchant pays commissions under the rules in force now (false: skus is empty). */
+  enabled: z.boolean(),
+  /**
+   * The level-1 commission on one unit of each SKU at its current price and the rules in force
+   * (rate: the rate on the price, rounded down; fixed: the amount per unit, at most the price).
+   * An estimate: the commission is reckoned on what the order is paid, after discounts.
+   */
+  skus: z.array(z.object({ skuId: id, amount: fen })),
+});
+export type ReferralEstimate = z.infer<typeof referralEstimate>;

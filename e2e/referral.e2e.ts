@@ -74,7 +74,7 @@ test('a poster link binds the buyer; the promoter earns, a refund reverses in pr
       await byText(landed, product.title).first().waitFor({ timeout: 30_000 });
       const buyerToken = await signIn(buyer, server.baseUrl, api, BUYER);
       const buyerMe = await api.call('getReferralMe', {}, { token: buyerToken });
-      expect(buyerMe.referrer).not.toBeNull();
+      expect(buyerMe.promoter).not.toBeNull();
       const team = await api.call('listReferralTeam', { query: { level: 1 } }, { token: promoterToken });
       expect(team.items).toHaveLength(1);
 
@@ -97,7 +97,7 @@ test('a poster link binds the buyer; the promoter earns, a refund reverses in pr
         (e) => e.pending > 0,
         30_000,
       );
-      const expected = Math.floor((order.payableAmount - order.shippingAmount) / 10);
+      const expected = Math.floor((order.amounts.payableAmount - order.amounts.shippingAmount) / 10);
       expect(earned.pending).toBe(expected);
       const centre = await route(page, server.baseUrl, '/pages/promoter/commissions');
       await centre.locator('.pm-commission, [data-testid="pm-commission"]').filter({ visible: true }).first().waitFor({ timeout: 20_000 });
@@ -105,7 +105,7 @@ test('a poster link binds the buyer; the promoter earns, a refund reverses in pr
       await shot('pending');
 
       // B asks for a refund of one unit; the owner approves; half the commission is reversed.
-      const request = await api.call('createAfterSale', { body: { orderId: order.id, kind: 'refund_only', reason: 'not_wanted', lines: [{ lineNo: 0, quantity: 1 }] } }, { token: buyerToken });
+      const request = await api.call('createAfterSale', { body: { orderId: order.id, kind: 'refund_only', reason: 'no_longer_needed', lines: [{ lineNo: 0, quantity: 1 }] } }, { token: buyerToken });
       await api.call('approveAfterSale', { params: { merchantId: order.merchantId, afterSaleId: request.id } }, { token: ownerToken });
       const afterRefund = await eventually(
         () => api.call('getReferralEarnings', {}, { token: promoterToken }),

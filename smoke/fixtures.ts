@@ -98,6 +98,14 @@ const demoCommission = {
   reversedAmount: 0, state: 'pending' as const, placedAt: NOW, availableAt: null,
 };
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
+/** The smoke promoter's share token (20 base62 characters, as the server makes them). */
+export const SMOKE_TOKEN = 'AbCdEf012345GhIjKlMn';
+/** A share link as POST /api/referral/links answers it: the target's page with the token as `rt`. */
+function referralLinkFor(target: string) {
+  const productId = target.includes(':') ? target.slice(target.indexOf(':') + 1) : null;
+  const path = productId ? `/pages/product/index?id=${encodeURIComponent(productId)}&rt=${SMOKE_TOKEN}` : `/pages/home/index?rt=${SMOKE_TOKEN}`;
+  return { token: SMOKE_TOKEN, path, expiresAt: NOW + 30 * 86_400_000 };
+}
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
 
@@ -199,13 +207,15 @@ export const canned: Canned = {
   changeSkuStock: () => demoMerchantProduct.skus[0],
   listStockAlerts: () => ({ items: [], nextCursor: null }),
   getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, afterSalesWaiting: 0, computedAt: NOW }),
-  createReferralLink: () => ({ token: 'AbCdEf012345GhIjKlMn', path: `/pages/product/index?id=${DEMO_PRODUCT_ID}&rt=AbCdEf012345GhIjKlMn`, expiresAt: NOW + 30 * 86_400_000 }),
+  createReferralLink: ({ body }) => referralLinkFor(String((body as { target?: unknown } | undefined)?.target ?? 'home')),
+  resolveReferralLink: ({ params }) => (params.token === SMOKE_TOKEN ? { target: `poster:${DEMO_PRODUCT_ID}`, path: `/pages/product/index?id=${DEMO_PRODUCT_ID}&rt=${SMOKE_TOKEN}` } : null),
   recordReferralVisit: () => null,
   bindReferral: () => ({ bound: false }),
   getReferralMe: () => ({
     isPromoter: true, policy: 'everyone' as const, minSpend: null, spent: null, canApply: false, application: null, promoter: null, maxLevels: 2,
     team: [{ level: 1, count: 1 }, { level: 2, count: 0 }],
   }),
+  getReferralEstimate: ({ query }) => ({ productId: query.productId ?? DEMO_PRODUCT_ID, enabled: true, skus: [{ skuId: 'sku_demo_1', amount: 199 }, { skuId: 'sku_demo_2', amount: 219 }] }),
   listReferralTeam: () => ({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),
   // The workbench's referral pages show a row, a rule with an override of the demo product, and a day with commissions.
@@ -248,7 +258,8 @@ export const SIGNED_IN_STORAGE: Record<string, unknown> = sessionStorageOf(sessi
 
 /** Query strings the host opens pages with, so pages that need an id find the demo records. */
 export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
-  product: { id: DEMO_PRODUCT_ID },
+  // Opened from a promoter's share: its visit is reported (a guest's) or bound (signed in).
+  product: { id: DEMO_PRODUCT_ID, rt: SMOKE_TOKEN },
   checkout: { items: 'sku_demo_1:1' },
   'orders/detail': { id: demoOrder.id },
   'checkout/result': { parentId: 'po_smoke', paymentId: demoPayment.id, orderId: 'po_smoke' },

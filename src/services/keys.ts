@@ -167,11 +167,16 @@ export const keys = {
     leaderboard: (period: LeaderboardPeriod) => ['referral', 'leaderboard', period] as const,
     /** A share link (token and path) for a target: the server answers the same link while it has 7 days left. */
     link: (target: string) => ['referral', 'link', target] as const,
+    /** A promoter's estimated level-1 commission per SKU of a product. */
+    estimate: (productId: string) => ['referral', 'estimate', productId] as const,
   },
   share: {
     all: () => ['share'] as const,
     code: (platform: string, page: string, scene: string) => ['share', 'code', platform, page, scene] as const,
+    /** What a share link's token opens (anyone may ask; the answer never changes). */
+    resolved: (token: string) => ['share', 'resolved', token] as const,
   },
+  /** The signed-in shopper's referral data: whether they promote, their share links, estimates. */
 } as const;
 
 /** Roots of the data that belongs to the signed-in user: dropped at logout and login. */

@@ -1,4 +1,5 @@
 import { defineHandlers } from '../../infra/http';
+import { estimateFor } from './estimate';
 import { commissionReport, earningsOf, listCommissions } from './reads';
 import { getRules, setRules } from './rules';
 
@@ -9,4 +10,5 @@ export const referralCommissionHandlers = defineHandlers({
   getCommissionReport: async ({ db, staff, query }) => commissionReport(db, staff.merchantId, query),
   getReferralEarnings: async ({ db, user }) => earningsOf(db, user.id),
   listReferralCommissions: async ({ db, user, query }) => listCommissions(db, user.id, query),
+  getReferralEstimate: async ({ db, config, user, query }) => estimateFor(db, config.referral, user.id, query.productId),
 });

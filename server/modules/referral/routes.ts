@@ -1,6 +1,6 @@
 import { AppError } from '../../infra/errors';
 import { defineHandlers } from '../../infra/http';
-import { bindByToken, createLink, recordVisit } from './attribution';
+import { bindByToken, createLink, recordVisit, resolveLink } from './attribution';
 import { LeaderboardCache, leaderboard } from './leaderboard';
 import { listTeam, referralMe } from './network';
 import { applyToPromote, assertOperator, decideApplication, listApplications } from './promoters';
@@ -22,6 +22,7 @@ export function referralHandlers() {
   const rankings = new LeaderboardCache();
   return defineHandlers({
     createReferralLink: async ({ db, config, user, body }) => createLink(db, config.referral, user, body),
+    resolveReferralLink: async ({ db, config, log, params }) => resolveLink(db, config.referral.secret, log, params.token),
     recordReferralVisit: async ({ db, config, log, user, body, ip }) => {
       // Counted before the token is looked at, the same for good and bad tokens.
       const byDevice = perDevice.hit(body.device);
