@@ -85,8 +85,11 @@ export type ReferralRules = z.infer<typeof referralRules>;
 export const commissionState = z.enum(['pending', 'frozen', 'available', 'withdrawn', 'reversed']);
 export type CommissionState = z.infer<typeof commissionState>;
 
-/** A promoter's commission money by state; owed: clawbacks of reversals after a withdrawal not yet netted. */
-export const referralEarnings = z.object({ pending: fen, frozen: fen, available: fen, withdrawn: fen, owed: fen });
+/**
+ * A promoter's commission money by state; withdrawing: taken by withdrawals not settled yet;
+ * withdrawn: paid out; owed: clawbacks of reversals after a withdrawal not yet netted.
+ */
+export const referralEarnings = z.object({ pending: fen, frozen: fen, available: fen, withdrawing: fen, withdrawn: fen, owed: fen });
 export type ReferralEarnings = z.infer<typeof referralEarnings>;
 
 export const commissionListQuery = z.strictObject({ state: commissionState.optional(), ...pageQuery });
@@ -126,3 +129,53 @@ export const commissionReport = z.object({
   days: z.array(reportRow.extend({ day: z.string() })),
 });
 export type CommissionReport = z.infer<typeof commissionReport>;
+
+/** The leaderboard's period: the current calendar month in Asia/Shanghai, or all time. */
+export const leaderboardPeriod = z.enum(['month', 'all']);
+export type LeaderboardPeriod = z.infer<typeof leaderboardPeriod>;
+/** How many promoters the leaderboard lists. */
+export const LEADERBOARD_SIZE = 50;
+
+export const leaderboardQuery = z.strictObject({ period: leaderboardPeriod.default('month') });
+export type LeaderboardQuery = z.input<typeof leaderboardQuery>;
+
+export const leaderboardEntry = z.object({
+  /** 1 for the most; promoters with the same amount share a rank (1, 2, 2, 4). */
+  rank: z.number().int().min(1),
+  /** Masked nickname (张**丰). */
+  nickname: z.string(),
+  /** Commissions earned on orders paid in the period, less what refunds reversed of them. */
+  amount: fen,
+  /** The caller's own row. */
+  isMe: z.boolean(),
+});
+export type LeaderboardEntry = z.infer<typeof leaderboardEntry>;
+
+export const referralLeaderboard = z.object({
+  period: leaderboardPeriod,
+  /** month: the first instant of the current month in Asia/Shanghai; all: null. */
+  from: timestamp.nullable(),
+  /** The top promoters (at most LEADERBOARD_SIZE), most first. */
+  items: z.array(leaderboardEntry),
+  /** The caller: his rank (null with nothing earned in the period) and amount. */
+  me: z.object({ rank: z.number().int().min(1).nullable(), amount: fen }),
+  /** When the ranking was computed (it is kept for a minute). */
+  computedAt: timestamp,
+});
+export type ReferralLeaderboard = z.infer<typeof referralLeaderboard>;
+
+/** GET /api/referral/estimate: what a promoter would earn at level 1 on one unit of each SKU of a product. */
+export const referralEstimateQuery = z.strictObject({ productId: id });
+export type ReferralEstimateQuery = z.input<typeof referralEstimateQuery>;
+export const referralEstimate = z.object({
+  productId: id,
+  /** Whether the product's merchant pays commissions under the rules in force now (false: skus is empty). */
+  enabled: z.boolean(),
+  /**
+   * The level-1 commission on one unit of each SKU at its current price and the rules in force
+   * (rate: the rate on the price, rounded down; fixed: the amount per unit, at most the price).
+   * An estimate: the commission is reckoned on what the order is paid, after discounts.
+   */
+  skus: z.array(z.object({ skuId: id, amount: fen })),
+});
+export type ReferralEstimate = z.infer<typeof referralEstimate>;

@@ -47,6 +47,17 @@ export const referralLink = z.object({
 });
 export type ReferralLink = z.infer<typeof referralLink>;
 
+/** A token to resolve (GET /api/referral/links/:token): a poster's code carries only the token. */
+export const referralLinkParams = z.strictObject({ token: referralToken });
+/** What a share link opens: its target and the page path with the token (`rt`). */
+export const resolvedReferralLink = z.object({
+  /** `home`, `product:<id>` or `poster:<productId>`. */
+  target: z.string(),
+  /** The page the link opens, with the token as `rt` (as createReferralLink answers it). */
+  path: z.string(),
+});
+export type ResolvedReferralLink = z.infer<typeof resolvedReferralLink>;
+
 export const referralVisitBody = z.strictObject({
   token: referralToken,
   platform: referralPlatform,

@@ -11,6 +11,7 @@ import * as aft from './aftersale';
 import * as wb from './workbench';
 import * as ref from './referral';
 import * as rc from './referral-commission';
+import * as rw from './referral-withdrawal';
 import * as rh from './referral-holds';
 import * as share from './share';
 import type { StaffRole } from './merchant';
@@ -245,6 +246,9 @@ export const routes = {
   createReferralLink: { method: 'POST', path: '/api/referral/links', tag: 'referral',
     summary: 'A share link for a promoter: a signed 20-character token and the page path carrying it (the same target and campaign reuse a link still valid)', auth: 'user',
     body: ref.createReferralLinkBody, response: ref.referralLink },
+  resolveReferralLink: { method: 'GET', path: '/api/referral/links/:token', tag: 'referral',
+    summary: "What a share link opens (its target and page path), for a code whose scene carries only the token; 404 for a token that does not verify or names no link (an expired link still answers)", auth: 'optional',
+    params: ref.referralLinkParams, response: ref.resolvedReferralLink },
   recordReferralVisit: { method: 'POST', path: '/api/referral/visits', tag: 'referral',
     summary: "Record an open of a shared link (first and last touch per device and account); 204 for any well-formed body, whether the token is good or not", auth: 'optional',
     body: ref.referralVisitBody, response: z.null(), status: 204, idempotency: 'none' },
@@ -254,6 +258,9 @@ export const routes = {
   getReferralMe: { method: 'GET', path: '/api/referral/me', tag: 'referral',
     summary: 'The promoter centre: whether the shopper may promote (or apply), who referred them, the team counts by level', auth: 'user',
     response: ref.referralMe },
+  getReferralEstimate: { method: 'GET', path: '/api/referral/estimate', tag: 'referral',
+    summary: "A promoter's estimated level-1 commission on one unit of each SKU of a product at the rules in force (403 NOT_A_PROMOTER for anyone else)", auth: 'user',
+    query: rc.referralEstimateQuery, response: rc.referralEstimate },
   listReferralTeam: { method: 'GET', path: '/api/referral/team', tag: 'referral', summary: "The shopper's team at one level, newest first (nicknames masked)", auth: 'user',
     query: ref.referralTeamQuery, response: ref.referralTeamPage },
   applyReferralPromoter: { method: 'POST', path: '/api/referral/applications', tag: 'referral',
@@ -284,6 +291,28 @@ export const routes = {
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', tag: 'referral',
     summary: "The promoter's commissions, newest first: order, product, level, amount, reversed amount, state", auth: 'user',
     query: rc.commissionListQuery, response: rc.commissionPage },
+  // referral withdrawals (docs/referral.md, "Withdrawals")
+  createReferralWithdrawal: { method: 'POST', path: '/api/referral/withdrawals', tag: 'referral',
+    summary: 'Withdraw available commissions to the stored balance (at once), WeChat Pay or Alipay (the account of the mini-program login); above the auto-approval threshold the operating merchant reviews it', auth: 'user',
+    body: rw.createWithdrawalBody, response: rw.withdrawal, status: 201, idempotency: 'required' },
+  listReferralWithdrawals: { method: 'GET', path: '/api/referral/withdrawals', tag: 'referral',
+    summary: "The promoter's withdrawals, newest first", auth: 'user',
+    query: rw.withdrawalListQuery, response: rw.withdrawalPage },
+  getReferralWithdrawal: { method: 'GET', path: '/api/referral/withdrawals/:withdrawalId', tag: 'referral',
+    summary: "One of the promoter's withdrawals (with what WeChat's confirmation needs while the transfer waits for him)", auth: 'user',
+    params: rw.withdrawalParams, response: rw.withdrawal },
+  listMerchantWithdrawals: { method: 'GET', path: '/api/merchants/:merchantId/referral/withdrawals', tag: 'referral',
+    summary: "Promoters' withdrawals by status, those waiting for review by default (oldest first); the operating merchant's staff only, any other merchant 404", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: rw.merchantWithdrawalQuery, response: rw.merchantWithdrawalPage },
+  approveReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/approve', tag: 'referral',
+    summary: 'Approve a withdrawal waiting for review: paid to the balance at once, or transferred through its channel (the operating merchant only)', auth: 'staff', roles: SHOP_STAFF,
+    params: rw.merchantWithdrawalParams, response: rw.merchantWithdrawal },
+  rejectReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/reject', tag: 'referral',
+    summary: "Reject a withdrawal with a reason: its money is the promoter's available commissions again (the operating merchant only)", auth: 'staff', roles: SHOP_STAFF,
+    params: rw.merchantWithdrawalParams, body: rw.rejectWithdrawalBody, response: rw.merchantWithdrawal },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', tag: 'referral',
+    summary: "The top 50 promoters by commissions earned in the period (this month in Asia/Shanghai, or all time) less what was reversed, nicknames masked, and the caller's own rank", auth: 'user',
+    query: rc.leaderboardQuery, response: rc.referralLeaderboard },
   // referral fraud controls: the held commissions' queue (docs/referral.md, "Fraud controls")
   listReferralHolds: { method: 'GET', path: '/api/merchants/:merchantId/referral/holds', tag: 'referral',
     summary: "Commissions on the merchant's orders that fraud controls held, open or decided, newest first, with the reasons (shoppers masked)", auth: 'staff', roles: SHOP_STAFF,

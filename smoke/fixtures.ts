@@ -14,6 +14,23 @@ type Canned = { [N in RouteName]: (call: CannedCall) => RouteOutput<N> | null };
 
 // Timestamps relative to the run, so a pending order is still inside its payment window.
 const NOW = Date.now();
+/** A withdrawal of ¥200 to the balance waiting for review (the workbench's withdrawals page). */
+const SMOKE_WITHDRAWAL = {
+  id: 'wd_smoke',
+  amount: 20000,
+  fee: 0,
+  payout: 20000,
+  destination: 'balance' as const,
+  status: 'requested' as const,
+  review: 'manual' as const,
+  reason: null,
+  failReason: null,
+  createdAt: NOW,
+  decidedAt: null,
+  settledAt: null,
+  confirm: null,
+};
+const SMOKE_MERCHANT_WITHDRAWAL = { ...SMOKE_WITHDRAWAL, promoterId: 'u_smoke', nickname: '演示用户', phone: '138****0000' };
 const DEMO_PRODUCT_ID = 'p_demo';
 const user = { id: 'u_smoke', nickname: '体验用户', avatar: null, phone: null, platform: 'weapp' };
 const demoAddress = {
@@ -76,6 +93,10 @@ const demoMerchantProduct = {
   id: DEMO_PRODUCT_ID, title: '示例商品', cover: '/images/p_demo.svg', onShelf: true, priceFrom: 1990, sales: 0, stock: 10,
   skus: [{ id: 'sku_demo', productId: DEMO_PRODUCT_ID, specText: '', price: 1990, originalPrice: null, stock: 10, sales: 0, updatedAt: NOW }],
 };
+const demoCommission = {
+  id: 'rc_smoke', orderId: 'o_smoke', orderNo: '2026120700000000001', productTitle: '示例商品', quantity: 1, level: 1, amount: 540,
+  reversedAmount: 0, state: 'pending' as const, placedAt: NOW, availableAt: null,
+};
 /** A held commission in the workbench's queue (fraud controls), in the state asked for. */
 const smokeHold = (state: 'open' | 'released' | 'rejected') => ({
   id: 'rh_smoke', orderId: 'o_smoke', orderNo: '2026010112345678901', level: 1, state,
@@ -85,6 +106,14 @@ const smokeHold = (state: 'open' | 'released' | 'rejected') => ({
   createdAt: NOW, decidedAt: state === 'open' ? null : NOW, note: null,
 });
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
+/** The smoke promoter's share token (20 base62 characters, as the server makes them). */
+export const SMOKE_TOKEN = 'AbCdEf012345GhIjKlMn';
+/** A share link as POST /api/referral/links answers it: the target's page with the token as `rt`. */
+function referralLinkFor(target: string) {
+  const productId = target.includes(':') ? target.slice(target.indexOf(':') + 1) : null;
+  const path = productId ? `/pages/product/index?id=${encodeURIComponent(productId)}&rt=${SMOKE_TOKEN}` : `/pages/home/index?rt=${SMOKE_TOKEN}`;
+  return { token: SMOKE_TOKEN, path, expiresAt: NOW + 30 * 86_400_000 };
+}
 // Far in the future: the client drops a session whose expiry has passed (real clock).
 const session = { token: 'smoke-token', expiresAt: Date.UTC(2100, 0, 1), user };
 
@@ -186,14 +215,16 @@ export const canned: Canned = {
   changeSkuStock: () => demoMerchantProduct.skus[0],
   listStockAlerts: () => ({ items: [], nextCursor: null }),
   getDashboard: () => ({ date: '2026-01-01', timeZone: 'Asia/Shanghai' as const, paidOrders: 0, gmv: 0, refunds: { count: 0, amount: 0 }, toShip: 0, toPickup: 0, afterSalesWaiting: 0, computedAt: NOW }),
-  createReferralLink: () => ({ token: 'AbCdEf012345GhIjKlMn', path: `/pages/product/index?id=${DEMO_PRODUCT_ID}&rt=AbCdEf012345GhIjKlMn`, expiresAt: NOW + 30 * 86_400_000 }),
+  createReferralLink: ({ body }) => referralLinkFor(String((body as { target?: unknown } | undefined)?.target ?? 'home')),
+  resolveReferralLink: ({ params }) => (params.token === SMOKE_TOKEN ? { target: `poster:${DEMO_PRODUCT_ID}`, path: `/pages/product/index?id=${DEMO_PRODUCT_ID}&rt=${SMOKE_TOKEN}` } : null),
   recordReferralVisit: () => null,
   bindReferral: () => ({ bound: false }),
   getReferralMe: () => ({
     isPromoter: true, policy: 'everyone' as const, minSpend: null, spent: null, canApply: false, application: null, promoter: null, maxLevels: 2,
-    team: [{ level: 1, count: 0 }, { level: 2, count: 0 }],
+    team: [{ level: 1, count: 1 }, { level: 2, count: 0 }],
   }),
-  listReferralTeam: () => ({ items: [], nextCursor: null }),
+  getReferralEstimate: ({ query }) => ({ productId: query.productId ?? DEMO_PRODUCT_ID, enabled: true, skus: [{ skuId: 'sku_demo_1', amount: 199 }, { skuId: 'sku_demo_2', amount: 219 }] }),
+  listReferralTeam: () => ({ items: [{ nickname: '张**丰', joinedAt: NOW }], nextCursor: null }),
   applyReferralPromoter: () => ({ id: 'rap_smoke', status: 'pending' as const, note: null, reason: null, createdAt: NOW, decidedAt: null }),
   // The workbench's referral pages show a row, a rule with an override of the demo product, and a day with commissions.
   listReferralApplications: () => ({ items: [{ id: 'rap_smoke', status: 'pending' as const, note: '想分享给朋友', reason: null, createdAt: NOW, decidedAt: null, userId: 'u_smoke', nickname: '演示用户', phone: '138****0000' }], nextCursor: null }),
@@ -205,8 +236,19 @@ export const canned: Canned = {
   }),
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 1234, reversed: 200, commissions: 3 }, days: [{ day: '2026-01-01', paid: 1234, reversed: 200, commissions: 3 }] }),
-  getReferralEarnings: () => ({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 }),
-  listReferralCommissions: () => ({ items: [], nextCursor: null }),
+  // The promoter centre's pages (pages/promoter) show the smoke shopper as a promoter with a little of everything.
+  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawing: 0, withdrawn: 50000, owed: 0 }),
+  listReferralCommissions: () => ({ items: [demoCommission], nextCursor: null }),
+  getReferralLeaderboard: ({ query }) => ({
+    period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW,
+    items: [{ rank: 1, nickname: '体**户', amount: 540, isMe: true }], me: { rank: 1, amount: 540 }, computedAt: NOW,
+  }),
+  createReferralWithdrawal: () => SMOKE_WITHDRAWAL,
+  listReferralWithdrawals: () => ({ items: [SMOKE_WITHDRAWAL], nextCursor: null }),
+  getReferralWithdrawal: () => SMOKE_WITHDRAWAL,
+  listMerchantWithdrawals: () => ({ items: [SMOKE_MERCHANT_WITHDRAWAL], nextCursor: null }),
+  approveReferralWithdrawal: () => ({ ...SMOKE_MERCHANT_WITHDRAWAL, status: 'succeeded' as const, decidedAt: NOW, settledAt: NOW }),
+  rejectReferralWithdrawal: () => ({ ...SMOKE_MERCHANT_WITHDRAWAL, status: 'rejected' as const, reason: '账户信息有误', decidedAt: NOW, settledAt: NOW }),
   listReferralHolds: () => ({ items: [smokeHold('open')], nextCursor: null }),
   releaseReferralHold: () => smokeHold('released'),
   rejectReferralHold: () => smokeHold('rejected'),
@@ -227,7 +269,8 @@ export const SIGNED_IN_STORAGE: Record<string, unknown> = sessionStorageOf(sessi
 
 /** Query strings the host opens pages with, so pages that need an id find the demo records. */
 export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
-  product: { id: DEMO_PRODUCT_ID },
+  // Opened from a promoter's share: its visit is reported (a guest's) or bound (signed in).
+  product: { id: DEMO_PRODUCT_ID, rt: SMOKE_TOKEN },
   checkout: { items: 'sku_demo_1:1' },
   'orders/detail': { id: demoOrder.id },
   'checkout/result': { parentId: 'po_smoke', paymentId: demoPayment.id, orderId: 'po_smoke' },

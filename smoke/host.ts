@@ -36,6 +36,14 @@ export interface PageReport {
   /** The rendered text (first 2000 characters). */
   text: string;
   requests: string[];
+  /**
+   * What the page's share handlers answer when the host's menu asks (after mounting): a card to a
+   * chat (onShareAppMessage, every platform) and WeChat's timeline (onShareTimeline); absent
+   * when the page has no handler.
+   */
+  share: { appMessage?: unknown; timeline?: unknown };
+  /** The share menus the page asked for while shown (showShareMenu options). */
+  shareMenus: Record<string, unknown>[];
 }
 
 export interface SmokeReport {
@@ -114,17 +122,27 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   aftersale: ['示例商品', '待商家处理'],
   'aftersale/apply': ['示例商品', '申请原因', '退货退款'],
   'aftersale/detail': ['待商家处理', '不想要了'],
+  promoter: ['可提现佣金（元）', '128.50', '我的团队'],
+  'promoter/team': ['张**丰'],
+  'promoter/commissions': ['示例商品', '待结算'],
+  'promoter/leaderboard': ['第 1 名', '体**户'],
+  'promoter/posters': ['店铺海报', '生成海报'],
 };
 
 export const EXPECTED_REQUESTS: Record<string, string[]> = {
   home: ['GET /api/home '],
   category: ['GET /api/categories '],
-  product: ['GET /api/products/'],
+  // Opened with a share's token (DEFAULT_PAGE_QUERIES): a guest's open is a visit.
+  product: ['GET /api/products/', 'POST /api/referral/visits '],
 };
 
 /** With a signed-in session, the account pages load the account's data too. */
 export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   ...EXPECTED_REQUESTS,
+  // Signed in, the open binds at once; the shopper promotes (canned), so the page asks for the
+  // estimate, and home for the promoter's share link (kept: the product page shares it too).
+  product: ['GET /api/products/', 'POST /api/referral/bind ', 'GET /api/referral/estimate '],
+  home: ['GET /api/home ', 'POST /api/referral/links '],
   me: ['GET /api/orders/counts '],
   cart: ['GET /api/cart '],
   orders: ['GET /api/orders '],
@@ -146,6 +164,11 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   aftersale: ['GET /api/after-sales '],
   'aftersale/apply': ['GET /api/orders/o_smoke_shipped ', 'GET /api/after-sales '],
   'aftersale/detail': ['GET /api/after-sales/as_smoke '],
+  promoter: ['GET /api/referral/me ', 'GET /api/referral/earnings '],
+  'promoter/team': ['GET /api/referral/me ', 'GET /api/referral/team '],
+  'promoter/commissions': ['GET /api/referral/commissions '],
+  'promoter/leaderboard': ['GET /api/referral/leaderboard '],
+  'promoter/posters': ['GET /api/referral/me ', 'GET /api/products '],
 };
 
 interface Phase {
@@ -516,7 +539,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       const pagePhase: Phase = { errors: [], warnings: [], requests: [] };
       phase = pagePhase;
       const query = options.queries?.[route] ?? DEFAULT_PAGE_QUERIES[pageKey(route)] ?? {};
-      const page: PageReport = { route, query, ok: false, errors: pagePhase.errors, warnings: pagePhase.warnings, setDataCalls: 0, renderedNodes: 0, text: '', requests: pagePhase.requests };
+      const page: PageReport = { route, query, ok: false, errors: pagePhase.errors, warnings: pagePhase.warnings, setDataCalls: 0, renderedNodes: 0, text: '', requests: pagePhase.requests, share: {}, shareMenus: [] };
       report.pages.push(page);
       if (!report.launch.ok) { fail('not mounted: the app failed to launch'); continue; }
 
@@ -563,6 +586,16 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       lifecycle('onShow');
       await runTimers();
       lifecycle('onReady');
+      await runTimers();
+
+      // The host's share menu, once the page has its data: what each share handler answers.
+      const ask = (name: 'onShareAppMessage' | 'onShareTimeline', arg: unknown) => {
+        const fn = inst[name];
+        return typeof fn === 'function' ? cloneData(guard(name, () => (fn as Fn).call(inst, arg))) : undefined;
+      };
+      if (typeof inst.onShareAppMessage === 'function') page.share.appMessage = ask('onShareAppMessage', { from: 'menu' });
+      if (platform === 'weapp' && typeof inst.onShareTimeline === 'function') page.share.timeline = ask('onShareTimeline', {});
+      page.shareMenus = platformApi.shareMenus.splice(0);
       await runTimers();
 
       for (const expected of expectedRequests[pageKey(route)] ?? []) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listPages, type SmokeReport } from './host';
 import type { Platform } from './platform-api';
+import { SMOKE_TOKEN } from './fixtures';
 import { buildDirFor, runHostProcess } from './run-host';
 
 /**
@@ -56,6 +57,30 @@ for (const { platform, signedIn, label } of runs) {
     test('app.json lists at least one page and the subpackages', () => {
       expect(pages.length).toBeGreaterThan(0);
     });
+
+    // The host's share menu on the pages a shopper shares: a promoter's (the signed-in smoke shopper
+    // promotes) path carries the token, a guest's is the plain page.
+    const shared = [
+      { route: 'pages/product/index', path: '/pages/product/index?id=p_demo', query: 'id=p_demo' },
+      { route: 'pages/home/index', path: '/pages/home/index', query: '' },
+    ];
+    for (const { route, path: plain, query } of shared) {
+      test(`${route}: the share handler answers ${signedIn ? 'the path with the token' : 'the plain path'}`, () => {
+        const page = getReport().pages.find((p) => p.route === route);
+        const answer = page?.share.appMessage as { path?: string; title?: string } | undefined;
+        expect(answer?.title).toBeTruthy();
+        const want = signedIn ? `${plain}${plain.includes('?') ? '&' : '?'}rt=${SMOKE_TOKEN}` : plain;
+        expect(answer?.path).toBe(want);
+        if (platform === 'weapp') {
+          const timeline = page?.share.timeline as { query?: string } | undefined;
+          expect(timeline?.query).toBe(signedIn ? [query, `rt=${SMOKE_TOKEN}`].filter(Boolean).join('&') : query);
+          expect(page?.shareMenus).toContainEqual(expect.objectContaining({ withShareTicket: true, menus: ['shareAppMessage', 'shareTimeline'] }));
+        } else {
+          expect(page?.share.timeline).toBeUndefined();
+          expect(page?.shareMenus).toEqual([]);
+        }
+      });
+    }
 
     for (const route of pages) {
       test(`${route} mounts`, () => {

@@ -34,7 +34,7 @@ const DECLARED_UNIMPLEMENTED = [
   'getLocation', 'chooseLocation', 'openLocation', 'chooseAddress', 'scanCode', 'getUserProfile', 'getUserInfo',
   'getPhoneNumber', 'requestSubscribeMessage', 'openSetting', 'getSetting', 'authorize', 'createAnimation',
   'createCanvasContext', 'createVideoContext', 'createInnerAudioContext', 'startPullDownRefresh', 'setClipboardData',
-  'getClipboardData', 'makePhoneCall', 'vibrateShort', 'showShareMenu', 'hideShareMenu', 'navigateToMiniProgram',
+  'getClipboardData', 'makePhoneCall', 'vibrateShort', 'hideShareMenu', 'navigateToMiniProgram',
   'setTabBarBadge', 'removeTabBarBadge', 'showTabBarRedDot', 'hideTabBarRedDot', 'showActionSheet', 'loadFontFace',
 ];
 
@@ -136,6 +136,8 @@ export interface PlatformApi {
   api: Api;
   storage: Map<string, unknown>;
   navigations: string[];
+  /** The options of every showShareMenu call, in order. */
+  shareMenus: Record<string, unknown>[];
   /** Every socket the app opened, and a way to end those still open. */
   sockets: { reports: SocketReport[]; closeAll(): void };
   /** Fires the listeners registered with onAppShow, as the host does after App.onShow. */
@@ -150,6 +152,7 @@ export interface PlatformOptions {
 export function createPlatformApi(platform: Platform, hooks: HostHooks, options: PlatformOptions = {}): PlatformApi {
   const storage = new Map<string, unknown>();
   const navigations: string[] = [];
+  const shareMenus: Record<string, unknown>[] = [];
   const api: Api = {};
   const appShow = new Set<(o: unknown) => void>();
   // Registered but never fired: the smoke run never hides the app or loses the network.
@@ -276,6 +279,12 @@ export function createPlatformApi(platform: Platform, hooks: HostHooks, options:
   } else {
     api.showModal = (o?: Callbacks) => settle(hooks, o, ok({ confirm: true, cancel: false }));
   }
+  // The share menu a page asks for (WeChat: withShareTicket and menus), recorded for the report.
+  api.showShareMenu = (o?: Callbacks & Record<string, unknown>) => {
+    const { success: _s, fail: _f, complete: _c, ...options } = o ?? {};
+    shareMenus.push(options);
+    settle(hooks, o, ok());
+  };
   api.setNavigationBarTitle = (o?: Callbacks) => settle(hooks, o, ok());
   api.setNavigationBarColor = (o?: Callbacks) => settle(hooks, o, ok());
   if (platform === 'alipay') api.setNavigationBar = (o?: Callbacks) => settle(hooks, o, ok());
@@ -307,5 +316,5 @@ export function createPlatformApi(platform: Platform, hooks: HostHooks, options:
   }
 
   const emitAppShow = (options: unknown) => { for (const cb of [...appShow]) cb(options); };
-  return { api, storage, navigations, emitAppShow, sockets: { reports: sockets.reports, closeAll: sockets.closeAll } };
+  return { api, storage, navigations, shareMenus, emitAppShow, sockets: { reports: sockets.reports, closeAll: sockets.closeAll } };
 }

@@ -6,6 +6,7 @@ import type { PropsWithChildren } from 'react';
 import { PAGES } from '@/services/platform/nav';
 import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/services/query-client';
 import { wireRealtime } from '@/services/realtime';
+import { wireLandingReports } from '@/services/referral/landing';
 import { wireSessionEndNotice } from '@/services/session-notice';
 import { isLoggedIn, useSession } from '@/stores/session';
 import './app.css';
@@ -25,6 +26,8 @@ function App({ children }: PropsWithChildren) {
     // as a guest instead of meeting a 401.
     const s = useSession.getState();
     if (s.token && !isLoggedIn(s)) s.clear();
+    // A shared link or code the app was opened with: its visit reported once (docs/share.md).
+    wireLandingReports();
   });
   // An unknown route (a stale link, a typo) would show an empty screen: show the missing-page
   // screen in its place (the URL is replaced, so back leads where the shopper came from).

@@ -438,6 +438,8 @@ export const auditActionLabels = {
   'referral.application_approved': '通过推广员申请',
   'referral.application_rejected': '拒绝推广员申请',
   'referral.rules_changed': '修改分销佣金规则',
+  'referral.withdrawal_approved': '通过佣金提现',
+  'referral.withdrawal_rejected': '驳回佣金提现',
   'referral.hold_released': '放行冻结佣金',
   'referral.hold_rejected': '驳回冻结佣金',
 } as const;

@@ -1,7 +1,158 @@
+import type { CommissionState } from '@contract/referral-commission';
 /**
- * UI strings of the referral pages (Simplified Chinese). src/i18n/messages.ts spreads these into
- * the one catalog. `holds.*`: the workbench's queue of commissions fraud controls held
- * (pages/merchant/referral-holds; docs/referral.md, "Fraud controls").
+ * UI strings of the referral module's pages (Simplified Chinese). src/i18n/messages.ts spreads
+ * these into the one catalog. Withdrawals: the `withdraw.` keys (the workbench's review page;
+ * the promoter centre's labels of a withdrawal's state and destination).
+ */
+export const withdrawMessages = {
+  'withdraw.reviewTitle': '佣金提现审核',
+  'withdraw.tab.requested': '待审核',
+  'withdraw.tab.transferring': '打款中',
+  'withdraw.tab.succeeded': '已到账',
+  'withdraw.tab.rejected': '已驳回',
+  'withdraw.tab.failed': '打款失败',
+  'withdraw.status.requested': '待审核',
+  'withdraw.status.approved': '已通过',
+  'withdraw.status.rejected': '已驳回',
+  'withdraw.status.transferring': '打款中',
+  'withdraw.status.succeeded': '已到账',
+  'withdraw.status.failed': '打款失败',
+  'withdraw.destination.balance': '提现到余额',
+  'withdraw.destination.wechat': '提现到微信零钱',
+  'withdraw.destination.alipay': '提现到支付宝',
+  'withdraw.promoter': '推广员 {name}',
+  'withdraw.amountLine': '申请 {amount} · 手续费 {fee} · 实付 {payout}',
+  'withdraw.requestedAt': '申请时间 {time}',
+  'withdraw.reason': '驳回原因：{reason}',
+  'withdraw.failReason': '失败原因：{reason}',
+  'withdraw.approve': '通过',
+  'withdraw.reject': '驳回',
+  'withdraw.approveConfirm': '确认通过这笔提现？通过后将立即打款，不可撤回。',
+  'withdraw.rejectTitle': '驳回提现',
+  'withdraw.rejectPlaceholder': '请填写驳回原因（推广员可见）',
+  'withdraw.rejectNeedReason': '请填写驳回原因',
+  'withdraw.rejectConfirm': '确认驳回？佣金将退回推广员的可提现余额。',
+  'withdraw.submit': '提交',
+  'withdraw.approved': '已通过',
+  'withdraw.rejected': '已驳回',
+  'withdraw.empty': '暂无提现申请',
+  'withdraw.notOperator': '仅平台运营店铺可审核佣金提现',
+} as const;
+
+/**
+ * UI strings of referral (分销), Simplified Chinese: the promoter centre (pages/promoter: keys
+ * under centre., team., commissions., leaderboard., posters.). src/i18n/messages.ts spreads this
+ * into the one catalog; the labels keyed by contract values are exported beside it.
+ */
+export const referralMessages = {
+  // the centre's home (pages/promoter/index) and its entry on the 我的 page
+  'centre.title': '推广中心',
+  'centre.entry': '推广中心',
+  'centre.entryHint': '分享好物赚佣金',
+  'centre.available': '可提现佣金（元）',
+  'centre.withdraw': '提现',
+  'centre.pending': '待结算',
+  'centre.frozen': '冻结中',
+  'centre.withdrawn': '已提现',
+  'centre.owed': '待扣回',
+  'centre.owedNotice': '有 {amount} 佣金因订单退款需要扣回，将从之后结算的佣金中抵扣，扣回前暂不能提现。',
+  'centre.rules': '佣金说明',
+  'centre.rulesText': '好友付款后佣金为“待结算”；订单确认收货后进入售后保障期，佣金“冻结中”；保障期结束即“可提现”。订单退款时，对应佣金按退款比例扣回。',
+  'centre.rulesOk': '知道了',
+  'centre.tools': '推广工具',
+  'centre.nav.team': '我的团队',
+  'centre.nav.commissions': '佣金明细',
+  'centre.nav.leaderboard': '排行榜',
+  'centre.nav.posters': '推广海报',
+  'centre.nav.withdraw': '提现',
+  'centre.team': '我的团队',
+  'centre.teamMore': '查看全部',
+  'centre.teamLevel': '{level}成员',
+  'centre.referrer': '我的推荐人',
+  'centre.referrerSince': '{date} 绑定',
+  'centre.referrerNone': '暂无推荐人',
+  // not a promoter yet
+  'centre.join.title': '成为推广员',
+  'centre.join.subtitle': '把喜欢的好物分享给好友，好友下单你赚佣金',
+  'centre.join.benefitPoster': '专属推广海报',
+  'centre.join.benefitEarn': '好友下单得佣金',
+  'centre.join.benefitWithdraw': '佣金结算可提现',
+  'centre.join.everyone': '所有用户都可以推广，去分享吧',
+  'centre.join.minSpend': '累计消费满 {amount} 即可成为推广员',
+  'centre.join.progress': '已消费 {spent}，还差 {left}',
+  'centre.join.shop': '去逛逛',
+  'centre.join.apply': '申请成为推广员',
+  'centre.join.applyHint': '提交申请，审核通过后即可推广',
+  'centre.join.noteLabel': '申请说明（选填）',
+  'centre.join.notePlaceholder': '介绍一下你打算怎样推广，例如朋友圈、社群',
+  'centre.join.submit': '提交申请',
+  'centre.join.submitting': '提交中…',
+  'centre.join.submitted': '申请已提交',
+  'centre.join.pending': '申请审核中',
+  'centre.join.pendingHint': '已于 {time} 提交，审核结果会显示在这里',
+  'centre.join.yourNote': '申请说明：{note}',
+  'centre.join.rejected': '申请未通过',
+  'centre.join.rejectedReason': '原因：{reason}',
+  'centre.join.applyAgain': '可修改说明后重新申请',
+  // team (pages/promoter/team)
+  'team.title': '我的团队',
+  'team.total': '团队共 {n} 人',
+  'team.hint': '一级成员是你直接邀请的好友，二级成员是一级成员邀请的好友',
+  'team.joinedAt': '{time} 加入',
+  'team.empty': '还没有团队成员，分享推广海报邀请好友吧',
+  'team.emptyAction': '去推广',
+  // commissions (pages/promoter/commissions)
+  'commissions.title': '佣金明细',
+  'commissions.tabAll': '全部',
+  'commissions.level': '{level}佣金',
+  'commissions.quantity': '共 {n} 件',
+  'commissions.reversed': '退款扣回 {amount}',
+  'commissions.availableAt': '预计 {date} 可提现',
+  'commissions.placedAt': '下单 {time}',
+  'commissions.empty': '暂无佣金记录',
+  'commissions.emptyAction': '去推广',
+  // leaderboard (pages/promoter/leaderboard)
+  'leaderboard.title': '排行榜',
+  'leaderboard.month': '本月榜',
+  'leaderboard.all': '总榜',
+  'leaderboard.me': '我的排名',
+  'leaderboard.rank': '第 {rank} 名',
+  'leaderboard.unranked': '未上榜',
+  'leaderboard.myAmount': '有效佣金 {amount}',
+  'leaderboard.updatedAt': '更新于 {time}',
+  'leaderboard.rule': '按有效佣金排名（已扣除退款），每分钟更新',
+  'leaderboard.you': '我',
+  'leaderboard.empty': '暂时还没有人上榜，快去推广吧',
+  'leaderboard.emptyAction': '去推广',
+  // posters (pages/promoter/posters)
+  'posters.title': '推广海报',
+  'posters.tabHome': '店铺海报',
+  'posters.tabProduct': '商品海报',
+  'posters.homeName': '小店 · 好物精选',
+  'posters.homeTagline': '精选好物 一站购齐',
+  'posters.homeHint': '好友扫码进入店铺首页，登录后即成为你的团队成员',
+  'posters.productHint': '好友扫码直达商品页，登录后即成为你的团队成员',
+  'posters.make': '生成海报',
+  'posters.search': '搜索要推广的商品',
+  'posters.productsEmpty': '没有找到相关商品',
+  'posters.notPromoter': '成为推广员后即可生成专属推广海报',
+  'posters.goCentre': '去推广中心',
+} as const;
+
+/** Team levels as the centre names them (1: whom the shopper referred). */
+export const referralLevelLabels: Record<number, string> = { 1: '一级', 2: '二级', 3: '三级' };
+
+export const commissionStateLabels: Record<CommissionState, string> = {
+  pending: '待结算',
+  frozen: '冻结中',
+  available: '可提现',
+  withdrawn: '已提现',
+  reversed: '已失效',
+};
+
+/**
+ * The workbench's queue of commissions fraud controls held (`holds.*`; pages/merchant/referral-holds;
+ * docs/referral.md, "Fraud controls").
  */
 export const referralHoldsMessages = {
   'holds.title': '佣金风控审核',

@@ -19,4 +19,21 @@ export const shareMessages = {
   'share.authConfirm': '去设置',
   'share.h5Hint': '长按图片保存到相册，或点击下载',
   'share.download': '下载海报',
+  // the share sheet of a product (pages/product): a card to a chat, a link (H5), a poster
+  'share.button': '分享',
+  'share.sheetTitle': '分享给好友',
+  'share.sendToChat': '发送给好友',
+  'share.copyLink': '复制链接',
+  'share.linkCopied': '链接已复制，粘贴发送给好友',
+  'share.copyFailed': '复制失败，请长按地址栏复制',
+  'share.makePoster': '生成海报',
+  'share.preparing': '正在准备分享…',
+  'share.loginForPoster': '登录后可生成分享海报',
+  'share.anonymous': '好友',
+  // WeChat's timeline opens a product page in single-page mode: nothing can be bought there
+  'share.timelineHint': '点击下方「前往小程序」即可购买',
+  // a promoter's estimated commission near the price (pages/product)
+  'estimate.earn': '预估赚 {amount}',
+  'estimate.earnRange': '预估赚 {min}-{max}',
+  'estimate.note': '按当前价格与佣金规则估算，以实际成交为准',
 } as const;

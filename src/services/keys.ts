@@ -2,6 +2,8 @@ import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contra
 import type { AfterSaleStatus } from '@contract/aftersale';
 import type { ReferralHoldTab } from '@contract/referral-holds';
 import type { ReferralApplicationStatus } from '@contract/referral';
+import type { WithdrawalStatus } from '@contract/referral-withdrawal';
+import type { CommissionState, LeaderboardPeriod } from '@contract/referral-commission';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -136,6 +138,18 @@ export const keys = {
     referralApplicationList: (merchantId: string, status: ReferralApplicationStatus) => ['merchant', merchantId, 'referral', 'applications', { status }] as const,
     /** The pending applications' count on the hub (one page of at most 50). */
     referralPendingCount: (merchantId: string) => ['merchant', merchantId, 'referral', 'applications', 'pending-count'] as const,
+    /** Promoters' withdrawals the operating merchant reviews (pages/merchant/referral-withdrawals). */
+    withdrawalLists: (merchantId: string) => ['merchant', merchantId, 'referral-withdrawals', 'list'] as const,
+    withdrawalList: (merchantId: string, status: WithdrawalStatus) => ['merchant', merchantId, 'referral-withdrawals', 'list', { status }] as const,
+  },
+  /** The promoter's own withdrawals (the promoter centre). */
+  withdrawals: {
+    all: () => ['withdrawals'] as const,
+    lists: () => ['withdrawals', 'list'] as const,
+    list: (status: WithdrawalStatus | 'all') => ['withdrawals', 'list', { status }] as const,
+    detail: (id: string) => ['withdrawals', 'detail', id] as const,
+    /** The promoter's earnings (GET /api/referral/earnings), which a withdrawal changes. */
+    earnings: () => ['withdrawals', 'earnings'] as const,
   },
   afterSales: {
     all: () => ['afterSales'] as const,
@@ -144,10 +158,29 @@ export const keys = {
     details: () => ['afterSales', 'detail'] as const,
     detail: (id: string) => ['afterSales', 'detail', id] as const,
   },
+  /** The promoter centre (pages/promoter): the shopper's own network and commissions. */
+  referral: {
+    all: () => ['referral'] as const,
+    /** Whether the shopper may promote, the policy, the application, who referred him, the team's counts. */
+    me: () => ['referral', 'me'] as const,
+    earnings: () => ['referral', 'earnings'] as const,
+    teams: () => ['referral', 'team'] as const,
+    team: (level: number, limit: number) => ['referral', 'team', { level, limit }] as const,
+    commissionLists: () => ['referral', 'commissions'] as const,
+    commissions: (state: CommissionState | 'all', limit: number) => ['referral', 'commissions', { state, limit }] as const,
+    leaderboard: (period: LeaderboardPeriod) => ['referral', 'leaderboard', period] as const,
+    /** A share link (token and path) for a target: the server answers the same link while it has 7 days left. */
+    link: (target: string) => ['referral', 'link', target] as const,
+    /** A promoter's estimated level-1 commission per SKU of a product. */
+    estimate: (productId: string) => ['referral', 'estimate', productId] as const,
+  },
   share: {
     all: () => ['share'] as const,
     code: (platform: string, page: string, scene: string) => ['share', 'code', platform, page, scene] as const,
+    /** What a share link's token opens (anyone may ask; the answer never changes). */
+    resolved: (token: string) => ['share', 'resolved', token] as const,
   },
+  /** The signed-in shopper's referral data: whether they promote, their share links, estimates. */
 } as const;
 
 /** Roots of the data that belongs to the signed-in user: dropped at logout and login. */
@@ -162,4 +195,6 @@ export const userScopedRoots = [
   keys.refunds.all(),
   keys.merchant.all(),
   keys.afterSales.all(),
+  keys.withdrawals.all(),
+  keys.referral.all(),
 ] as const;

@@ -28,6 +28,7 @@ export class MockNetworkError extends Error {
 const storage = new Map<string, unknown>();
 let handler: RequestHandler = () => ({ statusCode: 404, data: { code: 'ROUTE_NOT_FOUND', status: 404, title: 'Not Found', type: 'about:blank' } });
 let routerParams: Record<string, string> = {};
+let routerPath = '';
 let modalResult = { confirm: true, cancel: false };
 let clipboard = '';
 const reachBottom = new Set<() => void>();
@@ -35,14 +36,17 @@ const pullDown = new Set<() => void>();
 const didShow = new Set<() => void>();
 const pageNotFound = new Set<() => void>();
 const shareHandlers = new Set<() => unknown>();
+const timelineHandlers = new Set<() => unknown>();
+let launchOptions: { path: string; query: Record<string, string>; scene: number } = { path: '', query: {}, scene: 1001 };
 
 export const taroMock = {
   storage,
   setRequestHandler(h: RequestHandler) {
     handler = h;
   },
-  setRouterParams(params: Record<string, string>) {
+  setRouterParams(params: Record<string, string>, path = '') {
     routerParams = params;
+    routerPath = path;
   },
   setClipboard(text: string) {
     clipboard = text;
@@ -70,9 +74,24 @@ export const taroMock = {
     });
     return answer;
   },
+  /** What the page's onShareTimeline answers (WeChat's 分享到朋友圈); undefined without one. */
+  shareTimeline(): unknown {
+    let answer: unknown;
+    timelineHandlers.forEach((cb) => {
+      answer = cb();
+    });
+    return answer;
+  },
+  /** How the app was launched and entered (getLaunchOptionsSync, getEnterOptionsSync). */
+  setLaunchOptions(options: { path?: string; query?: Record<string, string>; scene?: number }) {
+    launchOptions = { path: '', query: {}, scene: 1001, ...options };
+  },
   reset() {
     storage.clear();
+    launchOptions = { path: '', query: {}, scene: 1001 };
+    timelineHandlers.clear();
     routerParams = {};
+    routerPath = '';
     modalResult = { confirm: true, cancel: false };
     clipboard = '';
     handler = () => ({ statusCode: 404, data: { code: 'ROUTE_NOT_FOUND' } });
@@ -138,6 +157,9 @@ const Taro = {
   onNetworkStatusChange: jest.fn(),
   offNetworkStatusChange: jest.fn(),
   onAppShow: jest.fn(),
+  getLaunchOptionsSync: jest.fn(() => launchOptions),
+  getEnterOptionsSync: jest.fn(() => launchOptions),
+  showShareMenu: resolved({ errMsg: 'showShareMenu:ok' }),
   offAppShow: jest.fn(),
   onAppHide: jest.fn(),
   offAppHide: jest.fn(),
@@ -156,7 +178,7 @@ function useRegistered(set: Set<() => void>, cb: () => void) {
 }
 
 export function useRouter() {
-  return { params: routerParams, path: '' };
+  return { params: routerParams, path: routerPath };
 }
 export function useLoad(cb: (params: Record<string, string>) => void) {
   const ref = useRef(cb);
@@ -189,6 +211,17 @@ export function useShareAppMessage(cb: () => unknown) {
     shareHandlers.add(fn);
     return () => {
       shareHandlers.delete(fn);
+    };
+  }, []);
+}
+export function useShareTimeline(cb: () => unknown) {
+  const ref = useRef(cb);
+  ref.current = cb;
+  useEffect(() => {
+    const fn = () => ref.current();
+    timelineHandlers.add(fn);
+    return () => {
+      timelineHandlers.delete(fn);
     };
   }, []);
 }

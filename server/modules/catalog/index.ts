@@ -3,6 +3,7 @@ export { handlers, registerExtra } from './routes';
 export { loadSkus, merchantsByIds, releaseStock, reserveStock, specTextOf, type SkuSnapshot, type StockLine } from './service';
 export { changeSkuStock, listMerchantProducts, listStockAlerts, setProductShelf, setSkuPrice } from './goods';
 export { productExists } from './exists';
+export { productPrices, type ProductPrices } from './prices';
 export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
 export { goodsNotOf } from './ownership';
 

@@ -5,7 +5,7 @@ import type { ReferralConfig } from '../../infra/config';
 import { bindOutbox } from '../../events/emit';
 import { createOutbox, type Outbox } from '../../infra/outbox';
 import { testDb, type TestDb } from '../../test/db';
-import { bindAtSignIn, bindByToken, createLink, LINK_TTL_MS, LINKS_PER_DAY, recordVisit, resolveToken, type ReferralLog } from './attribution';
+import { bindAtSignIn, bindByToken, createLink, LINK_TTL_MS, LINKS_PER_DAY, recordVisit, resolveLink, resolveToken, type ReferralLog } from './attribution';
 import { MAX_LEVELS_CAP } from './bindings';
 import { makeSku } from '../order/testing';
 import { addBinding } from './testing';
@@ -46,6 +46,7 @@ const config = (over: Partial<ReferralConfig> = {}): ReferralConfig => ({
   maxLevels: 2,
   promoters: { kind: 'everyone' },
   operatorMerchant: 'm_01',
+  withdraw: { min: 100, feeBp: 0, feeFen: 0, dailyLimit: 0, autoApproveMax: 0 },
   fraud: { velocityMax: 20, velocityWindowMs: 3_600_000, riskMinRank: 3 },
   ...over,
 });
@@ -123,6 +124,25 @@ describe('tokens', () => {
     // A good token is read (the link) and recorded.
     expect((await recordVisit(c.db, SECRET, recordingLog(), { token: good, platform: 'h5', device: device(), userId: null })).ok).toBe(true);
     expect(c.count()).toBeGreaterThan(0);
+  });
+
+  it('resolves a good token to its target and path; a made-up or altered one is 404 without a database read', async () => {
+    const p = uid('p');
+    const { productId } = await makeSku(db);
+    const good = (await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `poster:${productId}` })).token;
+    const c = counted();
+    for (const token of [randomBase62(20), good.slice(0, 12) + macOf('another-secret-0123456789abcdefghij', good.slice(0, 12)), good.slice(0, 19)]) {
+      const log = recordingLog();
+      await expect(resolveLink(c.db, SECRET, log, token)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(log.entries[0]).toMatchObject({ msg: 'referral token not resolved' });
+    }
+    expect(c.count()).toBe(0);
+    expect(await resolveLink(c.db, SECRET, recordingLog(), good)).toEqual({ target: `poster:${productId}`, path: `/pages/product/index?id=${productId}&rt=${good}` });
+    expect(c.count()).toBe(1);
+    const unknown = randomBase62(12);
+    const log = recordingLog();
+    await expect(resolveLink(db, SECRET, log, tokenOf(SECRET, unknown))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(log.entries[0].obj.reason).toBe('unknown_link');
   });
 
   it('ignores a token whose link expired or never existed (verified MAC, no row), with its reason', async () => {

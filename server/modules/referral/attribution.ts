@@ -88,6 +88,23 @@ export async function createLink(
   return { token, path: linkPath(input.target, token), expiresAt: link.expiresAt };
 }
 
+/**
+ * What a token's link opens (GET /api/referral/links/:token): a poster's code carries only the
+ * token in its scene (a product id does not fit beside it in WeChat's 32 characters), so the
+ * page it opens asks for the target. The MAC is checked first, with no database read; a token
+ * that does not verify or names no link is 404 NOT_FOUND (and logged). An expired link still
+ * answers: the page opens whatever the token's age, and its visit is ignored as usual.
+ */
+export async function resolveLink(db: Db, secret: string, log: ReferralLog, token: string): Promise<{ target: string; path: string }> {
+  const check = verifyToken(secret, token);
+  const link = check.ok ? await db.selectFrom('referral_links').select('target').where('id', '=', check.linkId).executeTakeFirst() : undefined;
+  if (!link) {
+    log.info({ reason: check.ok ? 'unknown_link' : check.reason, tokenLength: token.length }, 'referral token not resolved');
+    throw new AppError('NOT_FOUND', 'No such share link');
+  }
+  return { target: link.target, path: linkPath(link.target, token) };
+}
+
 /** A touch: an open of a promoter's link. */
 export interface Touch {
   linkId: string;

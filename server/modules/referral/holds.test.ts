@@ -234,7 +234,7 @@ describe('held commissions and decisions', () => {
     expect(level1).toMatchObject({ status: 'reversed', reversed_amount: 1000 });
     // The level above was not held: untouched beyond the refund.
     expect(level2).toMatchObject({ status: 'pending', reversed_amount: 125 });
-    expect(await earningsOf(db, h.chain[0])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+    expect(await earningsOf(db, h.chain[0])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
     const reversals = await db.selectFrom('referral_commission_reversals').select(['refund_id', 'amount']).where('commission_id', '=', level1.id).orderBy('at').execute();
     expect(reversals.map((r) => [r.refund_id.split(':')[0], Number(r.amount)])).toEqual([
       [expect.stringMatching(/^rf_/), 250],
@@ -362,7 +362,7 @@ describe('races', () => {
       await Promise.all([decideHold(db, staffOf(h.merchantId), h.holdId, { kind: 'reject', reason: null }, T0 + 1), refund(db, h.orderId, { amount: 4000 }, T0 + 1, SETTINGS)]);
       const [c] = await commissionsOf(db, h.orderId);
       expect(c).toMatchObject({ status: 'reversed', reversed_amount: 1000 });
-      expect(await earningsOf(db, h.promoter)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+      expect(await earningsOf(db, h.promoter)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
     }
     expect(await ledgerProblems(db)).toEqual([]);
   });

@@ -153,17 +153,23 @@ describe('everyone promotes (the defaults)', () => {
     expect((referralMe.parse((await t.get('/api/referral/me', { token: top.token })).body)).team).toEqual([{ level: 1, count: 3 }, { level: 2, count: 1 }]);
   });
 
-  it('lets a guest only record visits: every other shopper route of the module asks to sign in', async () => {
+  it('lets a guest only record visits and resolve a link: every other shopper route of the module asks to sign in', async () => {
     const shopperRoutes = (Object.keys(routes) as RouteName[]).filter((n) => routes[n].tag === 'referral' && routes[n].auth !== 'staff');
     expect(shopperRoutes.sort()).toEqual([
       'applyReferralPromoter',
       'bindReferral',
       'createReferralLink',
+      'createReferralWithdrawal',
       'getReferralEarnings',
+      'getReferralEstimate',
+      'getReferralLeaderboard',
       'getReferralMe',
+      'getReferralWithdrawal',
       'listReferralCommissions',
       'listReferralTeam',
+      'listReferralWithdrawals',
       'recordReferralVisit',
+      'resolveReferralLink',
     ]);
     const guestCalls: Record<string, [string, string, unknown]> = {
       applyReferralPromoter: ['POST', '/api/referral/applications', {}],
@@ -171,13 +177,20 @@ describe('everyone promotes (the defaults)', () => {
       createReferralLink: ['POST', '/api/referral/links', { target: 'home' }],
       getReferralMe: ['GET', '/api/referral/me', undefined],
       getReferralEarnings: ['GET', '/api/referral/earnings', undefined],
+      getReferralLeaderboard: ['GET', '/api/referral/leaderboard', undefined],
+      getReferralEstimate: ['GET', '/api/referral/estimate?productId=p_1', undefined],
+      resolveReferralLink: ['GET', `/api/referral/links/${randomBase62(20)}`, undefined],
       listReferralCommissions: ['GET', '/api/referral/commissions', undefined],
       listReferralTeam: ['GET', '/api/referral/team', undefined],
+      createReferralWithdrawal: ['POST', '/api/referral/withdrawals', { amount: 100, destination: 'balance' }],
+      listReferralWithdrawals: ['GET', '/api/referral/withdrawals', undefined],
+      getReferralWithdrawal: ['GET', '/api/referral/withdrawals/wd_x', undefined],
       recordReferralVisit: ['POST', '/api/referral/visits', { token: randomBase62(20), platform: 'h5', device: device() }],
     };
     for (const name of shopperRoutes) {
       const [method, url, body] = guestCalls[name];
-      expect([name, codeOf(await t.request(method, url, { body }))]).toEqual([name, name === 'recordReferralVisit' ? '204' : '401 UNAUTHORIZED']);
+      const guestAnswer = name === 'recordReferralVisit' ? '204' : name === 'resolveReferralLink' ? '404 NOT_FOUND' : '401 UNAUTHORIZED';
+      expect([name, codeOf(await t.request(method, url, { body }))]).toEqual([name, guestAnswer]);
     }
   });
 

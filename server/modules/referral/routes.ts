@@ -1,6 +1,7 @@
 import { AppError } from '../../infra/errors';
 import { defineHandlers } from '../../infra/http';
-import { bindByToken, createLink, recordVisit } from './attribution';
+import { bindByToken, createLink, recordVisit, resolveLink } from './attribution';
+import { LeaderboardCache, leaderboard } from './leaderboard';
 import { listTeam, referralMe } from './network';
 import { applyToPromote, assertOperator, decideApplication, listApplications } from './promoters';
 import { WindowLimiter } from './rate-limit';
@@ -18,8 +19,10 @@ export const VISITS_PER_IP_PER_MINUTE = 300;
 export function referralHandlers() {
   const perDevice = new WindowLimiter(VISITS_PER_DEVICE_PER_MINUTE, 60_000);
   const perIp = new WindowLimiter(VISITS_PER_IP_PER_MINUTE, 60_000);
+  const rankings = new LeaderboardCache();
   return defineHandlers({
     createReferralLink: async ({ db, config, user, body }) => createLink(db, config.referral, user, body),
+    resolveReferralLink: async ({ db, config, log, params }) => resolveLink(db, config.referral.secret, log, params.token),
     recordReferralVisit: async ({ db, config, log, user, body, ip }) => {
       // Counted before the token is looked at, the same for good and bad tokens.
       const byDevice = perDevice.hit(body.device);
@@ -34,6 +37,7 @@ export function referralHandlers() {
     bindReferral: async ({ db, config, log, user, body }) => bindByToken(db, config.referral, log, user, body),
     getReferralMe: async ({ db, config, user }) => referralMe(db, config.referral, user.id),
     listReferralTeam: async ({ db, config, user, query }) => listTeam(db, config.referral, user.id, query),
+    getReferralLeaderboard: async ({ db, user, query }) => leaderboard(db, rankings, user.id, query.period),
     applyReferralPromoter: async ({ db, config, user, body }) => applyToPromote(db, config.referral, user.id, body.note ?? null),
     listReferralApplications: async ({ db, config, staff, query }) => {
       assertOperator(config.referral, staff.merchantId);

@@ -8,8 +8,10 @@ import { t } from '../../i18n/messages';
  */
 export interface PosterContent {
   title: string;
-  /** Integer fen. */
-  price: number;
+  /** Integer fen; null for a poster of no one product (the shop's home page), which shows `tagline` there instead. */
+  price: number | null;
+  /** The line in the price's place when there is no price. */
+  tagline?: string;
   /** The sharer's nickname. */
   sharer: string;
 }
@@ -76,18 +78,36 @@ function cover(image: PosterImage): [number, number, number, number] {
   return [(image.width - side) / 2, (image.height - side) / 2, side, side];
 }
 
-export function drawPoster(ctx: PosterContext, content: PosterContent, product: PosterImage | null, code: PosterImage): void {
+/** Draws `image` to fill the square at (x, y) of side `side` (a grey square when it could not be loaded). */
+function square(ctx: PosterContext, image: PosterImage | null, x: number, y: number, side: number): void {
+  if (image) {
+    ctx.drawImage(image as never, ...cover(image), x, y, side, side);
+  } else {
+    ctx.fillStyle = '#f5f5f5';
+    ctx.fillRect(x, y, side, side);
+  }
+}
+
+/** The gap between the four images of a grid poster (the home page's: four products). */
+const GRID_GAP = 4;
+
+/**
+ * Draws the poster. `product` is one image (a product poster) or several: four or more make a
+ * two-by-two grid of the first four (the shop's home page), fewer use the first.
+ */
+export function drawPoster(ctx: PosterContext, content: PosterContent, product: PosterImage | null | readonly (PosterImage | null)[], code: PosterImage): void {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, POSTER_WIDTH, POSTER_HEIGHT);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
 
-  // The product image, a square across the top (a grey square when it could not be loaded).
-  if (product) {
-    ctx.drawImage(product as never, ...cover(product), 0, 0, POSTER_WIDTH, POSTER_WIDTH);
+  // The product image, a square across the top, or four in a grid.
+  const images = Array.isArray(product) ? (product as readonly (PosterImage | null)[]) : [product as PosterImage | null];
+  if (images.length >= 4) {
+    const side = (POSTER_WIDTH - GRID_GAP) / 2;
+    images.slice(0, 4).forEach((image, i) => square(ctx, image, (i % 2) * (side + GRID_GAP), Math.floor(i / 2) * (side + GRID_GAP), side));
   } else {
-    ctx.fillStyle = '#f5f5f5';
-    ctx.fillRect(0, 0, POSTER_WIDTH, POSTER_WIDTH);
+    square(ctx, images[0] ?? null, 0, 0, POSTER_WIDTH);
   }
 
   let y = POSTER_WIDTH + PAD;
@@ -98,9 +118,15 @@ export function drawPoster(ctx: PosterContext, content: PosterContent, product: 
     y += 42;
   }
 
-  ctx.fillStyle = BRAND;
-  ctx.font = 'bold 40px sans-serif';
-  ctx.fillText(formatPrice(content.price), PAD, POSTER_WIDTH + PAD + 96);
+  if (content.price !== null) {
+    ctx.fillStyle = BRAND;
+    ctx.font = 'bold 40px sans-serif';
+    ctx.fillText(formatPrice(content.price), PAD, POSTER_WIDTH + PAD + 96);
+  } else if (content.tagline) {
+    ctx.fillStyle = BRAND;
+    ctx.font = '28px sans-serif';
+    ctx.fillText(wrapText((s) => ctx.measureText(s).width, content.tagline, TEXT_WIDTH, 1)[0] ?? '', PAD, POSTER_WIDTH + PAD + 100);
+  }
 
   ctx.fillStyle = WEAK;
   ctx.font = '24px sans-serif';

@@ -21,8 +21,8 @@ export interface PosterSheetProps {
   /** At most 32 characters of WeChat's scene alphabet (the attribution token and what the page needs). */
   scene: string;
   content: PosterContent;
-  /** The product image (an API image path or a URL). */
-  image: string;
+  /** The product image (an API image path or a URL), or four for a grid (the shop's home page). */
+  image: string | readonly string[];
 }
 
 type Drawn = { state: 'drawing' } | { state: 'done'; file: string } | { state: 'failed' };
@@ -32,13 +32,16 @@ export function PosterSheet({ open, onClose, page, scene, content, image }: Post
   const [drawn, setDrawn] = useState<Drawn>({ state: 'drawing' });
   const [attempt, setAttempt] = useState(0);
   const codeImage = code.data?.image;
-  const { title, price, sharer } = content;
+  const { title, price, tagline, sharer } = content;
+  // The images by value: a parent passing a new array of the same images does not redraw the poster.
+  const single = typeof image === 'string' ? image : null;
+  const grid = typeof image === 'string' ? null : image.join('\n');
 
   useEffect(() => {
     if (!open || !codeImage) return;
     let live = true;
     setDrawn({ state: 'drawing' });
-    renderPoster({ title, price, sharer }, image, codeImage).then(
+    renderPoster({ title, price, tagline, sharer }, single ?? (grid ?? '').split('\n'), codeImage).then(
       (file) => live && setDrawn({ state: 'done', file }),
       () => live && setDrawn({ state: 'failed' }),
     );
@@ -46,7 +49,7 @@ export function PosterSheet({ open, onClose, page, scene, content, image }: Post
       live = false;
     };
     // content's fields, not its identity: a parent re-rendering with the same poster does not redraw it.
-  }, [open, codeImage, image, title, price, sharer, attempt]);
+  }, [open, codeImage, single, grid, title, price, tagline, sharer, attempt]);
 
   if (!open) return null;
   const failed = code.isError || drawn.state === 'failed';

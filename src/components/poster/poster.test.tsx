@@ -144,6 +144,26 @@ describe('drawPoster', () => {
     expect(calls.filter((c) => c[0] === 'drawImage')).toHaveLength(1);
     expect(calls).toContainEqual(['fillRect', 0, 0, 600, 600]);
   });
+
+  it('a poster of no one product (the home page) draws its tagline where the price would be', () => {
+    const calls: Call[] = [];
+    drawPoster(recordingContext(calls), { title: '小店 · 好物精选', price: null, tagline: '精选好物 一站购齐', sharer: '小明' }, null, { src: 'code', width: 430, height: 430 } as never);
+    const texts = calls.filter((c) => c[0] === 'fillText').map((c) => c[1]);
+    expect(texts).toEqual(['小店 · 好物精选', '精选好物 一站购齐', '小明 向你推荐', '长按识别或扫码查看']);
+    expect(texts.some((x) => String(x).includes('¥'))).toBe(false);
+  });
+
+  it('four images make a two-by-two grid across the top (a missing one is a grey square)', () => {
+    const calls: Call[] = [];
+    const img = (src: string) => ({ src, width: 800, height: 600 });
+    drawPoster(recordingContext(calls), { title: '小店', price: null, sharer: '小明' }, [img('a'), img('b'), null, img('d')], { src: 'code', width: 430, height: 430 } as never);
+    expect(calls.filter((c) => c[0] === 'drawImage' && c[1] !== 'code')).toEqual([
+      ['drawImage', 'a', 100, 0, 600, 600, 0, 0, 298, 298],
+      ['drawImage', 'b', 100, 0, 600, 600, 302, 0, 298, 298],
+      ['drawImage', 'd', 100, 0, 600, 600, 302, 302, 298, 298],
+    ]);
+    expect(calls).toContainEqual(['fillRect', 0, 302, 298, 298]);
+  });
 });
 
 describe('PosterSheet', () => {

@@ -35,7 +35,7 @@ function loadImage(src: string): Promise<PosterImage | null> {
   });
 }
 
-export async function renderPoster(content: PosterContent, productSrc: string, codeSrc: string): Promise<string> {
+export async function renderPoster(content: PosterContent, productSrc: string | readonly string[], codeSrc: string): Promise<string> {
   const canvas = document.createElement('canvas');
   const ratio = Math.min(3, Math.max(1, window.devicePixelRatio || 1));
   canvas.width = POSTER_WIDTH * ratio;
@@ -43,14 +43,16 @@ export async function renderPoster(content: PosterContent, productSrc: string, c
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d canvas');
   ctx.scale(ratio, ratio);
-  const [product, code] = await Promise.all([loadImage(assetUrl(productSrc)), loadImage(codeSrc)]);
+  const sources = typeof productSrc === 'string' ? [productSrc] : productSrc;
+  const [code, ...products] = await Promise.all([loadImage(codeSrc), ...sources.map((src) => loadImage(assetUrl(src)))]);
   if (!code) throw new Error('the code image could not be loaded');
-  drawPoster(ctx as unknown as PosterContext, content, product, code);
+  const single = typeof productSrc === 'string';
+  drawPoster(ctx as unknown as PosterContext, content, single ? (products[0] ?? null) : products, code);
   try {
     return canvas.toDataURL('image/png');
   } catch {
-    // A product image from another origin without CORS taints the canvas: draw without it.
-    drawPoster(ctx as unknown as PosterContext, content, null, code);
+    // A product image from another origin without CORS taints the canvas: draw without them.
+    drawPoster(ctx as unknown as PosterContext, content, single ? null : products.map(() => null), code);
     return canvas.toDataURL('image/png');
   }
 }

@@ -99,17 +99,18 @@ function pixelRatio(): number {
   }
 }
 
-/** Draws the poster and answers its image file (a temporary path). The product image may fail (a grey square); the code may not. */
-export async function renderPoster(content: PosterContent, productSrc: string, codeSrc: string): Promise<string> {
+/** Draws the poster and answers its image file (a temporary path). A product image may fail (a grey square); the code may not. */
+export async function renderPoster(content: PosterContent, productSrc: string | readonly string[], codeSrc: string): Promise<string> {
   const canvas = await canvasNode();
   const ratio = pixelRatio();
   canvas.width = POSTER_WIDTH * ratio;
   canvas.height = POSTER_HEIGHT * ratio;
   const ctx = canvas.getContext('2d');
   ctx.scale(ratio, ratio);
-  const [product, code] = await Promise.all([loadImage(canvas, assetUrl(productSrc)), codeFile(codeSrc).then((src) => loadImage(canvas, src))]);
+  const sources = typeof productSrc === 'string' ? [productSrc] : productSrc;
+  const [code, ...products] = await Promise.all([codeFile(codeSrc).then((src) => loadImage(canvas, src)), ...sources.map((src) => loadImage(canvas, assetUrl(src)))]);
   if (!code) throw new Error('the code image could not be loaded');
-  drawPoster(ctx, content, product, code);
+  drawPoster(ctx, content, typeof productSrc === 'string' ? (products[0] ?? null) : products, code);
   const result: { tempFilePath?: string; apFilePath?: string } = await Taro.canvasToTempFilePath({
     canvas: canvas as never,
     fileType: 'png',

@@ -3,4 +3,7 @@ export default definePageConfig({
   enablePullDownRefresh: true,
   backgroundTextStyle: 'dark',
   onReachBottomDistance: 200,
+  // The share handlers (services/share/page-share.ts): a card to a chat, the timeline on WeChat.
+  enableShareAppMessage: true,
+  enableShareTimeline: true,
 });

@@ -9,6 +9,8 @@ import { useHome } from '@/services/catalog/getHome';
 import { useProductList } from '@/services/catalog/listProducts';
 import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
+import { useLanding } from '@/services/referral/use-landing';
+import { HOME_TARGET, usePageShare } from '@/services/share/page-share';
 import { useBrowse } from '@/stores/browse';
 import './index.css';
 
@@ -20,6 +22,9 @@ export default function HomePage() {
   const home = useHome();
   const feed = useProductList(FEED);
   const products = useMemo(() => feed.data?.pages.flatMap((p) => p.items) ?? [], [feed.data]);
+  // A shared link to the home page: its visit reported; the page's own share carries a promoter's token.
+  useLanding();
+  usePageShare({ target: HOME_TARGET, title: t('appTitle') });
 
   useReachBottom(() => {
     if (feed.hasNextPage && !feed.isFetchingNextPage && !feed.isError) void feed.fetchNextPage();

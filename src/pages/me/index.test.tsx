@@ -23,6 +23,8 @@ describe('me page', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({
       url: `/pages/login/index?redirect=${encodeURIComponent('/pages/orders/index?status=pending_payment')}`,
     });
+    fireEvent.click(screen.getByTestId('me-promoter'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/login/index?redirect=${encodeURIComponent('/pages/promoter/index')}` });
     expect(calls).toHaveLength(0);
   });
 
@@ -46,6 +48,9 @@ describe('me page', () => {
     expect(screen.getByTestId('shortcut-aftersale').textContent).toBe('退款/售后');
     fireEvent.click(screen.getByTestId('shortcut-aftersale'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/aftersale/index' });
+    expect(screen.getByTestId('me-promoter').textContent).toBe('推广中心分享好物赚佣金');
+    fireEvent.click(screen.getByTestId('me-promoter'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/promoter/index' });
 
     fireEvent.click(screen.getByText('退出登录'));
     await waitFor(() => expect(useSession.getState().token).toBeNull());

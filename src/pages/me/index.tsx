@@ -141,6 +141,19 @@ export default function MePage() {
       )}
 
       <View className="card">
+        <View className="me__row" onClick={() => guarded(PAGES.promoter)} data-testid="me-promoter">
+          <View className="me__row-lead">
+            <Icon svg={icons.HandCoins} size={36} color="#d12b30" />
+            <Text className="me__row-title me__row-title--item">{t('centre.entry')}</Text>
+          </View>
+          <View className="me__row-lead">
+            <Text className="me__row-more">{t('centre.entryHint')}</Text>
+            <Icon svg={icons.ChevronRight} size={32} color="#999999" />
+          </View>
+        </View>
+      </View>
+
+      <View className="card">
         <View className="me__row" onClick={() => guarded(PAGES.addresses)}>
           <View className="me__row-lead">
             <Icon svg={icons.MapPin} size={36} color="#333333" />

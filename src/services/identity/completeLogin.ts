@@ -5,6 +5,7 @@ import { useSession } from '@/stores/session';
 import { mergeDraft } from '../cart/mergeCart';
 import { keys } from '../keys';
 import { clearUserData } from '../query-client';
+import { bindPendingLanding } from '../referral/landing';
 
 export interface LoginOutcome {
   /** The guest draft was merged into the account's cart (false when there was none or it failed). */
@@ -35,5 +36,7 @@ export async function completeLogin(session: Session, client: QueryClient): Prom
   }
   await client.invalidateQueries({ queryKey: keys.cart.all() });
   await client.invalidateQueries({ queryKey: keys.me.all() });
+  // A shared link whose visit could not be reported before: bound now (never holds up the login).
+  void bindPendingLanding();
   return { merged, mergeError };
 }

@@ -23,6 +23,14 @@ export const PAGES = {
   afterSales: '/pages/aftersale/index',
   afterSaleApply: (orderId: string) => `/pages/aftersale/apply?orderId=${encodeURIComponent(orderId)}`,
   afterSale: (id: string) => `/pages/aftersale/detail?id=${encodeURIComponent(id)}`,
+  /** The promoter centre (pages/promoter) and its pages. */
+  promoter: '/pages/promoter/index',
+  promoterTeam: (level?: number) => (level ? `/pages/promoter/team?level=${level}` : '/pages/promoter/team'),
+  promoterCommissions: (state?: string) => (state ? `/pages/promoter/commissions?state=${encodeURIComponent(state)}` : '/pages/promoter/commissions'),
+  promoterLeaderboard: '/pages/promoter/leaderboard',
+  promoterPosters: '/pages/promoter/posters',
+  /** The commission withdrawal (form and history). */
+  promoterWithdraw: '/pages/promoter/withdraw',
 } as const;
 
 export function isTabPage(url: string): boolean {

@@ -2,11 +2,10 @@ import type { ShareCode, SharePage, SharePlatform } from '@contract/share';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { request } from '../http';
 import { keys } from '../keys';
+import { currentPlatform } from '../platform/current';
 
 /** The platform this build runs on, as the code API names it (TARO_ENV: weapp, alipay, tt; everything else is H5). */
-export function sharePlatform(env: string | undefined = process.env.TARO_ENV): SharePlatform {
-  return env === 'weapp' || env === 'alipay' || env === 'tt' ? env : 'h5';
-}
+export const sharePlatform = currentPlatform;
 
 export interface ShareCodeInput {
   page: SharePage;

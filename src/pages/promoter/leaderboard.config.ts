@@ -1,0 +1,6 @@
+import { referralMessages } from '../../i18n/referral';
+
+export default definePageConfig({
+  navigationBarTitleText: referralMessages['leaderboard.title'],
+  enablePullDownRefresh: true,
+});
