@@ -6,7 +6,7 @@ import { recordDevice, type FraudSettings } from './fraud';
 import { decideHold, listHolds } from './holds';
 import { unfreezeDueCommissions } from './jobs';
 import { earningsOf } from './reads';
-import { account, afterSaleOf, bindChain, commissionsOf, complete, holdsOf, ledgerProblems, merchantWithRules, paidBy, pay, placeOrder, refund, uniq, type FixtureShipTo } from './testing';
+import { account, afterSaleOf, bindChain, commissionsOf, complete, holdsOf, ledgerProblems, merchantWithRules, paidBy, pay, placeOrder, refund, uniq, withdrawAll, type FixtureShipTo } from './testing';
 
 /**
  * Fraud controls (docs/referral.md, "Fraud controls"; decision 0031) on the database: each
@@ -207,6 +207,8 @@ describe('held commissions and decisions', () => {
       { level: 2, status: 'available', held: 0 },
     ]);
     expect(await earningsOf(db, h.chain[0])).toMatchObject({ frozen: 1000, available: 0 });
+    // Nothing of it can be withdrawn.
+    expect(await withdrawAll(db, h.chain[0], due + 30 * DAY_MS)).toBe(0);
 
     // Released before its window: it waits for the window.
     const early = await heldOrder();
@@ -221,6 +223,7 @@ describe('held commissions and decisions', () => {
     await decideHold(db, staffOf(h.merchantId), h.holdId, { kind: 'release' }, due + 31 * DAY_MS);
     expect(await unfreezeDueCommissions(db, due + 31 * DAY_MS)).toBe(1);
     expect(await earningsOf(db, h.chain[0])).toMatchObject({ frozen: 0, available: 1000 });
+    expect(await withdrawAll(db, h.chain[0], due + 32 * DAY_MS)).toBe(1000);
     expect(await ledgerProblems(db)).toEqual([]);
   });
 
