@@ -96,6 +96,18 @@ export const ERROR_CODES = {
   REFERRAL_APPLICATIONS_CLOSED: 409,
   /** An application of the shopper's is waiting for a decision already. */
   REFERRAL_APPLICATION_OPEN: 409,
+  /** Less than REFERRAL_WITHDRAW_MIN, or nothing left to pay out after the fee (extra: minimum). */
+  WITHDRAWAL_BELOW_MINIMUM: 400,
+  /** More than the promoter's available commissions (extra: available). */
+  WITHDRAWAL_EXCEEDS_AVAILABLE: 409,
+  /** Over what the promoter may still withdraw today, Asia/Shanghai (extra: remaining). */
+  WITHDRAWAL_DAILY_LIMIT: 409,
+  /** The promoter owes a clawback (commissions reversed after they were withdrawn): no withdrawal until later earnings pay it (extra: owed). */
+  WITHDRAWAL_CLAWBACK_OWED: 409,
+  /** WeChat or Alipay is not configured, or the account has no id there (it did not sign in with that mini-program; extra: destination). */
+  WITHDRAWAL_DESTINATION_UNAVAILABLE: 409,
+  /** More than the channel pays in one transfer without the payee's real name (WeChat: from ¥2,000; extra: maximum). */
+  WITHDRAWAL_CHANNEL_LIMIT: 409,
   /** The platform's code API refused or failed (WeChat, Alipay, Douyin): the poster cannot carry its code now. */
   SHARE_CODE_FAILED: 502,
   /** The platform's code API is not configured on this server. */

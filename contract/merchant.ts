@@ -151,6 +151,10 @@ export const auditAction = z.enum([
   'referral.application_rejected',
   /** The owner changed the referral commission rules: a new version (target referral_rules:<version>; detail: from, to). */
   'referral.rules_changed',
+  /** The operating merchant's staff approved a promoter's withdrawal above the auto-approval threshold (target referral_withdrawal:...; detail: promoter, amount, destination). */
+  'referral.withdrawal_approved',
+  /** The operating merchant's staff rejected a withdrawal; its money went back to the promoter (detail: promoter, amount, destination, reason). */
+  'referral.withdrawal_rejected',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

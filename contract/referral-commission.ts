@@ -85,8 +85,11 @@ export type ReferralRules = z.infer<typeof referralRules>;
 export const commissionState = z.enum(['pending', 'frozen', 'available', 'withdrawn', 'reversed']);
 export type CommissionState = z.infer<typeof commissionState>;
 
-/** A promoter's commission money by state; owed: clawbacks of reversals after a withdrawal not yet netted. */
-export const referralEarnings = z.object({ pending: fen, frozen: fen, available: fen, withdrawn: fen, owed: fen });
+/**
+ * A promoter's commission money by state; withdrawing: taken by withdrawals not settled yet;
+ * withdrawn: paid out; owed: clawbacks of reversals after a withdrawal not yet netted.
+ */
+export const referralEarnings = z.object({ pending: fen, frozen: fen, available: fen, withdrawing: fen, withdrawn: fen, owed: fen });
 export type ReferralEarnings = z.infer<typeof referralEarnings>;
 
 export const commissionListQuery = z.strictObject({ state: commissionState.optional(), ...pageQuery });

@@ -53,10 +53,11 @@ describe('route table', () => {
       // amount of a payment or refund is how much of what the server says is due or refundable
       // the shopper chooses to pay or get back, checked against it (never a price).
       // setSkuPrice is the merchant's staff setting the catalog's price (auth staff, audited), not a
-      // client telling the server what to charge.
+      // client telling the server what to charge. A withdrawal's amount is how much of his
+      // available commissions the promoter asks for, checked against what the server holds.
       const allowed = new Set([
         'addedPrice',
-        ...(name === 'createPayment' || name === 'createRefund' ? ['amount'] : []),
+        ...(name === 'createPayment' || name === 'createRefund' || name === 'createReferralWithdrawal' ? ['amount'] : []),
         ...(name === 'setSkuPrice' ? ['price', 'originalPrice'] : []),
       ]);
       const offending = keys.filter((k) => priceLike.test(k) && !allowed.has(k));

@@ -11,6 +11,7 @@ import * as aft from './aftersale';
 import * as wb from './workbench';
 import * as ref from './referral';
 import * as rc from './referral-commission';
+import * as rw from './referral-withdrawal';
 import * as share from './share';
 import type { StaffRole } from './merchant';
 import { id } from './common';
@@ -286,6 +287,25 @@ export const routes = {
   getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', tag: 'referral',
     summary: "The top 50 promoters by commissions earned in the period (this month in Asia/Shanghai, or all time) less what was reversed, nicknames masked, and the caller's own rank", auth: 'user',
     query: rc.leaderboardQuery, response: rc.referralLeaderboard },
+  // referral withdrawals (docs/referral.md, "Withdrawals")
+  createReferralWithdrawal: { method: 'POST', path: '/api/referral/withdrawals', tag: 'referral',
+    summary: 'Withdraw available commissions to the stored balance (at once), WeChat Pay or Alipay (the account of the mini-program login); above the auto-approval threshold the operating merchant reviews it', auth: 'user',
+    body: rw.createWithdrawalBody, response: rw.withdrawal, status: 201, idempotency: 'required' },
+  listReferralWithdrawals: { method: 'GET', path: '/api/referral/withdrawals', tag: 'referral',
+    summary: "The promoter's withdrawals, newest first", auth: 'user',
+    query: rw.withdrawalListQuery, response: rw.withdrawalPage },
+  getReferralWithdrawal: { method: 'GET', path: '/api/referral/withdrawals/:withdrawalId', tag: 'referral',
+    summary: "One of the promoter's withdrawals (with what WeChat's confirmation needs while the transfer waits for him)", auth: 'user',
+    params: rw.withdrawalParams, response: rw.withdrawal },
+  listMerchantWithdrawals: { method: 'GET', path: '/api/merchants/:merchantId/referral/withdrawals', tag: 'referral',
+    summary: "Promoters' withdrawals by status, those waiting for review by default (oldest first); the operating merchant's staff only, any other merchant 404", auth: 'staff', roles: SHOP_STAFF,
+    params: mer.merchantParams, query: rw.merchantWithdrawalQuery, response: rw.merchantWithdrawalPage },
+  approveReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/approve', tag: 'referral',
+    summary: 'Approve a withdrawal waiting for review: paid to the balance at once, or transferred through its channel (the operating merchant only)', auth: 'staff', roles: SHOP_STAFF,
+    params: rw.merchantWithdrawalParams, response: rw.merchantWithdrawal },
+  rejectReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/reject', tag: 'referral',
+    summary: "Reject a withdrawal with a reason: its money is the promoter's available commissions again (the operating merchant only)", auth: 'staff', roles: SHOP_STAFF,
+    params: rw.merchantWithdrawalParams, body: rw.rejectWithdrawalBody, response: rw.merchantWithdrawal },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

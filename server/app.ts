@@ -21,7 +21,8 @@ import { authorizeStaff, merchantModule } from './modules/merchant';
 import { afterSaleModule } from './modules/aftersale';
 import * as dashboard from './modules/dashboard';
 import { referralModule } from './modules/referral';
-import { referralCommissionHandlers } from './modules/referral';
+import { referralCommissionHandlers, withdrawalModule } from './modules/referral';
+import type { PayoutRegistry } from './channels/payout';
 import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
 import { buildCore, type Core } from './compose';
 import { createAppCodes, shareModule } from './appcodes';
@@ -48,6 +49,8 @@ export interface BuildAppOptions {
   logger?: boolean;
   /** The payment channels served; default: every configured channel, and DevPay when SANDBOX=on. */
   channels?: ChannelRegistry;
+  /** The payout channels (promoters' withdrawals); default: every configured channel that can transfer. */
+  payouts?: PayoutRegistry;
 }
 
 declare module 'fastify' {
@@ -214,7 +217,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const broker = natsOutboxSinks(config.nats, app.log);
 
   // The payment core: channels, outbox (order consumer, realtime, merchant webhooks, broker), wallet config.
-  const core = buildCore({ db, config, log: app.log, channels: options.channels, sinks: broker.sinks, writers: [realtime.writer] });
+  const core = buildCore({ db, config, log: app.log, channels: options.channels, payouts: options.payouts, sinks: broker.sinks, writers: [realtime.writer] });
   const paymentDeps = core.payments;
   app.decorate('core', core);
   app.decorate('paymentDeps', paymentDeps);
@@ -238,6 +241,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     dashboard,
     referralModule(),
     { handlers: referralCommissionHandlers },
+    withdrawalModule(core.withdrawals),
     shareModule(createAppCodes(config.appCodes, { log: app.log })),
   ];
 

@@ -16,7 +16,9 @@ import { mapJob, type JobBase, type JobDef } from './infra/jobs';
 import { consumerSink, createOutbox, type EventWriter, type Outbox, type Sink } from './infra/outbox';
 import { loadWebhookEndpoints, webhookSink } from './infra/webhooks';
 import { pruneMessages } from './realtime/store';
-import { applyReferralEvent, referralAdmits, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS } from './modules/referral';
+import { applyReferralEvent, referralAdmits, REFERRAL_CONSUMED_EVENTS, REFERRAL_CONSUMER, REFERRAL_JOBS, WITHDRAWAL_JOBS, withdrawalFlows, type WithdrawalDeps } from './modules/referral';
+import { payoutRegistry, type PayoutRegistry } from './channels/payout';
+import { configuredPayoutAdapters } from './channels/from-config';
 import { flowRegistry, pruneOperations, resumeOperations, type Flow, type FlowRegistry } from './infra/steps';
 
 /**
@@ -41,6 +43,8 @@ export interface Core {
   merchant: MerchantDeps;
   /** The after-sale module: requests, decisions, refunds through the payment core. */
   afterSales: AfterSaleDeps;
+  /** Promoters' withdrawals (the referral module's): the payout channels, the settings. */
+  withdrawals: WithdrawalDeps;
 }
 
 export interface CoreOptions {
@@ -48,6 +52,8 @@ export interface CoreOptions {
   config: Config;
   log: PaymentLog;
   channels?: ChannelRegistry;
+  /** The payout channels (promoters' withdrawals); default: every configured channel that can transfer. */
+  payouts?: PayoutRegistry;
   /** Further sinks: the broker (the app's), recording sinks (tests). */
   sinks?: Sink[];
   /** Writers run in the producer's transaction: realtime (the app's). */
@@ -79,10 +85,12 @@ export function buildCore(options: CoreOptions): Core {
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
   const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log, uploads: { dir: uploadsDir(config.dataDir), graceHours: config.uploadGraceHours } };
+  const withdrawals: WithdrawalDeps = { db, config: config.referral, payouts: options.payouts ?? payoutRegistry(configuredPayoutAdapters(config)), log };
   const flows = flowRegistry([
     ...Object.values(paymentFlows(payments)),
     ...Object.values(refundFlows(refundDepsOf(payments))),
     ...Object.values(afterSaleFlows(afterSales)),
+    ...Object.values(withdrawalFlows(withdrawals)),
   ] as Flow<never>[]);
   const identity: IdentityHooks = {
     signedIn: async (database, account) => {
@@ -97,7 +105,7 @@ export function buildCore(options: CoreOptions): Core {
       }
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows, withdrawals };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */
@@ -120,6 +128,8 @@ export const JOBS: readonly JobDef<AppJobDeps>[] = [
   ...DASHBOARD_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
   // Frozen commissions whose window closed become available.
   ...REFERRAL_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ db: deps.db }))),
+  // Withdrawal transfers whose notification has not come are asked about.
+  ...WITHDRAWAL_JOBS.map((job) => mapJob(job, (deps: AppJobDeps) => ({ withdrawals: deps.core.withdrawals }))),
   {
     // Deliveries due for a retry (new events are kicked right after their commit).
     name: 'outbox-relay',

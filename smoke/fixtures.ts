@@ -14,6 +14,23 @@ type Canned = { [N in RouteName]: (call: CannedCall) => RouteOutput<N> | null };
 
 // Timestamps relative to the run, so a pending order is still inside its payment window.
 const NOW = Date.now();
+/** A withdrawal of ¥200 to the balance waiting for review (the workbench's withdrawals page). */
+const SMOKE_WITHDRAWAL = {
+  id: 'wd_smoke',
+  amount: 20000,
+  fee: 0,
+  payout: 20000,
+  destination: 'balance' as const,
+  status: 'requested' as const,
+  review: 'manual' as const,
+  reason: null,
+  failReason: null,
+  createdAt: NOW,
+  decidedAt: null,
+  settledAt: null,
+  confirm: null,
+};
+const SMOKE_MERCHANT_WITHDRAWAL = { ...SMOKE_WITHDRAWAL, promoterId: 'u_smoke', nickname: '演示用户', phone: '138****0000' };
 const DEMO_PRODUCT_ID = 'p_demo';
 const user = { id: 'u_smoke', nickname: '体验用户', avatar: null, phone: null, platform: 'weapp' };
 const demoAddress = {
@@ -202,12 +219,18 @@ export const canned: Canned = {
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 1234, reversed: 200, commissions: 3 }, days: [{ day: '2026-01-01', paid: 1234, reversed: 200, commissions: 3 }] }),
   // The promoter centre's pages (pages/promoter) show the smoke shopper as a promoter with a little of everything.
-  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawn: 50000, owed: 0 }),
+  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawing: 0, withdrawn: 50000, owed: 0 }),
   listReferralCommissions: () => ({ items: [demoCommission], nextCursor: null }),
   getReferralLeaderboard: ({ query }) => ({
     period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW,
     items: [{ rank: 1, nickname: '体**户', amount: 540, isMe: true }], me: { rank: 1, amount: 540 }, computedAt: NOW,
   }),
+  createReferralWithdrawal: () => SMOKE_WITHDRAWAL,
+  listReferralWithdrawals: () => ({ items: [SMOKE_WITHDRAWAL], nextCursor: null }),
+  getReferralWithdrawal: () => SMOKE_WITHDRAWAL,
+  listMerchantWithdrawals: () => ({ items: [SMOKE_MERCHANT_WITHDRAWAL], nextCursor: null }),
+  approveReferralWithdrawal: () => ({ ...SMOKE_MERCHANT_WITHDRAWAL, status: 'succeeded' as const, decidedAt: NOW, settledAt: NOW }),
+  rejectReferralWithdrawal: () => ({ ...SMOKE_MERCHANT_WITHDRAWAL, status: 'rejected' as const, reason: '账户信息有误', decidedAt: NOW, settledAt: NOW }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };

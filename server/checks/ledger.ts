@@ -3,7 +3,7 @@ import { dialectOfDb } from '../db';
 import type { Database } from '../db/types';
 import { ACCOUNT_KINDS, accountId, PLATFORM, storedOwnerId, type AccountKind } from '../modules/wallet';
 import { transact } from '../db/transaction';
-import { expectedCommissionBalances } from '../modules/referral';
+import { COMMISSION_ACCOUNT_KINDS, expectedCommissionBalances } from '../modules/referral';
 
 type Db = Kysely<Database>;
 
@@ -293,7 +293,6 @@ async function paymentChecks(db: Db, out: Discrepancy[]): Promise<void> {
   }
 }
 
-const COMMISSION_KINDS = ['commission_pending', 'commission_frozen', 'commission_available', 'commission_withdrawn', 'commission_clawback', 'commission_expense'] as const;
 
 /**
  * Commission checks (the referral module's commissions; docs/ledger.md): each commission
@@ -303,7 +302,7 @@ const COMMISSION_KINDS = ['commission_pending', 'commission_frozen', 'commission
 async function commissionChecks(db: Db, out: Discrepancy[]): Promise<number> {
   const { expected, problems, commissions } = await expectedCommissionBalances(db);
   out.push(...problems);
-  const accounts = await db.selectFrom('ledger_accounts').select(['kind', 'owner_id', 'balance']).where('kind', 'in', [...COMMISSION_KINDS]).execute();
+  const accounts = await db.selectFrom('ledger_accounts').select(['kind', 'owner_id', 'balance']).where('kind', 'in', [...COMMISSION_ACCOUNT_KINDS]).execute();
   const actual = new Map<string, number>();
   for (const a of accounts) {
     const owner = a.kind === 'commission_expense' ? a.owner_id.replace(/~\d+$/, '') : a.owner_id;
@@ -315,7 +314,25 @@ async function commissionChecks(db: Db, out: Discrepancy[]): Promise<number> {
     const have = actual.get(key) ?? 0;
     if (want !== have) out.push({ check: 'commission-accounts', message: `${key} holds ${have} fen but its commissions say ${want}` });
   }
+  await withdrawalSteps(db, out);
   return commissions;
+}
+
+/** Each withdrawal's journals: its hold always; paid exactly when it succeeded; returned exactly when rejected or failed. */
+async function withdrawalSteps(db: Db, out: Discrepancy[]): Promise<void> {
+  const rows = await sql<{ id: string; status: string; held: number; paid: number; returned: number }>`
+    select w.id, w.status,
+      case when exists (select 1 from journal_transactions j where j.ref = 'withdrawal-hold:' || w.id) then 1 else 0 end as held,
+      case when exists (select 1 from journal_transactions j where j.ref = 'withdrawal-paid:' || w.id) then 1 else 0 end as paid,
+      case when exists (select 1 from journal_transactions j where j.ref = 'withdrawal-return:' || w.id) then 1 else 0 end as returned
+    from referral_withdrawals w
+    order by w.id`.execute(db);
+  for (const w of rows.rows) {
+    const where = `withdrawal ${w.id} (${w.status})`;
+    if (n(w.held) !== 1) out.push({ check: 'withdrawal-steps', message: `${where}: withdrawal-hold was never posted` });
+    if ((w.status === 'succeeded') !== (n(w.paid) === 1)) out.push({ check: 'withdrawal-steps', message: `${where}: withdrawal-paid ${n(w.paid) === 1 ? 'was posted' : 'is missing'}` });
+    if ((w.status === 'rejected' || w.status === 'failed') !== (n(w.returned) === 1)) out.push({ check: 'withdrawal-steps', message: `${where}: withdrawal-return ${n(w.returned) === 1 ? 'was posted' : 'is missing'}` });
+  }
 }
 
 /** Runs every check; a clean ledger answers no discrepancies. */

@@ -7,7 +7,7 @@ import type { IdentityTables } from '../modules/identity';
 import type { MerchantTables } from '../modules/merchant';
 import type { OrderTables } from '../modules/order';
 import type { PaymentTables } from '../modules/payment';
-import type { ReferralCommissionTables, ReferralTables } from '../modules/referral';
+import type { ReferralCommissionTables, ReferralTables, ReferralWithdrawalTables } from '../modules/referral';
 import type { WalletTables } from '../modules/wallet';
 import type { InfrastructureTables } from '../infra/tables';
 import type { RealtimeTables } from '../realtime/tables';
@@ -31,5 +31,6 @@ export interface Database
     DashboardTables,
     ReferralTables,
     ReferralCommissionTables,
+    ReferralWithdrawalTables,
     InfrastructureTables,
     RealtimeTables {}

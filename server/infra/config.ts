@@ -98,7 +98,7 @@ export interface Config {
 }
 
 export { ConfigError };
-export type { PromoterPolicy, ReferralBindingPolicy, ReferralConfig } from './referral-config';
+export type { PromoterPolicy, ReferralBindingPolicy, ReferralConfig, WithdrawConfig } from './referral-config';
 
 type Env = Record<string, string | undefined>;
 

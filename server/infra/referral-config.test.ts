@@ -48,6 +48,13 @@ describe('referral configuration (docs/configuration.md, "Referral")', () => {
     ['REFERRAL_NEW_ACCOUNTS_ONLY', 'maybe'],
     ['REFERRAL_OPERATOR_MERCHANT', 'm 01'],
     ['REFERRAL_SECRET', 'short'],
+    ['REFERRAL_WITHDRAW_MIN', '0'],
+    ['REFERRAL_WITHDRAW_MIN', '1.5'],
+    ['REFERRAL_WITHDRAW_FEE_BP', '2001'],
+    ['REFERRAL_WITHDRAW_FEE_BP', '-1'],
+    ['REFERRAL_WITHDRAW_FEE_FEN', 'ten'],
+    ['REFERRAL_WITHDRAW_DAILY_LIMIT', '50'],
+    ['REFERRAL_WITHDRAW_AUTO_APPROVE_MAX', '-5'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dir, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dir, [name]: value })).toThrow(new RegExp(name));
@@ -60,5 +67,12 @@ describe('referral configuration (docs/configuration.md, "Referral")', () => {
     expect(() => loadConfig({ ...prod, DATA_DIR: dir, REFERRAL_SECRET: devSecret })).toThrow(/development/);
     const secret = 'r'.repeat(40);
     expect(loadConfig({ ...prod, DATA_DIR: dir, REFERRAL_SECRET: secret }).referral.secret).toBe(secret);
+  });
+
+  it('reads the withdrawal rules, with defaults, and refuses a minimum its own fee would eat', () => {
+    expect(loadConfig({ DATA_DIR: dir }).referral.withdraw).toEqual({ min: 100, feeBp: 0, feeFen: 0, dailyLimit: 500000, autoApproveMax: 20000 });
+    const c = loadConfig({ DATA_DIR: dir, REFERRAL_WITHDRAW_MIN: '1000', REFERRAL_WITHDRAW_FEE_BP: '60', REFERRAL_WITHDRAW_FEE_FEN: '100', REFERRAL_WITHDRAW_DAILY_LIMIT: '0', REFERRAL_WITHDRAW_AUTO_APPROVE_MAX: '0' }).referral.withdraw;
+    expect(c).toEqual({ min: 1000, feeBp: 60, feeFen: 100, dailyLimit: 0, autoApproveMax: 0 });
+    expect(() => loadConfig({ DATA_DIR: dir, REFERRAL_WITHDRAW_MIN: '100', REFERRAL_WITHDRAW_FEE_FEN: '100' })).toThrow(/REFERRAL_WITHDRAW_MIN \(100\) must be more than its own fee/);
   });
 });

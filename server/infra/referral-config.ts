@@ -18,8 +18,55 @@ export interface ReferralConfig {
   /** REFERRAL_MAX_LEVELS: commission levels, 1..MAX_LEVELS_CAP. */
   maxLevels: number;
   promoters: PromoterPolicy;
-  /** REFERRAL_OPERATOR_MERCHANT: the merchant whose staff decide the platform's part (applications). */
+  /** REFERRAL_OPERATOR_MERCHANT: the merchant whose staff decide the platform's part (applications, withdrawals). */
   operatorMerchant: string;
+  /** REFERRAL_WITHDRAW_*: the promoters' withdrawals (docs/referral.md, "Withdrawals"). */
+  withdraw: WithdrawConfig;
+}
+
+/** Withdrawal rules; amounts in fen, the fee's rate in basis points. */
+export interface WithdrawConfig {
+  /** REFERRAL_WITHDRAW_MIN: the least a withdrawal may ask for. */
+  min: number;
+  /** REFERRAL_WITHDRAW_FEE_BP: the fee's rate on the amount asked for (rounded down). */
+  feeBp: number;
+  /** REFERRAL_WITHDRAW_FEE_FEN: a fixed fee added to it. */
+  feeFen: number;
+  /** REFERRAL_WITHDRAW_DAILY_LIMIT: what one promoter may ask for per Asia/Shanghai day (0: no limit). */
+  dailyLimit: number;
+  /** REFERRAL_WITHDRAW_AUTO_APPROVE_MAX: up to this amount a withdrawal is approved at once; above it the operating merchant decides. */
+  autoApproveMax: number;
+}
+
+/** The most a withdrawal's fee may take, in basis points (20 %). */
+export const MAX_WITHDRAW_FEE_BP = 2_000;
+
+function fenSetting(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = value(env, name);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!/^\d{1,12}$/.test(raw) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of fen, at least ${min}, got "${raw}"`);
+  return n;
+}
+
+/** REFERRAL_WITHDRAW_*: checked at start-up so that a bad value never reaches a request. */
+export function loadWithdrawConfig(env: Env): WithdrawConfig {
+  const min = fenSetting(env, 'REFERRAL_WITHDRAW_MIN', 100, 1);
+  const feeFen = fenSetting(env, 'REFERRAL_WITHDRAW_FEE_FEN', 0);
+  const feeBpRaw = value(env, 'REFERRAL_WITHDRAW_FEE_BP') ?? '0';
+  const feeBp = Number(feeBpRaw);
+  if (!/^\d{1,5}$/.test(feeBpRaw) || feeBp > MAX_WITHDRAW_FEE_BP) throw new ConfigError(`REFERRAL_WITHDRAW_FEE_BP must be a whole number of basis points from 0 to ${MAX_WITHDRAW_FEE_BP}, got "${feeBpRaw}"`);
+  // The smallest withdrawal must leave something to pay out after its fee.
+  if (withdrawalFee({ feeBp, feeFen }, min) >= min) throw new ConfigError(`REFERRAL_WITHDRAW_MIN (${min}) must be more than its own fee (${withdrawalFee({ feeBp, feeFen }, min)} fen): raise it or lower REFERRAL_WITHDRAW_FEE_*`);
+  const dailyLimit = fenSetting(env, 'REFERRAL_WITHDRAW_DAILY_LIMIT', 500_000);
+  if (dailyLimit !== 0 && dailyLimit < min) throw new ConfigError(`REFERRAL_WITHDRAW_DAILY_LIMIT (${dailyLimit}) is below REFERRAL_WITHDRAW_MIN (${min}): no withdrawal could ever be made (0 means no limit)`);
+  const autoApproveMax = fenSetting(env, 'REFERRAL_WITHDRAW_AUTO_APPROVE_MAX', 20_000);
+  return { min, feeBp, feeFen, dailyLimit, autoApproveMax };
+}
+
+/** The fee on a withdrawal of `amount` fen: the fixed part plus the rate, rounded down. */
+export function withdrawalFee(config: Pick<WithdrawConfig, 'feeBp' | 'feeFen'>, amount: number): number {
+  return config.feeFen + Math.floor((amount * config.feeBp) / 10_000);
 }
 
 /** The development key is marked, so production can refuse it. */
@@ -81,5 +128,6 @@ export function loadReferralConfig(env: Env, ctx: { production: boolean; tokenSe
     maxLevels,
     promoters: promoterPolicy(value(env, 'REFERRAL_PROMOTERS') ?? 'everyone'),
     operatorMerchant,
+    withdraw: loadWithdrawConfig(env),
   };
 }

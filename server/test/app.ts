@@ -7,6 +7,7 @@ import { createDb } from '../db';
 import type { Database } from '../db/types';
 import { loadConfig, rebaseOnListen, type Config } from '../infra/config';
 import type { ChannelRegistry } from '../channels/registry';
+import type { PayoutRegistry } from '../channels/payout';
 import { seedIfEmpty } from '../seed';
 import { testDb, type TestDb } from './db';
 
@@ -107,12 +108,12 @@ export async function testNodes(): Promise<TestNodes> {
  * `seed: false`, listening on an ephemeral loopback port; requests go over real HTTP.
  */
 export async function testApp(
-  options: { seed?: boolean; env?: Record<string, string>; logger?: boolean; channels?: (config: Config) => ChannelRegistry } = {},
+  options: { seed?: boolean; env?: Record<string, string>; logger?: boolean; channels?: (config: Config) => ChannelRegistry; payouts?: (config: Config) => PayoutRegistry } = {},
 ): Promise<TestApp> {
   const tdb = await testDb();
   const config = testConfig(options.env);
   if (options.seed ?? true) await seedIfEmpty(tdb.db);
-  const app = await buildApp({ config, db: tdb.db, logger: options.logger ?? false, channels: options.channels?.(config) });
+  const app = await buildApp({ config, db: tdb.db, logger: options.logger ?? false, channels: options.channels?.(config), payouts: options.payouts?.(config) });
   await app.ready();
 
   // Real HTTP on an ephemeral loopback port (Fastify's inject pulls an ESM-only dependency

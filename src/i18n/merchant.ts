@@ -438,4 +438,6 @@ export const auditActionLabels = {
   'referral.application_approved': '通过推广员申请',
   'referral.application_rejected': '拒绝推广员申请',
   'referral.rules_changed': '修改分销佣金规则',
+  'referral.withdrawal_approved': '通过佣金提现',
+  'referral.withdrawal_rejected': '驳回佣金提现',
 } as const;

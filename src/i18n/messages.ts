@@ -2,7 +2,7 @@ import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundSta
 import { afterSaleMessages } from './aftersale';
 import { shareMessages } from './share';
 import { merchantMessages } from './merchant';
-import { referralMessages } from './referral';
+import { referralMessages, withdrawMessages } from './referral';
 import { tradeMessages } from './trade';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
@@ -236,6 +236,12 @@ export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED'
   REFERRAL_ALREADY_PROMOTER: '你已经是推广员了',
   REFERRAL_APPLICATIONS_CLOSED: '当前无需申请即可推广',
   REFERRAL_APPLICATION_OPEN: '你的申请正在审核中',
+  WITHDRAWAL_BELOW_MINIMUM: '提现金额低于最低提现金额',
+  WITHDRAWAL_EXCEEDS_AVAILABLE: '提现金额超过可提现佣金',
+  WITHDRAWAL_DAILY_LIMIT: '已超过今日提现额度，请明天再试',
+  WITHDRAWAL_CLAWBACK_OWED: '你有待扣回的佣金，暂时不能提现',
+  WITHDRAWAL_DESTINATION_UNAVAILABLE: '暂不支持提现到该账户，请在对应小程序中登录后再试',
+  WITHDRAWAL_CHANNEL_LIMIT: '单笔提现金额过大，请分次提现或提现到余额',
   SHARE_CODE_FAILED: '小程序码生成失败，请稍后再试',
   SHARE_CODE_UNAVAILABLE: '暂不支持生成该平台的小程序码',
   INTERNAL: '服务器开小差了，请稍后再试',
@@ -311,7 +317,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages, ...withdrawMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

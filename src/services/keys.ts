@@ -2,6 +2,7 @@ import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contra
 import type { AfterSaleStatus } from '@contract/aftersale';
 import type { ReferralApplicationStatus } from '@contract/referral';
 import type { CommissionState, LeaderboardPeriod } from '@contract/referral-commission';
+import type { WithdrawalStatus } from '@contract/referral-withdrawal';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -133,6 +134,16 @@ export const keys = {
     referralApplicationList: (merchantId: string, status: ReferralApplicationStatus) => ['merchant', merchantId, 'referral', 'applications', { status }] as const,
     /** The pending applications' count on the hub (one page of at most 50). */
     referralPendingCount: (merchantId: string) => ['merchant', merchantId, 'referral', 'applications', 'pending-count'] as const,
+    /** Promoters' withdrawals the operating merchant reviews (pages/merchant/referral-withdrawals). */
+    withdrawalLists: (merchantId: string) => ['merchant', merchantId, 'referral-withdrawals', 'list'] as const,
+    withdrawalList: (merchantId: string, status: WithdrawalStatus) => ['merchant', merchantId, 'referral-withdrawals', 'list', { status }] as const,
+  },
+  /** The promoter's own withdrawals (the promoter centre). */
+  withdrawals: {
+    all: () => ['withdrawals'] as const,
+    lists: () => ['withdrawals', 'list'] as const,
+    list: (status: WithdrawalStatus | 'all') => ['withdrawals', 'list', { status }] as const,
+    detail: (id: string) => ['withdrawals', 'detail', id] as const,
   },
   afterSales: {
     all: () => ['afterSales'] as const,
@@ -174,4 +185,5 @@ export const userScopedRoots = [
   keys.merchant.all(),
   keys.afterSales.all(),
   keys.referral.all(),
+  keys.withdrawals.all(),
 ] as const;

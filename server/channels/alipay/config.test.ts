@@ -94,6 +94,6 @@ describe('loadAlipayConfig', () => {
   });
 
   it('documents every variable it reads', () => {
-    expect(ALIPAY_ENV_VARS.map((v) => v.name)).toEqual(['ALIPAY_APP_ID', 'ALIPAY_SELLER_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'ALIPAY_GATEWAY', 'ALIPAY_NOTIFY_URL', 'ALIPAY_RETURN_URL']);
+    expect(ALIPAY_ENV_VARS.map((v) => v.name)).toEqual(['ALIPAY_APP_ID', 'ALIPAY_SELLER_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'ALIPAY_GATEWAY', 'ALIPAY_NOTIFY_URL', 'ALIPAY_TRANSFER_NOTIFY_URL', 'ALIPAY_RETURN_URL']);
   });
 });

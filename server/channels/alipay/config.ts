@@ -31,6 +31,12 @@ export interface AlipayConfig {
   notifyUrl: string;
   /** Where wap pay returns the browser when the prepay input names no return URL. */
   returnUrl: string;
+  /**
+   * Where Alipay's messages about fund transfers (alipay.fund.trans.order.changed) arrive: in
+   * production the app's gateway address (应用网关) set in the open-platform console must be this
+   * URL; the request also carries it as notify_url (the stand-in posts there).
+   */
+  transferNotifyUrl: string;
   /** Per-request timeout for gateway calls. */
   timeoutMs: number;
   /** Whether any key comes from sandbox-keys/alipay (never in production). */
@@ -48,6 +54,7 @@ export const ALIPAY_ENV_VARS: { name: string; meaning: string; default: string }
   { name: 'ALIPAY_PUBLIC_KEY', meaning: "Alipay's public key (PEM or bare base64) that verifies answers and notifications", default: 'sandbox: sandbox-keys/alipay/alipay_public_key.pem; otherwise required' },
   { name: 'ALIPAY_GATEWAY', meaning: 'Alipay gateway URL', default: `sandbox: PUBLIC_BASE_URL/sandbox/alipay/gateway.do; otherwise ${ALIPAY_PRODUCTION_GATEWAY}` },
   { name: 'ALIPAY_NOTIFY_URL', meaning: 'notify_url given to Alipay for trade notifications', default: 'PUBLIC_BASE_URL/notify/alipay' },
+  { name: 'ALIPAY_TRANSFER_NOTIFY_URL', meaning: "Where Alipay's fund transfer messages (alipay.fund.trans.order.changed, promoters' withdrawals) arrive; set the app's gateway address (应用网关) in the open-platform console to it", default: 'PUBLIC_BASE_URL/notify/alipay/transfer' },
   { name: 'ALIPAY_RETURN_URL', meaning: 'Where wap pay (H5) returns the browser when the payment names no return URL', default: 'PUBLIC_BASE_URL/' },
 ];
 
@@ -144,6 +151,7 @@ export function loadAlipayConfig(
   const gateway = httpUrl('ALIPAY_GATEWAY', envValue(env, 'ALIPAY_GATEWAY') ?? (ctx.sandbox ? `${base}/sandbox/alipay/gateway.do` : ALIPAY_PRODUCTION_GATEWAY));
   const notifyUrl = httpUrl('ALIPAY_NOTIFY_URL', envValue(env, 'ALIPAY_NOTIFY_URL') ?? `${base}/notify/alipay`);
   const returnUrl = httpUrl('ALIPAY_RETURN_URL', envValue(env, 'ALIPAY_RETURN_URL') ?? `${base}/`);
+  const transferNotifyUrl = httpUrl('ALIPAY_TRANSFER_NOTIFY_URL', envValue(env, 'ALIPAY_TRANSFER_NOTIFY_URL') ?? `${base}/notify/alipay/transfer`);
   if (ctx.production && !gateway.startsWith('https://')) throw new ConfigError(`ALIPAY_GATEWAY must be an https URL in production (got ${gateway})`);
 
   return {
@@ -154,6 +162,7 @@ export function loadAlipayConfig(
     gateway,
     notifyUrl,
     returnUrl,
+    transferNotifyUrl,
     timeoutMs: 10_000,
     usesSandboxKeys: sandboxAppKey || sandboxAlipayKey || sandboxGatewayKeyAsApp,
   };
@@ -169,4 +178,5 @@ export function rebaseAlipayConfig(config: AlipayConfig, oldBase: string, newBas
   config.gateway = swap(config.gateway);
   config.notifyUrl = swap(config.notifyUrl);
   config.returnUrl = swap(config.returnUrl);
+  config.transferNotifyUrl = swap(config.transferNotifyUrl);
 }

@@ -35,6 +35,10 @@ export interface WechatpayConfig {
   apiBase: string;
   /** Where WeChat Pay sends payment and refund notifications. */
   notifyUrl: string;
+  /** The merchant transfer scene (transfer_scene_id) granted in the merchant platform (产品中心 → 商家转账). */
+  transferSceneId: string;
+  /** Where WeChat Pay sends merchant transfer notifications (MCHTRANSFER.BILL.FINISHED; promoters' withdrawals). */
+  transferNotifyUrl: string;
   /** Whether any key comes from sandbox-keys/wechatpay (never in production). */
   usesSandboxKeys: boolean;
 }
@@ -50,6 +54,8 @@ export const WECHATPAY_ENV_VARS: { name: string; meaning: string; default: strin
   { name: 'WECHATPAY_PUBLIC_KEY', meaning: 'WeChat Pay public key, PEM (pub_key.pem; literal \\n allowed)', default: 'sandbox: sandbox-keys/wechatpay/pub_key.pem; otherwise required' },
   { name: 'WECHATPAY_PUBLIC_KEY_ID', meaning: 'Id of the WeChat Pay public key (PUB_KEY_ID_...)', default: 'sandbox: sandbox-keys/wechatpay/ids.json; otherwise required' },
   { name: 'WECHATPAY_API_BASE', meaning: 'WeChat Pay API base URL', default: `sandbox: PUBLIC_BASE_URL/sandbox/wechatpay; otherwise ${WECHATPAY_PRODUCTION_API_BASE}` },
+  { name: 'WECHATPAY_TRANSFER_SCENE_ID', meaning: 'Merchant transfer (商家转账) scene id the merchant platform granted, for promoters\' withdrawals', default: '1000' },
+  { name: 'WECHATPAY_TRANSFER_NOTIFY_URL', meaning: 'Notification URL given to WeChat Pay for merchant transfers (MCHTRANSFER.BILL.FINISHED)', default: 'PUBLIC_BASE_URL/notify/wechatpay/transfer' },
   { name: 'WECHATPAY_NOTIFY_URL', meaning: 'Notification URL given to WeChat Pay (payments and refunds)', default: 'PUBLIC_BASE_URL/notify/wechatpay' },
 ];
 
@@ -130,9 +136,14 @@ export function loadWechatpayConfig(
   const apiBaseEnv = envValue(env, 'WECHATPAY_API_BASE');
   const notifyEnv = envValue(env, 'WECHATPAY_NOTIFY_URL');
   const notifyUrl = url('WECHATPAY_NOTIFY_URL', notifyEnv ?? `${base}/notify/wechatpay`);
-  if (ctx.production && !notifyUrl.startsWith('https://')) {
-    throw new ConfigError(`WeChat Pay notifies only https URLs: set WECHATPAY_NOTIFY_URL or PUBLIC_BASE_URL to an https address (got ${notifyUrl})`);
+  const transferNotifyUrl = url('WECHATPAY_TRANSFER_NOTIFY_URL', envValue(env, 'WECHATPAY_TRANSFER_NOTIFY_URL') ?? `${base}/notify/wechatpay/transfer`);
+  for (const [name, value] of [['WECHATPAY_NOTIFY_URL', notifyUrl], ['WECHATPAY_TRANSFER_NOTIFY_URL', transferNotifyUrl]] as const) {
+    if (ctx.production && !value.startsWith('https://')) {
+      throw new ConfigError(`WeChat Pay notifies only https URLs: set ${name} or PUBLIC_BASE_URL to an https address (got ${value})`);
+    }
   }
+  const transferSceneId = envValue(env, 'WECHATPAY_TRANSFER_SCENE_ID') ?? '1000';
+  if (!/^\d{1,16}$/.test(transferSceneId)) throw new ConfigError(`WECHATPAY_TRANSFER_SCENE_ID must be a scene id (digits), got "${transferSceneId}"`);
 
   return {
     appId: pick(envValue(env, 'WECHATPAY_APP_ID') ?? envValue(env, 'WEAPP_APP_ID'), ctx.sandbox ? 'wx-sandbox-app' : undefined, 'WECHATPAY_APP_ID'),
@@ -144,6 +155,8 @@ export function loadWechatpayConfig(
     platformPublicKeyId,
     apiBase: url('WECHATPAY_API_BASE', apiBaseEnv ?? (ctx.sandbox ? `${base}/sandbox/wechatpay` : WECHATPAY_PRODUCTION_API_BASE)),
     notifyUrl,
+    transferSceneId,
+    transferNotifyUrl,
     usesSandboxKeys: sandboxMchKey || sandboxPlatformKey || sandboxApiV3Key,
   };
 }
@@ -157,4 +170,5 @@ export function rebaseWechatpayConfig(config: WechatpayConfig, oldBase: string, 
   const swap = baseUrlSwap(oldBase, newBase);
   config.apiBase = swap(config.apiBase);
   config.notifyUrl = swap(config.notifyUrl);
+  config.transferNotifyUrl = swap(config.transferNotifyUrl);
 }

@@ -18,6 +18,7 @@ import * as m016 from './016_referral_network';
 import * as m017 from './017_referral_attribution';
 import * as m018 from './018_referral_commissions';
 import * as m019 from './019_upload_attachments';
+import * as m020 from './020_referral_withdrawals';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '017_referral_attribution': m017,
   '018_referral_commissions': m018,
   '019_upload_attachments': m019,
+  '020_referral_withdrawals': m020,
 };

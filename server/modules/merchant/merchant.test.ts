@@ -6,7 +6,7 @@ import { bindStaffInvites } from './staff';
 import { addInvite, addStaff, makeMerchant } from './testing';
 import { requestIn } from '../aftersale/testing';
 import { makeSku } from '../order/testing';
-import { addApplication } from '../referral/testing';
+import { addApplication, requestedWithdrawal } from '../referral/testing';
 import { paidOrder, pickupCodeOf, placeOrder, shopper, type Shopper } from '../../test/workbench';
 
 /**
@@ -116,6 +116,14 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   getReferralRules: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/rules` }),
   setReferralRules: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/rules`, body: { enabled: true, levels: 2, mode: 'rate', amounts: [1000, 500], freezeDays: 7 } }),
   getCommissionReport: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/report?groupBy=day` }),
+  // Withdrawals (server/modules/referral): a fresh one waiting for review where the call decides one.
+  listMerchantWithdrawals: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/withdrawals?limit=5` }),
+  approveReferralWithdrawal: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/withdrawals/${await requestedWithdrawal(t.db, (await person()).userId)}/approve` }),
+  rejectReferralWithdrawal: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/referral/withdrawals/${await requestedWithdrawal(t.db, (await person()).userId)}/reject`,
+    body: { reason: '账户信息有误' },
+  }),
 };
 
 let theBuyer: Shopper | null = null;

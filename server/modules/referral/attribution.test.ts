@@ -46,6 +46,7 @@ const config = (over: Partial<ReferralConfig> = {}): ReferralConfig => ({
   maxLevels: 2,
   promoters: { kind: 'everyone' },
   operatorMerchant: 'm_01',
+  withdraw: { min: 100, feeBp: 0, feeFen: 0, dailyLimit: 0, autoApproveMax: 0 },
   ...over,
 });
 

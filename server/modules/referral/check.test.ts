@@ -5,7 +5,7 @@ import { transact } from '../../db/transaction';
 import { checkLedger } from '../../checks/ledger';
 import { post } from '../wallet';
 import { unfreezeDueCommissions } from './jobs';
-import { bindChain, commissionsOf, complete, merchantWithRules, pay, placeOrder, refund, uniq, withdrawAll } from './testing';
+import { availableCommission, bindChain, commissionsOf, complete, merchantWithRules, pay, placeOrder, refund, requestedWithdrawal, uniq, withdrawAll } from './testing';
 
 /** The ledger check covers the commission accounts: a change to either side is found. */
 let tdb: TestDb;
@@ -68,4 +68,38 @@ it('finds money moved between a promoter’s commission accounts by a balanced j
     await move('commission_pending', 'commission_withdrawn', 'stray-commission-move-undo');
   }
   expect(await checks()).toEqual([]);
+});
+
+describe('withdrawals', () => {
+  it('finds a withdrawal whose amount was edited, a paid one whose money was moved, and a missing step', async () => {
+    const p = uniq('u_wd');
+    const wd = await requestedWithdrawal(db, p, 3000);
+    const paid = uniq('u_wd');
+    await availableCommission(db, paid, 2000);
+    expect(await withdrawAll(db, paid, Date.now())).toBe(2000);
+    expect(await checks()).toEqual([]);
+
+    await db.updateTable('referral_withdrawals').set({ amount: 2999, payout: 2999 }).where('id', '=', wd).execute();
+    try {
+      expect(await checks()).toEqual(['commission-accounts', 'withdrawals']);
+    } finally {
+      await db.updateTable('referral_withdrawals').set({ amount: 3000, payout: 3000 }).where('id', '=', wd).execute();
+    }
+    // Paid in the table, but its journal says otherwise.
+    await db.updateTable('referral_withdrawals').set({ status: 'succeeded' }).where('id', '=', wd).execute();
+    try {
+      expect(await checks()).toEqual(['commission-accounts', 'withdrawal-steps']);
+    } finally {
+      await db.updateTable('referral_withdrawals').set({ status: 'requested' }).where('id', '=', wd).execute();
+    }
+    const fees = (ref: string, amount: number) =>
+      transact(db, (trx) => post(trx, { ref, kind: 'adjust', memo: 'by hand', postings: [{ account: { kind: 'withdrawal_fees', ownerId: 'platform' }, amount }, { account: { kind: 'commission_payouts', ownerId: 'platform' }, amount: -amount }] }));
+    await fees('stray-fee', 5);
+    try {
+      expect(await checks()).toEqual(['commission-accounts']);
+    } finally {
+      await fees('stray-fee-undo', -5);
+    }
+    expect(await checks()).toEqual([]);
+  });
 });

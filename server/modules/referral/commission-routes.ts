@@ -5,7 +5,7 @@ import { getRules, setRules } from './rules';
 /** The commission routes: the merchant's rules and report (staff), the promoter's earnings and commissions. */
 export const referralCommissionHandlers = defineHandlers({
   getReferralRules: async ({ db, staff }) => getRules(db, staff.merchantId),
-  setReferralRules: async ({ db, staff, body }) => setRules(db, staff.merchantId, staff.userId, body),
+  setReferralRules: async ({ db, config, staff, body }) => setRules(db, staff.merchantId, staff.userId, body, Date.now(), config.referral.maxLevels),
   getCommissionReport: async ({ db, staff, query }) => commissionReport(db, staff.merchantId, query),
   getReferralEarnings: async ({ db, user }) => earningsOf(db, user.id),
   listReferralCommissions: async ({ db, user, query }) => listCommissions(db, user.id, query),

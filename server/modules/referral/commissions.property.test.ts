@@ -107,7 +107,7 @@ it('never pays more than the configured share, never reverses more than earned, 
       let held = 0;
       for (const p of chain) {
         const e = await earningsOf(db, p);
-        held += e.pending + e.frozen + e.available + e.withdrawn - e.owed;
+        held += e.pending + e.frozen + e.available + e.withdrawing + e.withdrawn - e.owed;
       }
       expect(held).toBe(rows.reduce((a, c) => a + Number(c.amount) - Number(c.reversed_amount), 0));
       expect(await ledgerProblems(db)).toEqual([]);

@@ -50,10 +50,10 @@ it('earns per line and level on the line’s paid share (discount spread by line
   await pay(db, orderId, T0 + 1000);
   expect((await amounts(orderId)).map((c) => c.amount)).toEqual([540, 270, 90, 45]);
   expect((await commissionsOf(db, orderId)).map((c) => Number(c.base))).toEqual([5400, 5400, 900, 900]);
-  expect(await earningsOf(db, chain[0])).toEqual({ pending: 630, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
-  expect(await earningsOf(db, chain[1])).toEqual({ pending: 315, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+  expect(await earningsOf(db, chain[0])).toEqual({ pending: 630, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
+  expect(await earningsOf(db, chain[1])).toEqual({ pending: 315, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   // Only two levels configured: the third promoter earns nothing.
-  expect(await earningsOf(db, chain[2])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+  expect(await earningsOf(db, chain[2])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect(await balanceOf(db, { kind: 'commission_expense', ownerId: merchantId })).toBe(-945);
   // A repeated payment event moves nothing more.
   await pay(db, orderId, T0 + 2000);
@@ -95,11 +95,11 @@ it('freezes at completion for the freeze days, then the job makes it available o
   await pay(db, orderId, T0 + 1);
   const done = T0 + DAY_MS;
   await complete(db, orderId, done);
-  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 1000, available: 0, withdrawn: 0, owed: 0 });
+  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 1000, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect(await unfreezeDueCommissions(db, done + 3 * DAY_MS - 1)).toBe(0);
   const runs = await Promise.all([unfreezeDueCommissions(db, done + 3 * DAY_MS), unfreezeDueCommissions(db, done + 3 * DAY_MS)]);
   expect(runs[0] + runs[1]).toBe(2);
-  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 0, available: 1000, withdrawn: 0, owed: 0 });
+  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 0, available: 1000, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect(await earningsOf(db, chain[1])).toMatchObject({ available: 500 });
   // Refund after settlement: half of it comes back out of available.
   await refund(db, orderId, { lines: [{ lineNo: 0, quantity: 1, amount: 5000 }] }, done + 4 * DAY_MS);
@@ -117,10 +117,10 @@ it('a refund after the withdrawal books a clawback, which the promoter’s next 
   await complete(db, first, T0 + 2);
   await unfreezeDueCommissions(db, T0 + 3);
   expect(await withdrawAll(db, a, T0 + 4)).toBe(540);
-  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 540, owed: 0 });
+  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 540, owed: 0 });
   // The whole order is refunded after the money left: the promoter owes 540, nothing goes negative.
   await refund(db, first, { amount: 5400 }, T0 + 5);
-  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 540, owed: 540 });
+  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 540, owed: 540 });
   expect((await commissionsOf(db, first))[0]).toMatchObject({ status: 'reversed', reversed_amount: 540, clawed_amount: 540 });
   expect(await ledgerProblems(db)).toEqual([]);
   // The next commission (300) pays the debt down; the one after (500) is netted by the rest (240).
@@ -129,15 +129,15 @@ it('a refund after the withdrawal books a clawback, which the promoter’s next 
   await complete(db, second, T0 + 12);
   expect(await earningsOf(db, a)).toMatchObject({ frozen: 300, owed: 540 });
   await unfreezeDueCommissions(db, T0 + 13);
-  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 540, owed: 240 });
+  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 540, owed: 240 });
   const third = await placeOrder(db, { buyer, merchantId, lines: [{ price: 5000, quantity: 1 }], at: T0 + 20 });
   await pay(db, third, T0 + 21);
   await complete(db, third, T0 + 22);
   await unfreezeDueCommissions(db, T0 + 23);
-  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 260, withdrawn: 540, owed: 0 });
+  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 260, withdrawing: 0, withdrawn: 540, owed: 0 });
   // A refund of a commission that paid the debt down: what it left in available goes, the rest is owed again.
   await refund(db, second, { amount: 3000 }, T0 + 30);
-  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 260, withdrawn: 540, owed: 300 });
+  expect(await earningsOf(db, a)).toEqual({ pending: 0, frozen: 0, available: 260, withdrawing: 0, withdrawn: 540, owed: 300 });
   expect(await ledgerProblems(db)).toEqual([]);
 });
 
@@ -236,7 +236,7 @@ it('a whole refund by amount (shipping included) reverses every level in full fr
   expect(mid.every((c) => c.reversed > 0 && c.reversed < c.amount)).toBe(true);
   await refund(db, orderId, { amount: 1999 * 3 + 501 - 333 + 600 - 1234 }, T0 + 3);
   expect((await amounts(orderId)).every((c) => c.reversed === c.amount && c.status === 'reversed')).toBe(true);
-  for (const p of chain) expect(await earningsOf(db, p)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+  for (const p of chain) expect(await earningsOf(db, p)).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect(await balanceOf(db, { kind: 'commission_expense', ownerId: merchantId })).toBe(0);
   expect(await ledgerProblems(db)).toEqual([]);
 });
@@ -248,7 +248,7 @@ it('an order that ends unpaid leaves its snapshot void, with nothing moved', asy
   await db.updateTable('orders').set({ status: 'cancelled', ended_at: T0 + 1 }).where('id', '=', orderId).execute();
   await transact(db, (trx) => commissionsOnEnded(trx, orderId, T0 + 1));
   expect((await amounts(orderId)).map((c) => c.status)).toEqual(['void', 'void']);
-  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+  expect(await earningsOf(db, chain[0])).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect(await ledgerProblems(db)).toEqual([]);
 });
 

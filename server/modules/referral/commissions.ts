@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
 import { newId } from '../../infra/ids';
@@ -29,6 +29,7 @@ export const promoterAccounts = (promoterId: string) => ({
   available: { kind: 'commission_available', ownerId: promoterId } as AccountRef,
   withdrawn: { kind: 'commission_withdrawn', ownerId: promoterId } as AccountRef,
   clawback: { kind: 'commission_clawback', ownerId: promoterId } as AccountRef,
+  in_transit: { kind: 'commission_in_transit', ownerId: promoterId } as AccountRef,
 });
 export const expenseAccount = (merchantId: string, shard: number): AccountRef => ({ kind: 'commission_expense', ownerId: merchantId, shard });
 
@@ -36,8 +37,10 @@ const n = (v: unknown) => Number(v ?? 0);
 const termsOf = (c: CommissionRow): CommissionTerms => ({ mode: c.mode === 'fixed' ? 'fixed' : 'rate', ruleAmount: n(c.rule_amount), quantity: n(c.quantity) });
 /** What of a commission is still the promoter's. */
 const netOf = (c: CommissionRow) => n(c.amount) - n(c.reversed_amount);
-/** What of an available (or withdrawn) commission its available account holds (withdrawn: what was withdrawn). */
+/** What an available (or withdrawn) commission put into available, net of the reversals taken from it there. */
 const availablePartOf = (c: CommissionRow) => n(c.amount) - n(c.reversed_amount) - n(c.netted_amount) + n(c.clawed_amount);
+/** What of it is in available now: that, less what withdrawals took (in transit or paid out). */
+export const inAvailableOf = (c: CommissionRow) => availablePartOf(c) - n(c.withdrawn_amount);
 
 // ---------------------------------------------------------------------------------------------
 // The snapshot
@@ -105,7 +108,10 @@ export async function lockOrderCommissions(trx: Db, orderId: string): Promise<Co
 /** Every account the order's commissions may post to, locked at once (the transaction may then post several times). */
 async function lockOrderAccounts(trx: Db, rows: readonly CommissionRow[], now: number): Promise<void> {
   const refs: AccountRef[] = [];
-  for (const promoterId of new Set(rows.map((r) => r.promoter_id))) refs.push(...Object.values(promoterAccounts(promoterId)));
+  for (const promoterId of new Set(rows.map((r) => r.promoter_id))) {
+    const a = promoterAccounts(promoterId);
+    refs.push(a.pending, a.frozen, a.available, a.withdrawn, a.clawback);
+  }
   for (const r of rows) refs.push(expenseAccount(r.merchant_id, n(r.ledger_shard)));
   await lockAccounts(trx, refs, now);
 }
@@ -261,11 +267,13 @@ export async function commissionsOnRefund(trx: Db, input: RefundInput, now = Dat
     if (delta > 0) {
       if (status === 'pending') postings.push({ account: accounts.pending, amount: -delta });
       else if (status === 'frozen') postings.push({ account: accounts.frozen, amount: -delta });
-      else if (status === 'available') {
-        const fromAvailable = Math.min(delta, Math.max(0, availablePartOf(c)));
+      else if (status === 'available' || status === 'withdrawn') {
+        // What withdrawals took (in transit or paid out) is gone: beyond what is left in
+        // available, the promoter owes it.
+        const fromAvailable = Math.min(delta, Math.max(0, inAvailableOf(c)));
         clawed = delta - fromAvailable;
         postings.push({ account: accounts.available, amount: -fromAvailable });
-      } else clawed = delta; // withdrawn (or reversed, which has nothing left: delta is 0 there)
+      } else clawed = delta; // reversed: nothing is left, delta is 0 there
       if (clawed > 0) postings.push({ account: accounts.clawback, amount: -clawed });
       postings.push({ account: expenseAccount(c.merchant_id, n(c.ledger_shard)), amount: delta });
     }
@@ -330,32 +338,103 @@ export async function unfreezeCommission(trx: Db, id: string, now = Date.now()):
 }
 
 // ---------------------------------------------------------------------------------------------
-// Withdrawing (the withdrawal, a later part, calls this)
+// Withdrawing (withdrawals.ts calls these inside its transactions)
+
+export interface WithdrawalPart {
+  commissionId: string;
+  amount: number;
+}
+
+/** Thrown by takeCommissions when the promoter's available commissions do not cover the amount. */
+export class NotEnoughAvailable extends Error {
+  constructor(readonly available: number) {
+    super(`only ${available} fen available`);
+  }
+}
+
+/** The promoter's commissions with money in available, locked in id order (PostgreSQL). */
+async function lockAvailableCommissions(trx: Db, promoterId: string): Promise<CommissionRow[]> {
+  let q = trx
+    .selectFrom(TABLE)
+    .selectAll()
+    .where('promoter_id', '=', promoterId)
+    // reversed: money a failed withdrawal gave back after the commission was reversed (docs/referral.md, "Withdrawals").
+    .where('status', 'in', ['available', 'reversed'])
+    .where(sql<boolean>`amount - reversed_amount - netted_amount + clawed_amount - withdrawn_amount > 0`)
+    .orderBy('id');
+  if (dialectOfDb(trx) === 'postgres') q = q.forUpdate();
+  return q.execute();
+}
 
 /**
- * Moves a promoter's available commissions to withdrawn, inside the withdrawal's transaction
- * (commission rows in id order, then the accounts): journal commission-withdraw:<ref>:
- * available −w, withdrawn +w, where w is what each commission left in available. Answers the
- * amount withdrawn. Refuses (ILLEGAL_TRANSITION / NOT_FOUND) a commission that is not the
- * promoter's or not available; the caller's transaction then rolls back.
+ * Takes `amount` from the promoter's available commissions for a withdrawal, oldest available
+ * first (a commission may be taken in part), inside the withdrawal's transaction: each grows its
+ * withdrawn_amount, one that has nothing left in available becomes withdrawn, and the parts are
+ * recorded (referral_withdrawal_parts) so that giving the withdrawal back is exact. The caller
+ * posts the journal (available −amount, in transit +amount). Throws NotEnoughAvailable.
  */
-export async function withdrawCommissions(trx: Db, input: { promoterId: string; commissionIds: readonly string[]; ref: string }, now = Date.now()): Promise<number> {
-  const ids = [...new Set(input.commissionIds)].sort();
-  if (ids.length === 0) return 0;
-  let q = trx.selectFrom(TABLE).selectAll().where('id', 'in', ids).where('promoter_id', '=', input.promoterId).orderBy('id');
-  if (dialectOfDb(trx) === 'postgres') q = q.forUpdate();
-  const rows = await q.execute();
-  if (rows.length !== ids.length) throw new Error(`withdrawal ${input.ref}: not every commission is ${input.promoterId}'s`);
-  const accounts = promoterAccounts(input.promoterId);
-  await lockAccounts(trx, [accounts.available, accounts.withdrawn], now);
-  let total = 0;
-  for (const c of rows) {
-    const w = availablePartOf(c);
-    await transition(trx, c, 'withdraw', { withdrawn_amount: w, withdrawal_ref: input.ref, withdrawn_at: now, updated_at: now });
-    total += w;
+export async function takeCommissions(trx: Db, input: { promoterId: string; amount: number; withdrawalId: string }, now: number): Promise<WithdrawalPart[]> {
+  const rows = await lockAvailableCommissions(trx, input.promoterId);
+  const available = rows.reduce((sum, c) => sum + inAvailableOf(c), 0);
+  if (available < input.amount) throw new NotEnoughAvailable(available);
+  const fifo = [...rows].sort((a, b) => n(a.available_at) - n(b.available_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const parts: WithdrawalPart[] = [];
+  let left = input.amount;
+  for (const c of fifo) {
+    if (left === 0) break;
+    const take = Math.min(left, inAvailableOf(c));
+    left -= take;
+    const set = { withdrawn_amount: n(c.withdrawn_amount) + take, withdrawal_ref: input.withdrawalId, updated_at: now };
+    if (c.status === 'available' && take === inAvailableOf(c)) await transition(trx, c, 'withdraw', { ...set, withdrawn_at: now });
+    else await trx.updateTable(TABLE).set(set).where('id', '=', c.id).where('status', '=', c.status).execute();
+    parts.push({ commissionId: c.id, amount: take });
   }
-  await postStep(trx, { ref: `commission-withdraw:${input.ref}`, kind: 'commission-withdraw', memo: `commissions withdrawn (${input.ref})`, postings: [{ account: accounts.available, amount: -total }, { account: accounts.withdrawn, amount: total }], now });
-  return total;
+  await trx
+    .insertInto('referral_withdrawal_parts')
+    .values(parts.map((p) => ({ withdrawal_id: input.withdrawalId, commission_id: p.commissionId, amount: p.amount })))
+    .execute();
+  return parts;
+}
+
+/**
+ * Gives a rejected or failed withdrawal's parts back to their commissions, inside its
+ * transaction: each commission's withdrawn_amount shrinks by its part; of the parts, up to what
+ * the promoter owes (`owed()`, minus his clawback receivable, asked after the commission rows are locked) pays that down first (netted on the
+ * commission, as the unfreeze does), the rest is available again (a withdrawn commission with
+ * money in available becomes available). Answers what was netted; the caller posts the journal
+ * (in transit −amount, available +(amount − netted), clawback +netted).
+ */
+export async function giveBackCommissions(trx: Db, input: { withdrawalId: string; owed: () => Promise<number> }, now: number): Promise<number> {
+  const parts = await trx.selectFrom('referral_withdrawal_parts').selectAll().where('withdrawal_id', '=', input.withdrawalId).orderBy('commission_id').execute();
+  if (parts.length === 0) return 0;
+  let q = trx
+    .selectFrom(TABLE)
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      parts.map((p) => p.commission_id),
+    )
+    .orderBy('id');
+  if (dialectOfDb(trx) === 'postgres') q = q.forUpdate();
+  const byId = new Map((await q.execute()).map((c) => [c.id, c]));
+  // Asked once the commissions are locked: the caller locks its accounts there (the lock order).
+  let owed = Math.max(0, await input.owed());
+  let netted = 0;
+  for (const p of parts) {
+    const c = byId.get(p.commission_id);
+    if (!c) throw new Error(`withdrawal ${input.withdrawalId}: commission ${p.commission_id} is gone`);
+    const back = n(p.amount);
+    const m = Math.min(back, owed);
+    owed -= m;
+    netted += m;
+    const set = { withdrawn_amount: n(c.withdrawn_amount) - back, netted_amount: n(c.netted_amount) + m, updated_at: now };
+    const after = { ...c, ...set } as CommissionRow;
+    if (c.status === 'withdrawn' && inAvailableOf(after) > 0) await transition(trx, c, 'restore', set);
+    else await trx.updateTable(TABLE).set(set).where('id', '=', c.id).where('status', '=', c.status).execute();
+    if (m > 0) await trx.updateTable('referral_withdrawal_parts').set({ netted: m }).where('withdrawal_id', '=', input.withdrawalId).where('commission_id', '=', p.commission_id).execute();
+  }
+  return netted;
 }
 
 export type { CommissionMode };

@@ -17,6 +17,8 @@ export const commissionMachine = defineMachine({
     complete: { from: ['pending'], to: 'frozen' },
     unfreeze: { from: ['frozen'], to: 'available' },
     withdraw: { from: ['available'], to: 'withdrawn' },
+    /** A withdrawal that took it was rejected or failed: what it gave back is available again. */
+    restore: { from: ['withdrawn'], to: 'available' },
     reverse: { from: ['pending', 'frozen', 'available', 'withdrawn'], to: 'reversed' },
     void: { from: ['placed'], to: 'void' },
   },
@@ -27,3 +29,27 @@ export type CommissionEvent = (typeof commissionMachine.events)[number];
 
 /** The states in which a commission was earned (its money is in the promoter's accounts). */
 export const EARNED_STATES = ['pending', 'frozen', 'available', 'withdrawn', 'reversed'] as const satisfies readonly CommissionStatus[];
+
+/**
+ * A promoter's withdrawal (docs/referral.md, "Withdrawals"): requested (his available commissions
+ * taken into transit) -> approved (at once up to REFERRAL_WITHDRAW_AUTO_APPROVE_MAX, else by the
+ * operating merchant) or rejected (the money goes back); approved -> succeeded at once for the
+ * stored balance, or -> transferring (the channel's transfer) -> succeeded or failed (the money
+ * goes back).
+ */
+export const withdrawalMachine = defineMachine({
+  name: 'withdrawal',
+  states: ['requested', 'approved', 'rejected', 'transferring', 'succeeded', 'failed'],
+  initial: 'requested',
+  transitions: {
+    approve: { from: ['requested'], to: 'approved' },
+    reject: { from: ['requested'], to: 'rejected' },
+    transfer: { from: ['approved'], to: 'transferring' },
+    succeed: { from: ['approved', 'transferring'], to: 'succeeded' },
+    fail: { from: ['transferring'], to: 'failed' },
+  },
+});
+
+export type WithdrawalStatus = (typeof withdrawalMachine.states)[number];
+/** A withdrawal whose money is in transit (commission_in_transit). */
+export const OPEN_WITHDRAWAL_STATES = ['requested', 'approved', 'transferring'] as const satisfies readonly WithdrawalStatus[];

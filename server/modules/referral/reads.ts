@@ -11,8 +11,8 @@ type Db = Kysely<Database>;
 /** A promoter's money by state, from his ledger accounts; owed: minus his clawback receivable. */
 export async function earningsOf(db: Db, promoterId: string): Promise<ReferralEarnings> {
   const a = promoterAccounts(promoterId);
-  const [pending, frozen, available, withdrawn, clawback] = await balancesOf(db, [a.pending, a.frozen, a.available, a.withdrawn, a.clawback]);
-  return { pending, frozen, available, withdrawn, owed: Math.max(0, -clawback) };
+  const [pending, frozen, available, withdrawing, withdrawn, clawback] = await balancesOf(db, [a.pending, a.frozen, a.available, a.in_transit, a.withdrawn, a.clawback]);
+  return { pending, frozen, available, withdrawing, withdrawn, owed: Math.max(0, -clawback) };
 }
 
 const LISTED: readonly CommissionState[] = ['pending', 'frozen', 'available', 'withdrawn', 'reversed'];

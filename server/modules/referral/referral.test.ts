@@ -159,11 +159,14 @@ describe('everyone promotes (the defaults)', () => {
       'applyReferralPromoter',
       'bindReferral',
       'createReferralLink',
+      'createReferralWithdrawal',
       'getReferralEarnings',
       'getReferralLeaderboard',
       'getReferralMe',
+      'getReferralWithdrawal',
       'listReferralCommissions',
       'listReferralTeam',
+      'listReferralWithdrawals',
       'recordReferralVisit',
     ]);
     const guestCalls: Record<string, [string, string, unknown]> = {
@@ -175,6 +178,9 @@ describe('everyone promotes (the defaults)', () => {
       getReferralLeaderboard: ['GET', '/api/referral/leaderboard', undefined],
       listReferralCommissions: ['GET', '/api/referral/commissions', undefined],
       listReferralTeam: ['GET', '/api/referral/team', undefined],
+      createReferralWithdrawal: ['POST', '/api/referral/withdrawals', { amount: 100, destination: 'balance' }],
+      listReferralWithdrawals: ['GET', '/api/referral/withdrawals', undefined],
+      getReferralWithdrawal: ['GET', '/api/referral/withdrawals/wd_x', undefined],
       recordReferralVisit: ['POST', '/api/referral/visits', { token: randomBase62(20), platform: 'h5', device: device() }],
     };
     for (const name of shopperRoutes) {

@@ -54,6 +54,18 @@ it('owner sets versioned rules (validated, audited); the operator reads them but
     { enabled: true, levels: 1, mode: 'rate', amounts: [100], freezeDays: 7, overrides: [{ target: 'sku', targetId: 'sku_1', mode: 'rate', amounts: [100, 100] }] },
   ];
   for (const body of bad) expect(codeOf(await t.post(rulesUrl(), body, { token: owner.token }))).toBe('400 VALIDATION_FAILED');
+  // Deeper than the network's REFERRAL_MAX_LEVELS (2 here), though within the platform's cap of 3.
+  const deep = await t.post<{ errors: { path: string }[] }>(rulesUrl(), { enabled: true, levels: 3, mode: 'rate', amounts: [100, 100, 100], freezeDays: 7 }, { token: owner.token });
+  expect(codeOf(deep)).toBe('400 VALIDATION_FAILED');
+  expect(deep.body.errors).toEqual([expect.objectContaining({ path: 'body.levels' })]);
+  // Another merchant's SKU is named on its override row.
+  const foreign = await t.post<{ errors: { path: string }[] }>(
+    rulesUrl(),
+    { enabled: true, levels: 1, mode: 'rate', amounts: [100], freezeDays: 7, overrides: [{ target: 'sku', targetId: 'sku_not_ours', mode: 'rate', amounts: [100] }] },
+    { token: owner.token },
+  );
+  expect(codeOf(foreign)).toBe('400 VALIDATION_FAILED');
+  expect(foreign.body).toEqual(expect.objectContaining({ errors: [expect.objectContaining({ path: 'body.overrides.0.targetId' })] }));
   const good = { enabled: true, levels: 2, mode: 'rate', amounts: [1000, 500], freezeDays: 7 };
   expect(codeOf(await t.post(rulesUrl(), good, { token: operator.token }))).toBe('403 FORBIDDEN_ROLE');
   const set = await t.post<ReferralRules>(rulesUrl(), good, { token: owner.token, idempotencyKey: newKey() });
@@ -76,7 +88,7 @@ it('a referred purchase earns at both levels through the consumer; a refund of o
     async () => (await t.get<ReferralEarnings>('/api/referral/earnings', { token: a.token })).body,
     (e) => e.pending > 0,
   );
-  expect(earned).toEqual({ pending: 700, frozen: 0, available: 0, withdrawn: 0, owed: 0 });
+  expect(earned).toEqual({ pending: 700, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect((await t.get<ReferralEarnings>('/api/referral/earnings', { token: b.token })).body.pending).toBe(350);
 
   const request = await ask(t, buyer, { orderId: order.id, kind: 'refund_only', lines: [{ lineNo: 0, quantity: 1 }] });

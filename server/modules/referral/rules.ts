@@ -5,7 +5,7 @@ import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
 import { recordAudit } from '../merchant';
 import { goodsNotOf } from '../catalog';
-import { AppError } from '../../infra/errors';
+import { validationError } from '../../infra/errors';
 import type { CommissionMode } from './amounts';
 
 type Db = Kysely<Database>;
@@ -110,13 +110,29 @@ const INSERT_ATTEMPTS = 5;
  * time, so versions in force are ordered as numbered), audited in the same transaction.
  * Concurrent changes each get their own version number (a conflicting insert takes the next).
  */
-export async function setRules(db: Db, merchantId: string, actorId: string, input: z.input<typeof referralRulesBody>, now = Date.now()): Promise<ReferralRules> {
+export async function setRules(
+  db: Db,
+  merchantId: string,
+  actorId: string,
+  input: z.input<typeof referralRulesBody>,
+  now = Date.now(),
+  /** The network's depth (REFERRAL_MAX_LEVELS): no merchant pays deeper than the platform allows. */
+  maxLevels: number = COMMISSION_LEVELS_CAP,
+): Promise<ReferralRules> {
   const body = referralRulesBody.parse(input);
-  const foreign = await goodsNotOf(db, merchantId, {
-    productIds: body.overrides.filter((o) => o.target === 'product').map((o) => o.targetId),
-    skuIds: body.overrides.filter((o) => o.target === 'sku').map((o) => o.targetId),
-  });
-  if (foreign.length > 0) throw new AppError('VALIDATION_FAILED', `overrides name goods that are not this merchant's: ${foreign.slice(0, 10).join(', ')}`);
+  if (body.levels > maxLevels) {
+    throw validationError([{ path: 'body.levels', message: `at most ${maxLevels} levels` }], `The network pays at most ${maxLevels} levels (REFERRAL_MAX_LEVELS)`);
+  }
+  const foreign = new Set(
+    await goodsNotOf(db, merchantId, {
+      productIds: body.overrides.filter((o) => o.target === 'product').map((o) => o.targetId),
+      skuIds: body.overrides.filter((o) => o.target === 'sku').map((o) => o.targetId),
+    }),
+  );
+  if (foreign.size > 0) {
+    const issues = body.overrides.flatMap((o, i) => (foreign.has(`${o.target}:${o.targetId}`) ? [{ path: `body.overrides.${i}.targetId`, message: "not one of this merchant's goods" }] : []));
+    throw validationError(issues, `overrides name goods that are not this merchant's: ${[...foreign].slice(0, 10).join(', ')}`);
+  }
   return transact(db, async (trx) => {
     for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
       const last = await trx.selectFrom('referral_rules').select(['version', 'created_at']).where('merchant_id', '=', merchantId).orderBy('version', 'desc').limit(1).executeTakeFirst();

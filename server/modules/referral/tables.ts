@@ -157,3 +157,46 @@ export interface ReferralCommissionTables {
   referral_commissions: ReferralCommissionTable;
   referral_commission_reversals: ReferralCommissionReversalTable;
 }
+
+/** A promoter's withdrawal (migration 020). */
+export interface ReferralWithdrawalTable {
+  id: string;
+  promoter_id: string;
+  /** Fen asked for, taken from his available commissions. */
+  amount: number;
+  fee: number;
+  /** amount − fee: what reaches him. */
+  payout: number;
+  /** balance | wechat | alipay */
+  destination: string;
+  payee: string | null;
+  /** The withdrawal machine's state (machine.ts). */
+  status: string;
+  /** auto | manual */
+  review: string;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  channel_bill_no: string | null;
+  channel_state: string | null;
+  package_info: string | null;
+  fail_reason: string | null;
+  day: number;
+  created_at: number;
+  settled_at: number | null;
+  next_check_at: number | null;
+  updated_at: number;
+}
+
+/** What one withdrawal took from one commission. Primary key (withdrawal_id, commission_id). */
+export interface ReferralWithdrawalPartTable {
+  withdrawal_id: string;
+  commission_id: string;
+  amount: number;
+  netted: Generated<number>;
+}
+
+export interface ReferralWithdrawalTables {
+  referral_withdrawals: ReferralWithdrawalTable;
+  referral_withdrawal_parts: ReferralWithdrawalPartTable;
+}

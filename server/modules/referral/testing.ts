@@ -4,7 +4,11 @@ import { newId } from '../../infra/ids';
 import { transact } from '../../db/transaction';
 import { orderNumber } from '../order';
 import { checkLedger } from '../../checks/ledger';
-import { commissionsOnCompleted, commissionsOnPaid, commissionsOnRefund, snapshotOrder, withdrawCommissions, type CommissionRow } from './commissions';
+import { balanceOf } from '../wallet';
+import { commissionsOnCompleted, commissionsOnPaid, commissionsOnRefund, expenseAccount, promoterAccounts, snapshotOrder, type CommissionRow } from './commissions';
+import { createWithdrawal } from './withdrawals';
+import { post } from '../wallet';
+import type { WithdrawConfig } from '../../infra/config';
 import type { LineRefund } from './amounts';
 import { setRules } from './rules';
 import { makeMerchant } from '../merchant/testing';
@@ -132,9 +136,59 @@ export async function refund(db: Db, orderId: string, input: { lines?: LineRefun
   return refundId;
 }
 
+/** Withdrawal settings with no fee or limit, every withdrawal approved at once. */
+export const OPEN_WITHDRAWALS: WithdrawConfig = { min: 1, feeBp: 0, feeFen: 0, dailyLimit: 0, autoApproveMax: Number.MAX_SAFE_INTEGER };
+
+/** Withdraws everything available to the stored balance (approved and paid at once); answers the amount (0: nothing available). */
 export async function withdrawAll(db: Db, promoterId: string, at: number): Promise<number> {
-  const ids = (await db.selectFrom('referral_commissions').select('id').where('promoter_id', '=', promoterId).where('status', '=', 'available').execute()).map((r) => r.id);
-  return transact(db, (trx) => withdrawCommissions(trx, { promoterId, commissionIds: ids, ref: uniq('wd') }, at));
+  const available = await balanceOf(db, promoterAccounts(promoterId).available);
+  if (available <= 0) return 0;
+  await transact(db, (trx) => createWithdrawal(trx, OPEN_WITHDRAWALS, { promoterId, amount: available, destination: 'balance', payee: null, fee: 0 }, at));
+  return available;
+}
+
+/**
+ * A promoter with `amount` fen of available commission, as earning, freezing and unfreezing
+ * would leave it: one commission row of a made-up order of `merchantId` and its journal (the
+ * merchant's expense −amount, his available +amount).
+ */
+export async function availableCommission(db: Db, promoterId: string, amount: number, merchantId = 'm_fixture', at = Date.now()): Promise<string> {
+  const id = newId('com', at);
+  const orderId = uniq('o_fixture');
+  await transact(db, async (trx) => {
+    await trx
+      .insertInto('referral_commissions')
+      .values({
+        id,
+        order_id: orderId,
+        order_no: orderNumber(at),
+        line_no: 0,
+        level: 1,
+        promoter_id: promoterId,
+        buyer_id: uniq('u_buyer'),
+        merchant_id: merchantId,
+        product_id: 'p_fixture',
+        sku_id: 'sku_fixture',
+        title: '商品',
+        quantity: 1,
+        rule_version: 1,
+        mode: 'fixed',
+        rule_amount: amount,
+        freeze_days: 0,
+        status: 'available',
+        base: amount,
+        amount,
+        ledger_shard: 0,
+        created_at: at,
+        paid_at: at,
+        completed_at: at,
+        available_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await post(trx, { ref: `fixture-commission:${id}`, kind: 'fixture', memo: 'a commission made available by a test', postings: [{ account: expenseAccount(merchantId, 0), amount: -amount }, { account: promoterAccounts(promoterId).available, amount }], now: at });
+  });
+  return id;
 }
 
 export async function commissionsOf(db: Db, orderId: string): Promise<CommissionRow[]> {
@@ -144,4 +198,11 @@ export async function commissionsOf(db: Db, orderId: string): Promise<Commission
 /** The ledger check's discrepancies (none on a clean ledger). */
 export async function ledgerProblems(db: Db): Promise<string[]> {
   return (await checkLedger(db)).discrepancies.map((d) => `[${d.check}] ${d.message}`);
+}
+
+/** A withdrawal to the balance waiting for the operating merchant's review, of a promoter given the commission it takes; its id. */
+export async function requestedWithdrawal(db: Db, promoterId: string, amount = 5000, at = Date.now()): Promise<string> {
+  await availableCommission(db, promoterId, amount, 'm_fixture', at);
+  const w = await transact(db, (trx) => createWithdrawal(trx, { ...OPEN_WITHDRAWALS, autoApproveMax: 0 }, { promoterId, amount, destination: 'balance', payee: null, fee: 0 }, at));
+  return w.id;
 }

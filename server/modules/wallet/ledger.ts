@@ -53,6 +53,14 @@ export const ACCOUNT_KINDS = {
   commission_clawback: { unit: 'fen', mayGoNegative: true },
   /** A merchant's commission expense (negative: what it has paid promoters for its goods, net of reversals). */
   commission_expense: { unit: 'fen', mayGoNegative: true },
+  /** A promoter's commissions taken by his withdrawals that are not settled yet (requested, approved or transferring). */
+  commission_in_transit: { unit: 'fen', mayGoNegative: false },
+  /** What the platform paid out for withdrawn commissions (negative: minus every settled withdrawal, its fee included). */
+  commission_payouts: { unit: 'fen', mayGoNegative: true },
+  /** The fees kept from settled withdrawals (the platform's). */
+  withdrawal_fees: { unit: 'fen', mayGoNegative: false },
+  /** Money paid out through a channel's transfer API (owner: the channel; WeChat Pay's merchant transfer, Alipay's fund transfer). */
+  payout_clearing: { unit: 'fen', mayGoNegative: true },
 } as const satisfies Record<string, { unit: Unit; mayGoNegative: boolean }>;
 
 export type AccountKind = keyof typeof ACCOUNT_KINDS;
@@ -401,4 +409,9 @@ const lockOrCreateAccounts = prepared<Record<string, unknown>, unknown, number>(
 /** Whether a journal transaction with this reference was posted. */
 export async function journalPosted(db: Kysely<Database>, ref: string): Promise<boolean> {
   return (await db.selectFrom('journal_transactions').select('id').where('ref', '=', ref).executeTakeFirst()) !== undefined;
+}
+
+/** A shopper's stored balance (what another module credits when it pays a shopper into the wallet, e.g. a promoter's withdrawal). */
+export function userBalanceAccount(userId: string): AccountRef {
+  return { kind: 'user_balance', ownerId: userId };
 }

@@ -12,8 +12,16 @@ import { z } from 'zod';
  *   (or after `delayMs`, default 200 ms, if none follows)
  * - corrupt_signature: delivered with a broken signature (must be rejected; later retries are genuine)
  * - change_amount: delivered correctly signed but with a different amount (must be rejected)
+ *
+ * And for transfers to a person (WeChat merchant transfer, Alipay fund transfer), a rule affects
+ * the next `count` transfers started (not notifications):
+ * - transfer_fail: accepted, then ends failed (WeChat FAIL, Alipay FAIL) with a notification
+ * - transfer_refuse: refused at once for good (WeChat 400 INVALID_REQUEST, Alipay 40004 PAYEE_NOT_EXIST)
+ * - transfer_outage: answered 500 SYSTEM_ERROR without making the transfer (a retry with the same number works)
  */
-export const faultMode = z.enum(['drop', 'duplicate', 'delay', 'reorder', 'corrupt_signature', 'change_amount']);
+export const TRANSFER_FAULT_MODES = ['transfer_fail', 'transfer_refuse', 'transfer_outage'] as const;
+export type TransferFaultMode = (typeof TRANSFER_FAULT_MODES)[number];
+export const faultMode = z.enum(['drop', 'duplicate', 'delay', 'reorder', 'corrupt_signature', 'change_amount', ...TRANSFER_FAULT_MODES]);
 export type FaultMode = z.infer<typeof faultMode>;
 
 export const faultRule = z.strictObject({
@@ -43,6 +51,15 @@ export class FaultController {
     this.rules = [];
   }
 
+  /** Consumes one use of the first rule matching `pred`; answers its mode, or null. */
+  takeWhere(pred: (rule: FaultRule) => boolean): FaultMode | null {
+    const hit = this.rules.find((r) => r.remaining > 0 && pred(r.rule));
+    if (!hit) return null;
+    hit.remaining -= 1;
+    this.rules = this.rules.filter((r) => r.remaining > 0);
+    return hit.rule.mode;
+  }
+
   list(): { rule: FaultRule; remaining: number | null }[] {
     return this.rules.map((r) => ({ rule: r.rule, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
   }
@@ -51,13 +68,20 @@ export class FaultController {
   take(channel: string): ActiveFault[] {
     const active: ActiveFault[] = [];
     for (const r of this.rules) {
-      if (r.remaining <= 0 || (r.rule.channel && r.rule.channel !== channel)) continue;
+      if (r.remaining <= 0 || (r.rule.channel && r.rule.channel !== channel) || isTransferMode(r.rule.mode)) continue;
       r.remaining -= 1;
       active.push({ mode: r.rule.mode, delayMs: r.rule.delayMs, copies: r.rule.copies });
     }
     this.rules = this.rules.filter((r) => r.remaining > 0);
     return active;
   }
+}
+
+const isTransferMode = (mode: FaultMode): mode is TransferFaultMode => (TRANSFER_FAULT_MODES as readonly string[]).includes(mode);
+
+/** The transfer fault for the next transfer a channel starts (consumes one use of the first rule that applies), or null. */
+export function takeTransferFault(faults: FaultController, channel: string): TransferFaultMode | null {
+  return faults.takeWhere((rule) => isTransferMode(rule.mode) && (!rule.channel || rule.channel === channel)) as TransferFaultMode | null;
 }
 
 /** POST /sandbox/faults { rules: [...] } adds rules; DELETE clears; GET lists. */

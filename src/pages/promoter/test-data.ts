@@ -23,6 +23,7 @@ export const earnings = (over: Partial<ReferralEarnings> = {}): ReferralEarnings
   pending: 1_200,
   frozen: 3_450,
   available: 12_850,
+  withdrawing: 0,
   withdrawn: 50_000,
   owed: 0,
   ...over,

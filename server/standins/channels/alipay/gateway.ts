@@ -60,6 +60,27 @@ export interface Trade {
   refundedAmount: number;
 }
 
+/** A fund transfer to an Alipay account (alipay.fund.trans.uni.transfer). */
+export interface FundTransfer {
+  outBizNo: string;
+  orderId: string;
+  payFundOrderId: string;
+  /** Fen. */
+  amount: number;
+  identity: string;
+  identityType: string;
+  title: string;
+  /** Where its messages go (the app's gateway address; the request's notify_url here). */
+  notifyUrl: string | null;
+  /** SUCCESS | DEALING | FAIL */
+  status: string;
+  errorCode: string | null;
+  failReason: string | null;
+  createdAt: number;
+  payDate: number | null;
+  fingerprint: string;
+}
+
 export interface AlipayGateway {
   ctx: StandInContext;
   appId: string;
@@ -75,6 +96,9 @@ export interface AlipayGateway {
   trades: Map<string, Trade>;
   /** trade_no -> out_trade_no. */
   byTradeNo: Map<string, string>;
+  /** Fund transfers by out_biz_no. */
+  transfers: Map<string, FundTransfer>;
+  timers: Set<ReturnType<typeof setTimeout>>;
 }
 
 const SANDBOX_BUYER_ID = '2088102000000001';
@@ -93,6 +117,8 @@ export function createGateway(ctx: StandInContext, options: AlipayStandInOptions
     notifier: ctx.notifier(ALIPAY_NOTIFY_RETRY_SECONDS),
     trades: new Map(),
     byTradeNo: new Map(),
+    transfers: new Map(),
+    timers: new Set(),
   };
 }
 

@@ -41,6 +41,10 @@ export { ALIPAY_GATEWAY_PATH, type AlipayStandInOptions } from './gateway';
 
 export function registerAlipayStandIn(app: FastifyInstance, ctx: StandInContext, options: AlipayStandInOptions = {}): void {
   const gw = createGateway(ctx, options);
+  app.addHook('onClose', async () => {
+    for (const t of gw.timers) clearTimeout(t);
+    gw.timers.clear();
+  });
   // The gateway and the cashier buttons take form bodies; add a parser when the app has none.
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

@@ -11,6 +11,7 @@ import { tradeRefund } from './operations/trade-refund';
 import type { TradeOperation } from './operations/types';
 import { wapPay } from './operations/wap-pay';
 import { checkRequest, requestParams } from './request';
+import { fundOperation, isFundMethod } from './operations/fund-transfer';
 
 /**
  * Alipay's gateway is one URL (gateway.do) whose `method` parameter names the operation: this
@@ -37,6 +38,14 @@ const sendJson = (gw: AlipayGateway, reply: FastifyReply, node: string, value: u
 
 function handleGateway(gw: AlipayGateway, params: AlipayParams, reply: FastifyReply): FastifyReply {
   const method = params.method;
+  if (isFundMethod(method)) {
+    try {
+      return sendJson(gw, reply, responseKey(method), fundOperation(gw, method, params, checkRequest(gw, params)));
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      return sendJson(gw, reply, responseKey(method), { code: err.code, msg: err.msg, sub_code: err.subCode, sub_msg: err.subMsg });
+    }
+  }
   if (!isTradeMethod(method)) {
     return sendJson(gw, reply, 'error_response', { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' });
   }
@@ -57,7 +66,7 @@ export function registerRoutes(app: FastifyInstance, gw: AlipayGateway): void {
     const q = req.url.indexOf('?');
     if ((q >= 0 ? req.url.slice(0, q) : req.url) !== ALIPAY_GATEWAY_PATH) return;
     const params = requestParams(req);
-    if (!isTradeMethod(params.method)) return;
+    if (!isTradeMethod(params.method) && !isFundMethod(params.method)) return;
     return handleGateway(gw, params, reply);
   });
   app.get(ALIPAY_GATEWAY_PATH, async (req, reply) => handleGateway(gw, requestParams(req), reply));

@@ -82,6 +82,28 @@ export interface Refund {
   fingerprint: string;
 }
 
+export type BillState = 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+
+/** A merchant transfer (商家转账) to a user's change. */
+export interface Bill {
+  mchid: string;
+  appid: string;
+  outBillNo: string;
+  transferBillNo: string;
+  sceneId: string;
+  openid: string;
+  amount: number;
+  remark: string;
+  notifyUrl: string | null;
+  packageInfo: string;
+  state: BillState;
+  failReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** The creating request's parameters that must match on a repeat. */
+  fingerprint: string;
+}
+
 export interface WechatpayGateway {
   ctx: StandInContext;
   /** WeChat Pay's private key, which signs every answer and notification. */
@@ -97,6 +119,8 @@ export interface WechatpayGateway {
   byTransactionId: Map<string, Trade>;
   /** By mchid:out_refund_no. */
   refunds: Map<string, Refund>;
+  /** Merchant transfers, by mchid:out_bill_no. */
+  bills: Map<string, Bill>;
   timers: Set<ReturnType<typeof setTimeout>>;
 }
 
@@ -124,6 +148,7 @@ export function createGateway(ctx: StandInContext, options: WechatpayStandInOpti
     byPrepayId: new Map(),
     byTransactionId: new Map(),
     refunds: new Map(),
+    bills: new Map(),
     timers: new Set(),
   };
 }

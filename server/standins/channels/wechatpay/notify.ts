@@ -1,7 +1,7 @@
 import { createCipheriv, randomUUID } from 'node:crypto';
 import { rfc3339Cst } from '../../../channels/wechatpay/wire';
 import type { BuildOptions, NotificationRequest, OutgoingNotification } from '../notifier';
-import { nonceStr, type Merchant, type Refund, type Trade, type WechatpayGateway } from './gateway';
+import { nonceStr, type Bill, type Merchant, type Refund, type Trade, type WechatpayGateway } from './gateway';
 import { rsaSign } from './signing';
 import { transactionView } from './views';
 
@@ -30,7 +30,7 @@ function aesGcmEncrypt(plaintext: string, key: string, nonce: string, aad: strin
 }
 
 /** A signed, encrypted notification as WeChat Pay sends it; fresh timestamp and nonces per attempt. */
-function envelope(gw: WechatpayGateway, merchant: Merchant, eventType: string, originalType: string, summary: string, resource: object, o: BuildOptions): NotificationRequest {
+export function envelope(gw: WechatpayGateway, merchant: Merchant, eventType: string, originalType: string, summary: string, resource: object, o: BuildOptions): NotificationRequest {
   const aesNonce = nonceStr(12);
   const body = JSON.stringify({
     id: randomUUID(),
@@ -94,6 +94,29 @@ export function notifyRefund(gw: WechatpayGateway, r: Refund): void {
     channel: 'wechatpay',
     url: r.notifyUrl,
     build: (o) => envelope(gw, merchant, eventType, 'refund', summary, resource(o.changeAmount ? 1 : 0), o),
+    isAck,
+  });
+}
+
+/** MCHTRANSFER.BILL.FINISHED: a merchant transfer reached SUCCESS, FAIL or CANCELLED. */
+export function notifyBillFinished(gw: WechatpayGateway, b: Bill): void {
+  const merchant = gw.merchants.get(b.mchid);
+  if (!merchant || !b.notifyUrl) return;
+  const resource = (delta: number) => ({
+    mchid: b.mchid,
+    out_bill_no: b.outBillNo,
+    transfer_bill_no: b.transferBillNo,
+    state: b.state,
+    transfer_amount: b.amount + delta,
+    ...(b.failReason ? { fail_reason: b.failReason } : {}),
+    openid: b.openid,
+    create_time: rfc3339Cst(b.createdAt),
+    update_time: rfc3339Cst(b.updatedAt),
+  });
+  gw.notifier.send({
+    channel: 'wechatpay',
+    url: b.notifyUrl,
+    build: (o) => envelope(gw, merchant, 'MCHTRANSFER.BILL.FINISHED', 'mch_payment', '商家转账单据终态通知', resource(o.changeAmount ? 1 : 0), o),
     isAck,
   });
 }

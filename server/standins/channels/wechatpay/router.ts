@@ -9,6 +9,7 @@ import { queryByOutTradeNo, queryByTransactionId } from './operations/query-orde
 import { queryRefund } from './operations/query-refund';
 import { refund } from './operations/refund';
 import type { V3Operation } from './operations/types';
+import { confirmTransferBill, createTransferBill, queryTransferBill } from './operations/transfer-bills';
 import { WxError, authenticate, send, sendError } from './signing';
 
 /** WeChat Pay API v3, operation by operation, under /sandbox/wechatpay. */
@@ -20,6 +21,8 @@ export const V3_ROUTES: readonly Route<V3Operation>[] = [
   { method: 'POST', path: '/v3/pay/transactions/out-trade-no/:no/close', operation: closeOrder },
   { method: 'POST', path: '/v3/refund/domestic/refunds', operation: refund },
   { method: 'GET', path: '/v3/refund/domestic/refunds/:no', operation: queryRefund },
+  { method: 'POST', path: '/v3/fund-app/mch-transfer/transfer-bills', operation: createTransferBill },
+  { method: 'GET', path: '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/:no', operation: queryTransferBill },
 ];
 
 export function registerRoutes(app: FastifyInstance, gw: WechatpayGateway): void {
@@ -46,6 +49,7 @@ export function registerRoutes(app: FastifyInstance, gw: WechatpayGateway): void
     scope.get<{ Querystring: Record<string, string | undefined> }>(`${PREFIX}/checkmweb`, async (req, reply) => showCashier(gw, req, reply));
     scope.post(`${PREFIX}/checkmweb`, async (req, reply) => submitCashier(gw, req, reply));
     scope.post(`${PREFIX}/confirm`, async (req, reply) => confirm(gw, req, reply));
+    scope.post(`${PREFIX}/transfer-bills/confirm`, async (req, reply) => confirmTransferBill(gw, req, reply));
     scope.get<{ Params: { paymentNo: string } }>(`${PREFIX}/trades/:paymentNo`, async (req, reply) => showTrade(gw, req, reply));
   });
 }
