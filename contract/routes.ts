@@ -279,7 +279,7 @@ export const routes = {
     summary: "Commissions earned on the merchant's orders and reversed, per day or in total", auth: 'staff', roles: SHOP_STAFF,
     params: mer.merchantParams, query: rc.commissionReportQuery, response: rc.commissionReport },
   getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', tag: 'referral',
-    summary: "The promoter's commissions by state: pending, frozen, available, withdrawn, and what he owes", auth: 'user',
+    summary: "The promoter's commissions by state: pending, frozen, available, withdrawing, withdrawn, and what he owes; the withdrawal rules (minimum, fee, daily limit and what is left of it today)", auth: 'user',
     response: rc.referralEarnings },
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', tag: 'referral',
     summary: "The promoter's commissions, newest first: order, product, level, amount, reversed amount, state", auth: 'user',

@@ -1,4 +1,4 @@
-import type { ReferralEarnings } from '@contract/referral-commission';
+import type { ReferralEarnings, WithdrawRules } from '@contract/referral-commission';
 import type { CreateWithdrawalBody, Withdrawal, WithdrawalDestination, WithdrawalPage, WithdrawalStatus } from '@contract/referral-withdrawal';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../http';
@@ -13,6 +13,11 @@ export type { CreateWithdrawalBody, Withdrawal, WithdrawalDestination, Withdrawa
 
 // The earnings are the promoter centre's query (one cache entry): a withdrawal changes them.
 export { getReferralEarnings, referralEarningsOptions, useReferralEarnings } from './getReferralEarnings';
+
+/** A withdrawal's fee under the rules the server sent (its withdrawalFee: the fixed part plus the rate, rounded down). */
+export function withdrawalFeeOf(rules: Pick<WithdrawRules, 'feeFen' | 'feeBp'>, amount: number): number {
+  return rules.feeFen + Math.floor((amount * rules.feeBp) / 10_000);
+}
 
 /** Asks for a withdrawal; the caller keeps `idempotencyKey` for the intent (a retry after a network failure reuses it: useIntentKey). */
 export function createWithdrawal(body: CreateWithdrawalBody, idempotencyKey: string): Promise<Withdrawal> {
