@@ -285,11 +285,14 @@ export const routes = {
     summary: "Commissions earned on the merchant's orders and reversed, per day or in total", auth: 'staff', roles: SHOP_STAFF,
     params: mer.merchantParams, query: rc.commissionReportQuery, response: rc.commissionReport },
   getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', tag: 'referral',
-    summary: "The promoter's commissions by state: pending, frozen, available, withdrawn, and what he owes", auth: 'user',
+    summary: "The promoter's commissions by state: pending, frozen, available, withdrawing, withdrawn, and what he owes; the withdrawal rules (minimum, fee, daily limit and what is left of it today)", auth: 'user',
     response: rc.referralEarnings },
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', tag: 'referral',
     summary: "The promoter's commissions, newest first: order, product, level, amount, reversed amount, state", auth: 'user',
     query: rc.commissionListQuery, response: rc.commissionPage },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', tag: 'referral',
+    summary: "The top 50 promoters by commissions earned in the period (this month in Asia/Shanghai, or all time) less what was reversed, nicknames masked, and the caller's own rank", auth: 'user',
+    query: rc.leaderboardQuery, response: rc.referralLeaderboard },
   // referral withdrawals (docs/referral.md, "Withdrawals")
   createReferralWithdrawal: { method: 'POST', path: '/api/referral/withdrawals', tag: 'referral',
     summary: 'Withdraw available commissions to the stored balance (at once), WeChat Pay or Alipay (the account of the mini-program login); above the auto-approval threshold the operating merchant reviews it', auth: 'user',
@@ -309,9 +312,6 @@ export const routes = {
   rejectReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/reject', tag: 'referral',
     summary: "Reject a withdrawal with a reason: its money is the promoter's available commissions again (the operating merchant only)", auth: 'staff', roles: SHOP_STAFF,
     params: rw.merchantWithdrawalParams, body: rw.rejectWithdrawalBody, response: rw.merchantWithdrawal },
-  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', tag: 'referral',
-    summary: "The top 50 promoters by commissions earned in the period (this month in Asia/Shanghai, or all time) less what was reversed, nicknames masked, and the caller's own rank", auth: 'user',
-    query: rc.leaderboardQuery, response: rc.referralLeaderboard },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

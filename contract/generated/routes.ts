@@ -86,13 +86,13 @@ export const routeTable = {
   getCommissionReport: { method: 'GET', path: '/api/merchants/:merchantId/referral/report', auth: 'staff', idempotency: null },
   getReferralEarnings: { method: 'GET', path: '/api/referral/earnings', auth: 'user', idempotency: null },
   listReferralCommissions: { method: 'GET', path: '/api/referral/commissions', auth: 'user', idempotency: null },
+  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', auth: 'user', idempotency: null },
   createReferralWithdrawal: { method: 'POST', path: '/api/referral/withdrawals', auth: 'user', idempotency: 'required' },
   listReferralWithdrawals: { method: 'GET', path: '/api/referral/withdrawals', auth: 'user', idempotency: null },
   getReferralWithdrawal: { method: 'GET', path: '/api/referral/withdrawals/:withdrawalId', auth: 'user', idempotency: null },
   listMerchantWithdrawals: { method: 'GET', path: '/api/merchants/:merchantId/referral/withdrawals', auth: 'staff', idempotency: null },
   approveReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/approve', auth: 'staff', idempotency: null },
   rejectReferralWithdrawal: { method: 'POST', path: '/api/merchants/:merchantId/referral/withdrawals/:withdrawalId/reject', auth: 'staff', idempotency: null },
-  getReferralLeaderboard: { method: 'GET', path: '/api/referral/leaderboard', auth: 'user', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;
