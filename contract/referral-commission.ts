@@ -89,7 +89,29 @@ export type CommissionState = z.infer<typeof commissionState>;
  * A promoter's commission money by state; withdrawing: taken by withdrawals not settled yet;
  * withdrawn: paid out; owed: clawbacks of reversals after a withdrawal not yet netted.
  */
-export const referralEarnings = z.object({ pending: fen, frozen: fen, available: fen, withdrawing: fen, withdrawn: fen, owed: fen });
+export const referralBalances = z.object({ pending: fen, frozen: fen, available: fen, withdrawing: fen, withdrawn: fen, owed: fen });
+export type ReferralBalances = z.infer<typeof referralBalances>;
+
+/**
+ * The withdrawal rules the promoter centre shows before he asks (REFERRAL_WITHDRAW_*, docs/referral.md,
+ * "Withdrawals"): fee = feeFen + floor(amount × feeBp / 10000); dailyLimit and remainingToday null
+ * without a daily limit; a channel (WeChat, Alipay) pays at least channelMinPayout after the fee
+ * and WeChat less than wechatPayoutBelow.
+ */
+export const withdrawRules = z.object({
+  minimum: fen,
+  feeFen: fen,
+  feeBp: z.number().int().nonnegative(),
+  dailyLimit: fen.nullable(),
+  remainingToday: fen.nullable(),
+  autoApproveMax: fen,
+  channelMinPayout: fen,
+  wechatPayoutBelow: fen,
+});
+export type WithdrawRules = z.infer<typeof withdrawRules>;
+
+/** The promoter's money by state and the withdrawal rules as they apply to him today. */
+export const referralEarnings = referralBalances.extend({ withdraw: withdrawRules });
 export type ReferralEarnings = z.infer<typeof referralEarnings>;
 
 export const commissionListQuery = z.strictObject({ state: commissionState.optional(), ...pageQuery });

@@ -132,9 +132,10 @@ test('a poster link binds the buyer; the promoter earns, a refund reverses in pr
       // A withdraws all of it to the stored balance on the withdrawal page.
       const before = await api.call('getWallet', {}, { token: promoterToken });
       const withdraw = await route(page, server.baseUrl, '/pages/promoter/withdraw');
-      await byText(withdraw, '全部提现').first().click();
-      await withdraw.locator('[data-testid="wd-submit"]').filter({ visible: true }).first().click();
-      await byText(page, '到账成功').first().waitFor({ timeout: 30_000 });
+      await withdraw.locator('[data-testid="pm-wd-available"]', { hasText: (available.available / 100).toFixed(2) }).first().waitFor({ timeout: 20_000 });
+      await withdraw.locator('[data-testid="pm-wd-all"]').filter({ visible: true }).first().click();
+      await withdraw.locator('[data-testid="pm-wd-submit"]').filter({ visible: true }).first().click();
+      await withdraw.locator('[data-testid="pm-wd-result"][data-status="succeeded"]', { hasText: '到账成功' }).first().waitFor({ timeout: 30_000 });
       await shot('withdrawn');
       const after = await api.call('getWallet', {}, { token: promoterToken });
       expect(after.balance - before.balance).toBe(available.available);

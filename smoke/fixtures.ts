@@ -237,7 +237,8 @@ export const canned: Canned = {
   setReferralRules: () => ({ merchantId: 'm_01', version: 1, enabled: true, levels: 2, mode: 'rate' as const, amounts: [1000, 500], freezeDays: 7, overrides: [], createdAt: NOW, createdBy: null }),
   getCommissionReport: () => ({ merchantId: 'm_01', total: { paid: 1234, reversed: 200, commissions: 3 }, days: [{ day: '2026-01-01', paid: 1234, reversed: 200, commissions: 3 }] }),
   // The promoter centre's pages (pages/promoter) show the smoke shopper as a promoter with a little of everything.
-  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawing: 0, withdrawn: 50000, owed: 0 }),
+  getReferralEarnings: () => ({ pending: 1200, frozen: 3450, available: 12850, withdrawing: 0, withdrawn: 50000, owed: 0,
+    withdraw: { minimum: 100, feeFen: 0, feeBp: 60, dailyLimit: 500000, remainingToday: 500000, autoApproveMax: 20000, channelMinPayout: 10, wechatPayoutBelow: 200000 } }),
   listReferralCommissions: () => ({ items: [demoCommission], nextCursor: null }),
   getReferralLeaderboard: ({ query }) => ({
     period: query.period === 'all' ? 'all' as const : 'month' as const, from: query.period === 'all' ? null : NOW,

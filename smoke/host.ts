@@ -127,6 +127,8 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   'promoter/commissions': ['示例商品', '待结算'],
   'promoter/leaderboard': ['第 1 名', '体**户'],
   'promoter/posters': ['店铺海报', '生成海报'],
+  'promoter/withdraw': ['可提现佣金', '¥128.50', '全部提现', '提现记录'],
+  'promoter/withdrawals': ['提现到余额', '审核中'],
 };
 
 export const EXPECTED_REQUESTS: Record<string, string[]> = {
@@ -169,6 +171,8 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   'promoter/commissions': ['GET /api/referral/commissions '],
   'promoter/leaderboard': ['GET /api/referral/leaderboard '],
   'promoter/posters': ['GET /api/referral/me ', 'GET /api/products '],
+  'promoter/withdraw': ['GET /api/referral/earnings '],
+  'promoter/withdrawals': ['GET /api/referral/withdrawals '],
 };
 
 interface Phase {

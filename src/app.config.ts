@@ -17,8 +17,8 @@ export default defineAppConfig({
     { root: 'pages/merchant', pages: ['index', 'orders', 'order', 'after-sales', 'after-sale', 'products', 'stock-alerts', 'staff', 'audit', 'join',
       'referral', 'referral-rules', 'referral-applications', 'referral-report', 'referral-withdrawals', 'referral-holds'] },
     { root: 'pages/aftersale', pages: ['index', 'apply', 'detail'] },
-    // The promoter centre (分销中心): earnings, team, commissions, leaderboard, posters.
-    { root: 'pages/promoter', pages: ['index', 'team', 'commissions', 'leaderboard', 'posters'] },
+    // The promoter centre (分销中心): earnings, team, commissions, leaderboard, posters, withdrawals.
+    { root: 'pages/promoter', pages: ['index', 'team', 'commissions', 'leaderboard', 'posters', 'withdraw', 'withdrawals'] },
   ],
   window: {
     navigationBarTitleText: '小店',

@@ -2,8 +2,8 @@ import type { LineInput, MerchantOrderTab, OrderTab, ProductSort } from '@contra
 import type { AfterSaleStatus } from '@contract/aftersale';
 import type { ReferralHoldTab } from '@contract/referral-holds';
 import type { ReferralApplicationStatus } from '@contract/referral';
-import type { WithdrawalStatus } from '@contract/referral-withdrawal';
 import type { CommissionState, LeaderboardPeriod } from '@contract/referral-commission';
+import type { WithdrawalStatus } from '@contract/referral-withdrawal';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -148,8 +148,6 @@ export const keys = {
     lists: () => ['withdrawals', 'list'] as const,
     list: (status: WithdrawalStatus | 'all') => ['withdrawals', 'list', { status }] as const,
     detail: (id: string) => ['withdrawals', 'detail', id] as const,
-    /** The promoter's earnings (GET /api/referral/earnings), which a withdrawal changes. */
-    earnings: () => ['withdrawals', 'earnings'] as const,
   },
   afterSales: {
     all: () => ['afterSales'] as const,
@@ -195,6 +193,6 @@ export const userScopedRoots = [
   keys.refunds.all(),
   keys.merchant.all(),
   keys.afterSales.all(),
-  keys.withdrawals.all(),
   keys.referral.all(),
+  keys.withdrawals.all(),
 ] as const;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import type { CommissionItem, CommissionPage, CommissionReport, CommissionState, ReferralEarnings } from '@contract/referral-commission';
+import type { CommissionItem, CommissionPage, CommissionReport, CommissionState, ReferralBalances } from '@contract/referral-commission';
 import type { Database } from '../../db/types';
 import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
 import { balancesOf } from '../wallet';
@@ -9,7 +9,7 @@ import { promoterAccounts } from './commissions';
 type Db = Kysely<Database>;
 
 /** A promoter's money by state, from his ledger accounts; owed: minus his clawback receivable. */
-export async function earningsOf(db: Db, promoterId: string): Promise<ReferralEarnings> {
+export async function earningsOf(db: Db, promoterId: string): Promise<ReferralBalances> {
   const a = promoterAccounts(promoterId);
   const [pending, frozen, available, withdrawing, withdrawn, clawback] = await balancesOf(db, [a.pending, a.frozen, a.available, a.in_transit, a.withdrawn, a.clawback]);
   return { pending, frozen, available, withdrawing, withdrawn, owed: Math.max(0, -clawback) };

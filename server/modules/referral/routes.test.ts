@@ -88,7 +88,8 @@ it('a referred purchase earns at both levels through the consumer; a refund of o
     async () => (await t.get<ReferralEarnings>('/api/referral/earnings', { token: a.token })).body,
     (e) => e.pending > 0,
   );
-  expect(earned).toEqual({ pending: 700, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
+  expect(earned).toMatchObject({ pending: 700, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
+  expect(earned.withdraw).toMatchObject({ minimum: 100, feeFen: 0, feeBp: 0 });
   expect((await t.get<ReferralEarnings>('/api/referral/earnings', { token: b.token })).body.pending).toBe(350);
 
   const request = await ask(t, buyer, { orderId: order.id, kind: 'refund_only', lines: [{ lineNo: 0, quantity: 1 }] });

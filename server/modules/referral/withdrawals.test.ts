@@ -101,7 +101,12 @@ async function promoter(platform: 'weapp' | 'alipay' | 'h5', amount: number) {
 
 const codeOf = (res: ApiResponse) => `${res.status} ${String((res.body as { code?: string } | null)?.code ?? '')}`.trim();
 const withdraw = (token: string, body: unknown, key = newKey()) => t.post<Withdrawal>('/api/referral/withdrawals', body, { token, idempotencyKey: key });
-const earnings = async (token: string) => (await t.get<ReferralEarnings>('/api/referral/earnings', { token })).body;
+/** His money by state (the withdrawal rules beside it are tested on their own). */
+const earnings = async (token: string): Promise<Omit<ReferralEarnings, 'withdraw'>> => {
+  const { withdraw: _rules, ...balances } = (await t.get<ReferralEarnings>('/api/referral/earnings', { token })).body;
+  return balances;
+};
+const rules = async (token: string) => (await t.get<ReferralEarnings>('/api/referral/earnings', { token })).body.withdraw;
 const getWithdrawal = async (token: string, id: string) => (await t.get<Withdrawal>(`/api/referral/withdrawals/${id}`, { token })).body;
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what = 'condition'): Promise<T> {
@@ -166,6 +171,27 @@ describe('to the stored balance', () => {
     expect(await earnings(p.token)).toMatchObject({ available: 240000, withdrawing: 60000 });
     const w = await promoter('weapp', 300000);
     expect(codeOf(await withdraw(w.token, { amount: 202021, destination: 'wechat' }))).toBe('409 WITHDRAWAL_CHANNEL_LIMIT');
+    expect(await ledgerProblems(t.db)).toEqual([]);
+  });
+});
+
+describe('the withdrawal rules beside the earnings', () => {
+  it('shows the minimum, the fee and what is left of the day\'s limit, which a withdrawal uses and a rejection gives back', async () => {
+    const p = await promoter('h5', 200000);
+    expect(await rules(p.token)).toEqual({
+      minimum: 100, feeFen: 0, feeBp: 100, dailyLimit: 100000, remainingToday: 100000, autoApproveMax: 20000, channelMinPayout: 10, wechatPayoutBelow: 200000,
+    });
+    expect((await withdraw(p.token, { amount: 15000, destination: 'balance' })).status).toBe(201);
+    const big = await withdraw(p.token, { amount: 30000, destination: 'balance' });
+    expect(big.body).toMatchObject({ status: 'requested', review: 'manual' });
+    expect((await rules(p.token)).remainingToday).toBe(55000);
+    // What the page shows is what the server holds to: one fen more than what is left is refused.
+    expect(codeOf(await withdraw(p.token, { amount: 55001, destination: 'balance' }))).toBe('409 WITHDRAWAL_DAILY_LIMIT');
+    const rejected = await t.post(`/api/merchants/${OPERATOR}/referral/withdrawals/${big.body.id}/reject`, { reason: '信息有误' }, { token: owner.token, idempotencyKey: newKey() });
+    expect(rejected.status).toBe(200);
+    expect((await rules(p.token)).remainingToday).toBe(85000);
+    // Another promoter's day is his own.
+    expect((await rules((await promoter('h5', 0)).token)).remainingToday).toBe(100000);
     expect(await ledgerProblems(t.db)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { WithdrawRules } from '@contract/referral-commission';
 import type { WithdrawalDestination } from '@contract/referral-withdrawal';
 import { dialectOfDb } from '../../db';
 import type { Database } from '../../db/types';
@@ -163,6 +164,36 @@ export interface WithdrawalRequest {
   destination: WithdrawalDestination;
 }
 
+/** The withdrawal rules as they apply to a promoter now (GET /api/referral/earnings): what is left of today's limit. */
+export async function withdrawRulesOf(db: Db, config: ReferralConfig['withdraw'], promoterId: string, now: number): Promise<WithdrawRules> {
+  let remainingToday: number | null = null;
+  if (config.dailyLimit > 0) {
+    remainingToday = Math.max(0, config.dailyLimit - (await askedOn(db, promoterId, shanghaiDay(now))));
+  }
+  return {
+    minimum: config.min,
+    feeFen: config.feeFen,
+    feeBp: config.feeBp,
+    dailyLimit: config.dailyLimit > 0 ? config.dailyLimit : null,
+    remainingToday,
+    autoApproveMax: config.autoApproveMax,
+    channelMinPayout: CHANNEL_MIN_PAYOUT,
+    wechatPayoutBelow: WECHAT_NAME_REQUIRED_FROM,
+  };
+}
+
+/** What a promoter asked for on an Asia/Shanghai day, rejected and failed withdrawals not counted (the daily limit). */
+async function askedOn(db: Db, promoterId: string, day: number): Promise<number> {
+  const today = await db
+    .selectFrom(TABLE)
+    .select(sql<number>`coalesce(sum(amount), 0)`.as('total'))
+    .where('promoter_id', '=', promoterId)
+    .where('day', '=', day)
+    .where('status', 'not in', ['rejected', 'failed'])
+    .executeTakeFirstOrThrow();
+  return n(today.total);
+}
+
 /** The payee of a channel destination: the account's id on that platform, from its mini-program login. */
 async function payeeOf(deps: WithdrawalDeps, promoterId: string, destination: WithdrawalDestination): Promise<string | null> {
   const channel = channelOf(destination);
@@ -236,14 +267,7 @@ export async function createWithdrawal(trx: Db, config: ReferralConfig['withdraw
     throw err;
   }
   if (config.dailyLimit > 0) {
-    const today = await trx
-      .selectFrom(TABLE)
-      .select(sql<number>`coalesce(sum(amount), 0)`.as('total'))
-      .where('promoter_id', '=', promoterId)
-      .where('day', '=', row.day)
-      .where('status', 'not in', ['rejected', 'failed'])
-      .executeTakeFirstOrThrow();
-    const remaining = Math.max(0, config.dailyLimit - n(today.total));
+    const remaining = Math.max(0, config.dailyLimit - (await askedOn(trx, promoterId, row.day)));
     if (amount > remaining) throw new AppError('WITHDRAWAL_DAILY_LIMIT', `At most ${config.dailyLimit} fen a day; ${remaining} fen left today`, { remaining });
   }
   if (taken.length === 0) throw new Error(`withdrawal ${id}: nothing taken`);

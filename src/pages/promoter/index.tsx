@@ -37,7 +37,7 @@ const TOOLS = [
 ] as const;
 
 /** The four smaller figures under the available amount; each but owed opens its commissions. */
-const STATES: { key: Exclude<keyof ReferralEarnings, 'available'>; label: string; tab?: string }[] = [
+const STATES: { key: Exclude<keyof ReferralEarnings, 'available' | 'withdrawing' | 'withdraw'>; label: string; tab?: string }[] = [
   { key: 'pending', label: t('centre.pending'), tab: 'pending' },
   { key: 'frozen', label: t('centre.frozen'), tab: 'frozen' },
   { key: 'withdrawn', label: t('centre.withdrawn'), tab: 'withdrawn' },

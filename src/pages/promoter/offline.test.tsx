@@ -6,6 +6,8 @@ import PromoterCentre from './index';
 import LeaderboardPage from './leaderboard';
 import PostersPage from './posters';
 import TeamPage from './team';
+import WithdrawPage from './withdraw';
+import WithdrawalsPage from './withdrawals';
 import { board, commission, earnings, NOW, promoterMe } from './test-data';
 
 /**
@@ -20,6 +22,7 @@ const ROUTES: Record<string, Route> = {
   'GET /api/referral/commissions': () => ok({ items: [commission()], nextCursor: null }),
   'GET /api/referral/leaderboard': () => ok(board()),
   'GET /api/products': () => ok({ items: [summary(1)], nextCursor: null }),
+  'GET /api/referral/withdrawals': () => ok({ items: [{ id: 'wd_1', amount: 10_000, fee: 0, payout: 10_000, destination: 'balance', status: 'succeeded', review: 'auto', reason: null, failReason: null, createdAt: NOW, decidedAt: NOW, settledAt: NOW, confirm: null }], nextCursor: null }),
 };
 
 const PAGES: OfflinePage[] = [
@@ -28,6 +31,8 @@ const PAGES: OfflinePage[] = [
   ['commissions', CommissionsPage, {}, 'pm-commission'],
   ['leaderboard', LeaderboardPage, {}, 'pm-rank'],
   ['posters', PostersPage, {}, 'pm-make-home'],
+  ['withdraw', WithdrawPage, {}, 'pm-wd-form'],
+  ['withdrawals', WithdrawalsPage, {}, 'pm-withdrawal'],
 ];
 
 describe('promoter centre offline', () => {

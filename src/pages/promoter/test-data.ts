@@ -1,5 +1,5 @@
 import type { ReferralMe } from '@contract/referral';
-import type { CommissionItem, ReferralEarnings, ReferralLeaderboard } from '@contract/referral-commission';
+import type { CommissionItem, ReferralEarnings, ReferralLeaderboard, WithdrawRules } from '@contract/referral-commission';
 
 export const NOW = Date.UTC(2026, 11, 7, 4, 0, 0);
 
@@ -26,6 +26,19 @@ export const earnings = (over: Partial<ReferralEarnings> = {}): ReferralEarnings
   withdrawing: 0,
   withdrawn: 50_000,
   owed: 0,
+  withdraw: withdrawRules(),
+  ...over,
+});
+
+export const withdrawRules = (over: Partial<WithdrawRules> = {}): WithdrawRules => ({
+  minimum: 100,
+  feeFen: 0,
+  feeBp: 0,
+  dailyLimit: 500_000,
+  remainingToday: 500_000,
+  autoApproveMax: 20_000,
+  channelMinPayout: 10,
+  wechatPayoutBelow: 200_000,
   ...over,
 });
 

@@ -31,6 +31,7 @@ export const PAGES = {
   promoterPosters: '/pages/promoter/posters',
   /** The commission withdrawal (form and history). */
   promoterWithdraw: '/pages/promoter/withdraw',
+  promoterWithdrawals: '/pages/promoter/withdrawals',
 } as const;
 
 export function isTabPage(url: string): boolean {

@@ -1,4 +1,4 @@
-import type { ReferralEarnings } from '@contract/referral-commission';
+import type { ReferralEarnings, WithdrawRules } from '@contract/referral-commission';
 import type { CreateWithdrawalBody, Withdrawal, WithdrawalDestination, WithdrawalPage, WithdrawalStatus } from '@contract/referral-withdrawal';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../http';
@@ -11,16 +11,12 @@ import { keys } from '../keys';
  */
 export type { CreateWithdrawalBody, Withdrawal, WithdrawalDestination, WithdrawalPage, WithdrawalStatus, ReferralEarnings };
 
-export function getReferralEarnings(signal?: AbortSignal): Promise<ReferralEarnings> {
-  return request('getReferralEarnings', {}, { signal });
-}
+// The earnings are the promoter centre's query (one cache entry): a withdrawal changes them.
+export { getReferralEarnings, referralEarningsOptions, useReferralEarnings } from './getReferralEarnings';
 
-export function referralEarningsOptions() {
-  return queryOptions({ queryKey: keys.withdrawals.earnings(), queryFn: ({ signal }) => getReferralEarnings(signal) });
-}
-
-export function useReferralEarnings() {
-  return useQuery(referralEarningsOptions());
+/** A withdrawal's fee under the rules the server sent (its withdrawalFee: the fixed part plus the rate, rounded down). */
+export function withdrawalFeeOf(rules: Pick<WithdrawRules, 'feeFen' | 'feeBp'>, amount: number): number {
+  return rules.feeFen + Math.floor((amount * rules.feeBp) / 10_000);
 }
 
 /** Asks for a withdrawal; the caller keeps `idempotencyKey` for the intent (a retry after a network failure reuses it: useIntentKey). */
@@ -37,7 +33,8 @@ export function useCreateWithdrawal() {
     onSuccess: (w) => {
       queryClient.setQueryData(keys.withdrawals.detail(w.id), w);
       void queryClient.invalidateQueries({ queryKey: keys.withdrawals.lists() });
-      void queryClient.invalidateQueries({ queryKey: keys.withdrawals.earnings() });
+      void queryClient.invalidateQueries({ queryKey: keys.referral.earnings() });
+      void queryClient.invalidateQueries({ queryKey: keys.referral.commissionLists() });
     },
   });
 }
