@@ -153,7 +153,7 @@ it('a payer DevPay names for the buyer’s order that paid the promoter’s own:
   expect(referralHold.parse(rejected.body)).toMatchObject({ state: 'rejected', earned: 600, amount: 0, note: '付款账户与推广员相同' });
   expect((await commissionsOf(t.db, orderId))[0]).toMatchObject({ status: 'reversed', reversed_amount: 600 });
   const earnings = await t.get('/api/referral/earnings', { token: promoter.token });
-  expect(earnings.body).toEqual({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
+  expect(earnings.body).toMatchObject({ pending: 0, frozen: 0, available: 0, withdrawing: 0, withdrawn: 0, owed: 0 });
   expect(await ledgerProblems(t.db)).toEqual([]);
 });
 
