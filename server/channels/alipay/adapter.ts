@@ -51,7 +51,7 @@ export const TRANSIENT_REFUND_SUB_CODES: readonly string[] = [
 
 export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: ChannelFetch; now?: () => number } = {}): ChannelAdapter {
   const now = opts.now ?? Date.now;
-  const { sdk, call, expectOk, fail } = createAlipayClient(config, opts);
+  const { sdk, call, expectOk, fail, verifiedParams } = createAlipayClient(config, opts);
 
   const checkOurs = (data: Fields, paymentNo: string, method: string) => {
     if (data.out_trade_no !== undefined && data.out_trade_no !== paymentNo) {
@@ -167,20 +167,7 @@ export function createAlipayAdapter(config: AlipayConfig, opts: { fetchImpl?: Ch
     queryRefund: refundQuery,
 
     verifyNotification(raw: RawNotification, at: number = now()): VerifiedNotification {
-      const params: Record<string, string> = {};
-      for (const [k, v] of new URLSearchParams(raw.rawBody)) {
-        if (k in params) throw new NotificationRejected(`parameter ${k} appears twice`);
-        params[k] = v;
-      }
-      if (!params.sign) throw new NotificationRejected('the notification is not signed');
-      if (params.sign_type !== 'RSA2') throw new NotificationRejected(`sign_type must be RSA2, got "${params.sign_type ?? ''}"`);
-      let verified = false;
-      try {
-        verified = sdk().checkNotifySignV2(params);
-      } catch {
-        verified = false;
-      }
-      if (!verified) throw new NotificationRejected('the signature does not verify');
+      const params = verifiedParams(raw.rawBody, 'the notification');
       if (params.notify_type !== 'trade_status_sync') throw new NotificationRejected(`unsupported notify_type "${params.notify_type ?? ''}"`);
       for (const name of ['notify_id', 'notify_time', 'app_id', 'seller_id', 'out_trade_no', 'trade_no', 'trade_status', 'total_amount']) {
         if (!params[name]) throw new NotificationRejected(`${name} is missing`);

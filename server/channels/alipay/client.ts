@@ -1,5 +1,5 @@
 import { AlipaySdk } from 'alipay-sdk';
-import { ChannelError } from '../types';
+import { ChannelError, NotificationRejected } from '../types';
 import { channelFetch, type ChannelFetch } from '../http';
 import type { AlipayConfig } from './config';
 import { URL_PARAMS, cstTime, responseKey } from './wire';
@@ -24,6 +24,12 @@ export interface AlipayClient {
   call(method: string, biz: Fields, extra?: Record<string, string>): Promise<GatewayResult>;
   expectOk(r: GatewayResult): Fields;
   fail(message: string, code?: string): ChannelError;
+  /**
+   * An asynchronous message's form parameters once its RSA2 signature verifies (payment
+   * notifications and fund-transfer messages alike); NotificationRejected otherwise. `what`
+   * names it in the refusal ("the notification is not signed").
+   */
+  verifiedParams(rawBody: string, what: string): Record<string, string>;
 }
 
 export function createAlipayClient(config: AlipayConfig, opts: { fetchImpl?: ChannelFetch; now?: () => number } = {}): AlipayClient {
@@ -104,5 +110,23 @@ export function createAlipayClient(config: AlipayConfig, opts: { fetchImpl?: Cha
     throw fail(r.message, r.subCode ?? r.code);
   };
 
-  return { sdk, call, expectOk, fail };
+  const verifiedParams = (rawBody: string, what: string): Record<string, string> => {
+    const params: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(rawBody)) {
+      if (k in params) throw new NotificationRejected(`parameter ${k} appears twice`);
+      params[k] = v;
+    }
+    if (!params.sign) throw new NotificationRejected(`${what} is not signed`);
+    if (params.sign_type !== 'RSA2') throw new NotificationRejected(`sign_type must be RSA2, got "${params.sign_type ?? ''}"`);
+    let verified = false;
+    try {
+      verified = sdk().checkNotifySignV2(params);
+    } catch {
+      verified = false;
+    }
+    if (!verified) throw new NotificationRejected('the signature does not verify');
+    return params;
+  };
+
+  return { sdk, call, expectOk, fail, verifiedParams };
 }

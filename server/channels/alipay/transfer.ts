@@ -42,7 +42,7 @@ export function alipayTransferState(status: string, billNo: string | null, failR
 
 export function createAlipayTransferAdapter(config: AlipayConfig, opts: { fetchImpl?: ChannelFetch; now?: () => number } = {}): PayoutAdapter {
   const now = opts.now ?? Date.now;
-  const { sdk, call, expectOk, fail } = createAlipayClient(config, opts);
+  const { call, expectOk, fail, verifiedParams } = createAlipayClient(config, opts);
 
   const stateOf = (data: Fields, transferNo: string, method: string): TransferState => {
     if (data.out_biz_no !== undefined && data.out_biz_no !== transferNo) throw fail(`${method}: the answer is about out_biz_no ${String(data.out_biz_no)}, not ${transferNo}`, 'MISMATCH');
@@ -83,20 +83,7 @@ export function createAlipayTransferAdapter(config: AlipayConfig, opts: { fetchI
     },
 
     verifyTransferNotification(raw: RawNotification, at: number = now()): VerifiedTransferNotification {
-      const params: Record<string, string> = {};
-      for (const [k, v] of new URLSearchParams(raw.rawBody)) {
-        if (k in params) throw new NotificationRejected(`parameter ${k} appears twice`);
-        params[k] = v;
-      }
-      if (!params.sign) throw new NotificationRejected('the message is not signed');
-      if (params.sign_type !== 'RSA2') throw new NotificationRejected(`sign_type must be RSA2, got "${params.sign_type ?? ''}"`);
-      let verified = false;
-      try {
-        verified = sdk().checkNotifySignV2(params);
-      } catch {
-        verified = false;
-      }
-      if (!verified) throw new NotificationRejected('the signature does not verify');
+      const params = verifiedParams(raw.rawBody, 'the message');
       if (params.msg_method !== TRANSFER_MESSAGE_METHOD) throw new NotificationRejected(`unsupported msg_method "${params.msg_method ?? ''}"`);
       for (const name of ['notify_id', 'utc_timestamp', 'app_id', 'biz_content']) if (!params[name]) throw new NotificationRejected(`${name} is missing`);
       const sentAt = Number(params.utc_timestamp);
