@@ -6,7 +6,6 @@ import {
   ChannelError,
   NotificationRejected,
   type ChannelAdapter,
-  type NotifyFormat,
   type PrepayInput,
   type RawNotification,
   type RefundInput,
@@ -17,7 +16,7 @@ import {
 import type { WechatpayConfig } from './config';
 import { parseRfc3339, rfc3339Cst } from './wire';
 import type { ChannelFetch } from '../http';
-import { createWechatpayClient, type Answer } from './client';
+import { createWechatpayClient, WECHATPAY_NOTIFY_FORMAT, type Answer } from './client';
 
 /**
  * WeChat Pay API v3 adapter (JSAPI for the mini-program, H5 for mobile browsers), "WeChat Pay
@@ -244,12 +243,7 @@ export function createWechatpayAdapter(config: WechatpayConfig, opts: WechatpayA
     throw new NotificationRejected(`unsupported event_type ${n.event_type}`);
   }
 
-  /** 200 with {code: SUCCESS}; a failure (4xx refused, 5xx unavailable) with {code: FAIL, message}. */
-  const notifyFormat: NotifyFormat = {
-    contentType: 'application/json',
-    success: JSON.stringify({ code: 'SUCCESS', message: '成功' }),
-    failure: (message) => JSON.stringify({ code: 'FAIL', message }),
-  };
+  const notifyFormat = WECHATPAY_NOTIFY_FORMAT;
 
   return {
     channel: CHANNEL,

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { z } from 'zod';
-import { ChannelError, NotificationRejected, type RawNotification } from '../types';
+import { ChannelError, NotificationRejected, type NotifyFormat, type RawNotification } from '../types';
 import { channelFetch, type ChannelFetch, type ChannelResponse } from '../http';
 import type { WechatpayConfig } from './config';
 import { H_NONCE, H_SERIAL, H_SIGNATURE, H_TIMESTAMP, MAX_CLOCK_SKEW_SECONDS, SIGNATURE_PROBE_PREFIX, headerValue } from './wire';
@@ -160,3 +160,13 @@ export function createWechatpayClient(config: WechatpayConfig, opts: WechatpayCl
 
   return { call, parse, signedBy, fail, openNotification };
 }
+
+/**
+ * How WeChat Pay expects a notification answered, payments and transfers alike: 200 with
+ * {code: SUCCESS}; a failure (4xx refused, 5xx unavailable) with {code: FAIL, message}.
+ */
+export const WECHATPAY_NOTIFY_FORMAT: NotifyFormat = {
+  contentType: 'application/json',
+  success: JSON.stringify({ code: 'SUCCESS', message: '成功' }),
+  failure: (message) => JSON.stringify({ code: 'FAIL', message }),
+};

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PayoutAdapter, TransferInput, TransferState, VerifiedTransferNotification } from '../payout';
-import { ChannelError, NotificationRejected, type NotifyFormat, type RawNotification } from '../types';
-import { createWechatpayClient, type WechatpayClientOptions } from './client';
+import { ChannelError, NotificationRejected, type RawNotification } from '../types';
+import { createWechatpayClient, WECHATPAY_NOTIFY_FORMAT, type WechatpayClientOptions } from './client';
 import type { WechatpayConfig } from './config';
 
 /**
@@ -126,12 +126,7 @@ export function createWechatpayTransferAdapter(config: WechatpayConfig, opts: We
     return { transferNo: b.out_bill_no, amount: b.transfer_amount, state: transferStateOf(b.state, b.transfer_bill_no, b.fail_reason), merchantNo: b.mchid, notificationId: envelope.id };
   }
 
-  /** As for payments: 200 with {code: SUCCESS}; a failure with {code: FAIL, message}. */
-  const notifyFormat: NotifyFormat = {
-    contentType: 'application/json',
-    success: JSON.stringify({ code: 'SUCCESS', message: '成功' }),
-    failure: (message) => JSON.stringify({ code: 'FAIL', message }),
-  };
+  const notifyFormat = WECHATPAY_NOTIFY_FORMAT;
 
   return {
     channel: CHANNEL,
