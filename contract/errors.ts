@@ -112,6 +112,18 @@ export const ERROR_CODES = {
   SHARE_CODE_FAILED: 502,
   /** The platform's code API is not configured on this server. */
   SHARE_CODE_UNAVAILABLE: 503,
+  /** Live: the session's quota of a SKU is gone (extra: skuId). */
+  LIVE_SOLD_OUT: 409,
+  /** Live: the shopper would buy more of a SKU than the session's per-shopper limit (extra: skuId, limit, bought). */
+  LIVE_LIMIT_REACHED: 409,
+  /** Live: too many orders for this session at this moment; try again in a moment (Retry-After). */
+  LIVE_BUSY: 429,
+  /** Live: a session price below zero or above the SKU's own price (extra: skuId, maximum). */
+  LIVE_PRICE_INVALID: 400,
+  /** Live: a quota below what is sold, or above what the SKU's free stock allows (extra: skuId, minimum, maximum). */
+  LIVE_QUOTA_INVALID: 400,
+  /** Live: the SKU or product is not in the session's lineup, or is in it already (extra: skuId or productId). */
+  LIVE_LINEUP_INVALID: 400,
   INTERNAL: 500,
 } as const;
 

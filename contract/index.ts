@@ -14,3 +14,4 @@ export * from './referral';
 export * from './tender-split';
 export * from './share';
 export * from './routes';
+export * from './live';

@@ -30,6 +30,12 @@ export const checkoutBody = z.strictObject({
   items: z.array(lineInput).min(1).max(50),
   /** Omitted on preview when the shopper has not chosen yet: delivery to the default address. */
   fulfilment: previewFulfilment.optional(),
+  /**
+   * Bought from a live session (docs/live.md): the lines of SKUs in its lineup are priced at the
+   * session price while it is live or paused, and taken from the session's quota within its
+   * per-shopper limit; other lines are priced as usual.
+   */
+  liveSessionId: id.optional(),
 });
 export type CheckoutBody = z.infer<typeof checkoutBody>;
 
@@ -118,6 +124,8 @@ export const order = z.object({
    * merchant verifies it). Absent or null otherwise.
    */
   pickupCode: z.string().nullable().optional(),
+  /** The live session the order was placed from, if any. */
+  liveSessionId: id.nullable().optional(),
 });
 export type Order = z.infer<typeof order>;
 

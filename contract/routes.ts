@@ -14,6 +14,7 @@ import * as rc from './referral-commission';
 import * as rw from './referral-withdrawal';
 import * as rh from './referral-holds';
 import * as share from './share';
+import * as live from './live';
 import type { StaffRole } from './merchant';
 import { id } from './common';
 
@@ -60,6 +61,8 @@ const ok = z.object({ ok: z.literal(true) });
 const ALL_STAFF = ['owner', 'operator', 'live_host', 'kitchen'] as const;
 /** Who runs the shop day to day: orders, goods, the dashboard. */
 const SHOP_STAFF = ['owner', 'operator'] as const;
+/** Who runs live sessions: the shop's managers and its hosts. */
+const LIVE_STAFF = ['owner', 'operator', 'live_host'] as const;
 
 export const routes = {
   health: { method: 'GET', path: '/healthz', tag: 'ops', summary: 'Liveness and database check', auth: 'none',
@@ -323,6 +326,43 @@ export const routes = {
   rejectReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/reject', tag: 'referral',
     summary: 'Reject held commissions: what is left of them is reversed (ledger postings, audit log)', auth: 'staff', roles: SHOP_STAFF,
     params: rh.referralHoldParams, body: rh.rejectReferralHoldBody, response: rh.referralHold },
+  // live-stream ordering (docs/live.md)
+  listLiveSessions: { method: 'GET', path: '/api/live/sessions', tag: 'live',
+    summary: 'Sessions on air first, then the next scheduled ones (soonest first); ended and cancelled ones are not listed', auth: 'optional',
+    query: live.liveSessionListQuery, response: live.liveSessionPage },
+  getLiveSession: { method: 'GET', path: '/api/live/sessions/:sessionId', tag: 'live',
+    summary: "A session as a viewer sees it: status, stream, pinned product, lineup at session prices with what is left, viewers, likes (and, signed in, what the shopper bought of each SKU)", auth: 'optional',
+    params: live.liveSessionParams, response: live.liveSession },
+  likeLiveSession: { method: 'POST', path: '/api/live/sessions/:sessionId/likes', tag: 'live',
+    summary: 'Add likes (a burst of taps in one request); rate-limited per viewer', auth: 'optional',
+    params: live.liveSessionParams, body: live.liveLikesBody, response: live.liveLikes, idempotency: 'none' },
+  listHostLiveSessions: { method: 'GET', path: '/api/merchants/:merchantId/live/sessions', tag: 'live',
+    summary: "The merchant's sessions by status, newest start first, with each one's board", auth: 'staff', roles: LIVE_STAFF,
+    params: mer.merchantParams, query: live.hostLiveSessionListQuery, response: live.hostLiveSessionPage },
+  createLiveSession: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions', tag: 'live',
+    summary: "Schedule a session with its lineup: each line's quota is carved out of its SKU's stock", auth: 'staff', roles: LIVE_STAFF,
+    params: mer.merchantParams, body: live.createLiveSessionBody, response: live.hostLiveSession, status: 201, idempotency: 'required' },
+  getHostLiveSession: { method: 'GET', path: '/api/merchants/:merchantId/live/sessions/:sessionId', tag: 'live',
+    summary: 'A session as its host runs it: lineup with sold, paid and left, the sales board, the timeline', auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveSessionParams, response: live.hostLiveSession },
+  updateLiveSession: { method: 'PATCH', path: '/api/merchants/:merchantId/live/sessions/:sessionId', tag: 'live',
+    summary: 'Change the title, cover, start time, stream or per-shopper limit (not once ended or cancelled)', auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveSessionParams, body: live.updateLiveSessionBody, response: live.hostLiveSession },
+  actLiveSession: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/actions', tag: 'live',
+    summary: 'Start, pause, resume, end or cancel; ending or cancelling returns unsold quota to stock', auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveSessionParams, body: live.liveActionBody, response: live.hostLiveSession },
+  pinLiveProduct: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/pin', tag: 'live',
+    summary: 'Pin a lineup product (it replaces the pinned one), or unpin with null', auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveSessionParams, body: live.livePinBody, response: live.hostLiveSession },
+  addLiveLine: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/lines', tag: 'live',
+    summary: 'Add a SKU to the lineup (its quota carved out of stock)', auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveSessionParams, body: live.liveLineInput, response: live.hostLiveSession, status: 201 },
+  updateLiveLine: { method: 'PATCH', path: '/api/merchants/:merchantId/live/sessions/:sessionId/lines/:skuId', tag: 'live',
+    summary: "Change a line's session price or total quota (not below what is sold, not above the SKU's free stock)", auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveLineParams, body: live.updateLiveLineBody, response: live.hostLiveSession },
+  linkLiveWechatRoom: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/wechat-room', tag: 'live',
+    summary: "Link the session to a WeChat live-player-plugin room and push its lineup to the room's goods", auth: 'staff', roles: LIVE_STAFF,
+    params: live.hostLiveSessionParams, body: live.linkWechatRoomBody, response: live.hostLiveSession },
 } as const satisfies Record<string, RouteDef>;
 
 /** Where the workbench's routes live: every route under it is auth 'staff' with its roles, and no other route is. */

@@ -96,6 +96,18 @@ export const routeTable = {
   listReferralHolds: { method: 'GET', path: '/api/merchants/:merchantId/referral/holds', auth: 'staff', idempotency: null },
   releaseReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/release', auth: 'staff', idempotency: null },
   rejectReferralHold: { method: 'POST', path: '/api/merchants/:merchantId/referral/holds/:holdId/reject', auth: 'staff', idempotency: null },
+  listLiveSessions: { method: 'GET', path: '/api/live/sessions', auth: 'optional', idempotency: null },
+  getLiveSession: { method: 'GET', path: '/api/live/sessions/:sessionId', auth: 'optional', idempotency: null },
+  likeLiveSession: { method: 'POST', path: '/api/live/sessions/:sessionId/likes', auth: 'optional', idempotency: 'none' },
+  listHostLiveSessions: { method: 'GET', path: '/api/merchants/:merchantId/live/sessions', auth: 'staff', idempotency: null },
+  createLiveSession: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions', auth: 'staff', idempotency: 'required' },
+  getHostLiveSession: { method: 'GET', path: '/api/merchants/:merchantId/live/sessions/:sessionId', auth: 'staff', idempotency: null },
+  updateLiveSession: { method: 'PATCH', path: '/api/merchants/:merchantId/live/sessions/:sessionId', auth: 'staff', idempotency: null },
+  actLiveSession: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/actions', auth: 'staff', idempotency: null },
+  pinLiveProduct: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/pin', auth: 'staff', idempotency: null },
+  addLiveLine: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/lines', auth: 'staff', idempotency: null },
+  updateLiveLine: { method: 'PATCH', path: '/api/merchants/:merchantId/live/sessions/:sessionId/lines/:skuId', auth: 'staff', idempotency: null },
+  linkLiveWechatRoom: { method: 'POST', path: '/api/merchants/:merchantId/live/sessions/:sessionId/wechat-room', auth: 'staff', idempotency: null },
 } as const;
 
 export type RouteTable = typeof routeTable;

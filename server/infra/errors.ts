@@ -75,6 +75,12 @@ const TITLES: Record<ErrorCode, string> = {
   WITHDRAWAL_CHANNEL_LIMIT: 'The channel does not pay this much in one transfer',
   SHARE_CODE_FAILED: "The platform's code service failed",
   SHARE_CODE_UNAVAILABLE: "The platform's code service is not configured",
+  LIVE_SOLD_OUT: "The session's quota of this SKU is sold out",
+  LIVE_LIMIT_REACHED: "Over the session's per-shopper limit",
+  LIVE_BUSY: 'Too many orders for this session right now; try again in a moment',
+  LIVE_PRICE_INVALID: "A session price must be between 0 and the SKU's own price",
+  LIVE_QUOTA_INVALID: "A quota cannot be below what is sold or above the SKU's free stock",
+  LIVE_LINEUP_INVALID: "Not in the session's lineup, or in it already",
   INTERNAL: 'Internal error',
 };
 

@@ -4,6 +4,7 @@ import type { ReferralHoldTab } from '@contract/referral-holds';
 import type { ReferralApplicationStatus } from '@contract/referral';
 import type { CommissionState, LeaderboardPeriod } from '@contract/referral-commission';
 import type { WithdrawalStatus } from '@contract/referral-withdrawal';
+import type { LiveSessionStatus } from '@contract/live';
 
 /**
  * Query key factories: every cache entry's key comes from here, and every variable a fetch
@@ -141,6 +142,16 @@ export const keys = {
     /** Promoters' withdrawals the operating merchant reviews (pages/merchant/referral-withdrawals). */
     withdrawalLists: (merchantId: string) => ['merchant', merchantId, 'referral-withdrawals', 'list'] as const,
     withdrawalList: (merchantId: string, status: WithdrawalStatus) => ['merchant', merchantId, 'referral-withdrawals', 'list', { status }] as const,
+    /** The merchant's live sessions as their host runs them (pages/merchant/live-*). */
+    liveLists: (merchantId: string) => ['merchant', merchantId, 'live', 'list'] as const,
+    liveList: (merchantId: string, status: LiveSessionStatus | 'all') => ['merchant', merchantId, 'live', 'list', { status }] as const,
+    liveSession: (merchantId: string, sessionId: string) => ['merchant', merchantId, 'live', 'detail', sessionId] as const,
+  },
+  /** Live sessions as viewers see them (pages/live); `mine` depends on who is signed in, so the session is dropped at login and logout too. */
+  live: {
+    all: () => ['live'] as const,
+    lists: () => ['live', 'list'] as const,
+    session: (sessionId: string) => ['live', 'session', sessionId] as const,
   },
   /** The promoter's own withdrawals (the promoter centre). */
   withdrawals: {
@@ -195,4 +206,5 @@ export const userScopedRoots = [
   keys.afterSales.all(),
   keys.referral.all(),
   keys.withdrawals.all(),
+  keys.live.all(),
 ] as const;
