@@ -9,6 +9,7 @@ import type { OrderTables } from '../modules/order';
 import type { PaymentTables } from '../modules/payment';
 import type { ReferralCommissionTables, ReferralTables, ReferralWithdrawalTables } from '../modules/referral';
 import type { WalletTables } from '../modules/wallet';
+import type { LiveTables } from '../modules/live';
 import type { InfrastructureTables } from '../infra/tables';
 import type { RealtimeTables } from '../realtime/tables';
 
@@ -28,6 +29,7 @@ export interface Database
     WalletTables,
     MerchantTables,
     AfterSaleTables,
+    LiveTables,
     DashboardTables,
     ReferralTables,
     ReferralCommissionTables,

@@ -20,6 +20,7 @@ import * as m018 from './018_referral_commissions';
 import * as m019 from './019_upload_attachments';
 import * as m020 from './020_referral_withdrawals';
 import * as m021 from './021_referral_holds';
+import * as m022 from './022_live_sessions';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '019_upload_attachments': m019,
   '020_referral_withdrawals': m020,
   '021_referral_holds': m021,
+  '022_live_sessions': m022,
 };

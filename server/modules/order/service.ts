@@ -224,6 +224,7 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
         pickup_code: fulfilment.type === 'pickup' ? newPickupCode() : null,
         pickup_failures: 0,
         pickup_failed_at: null,
+        live_session_id: null,
         picked_up_at: null,
         merchant_remark: null,
         created_at: now,

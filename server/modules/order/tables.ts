@@ -61,6 +61,8 @@ export interface OrderTable {
   /** Wrong pickup codes tried since pickup_failed_at (the rate limit against guessing). */
   pickup_failures: Generated<number>;
   pickup_failed_at: number | null;
+  /** The live session the order was placed from (migration 022), if any. */
+  live_session_id: string | null;
   picked_up_at: number | null;
   /** The merchant's own note on the order (备注), never shown to the shopper. */
   merchant_remark: string | null;
