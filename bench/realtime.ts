@@ -52,15 +52,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
+import { ApiNode, children, pgUrl, raisedFileLimit, track } from './api-node';
 import type { Db } from '../server/db';
 import { issueToken } from '../server/infra/tokens';
 
-const ROOT = path.resolve(__dirname, '..');
 const mono = (): number => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -88,6 +87,9 @@ type FloorMsg = { url: string } | { type: 'sent'; sentAt: number; loopMs: number
 
 // ---------------------------------------------------------------------------------------------
 // Client process: holds its share of the sockets, stamps every event frame's arrival
+
+const schemas = new Set<string>();
+const dirs = new Set<string>();
 
 function runClient(): void {
   const live = new Set<WebSocket>();
@@ -251,16 +253,6 @@ function floorFrame(seq: number, bytes: number): string {
 // ---------------------------------------------------------------------------------------------
 // The bench: processes it starts, and their cleanup
 
-const children = new Set<ChildProcess>();
-const schemas = new Set<string>();
-const dirs = new Set<string>();
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
 /** Synchronous last resort (process exit): SIGKILL whatever is still running, remove temp folders. */
 function killAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -282,28 +274,6 @@ async function dropSchemas(): Promise<void> {
   }
 }
 
-function pgUrl(): string {
-  return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/**
- * A command run through /bin/sh with its soft open-file limit raised to the hard limit (each
- * socket is a file); sh execs the command, so the pid is the command's.
- */
-function raisedFileLimit(argv: string[]): [string, string[]] {
-  return ['/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', ...argv]];
-}
 
 /** This file in another role (`--as-client`, `--as-floor-server`), with an IPC channel to the bench. */
 function forkRole(role: string): ChildProcess {
@@ -348,111 +318,6 @@ function wallOffset(): number {
     d = Date.now();
   } while (d === d0);
   return d - m;
-}
-
-/** One API process (server/main.ts through tsx, as server/integration/support/crash-api.ts starts it). */
-class ApiNode {
-  readonly baseUrl: string;
-  private readonly tail: string[] = [];
-  private readonly exited: Promise<void>;
-
-  private constructor(
-    readonly name: string,
-    readonly child: ChildProcess,
-    port: number,
-    private readonly logFile: string,
-  ) {
-    this.baseUrl = `http://127.0.0.1:${port}`;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      appendFileSync(logFile, text);
-      for (const line of text.split('\n')) if (line) this.tail.push(line);
-      if (this.tail.length > 200) this.tail.splice(0, this.tail.length - 200);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get wsUrl(): string {
-    return `${this.baseUrl.replace(/^http/, 'ws')}/api/realtime`;
-  }
-
-  logTail(lines = 30): string {
-    return this.tail.slice(-lines).join('\n');
-  }
-
-  static async start(name: string, dir: string, env: Record<string, string>): Promise<ApiNode> {
-    const port = await freePort();
-    const full: NodeJS.ProcessEnv = { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` };
-    for (const name of ['TEST_DB', 'NATS_URL', 'MERCHANT_WEBHOOK_URL']) delete full[name];
-    if (!env.DATABASE_URL) delete full.DATABASE_URL;
-    const [cmd, args] = raisedFileLimit([process.execPath, '--import', 'tsx', path.join(ROOT, 'server', 'main.ts')]);
-    const child = track(spawn(cmd, args, { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] }));
-    const node = new ApiNode(name, child, port, path.join(dir, `${name}.log`));
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      if (!node.running) throw new Error(`API ${name} exited during start-up:\n${node.logTail()}`);
-      try {
-        const res = await fetch(`${node.baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-        if (res.ok) return node;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    await node.stop();
-    throw new Error(`API ${name} not healthy within 90 s:\n${node.logTail()}`);
-  }
-
-  async post<T>(url: string, token: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${url}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-rt-${randomBytes(8).toString('hex')}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${await this.causeOf(text)}`);
-    return JSON.parse(text) as T;
-  }
-
-  /** What the API logged for a failed request (its error, by request id), else the answer itself. */
-  private async causeOf(answer: string): Promise<string> {
-    let requestId = '';
-    try {
-      requestId = String((JSON.parse(answer) as { requestId?: string }).requestId ?? '');
-    } catch {
-      return answer.slice(0, 200);
-    }
-    await sleep(200);
-    for (const line of this.tail) {
-      if (!requestId || !line.includes(requestId)) continue;
-      try {
-        const entry = JSON.parse(line) as { err?: { type?: string; code?: string; message?: string } };
-        if (entry.err) return `${entry.err.type ?? 'Error'}${entry.err.code ? ` ${entry.err.code}` : ''}: ${entry.err.message ?? ''}`;
-      } catch {
-        // not a log entry
-      }
-    }
-    return answer.slice(0, 200);
-  }
-
-  /** SIGTERM (the app's graceful shutdown), SIGKILL after 15 s. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
