@@ -7,7 +7,8 @@ import { freePort } from '../test/net';
 import { makeSku, userToken } from '../modules/order/testing';
 import { addStaff, makeMerchant } from '../modules/merchant/testing';
 import { testConfig } from '../test/app';
-import { realtimeUrl, signedInSocket } from '../realtime/testing';
+import { openSocket, realtimeUrl, signedInSocket } from '../realtime/testing';
+import { nodeVolatile, postgresVolatileTransport } from '../realtime/volatile';
 import { ApiProcess } from './support/crash-api';
 
 /**
@@ -131,6 +132,34 @@ describeOnPostgres('realtime across two API processes on one PostgreSQL', () => 
     expect(await onB.next((f) => f.op === 'error', DELIVERY_BOUND_MS)).toEqual({ op: 'error', code: 'TOPIC_FORBIDDEN', topic, message: 'this topic is no longer yours' });
     expect(Date.now() - removedAt).toBeLessThan(DELIVERY_BOUND_MS);
     onB.close();
+    passed = true;
+  }, 60_000);
+
+  it('a volatile event published by another node reaches a guest on node B; B\'s count reaches that node', async () => {
+    passed = false;
+    // This test process is the publishing node: its own volatile channel on the same database.
+    const here = nodeVolatile({ transport: postgresVolatileTransport(tdb.db, { warn: () => undefined, error: () => undefined }) });
+    here.attach({ deliver: () => undefined, count: () => 0 });
+    await here.start();
+    try {
+      const topic = 'live:ls_rtn';
+      const guest = await openSocket(realtimeUrl(b.baseUrl));
+      guest.send({ op: 'auth', guest: true });
+      expect(await guest.next((f) => f.op === 'ready')).toEqual({ op: 'ready', userId: null });
+      guest.send({ op: 'sub', topic });
+      await guest.next((f) => f.op === 'subscribed');
+      const data = { sessionId: 'ls_rtn', viewers: 1, likes: 0, at: Date.now() };
+      const sentAt = Date.now();
+      here.publish(topic, 'live.stats', data);
+      expect(await guest.next((f) => f.op === 'event', DELIVERY_BOUND_MS)).toEqual({ op: 'event', topic, type: 'live.stats', data, volatile: true });
+      expect(Date.now() - sentAt).toBeLessThan(DELIVERY_BOUND_MS);
+      const deadline = Date.now() + DELIVERY_BOUND_MS;
+      while (here.subscribers(topic) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(here.subscribers(topic)).toBe(1);
+      guest.close();
+    } finally {
+      await here.stop();
+    }
     passed = true;
   }, 60_000);
 });

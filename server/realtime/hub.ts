@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import type { Notice, RealtimeBus, UserNotice } from './bus';
 import { MAX_REPLAY, messagesAfter, topicVersion, type StoredMessage } from './store';
-import { ownTopicOnly, parseTopic, type Topic, type TopicAuthorizer } from './topics';
+import { isPublicTopic, ownTopicOnly, parseTopic, type Topic, type TopicAuthorizer } from './topics';
+import type { VolatileEvent, VolatileHub } from './volatile';
 
 type Db = Kysely<Database>;
 
@@ -44,6 +45,11 @@ export interface HubOptions {
   /** A socket whose unsent data passes this is too slow and is closed. Default 1 MiB. */
   maxBufferedBytes?: number;
   /**
+   * A socket whose unsent data passes this misses volatile messages (stock left, viewer counts:
+   * the next one carries the latest) instead of queueing them. Default 64 KiB.
+   */
+  volatileMaxBufferedBytes?: number;
+  /**
    * Sockets this node holds at most; one more is closed at once (1013, try again later) so the
    * node never runs out of file descriptors its database and HTTP need. Default 10,000.
    */
@@ -54,6 +60,8 @@ export interface HubOptions {
 export const CLOSE = { unauthenticated: 4401, authTimeout: 4408, badFrame: 1008, goingAway: 1001, tooSlow: 1013 } as const;
 const MAX_FRAME = 4096;
 const MAX_TOPICS_PER_SOCKET = 20;
+/** A guest follows live rooms only, and a few at most. */
+const MAX_TOPICS_PER_GUEST = 5;
 const OPEN = 1;
 
 interface Subscription {
@@ -67,6 +75,8 @@ interface Subscription {
 interface Connection {
   socket: HubSocket;
   userId: string | null;
+  /** Authenticated as a guest (`{"op":"auth","guest":true}`): public topics only. */
+  guest: boolean;
   subs: Map<string, Subscription>;
   lastSeen: number;
   authTimer: NodeJS.Timeout | null;
@@ -80,8 +90,12 @@ interface Connection {
 
 export interface HubStats {
   connections: number;
+  /** Of them, guest sockets. */
+  guests: number;
   subscriptions: number;
   topics: number;
+  /** Volatile messages not sent to a socket whose buffer was too full (since the hub started). */
+  volatileDropped: number;
 }
 
 /**
@@ -95,6 +109,8 @@ export function createHub(options: HubOptions) {
   const authTimeoutMs = options.authTimeoutMs ?? 10_000;
   const idleMs = options.idleMs ?? 90_000;
   const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+  const volatileMaxBuffered = options.volatileMaxBufferedBytes ?? 64 * 1024;
+  let volatileDropped = 0;
   const maxConnections = options.maxConnections ?? 10_000;
   const authorizeTopic = options.authorizeTopic ?? ownTopicOnly;
   const recheckMs = options.recheckMs ?? 60_000;
@@ -230,6 +246,16 @@ export function createHub(options: HubOptions) {
     if (!frame || typeof frame !== 'object') return refuse(conn, 'BAD_FRAME', 'a frame is a JSON object');
     const f = frame as Record<string, unknown>;
     if (f.op === 'ping') return send(conn, { op: 'pong' });
+    if (f.op === 'auth' && f.guest === true && f.token === undefined) {
+      // A guest (nobody signed in, a live room open): public topics only. A socket signed in
+      // before keeps its public subscriptions and loses the rest.
+      for (const [topic, sub] of [...conn.subs]) if (!isPublicTopic(sub.parsed)) unsubscribe(conn, topic);
+      conn.userId = null;
+      conn.guest = true;
+      if (conn.authTimer) clearTimeout(conn.authTimer);
+      conn.authTimer = null;
+      return send(conn, { op: 'ready', userId: null });
+    }
     if (f.op === 'auth') {
       if (typeof f.token !== 'string' || f.token.length === 0 || f.token.length > 2048) return void conn.socket.close(CLOSE.unauthenticated, 'no token');
       let userId: string | null;
@@ -244,16 +270,26 @@ export function createHub(options: HubOptions) {
         for (const topic of [...conn.subs.keys()]) unsubscribe(conn, topic);
       }
       conn.userId = userId;
+      conn.guest = false;
       if (conn.authTimer) clearTimeout(conn.authTimer);
       conn.authTimer = null;
       return send(conn, { op: 'ready', userId });
     }
-    if (!conn.userId) return refuse(conn, 'UNAUTHENTICATED', 'send auth first');
+    if (!conn.userId && !conn.guest) return refuse(conn, 'UNAUTHENTICATED', 'send auth first');
     if (f.op === 'sub' || f.op === 'unsub') {
       const topicName = typeof f.topic === 'string' ? f.topic : '';
       const topic = parseTopic(topicName);
       if (!topic) return refuse(conn, 'TOPIC_UNKNOWN', 'no such topic', topicName.slice(0, 80));
       if (f.op === 'unsub') return unsubscribe(conn, topicName);
+      if (!conn.userId) {
+        // A guest: public topics, and nothing asked of the app.
+        if (!isPublicTopic(topic)) return refuse(conn, 'TOPIC_FORBIDDEN', 'sign in for this topic', topicName);
+        if (!conn.subs.has(topicName) && conn.subs.size >= MAX_TOPICS_PER_GUEST) return refuse(conn, 'BAD_FRAME', 'too many topics on one socket', topicName);
+        const version = f.version === undefined ? 0 : f.version;
+        if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return refuse(conn, 'BAD_FRAME', 'version must be a whole number >= 0', topicName);
+        await subscribe(conn, topicName, topic, version);
+        return;
+      }
       const userId = conn.userId;
       let allowed: boolean;
       let seen: number;
@@ -273,6 +309,38 @@ export function createHub(options: HubOptions) {
     return refuse(conn, 'BAD_FRAME', 'unknown op');
   }
 
+  /**
+   * Volatile events (server/realtime/volatile.ts): to every live subscription of the topic on
+   * this node, no version, nothing stored; one frame text for all. A socket whose buffer is
+   * too full misses it (the next carries the latest) rather than queueing without bound.
+   */
+  const volatileSide: VolatileHub = {
+    deliver(event: VolatileEvent): void {
+      const subs = byTopic.get(event.topic);
+      if (!subs || subs.size === 0) return;
+      const text = JSON.stringify({ op: 'event', topic: event.topic, type: event.type, data: event.data, volatile: true });
+      for (const sub of subs) {
+        // Not live yet: the client refetches at `subscribed`, which comes after this.
+        if (sub.sent < 0) continue;
+        const socket = sub.conn.socket;
+        if (socket.readyState !== OPEN) continue;
+        if (socket.bufferedAmount > volatileMaxBuffered) {
+          volatileDropped += 1;
+          continue;
+        }
+        socket.send(text);
+      }
+    },
+    count(topic: string): number {
+      return byTopic.get(topic)?.size ?? 0;
+    },
+    liveCounts(): Map<string, number> {
+      const counts = new Map<string, number>();
+      for (const [topic, subs] of byTopic) if (subs.size > 0 && topic.startsWith('live:')) counts.set(topic, subs.size);
+      return counts;
+    },
+  };
+
   const stopListening = bus.listen({
     notice(n: Notice) {
       if (byTopic.has(n.topic)) void pump(n.topic);
@@ -288,8 +356,9 @@ export function createHub(options: HubOptions) {
     },
   });
 
-  /** The app's answer; a failure to answer (the database) counts as no. */
+  /** The app's answer; a failure to answer (the database) counts as no. Public topics (live rooms) are anyone's. */
   async function mayHave(userId: string, topic: Topic): Promise<boolean> {
+    if (isPublicTopic(topic)) return true;
     try {
       return await authorizeTopic(userId, topic);
     } catch (err) {
@@ -300,7 +369,7 @@ export function createHub(options: HubOptions) {
 
   /** Asks again about one subscription to a topic that is not the user's own; ends it (TOPIC_FORBIDDEN) when no longer allowed. Answers whether it ended. */
   async function recheck(conn: Connection, sub: Subscription): Promise<boolean> {
-    if (sub.parsed.kind === 'user' || !conn.userId) return false;
+    if (sub.parsed.kind === 'user' || isPublicTopic(sub.parsed) || !conn.userId) return false;
     if (await mayHave(conn.userId, sub.parsed)) return false;
     // Unsubscribed, or subscribed anew (with a check of its own), while the answer came.
     if (conn.subs.get(sub.topic) !== sub) return false;
@@ -355,10 +424,10 @@ export function createHub(options: HubOptions) {
         log.warn({ connections: conns.size }, 'realtime: connection limit reached; refusing a socket');
         return void socket.close(CLOSE.tooSlow, 'node full; try again later');
       }
-      const conn: Connection = { socket, userId: null, subs: new Map(), lastSeen: Date.now(), authTimer: null, rechecks: 0 };
+      const conn: Connection = { socket, userId: null, guest: false, subs: new Map(), lastSeen: Date.now(), authTimer: null, rechecks: 0 };
       conns.add(conn);
       conn.authTimer = setTimeout(() => {
-        if (!conn.userId) socket.close(CLOSE.authTimeout, 'no auth');
+        if (!conn.userId && !conn.guest) socket.close(CLOSE.authTimeout, 'no auth');
       }, authTimeoutMs);
       conn.authTimer.unref();
       socket.on('message', (data, isBinary) => {
@@ -375,9 +444,14 @@ export function createHub(options: HubOptions) {
     disconnectUser,
     stats(): HubStats {
       let subscriptions = 0;
-      for (const c of conns) subscriptions += c.subs.size;
-      return { connections: conns.size, subscriptions, topics: byTopic.size };
+      let guests = 0;
+      for (const c of conns) {
+        subscriptions += c.subs.size;
+        if (c.guest) guests += 1;
+      }
+      return { connections: conns.size, guests, subscriptions, topics: byTopic.size, volatileDropped };
     },
+    ...volatileSide,
     /** Checks the subscriptions to other topics than the user's own again now (also every `recheckMs`). */
     recheckTopics,
     /** The same for one user (the bus's `recheck` notice does it on every node). */

@@ -8,12 +8,14 @@ import { sendProblem } from '../infra/http';
 import { inProcessBus, postgresBus, type RealtimeBus } from './bus';
 import { createHub, type Hub, type HubLog } from './hub';
 import { realtimeWriter } from './writer';
+import { volatileFor, type NodeVolatile } from './volatile';
 import type { TopicAuthorizer } from './topics';
 import type { EventWriter } from '../infra/outbox';
 
 export { pruneMessages } from './store';
 export type { Hub } from './hub';
-export { merchantTopic, userTopic, type Topic, type TopicAuthorizer } from './topics';
+export { liveTopic, merchantTopic, userTopic, type Topic, type TopicAuthorizer } from './topics';
+export type { VolatileChannel } from './volatile';
 
 export const REALTIME_PATH = '/api/realtime';
 
@@ -22,6 +24,12 @@ export interface Realtime {
   /** The outbox writer that stores the messages with the change (give it to the outbox). */
   writer: EventWriter;
   hub: Hub;
+  /**
+   * Volatile messages (no version, not stored) to topic subscribers on every node, and notices
+   * between the nodes' modules (server/realtime/volatile.ts): in process on SQLite, NOTIFY on
+   * a channel of its own on PostgreSQL. Started by `register`.
+   */
+  volatile: NodeVolatile;
   /** Registers the WebSocket endpoint on the app and starts listening on the bus. */
   register(app: FastifyInstance): Promise<void>;
   stop(): Promise<void>;
@@ -29,8 +37,8 @@ export interface Realtime {
 
 /**
  * The realtime channel of one API node (docs/realtime.md): the bus (in process on SQLite,
- * LISTEN/NOTIFY on PostgreSQL), the outbox writer that stores messages, and the hub that serves
- * the sockets of GET /api/realtime.
+ * LISTEN/NOTIFY on PostgreSQL), the outbox writer that stores messages, the hub that serves
+ * the sockets of GET /api/realtime, and the volatile channel (messages never stored).
  */
 export function createRealtime(options: {
   db: Kysely<Database>;
@@ -44,10 +52,13 @@ export function createRealtime(options: {
   const bus = dialectOfDb(db) === 'postgres' ? postgresBus(db, log) : inProcessBus();
   const writer = realtimeWriter(bus);
   const hub = createHub({ db, bus, log, authenticate: options.authenticate, authorizeTopic: options.authorizeTopic, maxConnections: options.maxConnections });
+  const volatile = volatileFor(db, dialectOfDb(db), log);
+  volatile.attach(hub);
   return {
     bus,
     writer,
     hub,
+    volatile,
     async register(app) {
       await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
       app.route({
@@ -58,9 +69,11 @@ export function createRealtime(options: {
         wsHandler: (socket) => hub.accept(socket),
       });
       await bus.start();
+      await volatile.start();
     },
     async stop() {
       await hub.close();
+      await volatile.stop();
       await bus.stop();
     },
   };

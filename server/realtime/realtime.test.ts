@@ -191,6 +191,26 @@ describe('the realtime endpoint', () => {
     }
   });
 
+  it('a guest (nobody signed in) follows a live room over the endpoint and gets its volatile events; nothing else is a guest\'s', async () => {
+    const g = await openSocket(url);
+    g.send({ op: 'auth', guest: true });
+    expect(await g.next((f) => f.op === 'ready')).toEqual({ op: 'ready', userId: null });
+    g.send({ op: 'sub', topic: 'user:u_someone' });
+    expect(await g.next((f) => f.op === 'error')).toEqual({ op: 'error', code: 'TOPIC_FORBIDDEN', topic: 'user:u_someone', message: 'sign in for this topic' });
+    g.send({ op: 'sub', topic: 'live:ls_endpoint' });
+    expect(await g.next((f) => f.op === 'subscribed')).toEqual({ op: 'subscribed', topic: 'live:ls_endpoint', version: 0 });
+    const { token } = await userToken(t.db, t.config.tokenSecret);
+    const u = await signedInSocket(url, token);
+    u.send({ op: 'sub', topic: 'live:ls_endpoint' });
+    await u.next((f) => f.op === 'subscribed');
+    expect(t.app.realtime.volatile.subscribers('live:ls_endpoint')).toBe(2);
+    const data = { sessionId: 'ls_endpoint', viewers: 2, likes: 7, at: Date.now() };
+    t.app.realtime.volatile.publish('live:ls_endpoint', 'live.stats', data);
+    for (const s of [g, u]) expect(await s.next((f) => f.op === 'event')).toEqual({ op: 'event', topic: 'live:ls_endpoint', type: 'live.stats', data, volatile: true });
+    g.close();
+    u.close();
+  });
+
   it('a plain GET is told to upgrade (426, problem+json)', async () => {
     const res = await t.get<{ code: string }>('/api/realtime');
     expect(res.status).toBe(426);

@@ -1,17 +1,17 @@
 /**
  * Realtime topics (docs/realtime.md): `<kind>:<id>`. `user:{id}` (the user's own orders and
- * payments) and `merchant:{id}` (the merchant's workbench: new paid orders, order transitions,
- * sold-out SKUs, the dashboard's figures); `live` and `table` come with the features that need
- * them, each with its own rule of who may subscribe.
+ * payments), `merchant:{id}` (the merchant's workbench: new paid orders, order transitions,
+ * sold-out SKUs, the dashboard's figures) and `live:{sessionId}` (a live session's room: public,
+ * guests included); `table` comes with the feature that needs it.
  */
-export type TopicKind = 'user' | 'merchant';
+export type TopicKind = 'user' | 'merchant' | 'live';
 
 export interface Topic {
   kind: TopicKind;
   id: string;
 }
 
-const TOPIC = /^(user|merchant):([A-Za-z0-9_-]{1,64})$/;
+const TOPIC = /^(user|merchant|live):([A-Za-z0-9_-]{1,64})$/;
 export const MAX_TOPIC_LENGTH = 80;
 
 export function parseTopic(topic: string): Topic | null {
@@ -28,6 +28,16 @@ export function merchantTopic(merchantId: string): string {
   return `merchant:${merchantId}`;
 }
 
+/** A live session's room (docs/live.md, "Pushes, not polls"): anyone may follow it, signed in or not. */
+export function liveTopic(sessionId: string): string {
+  return `live:${sessionId}`;
+}
+
+/** Topics anyone may subscribe to, guests included, without asking the app. */
+export function isPublicTopic(topic: Topic): boolean {
+  return topic.kind === 'live';
+}
+
 /**
  * Whether the signed-in user may subscribe to a topic, given by the app: realtime knows no
  * module, so who is staff of a merchant is the merchant module's answer (server/app.ts), the
@@ -35,9 +45,9 @@ export function merchantTopic(merchantId: string): string {
  */
 export type TopicAuthorizer = (userId: string, topic: Topic) => Promise<boolean>;
 
-/** The rule realtime knows by itself: a user's own topic, and nothing else. */
+/** The rule realtime knows by itself: a user's own topic and the public ones (live rooms), nothing else. */
 export function maySubscribe(userId: string, topic: Topic): boolean {
-  return topic.kind === 'user' && topic.id === userId;
+  return isPublicTopic(topic) || (topic.kind === 'user' && topic.id === userId);
 }
 
 /** Without an authorizer: only the user's own topic. */

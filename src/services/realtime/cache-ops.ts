@@ -2,6 +2,7 @@ import type { Order, OrderPage, OrderStatus, ParentOrder, Payment, PaymentStatus
 import type { AfterSale, AfterSalePage, AfterSaleStatus } from '@contract/aftersale';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
 import { keys } from '../keys';
+import { applyLiveOp, liveEventOps, liveResetKeys, liveSessionIdOf, merchantVolatileOps, type LiveOp } from './live';
 import { applyMerchantOp, merchantEventEffects, merchantIdOf, merchantResetKeys, type MerchantOp } from './merchant';
 
 /**
@@ -19,7 +20,9 @@ export type CacheOp =
   | { kind: 'afterSaleStatus'; afterSaleId: string; status: AfterSaleStatus }
   | { kind: 'invalidate'; queryKey: QueryKey }
   /** A merchant topic's write (merchant.ts). */
-  | MerchantOp;
+  | MerchantOp
+  /** A live room's event, or the host's live board (live.ts). */
+  | LiveOp;
 
 const ORDER_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'closed'];
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['paying', 'closing', 'paid', 'failed', 'closed'];
@@ -121,16 +124,31 @@ export function opsForEvent(type: string, data: Record<string, unknown>): CacheO
   return [];
 }
 
-/** The ops of one event on any topic: the user's (above) or a merchant's workbench topic. */
+/** The ops of one event on any topic: the user's (above), a merchant's workbench topic or a live room. */
 export function opsForTopicEvent(topic: string, type: string, data: Record<string, unknown>): CacheOp[] {
+  const sessionId = liveSessionIdOf(topic);
+  if (sessionId) return liveEventOps(sessionId, type, data);
   const merchantId = merchantIdOf(topic);
   if (!merchantId) return opsForEvent(type, data);
   const effects = merchantEventEffects(merchantId, type, data);
   return [...effects.ops, ...effects.invalidate.map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }))];
 }
 
+/**
+ * The ops of a volatile event (no version; latest `at` wins): a live room's lines and stats, the
+ * merchant's live board. Nothing else is volatile; an unknown one does nothing.
+ */
+export function opsForVolatileEvent(topic: string, type: string, data: Record<string, unknown>): CacheOp[] {
+  const sessionId = liveSessionIdOf(topic);
+  if (sessionId) return liveEventOps(sessionId, type, data);
+  const merchantId = merchantIdOf(topic);
+  return merchantId ? merchantVolatileOps(merchantId, type, data) : [];
+}
+
 /** Everything a topic covers, refetched after a reset or a gap. */
 export function resetOpsFor(topic: string): CacheOp[] {
+  const sessionId = liveSessionIdOf(topic);
+  if (sessionId) return liveResetKeys(sessionId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
   const merchantId = merchantIdOf(topic);
   if (!merchantId) return resetOps();
   return merchantResetKeys(merchantId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
@@ -173,6 +191,8 @@ export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[])
       );
     } else if (op.kind === 'merchantOrdersPaid' || op.kind === 'merchantDashboard') {
       applyMerchantOp(queryClient, op);
+    } else if (op.kind === 'liveEvent' || op.kind === 'liveBoard') {
+      applyLiveOp(queryClient, op);
     }
   }
   for (const op of ops) {

@@ -1,6 +1,6 @@
 import { backoffDelay, realtimePolicy } from './backoff';
-import type { CacheOp } from './cache-ops';
-import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_UNAUTHORIZED, type ClientFrame, encodeFrame, parseServerFrame, userTopic } from './protocol';
+import { type CacheOp, opsForVolatileEvent } from './cache-ops';
+import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_UNAUTHORIZED, type ClientFrame, encodeFrame, isPublicTopic, parseServerFrame, userTopic } from './protocol';
 import { initialTopic, onEvent, onReset, onSubscribed, subscribing, type Step, type TopicState, unsubscribed } from './topic';
 import type { OpenSocket, RealtimeSocket } from './types';
 
@@ -8,9 +8,9 @@ import type { OpenSocket, RealtimeSocket } from './types';
 export const CLOSE_STALE = 4000;
 
 /**
- * - `off`: not started, stopped (logout), or no token
+ * - `off`: not started, stopped (logout), or no token (and no live room open: a guest connection)
  * - `connecting`, `authenticating` (auth sent), `subscribing` (ready; sub sent)
- * - `live`: subscribed: pushes arrive (pages may poll less)
+ * - `live`: subscribed: pushes arrive (pages may poll less); a guest connection: its live rooms are
  * - `waiting`: connection lost, the next attempt is scheduled
  * - `paused`: the app is in the background, the socket closed
  * - `unauthorized`: the server refused the token (4401); nothing until a new token
@@ -66,6 +66,10 @@ export class RealtimeClient {
   private readonly extra = new Map<string, TopicState>();
   /** The server accepted the token on the current connection (subscriptions can be sent). */
   private ready = false;
+  /** Guest connections are allowed (the app wired them: wireRealtime). */
+  private guestsEnabled = false;
+  /** The current connection authenticates as a guest (nobody signed in, a live room open). */
+  private guestConnection = false;
   private authToken: string | null = null;
   private rejectedToken: string | null = null;
   private reconnectTimer: unknown = null;
@@ -102,13 +106,46 @@ export class RealtimeClient {
     for (const name of [...this.extra.keys()]) {
       if (wanted.has(name)) continue;
       this.extra.delete(name);
-      if (this.ready) this.send({ op: 'unsub', topic: name });
+      if (this.ready && this.mayFollow(name)) this.send({ op: 'unsub', topic: name });
     }
     for (const name of wanted) {
       if (this.extra.has(name)) continue;
       const state = initialTopic(name);
-      this.extra.set(name, this.ready ? subscribing(state) : state);
-      if (this.ready) this.send({ op: 'sub', topic: name });
+      const now = this.ready && this.mayFollow(name);
+      this.extra.set(name, now ? subscribing(state) : state);
+      if (now) this.send({ op: 'sub', topic: name });
+    }
+    this.reconsiderGuest();
+  }
+
+  /**
+   * Allows a guest connection (wireRealtime): while nobody is signed in and a live room is
+   * followed (`live:` among the extra topics), the client connects with `{"op":"auth","guest":true}`
+   * and follows the rooms only; a sign-in replaces it with the user's connection, which carries
+   * the rooms too.
+   */
+  enableGuests(on = true): void {
+    this.guestsEnabled = on;
+    this.reconsiderGuest();
+  }
+
+  /** Whether a guest connection is wanted now. */
+  private guestWanted(): boolean {
+    return this.guestsEnabled && !this.wanted && [...this.extra.keys()].some(isPublicTopic);
+  }
+
+  /** A topic the current connection may subscribe to (a guest's: public topics only). */
+  private mayFollow(topic: string): boolean {
+    return !this.guestConnection || isPublicTopic(topic);
+  }
+
+  private reconsiderGuest(): void {
+    if (this.wanted) return;
+    if (this.guestWanted()) {
+      if (!this.paused && !this.socket && this.reconnectTimer === null) this.connect();
+    } else if (this.socket || this.reconnectTimer !== null) {
+      this.dropConnection();
+      this.setStatus('off');
     }
   }
 
@@ -128,7 +165,8 @@ export class RealtimeClient {
   start(): void {
     this.wanted = true;
     if (this.paused) this.setStatus('paused');
-    else if (!this.socket && this.reconnectTimer === null) this.connect();
+    // A guest connection gives way to the user's.
+    else if (this.guestConnection || (!this.socket && this.reconnectTimer === null)) this.connect();
   }
 
   /** Disconnect and forget the versions (logout, another account). */
@@ -139,13 +177,15 @@ export class RealtimeClient {
     this.attempt = 0;
     this.rejectedToken = null;
     this.setStatus('off');
+    // A live room still open: follow it as a guest.
+    this.reconsiderGuest();
   }
 
   /** The app went to the background: close, keep the versions. */
   pause(): void {
     if (this.paused) return;
     this.paused = true;
-    if (!this.wanted) return;
+    if (!this.wanted && !this.guestWanted()) return;
     this.dropConnection();
     if (this.statusValue !== 'unauthorized') this.setStatus('paused');
   }
@@ -154,7 +194,7 @@ export class RealtimeClient {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    if (!this.wanted || this.statusValue === 'unauthorized') return;
+    if ((!this.wanted && !this.guestWanted()) || this.statusValue === 'unauthorized') return;
     this.attempt = 0;
     this.connect();
   }
@@ -170,7 +210,7 @@ export class RealtimeClient {
 
   /** The network came back: skip the rest of a backoff wait. */
   kick(): void {
-    if (this.statusValue !== 'waiting' || this.paused || !this.wanted) return;
+    if (this.statusValue !== 'waiting' || this.paused || (!this.wanted && !this.guestWanted())) return;
     this.connect();
   }
 
@@ -194,6 +234,7 @@ export class RealtimeClient {
     const socket = this.socket;
     this.socket = null;
     this.ready = false;
+    this.guestConnection = false;
     if (this.topic) this.topic = unsubscribed(this.topic);
     for (const [name, state] of this.extra) this.extra.set(name, unsubscribed(state));
     if (socket) {
@@ -207,18 +248,25 @@ export class RealtimeClient {
 
   private connect(): void {
     this.dropConnection();
-    if (!this.wanted || this.paused) return;
-    const token = this.deps.token();
+    if (this.paused) return;
+    const token = this.wanted ? this.deps.token() : null;
     if (!token) {
-      this.setStatus('off');
+      if (this.guestWanted()) this.open(null);
+      else this.setStatus('off');
       return;
     }
     if (token === this.rejectedToken) {
       this.setStatus('unauthorized');
       return;
     }
+    this.open(token);
+  }
+
+  /** Opens a connection that authenticates with the token, or as a guest (null). */
+  private open(token: string | null): void {
     const id = this.connection;
     this.authToken = token;
+    this.guestConnection = token === null;
     this.setStatus('connecting');
     try {
       this.socket = this.deps.openSocket(this.deps.url(), {
@@ -238,6 +286,12 @@ export class RealtimeClient {
 
   private onOpen(id: number): void {
     if (id !== this.connection) return;
+    if (this.guestConnection) {
+      this.send({ op: 'auth', guest: true });
+      this.setStatus('authenticating');
+      this.schedulePing(id);
+      return;
+    }
     const token = this.deps.token();
     if (!token) {
       this.stop();
@@ -294,6 +348,19 @@ export class RealtimeClient {
     if (!frame) return;
     switch (frame.op) {
       case 'ready': {
+        if (frame.userId === null) {
+          // A guest connection: the live rooms only.
+          if (!this.guestConnection) return;
+          this.ready = true;
+          for (const [extraName, state] of this.extra) {
+            if (!isPublicTopic(extraName)) continue;
+            const next = subscribing(state);
+            this.extra.set(extraName, next);
+            this.send(next.version > 0 ? { op: 'sub', topic: extraName, version: next.version } : { op: 'sub', topic: extraName });
+          }
+          this.setStatus('subscribing');
+          return;
+        }
         const name = userTopic(frame.userId);
         if (!this.topic || this.topic.topic !== name) this.topic = initialTopic(name);
         this.topic = subscribing(this.topic);
@@ -313,10 +380,22 @@ export class RealtimeClient {
         else if (this.topic) this.applyStep(onEvent(this.topic, frame));
         return;
       }
+      case 'volatile': {
+        // No version: applied as it comes (its `at` orders it), only on a confirmed subscription.
+        const state = this.extra.get(frame.topic) ?? (this.topic?.topic === frame.topic ? this.topic : null);
+        if (!state?.live) return;
+        const ops = opsForVolatileEvent(frame.topic, frame.type, frame.data);
+        if (ops.length > 0) this.deps.apply(ops);
+        return;
+      }
       case 'subscribed': {
         const extra = this.extra.get(frame.topic);
         if (extra) {
           this.applyExtra(onSubscribed(extra, frame.version));
+          if (this.guestConnection) {
+            this.attempt = 0;
+            this.setStatus('live');
+          }
           return;
         }
         if (this.topic?.topic !== frame.topic) return;
@@ -329,6 +408,10 @@ export class RealtimeClient {
         const extra = this.extra.get(frame.topic);
         if (extra) {
           this.applyExtra(onReset(extra, frame.version));
+          if (this.guestConnection) {
+            this.attempt = 0;
+            this.setStatus('live');
+          }
           return;
         }
         if (this.topic?.topic !== frame.topic) return;
@@ -353,7 +436,7 @@ export class RealtimeClient {
     for (const [name, state] of this.extra) this.extra.set(name, unsubscribed(state));
     this.clearTimer('pingTimer');
     this.clearTimer('pongTimer');
-    if (code === CLOSE_UNAUTHORIZED) {
+    if (code === CLOSE_UNAUTHORIZED && !this.guestConnection) {
       // The session already has another token than the refused one: try with that.
       const current = this.deps.token();
       if (current && current !== this.authToken) {
@@ -372,7 +455,7 @@ export class RealtimeClient {
   /** The connection is gone without being asked to: reconnect after a backoff wait. */
   private lost(): void {
     if (this.topic) this.topic = unsubscribed(this.topic);
-    if (!this.wanted) {
+    if (!this.wanted && !this.guestWanted()) {
       this.setStatus('off');
       return;
     }

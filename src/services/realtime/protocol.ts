@@ -6,6 +6,8 @@
 
 export type ClientFrame =
   | { op: 'auth'; token: string }
+  /** Nobody signed in, a live room open: public topics only (`ready` answers userId null). */
+  | { op: 'auth'; guest: true }
   | { op: 'sub'; topic: string; version?: number }
   | { op: 'unsub'; topic: string }
   | { op: 'ping' };
@@ -18,9 +20,22 @@ export interface EventFrame {
   data: Record<string, unknown>;
 }
 
+/**
+ * A volatile event (`{"op":"event",...,"volatile":true}`): no version, not stored, latest wins
+ * (a live room's stock left, viewer counts; the merchant's live board). Parsed as its own op.
+ */
+export interface VolatileFrame {
+  op: 'volatile';
+  topic: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
 export type ServerFrame =
-  | { op: 'ready'; userId: string }
+  /** userId null: a guest connection. */
+  | { op: 'ready'; userId: string | null }
   | EventFrame
+  | VolatileFrame
   | { op: 'subscribed'; topic: string; version: number }
   | { op: 'reset'; topic: string; version: number }
   | { op: 'error'; code: string; topic?: string; message?: string }
@@ -33,6 +48,16 @@ export const CLOSE_AUTH_TIMEOUT = 4408;
 export const CLOSE_NORMAL = 1000;
 /** The connection died without a close frame (network loss, refused connection). */
 export const CLOSE_ABNORMAL = 1006;
+
+/** A live session's room: anyone may follow it, guests included. */
+export function liveTopic(sessionId: string): string {
+  return `live:${sessionId}`;
+}
+
+/** Topics a guest connection may follow. */
+export function isPublicTopic(topic: string): boolean {
+  return topic.startsWith('live:') && topic.length > 'live:'.length;
+}
 
 /** The topic of a user's own order, payment and refund events. */
 export function userTopic(userId: string): string {
@@ -53,8 +78,13 @@ export function parseServerFrame(text: string): ServerFrame | null {
   const f = value as Record<string, unknown>;
   switch (f.op) {
     case 'ready':
+      if (f.userId === null) return { op: 'ready', userId: null };
       return isText(f.userId) ? { op: 'ready', userId: f.userId } : null;
     case 'event':
+      if (f.volatile === true) {
+        if (!isText(f.topic) || !isText(f.type)) return null;
+        return { op: 'volatile', topic: f.topic, type: f.type, data: f.data && typeof f.data === 'object' && !Array.isArray(f.data) ? (f.data as Record<string, unknown>) : {} };
+      }
       if (!isText(f.topic) || !isVersion(f.version) || !isText(f.type)) return null;
       return {
         op: 'event',

@@ -79,9 +79,12 @@ export function wireRealtime(queryClient: QueryClient = appQueryClient): () => v
   );
 
   if (currentToken()) rt.start();
+  // Nobody signed in and a live room open: a guest connection follows it.
+  rt.enableGuests(true);
 
   return () => {
     wired = false;
+    rt.enableGuests(false);
     rt.stop();
     for (const c of cleanups) c();
   };
@@ -108,6 +111,24 @@ export function useRealtimeLive(): boolean {
 const extraTopicCounts = new Map<string, number>();
 
 /**
+ * Follows a topic beside the user's until the returned function is called (the pages' hooks):
+ * several may follow one topic; the last to go unsubscribes.
+ */
+export function followTopic(topic: string): () => void {
+  extraTopicCounts.set(topic, (extraTopicCounts.get(topic) ?? 0) + 1);
+  realtimeClient().setExtraTopics([...extraTopicCounts.keys()]);
+  let followed = true;
+  return () => {
+    if (!followed) return;
+    followed = false;
+    const n = (extraTopicCounts.get(topic) ?? 1) - 1;
+    if (n > 0) extraTopicCounts.set(topic, n);
+    else extraTopicCounts.delete(topic);
+    realtimeClient().setExtraTopics([...extraTopicCounts.keys()]);
+  };
+}
+
+/**
  * Follows a merchant's realtime topic while the calling page is mounted (the workbench's
  * pages): new paid orders, order changes, sold-out SKUs and the dashboard's figures come into
  * the cache (cache-ops.ts, merchant.ts). Several pages may follow one topic; the last to go
@@ -116,14 +137,6 @@ const extraTopicCounts = new Map<string, number>();
 export function useMerchantTopic(merchantId: string): void {
   useEffect(() => {
     if (!merchantId) return undefined;
-    const topic = merchantTopic(merchantId);
-    extraTopicCounts.set(topic, (extraTopicCounts.get(topic) ?? 0) + 1);
-    realtimeClient().setExtraTopics([...extraTopicCounts.keys()]);
-    return () => {
-      const n = (extraTopicCounts.get(topic) ?? 1) - 1;
-      if (n > 0) extraTopicCounts.set(topic, n);
-      else extraTopicCounts.delete(topic);
-      realtimeClient().setExtraTopics([...extraTopicCounts.keys()]);
-    };
+    return followTopic(merchantTopic(merchantId));
   }, [merchantId]);
 }

@@ -76,7 +76,21 @@ export function onEvent(state: TopicState, frame: EventFrame): Step {
   return { state: { ...state, version: frame.version, held: [] }, ops: [...resetOpsFor(state.topic), ...opsForTopicEvent(state.topic, frame.type, frame.data)] };
 }
 
+/**
+ * A topic with volatile events (a live room): whatever was pushed while not subscribed is gone,
+ * so every `subscribed` refetches what it covers.
+ */
+function refetchesAtSubscribed(topic: string): boolean {
+  return topic.startsWith('live:');
+}
+
 export function onSubscribed(state: TopicState, version: number): Step {
+  const step = onSubscribedVersions(state, version);
+  if (step.ops.length === 0 && refetchesAtSubscribed(state.topic)) return { state: step.state, ops: resetOpsFor(state.topic) };
+  return step;
+}
+
+function onSubscribedVersions(state: TopicState, version: number): Step {
   if (state.held.length > 0) {
     // Every event up to `version` was sent, and one before a held event never came.
     const ops = resetOpsFor(state.topic);
