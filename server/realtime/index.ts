@@ -13,7 +13,7 @@ import type { EventWriter } from '../infra/outbox';
 
 export { pruneMessages } from './store';
 export type { Hub } from './hub';
-export { merchantTopic, userTopic, type Topic, type TopicAuthorizer } from './topics';
+export { liveTopic, merchantTopic, userTopic, type Topic, type TopicAuthorizer } from './topics';
 
 export const REALTIME_PATH = '/api/realtime';
 

@@ -1,17 +1,18 @@
 /**
  * Realtime topics (docs/realtime.md): `<kind>:<id>`. `user:{id}` (the user's own orders and
  * payments) and `merchant:{id}` (the merchant's workbench: new paid orders, order transitions,
- * sold-out SKUs, the dashboard's figures); `live` and `table` come with the features that need
- * them, each with its own rule of who may subscribe.
+ * sold-out SKUs, the dashboard's figures), `live:{sessionId}` (a live session: status, pinned
+ * product, and its volatile lines, stats and "just bought" notices; who may subscribe is the app's
+ * rule); `table` comes with the feature that needs it.
  */
-export type TopicKind = 'user' | 'merchant';
+export type TopicKind = 'user' | 'merchant' | 'live';
 
 export interface Topic {
   kind: TopicKind;
   id: string;
 }
 
-const TOPIC = /^(user|merchant):([A-Za-z0-9_-]{1,64})$/;
+const TOPIC = /^(user|merchant|live):([A-Za-z0-9_-]{1,64})$/;
 export const MAX_TOPIC_LENGTH = 80;
 
 export function parseTopic(topic: string): Topic | null {
@@ -26,6 +27,10 @@ export function userTopic(userId: string): string {
 
 export function merchantTopic(merchantId: string): string {
   return `merchant:${merchantId}`;
+}
+
+export function liveTopic(sessionId: string): string {
+  return `live:${sessionId}`;
 }
 
 /**
