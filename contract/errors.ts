@@ -124,6 +124,10 @@ export const ERROR_CODES = {
   LIVE_QUOTA_INVALID: 400,
   /** Live: the SKU or product is not in the session's lineup, or is in it already (extra: skuId or productId). */
   LIVE_LINEUP_INVALID: 400,
+  /** Live: WeChat's live-player-plugin room APIs are not configured on this server (a room cannot be linked). */
+  LIVE_WECHAT_UNAVAILABLE: 503,
+  /** Live: WeChat refused or failed to take the lineup; the room is linked, link it again to push again. */
+  LIVE_WECHAT_FAILED: 502,
   INTERNAL: 500,
 } as const;
 

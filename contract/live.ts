@@ -28,6 +28,13 @@ export const playbackUrl = z
   .max(500)
   .regex(/^(https?:\/\/[^\s]+|\/[^\s]*)$/, 'must be an http(s) URL or a path');
 
+/** A cover the host sends: a path the API serves (an image of the catalog or an upload), plain ASCII. */
+export const coverPath = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^\/[A-Za-z0-9._~\/-]+$/, 'must be a path the API serves');
+
 /** One SKU of the lineup as a viewer sees it. */
 export const liveLine = z.object({
   skuId: id,
@@ -99,7 +106,7 @@ export type LiveLineInput = z.infer<typeof liveLineInput>;
 export const createLiveSessionBody = z.strictObject({
   title: text({ max: 40 }),
   /** Omitted: the first line's product image. */
-  cover: imagePath.optional(),
+  cover: coverPath.optional(),
   startsAt: timestamp,
   playbackUrl,
   perShopperLimit: z.number().int().min(1).max(99),
@@ -110,7 +117,7 @@ export type CreateLiveSessionBody = z.infer<typeof createLiveSessionBody>;
 /** Every member optional and without a default: what is omitted stays as it is. */
 export const updateLiveSessionBody = z.strictObject({
   title: text({ max: 40 }).optional(),
-  cover: imagePath.optional(),
+  cover: coverPath.optional(),
   startsAt: timestamp.optional(),
   playbackUrl: playbackUrl.optional(),
   perShopperLimit: z.number().int().min(1).max(99).optional(),

@@ -159,6 +159,20 @@ export const auditAction = z.enum([
   'referral.hold_released',
   /** Staff rejected held commissions: what was left of them was reversed (detail: orderNo, level, reasons, reversed, reason). */
   'referral.hold_rejected',
+  /** A live session was scheduled with its lineup (target live_session:ls_...; detail: title, startsAt, lines [{ skuId, price, quota }]). */
+  'live.session_created',
+  /** A live session's title, cover, start, stream or per-shopper limit changed (detail: from, to: the fields sent). */
+  'live.session_updated',
+  /** A live session was started, paused, resumed, ended or cancelled (detail: action, from, to, returned [{ skuId, units }] when it ended). */
+  'live.status_changed',
+  /** A product was pinned in a live session, or unpinned (detail: from, to: product ids or null). */
+  'live.pinned',
+  /** A SKU was added to a live session's lineup (detail: skuId, price, quota). */
+  'live.line_added',
+  /** A lineup SKU's session price or quota changed (detail: skuId, from { price, quota }, to { ... }). */
+  'live.line_changed',
+  /** A live session was linked to a WeChat live room and its lineup pushed there (detail: roomId, goods). */
+  'live.wechat_linked',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 

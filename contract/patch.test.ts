@@ -12,7 +12,7 @@ const patches = (Object.entries(routes) as [string, RouteDef][]).filter(([, r]) 
 /** A value the field accepts: tried from a few candidates. */
 function sample(field: z.ZodType): unknown {
   if (field instanceof z.ZodEnum) return field.options[0];
-  for (const v of ['赵六', '13900139000', 'x', true, false, 1, 5]) if (field.safeParse(v).success && v !== undefined) return v;
+  for (const v of ['赵六', '13900139000', 'x', '/x', true, false, 1, 5]) if (field.safeParse(v).success && v !== undefined) return v;
   throw new Error('no sample value for a field');
 }
 

@@ -54,8 +54,11 @@ describe('route table', () => {
       // the shopper chooses to pay or get back, checked against it (never a price).
       // setSkuPrice is the merchant's staff setting the catalog's price (auth staff, audited), not a
       // client telling the server what to charge. A withdrawal's amount is how much of his
-      // available commissions the promoter asks for, checked against what the server holds.
+      // available commissions the promoter asks for, checked against what the server holds. A live
+      // line's price is the host setting the session price (auth staff, audited, never above the
+      // SKU's own); the checkout reads it from the session, never from the shopper.
       const allowed = new Set([
+        ...(name === 'createLiveSession' || name === 'addLiveLine' || name === 'updateLiveLine' ? ['price'] : []),
         'addedPrice',
         ...(name === 'createPayment' || name === 'createRefund' || name === 'createReferralWithdrawal' ? ['amount'] : []),
         ...(name === 'setSkuPrice' ? ['price', 'originalPrice'] : []),

@@ -29,6 +29,7 @@ import { createAppCodes, shareModule } from './appcodes';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
+import { liveModule, type WechatLiveGoods } from './modules/live';
 import { natsOutboxSinks } from './infra/nats-sink';
 import { verifyToken } from './infra/tokens';
 import { sessionAccount } from './modules/identity';
@@ -51,6 +52,8 @@ export interface BuildAppOptions {
   channels?: ChannelRegistry;
   /** The payout channels (promoters' withdrawals); default: every configured channel that can transfer. */
   payouts?: PayoutRegistry;
+  /** WeChat's live room goods for the live module; default none (linking a room answers 503). */
+  liveWechat?: WechatLiveGoods | null;
 }
 
 declare module 'fastify' {
@@ -214,6 +217,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
   app.decorate('realtime', realtime);
+  // Volatile pushes (live sessions' lines, stats, board, "just bought"): every node's subscribers
+  // (in process on SQLite, NOTIFY on PostgreSQL; docs/realtime.md).
+  const volatile = realtime.volatile;
 
   // The broker sink (NATS JetStream) when NATS_URL is set: every event, for other services.
   const broker = natsOutboxSinks(config.nats, app.log);
@@ -244,6 +250,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     referralModule(),
     { handlers: referralCommissionHandlers },
     withdrawalModule(core.withdrawals),
+    // WeChat's live room goods client comes with the WeChat live integration; until then linking a room answers 503.
+    liveModule({ db, volatile, wechat: options.liveWechat ?? null, log: app.log }),
     shareModule(createAppCodes(config.appCodes, { log: app.log, weappTokens: core.weappTokens ?? undefined })),
   ];
 

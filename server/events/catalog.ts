@@ -4,6 +4,7 @@ import { payChannel } from '@contract/payment';
 import { afterSaleKind, afterSaleStatus } from '@contract/aftersale';
 import { dashboardFigures, merchantOrderSummary } from '@contract/workbench';
 import { staffRole } from '@contract/merchant';
+import { liveSessionStatus } from '@contract/live';
 
 /**
  * The one catalog of domain events: every event any module writes to the outbox, with its name,
@@ -146,6 +147,16 @@ const staffChanged = z.object({
 /** An account's sessions ended (identity's): disabled, or its sessions revoked. Realtime closes its sockets on every node. */
 const accountSessionsEnded = z.object({ userId: id, at: epochMs });
 
+/**
+ * A live session's lifecycle moved (the live module, docs/live.md): started, paused, resumed,
+ * ended or cancelled. Pushed on `live:{sessionId}` as `live.status`; the event's name is the
+ * topic's event type.
+ */
+const liveStatus = z.object({ sessionId: id, merchantId: id, status: liveSessionStatus, at: epochMs });
+
+/** The product a live session presents (讲解中) changed; null: unpinned (or the session ended). Pushed on `live:{sessionId}`. */
+const livePinned = z.object({ sessionId: id, merchantId: id, productId: id.nullable(), at: epochMs });
+
 export const EVENTS = {
   orderCreated: defineEvent('order.created', 1, orderChanged),
   orderPaid: defineEvent('order.paid', 1, orderPaid),
@@ -183,6 +194,8 @@ export const EVENTS = {
   accountDisabled: defineEvent('account.disabled', 1, accountSessionsEnded),
   accountSessionsRevoked: defineEvent('account.sessions_revoked', 1, accountSessionsEnded),
   referralBound: defineEvent('referral.bound', 1, referralBound),
+  liveStatus: defineEvent('live.status', 1, liveStatus),
+  livePinned: defineEvent('live.pinned', 1, livePinned),
 } as const;
 
 /**
@@ -211,6 +224,8 @@ export type AfterSaleChangedPayload = z.infer<typeof afterSaleChanged>;
 export type StaffChangedPayload = z.infer<typeof staffChanged>;
 export type AccountSessionsEndedPayload = z.infer<typeof accountSessionsEnded>;
 export type ReferralBoundPayload = z.infer<typeof referralBound>;
+export type LiveStatusPayload = z.infer<typeof liveStatus>;
+export type LivePinnedPayload = z.infer<typeof livePinned>;
 
 const byName = new Map<string, EventDef>(Object.values(EVENTS).map((d) => [d.name, d as EventDef]));
 

@@ -81,6 +81,8 @@ const TITLES: Record<ErrorCode, string> = {
   LIVE_PRICE_INVALID: "A session price must be between 0 and the SKU's own price",
   LIVE_QUOTA_INVALID: "A quota cannot be below what is sold or above the SKU's free stock",
   LIVE_LINEUP_INVALID: "Not in the session's lineup, or in it already",
+  LIVE_WECHAT_UNAVAILABLE: 'WeChat live rooms are not configured on this server',
+  LIVE_WECHAT_FAILED: 'WeChat did not take the lineup',
   INTERNAL: 'Internal error',
 };
 

@@ -3,6 +3,8 @@ import {
   type AccountSessionsEndedPayload,
   type AfterSaleChangedPayload,
   type DashboardUpdatedPayload,
+  type LivePinnedPayload,
+  type LiveStatusPayload,
   type EventDef,
   type OrderChangedPayload,
   type WorkbenchNewOrdersPayload,
@@ -14,7 +16,7 @@ import {
 } from '../events/catalog';
 import type { OutboxEvent } from '../infra/outbox';
 import type { UserNotice } from './bus';
-import { merchantTopic, userTopic } from './topics';
+import { liveTopic, merchantTopic, userTopic } from './topics';
 
 /** One realtime message an event becomes: the topic it goes to and what the client is told. */
 export interface TopicMessage {
@@ -120,6 +122,22 @@ const PROJECTIONS = new Map<string, Projection>([
       return [{ topic: userTopic(p.userId), data: { refundId: p.refundId, orderId: p.orderId, status: def === EVENTS.refundFailed ? 'failed' : 'succeeded' } }];
     },
   ]),
+  // A live session's own changes, kept and versioned on its topic (contract/live.ts liveTopicEvent);
+  // its lines, stats and "just bought" notices are volatile (the live module publishes them).
+  [
+    EVENTS.liveStatus.name,
+    (event) => {
+      const p = event.payload as LiveStatusPayload;
+      return [{ topic: liveTopic(p.sessionId), data: { sessionId: p.sessionId, status: p.status, at: p.at } }];
+    },
+  ],
+  [
+    EVENTS.livePinned.name,
+    (event) => {
+      const p = event.payload as LivePinnedPayload;
+      return [{ topic: liveTopic(p.sessionId), data: { sessionId: p.sessionId, productId: p.productId, at: p.at } }];
+    },
+  ],
 ]);
 
 /**

@@ -9,6 +9,7 @@ import { loadConfig, rebaseOnListen, type Config } from '../infra/config';
 import type { ChannelRegistry } from '../channels/registry';
 import type { PayoutRegistry } from '../channels/payout';
 import { seedIfEmpty } from '../seed';
+import type { WechatLiveGoods } from '../modules/live';
 import { testDb, type TestDb } from './db';
 
 export interface ApiResponse<T = unknown> {
@@ -108,12 +109,19 @@ export async function testNodes(): Promise<TestNodes> {
  * `seed: false`, listening on an ephemeral loopback port; requests go over real HTTP.
  */
 export async function testApp(
-  options: { seed?: boolean; env?: Record<string, string>; logger?: boolean; channels?: (config: Config) => ChannelRegistry; payouts?: (config: Config) => PayoutRegistry } = {},
+  options: {
+    seed?: boolean;
+    env?: Record<string, string>;
+    logger?: boolean;
+    channels?: (config: Config) => ChannelRegistry;
+    payouts?: (config: Config) => PayoutRegistry;
+    liveWechat?: WechatLiveGoods | null;
+  } = {},
 ): Promise<TestApp> {
   const tdb = await testDb();
   const config = testConfig(options.env);
   if (options.seed ?? true) await seedIfEmpty(tdb.db);
-  const app = await buildApp({ config, db: tdb.db, logger: options.logger ?? false, channels: options.channels?.(config), payouts: options.payouts?.(config) });
+  const app = await buildApp({ config, db: tdb.db, logger: options.logger ?? false, channels: options.channels?.(config), payouts: options.payouts?.(config), liveWechat: options.liveWechat });
   await app.ready();
 
   // Real HTTP on an ephemeral loopback port (Fastify's inject pulls an ESM-only dependency

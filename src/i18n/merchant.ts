@@ -442,4 +442,11 @@ export const auditActionLabels = {
   'referral.withdrawal_rejected': '驳回佣金提现',
   'referral.hold_released': '放行冻结佣金',
   'referral.hold_rejected': '驳回冻结佣金',
+  'live.session_created': '创建直播',
+  'live.session_updated': '修改直播信息',
+  'live.status_changed': '直播状态变更',
+  'live.pinned': '直播讲解商品',
+  'live.line_added': '添加直播商品',
+  'live.line_changed': '修改直播价或直播库存',
+  'live.wechat_linked': '关联微信直播间',
 } as const;

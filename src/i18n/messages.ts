@@ -250,6 +250,8 @@ export const errorMessages: Record<ErrorCode | 'NETWORK' | 'TIMEOUT' | 'ABORTED'
   LIVE_PRICE_INVALID: '直播价不能低于 0 或高于商品原价',
   LIVE_QUOTA_INVALID: '直播库存不能少于已售数量，也不能超过商品可用库存',
   LIVE_LINEUP_INVALID: '该商品不在本场直播的商品列表中',
+  LIVE_WECHAT_UNAVAILABLE: '暂不支持关联微信直播间',
+  LIVE_WECHAT_FAILED: '同步商品到微信直播间失败，请稍后再试',
   INTERNAL: '服务器开小差了，请稍后再试',
   NETWORK: '网络不可用，请检查网络后重试',
   TIMEOUT: '请求超时，请稍后再试',

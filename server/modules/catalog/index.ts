@@ -6,6 +6,7 @@ export { productExists } from './exists';
 export { productPrices, type ProductPrices } from './prices';
 export { isBlocking, lineAmount, lineIssueFor, type LineIssue, type PricingSku } from './lines';
 export { goodsNotOf } from './ownership';
+export { giveBackStock, takeStock } from './carve';
 
 export type * from './tables';
 

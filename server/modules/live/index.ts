@@ -1,4 +1,12 @@
-/** The live module's public surface (docs/live.md): live sessions, their lineup and flash stock. */
+/**
+ * The live module's public surface (docs/live.md): live sessions, their lifecycle and lineup,
+ * the host's and the viewers' routes, and the volatile pushes the order path calls after its
+ * commits.
+ */
+export { liveModule, type LiveDeps } from './routes';
+export { liveBought, liveLinesChanged, type BoughtNotice, type LivePushes } from './pushes';
+export { liveSessionMachine } from './machine';
+export { liveGoodsPath, type WechatLiveGood, type WechatLiveGoods } from './wechat';
 export type { LiveTables } from './tables';
 
 export const TABLES = ['live_sessions', 'live_lines', 'live_purchases', 'live_order_lines', 'live_events'] as const;

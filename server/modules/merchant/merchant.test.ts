@@ -7,6 +7,7 @@ import { addInvite, addStaff, makeMerchant } from './testing';
 import { requestIn } from '../aftersale/testing';
 import { makeSku } from '../order/testing';
 import { addApplication, addHold, requestedWithdrawal } from '../referral/testing';
+import { makeLiveSession, recordingWechat } from '../live/testing';
 import { paidOrder, pickupCodeOf, placeOrder, shopper, type Shopper } from '../../test/workbench';
 
 /**
@@ -42,7 +43,7 @@ let ownerA: Person & { staffId: string };
 let ownerB: Person & { staffId: string };
 beforeAll(async () => {
   // A is the operating merchant: the referral applications' routes exist only for it.
-  t = await testApp({ seed: false, env: { REFERRAL_OPERATOR_MERCHANT: A } });
+  t = await testApp({ seed: false, env: { REFERRAL_OPERATOR_MERCHANT: A }, liveWechat: recordingWechat() });
   await makeMerchant(t.db, A, '甲店');
   await makeMerchant(t.db, B, '乙店');
   ownerA = await staffOf(A, 'owner');
@@ -57,6 +58,8 @@ interface Call {
   method: string;
   url: string;
   body?: unknown;
+  /** For the routes that require one. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -128,6 +131,31 @@ const calls: { [N in StaffRouteName]: () => Promise<Call> } = {
   listReferralHolds: async () => ({ method: 'GET', url: `/api/merchants/${A}/referral/holds?state=open&limit=5` }),
   releaseReferralHold: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/holds/${await addHold(t.db, { merchantId: A })}/release` }),
   rejectReferralHold: async () => ({ method: 'POST', url: `/api/merchants/${A}/referral/holds/${await addHold(t.db, { merchantId: A })}/reject`, body: { reason: '同一设备下单' } }),
+  // Live sessions (server/modules/live): a fresh scheduled session of A where the call changes one.
+  listHostLiveSessions: async () => ({ method: 'GET', url: `/api/merchants/${A}/live/sessions?limit=5` }),
+  createLiveSession: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/live/sessions`,
+    body: { title: '新品直播', startsAt: Date.now() + 3_600_000, playbackUrl: 'https://live.example.com/a.m3u8', perShopperLimit: 2, lines: [{ skuId: (await makeSku(t.db, { merchantId: A })).skuId, price: 800, quota: 5 }] },
+    idempotencyKey: `live-${uniquePhone()}`,
+  }),
+  getHostLiveSession: async () => ({ method: 'GET', url: `/api/merchants/${A}/live/sessions/${(await makeLiveSession(t.db, { merchantId: A })).sessionId}` }),
+  updateLiveSession: async () => ({ method: 'PATCH', url: `/api/merchants/${A}/live/sessions/${(await makeLiveSession(t.db, { merchantId: A })).sessionId}`, body: { title: '改个标题' } }),
+  actLiveSession: async () => ({ method: 'POST', url: `/api/merchants/${A}/live/sessions/${(await makeLiveSession(t.db, { merchantId: A })).sessionId}/actions`, body: { action: 'start' } }),
+  pinLiveProduct: async () => {
+    const s = await makeLiveSession(t.db, { merchantId: A });
+    return { method: 'POST', url: `/api/merchants/${A}/live/sessions/${s.sessionId}/pin`, body: { productId: s.skus[0].productId } };
+  },
+  addLiveLine: async () => ({
+    method: 'POST',
+    url: `/api/merchants/${A}/live/sessions/${(await makeLiveSession(t.db, { merchantId: A })).sessionId}/lines`,
+    body: { skuId: (await makeSku(t.db, { merchantId: A })).skuId, price: 900, quota: 3 },
+  }),
+  updateLiveLine: async () => {
+    const s = await makeLiveSession(t.db, { merchantId: A });
+    return { method: 'PATCH', url: `/api/merchants/${A}/live/sessions/${s.sessionId}/lines/${s.skus[0].skuId}`, body: { price: 700 } };
+  },
+  linkLiveWechatRoom: async () => ({ method: 'POST', url: `/api/merchants/${A}/live/sessions/${(await makeLiveSession(t.db, { merchantId: A })).sessionId}/wechat-room`, body: { roomId: 1001 } }),
 };
 
 let theBuyer: Shopper | null = null;
@@ -164,7 +192,7 @@ describe('every merchant route against every caller', () => {
   it.each(cases)('%s as %s', async (name, caller) => {
     const def = routes[name];
     const call = await calls[name]();
-    const res = await t.request(call.method, call.url, { body: call.body, token: tokens[caller] });
+    const res = await t.request(call.method, call.url, { body: call.body, token: tokens[caller], idempotencyKey: call.idempotencyKey });
     const roles: readonly string[] = def.roles;
     const expected =
       caller === 'anonymous'

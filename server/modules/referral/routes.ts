@@ -4,7 +4,7 @@ import { bindByToken, createLink, recordVisit, resolveLink } from './attribution
 import { LeaderboardCache, leaderboard } from './leaderboard';
 import { listTeam, referralMe } from './network';
 import { applyToPromote, assertOperator, decideApplication, listApplications } from './promoters';
-import { WindowLimiter } from './rate-limit';
+import { WindowLimiter } from '../../infra/rate-limit';
 
 /** Visits recorded per device and per IP address within a minute (POST /api/referral/visits). */
 export const VISITS_PER_DEVICE_PER_MINUTE = 30;

@@ -1,5 +1,5 @@
 /**
- * A fixed-window counter per key, in this process's memory: the visits route's limit per
+ * A fixed-window counter per key, in this process's memory: e.g. the referral visits route's limit per
  * device and per IP address. Kept in memory on purpose: it runs before the token is looked at,
  * and nothing about a request with a made-up token may reach the database (decision 0028).
  * Behind several API nodes each node counts its own share.

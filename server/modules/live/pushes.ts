@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/types';
+import type { VolatileChannel } from '../../realtime/volatile';
+import { ON_AIR } from './machine';
+import { boardOf, lineUpdates, linesOf, liveTopicOf, merchantTopicOf, orderCounts, viewersOf } from './reads';
+
+type Db = Kysely<Database>;
+
+/** At most one `live.lines` (and `live.board`) push per session in this window. */
+export const LINES_PUSH_MS = 250;
+/** `live.stats` (viewers, likes) of every session on air with subscribers, this often. */
+export const STATS_PUSH_MS = 2_000;
+
+export interface LivePushLog {
+  error(obj: object, msg: string): void;
+}
+
+export interface BoughtNotice {
+  /** The buyer as viewers may see it: a masked nickname (the caller masks it). */
+  buyer: string;
+  title: string;
+  quantity: number;
+}
+
+/**
+ * The live module's volatile pushes on this node (docs/live.md, "Pushes"): nothing of them is
+ * stored; a client that missed one refetches the session.
+ *
+ * - `live.lines` on `live:{id}` and `live.board` on `merchant:{merchantId}`, after a line's
+ *   price, quota or sold changed: coalesced, at most one per session per LINES_PUSH_MS, the lines
+ *   read once per push (however many changes it covers).
+ * - `live.stats` on `live:{id}` every STATS_PUSH_MS for the sessions this node knows on air
+ *   (started or resumed here, or read by a viewer here) while anyone is subscribed; one read of
+ *   their likes per tick, none when nobody watches.
+ * - `live.bought` at once.
+ * Timers are unref'd and stop with stop() (the app's close).
+ */
+export interface LivePushes {
+  linesChanged(sessionId: string): void;
+  bought(sessionId: string, notice: BoughtNotice): void;
+  /** The session is on air: count and push its stats from this node. */
+  onAir(sessionId: string): void;
+  /** The session left the air (ended, cancelled). */
+  offAir(sessionId: string): void;
+  /** Runs the pending lines pushes now (tests, shutdown) and waits for them. */
+  flush(): Promise<void>;
+  /** One stats tick now (tests). */
+  tickStats(): Promise<void>;
+  stop(): void;
+}
+
+/** Every node's pushes in this process: what the order path's liveLinesChanged / liveBought reach. */
+const instances = new Set<LivePushes>();
+
+export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePushLog, options: { linesMs?: number; statsMs?: number } = {}): LivePushes {
+  const linesMs = options.linesMs ?? LINES_PUSH_MS;
+  const statsMs = options.statsMs ?? STATS_PUSH_MS;
+  const pending = new Map<string, NodeJS.Timeout>();
+  const lastPush = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  const airing = new Set<string>();
+  let stopped = false;
+
+  async function pushLines(sessionId: string): Promise<void> {
+    pending.delete(sessionId);
+    lastPush.set(sessionId, Date.now());
+    const session = await db.selectFrom('live_sessions').select(['id', 'merchant_id', 'status', 'likes']).where('id', '=', sessionId).executeTakeFirst();
+    if (!session) return;
+    const lines = (await linesOf(db, [sessionId])).get(sessionId) ?? [];
+    const counts = await orderCounts(db, [sessionId]);
+    const at = Date.now();
+    volatile.publish(liveTopicOf(sessionId), 'live.lines', { sessionId, lines: lineUpdates(lines), at });
+    const board = boardOf(lines, counts.get(sessionId), viewersOf(volatile, session), Number(session.likes));
+    volatile.publish(merchantTopicOf(session.merchant_id), 'live.board', { sessionId, board, at });
+  }
+
+  function run(sessionId: string): void {
+    const p = pushLines(sessionId).catch((err: unknown) => log.error({ err, sessionId }, 'live lines push failed'));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  }
+
+  let ticking = false;
+  async function tickStats(): Promise<void> {
+    if (ticking) return;
+    const watched = [...airing].filter((id) => volatile.subscribers(liveTopicOf(id)) > 0);
+    if (watched.length === 0) return;
+    ticking = true;
+    try {
+      const rows = await db.selectFrom('live_sessions').select(['id', 'status', 'likes']).where('id', 'in', watched).execute();
+      const at = Date.now();
+      for (const r of rows) {
+        if (!ON_AIR.includes(r.status as never)) {
+          airing.delete(r.id);
+          continue;
+        }
+        volatile.publish(liveTopicOf(r.id), 'live.stats', { sessionId: r.id, viewers: volatile.subscribers(liveTopicOf(r.id)), likes: Number(r.likes), at });
+      }
+    } catch (err) {
+      log.error({ err }, 'live stats push failed');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  const statsTimer = setInterval(() => void tickStats(), statsMs);
+  statsTimer.unref();
+
+  const pushes: LivePushes = {
+    linesChanged(sessionId) {
+      if (stopped || pending.has(sessionId)) return;
+      const wait = Math.max(0, (lastPush.get(sessionId) ?? 0) + linesMs - Date.now());
+      const timer = setTimeout(() => run(sessionId), wait);
+      timer.unref();
+      pending.set(sessionId, timer);
+    },
+    bought(sessionId, notice) {
+      if (stopped) return;
+      volatile.publish(liveTopicOf(sessionId), 'live.bought', { sessionId, buyer: notice.buyer, title: notice.title, quantity: notice.quantity, at: Date.now() });
+    },
+    onAir(sessionId) {
+      if (!stopped) airing.add(sessionId);
+    },
+    offAir(sessionId) {
+      airing.delete(sessionId);
+      lastPush.delete(sessionId);
+    },
+    async flush() {
+      for (const [sessionId, timer] of [...pending]) {
+        clearTimeout(timer);
+        run(sessionId);
+      }
+      await Promise.all([...running]);
+    },
+    tickStats,
+    stop() {
+      stopped = true;
+      clearInterval(statsTimer);
+      for (const timer of pending.values()) clearTimeout(timer);
+      pending.clear();
+      airing.clear();
+      instances.delete(pushes);
+    },
+  };
+  instances.add(pushes);
+  return pushes;
+}
+
+/**
+ * For the order path, after the commit that changed a session's lines (a sale, a closure giving
+ * units back, a late payment): schedules the coalesced `live.lines` and `live.board` pushes.
+ * Never throws; does nothing before the live module is mounted.
+ */
+export function liveLinesChanged(sessionId: string): void {
+  for (const p of instances) p.linesChanged(sessionId);
+}
+
+/** For the order path, after an order of the session committed: the "just bought" notice (`live.bought`). */
+export function liveBought(sessionId: string, notice: BoughtNotice): void {
+  for (const p of instances) p.bought(sessionId, notice);
+}
