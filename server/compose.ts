@@ -10,6 +10,7 @@ import { bindStaffInvites, inviteCodeKey, type MerchantDeps } from './modules/me
 import { bindAtSignIn, recordDevice, type FraudSettings, type RiskCheck } from './modules/referral';
 import { weappAccessTokens, type WeappAccessTokens } from './appcodes';
 import { createWeappRiskCheck } from './riskcheck';
+import { createWechatLiveGoods, sqlWechatGoodsBook, type WechatLiveGoods } from './wechatlive';
 import { applyOrderEvent, ORDER_CONSUMED_EVENTS, ORDER_CONSUMER, closeExpiredOrders, type OrderLifecycle } from './modules/order';
 import { buildPaymentDeps, orderEndedInPayments, paymentFlows, refundDepsOf, refundFlows, PAYMENT_JOBS, type PaymentDeps, type PaymentLog } from './modules/payment';
 import type { Config } from './infra/config';
@@ -55,6 +56,8 @@ export interface Core {
   referral: { fraud: FraudSettings; risk: RiskCheck | null };
   /** The WeChat mini-program's access token, one per process (the share codes and the risk check share it); null without WeChat credentials. */
   weappTokens: WeappAccessTokens | null;
+  /** WeChat 小程序直播's goods, for pushing a live session's lineup to its linked room (docs/live.md, "Distribution"); null without WeChat credentials. */
+  wechatLiveGoods: WechatLiveGoods | null;
 }
 
 export interface CoreOptions {
@@ -84,6 +87,12 @@ export function buildCore(options: CoreOptions): Core {
   const weapp = config.appCodes.weapp;
   const weappTokens = weapp ? weappAccessTokens(weapp) : null;
   const risk: RiskCheck | null = weapp && weappTokens && config.referral.fraud.riskMinRank !== null ? createWeappRiskCheck(weapp, weappTokens) : null;
+  const wechatLiveGoods = weapp && weappTokens ? createWechatLiveGoods(
+    // Read at each call: a test server's port (rebaseOnListen) is known only after listen.
+    { get apiBase() { return weapp.apiBase; }, get imageBase() { return config.publicBaseUrl; } },
+    weappTokens,
+    sqlWechatGoodsBook(db),
+  ) : null;
   const fraud: FraudSettings = { ...config.referral.fraud, riskMinRank: risk ? config.referral.fraud.riskMinRank : null };
   // Referral commissions follow orders and refunds (snapshot, earn and hold, freeze, reverse).
   const referralSink = consumerSink(REFERRAL_CONSUMER, REFERRAL_CONSUMED_EVENTS, db, (trx, event) => applyReferralEvent(trx, event, Date.now(), fraud), referralAdmits);
@@ -128,7 +137,7 @@ export function buildCore(options: CoreOptions): Core {
       }
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows, withdrawals, referral: { fraud, risk }, weappTokens };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows, withdrawals, referral: { fraud, risk }, weappTokens, wechatLiveGoods };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */

@@ -19,7 +19,14 @@ export default defineAppConfig({
     { root: 'pages/aftersale', pages: ['index', 'apply', 'detail'] },
     // The promoter centre (分销中心): earnings, team, commissions, leaderboard, posters, withdrawals.
     { root: 'pages/promoter', pages: ['index', 'team', 'commissions', 'leaderboard', 'posters', 'withdraw', 'withdrawals'] },
+    // Live sessions: mount is the Douyin live-room mount entry (pages/live/mount?session=<id>, docs/live.md).
+    { root: 'pages/live', pages: ['mount'] },
   ],
+  // WeChat 小程序直播's room plugin, declared only when the build names its version (an app id
+  // must have added the plugin, or DevTools refuses the app): services/live/wechat-room.ts.
+  ...(process.env.TARO_ENV === 'weapp' && process.env.TARO_APP_WECHAT_LIVE_PLUGIN
+    ? { plugins: { 'live-player-plugin': { version: process.env.TARO_APP_WECHAT_LIVE_PLUGIN, provider: 'wx2b03c6e691cd7370' } } }
+    : {}),
   window: {
     navigationBarTitleText: '小店',
     navigationBarBackgroundColor: '#ffffff',

@@ -12,6 +12,7 @@ import type { WalletTables } from '../modules/wallet';
 import type { LiveTables } from '../modules/live';
 import type { InfrastructureTables } from '../infra/tables';
 import type { RealtimeTables } from '../realtime/tables';
+import type { WechatLiveTables } from '../wechatlive/tables';
 
 /**
  * The database as Kysely sees it: every owner's tables, each defined beside the code that owns
@@ -35,4 +36,5 @@ export interface Database
     ReferralCommissionTables,
     ReferralWithdrawalTables,
     InfrastructureTables,
+    WechatLiveTables,
     RealtimeTables {}

@@ -11,6 +11,7 @@ import type { Notifier } from './channels/notifier';
 import { registerLoginStandIns } from './login';
 import { registerAppCodeStandIns } from './appcodes';
 import { registerWeappRiskStandIn } from './weapp-risk';
+import { registerWechatLiveStandIn } from './wechat-live';
 import { registerDevpayStandIn } from './devpay';
 import { registerMerchantConsoleStandIn } from './merchant-console';
 import { registerSmsStandIn, smsStandIn } from './sms';
@@ -19,7 +20,8 @@ import { registerSmsStandIn, smsStandIn } from './sms';
  * The stand-ins for the services outside the shop, served under /sandbox/ with SANDBOX=on
  * (docs/decisions/0020-stand-ins.md): the payment channels' gateways (WeChat Pay, Alipay,
  * Douyin Pay) with their fault controls, the mini-program platforms' login services and code
- * APIs (share posters: ./appcodes.ts), WeChat's user risk rank (./weapp-risk.ts), the SMS
+ * APIs (share posters: ./appcodes.ts), WeChat's user risk rank (./weapp-risk.ts), WeChat 小程序直播's
+ * goods and room APIs (./wechat-live.ts), the SMS
  * gateway, DevPay (the development payment channel: its API and cashier) and the merchant
  * console that ships orders.
  *
@@ -45,6 +47,7 @@ export function registerStandIns(app: FastifyInstance, options: StandInsOptions)
   registerLoginStandIns(app, config);
   const codes = registerAppCodeStandIns(app, config);
   registerWeappRiskStandIn(app, config, codes.wxTokens);
+  registerWechatLiveStandIn(app, codes.wxTokens);
   registerSmsStandIn(app);
   connectSmsGateway(smsStandIn);
   registerDevpayStandIn(app, config, { key: devpayKey(config) });

@@ -130,6 +130,12 @@ const common = {
 const features = {
   back: '返回',
   productTitle: '商品详情',
+  /** A product opened from a live session (WeChat room goods, Douyin mount): its session price. */
+  livePrice: '直播价',
+  /** pages/live/mount while it finds where the session's entry leads. */
+  liveMountOpening: '正在进入直播…',
+  liveMountTitle: '直播',
+  liveMountNotFound: '这场直播不存在或已结束',
   // search page
   searchTitle: '搜索',
   searchHistory: '搜索历史',

@@ -21,6 +21,7 @@ import * as m019 from './019_upload_attachments';
 import * as m020 from './020_referral_withdrawals';
 import * as m021 from './021_referral_holds';
 import * as m022 from './022_live_sessions';
+import * as m023 from './023_wechat_live_goods';
 
 /** Every migration, in order. Both dialects run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '020_referral_withdrawals': m020,
   '021_referral_holds': m021,
   '022_live_sessions': m022,
+  '023_wechat_live_goods': m023,
 };

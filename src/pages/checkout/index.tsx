@@ -8,7 +8,7 @@ import { errorMessage, lineIssueLabels, t } from '@/i18n/messages';
 import { onSelectedAddressFallback, openAddressPicker } from '@/services/address/select';
 import { MAINLAND_MOBILE } from '@/services/address/validate';
 import { useDebounced } from '@/services/use-debounced';
-import { parseItemsParam } from '@/services/checkout/items';
+import { liveSessionParam, parseItemsParam } from '@/services/checkout/items';
 import { discountText, isBlockedLine } from '@/services/checkout/lines';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
@@ -32,6 +32,9 @@ export default function CheckoutPage() {
   const { params } = useRouter();
   const items = useMemo(() => parseItemsParam(params.items), [params.items]);
   const fromCart = params.fromCart === '1';
+  // Bought from a live session (its room, or a product page opened from it): the server prices its lines.
+  const liveSessionId = liveSessionParam(params.liveSessionId);
+  const live = useMemo(() => (liveSessionId ? { liveSessionId } : {}), [liveSessionId]);
 
   const [mode, setMode] = useState<Mode>('delivery');
   const [chosenAddress, setChosenAddress] = useState<Address | null>(null);
@@ -48,11 +51,11 @@ export default function CheckoutPage() {
     if (!items) return null;
     if (mode === 'pickup') {
       return pickupReady
-        ? { items, fulfilment: { type: 'pickup', contactName: debouncedName, contactPhone: debouncedPhone } }
-        : { items, fulfilment: { type: 'pickup' } };
+        ? { items, ...live, fulfilment: { type: 'pickup', contactName: debouncedName, contactPhone: debouncedPhone } }
+        : { items, ...live, fulfilment: { type: 'pickup' } };
     }
-    return chosenAddress ? { items, fulfilment: { type: 'delivery', addressId: chosenAddress.id } } : { items };
-  }, [items, mode, chosenAddress, pickupReady, debouncedName, debouncedPhone]);
+    return chosenAddress ? { items, ...live, fulfilment: { type: 'delivery', addressId: chosenAddress.id } } : { items, ...live };
+  }, [items, live, mode, chosenAddress, pickupReady, debouncedName, debouncedPhone]);
 
   const preview = usePreviewCheckout(previewBody);
   useLoginGate(preview.error, preview.refetch);
@@ -95,7 +98,7 @@ export default function CheckoutPage() {
   function buildOrderBody(): CreateOrderBody | string {
     if (!items) return t('checkout.noItems');
     const trimmedRemark = remark.trim();
-    const base = { items, fromCart, ...(trimmedRemark ? { remark: trimmedRemark } : {}) };
+    const base = { items, fromCart, ...live, ...(trimmedRemark ? { remark: trimmedRemark } : {}) };
     if (mode === 'pickup') {
       const name = contactName.trim();
       const phone = contactPhone.trim();

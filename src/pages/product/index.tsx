@@ -1,6 +1,6 @@
 import type { ProductDetail } from '@contract';
 import { formatPrice } from '@contract/money';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Carousel, Icon, icons, OfflineBanner, PageState, Price, Skeleton, Stepper, TitleBar } from '@/components';
 import { DeferredPosterSheet } from '@/components/poster/deferred';
@@ -13,6 +13,8 @@ import { clampQuantity, initialSelection, pickerView, toggleValue, type Selectio
 import { useAddCartItem } from '@/services/cart/addCartItem';
 import { checkoutUrl } from '@/services/checkout/items';
 import { ApiError, assetUrl, isApiError } from '@/services/http';
+import { liveLineOf, useLiveSessionEntry } from '@/services/live/session-price';
+import { liveSessionOf } from '@/services/live/wechat-room';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { previewImages } from '@/services/platform/preview';
 import { isTimelineSinglePage } from '@/services/platform/share-host';
@@ -111,7 +113,7 @@ function Gallery({ images, title }: { images: string[]; title: string }) {
   );
 }
 
-function ProductView({ product, sharing }: { product: ProductDetail; sharing: Sharing }) {
+function ProductView({ product, sharing, liveSessionId }: { product: ProductDetail; sharing: Sharing; liveSessionId: string | null }) {
   const loggedIn = useIsLoggedIn();
   const [posterOpen, setPosterOpen] = useState(false);
   const closePoster = useCallback(() => setPosterOpen(false), []);
@@ -123,6 +125,9 @@ function ProductView({ product, sharing }: { product: ProductDetail; sharing: Sh
   const maxQuantity = view.sku ? Math.min(view.sku.stock, 99) : 99;
   const onShelf = product.onShelf;
   const buyable = onShelf && view.stock > 0;
+  // Opened from a live session (WeChat room goods, the Douyin mount): the session price of the chosen SKU, while it applies.
+  const liveSession = useLiveSessionEntry(liveSessionId);
+  const liveLine = liveLineOf(liveSession.data, view.sku?.id);
 
   useEffect(() => setQuantity((q) => clampQuantity(q, view.sku ? view.sku.stock : 99)), [view.sku]);
 
@@ -154,7 +159,7 @@ function ProductView({ product, sharing }: { product: ProductDetail; sharing: Sh
   const buyNow = () => {
     const sku = requireSku();
     if (!sku) return;
-    const target = checkoutUrl([{ skuId: sku.id, quantity }], false);
+    const target = checkoutUrl([{ skuId: sku.id, quantity }], false, liveSessionId);
     void openPage(loggedIn ? target : PAGES.login(target));
   };
 
@@ -173,7 +178,14 @@ function ProductView({ product, sharing }: { product: ProductDetail; sharing: Sh
     <Box className="product">
       <Gallery images={product.images} title={product.title} />
       <Box className="card product__info">
-        <Box className="product__price-row">
+        {liveLine && (
+          <Box className="product__price-row" data-testid="live-price">
+            <Inline className="product__badge">{t('livePrice')}</Inline>
+            <Price fen={liveLine.price} size="lg" />
+            {liveLine.originalPrice > liveLine.price && <Price fen={liveLine.originalPrice} strike />}
+          </Box>
+        )}
+        <Box className={liveLine ? 'product__price-row product__price-row--hidden' : 'product__price-row'}>
           <Price fen={view.minPrice} size="lg" />
           {view.maxPrice > view.minPrice && (
             <>
@@ -281,6 +293,8 @@ function ProductView({ product, sharing }: { product: ProductDetail; sharing: Sh
 export default function ProductPage() {
   // The product from the query (`id`, or a code's scene `id=`), else from what a poster's token opens.
   const landing = useLanding();
+  const { params } = useRouter();
+  const liveSessionId = useMemo(() => liveSessionOf(params as Record<string, string | undefined>), [params]);
   const resolved = useResolvedLink(landing.productId === null ? landing.token : null);
   const resolvedId = resolved.data ? productOfTarget(resolved.data.target) : null;
   const id = landing.productId ?? resolvedId ?? '';
@@ -313,7 +327,7 @@ export default function ProductPage() {
         }
       >
         {/* keyed by id: another product starts a fresh choice; a refetch keeps it */}
-        {product.data && <ProductView key={product.data.id} product={product.data} sharing={{ share, sheetOpen, setSheetOpen, timeline }} />}
+        {product.data && <ProductView key={product.data.id} product={product.data} liveSessionId={liveSessionId} sharing={{ share, sheetOpen, setSheetOpen, timeline }} />}
       </PageState>
     </Box>
   );

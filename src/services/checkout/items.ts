@@ -34,7 +34,13 @@ export function itemsParam(items: readonly LineInput[]): string {
   return encodeURIComponent(items.map((i) => `${i.skuId}:${i.quantity}`).join(','));
 }
 
-/** The checkout page's URL for these lines. */
-export function checkoutUrl(items: readonly LineInput[], fromCart: boolean): string {
-  return `/pages/checkout/index?items=${itemsParam(items)}${fromCart ? '&fromCart=1' : ''}`;
+/** The checkout page's URL for these lines; bought from a live session: its id as `liveSessionId` (the server prices the session's lines). */
+export function checkoutUrl(items: readonly LineInput[], fromCart: boolean, liveSessionId?: string | null): string {
+  const live = liveSessionId && SKU_ID.test(liveSessionId) ? `&liveSessionId=${encodeURIComponent(liveSessionId)}` : '';
+  return `/pages/checkout/index?items=${itemsParam(items)}${fromCart ? '&fromCart=1' : ''}${live}`;
+}
+
+/** The checkout page's `liveSessionId` query value when it is an id, else null (the order is priced normally). */
+export function liveSessionParam(raw: string | undefined | null): string | null {
+  return raw && SKU_ID.test(raw) ? raw : null;
 }

@@ -103,3 +103,14 @@ describe('reportLanding', () => {
     expect(calls.map((c) => c.body)).toEqual([expect.objectContaining({ token: TOKEN, scene: 1047 })]);
   });
 });
+
+describe('a product page opened from a WeChat live room', () => {
+  it("takes the promoter's token from custom_params, encoded once or twice", () => {
+    const params = encodeURIComponent(JSON.stringify({ live: 'ls_1', rt: 'Tok3n' }));
+    expect(landingOf({ id: 'p_1', custom_params: params })).toEqual({ token: 'Tok3n', productId: 'p_1' });
+    expect(landingOf({ id: 'p_1', custom_params: encodeURIComponent(params) })).toEqual({ token: 'Tok3n', productId: 'p_1' });
+    expect(landingOf({ id: 'p_1', rt: 'Direct1', custom_params: params })).toEqual({ token: 'Direct1', productId: 'p_1' });
+    expect(landingOf({ id: 'p_1', custom_params: '%7Bbroken' })).toEqual({ token: null, productId: 'p_1' });
+    expect(landingOf({ id: 'p_1', custom_params: encodeURIComponent('{"rt":"bad token!"}') })).toEqual({ token: null, productId: 'p_1' });
+  });
+});

@@ -19,7 +19,9 @@ import { recordReferralVisit } from './recordReferralVisit';
  *   since a product id does not fit beside the token in 32 characters) or `id=<productId>`;
  *   Alipay hands the code's query to the app's launch only (launch.ts);
  * - a plain QR code of an H5 URL opening the mini-program: WeChat's `q`, Alipay's `qrCode`, the
- *   URL-encoded URL scanned (its query, or its hash route's, carries the same keys).
+ *   URL-encoded URL scanned (its query, or its hash route's, carries the same keys);
+ * - a product page opened from a WeChat live room's goods: `custom_params`, the JSON the room was
+ *   opened with (`{"live":"<session>","rt":"<token>"}`, URL-encoded; services/live/wechat-room.ts).
  */
 export type Params = Record<string, string | undefined>;
 
@@ -65,6 +67,17 @@ export function parseQuery(query: string): Record<string, string> {
   return out;
 }
 
+/** The `rt` of a WeChat live room's custom_params (JSON, encoded once or twice), or null. */
+function customParamsToken(value: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(decodeParam(value));
+    const rt = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>).rt : undefined;
+    return typeof rt === 'string' ? rt : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The query of a URL and of its hash route (`https://shop/#/pages/product/index?id=1`), the URL's own first. */
 function urlParams(url: string): Record<string, string> {
   const hashAt = url.indexOf('#');
@@ -88,6 +101,7 @@ export function landingOf(params: Params, depth = 0): Landing {
     if (!scene.includes('=') && TOKEN.test(scene)) token ??= scene;
     else if (depth < 2) take(landingOf(parseQuery(scene), depth + 1));
   }
+  if (params.custom_params) token ??= customParamsToken(params.custom_params);
   for (const url of [params.q, params.qrCode]) {
     if (url && depth < 2) take(landingOf(urlParams(decodeParam(url)), depth + 1));
   }

@@ -1,0 +1,5 @@
+import { messages } from '../../i18n/messages';
+
+export default definePageConfig({
+  navigationBarTitleText: messages.liveMountTitle,
+});
