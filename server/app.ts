@@ -251,7 +251,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { handlers: referralCommissionHandlers },
     withdrawalModule(core.withdrawals),
     // WeChat's live room goods client comes with the WeChat live integration; until then linking a room answers 503.
-    liveModule({ db, volatile, wechat: options.liveWechat ?? null, log: app.log }),
+    liveModule({ db, volatile, wechat: options.liveWechat !== undefined ? options.liveWechat : core.wechatLiveGoods, log: app.log }),
     shareModule(createAppCodes(config.appCodes, { log: app.log, weappTokens: core.weappTokens ?? undefined })),
   ];
 
