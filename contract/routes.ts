@@ -225,7 +225,7 @@ export const routes = {
 
   // merchant workbench: goods
   listMerchantProducts: { method: 'GET', path: '/api/merchants/:merchantId/products', tag: 'workbench',
-    summary: "The merchant's products with their SKUs, stock and shelf state (search, cursor)", auth: 'staff', roles: SHOP_STAFF,
+    summary: "The merchant's products with their SKUs, stock and shelf state (search, cursor); a live host reads it to pick a session's lineup", auth: 'staff', roles: LIVE_STAFF,
     params: mer.merchantParams, query: wb.merchantProductListQuery, response: wb.merchantProductPage },
   setProductShelf: { method: 'POST', path: '/api/merchants/:merchantId/products/:productId/shelf', tag: 'workbench',
     summary: 'Put a product on the shelf or take it off', auth: 'staff', roles: SHOP_STAFF,

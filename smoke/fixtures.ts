@@ -105,6 +105,17 @@ const smokeHold = (state: 'open' | 'released' | 'rejected') => ({
   earned: 199, amount: state === 'rejected' ? 0 : 199, titles: ['示例商品'], riskRank: null,
   createdAt: NOW, decidedAt: state === 'open' ? null : NOW, note: null,
 });
+/** A live session of the demo merchant, live, with the demo product in its lineup (the host's pages; viewers see its public part). */
+const smokeLiveLine = {
+  skuId: 'sku_demo', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '', image: '/images/p_demo.svg', price: 1590, originalPrice: 1990, quota: 10, left: 8,
+};
+const smokeLiveBoard = { orders: 3, paidOrders: 2, gmv: 3180, viewers: 120, likes: 56, lines: [{ skuId: 'sku_demo', quota: 10, sold: 2, paid: 2, left: 8, gmv: 3180 }] };
+const smokeHostLive = {
+  id: 'ls_smoke', merchantId: 'm_demo', merchantName: '示例商家', title: '示例直播', cover: '/images/p_demo.svg', startsAt: NOW, status: 'live' as const,
+  playbackUrl: '/live/demo.m3u8', perShopperLimit: 5, pinnedProductId: DEMO_PRODUCT_ID, viewers: 120, likes: 56, startedAt: NOW, endedAt: null, wechatRoomId: null,
+  hostStaffId: 'stf_smoke', lines: [{ ...smokeLiveLine, sold: 2, paid: 2, gmv: 3180, returned: 0 }], board: smokeLiveBoard, timeline: [], wechatPushedAt: null,
+};
+const smokeLiveSummary = { id: smokeHostLive.id, merchantId: 'm_demo', merchantName: '示例商家', title: '示例直播', cover: '/images/p_demo.svg', startsAt: NOW, status: 'live' as const, pinnedProductId: DEMO_PRODUCT_ID, viewers: 120 };
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 /** The smoke promoter's share token (20 base62 characters, as the server makes them). */
 export const SMOKE_TOKEN = 'AbCdEf012345GhIjKlMn';
@@ -253,6 +264,19 @@ export const canned: Canned = {
   listReferralHolds: () => ({ items: [smokeHold('open')], nextCursor: null }),
   releaseReferralHold: () => smokeHold('released'),
   rejectReferralHold: () => smokeHold('rejected'),
+  // Live-stream ordering: the viewers' routes (their pages add to these) and the host's (pages/merchant/live-*).
+  listLiveSessions: () => ({ items: [smokeLiveSummary], nextCursor: null }),
+  getLiveSession: () => ({ ...smokeLiveSummary, playbackUrl: smokeHostLive.playbackUrl, perShopperLimit: 5, lines: [smokeLiveLine], likes: 56, startedAt: NOW, endedAt: null, mine: {}, wechatRoomId: null }),
+  likeLiveSession: () => ({ likes: 57 }),
+  listHostLiveSessions: () => ({ items: [{ id: smokeHostLive.id, title: smokeHostLive.title, cover: smokeHostLive.cover, startsAt: NOW, status: 'live' as const, pinnedProductId: DEMO_PRODUCT_ID, viewers: 120, board: smokeLiveBoard }], nextCursor: null }),
+  createLiveSession: () => ({ ...smokeHostLive, status: 'scheduled' as const, startedAt: null }),
+  getHostLiveSession: () => smokeHostLive,
+  updateLiveSession: () => smokeHostLive,
+  actLiveSession: () => smokeHostLive,
+  pinLiveProduct: () => smokeHostLive,
+  addLiveLine: () => smokeHostLive,
+  updateLiveLine: () => smokeHostLive,
+  linkLiveWechatRoom: () => ({ ...smokeHostLive, wechatRoomId: 12, wechatPushedAt: NOW }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };
@@ -291,6 +315,9 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   'merchant/referral-rules': { merchantId: demoWorkplace.merchantId },
   'merchant/referral-applications': { merchantId: demoWorkplace.merchantId },
   'merchant/referral-report': { merchantId: demoWorkplace.merchantId },
+  'merchant/live-sessions': { merchantId: demoWorkplace.merchantId },
+  'merchant/live-edit': { merchantId: demoWorkplace.merchantId },
+  'merchant/live-console': { merchantId: demoWorkplace.merchantId, id: smokeHostLive.id },
   // The join page as a shared link opens it: the code rides in the URL.
   'merchant/join': { code: DEMO_INVITE_CODE },
   'aftersale/apply': { orderId: shippedOrder.id },

@@ -15,7 +15,8 @@ export default defineAppConfig({
     { root: 'pages/legal', pages: ['agreement', 'privacy'] },
     // The merchant workbench (staff only): its own subpackage, outside the main package's budget.
     { root: 'pages/merchant', pages: ['index', 'orders', 'order', 'after-sales', 'after-sale', 'products', 'stock-alerts', 'staff', 'audit', 'join',
-      'referral', 'referral-rules', 'referral-applications', 'referral-report', 'referral-withdrawals', 'referral-holds'] },
+      'referral', 'referral-rules', 'referral-applications', 'referral-report', 'referral-withdrawals', 'referral-holds',
+      'live-sessions', 'live-edit', 'live-console'] },
     { root: 'pages/aftersale', pages: ['index', 'apply', 'detail'] },
     // The promoter centre (分销中心): earnings, team, commissions, leaderboard, posters, withdrawals.
     { root: 'pages/promoter', pages: ['index', 'team', 'commissions', 'leaderboard', 'posters', 'withdraw', 'withdrawals'] },

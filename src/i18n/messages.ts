@@ -1,6 +1,7 @@
 import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
 import { afterSaleMessages } from './aftersale';
 import { shareMessages } from './share';
+import { liveHostMessages } from './live-host';
 import { merchantMessages } from './merchant';
 import { referralHoldsMessages, referralMessages, withdrawMessages } from './referral';
 import { tradeMessages } from './trade';
@@ -331,7 +332,7 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages, ...withdrawMessages, ...referralHoldsMessages };
+export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages, ...withdrawMessages, ...referralHoldsMessages, ...liveHostMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */

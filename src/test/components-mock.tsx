@@ -81,3 +81,24 @@ export const Textarea = (props: AnyProps) => {
     onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
   });
 };
+
+/**
+ * Picker -> its children (what the page shows) and an input standing for the host's wheel:
+ * changing it (testid `<picker testid>-input`) calls onChange with { detail: { value } }.
+ */
+export const Picker = (props: AnyProps) => {
+  const onChange = props.onChange as ((e: { detail: { value: string } }) => void) | undefined;
+  const testId = props['data-testid'] as string | undefined;
+  return createElement(
+    'div',
+    { ...domProps(props), 'data-taro': 'Picker' },
+    props.children,
+    createElement('input', {
+      'data-testid': testId ? `${testId}-input` : undefined,
+      'aria-hidden': true,
+      hidden: true,
+      value: String(props.value ?? ''),
+      onChange: (e: { target: { value: string } }) => onChange?.({ detail: { value: e.target.value } }),
+    }),
+  );
+};

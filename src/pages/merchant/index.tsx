@@ -1,4 +1,4 @@
-import type { Workplace } from '@contract';
+import type { StaffRole, Workplace } from '@contract';
 import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
@@ -12,7 +12,7 @@ import { openPage, PAGES } from '@/services/platform/nav';
 import { useRealtimeLive } from '@/services/realtime';
 import { useWorkbenchStore } from '@/stores/workbench';
 import * as wbIcons from './icons';
-import { formatTime, openWb, useWorkbench, useWorkplaces, type WorkbenchPage } from './shared';
+import { formatTime, LIVE_ROLES, openWb, SHOP_ROLES, useWorkbench, useWorkplaces, type WorkbenchPage } from './shared';
 import { useNewOrderCue } from './use-new-order-cue';
 import './workbench.css';
 import './index.css';
@@ -41,7 +41,8 @@ interface Tool {
   page: WorkbenchPage;
   label: string;
   icon: string;
-  ownerOnly?: boolean;
+  /** Who sees it (default: owners and operators). */
+  roles?: readonly StaffRole[];
 }
 
 const TOOLS: Tool[] = [
@@ -49,14 +50,15 @@ const TOOLS: Tool[] = [
   { page: 'after-sales', label: t('wb.nav.afterSales'), icon: wbIcons.RotateCcw },
   { page: 'products', label: t('wb.nav.products'), icon: wbIcons.Package },
   { page: 'stock-alerts', label: t('wb.nav.stockAlerts'), icon: wbIcons.TriangleAlert },
+  { page: 'live-sessions', label: t('wb.nav.live'), icon: wbIcons.Video, roles: LIVE_ROLES },
   { page: 'referral', label: t('wb.nav.referral'), icon: wbIcons.Share2 },
-  { page: 'staff', label: t('wb.nav.staff'), icon: wbIcons.Users, ownerOnly: true },
-  { page: 'audit', label: t('wb.nav.audit'), icon: wbIcons.History, ownerOnly: true },
+  { page: 'staff', label: t('wb.nav.staff'), icon: wbIcons.Users, roles: ['owner'] },
+  { page: 'audit', label: t('wb.nav.audit'), icon: wbIcons.History, roles: ['owner'] },
 ];
 
 export default function WorkbenchHome() {
   const wb = useWorkbench();
-  const { merchantId, workplace, canRun, isOwner } = wb;
+  const { merchantId, workplace, role, canRun, canLive } = wb;
   const choose = useWorkbenchStore((s) => s.choose);
   const forget = useWorkbenchStore((s) => s.forget);
   const workplaces = useWorkplaces();
@@ -149,10 +151,12 @@ export default function WorkbenchHome() {
           onRetry={() => void wb.workplaceQuery.refetch()}
           skeleton={<Skeleton rows={4} />}
         >
-          {!canRun ? (
+          {!canRun && !canLive ? (
             <PageForbidden />
           ) : (
             <>
+              {/* A live host sees only what it may do: the live sessions (no figures, orders or goods). */}
+              {canRun && (
               <View className="wb-card">
                 <View className="wb-card__title">
                   <Text>{t('wb.home.today')}</Text>
@@ -189,7 +193,8 @@ export default function WorkbenchHome() {
                   )}
                 </PageState>
               </View>
-              {cue.needsGesture && !cue.soundOn && (
+              )}
+              {canRun && cue.needsGesture && !cue.soundOn && (
                 <View className="wb-banner" onClick={cue.allowSound} data-testid="wb-sound">
                   {t('wb.orders.soundOn')}
                 </View>
@@ -197,7 +202,7 @@ export default function WorkbenchHome() {
               <View className="wb-card">
                 <View className="wb-card__title">{t('wb.home.tools')}</View>
                 <View className="wb-home__tools">
-                  {TOOLS.filter((tool) => !tool.ownerOnly || isOwner).map((tool) => (
+                  {TOOLS.filter((tool) => role !== undefined && (tool.roles ?? SHOP_ROLES).includes(role)).map((tool) => (
                     <View key={tool.page} className="wb-home__tool" onClick={() => openWb(tool.page, merchantId)} data-testid={`wb-tool-${tool.page}`}>
                       <Icon svg={tool.icon} size={52} color="#d12b30" />
                       <Text className="wb-home__tool-label">{tool.label}</Text>

@@ -13,7 +13,9 @@ import { useWorkbenchStore } from '@/stores/workbench';
 export type WorkbenchPage =
   | 'index' | 'orders' | 'order' | 'after-sales' | 'after-sale' | 'products' | 'stock-alerts' | 'staff' | 'audit'
   // referral (分销): the hub and its pages; referral-holds and referral-withdrawals are built beside these
-  | 'referral' | 'referral-rules' | 'referral-applications' | 'referral-report' | 'referral-holds' | 'referral-withdrawals';
+  | 'referral' | 'referral-rules' | 'referral-applications' | 'referral-report' | 'referral-holds' | 'referral-withdrawals'
+  // live-stream ordering (直播): the host's list, form and console
+  | 'live-sessions' | 'live-edit' | 'live-console';
 
 /** A workbench page's URL: the merchant rides along so a page opened alone knows whose it is. */
 export function wbPath(page: WorkbenchPage, merchantId: string, params: Record<string, string> = {}): string {
@@ -30,6 +32,8 @@ export function openWb(page: WorkbenchPage, merchantId: string, params?: Record<
 
 /** Roles that run orders, after-sales and goods (every workbench route but staff and audit). */
 export const SHOP_ROLES: readonly StaffRole[] = ['owner', 'operator'];
+/** Roles that run live sessions (the live routes' roles): the shop's managers and its hosts. */
+export const LIVE_ROLES: readonly StaffRole[] = ['owner', 'operator', 'live_host'];
 
 export interface WorkbenchContext {
   /** '' while it is not known yet (or the person must pick one). */
@@ -39,6 +43,8 @@ export interface WorkbenchContext {
   isOwner: boolean;
   /** May use the order, after-sale and goods pages. */
   canRun: boolean;
+  /** May run live sessions (owner, operator, live_host). */
+  canLive: boolean;
   workplaceQuery: ReturnType<typeof useWorkplace>;
 }
 
@@ -63,8 +69,10 @@ export function useWorkbench(): WorkbenchContext {
   const workplace = workplaceQuery.data;
   const role = workplace?.role;
   const canRun = role === 'owner' || role === 'operator';
+  const canLive = role !== undefined && LIVE_ROLES.includes(role);
+  // The merchant's topic is for owners and operators only (docs/realtime.md): a live host's pages poll.
   useMerchantTopic(canRun ? merchantId : '');
-  return { merchantId, workplace, role, isOwner: role === 'owner', canRun, workplaceQuery };
+  return { merchantId, workplace, role, isOwner: role === 'owner', canRun, canLive, workplaceQuery };
 }
 
 /** The workplaces list, for the picker (several merchants) on the workbench's home. */

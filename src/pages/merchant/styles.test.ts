@@ -22,7 +22,7 @@ function classesUsed(source: string): Set<string> {
 const classesDefined = (css: string) => new Set([...css.matchAll(/\.(wb-[\w-]+)/g)].map((m) => m[1]));
 
 /** What a page also renders from the workbench's shared modules. */
-const SHARED: Record<string, string> = { './shared': 'shared.tsx', './sku-editor': 'sku-editor.tsx' };
+const SHARED: Record<string, string> = { './shared': 'shared.tsx', './sku-editor': 'sku-editor.tsx', './live-shared': 'live-shared.tsx' };
 
 /** Every wb- class some workbench stylesheet styles (the others are markers without rules). */
 const styled = new Set(fs.readdirSync(dir).filter((f) => f.endsWith('.css')).flatMap((f) => [...classesDefined(read(f))]));

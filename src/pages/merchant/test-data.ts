@@ -1,5 +1,6 @@
 import type { AuditEntry, DashboardFigures, MerchantOrderDetail, MerchantOrderRow, MerchantProduct, StaffMember, StockAlert, Workplace } from '@contract';
 import type { AfterSale } from '@contract/aftersale';
+import type { HostLiveSession } from '@contract/live';
 import type { CommissionReport, ReferralRules } from '@contract/referral-commission';
 import type { MerchantReferralApplication } from '@/services/merchant/referral';
 
@@ -87,3 +88,25 @@ export const commissionReport = (over: Partial<CommissionReport> = {}): Commissi
 export const referralApplication = (over: Partial<MerchantReferralApplication> = {}): MerchantReferralApplication => ({
   id: 'rap_1', status: 'pending', note: '我有 300 人的宝妈群', reason: null, createdAt: NOW, decidedAt: null, userId: 'u_9', nickname: '小林', phone: '138****0000', ...over,
 });
+
+type HostLive = HostLiveSession;
+type HostLiveLine = HostLive['lines'][number];
+
+/** A lineup SKU as the host sees it (live-console). */
+export const hostLine = (over: Partial<HostLiveLine> = {}): HostLiveLine => ({
+  skuId: 'sku_1', productId: 'p_1', title: '纯棉T恤', specText: '白色 L', image: '/images/p_1.svg', price: 3_900, originalPrice: 4_900, quota: 20, left: 15,
+  sold: 5, paid: 4, gmv: 15_600, returned: 0, ...over,
+});
+
+/** A session of m_1, live, two products (p_1 with one SKU, p_2 with one), p_1 pinned. */
+export const hostSession = (over: Partial<HostLive> = {}): HostLive => {
+  const lines = over.lines ?? [hostLine(), hostLine({ skuId: 'sku_2', productId: 'p_2', title: '帆布袋', specText: '', image: '/images/p_2.svg', price: 600, originalPrice: 800, quota: 10, left: 10, sold: 0, paid: 0, gmv: 0 })];
+  return {
+    id: 'ls_1', merchantId: 'm_1', merchantName: '山野小铺', title: '周末专场', cover: '/images/p_1.svg', startsAt: NOW, status: 'live', playbackUrl: 'https://cdn.example.com/1.m3u8',
+    perShopperLimit: 3, pinnedProductId: 'p_1', viewers: 88, likes: 321, startedAt: NOW, endedAt: null, wechatRoomId: null, hostStaffId: 'stf_me',
+    board: { orders: 6, paidOrders: 4, gmv: 15_600, viewers: 88, likes: 321, lines: lines.map(({ skuId, quota, sold, paid, left, gmv }) => ({ skuId, quota, sold, paid, left, gmv })) },
+    timeline: [], wechatPushedAt: null,
+    ...over,
+    lines,
+  };
+};

@@ -38,6 +38,7 @@ describe('workbench home', () => {
     expect(grid).toBeTruthy();
     expect(screen.getByTestId('wb-tool-staff')).toBeTruthy();
     expect(screen.getByTestId('wb-tool-audit')).toBeTruthy();
+    expect(screen.getByTestId('wb-tool-live-sessions')).toBeTruthy();
     // The merchant opened is remembered for next time.
     expect(useWorkbenchStore.getState().merchantId).toBe('m_1');
     fireEvent.click(screen.getByTestId('fig-to-ship'));
@@ -53,7 +54,19 @@ describe('workbench home', () => {
     expect(screen.queryByTestId('wb-tool-audit')).toBeNull();
   });
 
-  it('a live host or kitchen member is told the workbench is not for their role, and nothing is fetched for it', async () => {
+  it('a live host sees only the live entry: no figures, orders or goods, and no dashboard is fetched', async () => {
+    const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('live_host')), 'GET /api/me/workplaces': () => ok({ items: [] }) });
+    renderWithClient(<WorkbenchHome />);
+    fireEvent.click(await screen.findByTestId('wb-tool-live-sessions'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/merchant/live-sessions?merchantId=m_1' });
+    expect(screen.getByTestId('wb-tool-live-sessions').textContent).toBe('直播');
+    expect(document.querySelectorAll('[data-testid^="wb-tool-"]')).toHaveLength(1);
+    expect(screen.queryByTestId('wb-figures')).toBeNull();
+    expect(screen.queryByTestId('page-forbidden')).toBeNull();
+    expect(calls.some((c) => c.path.endsWith('/dashboard'))).toBe(false);
+  });
+
+  it('a kitchen member is told the workbench is not for their role, and nothing is fetched for it', async () => {
     const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('kitchen')), 'GET /api/me/workplaces': () => ok({ items: [] }) });
     renderWithClient(<WorkbenchHome />);
     expect((await screen.findByTestId('page-forbidden')).textContent).toBe('当前身份无权进行此操作');

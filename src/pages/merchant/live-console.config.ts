@@ -1,0 +1,6 @@
+import { liveHostMessages } from '../../i18n/live-host';
+
+export default definePageConfig({
+  navigationBarTitleText: liveHostMessages['wb.live.console.title'],
+  enablePullDownRefresh: true,
+});

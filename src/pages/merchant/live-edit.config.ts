@@ -1,0 +1,5 @@
+import { liveHostMessages } from '../../i18n/live-host';
+
+export default definePageConfig({
+  navigationBarTitleText: liveHostMessages['wb.live.edit.createTitle'],
+});

@@ -1,0 +1,7 @@
+import { liveHostMessages } from '../../i18n/live-host';
+
+export default definePageConfig({
+  navigationBarTitleText: liveHostMessages['wb.live.title'],
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 100,
+});
