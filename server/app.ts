@@ -29,6 +29,7 @@ import { createAppCodes, shareModule } from './appcodes';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
+import type { VolatileChannel } from './realtime/volatile';
 import { natsOutboxSinks } from './infra/nats-sink';
 import { verifyToken } from './infra/tokens';
 import { sessionAccount } from './modules/identity';
@@ -51,6 +52,8 @@ export interface BuildAppOptions {
   channels?: ChannelRegistry;
   /** The payout channels (promoters' withdrawals); default: every configured channel that can transfer. */
   payouts?: PayoutRegistry;
+  /** The volatile channel between the API nodes (tests share one between two apps); default: this process only. */
+  volatile?: VolatileChannel;
 }
 
 declare module 'fastify' {
@@ -217,13 +220,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const broker = natsOutboxSinks(config.nats, app.log);
 
   // The payment core: channels, outbox (order consumer, realtime, merchant webhooks, broker), wallet config.
-  const core = buildCore({ db, config, log: app.log, channels: options.channels, payouts: options.payouts, sinks: broker.sinks, writers: [realtime.writer] });
+  const core = buildCore({ db, config, log: app.log, channels: options.channels, payouts: options.payouts, sinks: broker.sinks, writers: [realtime.writer], volatile: options.volatile });
+  // Live orders meet the session's admission control before any database work (docs/live.md).
+  deps.admit = { createOrder: (body) => core.liveAdmission.admitOrder(body) };
   const paymentDeps = core.payments;
   app.decorate('core', core);
   app.decorate('paymentDeps', paymentDeps);
   app.addHook('onClose', async () => {
     await realtime.stop();
     await core.outbox.stop();
+    core.stop();
     await broker.stop();
   });
   await realtime.register(app);

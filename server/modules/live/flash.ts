@@ -297,15 +297,22 @@ const sessionLimit = prepared<{ sessionId: string }, { per_shopper_limit: number
   db.selectFrom('live_sessions').select('per_shopper_limit').where('id', '=', p('sessionId')),
 );
 
+/** What a late payment's retake took: the order's live SKUs, and those it left sold out (for liveAfterCommit once the caller's work stands). */
+export interface LiveRetake {
+  sessionId: string | null;
+  skuIds: string[];
+  soldOut: string[];
+}
+
 /**
  * Late money for a closed order (docs/live.md, "Late payments"), inside the payment's
  * consumer transaction: takes its returned lines again, by the same guarded statements as an
  * order (the shopper's limit, the line's quota), and marks them paid. Throws LIVE_SOLD_OUT or
  * LIVE_LIMIT_REACHED when they cannot be taken; the caller runs it under a savepoint and
- * refunds instead. Answers the SKUs taken (the order's other lines take their stock from the
- * caller).
+ * refunds instead. The order's other lines take their stock from the caller, which announces
+ * the lines left sold out (liveAfterCommit) once everything it does has succeeded.
  */
-export async function retakeLiveOrder(trx: Db, orderId: string, now: number): Promise<string[]> {
+export async function retakeLiveOrder(trx: Db, orderId: string, now: number): Promise<LiveRetake> {
   const rows = await trx
     .selectFrom('live_order_lines')
     .select(['session_id', 'sku_id', 'user_id', 'quantity', 'unit_price'])
@@ -314,7 +321,7 @@ export async function retakeLiveOrder(trx: Db, orderId: string, now: number): Pr
     .orderBy('sku_id')
     .execute();
   const first = rows[0];
-  if (!first) return [];
+  if (!first) return { sessionId: null, skuIds: [], soldOut: [] };
   const [session] = (await sessionLimit.execute(trx, { sessionId: first.session_id })).rows;
   const limit = session ? Number(session.per_shopper_limit) : 0;
   const soldOut = await takeUnits(trx, {
@@ -326,8 +333,12 @@ export async function retakeLiveOrder(trx: Db, orderId: string, now: number): Pr
   });
   await moveOrderLines.execute(trx, { orderId, from: 'returned', to: 'reserved', now });
   await payLiveOrder(trx, orderId, now);
-  announceAfterCommit(trx, first.session_id, { soldOut });
-  return rows.map((r) => r.sku_id);
+  return { sessionId: first.session_id, skuIds: rows.map((r) => r.sku_id), soldOut };
+}
+
+/** After the commit of `trx`: tells every node's admission control of the lines left sold out. */
+export function liveAfterCommit(trx: Db, sessionId: string, soldOut: readonly string[]): void {
+  announceAfterCommit(trx, sessionId, { soldOut });
 }
 
 // ---------------------------------------------------------------------------------------------
