@@ -60,6 +60,8 @@ export interface LiveAdmission {
   /** After a commit gave units back to these lines: tell every node. */
   announceRestocked(sessionId: string, skuIds: readonly string[]): void;
   isSoldOut(sessionId: string, skuId: string): boolean;
+  /** The database refused a line's last unit on this node: this node's set only, no broadcast. */
+  noteSoldOut(sessionId: string, skuId: string): void;
   stop(): void;
 }
 
@@ -68,14 +70,16 @@ export function createLiveAdmission(volatile: VolatileChannel, settings: LiveAdm
   const soldOut = new Map<string, Map<string, number>>();
   const buckets = new Map<string, Bucket>();
 
+  const markSoldOut = (sessionId: string, skuIds: readonly string[]) => {
+    let skus = soldOut.get(sessionId);
+    if (!skus) soldOut.set(sessionId, (skus = new Map()));
+    const until = clock() + SOLD_OUT_TTL_MS;
+    for (const skuId of skuIds) skus.set(skuId, until);
+  };
   const offs = [
     volatile.onBroadcast(LIVE_SOLD_OUT_SUBJECT, (data) => {
       const notice = noticeOf(data);
-      if (!notice) return;
-      let skus = soldOut.get(notice.sessionId);
-      if (!skus) soldOut.set(notice.sessionId, (skus = new Map()));
-      const until = clock() + SOLD_OUT_TTL_MS;
-      for (const skuId of notice.skuIds) skus.set(skuId, until);
+      if (notice) markSoldOut(notice.sessionId, notice.skuIds);
     }),
     volatile.onBroadcast(LIVE_RESTOCKED_SUBJECT, (data) => {
       const notice = noticeOf(data);
@@ -137,6 +141,9 @@ export function createLiveAdmission(volatile: VolatileChannel, settings: LiveAdm
       if (skuIds.length > 0) volatile.broadcast(LIVE_RESTOCKED_SUBJECT, { sessionId, skuIds: [...skuIds] });
     },
     isSoldOut,
+    noteSoldOut(sessionId, skuId) {
+      markSoldOut(sessionId, [skuId]);
+    },
     stop() {
       for (const off of offs) off();
     },

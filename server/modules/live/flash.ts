@@ -163,7 +163,12 @@ async function takeUnits(trx: Db, take: Omit<LiveTake, 'orderId' | 'lines'> & { 
   for (const line of lines) {
     const { rows } = await takeLine.execute(trx, { sessionId: take.sessionId, skuId: line.skuId, n: line.quantity, now: take.now });
     const [taken] = rows;
-    if (!taken) throw new AppError('LIVE_SOLD_OUT', `session ${take.sessionId} has not ${line.quantity} of ${line.skuId} left`, { skuId: line.skuId });
+    if (!taken) {
+      // Not one unit left, as committed: this node may refuse the line from memory for a while
+      // (its own set only; the commit that sold the last unit told every node).
+      if (line.quantity === 1) admissionOf(trx)?.noteSoldOut(take.sessionId, line.skuId);
+      throw new AppError('LIVE_SOLD_OUT', `session ${take.sessionId} has not ${line.quantity} of ${line.skuId} left`, { skuId: line.skuId });
+    }
     if (Number(taken.left) === 0) soldOut.push(line.skuId);
   }
   return soldOut;
