@@ -24,7 +24,7 @@
  * Printed per setup: orders placed (must equal the quota), answers/s, the time until the last
  * unit sold, p50/p99 of every answer and of the successful orders, how the answers split
  * (201, sold out, busy, other), the share refused by admission control (429, and sold-out
- * answers the API gave from memory: `x-live-admission: memory`), and beside it the floor.
+ * answers the API gave from memory: `x-admission: refused`), and beside it the floor.
  * A report, never a pass/fail test, except that a broken invariant fails it.
  *
  * Environment: BENCH_FLASH_BUYERS, BENCH_FLASH_QUOTA, BENCH_FLASH_INFLIGHT,
@@ -146,7 +146,7 @@ function call(base: string, method: string, url: string, token: string, body?: u
             status,
             code: status < 300 ? null : String((parsed as { code?: string } | null)?.code ?? status),
             retryAfterS: Number(res.headers['retry-after'] ?? 1),
-            fromMemory: res.headers['x-live-admission'] === 'memory',
+            fromMemory: res.headers['x-admission'] === 'refused' && status === 409,
             body: parsed,
           });
         });

@@ -30,6 +30,7 @@ import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
 import { liveModule, type WechatLiveGoods } from './modules/live';
+import type { VolatileChannel } from './realtime/volatile';
 import { natsOutboxSinks } from './infra/nats-sink';
 import { verifyToken } from './infra/tokens';
 import { sessionAccount } from './modules/identity';
@@ -54,6 +55,8 @@ export interface BuildAppOptions {
   payouts?: PayoutRegistry;
   /** WeChat's live room goods for the live module; default none (linking a room answers 503). */
   liveWechat?: WechatLiveGoods | null;
+  /** The volatile channel between the API nodes (tests share one between two apps); default: this process only. */
+  volatile?: VolatileChannel;
 }
 
 declare module 'fastify' {
@@ -219,19 +222,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('realtime', realtime);
   // Volatile pushes (live sessions' lines, stats, board, "just bought"): every node's subscribers
   // (in process on SQLite, NOTIFY on PostgreSQL; docs/realtime.md).
-  const volatile = realtime.volatile;
+  const volatile = options.volatile ?? realtime.volatile;
 
   // The broker sink (NATS JetStream) when NATS_URL is set: every event, for other services.
   const broker = natsOutboxSinks(config.nats, app.log);
 
   // The payment core: channels, outbox (order consumer, realtime, merchant webhooks, broker), wallet config.
-  const core = buildCore({ db, config, log: app.log, channels: options.channels, payouts: options.payouts, sinks: broker.sinks, writers: [realtime.writer] });
+  const core = buildCore({ db, config, log: app.log, channels: options.channels, payouts: options.payouts, sinks: broker.sinks, writers: [realtime.writer], volatile });
+  // Live orders meet the session's admission control before any database work (docs/live.md).
+  deps.admit = { createOrder: (body) => core.liveAdmission.admitOrder(body) };
   const paymentDeps = core.payments;
   app.decorate('core', core);
   app.decorate('paymentDeps', paymentDeps);
   app.addHook('onClose', async () => {
     await realtime.stop();
     await core.outbox.stop();
+    core.stop();
     await broker.stop();
   });
   await realtime.register(app);

@@ -7,6 +7,8 @@ import { merchantsByIds } from './modules/catalog';
 import { dashboardWriter, DASHBOARD_JOBS } from './modules/dashboard';
 import type { IdentityHooks } from './modules/identity';
 import { bindStaffInvites, inviteCodeKey, type MerchantDeps } from './modules/merchant';
+import { bindLiveAdmission, createLiveAdmission, type LiveAdmission } from './modules/live';
+import { inProcessVolatile, type VolatileChannel } from './realtime/volatile';
 import { bindAtSignIn, recordDevice, type FraudSettings, type RiskCheck } from './modules/referral';
 import { weappAccessTokens, type WeappAccessTokens } from './appcodes';
 import { createWeappRiskCheck } from './riskcheck';
@@ -58,6 +60,14 @@ export interface Core {
   weappTokens: WeappAccessTokens | null;
   /** WeChat 小程序直播's goods, for pushing a live session's lineup to its linked room (docs/live.md, "Distribution"); null without WeChat credentials. */
   wechatLiveGoods: WechatLiveGoods | null;
+  /**
+   * This node's admission control of live orders (the live module's sold-out set and token
+   * buckets, docs/live.md): the app runs it before createOrder touches the database; bound to
+   * the database so the live module announces sold-out and restocked lines after its commits.
+   */
+  liveAdmission: LiveAdmission;
+  /** Stops what buildCore started that outlives a request (the admission's listeners). */
+  stop(): void;
 }
 
 export interface CoreOptions {
@@ -72,6 +82,8 @@ export interface CoreOptions {
   /** Writers run in the producer's transaction: realtime (the app's). */
   writers?: EventWriter[];
   env?: Record<string, string | undefined>;
+  /** The nodes' volatile channel (server/realtime/volatile.ts); default: one in this process only. */
+  volatile?: VolatileChannel;
 }
 
 export function buildCore(options: CoreOptions): Core {
@@ -106,6 +118,8 @@ export function buildCore(options: CoreOptions): Core {
     writers: [dashboardWriter, ...(options.writers ?? [])],
   });
   bindOutbox(db, outbox);
+  const liveAdmission = createLiveAdmission(options.volatile ?? inProcessVolatile(), { rate: config.live.admissionRate, burst: config.live.admissionBurst });
+  const unbindAdmission = bindLiveAdmission(db, liveAdmission);
   const payments = buildPaymentDeps({ db, config, log, channels: options.channels, outbox });
   orders = { ended: orderEndedInPayments(payments), log };
   const afterSales: AfterSaleDeps = { db, refunds: refundDepsOf(payments), config: config.afterSale, log, uploads: { dir: uploadsDir(config.dataDir), graceHours: config.uploadGraceHours } };
@@ -137,7 +151,11 @@ export function buildCore(options: CoreOptions): Core {
       }
     },
   };
-  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows, withdrawals, referral: { fraud, risk }, weappTokens, wechatLiveGoods };
+  const stop = () => {
+    unbindAdmission();
+    liveAdmission.stop();
+  };
+  return { db, outbox, payments, orders, identity, merchant: { merchantsByIds, inviteKey: inviteCodeKey(config.tokenSecret) }, afterSales, flows, withdrawals, referral: { fraud, risk }, weappTokens, wechatLiveGoods, liveAdmission, stop };
 }
 
 /** What a job run gets: the process's config and log, and the core (the app's, so jobs and requests share one outbox and channel registry). */

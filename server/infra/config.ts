@@ -70,6 +70,13 @@ export interface Config {
   alipay: AlipayConfig;
   /** Seed the demo shop when the database is empty. */
   seedDemo: boolean;
+  /** Live sessions' admission control per API node (docs/live.md, "Admission control"). */
+  live: {
+    /** LIVE_ADMISSION_RATE: orders a second one session may place on one node; beyond it 429 LIVE_BUSY. */
+    admissionRate: number;
+    /** LIVE_ADMISSION_BURST: orders a session's bucket holds at most (a burst above the rate). */
+    admissionBurst: number;
+  };
   /** After-sales (docs/aftersale.md). */
   afterSale: {
     /** AFTERSALE_AUTO_APPROVE_UNSHIPPED: a refund-only request on a paid order not shipped yet is approved at once. */
@@ -308,6 +315,10 @@ export function loadConfig(env: Env = process.env): Config {
         : null,
     },
     seedDemo: str(env, 'SEED_DEMO', 'on') !== 'off',
+    live: {
+      admissionRate: int(env, 'LIVE_ADMISSION_RATE', 200, 1, 1_000_000),
+      admissionBurst: int(env, 'LIVE_ADMISSION_BURST', 400, 1, 1_000_000),
+    },
     afterSale: {
       autoApproveUnshipped: onOff(env, 'AFTERSALE_AUTO_APPROVE_UNSHIPPED', true),
       merchantHours: ratio(env, 'AFTERSALE_MERCHANT_HOURS', 48, 0.001, 24 * 30),

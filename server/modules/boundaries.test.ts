@@ -8,7 +8,7 @@ import path from 'node:path';
  * - no import cycle between modules (type-only imports count: a cycle of types is a cycle of
  *   knowledge);
  * - a module's SQL names only the tables it owns (each index declares them in `TABLES`); test
- *   files and test fixtures (testing.ts) may set up other modules' rows.
+ *   files and test fixtures (testing.ts, or <part>-testing.ts) may set up other modules' rows.
  */
 const SERVER = path.resolve(__dirname, '..');
 const MODULES = path.join(SERVER, 'modules');
@@ -22,7 +22,7 @@ function walk(dir: string): string[] {
 
 /** Tests and their support (fixtures, harnesses) may reach into modules to set up what they test. */
 const isTestFile = (file: string) =>
-  /\.test\.ts$/.test(file) || path.basename(file) === 'testing.ts' || ['integration', 'test'].includes(path.relative(SERVER, file).split(path.sep)[0]);
+  /\.test\.ts$/.test(file) || /(^|-)testing\.ts$/.test(path.basename(file)) || ['integration', 'test'].includes(path.relative(SERVER, file).split(path.sep)[0]);
 const moduleNames = readdirSync(MODULES).filter((n) => statSync(path.join(MODULES, n)).isDirectory());
 const moduleOf = (file: string): string | null => {
   const rel = path.relative(MODULES, file);

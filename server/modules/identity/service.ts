@@ -62,6 +62,14 @@ export async function ensurePhoneAccount(db: Kysely<Database>, phone: string, ni
 }
 
 /** Nicknames and phones of accounts by id (unknown ids are left out). */
+/** A nickname as others may see it (a promoter's team, a live room's "just bought"): the first and last character, the rest hidden (张三丰 -> 张**丰). */
+export function maskNickname(name: string): string {
+  const chars = [...name];
+  if (chars.length === 0) return '**';
+  if (chars.length <= 2) return `${chars[0]}*`;
+  return `${chars[0]}**${chars[chars.length - 1]}`;
+}
+
 export async function accountNames(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { nickname: string; phone: string | null }>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();

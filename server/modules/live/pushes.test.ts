@@ -79,8 +79,11 @@ it('pushes stats only for sessions on air with subscribers, and forgets a sessio
   expect(delivered).toEqual([]);
 });
 
-it('publishes live.bought at once through the exported entry point', () => {
-  liveBought('ls_x', { buyer: '张*', title: '春季新款', quantity: 2 });
-  expect(delivered).toEqual([{ topic: 'live:ls_x', type: 'live.bought', data: { sessionId: 'ls_x', buyer: '张*', title: '春季新款', quantity: 2, at: expect.any(Number) } }]);
+it("publishes live.bought through the exported entry point, with the buyer's masked nickname", async () => {
+  const now = Date.now();
+  await db.insertInto('users').values({ id: 'u_bought', platform: 'h5', openid: 'u_bought', unionid: null, phone: null, nickname: '张三丰', avatar: null, created_at: now, updated_at: now, status_changed_at: null }).execute();
+  liveBought('ls_x', { buyerId: 'u_bought', title: '春季新款', quantity: 2 });
+  await pushes.flush();
+  expect(delivered).toEqual([{ topic: 'live:ls_x', type: 'live.bought', data: { sessionId: 'ls_x', buyer: '张**丰', title: '春季新款', quantity: 2, at: expect.any(Number) } }]);
   expect(log.error).not.toHaveBeenCalled();
 });

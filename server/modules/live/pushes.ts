@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
 import type { VolatileChannel } from '../../realtime/volatile';
+import { accountNames, maskNickname } from '../identity';
 import { ON_AIR } from './machine';
 import { boardOf, lineUpdates, linesOf, liveTopicOf, merchantTopicOf, orderCounts, viewersOf } from './reads';
 
@@ -16,8 +17,8 @@ export interface LivePushLog {
 }
 
 export interface BoughtNotice {
-  /** The buyer as viewers may see it: a masked nickname (the caller masks it). */
-  buyer: string;
+  /** The buyer's account: viewers see its masked nickname (read at push time, off the order's transaction). */
+  buyerId: string;
   title: string;
   quantity: number;
 }
@@ -74,10 +75,15 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
     volatile.publish(merchantTopicOf(session.merchant_id), 'live.board', { sessionId, board, at });
   }
 
-  function run(sessionId: string): void {
-    const p = pushLines(sessionId).catch((err: unknown) => log.error({ err, sessionId }, 'live lines push failed'));
+  /** Keeps a push in flight until it settles (flush waits for it); its failure is logged. */
+  function keep(work: Promise<void>, sessionId: string, what: string): void {
+    const p = work.catch((err: unknown) => log.error({ err, sessionId }, `live ${what} push failed`));
     running.add(p);
     void p.finally(() => running.delete(p));
+  }
+
+  function run(sessionId: string): void {
+    keep(pushLines(sessionId), sessionId, 'lines');
   }
 
   let ticking = false;
@@ -116,7 +122,14 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
     },
     bought(sessionId, notice) {
       if (stopped) return;
-      volatile.publish(liveTopicOf(sessionId), 'live.bought', { sessionId, buyer: notice.buyer, title: notice.title, quantity: notice.quantity, at: Date.now() });
+      keep(
+        accountNames(db, [notice.buyerId]).then((names) => {
+          const buyer = maskNickname(names.get(notice.buyerId)?.nickname ?? '');
+          volatile.publish(liveTopicOf(sessionId), 'live.bought', { sessionId, buyer, title: notice.title, quantity: notice.quantity, at: Date.now() });
+        }),
+        sessionId,
+        'bought',
+      );
     },
     onAir(sessionId) {
       if (!stopped) airing.add(sessionId);

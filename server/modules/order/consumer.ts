@@ -5,7 +5,7 @@ import { prepared } from '../../db/prepared';
 import type { Database } from '../../db/types';
 import { EVENTS } from '../../events/catalog';
 import type { OutboxEvent } from '../../infra/outbox';
-import { appendTimeline, tryTransitionOrder, type OrderEndedHook } from './service';
+import { appendTimeline, honourLateMoney, tryTransitionOrder, type OrderEndedHook } from './service';
 
 type Db = Kysely<Database>;
 
@@ -38,12 +38,12 @@ function formatYuan(fen: number): string {
 }
 
 /** Adds a payment's share to the child's paid amount; the row comes back as updated. */
-const addPaid = prepared<{ id: string; amount: number }, { status: string; paid_amount: number; payable_amount: number }>((db, p) =>
+const addPaid = prepared<{ id: string; amount: number }, { status: string; paid_amount: number; payable_amount: number; live_session_id: string | null }>((db, p) =>
   db
     .updateTable('orders')
     .set({ paid_amount: sql<number>`paid_amount + ${p('amount')}` })
     .where('id', '=', p('id'))
-    .returning(['status', 'paid_amount', 'payable_amount']),
+    .returning(['status', 'paid_amount', 'payable_amount', 'live_session_id']),
 );
 
 export async function applyOrderEvent(trx: Db, deps: OrderLifecycle, event: OutboxEvent, now = Date.now()): Promise<void> {
@@ -60,6 +60,11 @@ export async function applyOrderEvent(trx: Db, deps: OrderLifecycle, event: Outb
         } else {
           await appendTimeline(trx, child.orderId, 'pending_payment', `已支付 ${formatYuan(paid)}，还需支付 ${formatYuan(payable - paid)}`, now);
         }
+      } else if (order.status === 'closed' && order.live_session_id !== null && child.amount >= payable && (await honourLateMoney(trx, child.orderId, payload.paidAt))) {
+        // Late money for an order placed from a live session, closed by expiry: this payment
+        // alone pays the whole order and its lines could be taken again, so it is honoured
+        // (docs/live.md, "Late payments"; decision 0035).
+        deps.log.warn({ orderId: child.orderId, paymentId: payload.paymentId }, 'payment arrived for a closed live order; honoured');
       } else if (order.status === 'cancelled' || order.status === 'closed') {
         // Paid after the order ended (a payment that was closing when the order closed): give it back.
         deps.log.warn({ orderId: child.orderId, paymentId: payload.paymentId }, 'payment arrived for an ended order; refunding it');

@@ -12,6 +12,12 @@ export const orderMachine = defineMachine({
   transitions: {
     /** The channel's verified notification arrived. */
     pay: { from: ['pending_payment'], to: 'paid' },
+    /**
+     * Late money honoured (docs/live.md, "Late payments"): a payment that covers the whole order
+     * arrived after it closed by expiry, and its lines could be taken again (the consumer's
+     * honourLateMoney). Never from cancelled: the shopper gave the order up.
+     */
+    payLate: { from: ['closed'], to: 'paid' },
     /** The merchant shipped a delivery order (the workbench, or the sandbox's merchant console). */
     ship: { from: ['paid'], to: 'shipped' },
     /** The merchant verified a pickup order's code and handed the goods over. */
@@ -30,6 +36,7 @@ export type OrderEventName = (typeof orderMachine.events)[number];
 /** Timeline note per event (shown to the shopper). */
 export const ORDER_EVENT_NOTES: Record<OrderEventName, string> = {
   pay: '支付成功',
+  payLate: '订单关闭后到账，已为你恢复订单，支付成功',
   ship: '商家已发货',
   pickup: '已到店自提',
   confirm: '已确认收货',

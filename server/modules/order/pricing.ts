@@ -66,7 +66,8 @@ export interface RequestedLine {
 export interface PricedGroup {
   merchantId: string;
   merchantName: string;
-  lines: (PricedLine & { sku: PricingSku | undefined })[];
+  /** `live`: the line is priced at a live session's price and taken from its quota (not from stock). */
+  lines: (PricedLine & { sku: PricingSku | undefined; live: boolean })[];
   amounts: Amounts;
   pickupStore: PickupStore;
 }
@@ -78,20 +79,35 @@ export interface PricedCheckout {
   blocked: { skuId: string; issue: LineIssue }[];
 }
 
+/** A live session's line of a SKU (docs/live.md): its session price and what is left of its quota. */
+export interface LiveLinePrice {
+  price: number;
+  left: number;
+}
+
 /**
  * Prices requested lines (duplicates of a SKU are added up) against the SKU snapshots:
  * one group per merchant in the order merchants first appear. Blocked lines are listed with
  * their issue and count zero in the amounts. Unknown SKUs form no group (there is no merchant
- * to put them in) but are reported in `blocked`.
+ * to put them in) but are reported in `blocked`. A SKU with a line in `live` (a session that is
+ * live or paused) is priced at the session price and judged against what is left of the line's
+ * quota instead of the SKU's stock (the quota was carved out of it).
  */
-export function priceCheckout(requested: readonly RequestedLine[], skus: ReadonlyMap<string, PricingSku>, fulfilment: FulfilmentType): PricedCheckout {
+export function priceCheckout(
+  requested: readonly RequestedLine[],
+  skus: ReadonlyMap<string, PricingSku>,
+  fulfilment: FulfilmentType,
+  live: ReadonlyMap<string, LiveLinePrice> = new Map(),
+): PricedCheckout {
   const quantities = new Map<string, number>();
   for (const line of requested) quantities.set(line.skuId, (quantities.get(line.skuId) ?? 0) + line.quantity);
 
   const groups = new Map<string, PricedGroup>();
   const blocked: { skuId: string; issue: LineIssue }[] = [];
   for (const [skuId, quantity] of quantities) {
-    const sku = skus.get(skuId);
+    const liveLine = live.get(skuId);
+    const known = skus.get(skuId);
+    const sku = known && liveLine ? { ...known, price: liveLine.price, stock: liveLine.left } : known;
     const issue = lineIssueFor(sku, quantity);
     if (issue !== null && isBlocking(issue)) blocked.push({ skuId, issue });
     if (!sku) continue;
@@ -117,6 +133,7 @@ export function priceCheckout(requested: readonly RequestedLine[], skus: Readonl
       lineAmount: lineAmount(sku.price, quantity),
       issue,
       sku,
+      live: liveLine !== undefined,
     });
   }
   const list = [...groups.values()];

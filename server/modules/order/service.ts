@@ -15,10 +15,11 @@ import { newId } from '../../infra/ids';
 import { apply, tryApply, type ExtraSet, type TransitionHooks } from '../../infra/state-machine';
 import { getAddressForUser, getDefaultAddress } from '../address';
 import { removeOrderedLines } from '../cart';
-import { loadSkus, releaseStock, reserveStock } from '../catalog';
+import { loadSkus, releaseStock, reserveStock, type StockLine } from '../catalog';
+import { liveAfterCommit, livePricing, payLiveOrder, retakeLiveOrder, returnLiveOrder, takeLiveLines } from '../live';
 import { isOrderNumberCollision, ORDER_NUMBER_PATTERN, orderNumber } from './number';
 import { ORDER_CREATED_NOTE, ORDER_EVENT_NOTES, orderMachine, type OrderEventName } from './machine';
-import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type PickupStore, type PricedCheckout } from './pricing';
+import { FREE_SHIPPING_THRESHOLD, priceCheckout, sumAmounts, type LiveLinePrice, type PickupStore, type PricedCheckout } from './pricing';
 import { transact } from '../../db/transaction';
 import { EVENTS, type EventDef, type OrderChangedPayload } from '../../events/catalog';
 import { emit, emitMany } from '../../events/emit';
@@ -54,7 +55,7 @@ function groupsView(priced: PricedCheckout): CheckoutPreview['groups'] {
   return priced.groups.map((g) => ({
     merchantId: g.merchantId,
     merchantName: g.merchantName,
-    lines: g.lines.map(({ sku: _sku, ...line }) => line),
+    lines: g.lines.map(({ sku: _sku, live: _live, ...line }) => line),
     amounts: g.amounts,
     pickupStore: g.pickupStore,
   }));
@@ -77,10 +78,27 @@ function fulfilmentComplete(f: PreviewFulfilment | null): boolean {
 }
 
 /**
+ * The session lines of a checkout from a live session (docs/live.md, "The price is the
+ * server's"): the live module's lines of the requested SKUs while the session is live or
+ * paused (none otherwise). An unknown session is 404 NOT_FOUND: the client names a session it
+ * showed the shopper, and an id nobody has is a mistake to surface, not to price away.
+ * `left` is what the preview judges a line by; an order leaves the judgement to the guarded
+ * update of the line (LIVE_SOLD_OUT), so it passes `unchecked`.
+ */
+async function liveLinesFor(db: Db, sessionId: string | undefined, skuIds: readonly string[], left: 'snapshot' | 'unchecked'): Promise<{ sessionId: string; perShopperLimit: number; lines: Map<string, LiveLinePrice> } | null> {
+  if (sessionId === undefined) return null;
+  const pricing = await livePricing(db, sessionId, skuIds);
+  if (!pricing) throw new AppError('NOT_FOUND', `live session ${sessionId} not found`, { liveSessionId: sessionId });
+  const lines = new Map<string, LiveLinePrice>();
+  for (const [skuId, line] of pricing.lines) lines.set(skuId, { price: line.price, left: left === 'snapshot' ? line.left : Number.MAX_SAFE_INTEGER });
+  return { sessionId: pricing.sessionId, perShopperLimit: pricing.perShopperLimit, lines };
+}
+
+/**
  * Prices a checkout. Without a fulfilment the default address is used (delivery) when the
  * shopper has one; canSubmit is false while a line is blocked or no fulfilment is chosen.
  */
-export async function previewCheckout(db: Db, userId: string, body: { items: { skuId: string; quantity: number }[]; fulfilment?: PreviewFulfilment }): Promise<CheckoutPreview> {
+export async function previewCheckout(db: Db, userId: string, body: { items: { skuId: string; quantity: number }[]; fulfilment?: PreviewFulfilment; liveSessionId?: string }): Promise<CheckoutPreview> {
   assertLineQuantities(body.items);
   let fulfilment: PreviewFulfilment | null = body.fulfilment ?? null;
   let address: Address | null = null;
@@ -90,8 +108,9 @@ export async function previewCheckout(db: Db, userId: string, body: { items: { s
     address = await getDefaultAddress(db, userId);
     if (address) fulfilment = { type: 'delivery', addressId: address.id };
   }
-  const skus = await loadSkus(db, body.items.map((i) => i.skuId));
-  const priced = priceCheckout(body.items, skus, fulfilment?.type ?? 'delivery');
+  const skuIds = body.items.map((i) => i.skuId);
+  const [skus, live] = await Promise.all([loadSkus(db, skuIds), liveLinesFor(db, body.liveSessionId, skuIds, 'snapshot')]);
+  const priced = priceCheckout(body.items, skus, fulfilment?.type ?? 'delivery', live?.lines);
   return {
     groups: groupsView(priced),
     amounts: priced.amounts,
@@ -170,8 +189,10 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
   const { parentId, fulfilment, address, now, expiresAt } = plan;
   // Everything written is also kept here, so the answer needs no second read.
   return await transact(db, async (trx) => {
-    const skus = await loadSkus(trx, body.items.map((i) => i.skuId));
-    const priced = priceCheckout(body.items, skus, fulfilment.type);
+    const skuIds = body.items.map((i) => i.skuId);
+    const skus = await loadSkus(trx, skuIds);
+    const live = await liveLinesFor(trx, body.liveSessionId, skuIds, 'unchecked');
+    const priced = priceCheckout(body.items, skus, fulfilment.type, live?.lines);
     const firstBlocked = priced.blocked[0];
     if (firstBlocked) {
       const stockIssue = firstBlocked.issue === 'out_of_stock' || firstBlocked.issue === 'insufficient_stock';
@@ -194,14 +215,18 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
     };
 
     const items = priced.groups
-      .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })))
+      .flatMap((g) => g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, live: l.live })))
       .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
     const children: OrderRow[] = [];
+    // What each child takes from the session (only the session merchant's child has lineup lines).
+    const liveTakes: { orderId: string; lines: { skuId: string; quantity: number; unitPrice: number; title: string }[] }[] = [];
     const lines: LineRow[] = [];
     const events: EventRow[] = [];
     for (const [index, group] of priced.groups.entries()) {
       // Ids sort by their time part: one millisecond apart keeps the children in checkout order.
       const orderId = newId(ORDER_ID_PREFIX, now + index);
+      const liveLines = group.lines.filter((l) => l.live).map((l) => ({ skuId: l.skuId, quantity: l.quantity, unitPrice: l.unitPrice, title: l.title }));
+      if (liveLines.length > 0) liveTakes.push({ orderId, lines: liveLines });
       children.push({
         id: orderId,
         parent_id: parentId,
@@ -224,7 +249,8 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
         pickup_code: fulfilment.type === 'pickup' ? newPickupCode() : null,
         pickup_failures: 0,
         pickup_failed_at: null,
-        live_session_id: null,
+        // The session it was placed from, on the child that took lines of its lineup.
+        live_session_id: live && liveLines.length > 0 ? live.sessionId : null,
         picked_up_at: null,
         merchant_remark: null,
         created_at: now,
@@ -275,9 +301,15 @@ async function writeOrder(db: Db, input: CreateOrderInput, plan: OrderPlan): Pro
       now,
     );
     if (body.fromCart) await removeOrderedLines(trx, userId, items.map((i) => i.skuId));
-    // Stock last (the lock order, docs/architecture.md): the hottest rows are held for the
-    // shortest time, and sorted so concurrent orders lock SKU rows in one order.
-    await reserveStock(trx, items);
+    // The session's lines (live module: the shopper's rows, then the lines' quotas), then stock
+    // last (the lock order, docs/architecture.md): the hottest rows are held for the shortest
+    // time, and sorted so concurrent orders lock rows in one order. A lineup line takes only
+    // its quota: its units were carved out of the SKU's stock when the line was added.
+    for (const take of liveTakes) {
+      if (!live) break;
+      await takeLiveLines(trx, { sessionId: live.sessionId, orderId: take.orderId, userId, perShopperLimit: live.perShopperLimit, lines: take.lines, now });
+    }
+    await reserveStock(trx, items.filter((i) => !i.live).map(({ skuId, quantity }) => ({ skuId, quantity })));
     return parentView(parent, toOrders(children, lines, events));
   });
 }
@@ -343,6 +375,7 @@ function toOrders(rows: readonly OrderRow[], lines: readonly LineRow[], events: 
     refundedAmount: Number(r.refunded_amount),
     timeline: events.filter((e) => e.order_id === r.id).map((e) => ({ status: toStatus(e.status), at: e.at, note: e.note })),
     pickupCode: r.fulfilment_type === 'pickup' && r.status === 'paid' ? r.pickup_code : null,
+    liveSessionId: r.live_session_id ?? null,
   }));
 }
 
@@ -464,13 +497,25 @@ export type OrderEndedHook = (trx: Db, orderId: string, reason: 'cancelled' | 'e
  * Lock order everywhere: order rows, then payment rows, then accounts, stock last.
  */
 function orderHooks(now: number, onEnded?: OrderEndedHook): TransitionHooks<Database, OrderStatus, OrderEventName> {
-  const endOrder = (reason: 'cancelled' | 'expired') => async ({ trx, id }: { trx: Db; id: string }) => {
+  const endOrder = (reason: 'cancelled' | 'expired') => async ({ trx, id, row }: { trx: Db; id: string; row: Record<string, unknown> }) => {
     if (onEnded) await onEnded(trx, id, reason, now);
-    // Stock last (the lock order, docs/architecture.md).
     const lines = await trx.selectFrom('order_lines').select(['sku_id', 'quantity']).where('order_id', '=', id).orderBy('sku_id').execute();
-    await releaseStock(trx, lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })));
+    let toStock: StockLine[] = lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity }));
+    if (row.live_session_id) {
+      // Lines taken from a live session go back to its quota (and the shopper's row), once;
+      // to the SKU's stock only when the session has ended meanwhile (docs/live.md).
+      const back = await returnLiveOrder(trx, id, now);
+      const live = new Set(back.liveSkuIds);
+      toStock = [...toStock.filter((l) => !live.has(l.skuId)), ...back.toStock];
+    }
+    // Stock last (the lock order, docs/architecture.md).
+    await releaseStock(trx, toStock);
+  };
+  const payLive = async ({ trx, id, row }: { trx: Db; id: string; row: Record<string, unknown> }) => {
+    if (row.live_session_id) await payLiveOrder(trx, id, now);
   };
   return {
+    pay: [payLive],
     cancel: [endOrder('cancelled')],
     close: [endOrder('expired')],
     any: [
@@ -510,6 +555,7 @@ const insertNextEvent = prepared<{ orderId: string; status: string; note: string
 
 const STAMP: Partial<Record<OrderEventName, string>> = {
   pay: 'paid_at',
+  payLate: 'paid_at',
   ship: 'shipped_at',
   pickup: 'completed_at',
   confirm: 'completed_at',
@@ -522,12 +568,14 @@ function setFor(event: OrderEventName, now: number): ExtraSet {
   const stamp = STAMP[event];
   if (stamp) set[stamp] = now;
   if (event === 'pickup') set.picked_up_at = now;
+  if (event === 'payLate') set.ended_at = null;
   return set;
 }
 
 /** The event each transition writes (server/events/catalog.ts). */
 const ORDER_EVENT_DEFS: Record<OrderEventName, EventDef<string, OrderChangedPayload>> = {
   pay: EVENTS.orderPaid,
+  payLate: EVENTS.orderPaid,
   ship: EVENTS.orderShipped,
   pickup: EVENTS.orderCompleted,
   confirm: EVENTS.orderCompleted,
@@ -535,7 +583,7 @@ const ORDER_EVENT_DEFS: Record<OrderEventName, EventDef<string, OrderChangedPayl
   close: EVENTS.orderClosed,
 };
 /** What the transition's update hands back for its event. */
-const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id'] as const;
+const TRANSITION_RETURNING = ['parent_id', 'user_id', 'merchant_id', 'live_session_id'] as const;
 
 /** Six random digits (a CSPRNG): the pickup code. */
 export function newPickupCode(): string {
@@ -567,6 +615,36 @@ export function cancelOrder(db: Db, userId: string, orderId: string, now = Date.
 
 export function confirmReceipt(db: Db, userId: string, orderId: string, now = Date.now()): Promise<Order> {
   return ownedTransition(db, userId, orderId, 'confirm', now);
+}
+
+/**
+ * Late money for an order placed from a live session that closed by expiry (docs/live.md,
+ * "Late payments"; decision 0035), inside the payment consumer's transaction, which has
+ * already locked the order's row: the order goes closed -> paid (payLate) when everything it
+ * gave back can be taken again, by the same guarded statements as a new order (the session's
+ * lines within the shopper's limit and the quota, the other lines' stock), all or nothing under
+ * a savepoint. Answers false, with nothing changed, when something cannot be taken: the caller
+ * then refunds the money as before. The caller decides that the money covers the order.
+ */
+export async function honourLateMoney(trx: Db, orderId: string, now: number): Promise<boolean> {
+  await sql`savepoint late_money`.execute(trx);
+  let retake;
+  try {
+    // The order's row first (already locked by the caller), then live rows, stock last.
+    await transitionOrder(trx, orderId, 'payLate', now);
+    retake = await retakeLiveOrder(trx, orderId, now);
+    const live = new Set(retake.skuIds);
+    const lines = await trx.selectFrom('order_lines').select(['sku_id', 'quantity']).where('order_id', '=', orderId).orderBy('sku_id').execute();
+    await reserveStock(trx, lines.filter((l) => !live.has(l.sku_id)).map((l) => ({ skuId: l.sku_id, quantity: l.quantity })));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    await sql`rollback to savepoint late_money`.execute(trx);
+    await sql`release savepoint late_money`.execute(trx);
+    return false;
+  }
+  await sql`release savepoint late_money`.execute(trx);
+  if (retake.sessionId) liveAfterCommit(trx, retake.sessionId, retake.soldOut);
+  return true;
 }
 
 /**

@@ -6,12 +6,11 @@ import type { Database } from '../../db/types';
 import { transact } from '../../db/transaction';
 import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
 import { AppError } from '../../infra/errors';
-import { accountNames, payerOf } from '../identity';
+import { accountNames, maskNickname, payerOf } from '../identity';
 import { recordAudit } from '../merchant';
 import { payersOfOrder } from '../payment';
 import { lockOrderCommissions, reverseHeld } from './commissions';
 import type { FraudSettings, HoldState, RiskState } from './fraud';
-import { maskNickname } from './network';
 import { maskPhone } from './promoters';
 import type { ReferralHoldTable } from './tables';
 

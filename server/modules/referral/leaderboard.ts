@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { LEADERBOARD_SIZE, type LeaderboardPeriod, type ReferralLeaderboard } from '@contract/referral-commission';
 import type { Database } from '../../db/types';
-import { accountNames } from '../identity';
-import { maskNickname } from './network';
+import { accountNames, maskNickname } from '../identity';
 
 type Db = Kysely<Database>;
 

@@ -4,19 +4,11 @@ import type { ReferralMe, ReferralTeamPage } from '../../../contract/referral';
 import type { Database } from '../../db/types';
 import type { ReferralConfig } from '../../infra/config';
 import { cursorCodec, cursorId, cursorKey } from '../../infra/cursor';
-import { accountNames } from '../identity';
+import { accountNames, maskNickname } from '../identity';
 import { spentBy } from '../order';
 import { latestApplication, mayPromote } from './promoters';
 
 type Db = Kysely<Database>;
-
-/** A nickname as a promoter's team sees it: the first and last character, the rest hidden (张三丰 -> 张**丰). */
-export function maskNickname(name: string): string {
-  const chars = [...name];
-  if (chars.length === 0) return '**';
-  if (chars.length <= 2) return `${chars[0]}*`;
-  return `${chars[0]}**${chars[chars.length - 1]}`;
-}
 
 /**
  * The user ids at `level` below `promoterId` (1: the accounts it referred; 2: theirs; ...) as a
