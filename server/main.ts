@@ -6,6 +6,7 @@ import { JOBS } from './compose';
 import { seedIfEmpty } from './seed';
 import { seedGiftCards } from './seed/wallet';
 import { seedDemoStaff } from './seed/staff';
+import { seedDemoLive } from './seed/live';
 
 /** Process entry: config, database, migrations, demo seed, jobs, listen; graceful shutdown. */
 async function main(): Promise<void> {
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
     if (config.sandbox) {
       const staff = await seedDemoStaff(db);
       if (staff.assigned > 0) app.log.info(staff, 'seeded the demo shops\' owner');
+      if (staff.ownerId) {
+        const live = await seedDemoLive(db, staff.ownerId);
+        if (live.created > 0) app.log.info(live, 'seeded the demo live sessions');
+      }
     }
   }
   const jobs = startJobs({ db, config, log: app.log, core: app.core }, JOBS);

@@ -4,6 +4,7 @@
  * commits.
  */
 export { liveModule, type LiveDeps } from './routes';
+export { actSession, createSession, pinProduct } from './sessions';
 export { liveBought, liveLinesChanged, type BoughtNotice, type LivePushes } from './pushes';
 export { liveSessionMachine } from './machine';
 export { liveGoodsPath, type WechatLiveGood, type WechatLiveGoods } from './wechat';

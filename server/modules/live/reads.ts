@@ -84,7 +84,8 @@ export async function orderCounts(db: Db, sessionIds: readonly string[]): Promis
   return out;
 }
 
-const left = (l: LiveLineTable) => Math.max(0, l.quota - l.sold);
+/** What can still be bought: the order path's guard (`quota - sold - returned`), never below 0. */
+const left = (l: LiveLineTable) => Math.max(0, l.quota - l.sold - l.returned);
 
 function viewerLine(l: LiveLineTable, sku: SkuSnapshot | undefined): LiveLine {
   return {
