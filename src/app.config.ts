@@ -19,6 +19,8 @@ export default defineAppConfig({
     { root: 'pages/aftersale', pages: ['index', 'apply', 'detail'] },
     // The promoter centre (分销中心): earnings, team, commissions, leaderboard, posters, withdrawals.
     { root: 'pages/promoter', pages: ['index', 'team', 'commissions', 'leaderboard', 'posters', 'withdraw', 'withdrawals'] },
+    // Live rooms as viewers see them (直播): the list and the room (docs/live.md).
+    { root: 'pages/live', pages: ['index', 'room'] },
   ],
   window: {
     navigationBarTitleText: '小店',

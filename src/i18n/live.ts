@@ -34,6 +34,7 @@ export const liveMessages = {
   'room.ended': '直播已结束',
   'room.endedHint': '本场商品仍可查看',
   'room.cancelled': '直播已取消',
+  'room.unmute': '点击开启声音',
   'room.videoFailed': '视频加载失败，点击重试',
   'room.bought': '{buyer} 刚刚买了 {title}',
   'room.boughtMany': '{buyer} 刚刚买了 {title} ×{n}',
@@ -56,9 +57,17 @@ export const liveMessages = {
   'buy.confirm': '立即购买',
   'buy.busy': '太火爆了，请稍后再试',
   'buy.retry': '再试一次',
+  'count.wan': '{n}万',
 } as const;
 
 export type LiveMessageKey = keyof typeof liveMessages;
+
+/** A count as the rooms show it: 9999, then 1.2万. */
+export function countText(n: number): string {
+  if (n < 10_000) return String(n);
+  const wan = Math.floor(n / 1000) / 10;
+  return lt('count.wan', { n: wan % 1 === 0 ? wan.toFixed(0) : wan.toFixed(1) });
+}
 
 /** The live catalog's string for key, with `{name}` placeholders filled from params. */
 export function lt(key: LiveMessageKey, params?: Record<string, string | number>): string {
