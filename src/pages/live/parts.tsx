@@ -75,8 +75,10 @@ export function Countdown({ startsAt, now }: { startsAt: number; now: number }) 
 }
 
 /** The pinned product (讲解中): image, title, session price over the struck original, what is left, 马上抢. */
-export function PinnedCard({ product, onBuy, onClose }: { product: LiveProduct; onBuy: () => void; onClose: () => void }) {
+export function PinnedCard({ session, product, onBuy, onClose }: { session: LiveSession; product: LiveProduct; onBuy: () => void; onClose: () => void }) {
   const soldOut = product.left === 0;
+  // Before the start (a host may pin ahead) or at the limit: the button says why it cannot be pressed.
+  const state = buyState(session, product);
   return (
     <View className="live-pin" data-testid="live-pin">
       <Picture className="live-pin__image" src={product.image} alt={product.title} />
@@ -91,8 +93,8 @@ export function PinnedCard({ product, onBuy, onClose }: { product: LiveProduct; 
           <Text className={soldOut ? 'live-pin__left live-pin__left--out' : 'live-pin__left'}>
             {soldOut ? lt('pin.soldOut') : lt('pin.left', { n: product.left })}
           </Text>
-          <Press className="btn-primary live-pin__buy" size="mini" disabled={soldOut} onClick={onBuy} data-testid="live-pin-buy">
-            {soldOut ? lt('pin.soldOut') : lt('pin.buy')}
+          <Press className="btn-primary live-pin__buy" size="mini" disabled={!state.enabled} onClick={onBuy} data-testid="live-pin-buy">
+            {state.enabled ? lt('pin.buy') : state.label}
           </Press>
         </View>
       </View>

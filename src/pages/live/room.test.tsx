@@ -169,12 +169,22 @@ describe('the live room', () => {
   it('a scheduled session shows its cover with the countdown to the start, and nothing to buy yet', async () => {
     const startsAt = Date.now() + (2 * 86_400 + 3 * 3600 + 4 * 60 + 5) * 1000;
     serve(liveSession({ status: 'scheduled', startsAt, startedAt: null, pinnedProductId: null }));
+    // (A pin made before the start is shown, its button saying it opens at the start: see below.)
     renderWithClient(<LiveRoom />);
     const countdown = await screen.findByTestId('live-countdown');
     expect(countdown.textContent).toMatch(/^02天03时04分0[45]秒$/);
+    expect(screen.queryByTestId('live-pin')).toBeNull();
     expect(screen.queryByTestId('live-video')).toBeNull();
     fireEvent.click(screen.getByTestId('live-goods'));
     expect(within(screen.getByTestId('live-drawer')).getAllByTestId('live-line-buy')[0].textContent).toBe('开播后可抢');
+  });
+
+  it('a product pinned before the start cannot be bought yet', async () => {
+    serve(liveSession({ status: 'scheduled', startsAt: Date.now() + 3600_000, startedAt: null }));
+    renderWithClient(<LiveRoom />);
+    const buy = within(await screen.findByTestId('live-pin')).getByTestId('live-pin-buy') as HTMLButtonElement;
+    expect(buy.textContent).toBe('开播后可抢');
+    expect(buy.disabled).toBe(true);
   });
 
   it('an ended session keeps its lineup browsable', async () => {

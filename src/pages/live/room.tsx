@@ -173,7 +173,7 @@ export default function LiveRoom() {
               </View>
             )}
             {pinned && foldedPin !== pinned.productId && (
-              <PinnedCard key={pinned.productId} product={pinned} onBuy={() => buy(pinned)} onClose={() => setFoldedPin(pinned.productId)} />
+              <PinnedCard key={pinned.productId} session={session} product={pinned} onBuy={() => buy(pinned)} onClose={() => setFoldedPin(pinned.productId)} />
             )}
             <View className="live-bar">
               <Tap className="live-bar__goods" onClick={() => setDrawer(true)} aria-label={lt('room.goods')} data-testid="live-goods">
