@@ -1,5 +1,5 @@
 import { routes, type RouteDef, type RouteName } from '../contract/routes';
-import { canned, matchRoute, SMOKE_TOKEN, type CannedCall } from './fixtures';
+import { canned, DEMO_LIVE_SESSION_ID, matchRoute, SMOKE_TOKEN, type CannedCall } from './fixtures';
 
 describe('canned API answers of the smoke host', () => {
   const call: CannedCall = { params: { id: 'p_demo', skuId: 'sku_demo_1' }, query: {}, body: undefined };
@@ -8,7 +8,8 @@ describe('canned API answers of the smoke host', () => {
     const fn = canned[name] as (c: CannedCall) => unknown;
     const params = name === 'getOrder' || name === 'cancelOrder' || name === 'confirmReceipt' || name === 'listRefunds' || name === 'listOpenPayments' ? { id: 'o_smoke' }
       : name === 'getParentOrder' ? { id: 'po_smoke' } : name === 'getPayment' || name === 'cancelPayment' ? { id: 'pay_smoke' }
-      : name === 'resolveReferralLink' ? { token: SMOKE_TOKEN } : call.params;
+      : name === 'resolveReferralLink' ? { token: SMOKE_TOKEN }
+      : name === 'getLiveSession' || name === 'likeLiveSession' ? { sessionId: DEMO_LIVE_SESSION_ID } : call.params;
     const out = fn({ ...call, params });
     // A 204 route answers no body (null); any other null would be the host's 404.
     if ((routes[name] as RouteDef).status !== 204) expect(out).not.toBeNull();

@@ -105,17 +105,27 @@ const smokeHold = (state: 'open' | 'released' | 'rejected') => ({
   earned: 199, amount: state === 'rejected' ? 0 : 199, titles: ['示例商品'], riskRank: null,
   createdAt: NOW, decidedAt: state === 'open' ? null : NOW, note: null,
 });
-/** A live session of the demo merchant, live, with the demo product in its lineup (the host's pages; viewers see its public part). */
-const smokeLiveLine = {
-  skuId: 'sku_demo', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '', image: '/images/p_demo.svg', price: 1590, originalPrice: 1990, quota: 10, left: 8,
+/** The demo live session on air: the demo product pinned (讲解中) at its session price, two SKUs in the lineup. */
+export const DEMO_LIVE_SESSION_ID = 'ls_demo';
+const demoLiveLines = [
+  { skuId: 'sku_demo_1', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '红色 / M', image: '/images/demo.svg', price: 1590, originalPrice: 1990, quota: 50, left: 12 },
+  { skuId: 'sku_demo_2', productId: DEMO_PRODUCT_ID, title: '示例商品', specText: '蓝色 / L', image: '/images/demo.svg', price: 1690, originalPrice: 2190, quota: 20, left: 0 },
+];
+const demoLiveSession = {
+  id: DEMO_LIVE_SESSION_ID, merchantId: demoWorkplace.merchantId, merchantName: demoWorkplace.merchantName, title: '秋冬上新直播专场', cover: '/images/demo.svg',
+  startsAt: NOW - 600_000, status: 'live' as const, playbackUrl: '/media/demo-live/index.m3u8', perShopperLimit: 2, pinnedProductId: DEMO_PRODUCT_ID,
+  lines: demoLiveLines, viewers: 1280, likes: 5600, startedAt: NOW - 600_000, endedAt: null, mine: null, wechatRoomId: null,
 };
-const smokeLiveBoard = { orders: 3, paidOrders: 2, gmv: 3180, viewers: 120, likes: 56, lines: [{ skuId: 'sku_demo', quota: 10, sold: 2, paid: 2, left: 8, gmv: 3180 }] };
-const smokeHostLive = {
-  id: 'ls_smoke', merchantId: 'm_demo', merchantName: '示例商家', title: '示例直播', cover: '/images/p_demo.svg', startsAt: NOW, status: 'live' as const,
-  playbackUrl: '/live/demo.m3u8', perShopperLimit: 5, pinnedProductId: DEMO_PRODUCT_ID, viewers: 120, likes: 56, startedAt: NOW, endedAt: null, wechatRoomId: null,
-  hostStaffId: 'stf_smoke', lines: [{ ...smokeLiveLine, sold: 2, paid: 2, gmv: 3180, returned: 0 }], board: smokeLiveBoard, timeline: [], wechatPushedAt: null,
+const demoLiveBoard = {
+  orders: 3, paidOrders: 2, gmv: 3180, viewers: 1280, likes: 5600,
+  lines: demoLiveLines.map((l) => ({ skuId: l.skuId, quota: l.quota, sold: l.quota - l.left, paid: 2, left: l.left, gmv: 3180 })),
 };
-const smokeLiveSummary = { id: smokeHostLive.id, merchantId: 'm_demo', merchantName: '示例商家', title: '示例直播', cover: '/images/p_demo.svg', startsAt: NOW, status: 'live' as const, pinnedProductId: DEMO_PRODUCT_ID, viewers: 120 };
+/** The demo session as its host runs it (the workbench's live pages). */
+const demoHostLiveSession = {
+  ...demoLiveSession, hostStaffId: demoStaff.id, wechatPushedAt: null, board: demoLiveBoard,
+  lines: demoLiveLines.map((l) => ({ ...l, sold: l.quota - l.left, paid: 2, gmv: 3180, returned: 0 })),
+  timeline: [{ type: 'started', note: '开播', at: NOW - 600_000 }, { type: 'pinned', note: '讲解 示例商品', at: NOW - 300_000 }],
+};
 const emptyCart = { lines: [], totals: { selectedQuantity: 0, selectedLines: 0, itemsAmount: 0, totalLines: 0 } };
 /** The smoke promoter's share token (20 base62 characters, as the server makes them). */
 export const SMOKE_TOKEN = 'AbCdEf012345GhIjKlMn';
@@ -264,19 +274,21 @@ export const canned: Canned = {
   listReferralHolds: () => ({ items: [smokeHold('open')], nextCursor: null }),
   releaseReferralHold: () => smokeHold('released'),
   rejectReferralHold: () => smokeHold('rejected'),
-  // Live-stream ordering: the viewers' routes (their pages add to these) and the host's (pages/merchant/live-*).
-  listLiveSessions: () => ({ items: [smokeLiveSummary], nextCursor: null }),
-  getLiveSession: () => ({ ...smokeLiveSummary, playbackUrl: smokeHostLive.playbackUrl, perShopperLimit: 5, lines: [smokeLiveLine], likes: 56, startedAt: NOW, endedAt: null, mine: {}, wechatRoomId: null }),
-  likeLiveSession: () => ({ likes: 57 }),
-  listHostLiveSessions: () => ({ items: [{ id: smokeHostLive.id, title: smokeHostLive.title, cover: smokeHostLive.cover, startsAt: NOW, status: 'live' as const, pinnedProductId: DEMO_PRODUCT_ID, viewers: 120, board: smokeLiveBoard }], nextCursor: null }),
-  createLiveSession: () => ({ ...smokeHostLive, status: 'scheduled' as const, startedAt: null }),
-  getHostLiveSession: () => smokeHostLive,
-  updateLiveSession: () => smokeHostLive,
-  actLiveSession: () => smokeHostLive,
-  pinLiveProduct: () => smokeHostLive,
-  addLiveLine: () => smokeHostLive,
-  updateLiveLine: () => smokeHostLive,
-  linkLiveWechatRoom: () => ({ ...smokeHostLive, wechatRoomId: 12, wechatPushedAt: NOW }),
+  // Live: one session on air (the list, the room with its pinned card); the host's routes answer it as the host runs it.
+  listLiveSessions: () => ({ items: [{ id: demoLiveSession.id, merchantId: demoLiveSession.merchantId, merchantName: demoLiveSession.merchantName, title: demoLiveSession.title,
+    cover: demoLiveSession.cover, startsAt: demoLiveSession.startsAt, status: demoLiveSession.status, pinnedProductId: demoLiveSession.pinnedProductId, viewers: demoLiveSession.viewers }], nextCursor: null }),
+  getLiveSession: ({ params }) => (params.sessionId === DEMO_LIVE_SESSION_ID ? demoLiveSession : null),
+  likeLiveSession: ({ body }) => ({ likes: demoLiveSession.likes + Number((body as { count?: unknown } | undefined)?.count ?? 0) }),
+  listHostLiveSessions: () => ({ items: [{ id: demoHostLiveSession.id, title: demoHostLiveSession.title, cover: demoHostLiveSession.cover, startsAt: demoHostLiveSession.startsAt,
+    status: demoHostLiveSession.status, pinnedProductId: demoHostLiveSession.pinnedProductId, viewers: demoHostLiveSession.viewers, board: demoLiveBoard }], nextCursor: null }),
+  createLiveSession: () => ({ ...demoHostLiveSession, status: 'scheduled' as const, startsAt: NOW + 3_600_000, startedAt: null, pinnedProductId: null }),
+  getHostLiveSession: () => demoHostLiveSession,
+  updateLiveSession: () => demoHostLiveSession,
+  actLiveSession: () => demoHostLiveSession,
+  pinLiveProduct: () => demoHostLiveSession,
+  addLiveLine: () => demoHostLiveSession,
+  updateLiveLine: () => demoHostLiveSession,
+  linkLiveWechatRoom: () => ({ ...demoHostLiveSession, wechatRoomId: 1001, wechatPushedAt: NOW }),
   // A 1x1 PNG: the smoke hosts draw whatever image the code is.
   shareCode: () => ({ image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }),
 };
@@ -317,11 +329,13 @@ export const DEFAULT_PAGE_QUERIES: Record<string, Record<string, string>> = {
   'merchant/referral-report': { merchantId: demoWorkplace.merchantId },
   'merchant/live-sessions': { merchantId: demoWorkplace.merchantId },
   'merchant/live-edit': { merchantId: demoWorkplace.merchantId },
-  'merchant/live-console': { merchantId: demoWorkplace.merchantId, id: smokeHostLive.id },
+  'merchant/live-console': { merchantId: demoWorkplace.merchantId, id: DEMO_LIVE_SESSION_ID },
   // The join page as a shared link opens it: the code rides in the URL.
   'merchant/join': { code: DEMO_INVITE_CODE },
   'aftersale/apply': { orderId: shippedOrder.id },
   'aftersale/detail': { id: demoAfterSale.id },
+  // The demo session's room, opened from a promoter's share.
+  'live/room': { id: DEMO_LIVE_SESSION_ID, rt: SMOKE_TOKEN },
 };
 
 export interface RouteMatch {

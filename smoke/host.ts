@@ -167,7 +167,7 @@ export const EXPECTED_REQUESTS_SIGNED_IN: Record<string, string[]> = {
   'merchant/audit': ['GET /api/merchants/m_demo/audit '],
   'merchant/join': ['GET /api/staff-invites/SMK2345Q '],
   'merchant/live-sessions': ['GET /api/merchants/m_demo/live/sessions '],
-  'merchant/live-console': ['GET /api/merchants/m_demo/live/sessions/ls_smoke '],
+  'merchant/live-console': ['GET /api/merchants/m_demo/live/sessions/ls_demo '],
   aftersale: ['GET /api/after-sales '],
   'aftersale/apply': ['GET /api/orders/o_smoke_shipped ', 'GET /api/after-sales '],
   'aftersale/detail': ['GET /api/after-sales/as_smoke '],

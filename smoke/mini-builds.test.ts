@@ -82,6 +82,20 @@ for (const { platform, signedIn, label } of runs) {
       });
     }
 
+    // The live room opens the canned session on air: the pinned card (讲解中) at the session price over
+    // the struck original, what is left, 马上抢; its share carries the session (and a promoter's token).
+    test('pages/live/room: the pinned card of the canned session, and its share', () => {
+      const page = getReport().pages.find((p) => p.route === 'pages/live/room');
+      expect(page?.errors).toEqual([]);
+      // The host's text joins its nodes with spaces (the price is ¥, yuan and cents apart).
+      const text = (page?.text ?? '').replace(/\s+/g, '');
+      for (const want of ['讲解中', '示例商品', '¥15.90', '¥19.90', '剩12件', '马上抢', '秋冬上新直播专场', '1280人在看']) expect(text).toContain(want);
+      expect(text.indexOf('讲解中')).toBeLessThan(text.indexOf('马上抢'));
+      expect(page?.requests).toContainEqual(expect.stringContaining('/api/live/sessions/ls_demo'));
+      const answer = page?.share.appMessage as { path?: string } | undefined;
+      expect(answer?.path).toBe(signedIn ? `/pages/live/room?id=ls_demo&rt=${SMOKE_TOKEN}` : '/pages/live/room?id=ls_demo');
+    });
+
     for (const route of pages) {
       test(`${route} mounts`, () => {
         const page = getReport().pages.find((p) => p.route === route);

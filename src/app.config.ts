@@ -20,8 +20,9 @@ export default defineAppConfig({
     { root: 'pages/aftersale', pages: ['index', 'apply', 'detail'] },
     // The promoter centre (分销中心): earnings, team, commissions, leaderboard, posters, withdrawals.
     { root: 'pages/promoter', pages: ['index', 'team', 'commissions', 'leaderboard', 'posters', 'withdraw', 'withdrawals'] },
-    // Live sessions: mount is the Douyin live-room mount entry (pages/live/mount?session=<id>, docs/live.md).
-    { root: 'pages/live', pages: ['mount'] },
+    // Live rooms as viewers see them (直播): the list and the room; mount is the Douyin live-room
+    // mount entry (pages/live/mount?session=<id>) (docs/live.md).
+    { root: 'pages/live', pages: ['index', 'room', 'mount'] },
   ],
   // WeChat 小程序直播's room plugin, declared only when the build names its version (an app id
   // must have added the plugin, or DevTools refuses the app): services/live/wechat-room.ts.

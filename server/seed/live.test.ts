@@ -1,6 +1,7 @@
 import type { LiveSession } from '@contract/live';
 import { testApp, type TestApp } from '../test/app';
-import { DEMO_STREAM_PATH, seedDemoLive } from './live';
+import { seedDemoLive } from './live';
+import { DEMO_STREAM_PATH } from './stream';
 import { seedDemoStaff } from './staff';
 
 /** The demo shop's live sessions: one on air with a pinned product, one tomorrow; once. */

@@ -4,9 +4,8 @@ import { loadSkus } from '../modules/catalog';
 import { actSession, createSession, pinProduct } from '../modules/live';
 import { authorizeStaff } from '../modules/merchant';
 import { buildDemoShop } from './data';
+import { DEMO_STREAM_PATH } from './stream';
 
-/** The demo stream: six seconds of HLS made by scripts/demo-stream.sh, served beside the demo images. */
-export const DEMO_STREAM_PATH = '/media/demo-live/index.m3u8';
 
 export interface LiveSeedResult {
   /** Sessions created now: one on air (its first product pinned), one scheduled for tomorrow. */

@@ -37,6 +37,10 @@ const common = {
   clear: '清除',
   homeFeedTitle: '为你推荐',
   homeEmpty: '暂无商品',
+  // The home page's 直播 entry (shown only while a session is on air or coming); the live pages' own text is i18n/live.ts.
+  'live.entry': '直播',
+  'live.entryOnAir': '直播中',
+  'live.entryUpcoming': '{time} 开播',
   sold: '已售 {n}',
   // category
   categoryAll: '全部',

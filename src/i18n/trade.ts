@@ -29,6 +29,7 @@ export const tradeMessages = {
   'checkout.submit': '提交订单',
   'checkout.submitting': '提交中…',
   'checkout.resubmit': '重新提交',
+  'checkout.livePrice': '直播专享价：以本页价格为准，直播结束后恢复原价',
   'checkout.notSubmitted': '订单未提交：{reason}',
   'checkout.blocked': '部分商品无法购买，请返回修改后再提交',
   'checkout.noItems': '没有要结算的商品',

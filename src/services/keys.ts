@@ -151,6 +151,8 @@ export const keys = {
   live: {
     all: () => ['live'] as const,
     lists: () => ['live', 'list'] as const,
+    /** Sessions on air, then upcoming, `limit` a page (the list page; the home entry asks for 1). */
+    list: (limit: number) => ['live', 'list', { limit }] as const,
     session: (sessionId: string) => ['live', 'session', sessionId] as const,
   },
   /** The promoter's own withdrawals (the promoter centre). */

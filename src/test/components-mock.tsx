@@ -36,6 +36,7 @@ export const Label = make('label', 'Label');
 export const Icon = make('i', 'Icon');
 export const RichText = make('div', 'RichText');
 export const Canvas = make('canvas', 'Canvas');
+export const Video = make('video', 'Video');
 
 export const Image = (props: AnyProps) =>
   createElement('img', { ...domProps(props), 'data-taro': 'Image', onError: props.onError as (() => void) | undefined, onLoad: props.onLoad as (() => void) | undefined });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { defineHandlers } from '../../infra/http';
 import { sendImage } from '../../seed/images';
+import { registerDemoStream } from '../../seed/stream';
 import * as catalog from './service';
 import * as goods from './goods';
 
@@ -19,7 +20,8 @@ export const handlers = defineHandlers({
   listStockAlerts: async ({ db, staff, query }) => goods.listStockAlerts(db, staff.merchantId, query),
 });
 
-/** Generated placeholder images: GET /images/<file>.svg. */
+/** The demo shop's media: generated placeholder images (GET /images/<file>.svg) and the demo live stream (GET /media/demo-live/index.m3u8). */
 export function registerExtra(app: FastifyInstance): void {
   app.get<{ Params: { file: string } }>('/images/:file', async (req, reply) => sendImage(req, reply, req.params.file));
+  registerDemoStream(app);
 }

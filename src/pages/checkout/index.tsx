@@ -1,6 +1,7 @@
 import type { Address, CheckoutBody, CheckoutPreview, CreateOrderBody, Fulfilment } from '@contract';
 import { formatPrice } from '@contract/money';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
+import { useQueryClient } from '@tanstack/react-query';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LineItem, OfflineBanner, PageState, Price, Skeleton, disabledProp, TitleBar } from '@/components';
@@ -8,12 +9,13 @@ import { errorMessage, lineIssueLabels, t } from '@/i18n/messages';
 import { onSelectedAddressFallback, openAddressPicker } from '@/services/address/select';
 import { MAINLAND_MOBILE } from '@/services/address/validate';
 import { useDebounced } from '@/services/use-debounced';
-import { liveSessionParam, parseItemsParam } from '@/services/checkout/items';
+import { parseItemsParam, parseLiveParam } from '@/services/checkout/items';
 import { discountText, isBlockedLine } from '@/services/checkout/lines';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { usePreviewCheckout } from '@/services/checkout/previewCheckout';
 import { isApiError, newIdempotencyKey } from '@/services/http';
+import { keys } from '@/services/keys';
 import { useCreateOrder } from '@/services/order/createOrder';
 import { cashierPath, isRetryableFailure } from '@/services/payment/payOrder';
 import './index.css';
@@ -32,9 +34,9 @@ export default function CheckoutPage() {
   const { params } = useRouter();
   const items = useMemo(() => parseItemsParam(params.items), [params.items]);
   const fromCart = params.fromCart === '1';
-  // Bought from a live session (its room, or a product page opened from it): the server prices its lines.
-  const liveSessionId = liveSessionParam(params.liveSessionId);
-  const live = useMemo(() => (liveSessionId ? { liveSessionId } : {}), [liveSessionId]);
+  // Bought from a live room (docs/live.md): the server prices the session's lines and takes them from its quota.
+  const liveSessionId = useMemo(() => parseLiveParam(params.live), [params.live]);
+  const client = useQueryClient();
 
   const [mode, setMode] = useState<Mode>('delivery');
   const [chosenAddress, setChosenAddress] = useState<Address | null>(null);
@@ -49,13 +51,14 @@ export default function CheckoutPage() {
 
   const previewBody = useMemo<CheckoutBody | null>(() => {
     if (!items) return null;
+    const live = liveSessionId ? { liveSessionId } : {};
     if (mode === 'pickup') {
       return pickupReady
         ? { items, ...live, fulfilment: { type: 'pickup', contactName: debouncedName, contactPhone: debouncedPhone } }
         : { items, ...live, fulfilment: { type: 'pickup' } };
     }
     return chosenAddress ? { items, ...live, fulfilment: { type: 'delivery', addressId: chosenAddress.id } } : { items, ...live };
-  }, [items, live, mode, chosenAddress, pickupReady, debouncedName, debouncedPhone]);
+  }, [items, liveSessionId, mode, chosenAddress, pickupReady, debouncedName, debouncedPhone]);
 
   const preview = usePreviewCheckout(previewBody);
   useLoginGate(preview.error, preview.refetch);
@@ -98,7 +101,7 @@ export default function CheckoutPage() {
   function buildOrderBody(): CreateOrderBody | string {
     if (!items) return t('checkout.noItems');
     const trimmedRemark = remark.trim();
-    const base = { items, fromCart, ...live, ...(trimmedRemark ? { remark: trimmedRemark } : {}) };
+    const base = { items, fromCart, ...(liveSessionId ? { liveSessionId } : {}), ...(trimmedRemark ? { remark: trimmedRemark } : {}) };
     if (mode === 'pickup') {
       const name = contactName.trim();
       const phone = contactPhone.trim();
@@ -129,9 +132,16 @@ export default function CheckoutPage() {
       const parent = await createOrder.mutateAsync({ body, idempotencyKey: intent.current.key });
       // The order exists: the cashier takes it from here (tenders, channel, countdown).
       leaving = true;
+      // The room's stock left and what this shopper bought there have moved.
+      if (liveSessionId) void client.invalidateQueries({ queryKey: keys.live.session(liveSessionId) });
       void Taro.redirectTo({ url: cashierPath(parent.id) });
     } catch (e) {
-      if (isRetryableFailure(e)) {
+      if (isApiError(e) && e.code === 'LIVE_BUSY') {
+        // The live session's admission refused it before anything was written: a new intent,
+        // and the message with 重新提交 (the shopper tries again in a moment).
+        intent.current = null;
+        setSubmitError(errorText(e));
+      } else if (isRetryableFailure(e)) {
         // The order may or may not exist: 重新提交 sends the same intent with the same key, so
         // it can only ever be one order (and nothing is sent unless the shopper taps).
         setSubmitError(t('checkout.notSubmitted', { reason: errorText(e) }));
@@ -237,6 +247,7 @@ export default function CheckoutPage() {
         {data && (
           <View className={repricing ? 'checkout__groups checkout__groups--stale' : 'checkout__groups'}>
             {priceChanged && <Text className="checkout__notice">{t('checkout.priceChanged')}</Text>}
+            {liveSessionId && <Text className="checkout__notice checkout__notice--live" data-testid="checkout-live">{t('checkout.livePrice')}</Text>}
             {data.groups.map((group) => (
               <View key={group.merchantId} className="checkout__card checkout__group" data-testid="checkout-group">
                 <Text className="checkout__merchant">{group.merchantName}</Text>

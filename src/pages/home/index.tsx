@@ -12,6 +12,7 @@ import { openPage, PAGES } from '@/services/platform/nav';
 import { useLanding } from '@/services/referral/use-landing';
 import { HOME_TARGET, usePageShare } from '@/services/share/page-share';
 import { useBrowse } from '@/stores/browse';
+import { LiveEntry } from './live-entry';
 import './index.css';
 
 // Ten cards fill two phone screens; more load on the way down. (config/first-load.ts preloads this request.)
@@ -94,6 +95,7 @@ export default function HomePage() {
           </>
         )}
       </PageState>
+      <LiveEntry ready={home.data !== undefined} />
 
       <Inline className="home__feed-title">{t('homeFeedTitle')}</Inline>
       <PageState

@@ -46,7 +46,7 @@ describe('product page opened from a live session', () => {
     fireEvent.click(value('尺码', 'L'));
     expect(await screen.findByTestId('live-price')).toBeTruthy();
     fireEvent.click(screen.getByText('立即购买'));
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/checkout/index?items=${encodeURIComponent('sku_bl:1')}&liveSessionId=ls_1` });
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/checkout/index?items=${encodeURIComponent('sku_bl:1')}&live=ls_1` });
   });
 
   it("reads the session from custom_params (a WeChat room's goods); an ended session shows no session price", async () => {

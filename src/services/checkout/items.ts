@@ -34,13 +34,23 @@ export function itemsParam(items: readonly LineInput[]): string {
   return encodeURIComponent(items.map((i) => `${i.skuId}:${i.quantity}`).join(','));
 }
 
-/** The checkout page's URL for these lines; bought from a live session: its id as `liveSessionId` (the server prices the session's lines). */
+/**
+ * The checkout page's URL for these lines; `liveSessionId` (a live room's 马上抢) rides as `live`
+ * and goes with the preview and the order (the server prices the session's lines).
+ */
 export function checkoutUrl(items: readonly LineInput[], fromCart: boolean, liveSessionId?: string | null): string {
-  const live = liveSessionId && SKU_ID.test(liveSessionId) ? `&liveSessionId=${encodeURIComponent(liveSessionId)}` : '';
+  const live = liveSessionId ? `&live=${encodeURIComponent(liveSessionId)}` : '';
   return `/pages/checkout/index?items=${itemsParam(items)}${fromCart ? '&fromCart=1' : ''}${live}`;
 }
 
-/** The checkout page's `liveSessionId` query value when it is an id, else null (the order is priced normally). */
-export function liveSessionParam(raw: string | undefined | null): string | null {
-  return raw && SKU_ID.test(raw) ? raw : null;
+/** The checkout page's `live` query value: a session id, or null when absent or malformed (then it is a normal checkout). */
+export function parseLiveParam(raw: string | undefined | null): string | null {
+  if (!raw) return null;
+  let text: string;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return SKU_ID.test(text) ? text : null;
 }

@@ -32,6 +32,9 @@ export const PAGES = {
   /** The commission withdrawal (form and history). */
   promoterWithdraw: '/pages/promoter/withdraw',
   promoterWithdrawals: '/pages/promoter/withdrawals',
+  /** Live rooms (pages/live): the list, and a room by its session. */
+  live: '/pages/live/index',
+  liveRoom: (sessionId: string) => `/pages/live/room?id=${encodeURIComponent(sessionId)}`,
 } as const;
 
 export function isTabPage(url: string): boolean {

@@ -14,25 +14,35 @@ import { useIsPromoter } from '../referral/getReferralMe';
  * promoter, reused for weeks): the same promoter either way, so a share from the host's menu
  * carries the token at once without making a link for every product a promoter looks at.
  */
-export type ShareTarget = { kind: 'home' } | { kind: 'product'; productId: string };
+export type ShareTarget = { kind: 'home' } | { kind: 'product'; productId: string } | { kind: 'live'; sessionId: string };
 
 export const HOME_TARGET: ShareTarget = { kind: 'home' };
 
-/** The referral target of a share (POST /api/referral/links). */
+/**
+ * The referral target of a share (POST /api/referral/links). A live room has no target of its
+ * own in the contract: its share carries the promoter's home link's token (the same promoter).
+ */
 export function referralTargetOf(target: ShareTarget): ReferralTarget {
-  return target.kind === 'home' ? 'home' : `product:${target.productId}`;
+  return target.kind === 'product' ? `product:${target.productId}` : 'home';
+}
+
+/** The page a target opens. */
+function pageOf(target: ShareTarget): string {
+  if (target.kind === 'product') return PAGES.product(target.productId);
+  if (target.kind === 'live') return PAGES.liveRoom(target.sessionId);
+  return PAGES.home;
 }
 
 /** The page path a share opens, with the token as `rt` when there is one. */
 export function sharePathOf(target: ShareTarget, token: string | null): string {
-  const base = target.kind === 'home' ? PAGES.home : PAGES.product(target.productId);
+  const base = pageOf(target);
   if (!token) return base;
   return `${base}${base.includes('?') ? '&' : '?'}rt=${token}`;
 }
 
 /** The query of a timeline share (WeChat takes only the query: the page is the one shown). */
 export function timelineQueryOf(target: ShareTarget, token: string | null): string {
-  const parts = target.kind === 'product' ? [`id=${encodeURIComponent(target.productId)}`] : [];
+  const parts = target.kind === 'product' ? [`id=${encodeURIComponent(target.productId)}`] : target.kind === 'live' ? [`id=${encodeURIComponent(target.sessionId)}`] : [];
   if (token) parts.push(`rt=${token}`);
   return parts.join('&');
 }
@@ -54,10 +64,10 @@ export interface ShareToken {
 export function useShareToken(target: ShareTarget, wantOwn: boolean): ShareToken {
   const promoter = useIsPromoter();
   const home = useReferralLink('home', promoter);
-  const ownWanted = promoter && wantOwn && target.kind !== 'home';
+  const ownWanted = promoter && wantOwn && target.kind === 'product';
   const own = useReferralLink(referralTargetOf(target), ownWanted);
   if (ownWanted && own.data) return { token: own.data.token, own: true, pending: false };
-  if (home.data) return { token: home.data.token, own: target.kind === 'home', pending: ownWanted && own.isPending };
+  if (home.data) return { token: home.data.token, own: target.kind !== 'product', pending: ownWanted && own.isPending };
   return { token: null, own: false, pending: promoter && (home.isPending || (ownWanted && own.isPending)) };
 }
 

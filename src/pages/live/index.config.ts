@@ -1,0 +1,7 @@
+import { liveMessages } from '../../i18n/live';
+
+export default definePageConfig({
+  navigationBarTitleText: liveMessages['list.title'],
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 200,
+});
