@@ -349,6 +349,11 @@ export function liveAfterCommit(trx: Db, sessionId: string, soldOut: readonly st
   announceAfterCommit(trx, sessionId, { soldOut });
 }
 
+/** After the commit of `trx`: every node's admission control hears that these lines have units again (a host raised their quota). */
+export function liveRestockedAfterCommit(trx: Db, sessionId: string, skuIds: readonly string[]): void {
+  announceAfterCommit(trx, sessionId, { restocked: skuIds });
+}
+
 // ---------------------------------------------------------------------------------------------
 // After the commit
 

@@ -23,6 +23,7 @@ import { apply, IllegalTransitionError } from '../../infra/state-machine';
 import type { VolatileChannel } from '../../realtime/volatile';
 import { giveBackStock, loadSkus, takeStock, type SkuSnapshot } from '../catalog';
 import { recordAudit } from '../merchant';
+import { liveRestockedAfterCommit } from './flash';
 import { CLOSED, liveSessionMachine, OPEN } from './machine';
 import { boardOf, linesOf, merchantSession, orderCounts, toSession, viewersOf } from './reads';
 import type { LiveSessionTable } from './tables';
@@ -335,8 +336,11 @@ export async function updateLine(db: Db, staff: StaffAccess, sessionId: string, 
       const sold = await trx.selectFrom('live_lines').select('sold').where('session_id', '=', sessionId).where('sku_id', '=', skuId).executeTakeFirstOrThrow();
       throw new AppError('LIVE_QUOTA_INVALID', `the quota of ${skuId} may not go below what is sold`, { skuId, minimum: Number(sold.sold) });
     }
-    if (newQuota > quota) await carve(trx, skuId, newQuota - quota, quota, now);
-    else if (newQuota < quota) await giveBackStock(trx, skuId, quota - newQuota, now);
+    if (newQuota > quota) {
+      await carve(trx, skuId, newQuota - quota, quota, now);
+      // A node that refused the line from memory as sold out sells it again at once.
+      liveRestockedAfterCommit(trx, sessionId, [skuId]);
+    } else if (newQuota < quota) await giveBackStock(trx, skuId, quota - newQuota, now);
     if (newPrice !== price) await addTimeline(trx, sessionId, 'price_changed', `${skuId} ${price}->${newPrice}`, staff.staffId, now);
     if (newQuota !== quota) await addTimeline(trx, sessionId, 'quota_changed', `${skuId} ${quota}->${newQuota}`, staff.staffId, now);
     await recordAudit(
