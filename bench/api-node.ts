@@ -1,6 +1,6 @@
 /**
  * API processes for the benchmarks that need the real server (server/main.ts through tsx, as
- * server/integration/support/crash-api.ts starts it): bench:realtime, bench:flash.
+ * server/integration/support/crash-api.ts starts it): bench:realtime, bench:flash, bench:live.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,24 @@ export function freePort(): Promise<number> {
  */
 export function raisedFileLimit(argv: string[]): [string, string[]] {
   return ['/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', ...argv]];
+}
+
+/**
+ * The environment of a bench's API process: development with the sandbox, no demo shop, warnings
+ * only, a DATA_DIR of its own under `dir`, the bench's TOKEN_SECRET (it issues the tokens), and
+ * PostgreSQL when a URL is given (else SQLite in DATA_DIR).
+ */
+export function apiEnv(dir: string, name: string, tokenSecret: string, databaseUrl?: string): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    SANDBOX: 'on',
+    SEED_DEMO: 'off',
+    STATIC_DIR: path.join(dir, 'no-static'),
+    DATA_DIR: path.join(dir, `data-${name}`),
+    TOKEN_SECRET: tokenSecret,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
 }
 
 /** One API process (server/main.ts through tsx, as server/integration/support/crash-api.ts starts it). */

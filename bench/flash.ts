@@ -41,7 +41,8 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { createDb, type Db } from '../server/db';
 import { issueToken } from '../server/infra/tokens';
-import { ApiNode, children, pgUrl } from './api-node';
+import { ApiNode, apiEnv, children, pgUrl } from './api-node';
+import { insertOwner, insertShop, insertUsers } from './shop';
 
 const BUYERS = Number(process.env.BENCH_FLASH_BUYERS ?? 10_000);
 const QUOTA = Number(process.env.BENCH_FLASH_QUOTA ?? 500);
@@ -59,47 +60,14 @@ const SESSION_PRICE = 9_900;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function apiEnv(dir: string, name: string, databaseUrl?: string): Record<string, string> {
-  return {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    SANDBOX: 'on',
-    SEED_DEMO: 'off',
-    STATIC_DIR: path.join(dir, 'no-static'),
-    DATA_DIR: path.join(dir, `data-${name}`),
-    TOKEN_SECRET,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Setup (untimed)
 
 async function setUp(db: Db): Promise<string[]> {
-  const now = Date.now();
-  await db.insertInto('merchants').values({ id: MERCHANT, name: '秒杀商户', logo: '/images/logo.svg', created_at: now }).execute();
-  await db.insertInto('categories').values({ id: 'c_flash', name: '秒杀', icon: '/images/c.svg', sort: 0 }).execute();
-  await db
-    .insertInto('products')
-    .values({
-      id: PRODUCT, merchant_id: MERCHANT, category_id: 'c_flash', title: '直播秒杀商品', subtitle: '', description: '', cover: '/images/p.svg',
-      images: JSON.stringify(['/images/p.svg']), specs: JSON.stringify([{ name: '颜色', values: ['红色'] }]), on_shelf: 1, position: 1,
-      price_from: PRICE, original_price: null, sales: 0, created_at: now, updated_at: now,
-    })
-    .execute();
-  await db.insertInto('skus').values({ id: SKU, product_id: PRODUCT, spec_values: JSON.stringify(['红色']), price: PRICE, original_price: null, stock: STOCK, sales: 0, created_at: now, updated_at: now }).execute();
+  await insertShop(db, { merchantId: MERCHANT, productId: PRODUCT, skuId: SKU, merchantName: '秒杀商户', title: '直播秒杀商品', price: PRICE, stock: STOCK });
   const ids = [OWNER, ...Array.from({ length: BUYERS }, (_, i) => `u_flash_${i}`)];
-  for (let start = 0; start < ids.length; start += 500) {
-    const batch = ids.slice(start, start + 500);
-    await db
-      .insertInto('users')
-      .values(batch.map((id) => ({ id, platform: 'h5', openid: id, unionid: null, phone: null, nickname: '秒杀', avatar: null, created_at: now, updated_at: now, status_changed_at: null })))
-      .execute();
-  }
-  await db
-    .insertInto('merchant_staff')
-    .values({ id: 'ms_flash_owner', merchant_id: MERCHANT, user_id: OWNER, phone: null, role: 'owner', status: 'active', invited_by: null, code_hash: null, code_expires_at: null, created_at: now, updated_at: now })
-    .execute();
+  await insertUsers(db, ids, '秒杀');
+  await insertOwner(db, MERCHANT, OWNER);
   return ids.map((id) => issueToken(TOKEN_SECRET, id, 6 * 3600).token);
 }
 
@@ -312,7 +280,7 @@ async function session(node: ApiNode, owner: string): Promise<string> {
 }
 
 async function sqliteSetup(dir: string): Promise<Row> {
-  const node = await ApiNode.start('flash-sqlite', dir, apiEnv(dir, 'sqlite'));
+  const node = await ApiNode.start('flash-sqlite', dir, apiEnv(dir, 'sqlite', TOKEN_SECRET));
   const db = createDb({ dialect: 'sqlite', databaseUrl: null, sqlitePath: path.join(dir, 'data-sqlite', 'shop.db') });
   try {
     const tokens = await setUp(db);
@@ -338,8 +306,8 @@ async function postgresSetup(dir: string): Promise<Row> {
   const db = createDb({ dialect: 'postgres', databaseUrl: pgUrl(), sqlitePath: '' }, { pgSchema: schema, poolSize: 2 });
   try {
     // A first: it runs the migrations.
-    nodes.push(await ApiNode.start('flash-pg-a', dir, apiEnv(dir, 'pg-a', url)));
-    nodes.push(await ApiNode.start('flash-pg-b', dir, apiEnv(dir, 'pg-b', url)));
+    nodes.push(await ApiNode.start('flash-pg-a', dir, apiEnv(dir, 'pg-a', TOKEN_SECRET, url)));
+    nodes.push(await ApiNode.start('flash-pg-b', dir, apiEnv(dir, 'pg-b', TOKEN_SECRET, url)));
     const tokens = await setUp(db);
     const id = await session(nodes[0], tokens[0]);
     // The second node learns of the session's line through its own reads: one warm-up view each.
