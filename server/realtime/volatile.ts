@@ -16,6 +16,14 @@ import type { Database } from '../db/types';
 export interface VolatileChannel {
   /** An event to every subscriber of `topic` on every node (`{"op":"event","topic",...,"volatile":true}`). */
   publish(topic: string, type: string, data: object): void;
+  /**
+   * An event to this node's subscribers of `topic` only: what each node says to its own sockets
+   * (a live room's stats, which every node with viewers sends, would otherwise reach each viewer
+   * once per node).
+   */
+  publishLocal(topic: string, type: string, data: object): void;
+  /** The topics starting with `prefix` that have subscribers on this node (`live:` topics only are counted). */
+  localTopics(prefix: string): string[];
   /** A notice to every node's listeners of `subject` (this node included). */
   broadcast(subject: string, data: object): void;
   onBroadcast(subject: string, handler: (data: unknown) => void): () => void;
@@ -159,6 +167,12 @@ export function nodeVolatile(options: { transport?: VolatileTransport | null; lo
     publish(topic, type, data) {
       deliverLocal({ topic, type, data });
       send({ n: node, k: 'e', t: topic, y: type, d: data });
+    },
+    publishLocal(topic, type, data) {
+      deliverLocal({ topic, type, data });
+    },
+    localTopics(prefix) {
+      return [...(hub?.liveCounts?.() ?? new Map<string, number>()).keys()].filter((t) => t.startsWith(prefix));
     },
     broadcast(subject, data) {
       notifyLocal(subject, data);

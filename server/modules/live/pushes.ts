@@ -30,18 +30,16 @@ export interface BoughtNotice {
  * - `live.lines` on `live:{id}` and `live.board` on `merchant:{merchantId}`, after a line's
  *   price, quota or sold changed: coalesced, at most one per session per LINES_PUSH_MS, the lines
  *   read once per push (however many changes it covers).
- * - `live.stats` on `live:{id}` every STATS_PUSH_MS for the sessions this node knows on air
- *   (started or resumed here, or read by a viewer here) while anyone is subscribed; one read of
- *   their likes per tick, none when nobody watches.
+ * - `live.stats` on `live:{id}` every STATS_PUSH_MS, from each node to its own subscribers of
+ *   the sessions on air (the viewer count is every node's); one read of their likes per tick,
+ *   none when nobody watches here.
  * - `live.bought` at once.
  * Timers are unref'd and stop with stop() (the app's close).
  */
 export interface LivePushes {
   linesChanged(sessionId: string): void;
   bought(sessionId: string, notice: BoughtNotice): void;
-  /** The session is on air: count and push its stats from this node. */
-  onAir(sessionId: string): void;
-  /** The session left the air (ended, cancelled). */
+  /** The session left the air (ended, cancelled): its coalescing window is forgotten. */
   offAir(sessionId: string): void;
   /** Runs the pending lines pushes now (tests, shutdown) and waits for them. */
   flush(): Promise<void>;
@@ -59,7 +57,6 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
   const pending = new Map<string, NodeJS.Timeout>();
   const lastPush = new Map<string, number>();
   const running = new Set<Promise<void>>();
-  const airing = new Set<string>();
   let stopped = false;
 
   async function pushLines(sessionId: string): Promise<void> {
@@ -87,20 +84,23 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
   }
 
   let ticking = false;
+  /**
+   * The stats of every session with viewers on this node, to those viewers only: each node
+   * speaks to its own sockets (the count is every node's), so a viewer gets one a tick however
+   * many nodes there are. One read of the watched sessions' status and likes; none when nobody
+   * watches here.
+   */
   async function tickStats(): Promise<void> {
     if (ticking) return;
-    const watched = [...airing].filter((id) => volatile.subscribers(liveTopicOf(id)) > 0);
+    const watched = volatile.localTopics('live:').map((topic) => topic.slice('live:'.length));
     if (watched.length === 0) return;
     ticking = true;
     try {
       const rows = await db.selectFrom('live_sessions').select(['id', 'status', 'likes']).where('id', 'in', watched).execute();
       const at = Date.now();
       for (const r of rows) {
-        if (!ON_AIR.includes(r.status as never)) {
-          airing.delete(r.id);
-          continue;
-        }
-        volatile.publish(liveTopicOf(r.id), 'live.stats', { sessionId: r.id, viewers: volatile.subscribers(liveTopicOf(r.id)), likes: Number(r.likes), at });
+        if (!ON_AIR.includes(r.status as never)) continue;
+        volatile.publishLocal(liveTopicOf(r.id), 'live.stats', { sessionId: r.id, viewers: volatile.subscribers(liveTopicOf(r.id)), likes: Number(r.likes), at });
       }
     } catch (err) {
       log.error({ err }, 'live stats push failed');
@@ -131,11 +131,7 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
         'bought',
       );
     },
-    onAir(sessionId) {
-      if (!stopped) airing.add(sessionId);
-    },
     offAir(sessionId) {
-      airing.delete(sessionId);
       lastPush.delete(sessionId);
     },
     async flush() {
@@ -151,7 +147,6 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
       clearInterval(statsTimer);
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
-      airing.clear();
       instances.delete(pushes);
     },
   };

@@ -5,7 +5,7 @@ import { AppError } from '../../infra/errors';
 import { defineHandlers } from '../../infra/http';
 import { WindowLimiter } from '../../infra/rate-limit';
 import type { VolatileChannel } from '../../realtime/volatile';
-import { CLOSED, ON_AIR } from './machine';
+import { CLOSED } from './machine';
 import { createLivePushes, type LivePushes, type LivePushLog } from './pushes';
 import { hostSessionView, viewerSessionView } from './reads';
 import { actSession, addLine, createSession, listHostSessions, pinProduct, updateLine, updateSession } from './sessions';
@@ -37,12 +37,7 @@ export function liveHandlers(deps: LiveDeps, pushes: LivePushes) {
   const hostView = (merchantId: string, sessionId: string) => hostSessionView(deps.db, volatile, merchantId, sessionId);
   return defineHandlers({
     listLiveSessions: async ({ db, query }) => listViewerSessions(db, volatile, query),
-    getLiveSession: async ({ db, user, params }) => {
-      const session = await viewerSessionView(db, volatile, params.sessionId, user?.id ?? null);
-      // Viewers come here before they subscribe: this node counts and pushes the session's stats.
-      if (ON_AIR.includes(session.status)) pushes.onAir(session.id);
-      return session;
-    },
+    getLiveSession: async ({ db, user, params }) => viewerSessionView(db, volatile, params.sessionId, user?.id ?? null),
     likeLiveSession: async ({ db, user, ip, params, body }) => {
       const key = user ? `u:${user.id}` : `ip:${ip}`;
       if (!likesPerViewer.hit(key)) {
@@ -62,7 +57,6 @@ export function liveHandlers(deps: LiveDeps, pushes: LivePushes) {
     },
     actLiveSession: async ({ db, staff, params, body }) => {
       const outcome = await actSession(db, staff, params.sessionId, body.action);
-      if (ON_AIR.includes(outcome.status)) pushes.onAir(params.sessionId);
       if (CLOSED.includes(outcome.status)) {
         pushes.offAir(params.sessionId);
         pushes.linesChanged(params.sessionId);
