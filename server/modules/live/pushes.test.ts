@@ -42,7 +42,7 @@ it('coalesces line changes: one live.lines and one live.board per session per wi
   await pushes.flush();
   expect(delivered.map((e) => [e.topic, e.type])).toEqual([
     [`live:${s.sessionId}`, 'live.lines'],
-    ['merchant:m_p1', 'live.board'],
+    [`liveboard:${s.sessionId}`, 'live.board'],
   ]);
   expect(delivered[0].data).toEqual({ sessionId: s.sessionId, lines: [{ skuId: s.skus[0].skuId, price: 800, quota: 10, left: 6 }], at: expect.any(Number) });
   expect(delivered[1].data).toEqual({

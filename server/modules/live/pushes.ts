@@ -3,7 +3,7 @@ import type { Database } from '../../db/types';
 import type { VolatileChannel } from '../../realtime/volatile';
 import { accountNames, maskNickname } from '../identity';
 import { ON_AIR } from './machine';
-import { boardOf, lineUpdates, linesOf, liveTopicOf, merchantTopicOf, orderCounts, viewersOf } from './reads';
+import { boardOf, lineUpdates, linesOf, liveBoardTopicOf, liveTopicOf, orderCounts, viewersOf } from './reads';
 
 type Db = Kysely<Database>;
 
@@ -27,7 +27,7 @@ export interface BoughtNotice {
  * The live module's volatile pushes on this node (docs/live.md, "Pushes"): nothing of them is
  * stored; a client that missed one refetches the session.
  *
- * - `live.lines` on `live:{id}` and `live.board` on `merchant:{merchantId}`, after a line's
+ * - `live.lines` on `live:{id}` and `live.board` on `liveboard:{id}` (the host's), after a line's
  *   price, quota or sold changed: coalesced, at most one per session per LINES_PUSH_MS, the lines
  *   read once per push (however many changes it covers).
  * - `live.stats` on `live:{id}` every STATS_PUSH_MS for the sessions this node knows on air
@@ -65,14 +65,14 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
   async function pushLines(sessionId: string): Promise<void> {
     pending.delete(sessionId);
     lastPush.set(sessionId, Date.now());
-    const session = await db.selectFrom('live_sessions').select(['id', 'merchant_id', 'status', 'likes']).where('id', '=', sessionId).executeTakeFirst();
+    const session = await db.selectFrom('live_sessions').select(['id', 'status', 'likes']).where('id', '=', sessionId).executeTakeFirst();
     if (!session) return;
     const lines = (await linesOf(db, [sessionId])).get(sessionId) ?? [];
     const counts = await orderCounts(db, [sessionId]);
     const at = Date.now();
     volatile.publish(liveTopicOf(sessionId), 'live.lines', { sessionId, lines: lineUpdates(lines), at });
     const board = boardOf(lines, counts.get(sessionId), viewersOf(volatile, session), Number(session.likes));
-    volatile.publish(merchantTopicOf(session.merchant_id), 'live.board', { sessionId, board, at });
+    volatile.publish(liveBoardTopicOf(sessionId), 'live.board', { sessionId, board, at });
   }
 
   /** Keeps a push in flight until it settles (flush waits for it); its failure is logged. */
