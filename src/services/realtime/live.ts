@@ -4,8 +4,9 @@ import { keys } from '../keys';
 
 /**
  * Live rooms on the realtime client (docs/live.md, "Pushes, not polls"; docs/realtime.md): what
- * an event of `live:{sessionId}`, or `live.board` on `merchant:{merchantId}`, does to the cache,
- * as data (the reducers are pure), and the listeners of `useLiveTopic`.
+ * an event of `live:{sessionId}`, or `live.board` on the host's `liveboard:{sessionId}`, does to
+ * the cache, as data (the reducers are pure), the listeners of `useLiveTopic`, and which
+ * merchant a followed board belongs to (`followLiveBoard`: the host session's cache key needs it).
  *
  * Events are read by hand, to the shapes of contract/live.ts (`liveTopicEvent`,
  * `liveBoardEvent`; live.test.ts checks they agree): the client takes no zod (decision 0002).
@@ -14,6 +15,48 @@ import { keys } from '../keys';
 
 export function liveSessionIdOf(topic: string): string | null {
   return topic.startsWith('live:') && topic.length > 'live:'.length ? topic.slice('live:'.length) : null;
+}
+
+const BOARD_PREFIX = 'liveboard:';
+
+/** The host's board of a session (its merchant's owners, operators and live hosts). */
+export function liveBoardTopic(sessionId: string): string {
+  return `${BOARD_PREFIX}${sessionId}`;
+}
+
+export function liveBoardSessionIdOf(topic: string): string | null {
+  return topic.startsWith(BOARD_PREFIX) && topic.length > BOARD_PREFIX.length ? topic.slice(BOARD_PREFIX.length) : null;
+}
+
+/** The merchant of each board followed (useLiveBoardTopic), with how many follow it. */
+const boardMerchants = new Map<string, { merchantId: string; n: number }>();
+
+/**
+ * Remembers that the session's board belongs to the merchant while the returned function is not
+ * called (the console, before it follows `liveboard:{sessionId}`): `live.board` and the
+ * (re)subscription write and refetch `keys.merchant.liveSession(merchantId, sessionId)`.
+ */
+export function followLiveBoard(merchantId: string, sessionId: string): () => void {
+  const entry = boardMerchants.get(sessionId);
+  if (entry && entry.merchantId === merchantId) entry.n += 1;
+  else boardMerchants.set(sessionId, { merchantId, n: 1 });
+  let followed = true;
+  return () => {
+    if (!followed) return;
+    followed = false;
+    const e = boardMerchants.get(sessionId);
+    if (!e || e.merchantId !== merchantId) return;
+    e.n -= 1;
+    if (e.n <= 0) {
+      boardMerchants.delete(sessionId);
+      boardMarks.delete(`${merchantId} ${sessionId}`);
+    }
+  };
+}
+
+/** The merchant of a followed board, or null when no page follows it. */
+export function liveBoardMerchantOf(sessionId: string): string | null {
+  return boardMerchants.get(sessionId)?.merchantId ?? null;
 }
 
 const STATUSES: readonly LiveSessionStatus[] = ['scheduled', 'live', 'paused', 'ended', 'cancelled'];
@@ -82,16 +125,26 @@ export function liveEventOps(sessionId: string, type: string, data: Record<strin
   return event && event.data.sessionId === sessionId ? [{ kind: 'liveEvent', sessionId, event }] : [];
 }
 
-/** The ops of a volatile event on `merchant:{merchantId}` (the live board). */
-export function merchantVolatileOps(merchantId: string, type: string, data: Record<string, unknown>): LiveOp[] {
+/**
+ * The ops of an event of `liveboard:{sessionId}`: `live.board` of that session, written into the
+ * host session of the merchant that follows it; nothing when no page follows the board.
+ */
+export function liveBoardOps(sessionId: string, type: string, data: Record<string, unknown>): LiveOp[] {
   if (type !== 'live.board') return [];
+  const merchantId = liveBoardMerchantOf(sessionId);
   const event = parseLiveBoardEvent(data);
-  return event ? [{ kind: 'liveBoard', merchantId, event }] : [];
+  return merchantId && event && event.sessionId === sessionId ? [{ kind: 'liveBoard', merchantId, event }] : [];
 }
 
 /** What a live room's reset (or resubscription) refetches: its session, volatile events missed meanwhile being gone. */
 export function liveResetKeys(sessionId: string) {
   return [keys.live.session(sessionId)];
+}
+
+/** What a board's reset (or resubscription) refetches: the host session, boards missed meanwhile being gone. */
+export function liveBoardResetKeys(sessionId: string) {
+  const merchantId = liveBoardMerchantOf(sessionId);
+  return merchantId ? [keys.merchant.liveSession(merchantId, sessionId)] : [];
 }
 
 /**
