@@ -126,6 +126,22 @@ it('pushes live.board on the session\'s board topic, not on the merchant\'s topi
   other.close();
 });
 
+it('brings the host the room\'s viewers and likes between boards (live.stats), the last viewer\'s leaving too', async () => {
+  const host = await follow(people.live_host.token, [topicOf(session)]);
+  // A viewer reads the session (this node now counts its stats) and joins the room.
+  expect((await t.get(`/api/live/sessions/${session.sessionId}`)).status).toBe(200);
+  const viewer = await openSocket(url);
+  viewer.send({ op: 'auth', guest: true });
+  await viewer.next((f) => f.op === 'ready');
+  viewer.send({ op: 'sub', topic: `live:${session.sessionId}` });
+  await viewer.next(answer);
+  const stats = (viewers: number) => (f: Frame) => f.op === 'event' && f.type === 'live.stats' && f.topic === topicOf(session) && (f.data as { viewers: number }).viewers === viewers;
+  expect((await host.next(stats(1), 5000)).data).toEqual({ sessionId: session.sessionId, viewers: 1, likes: 0, at: expect.any(Number) });
+  viewer.close();
+  await host.next(stats(0), 5000);
+  host.close();
+});
+
 it('ends a live host\'s subscription at once when the host is removed, and never pushes the board to it again', async () => {
   const p = await userToken(t.db, t.config.tokenSecret);
   const staffId = await addStaff(t.db, A, p.userId, 'live_host');

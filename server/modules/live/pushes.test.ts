@@ -60,7 +60,7 @@ it('coalesces line changes: one live.lines and one live.board per session per wi
   expect(Date.now() - started).toBeGreaterThanOrEqual(80);
 });
 
-it('pushes stats only for sessions on air with subscribers, and forgets a session that left the air', async () => {
+it('pushes stats (to the room and to the host\'s board) only for sessions on air with subscribers, and forgets a session that left the air', async () => {
   const on = await makeLiveSession(db, { merchantId: 'm_p1', status: 'live' });
   const quiet = await makeLiveSession(db, { merchantId: 'm_p1', status: 'live' });
   const ended = await makeLiveSession(db, { merchantId: 'm_p1', status: 'ended' });
@@ -69,14 +69,37 @@ it('pushes stats only for sessions on air with subscribers, and forgets a sessio
   counts.set(`live:${on.sessionId}`, 3);
   counts.set(`live:${ended.sessionId}`, 1);
   await pushes.tickStats();
-  expect(delivered).toEqual([{ topic: `live:${on.sessionId}`, type: 'live.stats', data: { sessionId: on.sessionId, viewers: 3, likes: 12, at: expect.any(Number) } }]);
+  const stats = { sessionId: on.sessionId, viewers: 3, likes: 12, at: expect.any(Number) };
+  expect(delivered).toEqual([
+    { topic: `live:${on.sessionId}`, type: 'live.stats', data: stats },
+    { topic: `liveboard:${on.sessionId}`, type: 'live.stats', data: stats },
+  ]);
   delivered.length = 0;
   await pushes.tickStats();
-  expect(delivered.map((e) => e.topic)).toEqual([`live:${on.sessionId}`]);
+  expect(delivered.map((e) => e.topic)).toEqual([`live:${on.sessionId}`, `liveboard:${on.sessionId}`]);
   pushes.offAir(on.sessionId);
   delivered.length = 0;
   await pushes.tickStats();
   expect(delivered).toEqual([]);
+});
+
+it('tells the host\'s board once that the last viewer left, then stays quiet', async () => {
+  const s = await makeLiveSession(db, { merchantId: 'm_p1', status: 'live' });
+  pushes.onAir(s.sessionId);
+  counts.set(`live:${s.sessionId}`, 2);
+  await pushes.tickStats();
+  expect(delivered.map((e) => [e.topic, (e.data as { viewers: number }).viewers])).toEqual([
+    [`live:${s.sessionId}`, 2],
+    [`liveboard:${s.sessionId}`, 2],
+  ]);
+  delivered.length = 0;
+  counts.delete(`live:${s.sessionId}`);
+  await pushes.tickStats();
+  expect(delivered.filter((e) => e.topic === `liveboard:${s.sessionId}`).map((e) => (e.data as { viewers: number }).viewers)).toEqual([0]);
+  delivered.length = 0;
+  await pushes.tickStats();
+  expect(delivered).toEqual([]);
+  pushes.offAir(s.sessionId);
 });
 
 it("publishes live.bought through the exported entry point, with the buyer's masked nickname", async () => {

@@ -30,9 +30,10 @@ export interface BoughtNotice {
  * - `live.lines` on `live:{id}` and `live.board` on `liveboard:{id}` (the host's), after a line's
  *   price, quota or sold changed: coalesced, at most one per session per LINES_PUSH_MS, the lines
  *   read once per push (however many changes it covers).
- * - `live.stats` on `live:{id}` every STATS_PUSH_MS for the sessions this node knows on air
- *   (started or resumed here, or read by a viewer here) while anyone is subscribed; one read of
- *   their likes per tick, none when nobody watches.
+ * - `live.stats` on `live:{id}` and on `liveboard:{id}` (the host's board: viewers and likes
+ *   between the boards) every STATS_PUSH_MS for the sessions this node knows on air (started or
+ *   resumed here, or read by a viewer here) while anyone watches, and once more when the last
+ *   viewer left; one read of their likes per tick, none when nobody watches.
  * - `live.bought` at once.
  * Timers are unref'd and stop with stop() (the app's close).
  */
@@ -60,6 +61,8 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
   const lastPush = new Map<string, number>();
   const running = new Set<Promise<void>>();
   const airing = new Set<string>();
+  /** The viewers last pushed per session on air, while above 0. */
+  const lastViewers = new Map<string, number>();
   let stopped = false;
 
   async function pushLines(sessionId: string): Promise<void> {
@@ -89,7 +92,8 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
   let ticking = false;
   async function tickStats(): Promise<void> {
     if (ticking) return;
-    const watched = [...airing].filter((id) => volatile.subscribers(liveTopicOf(id)) > 0);
+    // Watched, or watched at the last tick (the host's board hears that the last viewer left).
+    const watched = [...airing].filter((id) => volatile.subscribers(liveTopicOf(id)) > 0 || (lastViewers.get(id) ?? 0) > 0);
     if (watched.length === 0) return;
     ticking = true;
     try {
@@ -98,9 +102,15 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
       for (const r of rows) {
         if (!ON_AIR.includes(r.status as never)) {
           airing.delete(r.id);
+          lastViewers.delete(r.id);
           continue;
         }
-        volatile.publish(liveTopicOf(r.id), 'live.stats', { sessionId: r.id, viewers: volatile.subscribers(liveTopicOf(r.id)), likes: Number(r.likes), at });
+        const viewers = volatile.subscribers(liveTopicOf(r.id));
+        const stats = { sessionId: r.id, viewers, likes: Number(r.likes), at };
+        volatile.publish(liveTopicOf(r.id), 'live.stats', stats);
+        volatile.publish(liveBoardTopicOf(r.id), 'live.stats', stats);
+        if (viewers > 0) lastViewers.set(r.id, viewers);
+        else lastViewers.delete(r.id);
       }
     } catch (err) {
       log.error({ err }, 'live stats push failed');
@@ -136,6 +146,7 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
     },
     offAir(sessionId) {
       airing.delete(sessionId);
+      lastViewers.delete(sessionId);
       lastPush.delete(sessionId);
     },
     async flush() {
@@ -152,6 +163,7 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
       airing.clear();
+      lastViewers.clear();
       instances.delete(pushes);
     },
   };

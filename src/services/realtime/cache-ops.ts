@@ -195,7 +195,7 @@ export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[])
       );
     } else if (op.kind === 'merchantOrdersPaid' || op.kind === 'merchantDashboard') {
       applyMerchantOp(queryClient, op);
-    } else if (op.kind === 'liveEvent' || op.kind === 'liveBoard') {
+    } else if (op.kind === 'liveEvent' || op.kind === 'liveBoard' || op.kind === 'liveBoardStats') {
       applyLiveOp(queryClient, op);
     }
   }

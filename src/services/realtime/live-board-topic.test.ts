@@ -35,7 +35,7 @@ describe('useLiveBoardTopic', () => {
     client.clear();
   });
 
-  test('follows the session\'s board while mounted: refetches the host session at subscribed, writes pushed boards, is live with the socket', () => {
+  test('follows the session\'s board while mounted: refetches the host session at subscribed, writes pushed boards and stats, is live with the socket', () => {
     useSession.getState().setSession({ token: 'tok-1', expiresAt: Date.now() + 3_600_000, user: { id: 'u_1', nickname: 'u', avatar: null, phone: null, platform: 'h5' } });
     unwire = wireRealtime(client);
     client.setQueryData(keys.merchant.liveSession('m_1', 'ls_1'), host);
@@ -59,6 +59,10 @@ describe('useLiveBoardTopic', () => {
     expect(got.board).toEqual(board);
     expect(got.lines[0]).toMatchObject({ sold: 2, paid: 1, left: 18, gmv: 3900 });
     expect(got.viewers).toBe(12);
+    // Viewers and likes between boards.
+    act(() => conn.push({ op: 'event', topic: 'liveboard:ls_1', type: 'live.stats', data: { sessionId: 'ls_1', viewers: 30, likes: 9, at: 11 }, volatile: true }));
+    const later = client.getQueryData<HostLiveSession>(keys.merchant.liveSession('m_1', 'ls_1'))!;
+    expect([later.viewers, later.likes, later.board.viewers, later.board.likes, later.board.gmv]).toEqual([30, 9, 30, 9, 3900]);
 
     // The socket lost: not live (the page falls back to its refresh).
     act(() => conn.drop(1006));

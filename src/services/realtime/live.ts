@@ -117,7 +117,12 @@ export type LiveOp =
   /** An event of a live room: written into the cached session (latest `at` wins) and told to the page's hook. */
   | { kind: 'liveEvent'; sessionId: string; event: LiveTopicEvent }
   /** The host's board: written into the cached host session (latest `at` wins). */
-  | { kind: 'liveBoard'; merchantId: string; event: LiveBoardEvent };
+  | { kind: 'liveBoard'; merchantId: string; event: LiveBoardEvent }
+  /** Viewers and likes between two boards (`live.stats` on the board topic): written into the cached host session (latest `at` wins). */
+  | { kind: 'liveBoardStats'; merchantId: string; stats: LiveStats };
+
+/** `live.stats`'s data (contract/live.ts, liveTopicEvent). */
+export type LiveStats = Extract<LiveTopicEvent, { type: 'live.stats' }>['data'];
 
 /** The ops of an event of `live:{sessionId}`, durable or volatile: one op, or none when unknown. */
 export function liveEventOps(sessionId: string, type: string, data: Record<string, unknown>): LiveOp[] {
@@ -126,14 +131,22 @@ export function liveEventOps(sessionId: string, type: string, data: Record<strin
 }
 
 /**
- * The ops of an event of `liveboard:{sessionId}`: `live.board` of that session, written into the
- * host session of the merchant that follows it; nothing when no page follows the board.
+ * The ops of an event of `liveboard:{sessionId}`: `live.board` of that session, and its viewers
+ * and likes between boards (`live.stats`), written into the host session of the merchant that
+ * follows it; nothing when no page follows the board.
  */
 export function liveBoardOps(sessionId: string, type: string, data: Record<string, unknown>): LiveOp[] {
-  if (type !== 'live.board') return [];
   const merchantId = liveBoardMerchantOf(sessionId);
-  const event = parseLiveBoardEvent(data);
-  return merchantId && event && event.sessionId === sessionId ? [{ kind: 'liveBoard', merchantId, event }] : [];
+  if (!merchantId) return [];
+  if (type === 'live.board') {
+    const event = parseLiveBoardEvent(data);
+    return event && event.sessionId === sessionId ? [{ kind: 'liveBoard', merchantId, event }] : [];
+  }
+  if (type === 'live.stats') {
+    const event = parseLiveTopicEvent(type, data);
+    return event?.type === 'live.stats' && event.data.sessionId === sessionId ? [{ kind: 'liveBoardStats', merchantId, stats: event.data }] : [];
+  }
+  return [];
 }
 
 /** What a live room's reset (or resubscription) refetches: its session, volatile events missed meanwhile being gone. */
@@ -190,20 +203,33 @@ export function reduceLiveSession(session: LiveSession, event: LiveTopicEvent, m
   }
 }
 
-/** The cached host session after a board push (`marks` is updated): the board, and each line's counts. */
+/**
+ * The cached host session after a board push (`marks` is updated): the board, and each line's
+ * counts; its viewers and likes only when no later `live.stats` set them.
+ */
 export function reduceHostSession(session: HostLiveSession, event: LiveBoardEvent, marks: LiveMarks): HostLiveSession {
   if (!newer(marks, 'board', event.at)) return session;
+  const stats = newer(marks, 'stats', event.at);
+  const viewers = stats ? event.board.viewers : session.viewers;
+  const likes = stats ? event.board.likes : session.likes;
   const byLine = new Map(event.board.lines.map((l) => [l.skuId, l]));
   return {
     ...session,
-    board: event.board,
-    viewers: event.board.viewers,
-    likes: event.board.likes,
+    board: { ...event.board, viewers, likes },
+    viewers,
+    likes,
     lines: session.lines.map((line) => {
       const u = byLine.get(line.skuId);
       return u ? { ...line, quota: u.quota, sold: u.sold, paid: u.paid, left: u.left, gmv: u.gmv } : line;
     }),
   };
+}
+
+/** The cached host session after `live.stats` on its board (`marks` is updated): viewers and likes. */
+export function reduceHostStats(session: HostLiveSession, stats: LiveStats, marks: LiveMarks): HostLiveSession {
+  if (!newer(marks, 'stats', stats.at)) return session;
+  if (session.viewers === stats.viewers && session.likes === stats.likes && session.board.viewers === stats.viewers && session.board.likes === stats.likes) return session;
+  return { ...session, viewers: stats.viewers, likes: stats.likes, board: { ...session.board, viewers: stats.viewers, likes: stats.likes } };
 }
 
 const sessionMarks = new Map<string, LiveMarks>();
@@ -235,6 +261,12 @@ export function applyLiveOp(queryClient: QueryClient, op: LiveOp): void {
     const { merchantId, event } = op;
     const marks = marksOf(boardMarks, `${merchantId} ${event.sessionId}`);
     queryClient.setQueryData<HostLiveSession>(keys.merchant.liveSession(merchantId, event.sessionId), (old) => (old ? reduceHostSession(old, event, marks) : old));
+    return;
+  }
+  if (op.kind === 'liveBoardStats') {
+    const { merchantId, stats } = op;
+    const marks = marksOf(boardMarks, `${merchantId} ${stats.sessionId}`);
+    queryClient.setQueryData<HostLiveSession>(keys.merchant.liveSession(merchantId, stats.sessionId), (old) => (old ? reduceHostStats(old, stats, marks) : old));
     return;
   }
   const { sessionId, event } = op;
