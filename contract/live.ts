@@ -207,6 +207,10 @@ export type LiveTopicEvent = z.infer<typeof liveTopicEvent>;
  */
 export const LIVE_BOARD_TOPIC_ROLES = ['owner', 'operator', 'live_host'] as const satisfies readonly StaffRole[];
 
-/** `live.board` on `liveboard:{sessionId}`: the session's board, coalesced. */
+/**
+ * `live.board` on `liveboard:{sessionId}`: the session's board, coalesced (volatile). The same
+ * topic also carries the room's `live.stats` (liveTopicEvent's data: viewers and likes between
+ * boards, latest `at` wins).
+ */
 export const liveBoardEvent = z.object({ sessionId: id, board: liveBoard, at: timestamp });
 export type LiveBoardEvent = z.infer<typeof liveBoardEvent>;
