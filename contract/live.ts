@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorPage, fen, id, imagePath, pageQuery, text, timestamp } from './common';
+import type { StaffRole } from './merchant';
 
 /**
  * Live-stream ordering (docs/live.md): a merchant's host runs a session with a lineup of SKUs at
@@ -181,7 +182,7 @@ export const hostLiveSessionPage = cursorPage(hostLiveSession.pick({
 export type HostLiveSessionPage = z.infer<typeof hostLiveSessionPage>;
 
 // ---------------------------------------------------------------------------------------------
-// Realtime: the `live:{sessionId}` topic (anyone, guests included) and the board on `merchant:{id}`
+// Realtime: the `live:{sessionId}` topic (anyone, guests included) and the host's `liveboard:{sessionId}`
 
 export const liveLineUpdate = liveLine.pick({ skuId: true, price: true, quota: true, left: true });
 
@@ -199,6 +200,17 @@ export const liveTopicEvent = z.discriminatedUnion('type', [
 ]);
 export type LiveTopicEvent = z.infer<typeof liveTopicEvent>;
 
-/** `live.board` on `merchant:{merchantId}`: the board of one of the merchant's sessions, coalesced. */
+/**
+ * Who may follow a session's board (`liveboard:{sessionId}`): the session's merchant's active
+ * staff in the roles of the host's live routes (contract/routes.ts, LIVE_STAFF). Not the
+ * merchant's topic, which carries every order and is for owners and operators only.
+ */
+export const LIVE_BOARD_TOPIC_ROLES = ['owner', 'operator', 'live_host'] as const satisfies readonly StaffRole[];
+
+/**
+ * `live.board` on `liveboard:{sessionId}`: the session's board, coalesced (volatile). The same
+ * topic also carries the room's `live.stats` (liveTopicEvent's data: viewers and likes between
+ * boards, latest `at` wins).
+ */
 export const liveBoardEvent = z.object({ sessionId: id, board: liveBoard, at: timestamp });
 export type LiveBoardEvent = z.infer<typeof liveBoardEvent>;

@@ -23,13 +23,14 @@ import * as dashboard from './modules/dashboard';
 import { referralModule } from './modules/referral';
 import { referralCommissionHandlers, withdrawalModule } from './modules/referral';
 import type { PayoutRegistry } from './channels/payout';
-import { MERCHANT_TOPIC_ROLES } from '../contract/merchant';
+import { MERCHANT_TOPIC_ROLES, type StaffRole } from '../contract/merchant';
+import { LIVE_BOARD_TOPIC_ROLES } from '../contract/live';
 import { buildCore, type Core } from './compose';
 import { createAppCodes, shareModule } from './appcodes';
 import { registerStandIns, type ChannelStandIns } from './standins';
 import { onTransientRetry } from './db/transaction';
 import { createRealtime, type Realtime } from './realtime';
-import { liveModule, type WechatLiveGoods } from './modules/live';
+import { liveModule, liveSessionMerchant, type WechatLiveGoods } from './modules/live';
 import type { VolatileChannel } from './realtime/volatile';
 import { natsOutboxSinks } from './infra/nats-sink';
 import { verifyToken } from './infra/tokens';
@@ -194,6 +195,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     stopWatchingRetries();
   });
 
+  /** Whether the user is the merchant's active staff in one of the roles (the merchant module's answer). */
+  const isStaff = async (userId: string, merchantId: string, roles: readonly StaffRole[]): Promise<boolean> => {
+    try {
+      await authorizeStaff(db, userId, merchantId, roles);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError) return false;
+      throw err;
+    }
+  };
   // Realtime (docs/realtime.md): its outbox sink stores the messages, its hub serves the sockets.
   const realtime = createRealtime({
     db,
@@ -204,19 +215,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return payload ? ((await sessionAccount(db, payload))?.id ?? null) : null;
     },
     // Beyond their own topic: a merchant's topic for its active staff in the roles that run the
-    // workbench, answered by the merchant module (realtime knows no module).
+    // workbench, and a live session's board for its merchant's staff in the live roles, answered
+    // by the live and merchant modules (realtime knows no module). Both are asked again when a
+    // member is removed or changes role (docs/realtime.md, "Access that changes").
     authorizeTopic: async (userId, topic) => {
       if (topic.kind === 'user') return topic.id === userId;
       // A live room is anyone's, guests included (the hub answers it without asking).
       if (topic.kind === 'live') return true;
-      if (topic.kind !== 'merchant') return false;
-      try {
-        await authorizeStaff(db, userId, topic.id, MERCHANT_TOPIC_ROLES);
-        return true;
-      } catch (err) {
-        if (err instanceof AppError) return false;
-        throw err;
+      if (topic.kind === 'merchant') return isStaff(userId, topic.id, MERCHANT_TOPIC_ROLES);
+      if (topic.kind === 'liveboard') {
+        const merchantId = await liveSessionMerchant(db, topic.id);
+        return merchantId !== null && isStaff(userId, merchantId, LIVE_BOARD_TOPIC_ROLES);
       }
+      return false;
     },
   });
   app.decorate('realtime', realtime);

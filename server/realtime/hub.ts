@@ -334,6 +334,9 @@ export function createHub(options: HubOptions) {
     count(topic: string): number {
       return byTopic.get(topic)?.size ?? 0;
     },
+    localTopics(prefix: string): string[] {
+      return [...byTopic].filter(([topic, subs]) => subs.size > 0 && topic.startsWith(prefix)).map(([topic]) => topic);
+    },
     liveCounts(): Map<string, number> {
       const counts = new Map<string, number>();
       for (const [topic, subs] of byTopic) if (subs.size > 0 && topic.startsWith('live:')) counts.set(topic, subs.size);

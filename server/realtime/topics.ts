@@ -1,17 +1,18 @@
 /**
  * Realtime topics (docs/realtime.md): `<kind>:<id>`. `user:{id}` (the user's own orders and
  * payments), `merchant:{id}` (the merchant's workbench: new paid orders, order transitions,
- * sold-out SKUs, the dashboard's figures) and `live:{sessionId}` (a live session's room: public,
- * guests included); `table` comes with the feature that needs it.
+ * sold-out SKUs, the dashboard's figures), `live:{sessionId}` (a live session's room: public,
+ * guests included) and `liveboard:{sessionId}` (the host's sales board of one session: the
+ * session's merchant's staff in the live roles); `table` comes with the feature that needs it.
  */
-export type TopicKind = 'user' | 'merchant' | 'live';
+export type TopicKind = 'user' | 'merchant' | 'live' | 'liveboard';
 
 export interface Topic {
   kind: TopicKind;
   id: string;
 }
 
-const TOPIC = /^(user|merchant|live):([A-Za-z0-9_-]{1,64})$/;
+const TOPIC = /^(user|merchant|live|liveboard):([A-Za-z0-9_-]{1,64})$/;
 export const MAX_TOPIC_LENGTH = 80;
 
 export function parseTopic(topic: string): Topic | null {
@@ -31,6 +32,14 @@ export function merchantTopic(merchantId: string): string {
 /** A live session's room (docs/live.md, "Pushes, not polls"): anyone may follow it, signed in or not. */
 export function liveTopic(sessionId: string): string {
   return `live:${sessionId}`;
+}
+
+/**
+ * The host's sales board of a live session (docs/live.md): `live.board`, for the session's
+ * merchant's owners, operators and live hosts (asked of the app, like a merchant's topic).
+ */
+export function liveBoardTopic(sessionId: string): string {
+  return `liveboard:${sessionId}`;
 }
 
 /** Topics anyone may subscribe to, guests included, without asking the app. */

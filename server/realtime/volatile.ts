@@ -22,7 +22,7 @@ export interface VolatileChannel {
    * once per node).
    */
   publishLocal(topic: string, type: string, data: object): void;
-  /** The topics starting with `prefix` that have subscribers on this node (`live:` topics only are counted). */
+  /** The topics starting with `prefix` that have subscribers on this node. */
   localTopics(prefix: string): string[];
   /** A notice to every node's listeners of `subject` (this node included). */
   broadcast(subject: string, data: object): void;
@@ -46,6 +46,8 @@ export interface VolatileHub {
   count(topic: string): number;
   /** The local subscriber count of every `live:` topic with subscribers (announced to the other nodes). */
   liveCounts?(): Map<string, number>;
+  /** The topics starting with `prefix` with subscribers on this node. */
+  localTopics?(prefix: string): string[];
 }
 
 /**
@@ -172,7 +174,7 @@ export function nodeVolatile(options: { transport?: VolatileTransport | null; lo
       deliverLocal({ topic, type, data });
     },
     localTopics(prefix) {
-      return [...(hub?.liveCounts?.() ?? new Map<string, number>()).keys()].filter((t) => t.startsWith(prefix));
+      return hub?.localTopics?.(prefix) ?? [];
     },
     broadcast(subject, data) {
       notifyLocal(subject, data);

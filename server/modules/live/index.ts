@@ -7,6 +7,7 @@ export { liveModule, type LiveDeps } from './routes';
 export { actSession, createSession, pinProduct } from './sessions';
 export { liveBought, liveLinesChanged, type BoughtNotice, type LivePushes } from './pushes';
 export { liveSessionMachine } from './machine';
+export { liveSessionMerchant } from './reads';
 export { liveGoodsPath, type WechatLiveGood, type WechatLiveGoods } from './wechat';
 export type { LiveTables } from './tables';
 export { liveAfterCommit, livePricing, liveSkusOf, payLiveOrder, retakeLiveOrder, returnLiveOrder, takeLiveLines, type LivePricing, type LivePriceLine, type LiveRetake, type LiveReturn, type LiveTake, type LiveTakeLine } from './flash';

@@ -15,7 +15,12 @@ let db: Kysely<Database>;
 const delivered: VolatileEvent[] = [];
 const counts = new Map<string, number>();
 const volatile = inProcessVolatile();
-volatile.attach({ deliver: (e) => delivered.push(e), count: (topic) => counts.get(topic) ?? 0, liveCounts: () => new Map([...counts].filter(([, n]) => n > 0)) });
+volatile.attach({
+  deliver: (e) => delivered.push(e),
+  count: (topic) => counts.get(topic) ?? 0,
+  liveCounts: () => new Map([...counts].filter(([, n]) => n > 0)),
+  localTopics: (prefix) => [...counts].filter(([t, n]) => n > 0 && t.startsWith(prefix)).map(([t]) => t),
+});
 let pushes: LivePushes;
 const log = { error: jest.fn() };
 
@@ -42,7 +47,7 @@ it('coalesces line changes: one live.lines and one live.board per session per wi
   await pushes.flush();
   expect(delivered.map((e) => [e.topic, e.type])).toEqual([
     [`live:${s.sessionId}`, 'live.lines'],
-    ['merchant:m_p1', 'live.board'],
+    [`liveboard:${s.sessionId}`, 'live.board'],
   ]);
   expect(delivered[0].data).toEqual({ sessionId: s.sessionId, lines: [{ skuId: s.skus[0].skuId, price: 800, quota: 10, left: 6 }], at: expect.any(Number) });
   expect(delivered[1].data).toEqual({
@@ -60,7 +65,7 @@ it('coalesces line changes: one live.lines and one live.board per session per wi
   expect(Date.now() - started).toBeGreaterThanOrEqual(80);
 });
 
-it("pushes stats only for sessions on air with subscribers on this node, to this node's subscribers", async () => {
+it("pushes stats (to the room and to the host's board) only for sessions on air watched on this node, to this node's subscribers", async () => {
   const on = await makeLiveSession(db, { merchantId: 'm_p1', status: 'live' });
   // A session on air that nobody here watches gets nothing.
   await makeLiveSession(db, { merchantId: 'm_p1', status: 'live' });
@@ -69,15 +74,38 @@ it("pushes stats only for sessions on air with subscribers on this node, to this
   counts.set(`live:${on.sessionId}`, 3);
   counts.set(`live:${ended.sessionId}`, 1);
   await pushes.tickStats();
-  expect(delivered).toEqual([{ topic: `live:${on.sessionId}`, type: 'live.stats', data: { sessionId: on.sessionId, viewers: 3, likes: 12, at: expect.any(Number) } }]);
+  const stats = { sessionId: on.sessionId, viewers: 3, likes: 12, at: expect.any(Number) };
+  expect(delivered).toEqual([
+    { topic: `live:${on.sessionId}`, type: 'live.stats', data: stats },
+    { topic: `liveboard:${on.sessionId}`, type: 'live.stats', data: stats },
+  ]);
   delivered.length = 0;
   await pushes.tickStats();
-  expect(delivered.map((e) => e.topic)).toEqual([`live:${on.sessionId}`]);
-  // The viewers left this node: nothing more from here.
+  expect(delivered.map((e) => e.topic)).toEqual([`live:${on.sessionId}`, `liveboard:${on.sessionId}`]);
+  // The viewers left this node: the board hears the 0 once (next test), then nothing from here.
   counts.delete(`live:${on.sessionId}`);
+  await pushes.tickStats();
   delivered.length = 0;
   await pushes.tickStats();
   expect(delivered).toEqual([]);
+});
+
+it('tells the host\'s board once that the last viewer left, then stays quiet', async () => {
+  const s = await makeLiveSession(db, { merchantId: 'm_p1', status: 'live' });
+  counts.set(`live:${s.sessionId}`, 2);
+  await pushes.tickStats();
+  expect(delivered.map((e) => [e.topic, (e.data as { viewers: number }).viewers])).toEqual([
+    [`live:${s.sessionId}`, 2],
+    [`liveboard:${s.sessionId}`, 2],
+  ]);
+  delivered.length = 0;
+  counts.delete(`live:${s.sessionId}`);
+  await pushes.tickStats();
+  expect(delivered.filter((e) => e.topic === `liveboard:${s.sessionId}`).map((e) => (e.data as { viewers: number }).viewers)).toEqual([0]);
+  delivered.length = 0;
+  await pushes.tickStats();
+  expect(delivered).toEqual([]);
+  pushes.offAir(s.sessionId);
 });
 
 it("publishes live.bought through the exported entry point, with the buyer's masked nickname", async () => {

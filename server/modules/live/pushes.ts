@@ -3,7 +3,7 @@ import type { Database } from '../../db/types';
 import type { VolatileChannel } from '../../realtime/volatile';
 import { accountNames, maskNickname } from '../identity';
 import { ON_AIR } from './machine';
-import { boardOf, lineUpdates, linesOf, liveTopicOf, merchantTopicOf, orderCounts, viewersOf } from './reads';
+import { boardOf, lineUpdates, linesOf, liveBoardTopicOf, liveTopicOf, orderCounts, viewersOf } from './reads';
 
 type Db = Kysely<Database>;
 
@@ -27,12 +27,13 @@ export interface BoughtNotice {
  * The live module's volatile pushes on this node (docs/live.md, "Pushes"): nothing of them is
  * stored; a client that missed one refetches the session.
  *
- * - `live.lines` on `live:{id}` and `live.board` on `merchant:{merchantId}`, after a line's
+ * - `live.lines` on `live:{id}` and `live.board` on `liveboard:{id}` (the host's), after a line's
  *   price, quota or sold changed: coalesced, at most one per session per LINES_PUSH_MS, the lines
  *   read once per push (however many changes it covers).
- * - `live.stats` on `live:{id}` every STATS_PUSH_MS, from each node to its own subscribers of
- *   the sessions on air (the viewer count is every node's); one read of their likes per tick,
- *   none when nobody watches here.
+ * - `live.stats` on `live:{id}` and on `liveboard:{id}` (the host's board: viewers and likes
+ *   between the boards) every STATS_PUSH_MS, from each node to its own subscribers of the
+ *   sessions on air (the viewer count is every node's), and once more when the last viewer left;
+ *   one read of their likes per tick, none when nobody watches here.
  * - `live.bought` at once.
  * Timers are unref'd and stop with stop() (the app's close).
  */
@@ -57,19 +58,21 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
   const pending = new Map<string, NodeJS.Timeout>();
   const lastPush = new Map<string, number>();
   const running = new Set<Promise<void>>();
+  /** The viewers last pushed per session on air, while above 0. */
+  const lastViewers = new Map<string, number>();
   let stopped = false;
 
   async function pushLines(sessionId: string): Promise<void> {
     pending.delete(sessionId);
     lastPush.set(sessionId, Date.now());
-    const session = await db.selectFrom('live_sessions').select(['id', 'merchant_id', 'status', 'likes']).where('id', '=', sessionId).executeTakeFirst();
+    const session = await db.selectFrom('live_sessions').select(['id', 'status', 'likes']).where('id', '=', sessionId).executeTakeFirst();
     if (!session) return;
     const lines = (await linesOf(db, [sessionId])).get(sessionId) ?? [];
     const counts = await orderCounts(db, [sessionId]);
     const at = Date.now();
     volatile.publish(liveTopicOf(sessionId), 'live.lines', { sessionId, lines: lineUpdates(lines), at });
     const board = boardOf(lines, counts.get(sessionId), viewersOf(volatile, session), Number(session.likes));
-    volatile.publish(merchantTopicOf(session.merchant_id), 'live.board', { sessionId, board, at });
+    volatile.publish(liveBoardTopicOf(sessionId), 'live.board', { sessionId, board, at });
   }
 
   /** Keeps a push in flight until it settles (flush waits for it); its failure is logged. */
@@ -92,15 +95,25 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
    */
   async function tickStats(): Promise<void> {
     if (ticking) return;
-    const watched = volatile.localTopics('live:').map((topic) => topic.slice('live:'.length));
+    // Watched here (a room or its board), or watched at the last tick (the board hears that the last viewer left).
+    const ids = (prefix: string) => volatile.localTopics(prefix).map((topic) => topic.slice(prefix.length));
+    const watched = [...new Set([...ids('live:'), ...ids('liveboard:'), ...lastViewers.keys()])];
     if (watched.length === 0) return;
     ticking = true;
     try {
       const rows = await db.selectFrom('live_sessions').select(['id', 'status', 'likes']).where('id', 'in', watched).execute();
       const at = Date.now();
       for (const r of rows) {
-        if (!ON_AIR.includes(r.status as never)) continue;
-        volatile.publishLocal(liveTopicOf(r.id), 'live.stats', { sessionId: r.id, viewers: volatile.subscribers(liveTopicOf(r.id)), likes: Number(r.likes), at });
+        if (!ON_AIR.includes(r.status as never)) {
+          lastViewers.delete(r.id);
+          continue;
+        }
+        const viewers = volatile.subscribers(liveTopicOf(r.id));
+        const stats = { sessionId: r.id, viewers, likes: Number(r.likes), at };
+        volatile.publishLocal(liveTopicOf(r.id), 'live.stats', stats);
+        volatile.publishLocal(liveBoardTopicOf(r.id), 'live.stats', stats);
+        if (viewers > 0) lastViewers.set(r.id, viewers);
+        else lastViewers.delete(r.id);
       }
     } catch (err) {
       log.error({ err }, 'live stats push failed');
@@ -132,6 +145,7 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
       );
     },
     offAir(sessionId) {
+      lastViewers.delete(sessionId);
       lastPush.delete(sessionId);
     },
     async flush() {
@@ -147,6 +161,7 @@ export function createLivePushes(db: Db, volatile: VolatileChannel, log: LivePus
       clearInterval(statsTimer);
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
+      lastViewers.clear();
       instances.delete(pushes);
     },
   };

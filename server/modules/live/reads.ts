@@ -13,8 +13,8 @@ type HostLine = z.infer<typeof hostLiveLine>;
 
 /** The topic of a session (volatile events and the durable status and pin). */
 export const liveTopicOf = (sessionId: string) => `live:${sessionId}`;
-/** The merchant's workbench topic (the board). */
-export const merchantTopicOf = (merchantId: string) => `merchant:${merchantId}`;
+/** The host's board of a session (`live.board`; the session's merchant's live staff only). */
+export const liveBoardTopicOf = (sessionId: string) => `liveboard:${sessionId}`;
 
 export function toSession(row: LiveSessionTable): LiveSessionTable {
   return {
@@ -55,6 +55,15 @@ export async function merchantSession(db: Db, merchantId: string, sessionId: str
 export async function sessionById(db: Db, sessionId: string): Promise<LiveSessionTable | null> {
   const row = await db.selectFrom('live_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
   return row ? toSession(row) : null;
+}
+
+/**
+ * The merchant a session belongs to, or null when there is no such session: who may follow its
+ * board (`liveboard:{sessionId}`) is that merchant's staff in the live roles (server/app.ts).
+ */
+export async function liveSessionMerchant(db: Db, sessionId: string): Promise<string | null> {
+  const row = await db.selectFrom('live_sessions').select('merchant_id').where('id', '=', sessionId).executeTakeFirst();
+  return row?.merchant_id ?? null;
 }
 
 /** The lineups of sessions, by session, in lineup order. */

@@ -5,8 +5,19 @@ import { keys } from '@/services/keys';
 import { mockApi, ok, problem, renderWithClient } from '@/test/render';
 import { taroMock, type MockResponse } from '@/test/taro-mock';
 import { useWorkbenchStore } from '@/stores/workbench';
+import { useSession } from '@/stores/session';
+import { realtimeClient, wireRealtime } from '@/services/realtime';
+import { fakeSockets } from '@/services/realtime/test-support';
+import type { SocketHandlers } from '@/services/realtime/types';
+import { testQueryClient } from '@/test/render';
 import LiveConsolePage from './live-console';
 import { hostLine, hostSession, workplace } from './test-data';
+
+// The realtime socket replaced by a scripted one; the rest is the app's wiring.
+const mockSockets = fakeSockets();
+jest.mock('@/services/realtime/socket', () => ({
+  openSocket: (url: string, handlers: SocketHandlers) => mockSockets.openSocket(url, handlers),
+}));
 
 const M = '/api/merchants/m_1';
 const S = `${M}/live/sessions/ls_1`;
@@ -187,6 +198,58 @@ describe('live console (直播间)', () => {
     fireEvent.click(screen.getByTestId('live-wechat-link'));
     expect((await screen.findByTestId('live-wechat-state')).textContent).toBe('已关联房间 12 · 商品最近同步于 2026-12-07 20:05');
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ roomId: 12 });
+  });
+
+  it('follows the session\'s board for a live host: pushed boards show at once while the socket is live, the slow refresh only without it', async () => {
+    useSession.getState().setSession({ token: 'tok-h', expiresAt: Date.now() + 3_600_000, user: { id: 'u_h', nickname: '主播', avatar: null, phone: null, platform: 'h5' } });
+    const client = testQueryClient();
+    const unwire = wireRealtime(client);
+    try {
+      const calls = mockApi({ [`GET ${M}`]: () => ok(workplace('live_host')), [`GET ${S}`]: () => ok(hostSession()) });
+      const { unmount } = renderWithClient(<LiveConsolePage />, client);
+      await screen.findByTestId('live-board');
+      // No socket yet: the board says it refreshes every 15 s.
+      expect(screen.getByTestId('live-board').textContent).toContain('每 15 秒刷新');
+      expect(realtimeClient().extraTopics).toEqual(['liveboard:ls_1']);
+      const conn = mockSockets.last();
+      act(() => conn.open());
+      act(() => conn.push({ op: 'ready', userId: 'u_h' }));
+      // The board's topic, never the merchant's (a live host may not follow it).
+      expect(conn.sent.filter((f) => f.op === 'sub').map((f) => (f as { topic: string }).topic)).toEqual(['user:u_h', 'liveboard:ls_1']);
+      const reads = () => calls.filter((c) => c.method === 'GET' && c.path === S).length;
+      const before = reads();
+      act(() => {
+        conn.push({ op: 'subscribed', topic: 'user:u_h', version: 0 });
+        conn.push({ op: 'subscribed', topic: 'liveboard:ls_1', version: 0 });
+      });
+      expect(screen.getByTestId('live-board').textContent).toContain('实时更新中');
+      // Subscribed: the session is read again (boards pushed before are gone).
+      await waitFor(() => expect(reads()).toBe(before + 1));
+      await waitFor(() => expect(client.isFetching()).toBe(0));
+
+      act(() =>
+        conn.push({
+          op: 'event', topic: 'liveboard:ls_1', type: 'live.board', volatile: true,
+          data: { sessionId: 'ls_1', at: Date.now(), board: { orders: 9, paidOrders: 7, gmv: 27_300, viewers: 120, likes: 400, lines: [{ skuId: 'sku_1', quota: 20, sold: 8, paid: 7, left: 12, gmv: 27_300 }] } },
+        }),
+      );
+      // react-query tells the page in a later task.
+      await waitFor(() => expect(screen.getByTestId('board-orders').textContent).toBe('9订单'));
+      expect(screen.getByTestId('board-gmv').textContent).toContain('273.00');
+      expect(screen.getByTestId('board-viewers').textContent).toContain('120');
+      expect(within(screen.getByTestId('live-sku-sku_1')).getByTestId('live-sku-left').textContent).toBe('剩余 12');
+      expect(reads()).toBe(before + 1);
+
+      // The socket lost: back to the slow refresh.
+      act(() => conn.drop(1006));
+      expect(screen.getByTestId('live-board').textContent).toContain('每 15 秒刷新');
+      unmount();
+      expect(realtimeClient().extraTopics).toEqual([]);
+    } finally {
+      unwire();
+      useSession.getState().clear();
+      mockSockets.connections.length = 0;
+    }
   });
 
   it('is not for a kitchen member, and the session is never asked for', async () => {

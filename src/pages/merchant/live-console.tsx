@@ -17,7 +17,7 @@ import {
   useUpdateLiveLine,
 } from '@/services/merchant/live';
 import { checkLine, lineOf, type LineDraft, parseYuanText, type Problems, problemsOfError, yuanText } from '@/services/merchant/live-draft';
-import { useRealtimeLive } from '@/services/realtime';
+import { useLiveBoardTopic } from '@/services/realtime';
 import { LiveFig, LiveGoodsPicker, LiveStatus } from './live-shared';
 import { confirmAction, errorText, formatTime, Sheet, toast, useOneAtATime, useWorkbench, wbFrame } from './shared';
 import './workbench.css';
@@ -28,8 +28,9 @@ import './live.css';
  * GMV, viewers, likes), the lifecycle's big buttons by state, then the lineup: one card per
  * product with one-tap 讲解 (the pinned one first and highlighted; tapped again, unpinned), and
  * each SKU's session price, quota, sold, paid and left with 改价 and + 加库存. The board comes
- * live through the `live.board` push writing the session's cache entry (owners and operators
- * follow the merchant's topic); without pushes the page refreshes every 15 s while the session runs.
+ * live through the `live.board` push on the session's board topic (`liveboard:{sessionId}`, which
+ * owners, operators and live hosts follow) writing the session's cache entry; while the socket
+ * is down the page refreshes every 15 s while the session runs.
  */
 
 type BoardLine = LiveBoard['lines'][number];
@@ -383,11 +384,11 @@ function Console({ merchantId, s, pushed }: { merchantId: string; s: HostLiveSes
 export default function WorkbenchLiveConsole() {
   const { params } = useRouter();
   const wb = useWorkbench();
-  const { merchantId, canLive, canRun } = wb;
+  const { merchantId, canLive } = wb;
   const sessionId = params.id ?? '';
-  // `live.board` comes on the merchant's topic, which only owners and operators follow (useWorkbench
-  // subscribes them): for them a live socket is the push; everyone else, or a socket down, polls slowly.
-  const pushed = useRealtimeLive() && canRun;
+  // `live.board` comes on the session's board topic, followed here for every live role: a live
+  // socket is the push; a socket down polls slowly.
+  const { live: pushed } = useLiveBoardTopic(canLive ? merchantId : '', sessionId);
   const session = useHostLiveSession(canLive ? merchantId : '', sessionId, pushed ? false : LIVE_CONSOLE_POLL_MS);
   return (
     <PageFrame {...wbFrame(wb, canLive, t('wb.live.forbidden'))} title={session.data?.title ?? t('wb.live.console.title')} query={session} skeleton={<Skeleton rows={8} />}>

@@ -2,7 +2,7 @@ import type { Order, OrderPage, OrderStatus, ParentOrder, Payment, PaymentStatus
 import type { AfterSale, AfterSalePage, AfterSaleStatus } from '@contract/aftersale';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
 import { keys } from '../keys';
-import { applyLiveOp, liveEventOps, liveResetKeys, liveSessionIdOf, merchantVolatileOps, type LiveOp } from './live';
+import { applyLiveOp, liveBoardOps, liveBoardResetKeys, liveBoardSessionIdOf, liveEventOps, liveResetKeys, liveSessionIdOf, type LiveOp } from './live';
 import { applyMerchantOp, merchantEventEffects, merchantIdOf, merchantResetKeys, type MerchantOp } from './merchant';
 
 /**
@@ -124,10 +124,12 @@ export function opsForEvent(type: string, data: Record<string, unknown>): CacheO
   return [];
 }
 
-/** The ops of one event on any topic: the user's (above), a merchant's workbench topic or a live room. */
+/** The ops of one event on any topic: the user's (above), a merchant's workbench topic, a live room or a host's board. */
 export function opsForTopicEvent(topic: string, type: string, data: Record<string, unknown>): CacheOp[] {
   const sessionId = liveSessionIdOf(topic);
   if (sessionId) return liveEventOps(sessionId, type, data);
+  const boardId = liveBoardSessionIdOf(topic);
+  if (boardId) return liveBoardOps(boardId, type, data);
   const merchantId = merchantIdOf(topic);
   if (!merchantId) return opsForEvent(type, data);
   const effects = merchantEventEffects(merchantId, type, data);
@@ -136,19 +138,21 @@ export function opsForTopicEvent(topic: string, type: string, data: Record<strin
 
 /**
  * The ops of a volatile event (no version; latest `at` wins): a live room's lines and stats, the
- * merchant's live board. Nothing else is volatile; an unknown one does nothing.
+ * host's board (`liveboard:{sessionId}`). Nothing else is volatile; an unknown one does nothing.
  */
 export function opsForVolatileEvent(topic: string, type: string, data: Record<string, unknown>): CacheOp[] {
   const sessionId = liveSessionIdOf(topic);
   if (sessionId) return liveEventOps(sessionId, type, data);
-  const merchantId = merchantIdOf(topic);
-  return merchantId ? merchantVolatileOps(merchantId, type, data) : [];
+  const boardId = liveBoardSessionIdOf(topic);
+  return boardId ? liveBoardOps(boardId, type, data) : [];
 }
 
 /** Everything a topic covers, refetched after a reset or a gap. */
 export function resetOpsFor(topic: string): CacheOp[] {
   const sessionId = liveSessionIdOf(topic);
   if (sessionId) return liveResetKeys(sessionId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
+  const boardId = liveBoardSessionIdOf(topic);
+  if (boardId) return liveBoardResetKeys(boardId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
   const merchantId = merchantIdOf(topic);
   if (!merchantId) return resetOps();
   return merchantResetKeys(merchantId).map((queryKey): CacheOp => ({ kind: 'invalidate', queryKey }));
@@ -191,7 +195,7 @@ export function applyCacheOps(queryClient: QueryClient, ops: readonly CacheOp[])
       );
     } else if (op.kind === 'merchantOrdersPaid' || op.kind === 'merchantDashboard') {
       applyMerchantOp(queryClient, op);
-    } else if (op.kind === 'liveEvent' || op.kind === 'liveBoard') {
+    } else if (op.kind === 'liveEvent' || op.kind === 'liveBoard' || op.kind === 'liveBoardStats') {
       applyLiveOp(queryClient, op);
     }
   }

@@ -1,5 +1,5 @@
-export { followTopic, realtimeClient, useMerchantTopic, useRealtimeLive, useRealtimeStatus, wireRealtime } from './service';
+export { followTopic, realtimeClient, useLiveBoardTopic, useMerchantTopic, useRealtimeLive, useRealtimeStatus, wireRealtime } from './service';
 export { merchantTopic, onMerchantOrdersPaid } from './merchant';
 export type { RealtimeStatus } from './client';
 export { liveTopic } from './protocol';
-export { onLiveEvent } from './live';
+export { liveBoardTopic, onLiveEvent } from './live';

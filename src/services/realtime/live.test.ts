@@ -5,7 +5,7 @@ import type { HostLiveSession, LiveSession, LiveTopicEvent } from '@contract/liv
 import { testQueryClient } from '@/test/render';
 import { keys } from '../keys';
 import { applyCacheOps, opsForTopicEvent, opsForVolatileEvent, resetOpsFor } from './cache-ops';
-import { onLiveEvent, parseLiveBoardEvent, parseLiveTopicEvent, reduceHostSession, reduceLiveSession, type LiveMarks } from './live';
+import { followLiveBoard, liveBoardMerchantOf, onLiveEvent, parseLiveBoardEvent, parseLiveTopicEvent, reduceHostSession, reduceLiveSession, type LiveMarks } from './live';
 
 function liveSession(over: Partial<LiveSession> = {}): LiveSession {
   return {
@@ -138,18 +138,53 @@ describe('live cache operations', () => {
     off();
   });
 
-  test('live.board on the merchant topic writes the host session; nothing when not cached', () => {
+  test('live.board and live.stats on the board topic write the host session of the merchant that follows it; nothing when not followed', () => {
     const qc = testQueryClient();
     const host = { id: 'ls_1', lines: [{ skuId: 'sku_a', quota: 50, sold: 0, paid: 0, left: 50, gmv: 0 }], board: { orders: 0, paidOrders: 0, gmv: 0, viewers: 0, likes: 0, lines: [] }, viewers: 0, likes: 0 };
     qc.setQueryData(keys.merchant.liveSession('m_1', 'ls_1'), host);
     const board = { orders: 1, paidOrders: 1, gmv: 9900, viewers: 3, likes: 0, lines: [{ skuId: 'sku_a', quota: 50, sold: 1, paid: 1, left: 49, gmv: 9900 }] };
-    applyCacheOps(qc, opsForVolatileEvent('merchant:m_1', 'live.board', { sessionId: 'ls_1', board, at: 1 }));
-    applyCacheOps(qc, opsForVolatileEvent('merchant:m_1', 'live.board', { sessionId: 'ls_9', board, at: 1 }));
+    // Nobody follows the board yet: the merchant is unknown, nothing is written or refetched.
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_1', board, at: 1 })).toEqual([]);
+    expect(resetOpsFor('liveboard:ls_1')).toEqual([]);
+
+    const forget = followLiveBoard('m_1', 'ls_1');
+    const again = followLiveBoard('m_1', 'ls_1');
+    expect(liveBoardMerchantOf('ls_1')).toBe('m_1');
+    applyCacheOps(qc, opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_1', board, at: 2 }));
+    // Another session's board on this topic, an older board, an unknown type, malformed data: nothing.
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_9', board, at: 3 })).toEqual([]);
+    applyCacheOps(qc, opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_1', board: { ...board, orders: 0 }, at: 1 }));
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.pinned', { sessionId: 'ls_1', productId: null, at: 3 })).toEqual([]);
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_1', board: { ...board, gmv: -1 }, at: 3 })).toEqual([]);
     const got = qc.getQueryData<HostLiveSession>(keys.merchant.liveSession('m_1', 'ls_1'))!;
     expect(got.board).toEqual(board);
     expect(got.lines[0]).toMatchObject({ sold: 1, left: 49 });
-    expect(qc.getQueryData(keys.merchant.liveSession('m_1', 'ls_9'))).toBeUndefined();
-    // Versioned merchant events are unchanged: live.board is only volatile.
-    expect(opsForVolatileEvent('merchant:m_1', 'dashboard.updated', { paidOrders: 1 })).toEqual([]);
+    expect([got.viewers, got.likes]).toEqual([3, 0]);
+    // A (re)subscription or reset refetches the host session, and only it.
+    expect(resetOpsFor('liveboard:ls_1')).toEqual([{ kind: 'invalidate', queryKey: keys.merchant.liveSession('m_1', 'ls_1') }]);
+    // The board's events are never the user's: a versioned frame on it does nothing else.
+    expect(opsForTopicEvent('liveboard:ls_1', 'order.shipped', { orderId: 'o_1', status: 'shipped' })).toEqual([]);
+
+    // Viewers and likes between boards: live.stats on the board topic, latest at wins; a board
+    // older than them still brings its counts but not its viewers.
+    applyCacheOps(qc, opsForVolatileEvent('liveboard:ls_1', 'live.stats', { sessionId: 'ls_1', viewers: 40, likes: 7, at: 6 }));
+    let now = qc.getQueryData<HostLiveSession>(keys.merchant.liveSession('m_1', 'ls_1'))!;
+    expect([now.viewers, now.likes, now.board.viewers, now.board.likes]).toEqual([40, 7, 40, 7]);
+    applyCacheOps(qc, opsForVolatileEvent('liveboard:ls_1', 'live.stats', { sessionId: 'ls_1', viewers: 1, likes: 1, at: 5 }));
+    applyCacheOps(qc, opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_1', board: { ...board, orders: 2, viewers: 3 }, at: 5 }));
+    now = qc.getQueryData<HostLiveSession>(keys.merchant.liveSession('m_1', 'ls_1'))!;
+    expect([now.board.orders, now.viewers, now.board.viewers, now.likes]).toEqual([2, 40, 40, 7]);
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.stats', { sessionId: 'ls_9', viewers: 1, likes: 1, at: 9 })).toEqual([]);
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.stats', { sessionId: 'ls_1', viewers: -1, likes: 1, at: 9 })).toEqual([]);
+
+    // Forgotten once the last follower goes.
+    forget();
+    forget();
+    expect(liveBoardMerchantOf('ls_1')).toBe('m_1');
+    again();
+    expect(liveBoardMerchantOf('ls_1')).toBeNull();
+    expect(opsForVolatileEvent('liveboard:ls_1', 'live.board', { sessionId: 'ls_1', board, at: 4 })).toEqual([]);
+    // The merchant's topic carries no board any more.
+    expect(opsForVolatileEvent('merchant:m_1', 'live.board', { sessionId: 'ls_1', board, at: 5 })).toEqual([]);
   });
 });

@@ -4,8 +4,9 @@ import { keys } from '../keys';
 
 /**
  * Live rooms on the realtime client (docs/live.md, "Pushes, not polls"; docs/realtime.md): what
- * an event of `live:{sessionId}`, or `live.board` on `merchant:{merchantId}`, does to the cache,
- * as data (the reducers are pure), and the listeners of `useLiveTopic`.
+ * an event of `live:{sessionId}`, or `live.board` on the host's `liveboard:{sessionId}`, does to
+ * the cache, as data (the reducers are pure), the listeners of `useLiveTopic`, and which
+ * merchant a followed board belongs to (`followLiveBoard`: the host session's cache key needs it).
  *
  * Events are read by hand, to the shapes of contract/live.ts (`liveTopicEvent`,
  * `liveBoardEvent`; live.test.ts checks they agree): the client takes no zod (decision 0002).
@@ -14,6 +15,48 @@ import { keys } from '../keys';
 
 export function liveSessionIdOf(topic: string): string | null {
   return topic.startsWith('live:') && topic.length > 'live:'.length ? topic.slice('live:'.length) : null;
+}
+
+const BOARD_PREFIX = 'liveboard:';
+
+/** The host's board of a session (its merchant's owners, operators and live hosts). */
+export function liveBoardTopic(sessionId: string): string {
+  return `${BOARD_PREFIX}${sessionId}`;
+}
+
+export function liveBoardSessionIdOf(topic: string): string | null {
+  return topic.startsWith(BOARD_PREFIX) && topic.length > BOARD_PREFIX.length ? topic.slice(BOARD_PREFIX.length) : null;
+}
+
+/** The merchant of each board followed (useLiveBoardTopic), with how many follow it. */
+const boardMerchants = new Map<string, { merchantId: string; n: number }>();
+
+/**
+ * Remembers that the session's board belongs to the merchant while the returned function is not
+ * called (the console, before it follows `liveboard:{sessionId}`): `live.board` and the
+ * (re)subscription write and refetch `keys.merchant.liveSession(merchantId, sessionId)`.
+ */
+export function followLiveBoard(merchantId: string, sessionId: string): () => void {
+  const entry = boardMerchants.get(sessionId);
+  if (entry && entry.merchantId === merchantId) entry.n += 1;
+  else boardMerchants.set(sessionId, { merchantId, n: 1 });
+  let followed = true;
+  return () => {
+    if (!followed) return;
+    followed = false;
+    const e = boardMerchants.get(sessionId);
+    if (!e || e.merchantId !== merchantId) return;
+    e.n -= 1;
+    if (e.n <= 0) {
+      boardMerchants.delete(sessionId);
+      boardMarks.delete(`${merchantId} ${sessionId}`);
+    }
+  };
+}
+
+/** The merchant of a followed board, or null when no page follows it. */
+export function liveBoardMerchantOf(sessionId: string): string | null {
+  return boardMerchants.get(sessionId)?.merchantId ?? null;
 }
 
 const STATUSES: readonly LiveSessionStatus[] = ['scheduled', 'live', 'paused', 'ended', 'cancelled'];
@@ -74,7 +117,12 @@ export type LiveOp =
   /** An event of a live room: written into the cached session (latest `at` wins) and told to the page's hook. */
   | { kind: 'liveEvent'; sessionId: string; event: LiveTopicEvent }
   /** The host's board: written into the cached host session (latest `at` wins). */
-  | { kind: 'liveBoard'; merchantId: string; event: LiveBoardEvent };
+  | { kind: 'liveBoard'; merchantId: string; event: LiveBoardEvent }
+  /** Viewers and likes between two boards (`live.stats` on the board topic): written into the cached host session (latest `at` wins). */
+  | { kind: 'liveBoardStats'; merchantId: string; stats: LiveStats };
+
+/** `live.stats`'s data (contract/live.ts, liveTopicEvent). */
+export type LiveStats = Extract<LiveTopicEvent, { type: 'live.stats' }>['data'];
 
 /** The ops of an event of `live:{sessionId}`, durable or volatile: one op, or none when unknown. */
 export function liveEventOps(sessionId: string, type: string, data: Record<string, unknown>): LiveOp[] {
@@ -82,16 +130,34 @@ export function liveEventOps(sessionId: string, type: string, data: Record<strin
   return event && event.data.sessionId === sessionId ? [{ kind: 'liveEvent', sessionId, event }] : [];
 }
 
-/** The ops of a volatile event on `merchant:{merchantId}` (the live board). */
-export function merchantVolatileOps(merchantId: string, type: string, data: Record<string, unknown>): LiveOp[] {
-  if (type !== 'live.board') return [];
-  const event = parseLiveBoardEvent(data);
-  return event ? [{ kind: 'liveBoard', merchantId, event }] : [];
+/**
+ * The ops of an event of `liveboard:{sessionId}`: `live.board` of that session, and its viewers
+ * and likes between boards (`live.stats`), written into the host session of the merchant that
+ * follows it; nothing when no page follows the board.
+ */
+export function liveBoardOps(sessionId: string, type: string, data: Record<string, unknown>): LiveOp[] {
+  const merchantId = liveBoardMerchantOf(sessionId);
+  if (!merchantId) return [];
+  if (type === 'live.board') {
+    const event = parseLiveBoardEvent(data);
+    return event && event.sessionId === sessionId ? [{ kind: 'liveBoard', merchantId, event }] : [];
+  }
+  if (type === 'live.stats') {
+    const event = parseLiveTopicEvent(type, data);
+    return event?.type === 'live.stats' && event.data.sessionId === sessionId ? [{ kind: 'liveBoardStats', merchantId, stats: event.data }] : [];
+  }
+  return [];
 }
 
 /** What a live room's reset (or resubscription) refetches: its session, volatile events missed meanwhile being gone. */
 export function liveResetKeys(sessionId: string) {
   return [keys.live.session(sessionId)];
+}
+
+/** What a board's reset (or resubscription) refetches: the host session, boards missed meanwhile being gone. */
+export function liveBoardResetKeys(sessionId: string) {
+  const merchantId = liveBoardMerchantOf(sessionId);
+  return merchantId ? [keys.merchant.liveSession(merchantId, sessionId)] : [];
 }
 
 /**
@@ -137,20 +203,33 @@ export function reduceLiveSession(session: LiveSession, event: LiveTopicEvent, m
   }
 }
 
-/** The cached host session after a board push (`marks` is updated): the board, and each line's counts. */
+/**
+ * The cached host session after a board push (`marks` is updated): the board, and each line's
+ * counts; its viewers and likes only when no later `live.stats` set them.
+ */
 export function reduceHostSession(session: HostLiveSession, event: LiveBoardEvent, marks: LiveMarks): HostLiveSession {
   if (!newer(marks, 'board', event.at)) return session;
+  const stats = newer(marks, 'stats', event.at);
+  const viewers = stats ? event.board.viewers : session.viewers;
+  const likes = stats ? event.board.likes : session.likes;
   const byLine = new Map(event.board.lines.map((l) => [l.skuId, l]));
   return {
     ...session,
-    board: event.board,
-    viewers: event.board.viewers,
-    likes: event.board.likes,
+    board: { ...event.board, viewers, likes },
+    viewers,
+    likes,
     lines: session.lines.map((line) => {
       const u = byLine.get(line.skuId);
       return u ? { ...line, quota: u.quota, sold: u.sold, paid: u.paid, left: u.left, gmv: u.gmv } : line;
     }),
   };
+}
+
+/** The cached host session after `live.stats` on its board (`marks` is updated): viewers and likes. */
+export function reduceHostStats(session: HostLiveSession, stats: LiveStats, marks: LiveMarks): HostLiveSession {
+  if (!newer(marks, 'stats', stats.at)) return session;
+  if (session.viewers === stats.viewers && session.likes === stats.likes && session.board.viewers === stats.viewers && session.board.likes === stats.likes) return session;
+  return { ...session, viewers: stats.viewers, likes: stats.likes, board: { ...session.board, viewers: stats.viewers, likes: stats.likes } };
 }
 
 const sessionMarks = new Map<string, LiveMarks>();
@@ -182,6 +261,12 @@ export function applyLiveOp(queryClient: QueryClient, op: LiveOp): void {
     const { merchantId, event } = op;
     const marks = marksOf(boardMarks, `${merchantId} ${event.sessionId}`);
     queryClient.setQueryData<HostLiveSession>(keys.merchant.liveSession(merchantId, event.sessionId), (old) => (old ? reduceHostSession(old, event, marks) : old));
+    return;
+  }
+  if (op.kind === 'liveBoardStats') {
+    const { merchantId, stats } = op;
+    const marks = marksOf(boardMarks, `${merchantId} ${stats.sessionId}`);
+    queryClient.setQueryData<HostLiveSession>(keys.merchant.liveSession(merchantId, stats.sessionId), (old) => (old ? reduceHostStats(old, stats, marks) : old));
     return;
   }
   const { sessionId, event } = op;

@@ -5,6 +5,7 @@ import { queryClient as appQueryClient } from '../query-client';
 import { currentToken, useSession } from '@/stores/session';
 import { applyCacheOps } from './cache-ops';
 import { RealtimeClient, type RealtimeStatus } from './client';
+import { followLiveBoard, liveBoardTopic } from './live';
 import { merchantTopic } from './merchant';
 import { openSocket } from './socket';
 import { realtimeUrl } from './url';
@@ -139,4 +140,25 @@ export function useMerchantTopic(merchantId: string): void {
     if (!merchantId) return undefined;
     return followTopic(merchantTopic(merchantId));
   }, [merchantId]);
+}
+
+/**
+ * Follows a live session's board (`liveboard:{sessionId}`) while the calling page is mounted (the
+ * host's console; owners, operators and live hosts of the session's merchant may): `live.board`
+ * writes the board and the lines' counts into `keys.merchant.liveSession(merchantId, sessionId)`,
+ * and every (re)subscription or reset refetches that entry, boards missed meanwhile being gone.
+ * `live`: the socket is live, so the board is pushed (the page may drop its fallback refresh).
+ */
+export function useLiveBoardTopic(merchantId: string, sessionId: string): { live: boolean } {
+  useEffect(() => {
+    if (!merchantId || !sessionId) return undefined;
+    // The merchant first: the subscription's refetch and the pushes need it.
+    const forget = followLiveBoard(merchantId, sessionId);
+    const unfollow = followTopic(liveBoardTopic(sessionId));
+    return () => {
+      unfollow();
+      forget();
+    };
+  }, [merchantId, sessionId]);
+  return { live: useRealtimeLive() && !!merchantId && !!sessionId };
 }

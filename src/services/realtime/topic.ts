@@ -77,11 +77,11 @@ export function onEvent(state: TopicState, frame: EventFrame): Step {
 }
 
 /**
- * A topic with volatile events (a live room): whatever was pushed while not subscribed is gone,
- * so every `subscribed` refetches what it covers.
+ * A topic with volatile events (a live room, a host's board): whatever was pushed while not
+ * subscribed is gone, so every `subscribed` refetches what it covers.
  */
 function refetchesAtSubscribed(topic: string): boolean {
-  return topic.startsWith('live:');
+  return topic.startsWith('live:') || topic.startsWith('liveboard:');
 }
 
 export function onSubscribed(state: TopicState, version: number): Step {
