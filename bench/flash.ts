@@ -224,36 +224,48 @@ async function check(db: Db, sessionId: string): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // The floor: the guarded decrements alone
 
-async function floorPostgres(schema: string): Promise<{ ms: number; sold: number }> {
+interface Floor {
+  ms: number;
+  sold: number;
+  /** When the last unit went (ms from the first statement). */
+  soldOutAtMs: number;
+}
+
+async function floorPostgres(schema: string): Promise<Floor> {
   const pool = new pg.Pool({ connectionString: pgUrl(), max: Math.min(INFLIGHT, 40), options: `-c search_path=${schema}` });
   try {
     await pool.query(`insert into live_lines (session_id, sku_id, product_id, price, quota, sold, paid, paid_amount, returned, position, created_at, updated_at) values ('floor', 'floor', 'floor', 1, $1, 0, 0, 0, 0, 0, 0, 0)`, [QUOTA]);
     let next = 0;
     let sold = 0;
+    let soldOutAtMs = 0;
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: Math.min(INFLIGHT, 40) }, async () => {
         while (next++ < BUYERS) {
           const res = await pool.query(`update live_lines set sold = sold + 1 where session_id = 'floor' and sku_id = 'floor' and quota - sold >= 1`);
           sold += res.rowCount ?? 0;
+          if (res.rowCount && sold === QUOTA) soldOutAtMs = performance.now() - t0;
         }
       }),
     );
-    return { ms: performance.now() - t0, sold };
+    return { ms: performance.now() - t0, sold, soldOutAtMs };
   } finally {
     await pool.end();
   }
 }
 
-async function floorSqlite(db: Db): Promise<{ ms: number; sold: number }> {
+async function floorSqlite(db: Db): Promise<Floor> {
   await sql`insert into live_lines (session_id, sku_id, product_id, price, quota, sold, paid, paid_amount, returned, position, created_at, updated_at) values ('floor', 'floor', 'floor', 1, ${QUOTA}, 0, 0, 0, 0, 0, 0, 0)`.execute(db);
   let sold = 0;
+  let soldOutAtMs = 0;
   const t0 = performance.now();
   for (let i = 0; i < BUYERS; i++) {
     const res = await sql`update live_lines set sold = sold + 1 where session_id = 'floor' and sku_id = 'floor' and quota - sold >= 1`.execute(db);
-    sold += Number(res.numAffectedRows ?? 0);
+    const n = Number(res.numAffectedRows ?? 0);
+    sold += n;
+    if (n > 0 && sold === QUOTA) soldOutAtMs = performance.now() - t0;
   }
-  return { ms: performance.now() - t0, sold };
+  return { ms: performance.now() - t0, sold, soldOutAtMs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +274,7 @@ async function floorSqlite(db: Db): Promise<{ ms: number; sold: number }> {
 interface Row {
   setup: string;
   rush: Rush | null;
-  floor: { ms: number; sold: number } | null;
+  floor: Floor | null;
   problems: string[];
 }
 
@@ -347,7 +359,7 @@ function table(rows: Row[]): string {
     const answersPerS = (r.answers / r.wallMs) * 1000;
     const split = Object.entries(r.counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ');
     const refused = ((r.busy + r.fromMemory) / Math.max(1, r.answers)) * 100;
-    const floor = row.floor ? `${ms(row.floor.ms)} ms (${Math.round((BUYERS / row.floor.ms) * 1000)}/s, ${row.floor.sold} sold)` : '-';
+    const floor = row.floor ? `${ms(row.floor.ms)} ms (${Math.round((BUYERS / row.floor.ms) * 1000)}/s; ${row.floor.sold} sold, the last after ${ms(row.floor.soldOutAtMs)} ms)` : '-';
     out.push(
       `| ${row.setup} | ${r.orders} | ${Math.round(answersPerS)} | ${ms(r.soldOutAtMs)} | ${ms(pct(r.latencies, 0.5))} / ${ms(pct(r.latencies, 0.99))} | ${ms(pct(r.orderLatencies, 0.5))} / ${ms(pct(r.orderLatencies, 0.99))} | ${split} | ${refused.toFixed(1)} % (${r.busy} busy, ${r.fromMemory} sold out from memory) | ${floor} |`,
     );
