@@ -10,11 +10,11 @@ import { cursorPage, id, pageQuery, text, timestamp } from './common';
 /** The hard cap on commission levels (docs/referral.md, "Depth"); the referral module's MAX_LEVELS_CAP is the same. */
 export const MAX_LEVELS_CAP = 3;
 
-/** Where a share opens: the home page, a product page, or a product poster (which opens the product page). */
+/** Where a share opens: the home page, a product page, a product poster (which opens the product page), or a live room. */
 export const referralTarget = z
   .string()
   .max(80)
-  .regex(/^(home|(product|poster):[A-Za-z0-9_-]{1,64})$/, "must be 'home', 'product:<id>' or 'poster:<productId>'");
+  .regex(/^(home|(product|poster|live):[A-Za-z0-9_-]{1,64})$/, "must be 'home', 'product:<id>', 'poster:<productId>' or 'live:<sessionId>'");
 export type ReferralTarget = z.infer<typeof referralTarget>;
 
 /** The app platform a link was made or opened on. */

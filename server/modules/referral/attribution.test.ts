@@ -9,6 +9,7 @@ import { bindAtSignIn, bindByToken, createLink, LINK_TTL_MS, LINKS_PER_DAY, reco
 import { MAX_LEVELS_CAP } from './bindings';
 import { makeSku } from '../order/testing';
 import { addBinding } from './testing';
+import { makeLiveSession } from '../live/testing';
 import { BASE62, macOf, randomBase62, tokenOf, TOKEN_LENGTH, verifyToken } from './tokens';
 
 /**
@@ -165,6 +166,15 @@ describe('tokens', () => {
     expect(d.path).toBe(`/pages/home/index?rt=${d.token}`);
     const late = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `product:${productId}` }, Date.now() + LINK_TTL_MS - DAY);
     expect(late.token).not.toBe(a.token);
+  });
+
+  it('links a live room: its path opens the room (a code whose scene holds only the token lands there); an unknown session is refused', async () => {
+    const p = uid('p');
+    const { sessionId } = await makeLiveSession(db, { status: 'live' });
+    const link = await createLink(db, config(), { id: p, platform: 'weapp' }, { target: `live:${sessionId}` });
+    expect(link.path).toBe(`/pages/live/room?id=${sessionId}&rt=${link.token}`);
+    expect(await resolveLink(db, SECRET, recordingLog(), link.token)).toEqual({ target: `live:${sessionId}`, path: link.path });
+    await expect(createLink(db, config(), { id: p, platform: 'weapp' }, { target: 'live:ls_nowhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses a link to a product that does not exist, and more than LINKS_PER_DAY new links a day', async () => {

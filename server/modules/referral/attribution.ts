@@ -8,6 +8,7 @@ import { EVENTS } from '../../events/catalog';
 import { AppError } from '../../infra/errors';
 import type { ReferralConfig } from '../../infra/config';
 import { productExists } from '../catalog';
+import { liveSessionMerchant } from '../live';
 import { recordDevice } from './fraud';
 import { mayPromote } from './promoters';
 import { newLinkId, tokenOf, verifyToken } from './tokens';
@@ -32,8 +33,16 @@ export const LINKS_PER_DAY = 200;
 /** The page a target opens, with the token as `rt`. */
 export function linkPath(target: string, token: string): string {
   if (target === 'home') return `/pages/home/index?rt=${token}`;
-  const productId = target.slice(target.indexOf(':') + 1);
-  return `/pages/product/index?id=${encodeURIComponent(productId)}&rt=${token}`;
+  const id = encodeURIComponent(target.slice(target.indexOf(':') + 1));
+  if (target.startsWith('live:')) return `/pages/live/room?id=${id}&rt=${token}`;
+  return `/pages/product/index?id=${id}&rt=${token}`;
+}
+
+/** Whether a target names something that exists: a product (product, poster) or a live session. */
+async function targetExists(db: Db, target: string): Promise<boolean> {
+  if (target === 'home') return true;
+  const id = target.slice(target.indexOf(':') + 1);
+  return target.startsWith('live:') ? (await liveSessionMerchant(db, id)) !== null : productExists(db, id);
 }
 
 /**
@@ -41,7 +50,7 @@ export function linkPath(target: string, token: string): string {
  * unless REFERRAL_PROMOTERS lets the shopper promote. A link of the same promoter, target and
  * campaign with at least LINK_REUSE_MIN_LEFT_MS left is answered again (same token), so sharing
  * the same page twice makes no second row. A product or poster target names a product that
- * exists (404 NOT_FOUND otherwise); at most LINKS_PER_DAY new links a day per promoter (429).
+ * exists, a live target a live session (404 NOT_FOUND otherwise); at most LINKS_PER_DAY new links a day per promoter (429).
  */
 export async function createLink(
   db: Db,
@@ -61,9 +70,7 @@ export async function createLink(
   reuse = campaign === null ? reuse.where('campaign', 'is', null) : reuse.where('campaign', '=', campaign);
   const existing = await reuse.orderBy('expires_at', 'desc').executeTakeFirst();
   if (!existing) {
-    if (input.target !== 'home' && !(await productExists(db, input.target.slice(input.target.indexOf(':') + 1)))) {
-      throw new AppError('NOT_FOUND', 'No such product');
-    }
+    if (!(await targetExists(db, input.target))) throw new AppError('NOT_FOUND', `No such ${input.target.startsWith('live:') ? 'live session' : 'product'}`);
     const today = await db
       .selectFrom('referral_links')
       .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.min('created_at').as('oldest')])

@@ -20,7 +20,7 @@ export interface ReferralLinkTable {
   id: string;
   promoter_id: string;
   campaign: string | null;
-  /** home | product:<id> | poster:<productId> */
+  /** home | product:<id> | poster:<productId> | live:<sessionId> */
   target: string;
   /** Where the link was made: weapp | alipay | tt | h5. */
   platform: string;

@@ -18,12 +18,11 @@ export type ShareTarget = { kind: 'home' } | { kind: 'product'; productId: strin
 
 export const HOME_TARGET: ShareTarget = { kind: 'home' };
 
-/**
- * The referral target of a share (POST /api/referral/links). A live room has no target of its
- * own in the contract: its share carries the promoter's home link's token (the same promoter).
- */
+/** The referral target of a share (POST /api/referral/links): a code whose scene holds only the token opens its page. */
 export function referralTargetOf(target: ShareTarget): ReferralTarget {
-  return target.kind === 'product' ? `product:${target.productId}` : 'home';
+  if (target.kind === 'product') return `product:${target.productId}`;
+  if (target.kind === 'live') return `live:${target.sessionId}`;
+  return 'home';
 }
 
 /** The page a target opens. */
