@@ -125,7 +125,7 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   'merchant/staff': ['邀请店员'],
   'merchant/audit': ['暂无操作记录'],
   'merchant/join': ['示例商家', '加入店铺'],
-  'merchant/live-sessions': ['示例直播', '直播中', '成交金额'],
+  'merchant/live-sessions': ['秋冬上新直播专场', '直播中', '成交金额'],
   'merchant/live-edit': ['直播信息', '开播日期', '添加商品'],
   'merchant/live-console': ['实时数据', '讲解中', '结束直播'],
   aftersale: ['示例商品', '待商家处理'],
