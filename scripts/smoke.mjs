@@ -10,7 +10,8 @@
  *
  * SMOKE_BUILD_WEAPP / SMOKE_BUILD_ALIPAY / SMOKE_BUILD_TT point the jest runs at builds made
  * elsewhere (TARO_OUTPUT_ROOT=/tmp/mp-weapp ...) instead of dist/<platform>. smoke/realtime.test.ts
- * starts the real API for the app's realtime socket.
+ * starts the real API for the app's realtime socket, smoke/live-room.test.ts for a live room's
+ * requests and socket (a host pins a product; the guest's room shows it by the push).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

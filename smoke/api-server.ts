@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Session } from '../contract/identity';
-import { routes } from '../contract/routes';
+import { routes, type RouteInput, type RouteName, type RouteOutput } from '../contract/routes';
 import { freePort } from '../server/test/net';
 
 /**
@@ -95,4 +95,24 @@ export async function loginShopper(baseUrl: string, phone: string): Promise<Sess
   }
   if (!code) throw new Error(`no one-time code for ${phone} in the SMS sandbox`);
   return (await post(routes.loginPhone.path, { phone, code })) as Session;
+}
+
+/**
+ * A contract route called on the smoke API from the test process (method and path from the
+ * route table; a write gets an idempotency key). Throws with the problem's body on a non-2xx.
+ */
+export async function callApi<N extends RouteName>(baseUrl: string, name: N, input: Partial<RouteInput<N>> = {}, token?: string): Promise<RouteOutput<N>> {
+  const def = routes[name];
+  const params = (input.params ?? {}) as Record<string, string>;
+  let url = def.path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
+  const query = input.query as Record<string, string | number | undefined> | undefined;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) qs.set(k, String(v));
+  if ([...qs].length) url += `?${qs}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (def.method !== 'GET') headers['idempotency-key'] = `smoke-${Date.now()}-${Math.random()}`;
+  if (input.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(baseUrl + url, { method: def.method, headers, body: input.body === undefined ? undefined : JSON.stringify(input.body), signal: AbortSignal.timeout(20_000) });
+  return (await json(res)) as RouteOutput<N>;
 }

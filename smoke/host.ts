@@ -77,9 +77,15 @@ export interface SmokeOptions {
    * A running API for the app's realtime socket (HTTP stays canned): sockets connect to `target`
    * (an origin), and after launch the host waits in real time, up to `waitMs` (default 15 s),
    * until the app's socket has been subscribed (a `subscribed` frame), running the app's timers
-   * as real time passes. Without it every socket fails to connect.
+   * as real time passes (`waitMs` 0: no wait, e.g. a guest's app opens no socket until a live
+   * room follows its topic). Without it every socket fails to connect.
    */
   realtime?: { target: string; waitMs?: number };
+  /**
+   * A running API for the app's HTTP requests too (origin): request() goes to that server for
+   * real (the build's API base replaced by `target`) instead of the canned answers.
+   */
+  http?: { target: string };
 }
 
 /** Globals of browsers and Node that mini-program hosts lack. */
@@ -119,7 +125,7 @@ export const EXPECTED_TEXT_SIGNED_IN: Record<string, string[]> = {
   'merchant/staff': ['邀请店员'],
   'merchant/audit': ['暂无操作记录'],
   'merchant/join': ['示例商家', '加入店铺'],
-  'merchant/live-sessions': ['示例直播', '直播中', '成交金额'],
+  'merchant/live-sessions': ['秋冬上新直播专场', '直播中', '成交金额'],
   'merchant/live-edit': ['直播信息', '开播日期', '添加商品'],
   'merchant/live-console': ['实时数据', '讲解中', '结束直播'],
   aftersale: ['示例商品', '待商家处理'],
@@ -333,13 +339,50 @@ export function listPages(appJson: AppJson): string[] {
 }
 
 /** Loads one build and mounts its pages; returns a per-page report. Never throws for page faults. */
-export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
+/** A page the host has mounted: its report and its instance (data.root is the rendered tree). */
+export interface MountedPage {
+  page: PageReport;
+  inst: Dict;
+  /** What the page file registered (Page or Component). */
+  config: Dict;
+  isComponent: boolean;
+}
+
+/**
+ * A loaded build in the simulated host, driven step by step: launch the app, mount a page, let
+ * virtual or real time pass, read the page's tree, unmount it. runSmoke drives it over every
+ * page; smoke/driven-host.ts drives one page from a test (another process) while real servers
+ * answer.
+ */
+export interface Host {
+  report: SmokeReport;
+  /** App.onLaunch, onShow, the onAppShow listeners; with `realtime`, waits until subscribed. */
+  launch(): Promise<boolean>;
+  /** Loads the page's file and runs onLoad, onShow, onReady (each followed by the horizon's timers). */
+  mount(route: string, query?: Record<string, string>): Promise<MountedPage | null>;
+  /** What the host's share menu gets from the page's handlers (after mounting). */
+  askShare(m: MountedPage): Promise<void>;
+  /** Whether the page made the requests and shows the text it must (EXPECTED_REQUESTS / EXPECTED_TEXT). */
+  check(m: MountedPage): void;
+  unmount(m: MountedPage): Promise<void>;
+  /** Fires the timers due within `span` virtual milliseconds (default: the horizon). */
+  runTimers(span?: number): Promise<void>;
+  /**
+   * Real time passes, up to `ms` or until `until()` holds; the virtual clock keeps pace, so
+   * sockets, real HTTP answers and the app's timers interleave as on a device.
+   */
+  passRealTime(ms: number, until?: () => boolean): Promise<void>;
+  /** Ends the run: closes the sockets, drops the timers, stops listening for rejections. */
+  dispose(): void;
+}
+
+/** Loads one build into a fresh simulated host (nothing runs until launch). */
+export function createHost(options: SmokeOptions): Host {
   const buildDir = path.resolve(options.buildDir);
   const { platform } = options;
   const horizon = options.horizonMs ?? 3000;
   const appJsonPath = path.join(buildDir, 'app.json');
   if (!fs.existsSync(appJsonPath)) throw new Error(`smoke host: ${appJsonPath} not found: build it first (npm run build:${platform})`);
-  const appJson = JSON.parse(fs.readFileSync(appJsonPath, 'utf8')) as AppJson;
 
   const clock = new VirtualClock();
   const launchPhase: Phase = { errors: [], warnings: [], requests: [] };
@@ -351,7 +394,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     fail,
     note: (r) => { phase.requests.push(r); },
   };
-  const platformApi = createPlatformApi(platform, hooks, { realtimeTarget: options.realtime?.target });
+  const platformApi = createPlatformApi(platform, hooks, { realtimeTarget: options.realtime?.target, httpTarget: options.http?.target });
   for (const [key, value] of Object.entries(options.storage ?? {})) platformApi.storage.set(key, value);
   const expectedRequests = options.expectedRequests ?? EXPECTED_REQUESTS;
   const expectedText = options.expectedText ?? EXPECTED_TEXT;
@@ -482,6 +525,18 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     await drainMicrotasks();
   };
 
+  const passRealTime = async (ms: number, until?: () => boolean) => {
+    const started = Date.now();
+    let last = started;
+    while (!until?.() && Date.now() - started < ms) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const now = Date.now();
+      await runTimers(now - last);
+      last = now;
+    }
+    await runTimers(0);
+  };
+
   const report: SmokeReport = {
     platform,
     buildDir,
@@ -495,27 +550,17 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   /** Real time passes (the virtual clock keeps pace) until the app's socket is subscribed. */
   const waitForRealtime = async (waitMs: number) => {
     const subscribed = () => platformApi.sockets.reports.some((r) => frames(r.received).some((f) => f.op === 'subscribed'));
-    const started = Date.now();
-    let last = started;
-    while (!subscribed() && Date.now() - started < waitMs) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const now = Date.now();
-      await runTimers(now - last);
-      last = now;
-    }
-    await runTimers(0);
+    await passRealTime(waitMs, subscribed);
     if (!subscribed()) {
       const seen = platformApi.sockets.reports.map((r) => ({ url: r.url, opened: r.opened, sent: frames(r.sent).map((f) => f.op), received: frames(r.received), closed: r.closed }));
       fail(`the realtime socket was not subscribed within ${waitMs} ms: ${JSON.stringify(seen).slice(0, 600)}`);
     }
   };
 
-  try {
-    const pages = listPages(appJson).filter((r) => !options.only || options.only.includes(r));
-    const firstPage = listPages(appJson)[0] ?? '';
+  const launch = async (): Promise<boolean> => {
+    phase = launchPhase;
+    const firstPage = listPages(JSON.parse(fs.readFileSync(appJsonPath, 'utf8')) as AppJson)[0] ?? '';
     const launchOptions = { path: firstPage, query: {}, scene: 1001, referrerInfo: {} };
-
-    // ---- launch
     guard('app.js', () => load(path.join(buildDir, 'app.js')));
     const app = appConfig as Dict | null;
     if (!app) {
@@ -538,103 +583,139 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       call('onShow', launchOptions);
       guard('onAppShow listener', () => platformApi.emitAppShow(launchOptions));
       await runTimers();
-      if (options.realtime) await waitForRealtime(options.realtime.waitMs ?? 15_000);
+      if (options.realtime && options.realtime.waitMs !== 0) await waitForRealtime(options.realtime.waitMs ?? 15_000);
     }
     report.launch.ok = launchPhase.errors.length === 0;
+    return report.launch.ok;
+  };
 
-    // ---- pages, one at a time: load, show, ready, check, hide, unload
-    let viewId = 0;
-    for (const route of pages) {
-      const pagePhase: Phase = { errors: [], warnings: [], requests: [] };
-      phase = pagePhase;
-      const query = options.queries?.[route] ?? DEFAULT_PAGE_QUERIES[pageKey(route)] ?? {};
-      const page: PageReport = { route, query, ok: false, errors: pagePhase.errors, warnings: pagePhase.warnings, setDataCalls: 0, renderedNodes: 0, text: '', requests: pagePhase.requests, share: {}, shareMenus: [] };
-      report.pages.push(page);
-      if (!report.launch.ok) { fail('not mounted: the app failed to launch'); continue; }
+  const lifecycle = (m: MountedPage, name: string, ...args: unknown[]) => {
+    const fn = m.inst[name] ?? (m.config.lifetimes as Dict | undefined)?.[name];
+    if (typeof fn === 'function') guard(`${name}`, () => (fn as Fn).apply(m.inst, args));
+  };
 
-      const file = path.join(buildDir, `${route}.js`);
-      if (!fs.existsSync(file)) { fail(`${route}.js is missing from the build`); continue; }
-      guard(`${route}.js`, () => load(file));
-      const config = pageConfigs.get(route) ?? componentConfigs.get(route);
-      if (!config) { if (pagePhase.errors.length === 0) fail(`${route}.js did not call Page() or Component()`); continue; }
-      const isComponent = !pageConfigs.has(route);
+  let viewId = 0;
+  const mount = async (route: string, given?: Record<string, string>): Promise<MountedPage | null> => {
+    const pagePhase: Phase = { errors: [], warnings: [], requests: [] };
+    phase = pagePhase;
+    const query = given ?? options.queries?.[route] ?? DEFAULT_PAGE_QUERIES[pageKey(route)] ?? {};
+    const page: PageReport = { route, query, ok: false, errors: pagePhase.errors, warnings: pagePhase.warnings, setDataCalls: 0, renderedNodes: 0, text: '', requests: pagePhase.requests, share: {}, shareMenus: [] };
+    report.pages.push(page);
+    if (!report.launch.ok) { fail('not mounted: the app failed to launch'); return null; }
 
-      // The page instance: the config's fields and methods, plus what the host adds.
-      const inst: Dict = {};
-      for (const [k, v] of Object.entries(config)) if (k !== 'data' && k !== 'methods') inst[k] = v;
-      if (config.methods && typeof config.methods === 'object') Object.assign(inst, config.methods);
-      inst.data = cloneData(config.data ?? {}) as Dict;
-      inst.route = route;
-      inst.__route__ = route;
-      inst.is = route;
-      inst.options = { ...query };
-      inst.$viewId = String(++viewId);
-      inst.getPageId = () => `pageId:${viewId}`;
-      inst.selectComponent = () => null;
-      inst.selectAllComponents = () => [];
-      inst.createSelectorQuery = () => (platformApi.api.createSelectorQuery as Fn)();
-      inst.setData = (patch: unknown, cb?: unknown) => {
-        if (!patch || typeof patch !== 'object') throw new TypeError('setData: the first argument must be an object');
-        page.setDataCalls++;
-        applyPatch(inst.data as Dict, patch as Dict);
-        if (typeof cb === 'function') hooks.later(() => guard('setData callback', () => (cb as Fn).call(inst)));
-      };
-      if (platform === 'alipay') inst.$spliceData = inst.setData;
-      pageStack.push(inst);
+    const file = path.join(buildDir, `${route}.js`);
+    if (!fs.existsSync(file)) { fail(`${route}.js is missing from the build`); return null; }
+    guard(`${route}.js`, () => load(file));
+    const config = pageConfigs.get(route) ?? componentConfigs.get(route);
+    if (!config) { if (pagePhase.errors.length === 0) fail(`${route}.js did not call Page() or Component()`); return null; }
+    const isComponent = !pageConfigs.has(route);
 
-      const lifecycle = (name: string, ...args: unknown[]) => {
-        const fn = inst[name] ?? (config.lifetimes as Dict | undefined)?.[name];
-        if (typeof fn === 'function') guard(`${name}`, () => (fn as Fn).apply(inst, args));
-      };
-      if (isComponent) {
-        lifecycle(platform === 'alipay' ? 'didMount' : 'attached');
-        lifecycle('onLoad', { ...query });
-      } else {
-        lifecycle('onLoad', { ...query });
-      }
-      lifecycle('onShow');
-      await runTimers();
-      lifecycle('onReady');
-      await runTimers();
+    // The page instance: the config's fields and methods, plus what the host adds.
+    const inst: Dict = {};
+    for (const [k, v] of Object.entries(config)) if (k !== 'data' && k !== 'methods') inst[k] = v;
+    if (config.methods && typeof config.methods === 'object') Object.assign(inst, config.methods);
+    inst.data = cloneData(config.data ?? {}) as Dict;
+    inst.route = route;
+    inst.__route__ = route;
+    inst.is = route;
+    inst.options = { ...query };
+    const pageViewId = ++viewId;
+    inst.$viewId = String(pageViewId);
+    inst.getPageId = () => `pageId:${pageViewId}`;
+    inst.selectComponent = () => null;
+    inst.selectAllComponents = () => [];
+    inst.createSelectorQuery = () => (platformApi.api.createSelectorQuery as Fn)();
+    inst.setData = (patch: unknown, cb?: unknown) => {
+      if (!patch || typeof patch !== 'object') throw new TypeError('setData: the first argument must be an object');
+      page.setDataCalls++;
+      applyPatch(inst.data as Dict, patch as Dict);
+      if (typeof cb === 'function') hooks.later(() => guard('setData callback', () => (cb as Fn).call(inst)));
+    };
+    if (platform === 'alipay') inst.$spliceData = inst.setData;
+    pageStack.push(inst);
 
-      // The host's share menu, once the page has its data: what each share handler answers.
-      const ask = (name: 'onShareAppMessage' | 'onShareTimeline', arg: unknown) => {
-        const fn = inst[name];
-        return typeof fn === 'function' ? cloneData(guard(name, () => (fn as Fn).call(inst, arg))) : undefined;
-      };
-      if (typeof inst.onShareAppMessage === 'function') page.share.appMessage = ask('onShareAppMessage', { from: 'menu' });
-      if (platform === 'weapp' && typeof inst.onShareTimeline === 'function') page.share.timeline = ask('onShareTimeline', {});
-      page.shareMenus = platformApi.shareMenus.splice(0);
-      await runTimers();
-
-      for (const expected of expectedRequests[pageKey(route)] ?? []) {
-        if (!page.requests.some((r) => r.startsWith(expected))) {
-          const hint = absentRead.size ? ` (globals read that devices lack: ${[...absentRead].join(', ')})` : '';
-          fail(`expected a request "${expected.trim()}" on mount; none was made${hint}`);
-        }
-      }
-      const root = (inst.data as Dict).root;
-      page.renderedNodes = countNodes(root);
-      page.text = treeText(root).slice(0, 2000);
-      if (page.setDataCalls === 0) fail('setData was never called: nothing rendered');
-      else if (page.renderedNodes === 0) fail(`setData left an empty tree (data.root = ${JSON.stringify(root)?.slice(0, 200)})`);
-      else {
-        for (const want of expectedText[pageKey(route)] ?? []) {
-          if (!page.text.includes(want)) fail(`expected the page to show "${want}" from the canned data; it shows: ${page.text.slice(0, 200) || '(no text)'}`);
-        }
-      }
-
-      lifecycle('onHide');
-      lifecycle(isComponent ? (platform === 'alipay' ? 'didUnmount' : 'detached') : 'onUnload');
-      await runTimers();
-      pageStack.pop();
-      page.ok = pagePhase.errors.length === 0;
+    const mounted: MountedPage = { page, inst, config, isComponent };
+    if (isComponent) {
+      lifecycle(mounted, platform === 'alipay' ? 'didMount' : 'attached');
+      lifecycle(mounted, 'onLoad', { ...query });
+    } else {
+      lifecycle(mounted, 'onLoad', { ...query });
     }
-  } finally {
+    lifecycle(mounted, 'onShow');
+    await runTimers();
+    lifecycle(mounted, 'onReady');
+    await runTimers();
+    return mounted;
+  };
+
+  const askShare = async (m: MountedPage) => {
+    // The host's share menu, once the page has its data: what each share handler answers.
+    const { inst, page } = m;
+    const ask = (name: 'onShareAppMessage' | 'onShareTimeline', arg: unknown) => {
+      const fn = inst[name];
+      return typeof fn === 'function' ? cloneData(guard(name, () => (fn as Fn).call(inst, arg))) : undefined;
+    };
+    if (typeof inst.onShareAppMessage === 'function') page.share.appMessage = ask('onShareAppMessage', { from: 'menu' });
+    if (platform === 'weapp' && typeof inst.onShareTimeline === 'function') page.share.timeline = ask('onShareTimeline', {});
+    page.shareMenus = platformApi.shareMenus.splice(0);
+    await runTimers();
+  };
+
+  const check = ({ page, inst }: MountedPage) => {
+    for (const expected of expectedRequests[pageKey(page.route)] ?? []) {
+      if (!page.requests.some((r) => r.startsWith(expected))) {
+        const hint = absentRead.size ? ` (globals read that devices lack: ${[...absentRead].join(', ')})` : '';
+        fail(`expected a request "${expected.trim()}" on mount; none was made${hint}`);
+      }
+    }
+    const root = (inst.data as Dict).root;
+    page.renderedNodes = countNodes(root);
+    page.text = treeText(root).slice(0, 2000);
+    if (page.setDataCalls === 0) fail('setData was never called: nothing rendered');
+    else if (page.renderedNodes === 0) fail(`setData left an empty tree (data.root = ${JSON.stringify(root)?.slice(0, 200)})`);
+    else {
+      for (const want of expectedText[pageKey(page.route)] ?? []) {
+        if (!page.text.includes(want)) fail(`expected the page to show "${want}" from the canned data; it shows: ${page.text.slice(0, 200) || '(no text)'}`);
+      }
+    }
+  };
+
+  const unmount = async (m: MountedPage) => {
+    lifecycle(m, 'onHide');
+    lifecycle(m, m.isComponent ? (platform === 'alipay' ? 'didUnmount' : 'detached') : 'onUnload');
+    await runTimers();
+    const at = pageStack.indexOf(m.inst);
+    if (at >= 0) pageStack.splice(at, 1);
+    m.page.ok = m.page.errors.length === 0;
+  };
+
+  const dispose = () => {
     report.absentGlobalsRead = [...absentRead];
     platformApi.sockets.closeAll();
     clock.clearAll();
     process.off('unhandledRejection', onUnhandled);
+  };
+
+  return { report, launch, mount, askShare, check, unmount, runTimers, passRealTime, dispose };
+}
+
+/** Loads one build and mounts its pages; returns a per-page report. Never throws for page faults. */
+export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
+  const host = createHost(options);
+  try {
+    const appJson = JSON.parse(fs.readFileSync(path.join(host.report.buildDir, 'app.json'), 'utf8')) as AppJson;
+    const pages = listPages(appJson).filter((r) => !options.only || options.only.includes(r));
+    await host.launch();
+    // ---- pages, one at a time: load, show, ready, check, hide, unload
+    for (const route of pages) {
+      const mounted = await host.mount(route);
+      if (!mounted) continue;
+      await host.askShare(mounted);
+      host.check(mounted);
+      await host.unmount(mounted);
+    }
+  } finally {
+    host.dispose();
   }
-  return report;
+  return host.report;
 }

@@ -3,7 +3,8 @@ import { canned, matchRoute } from './fixtures';
 import { createSocketHost, type SocketReport } from './sockets';
 
 /**
- * The platform API object of the simulated host (`wx`, `my` or `tt`) with canned answers.
+ * The platform API object of the simulated host (`wx`, `my` or `tt`) with canned answers (or,
+ * with an HTTP target, a running API's).
  *
  * Only what the compiled pages call on launch and mount is implemented. A known API that is
  * not implemented throws `smoke host: wx.<name> is not implemented` when called, and Taro
@@ -147,6 +148,50 @@ export interface PlatformApi {
 export interface PlatformOptions {
   /** Origin of a running API that sockets connect to (see sockets.ts); absent: sockets cannot connect. */
   realtimeTarget?: string;
+  /** Origin of a running API that request() goes to (see realExchange); absent: canned answers. */
+  httpTarget?: string;
+}
+
+/**
+ * request() against a running API: the app's URL with the target's origin, the app's headers,
+ * GET data as the query (as the hosts do), other data as the JSON body. Answers as `done` with
+ * the status and parsed body; a network failure as `failed`.
+ */
+function realExchange(
+  hooks: HostHooks,
+  target: string,
+  o: { url: string; method: string; data: unknown; headers: Record<string, unknown> },
+  done: (status: number, body: unknown) => void,
+  failed: (message: string) => void,
+): void {
+  const dest = new URL(o.url, 'http://127.0.0.1:3000');
+  const t = new URL(target);
+  dest.protocol = t.protocol;
+  dest.host = t.host;
+  if (!matchRoute(o.method, dest.pathname)) hooks.fail(`request to a path the API does not have: ${o.method} ${dest.pathname}`);
+  let body: string | undefined;
+  if (o.method === 'GET') {
+    if (o.data && typeof o.data === 'object') for (const [k, v] of Object.entries(o.data)) if (v !== undefined) dest.searchParams.set(k, String(v));
+  } else if (o.data !== undefined && o.data !== null) {
+    body = typeof o.data === 'string' ? o.data : JSON.stringify(o.data);
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.headers)) if (v !== undefined && v !== null) headers[k] = String(v);
+  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  fetch(dest, { method: o.method, headers, body, signal: AbortSignal.timeout(20_000) })
+    .then(async (res) => {
+      const text = await res.text();
+      hooks.later(() => {
+        hooks.note(`${o.method} ${dest.pathname} -> ${res.status}`);
+        done(res.status, text ? safeJson(text) : null);
+      });
+    })
+    .catch((err: unknown) => {
+      hooks.later(() => {
+        hooks.note(`${o.method} ${dest.pathname} -> failed`);
+        failed(err instanceof Error ? err.message : String(err));
+      });
+    });
 }
 
 export function createPlatformApi(platform: Platform, hooks: HostHooks, options: PlatformOptions = {}): PlatformApi {
@@ -226,14 +271,26 @@ export function createPlatformApi(platform: Platform, hooks: HostHooks, options:
   const request = (o: Callbacks & { url: string; method?: string; data?: unknown; header?: Record<string, unknown>; headers?: Record<string, unknown> }) => {
     const method = (o.method ?? 'GET').toUpperCase();
     let aborted = false;
-    hooks.later(() => {
-      if (aborted) return;
-      const { status, body } = answer(hooks, method, o.url, o.data, { ...(o.header ?? {}), ...(o.headers ?? {}) });
+    const answerWith = (status: number, body: unknown) => {
       const res = platform === 'alipay'
         ? { data: body, status, headers: { 'content-type': 'application/json' } }
         : { data: body, statusCode: status, header: { 'Content-Type': 'application/json' }, cookies: [], errMsg: 'request:ok' };
       o.success?.(res);
       o.complete?.(res);
+    };
+    if (options.httpTarget) {
+      realExchange(hooks, options.httpTarget, { url: o.url, method, data: o.data, headers: { ...(o.header ?? {}), ...(o.headers ?? {}) } }, (status, body) => {
+        if (!aborted) answerWith(status, body);
+      }, (message) => {
+        if (aborted) return;
+        const err = platform === 'alipay' ? { error: 19, errorMessage: message } : { errMsg: `request:fail ${message}` };
+        o.fail?.(err);
+        o.complete?.(err);
+      });
+    } else hooks.later(() => {
+      if (aborted) return;
+      const { status, body } = answer(hooks, method, o.url, o.data, { ...(o.header ?? {}), ...(o.headers ?? {}) });
+      answerWith(status, body);
     }, 5);
     return {
       abort: () => {

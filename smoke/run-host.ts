@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import type { DrivenCommand, DrivenState, DrivenWait } from './driven-host';
 import type { SmokeReport } from './host';
 import type { Platform } from './platform-api';
 
@@ -38,4 +39,75 @@ export function runHostProcess(
     throw new Error(`smoke host exited with ${res.status ?? res.signal}: ${(res.stderr ?? '').trim() || (res.stdout ?? '').trim()}`);
   }
   return JSON.parse(line.slice('SMOKE_REPORT '.length)) as SmokeReport;
+}
+
+/** A build in the simulated host that the test drives step by step (smoke/driven-host.ts). */
+export interface DrivenHost {
+  launch(): Promise<DrivenState>;
+  mount(route: string, query: Record<string, string>): Promise<DrivenState>;
+  /** Until the page has (present) or lacks a node of the class whose text contains `text`. */
+  waitForNode(q: { className: string; text?: string; present: boolean; timeoutMs: number }): Promise<DrivenWait>;
+  /** Until one of the app's sockets received a frame with these fields. */
+  waitForFrame(frame: Record<string, unknown>, timeoutMs: number): Promise<DrivenWait>;
+  state(): Promise<DrivenState>;
+  /** Unmounts the page and ends the host's process; the last state. */
+  close(): Promise<DrivenState>;
+  /** Ends the process at once (after a failure). */
+  kill(): void;
+}
+
+/**
+ * Forks smoke/driven-host.ts over a build: a fresh process per run (as runHostProcess), with an
+ * IPC channel for the commands. `http` and `realtime` name a running API's origin for the
+ * app's requests and its socket; `storage` what the host's storage holds before launch.
+ */
+export function openDrivenHost(
+  buildDir: string,
+  platform: Platform,
+  opts: { http?: { target: string }; realtime?: { target: string }; storage?: Record<string, unknown> },
+): DrivenHost {
+  const child = fork(path.join(__dirname, 'driven-host.ts'), [buildDir, platform], {
+    cwd: repoRoot,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production', SMOKE_DRIVEN_OPTIONS: JSON.stringify(opts) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  child.stdout?.resume();
+  let seq = 0;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  child.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.ok) p?.resolve(m.result);
+    else p?.reject(new Error(`driven host: ${m.error}`));
+  });
+  child.on('exit', (code, signal) => {
+    for (const p of pending.values()) p.reject(new Error(`driven host exited with ${code ?? signal}: ${stderr.trim()}`));
+    pending.clear();
+  });
+  const send = <T>(cmd: DrivenCommand): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (!child.connected) {
+        reject(new Error(`driven host is not running: ${stderr.trim()}`));
+        return;
+      }
+      const id = ++seq;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.send({ id, cmd });
+    });
+  return {
+    launch: () => send<DrivenState>({ op: 'launch' }),
+    mount: (route, query) => send<DrivenState>({ op: 'mount', route, query }),
+    waitForNode: (q) => send<DrivenWait>({ op: 'waitForNode', ...q }),
+    waitForFrame: (frame, timeoutMs) => send<DrivenWait>({ op: 'waitForFrame', frame, timeoutMs }),
+    state: () => send<DrivenState>({ op: 'state' }),
+    close: () => send<DrivenState>({ op: 'close' }),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }
