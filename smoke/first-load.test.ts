@@ -44,7 +44,7 @@ describe('first-load preloads', () => {
     frames.forEach((f) => f());
     expect(links).toHaveLength(0);
     timers.forEach((f) => f());
-    expect(links).toHaveLength(5);
+    expect(links).toHaveLength(6);
   });
 
   it('preloads the first page with its requests when the URL names no page', () => {
@@ -54,6 +54,7 @@ describe('first-load preloads', () => {
       { rel: 'preload', as: 'script', href: '/js/604.bb.js' },
       { rel: 'preload', as: 'fetch', href: '/api/home', crossOrigin: 'anonymous' },
       { rel: 'preload', as: 'fetch', href: '/api/products?sort=default&limit=10', crossOrigin: 'anonymous' },
+      { rel: 'preload', as: 'fetch', href: '/api/live/sessions?limit=1', crossOrigin: 'anonymous' },
     ]);
   });
 
