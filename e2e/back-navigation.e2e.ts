@@ -76,3 +76,26 @@ test('the H5 title bar shows the page title and its back arrow goes back, or hom
     await waitForRoute(shared, '/pages/home/index');
     expect(shared.url()).not.toBe('about:blank');
   }));
+
+test('Back at once after opening a page shows the page left behind (no blank screen)', () =>
+  scenario(shop, async ({ page, server, shot }) => {
+    // A page opened and, as soon as it shows, Back: within the router's old 350 ms hide timer,
+    // the page shown again must stay shown (the timer used to hide it a moment later).
+    const login = await route(page, server.baseUrl, '/pages/login/index');
+    const docs: [string, string, string][] = [
+      ['《用户服务协议》', '/pages/legal/agreement', '一、账号注册与使用'],
+      ['《隐私政策》', '/pages/legal/privacy', '三、剪贴板与设备权限'],
+    ];
+    for (const [link, path, heading] of docs) {
+      await byText(login, link).click();
+      const doc = await waitForRoute(page, path);
+      await byText(doc, heading).waitFor();
+      await page.goBack();
+      await waitForRoute(page, '/pages/login/index');
+      // Past the old timer: still on screen.
+      await page.waitForTimeout(600);
+      await page.locator('.taro_page[id^="/pages/login/index"]').filter({ visible: true }).first().waitFor({ timeout: 1_000 });
+    }
+    await shot('login-after-quick-backs');
+  }));
+

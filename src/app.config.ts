@@ -29,6 +29,11 @@ export default defineAppConfig({
   ...(process.env.TARO_ENV === 'weapp' && process.env.TARO_APP_WECHAT_LIVE_PLUGIN
     ? { plugins: { 'live-player-plugin': { version: process.env.TARO_APP_WECHAT_LIVE_PLUGIN, provider: 'wx2b03c6e691cd7370' } } }
     : {}),
+  // H5: pages switch without Taro's slide animation. Its router hides the page left behind by a
+  // timer (duration + delay, 350 ms) that showing the page again does not cancel, so a Back
+  // within that time left a blank screen (e2e/back-navigation.e2e.ts); the m-sites of the big
+  // shops do not slide either.
+  ...(process.env.TARO_ENV === 'h5' ? { animation: false } : {}),
   window: {
     navigationBarTitleText: '小店',
     navigationBarBackgroundColor: '#ffffff',
