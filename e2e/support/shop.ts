@@ -100,6 +100,9 @@ export async function loginOnPage(page: Page, api: ApiClient, phone: string, sho
   // The login page then leaves (back, or to its redirect): wait for that, or a page the test
   // opens next can be replaced by it (seen: a product page covered by home).
   await page.waitForURL((url) => url.hash.replace(/^#/, '').split('?')[0] !== '/pages/login/index', { timeout: 20_000 });
+  // ...and for the page it leaves to to be on screen: the URL changes first, the page (home, when
+  // the login was the first page) comes after, and a page opened meanwhile was covered by it.
+  await waitForRoute(page, new URL(page.url()).hash.replace(/^#/, '').split('?')[0] || '/pages/home/index');
   return token;
 }
 
