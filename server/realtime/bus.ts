@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import pg from 'pg';
 import { pgConnectionOf } from '../db';
 import type { Database } from '../db/types';
+import { pgListener } from './listen';
 
 type Db = Kysely<Database>;
 
@@ -115,69 +115,27 @@ export function postgresBus(db: Db, log: BusLog, options: { reconnectMs?: number
   if (!conn) throw new Error('postgresBus needs a PostgreSQL database made by createDb');
   const channel = channelName(conn.schema);
   const ls = listeners();
-  let client: pg.Client | null = null;
-  let stopped = false;
-  let retry: NodeJS.Timeout | null = null;
-  let failures = 0;
-
-  async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: conn!.connectionString });
-    c.on('notification', (msg) => {
-      if (msg.channel !== channel || !msg.payload) return;
-      const m = NOTICE.exec(msg.payload);
+  const listener = pgListener({
+    connectionString: conn.connectionString,
+    channel,
+    name: 'realtime bus',
+    log,
+    reconnectMs: options.reconnectMs,
+    onPayload(payload) {
+      const m = NOTICE.exec(payload);
       if (m) return ls.notice({ topic: m[1], version: Number(m[2]) });
-      const u = USER_NOTICE.exec(msg.payload);
+      const u = USER_NOTICE.exec(payload);
       if (u) ls.user({ action: u[1] as UserAction, userId: u[2] });
-    });
-    c.on('error', (err) => {
-      log.warn({ err: err.message }, 'realtime bus: connection lost; reconnecting');
-      void c.end().catch(() => undefined);
-      if (client === c) {
-        client = null;
-        schedule();
-      }
-    });
-    await c.connect();
-    await c.query(`LISTEN "${channel}"`);
-    if (stopped) {
-      await c.end().catch(() => undefined);
-      return;
-    }
-    client = c;
-    if (failures > 0) ls.resync();
-    failures = 0;
-  }
-
-  function schedule(): void {
-    if (stopped || retry) return;
-    failures += 1;
-    const delay = Math.min(30_000, (options.reconnectMs ?? 500) * 2 ** Math.min(failures - 1, 6));
-    retry = setTimeout(() => {
-      retry = null;
-      connect().catch((err: unknown) => {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime bus: cannot connect; retrying');
-        schedule();
-      });
-    }, delay);
-    retry.unref();
-  }
+    },
+    onResync: () => ls.resync(),
+  });
 
   return {
     kind: 'postgres',
     channel,
     committed: () => undefined,
     listen: (l) => ls.add(l),
-    async start() {
-      stopped = false;
-      await connect();
-    },
-    async stop() {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      retry = null;
-      const c = client;
-      client = null;
-      if (c) await c.end().catch(() => undefined);
-    },
+    start: () => listener.start(),
+    stop: () => listener.stop(),
   };
 }

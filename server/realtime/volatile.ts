@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { pgConnectionOf } from '../db';
+import { pgListener } from './listen';
 import type { Database } from '../db/types';
 
 /**
@@ -310,10 +311,18 @@ export function postgresVolatileTransport(db: Kysely<Database>, log: VolatileLog
   const sender = randomBytes(6).toString('base64url');
   const assembler = partAssembler();
   let handlers: { message(text: string): void; resync(): void } | null = null;
-  let client: pg.Client | null = null;
-  let stopped = false;
-  let retry: NodeJS.Timeout | null = null;
-  let failures = 0;
+  const listener = pgListener({
+    connectionString: conn.connectionString,
+    channel,
+    name: 'realtime volatile',
+    log,
+    reconnectMs: options.reconnectMs,
+    onPayload(payload) {
+      const text = assembler.add(payload);
+      if (text !== null) handlers?.message(text);
+    },
+    onResync: () => handlers?.resync(),
+  });
   let seq = 0;
   /** Payloads waiting for the connection: sent in one statement per round trip, in order. */
   let queue: string[] = [];
@@ -322,7 +331,7 @@ export function postgresVolatileTransport(db: Kysely<Database>, log: VolatileLog
   async function drain(c: pg.Client): Promise<void> {
     draining = true;
     try {
-      while (queue.length > 0 && client === c) {
+      while (queue.length > 0 && listener.client() === c) {
         const batch = queue;
         queue = [];
         try {
@@ -334,54 +343,14 @@ export function postgresVolatileTransport(db: Kysely<Database>, log: VolatileLog
       }
     } finally {
       draining = false;
-      if (client !== c) queue = [];
+      if (listener.client() !== c) queue = [];
     }
-  }
-
-  async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: conn!.connectionString });
-    c.on('notification', (msg) => {
-      if (msg.channel !== channel || !msg.payload) return;
-      const text = assembler.add(msg.payload);
-      if (text !== null) handlers?.message(text);
-    });
-    c.on('error', (err) => {
-      log.warn({ err: err.message }, 'realtime volatile: connection lost; reconnecting');
-      void c.end().catch(() => undefined);
-      if (client === c) {
-        client = null;
-        schedule();
-      }
-    });
-    await c.connect();
-    await c.query(`LISTEN "${channel}"`);
-    if (stopped) {
-      await c.end().catch(() => undefined);
-      return;
-    }
-    client = c;
-    if (failures > 0) handlers?.resync();
-    failures = 0;
-  }
-
-  function schedule(): void {
-    if (stopped || retry) return;
-    failures += 1;
-    const delay = Math.min(30_000, (options.reconnectMs ?? 500) * 2 ** Math.min(failures - 1, 6));
-    retry = setTimeout(() => {
-      retry = null;
-      connect().catch((err: unknown) => {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime volatile: cannot connect; retrying');
-        schedule();
-      });
-    }, delay);
-    retry.unref();
   }
 
   return {
     kind: 'postgres',
     send(text) {
-      const c = client;
+      const c = listener.client();
       if (!c) return false;
       seq += 1;
       const parts = notifyParts(sender, seq, text);
@@ -396,17 +365,9 @@ export function postgresVolatileTransport(db: Kysely<Database>, log: VolatileLog
     },
     async start(h) {
       handlers = h;
-      stopped = false;
-      await connect();
+      await listener.start();
     },
-    async stop() {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      retry = null;
-      const c = client;
-      client = null;
-      if (c) await c.end().catch(() => undefined);
-    },
+    stop: () => listener.stop(),
   };
 }
 
