@@ -24,7 +24,10 @@ afterEach(() => {
   h.faults.clear();
 });
 
-const mini = (no: string, amount = 100) => ({ paymentNo: no, amount, description: '沙箱测试商品', expiresAt: Date.now() + 15 * 60_000, scene: 'mini' as const, payerId: 'oSandboxPayer000000000000000' });
+/** A payment's deadline is fixed when it is opened, so asking again with it is the same request (WeChat compares time_expire too). */
+const expiries = new Map<string, number>();
+const expiryOf = (no: string) => expiries.get(no) ?? (expiries.set(no, Date.now() + 15 * 60_000), expiries.get(no) as number);
+const mini = (no: string, amount = 100) => ({ paymentNo: no, amount, description: '沙箱测试商品', expiresAt: expiryOf(no), scene: 'mini' as const, payerId: 'oSandboxPayer000000000000000' });
 
 async function confirm(ref: string, action: 'pay' | 'cancel' = 'pay') {
   const res = await fetch(`${h.baseUrl}/sandbox/wechatpay/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ref, action }) });
