@@ -5,7 +5,7 @@ import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
 import { PAGES } from '@/services/platform/nav';
 import { queryClient, wireMiniProgramLifecycle, wireSessionToCache } from '@/services/query-client';
-import { wireRealtime } from '@/services/realtime';
+import { bootRealtime } from '@/services/realtime/boot';
 import { wireLandingReports } from '@/services/referral/landing';
 import { wireSessionEndNotice } from '@/services/session-notice';
 import { isLoggedIn, useSession } from '@/stores/session';
@@ -17,8 +17,9 @@ installAbortController();
 wireMiniProgramLifecycle();
 wireSessionToCache();
 wireSessionEndNotice();
-// One realtime socket while signed in: pushed order and payment changes land in the cache.
-wireRealtime();
+// One realtime socket while signed in: pushed order and payment changes land in the cache
+// (H5: loaded after the first page, boot.h5.ts).
+bootRealtime();
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {

@@ -2,8 +2,8 @@ import type { LiveSessionStatus } from '@contract/live';
 
 /**
  * UI strings of the host's side of live-stream ordering (pages/merchant/live-sessions,
- * live-edit, live-console; docs/live.md), Simplified Chinese, under `wb.live.`. src/i18n/messages.ts
- * spreads this into the one catalog; the labels keyed by contract values are exported beside it.
+ * live-edit, live-console; docs/live.md), Simplified Chinese, under `wb.live.`: part of the workbench's
+ * chapter of the catalog (src/i18n/workbench.ts); the labels keyed by contract values are exported beside it.
  */
 export const liveHostMessages = {
   'wb.nav.live': '直播',

@@ -1,11 +1,11 @@
 /**
- * UI strings of the merchant workbench (pages/merchant), Simplified Chinese. src/i18n/messages.ts
- * spreads this into the one catalog; the labels keyed by contract enums are exported beside it.
+ * UI strings of the merchant workbench (pages/merchant), Simplified Chinese. They are a chapter
+ * of the one catalog that the workbench's pages load with themselves (src/i18n/workbench.ts):
+ * the shopper's first load does not carry them. The labels keyed by contract enums are exported
+ * beside it. (The workbench's entry on the 我的 page is in src/i18n/messages.ts.)
  */
 export const merchantMessages = {
-  // entry and switching (我的 page)
-  'wb.entry': '商家工作台',
-  'wb.entryHint': '管理订单、商品与售后',
+  // switching
   'wb.pickTitle': '选择要进入的店铺',
   'wb.backToShop': '返回商城',
   'wb.switchMerchant': '切换店铺',

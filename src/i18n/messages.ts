@@ -1,10 +1,5 @@
 import type { ErrorCode, LineIssue, OrderStatus, OrderTab, PayChannel, RefundStatus, TenderKind } from '@contract';
-import { afterSaleMessages } from './aftersale';
 import { shareMessages } from './share';
-import { liveHostMessages } from './live-host';
-import { merchantMessages } from './merchant';
-import { referralHoldsMessages, referralMessages, withdrawMessages } from './referral';
-import { tradeMessages } from './trade';
 
 /** Strings shared by the main package. Every UI string lives in this catalog. */
 const common = {
@@ -322,6 +317,12 @@ export const lineIssueLabels: Record<LineIssue, string> = {
  * Page errors, offline, missing pages and failed images: one block, so it merges on its own.
  * Spread into the catalog below.
  */
+/** The merchant workbench's entry on the 我的 page (the workbench's own strings: workbench.ts). */
+const workbenchEntryMessages = {
+  'wb.entry': '商家工作台',
+  'wb.entryHint': '管理订单、商品与售后',
+} as const;
+
 const recoveryMessages = {
   'pageError.offlineTitle': '网络不可用',
   'pageError.offlineHint': '请检查网络设置后重试，恢复联网后会自动刷新',
@@ -336,12 +337,23 @@ const recoveryMessages = {
   offShelfHint: '商品已下架，看看其他商品吧',
 } as const;
 
-export const messages = { ...common, ...recoveryMessages, ...features, ...tradeMessages, ...merchantMessages, ...afterSaleMessages, ...shareMessages, ...referralMessages, ...withdrawMessages, ...referralHoldsMessages, ...liveHostMessages };
+/**
+ * The first chapter of the one catalog: what the first pages and the shared components say
+ * (the H5 first load carries it). The other chapters travel with the pages that use them:
+ * checkout, orders, after-sales and referral (catalog.ts), the merchant workbench
+ * (workbench.ts); those pages take `t` from there, and a key of another chapter does not
+ * type-check against this `t`.
+ */
+export const messages = { ...common, ...workbenchEntryMessages, ...recoveryMessages, ...features, ...shareMessages };
 export type MessageKey = keyof typeof messages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const template: string = messages[key];
+  return fill(messages[key], params);
+}
+
+/** A catalog template with `{name}` placeholders filled from params. */
+export function fill(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

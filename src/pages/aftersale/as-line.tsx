@@ -1,7 +1,7 @@
 import type { AfterSale } from '@contract/aftersale';
 import { Text, View } from '@tarojs/components';
 import { Picture, Price } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 
 /** A line of a request: what is sent back or refunded, its units and its part of the refund. */
 export function AfterSaleLineRow({ line }: { line: AfterSale['lines'][number] }) {

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { icons, OrderNumber, Price } from '@/components';
 import { ListPage } from '@/components/list-page';
 import { afterSaleKindLabels, afterSaleStatusLabels } from '@/i18n/aftersale-labels';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { useListAfterSales } from '@/services/aftersale/listAfterSales';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';

@@ -1,6 +1,6 @@
 import type { AfterSale, AfterSaleStatus } from '@contract/aftersale';
 import { afterSaleStatusLabels } from '@/i18n/aftersale-labels';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 
 export interface Step {
   label: string;

@@ -1,5 +1,5 @@
 import type { AfterSaleStatus } from '@contract/aftersale';
-import type { MessageKey } from '@/i18n/messages';
+import type { CatalogMessageKey as MessageKey } from '@/i18n/catalog';
 
 /** The list's tabs: the shopper's API lists every request; the tabs group them by status. */
 export const AFTER_SALE_TABS = ['all', 'active', 'done', 'closed'] as const;

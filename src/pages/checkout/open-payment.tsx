@@ -2,7 +2,8 @@ import type { Payment, PaymentTender } from '@contract';
 import { formatPrice } from '@contract/money';
 import { Button, Text, View } from '@tarojs/components';
 import { Price, disabledProp } from '@/components';
-import { channelLabels, t } from '@/i18n/messages';
+import { channelLabels } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { tenderNames } from '@/services/payment/cashier';
 
 function tenderName(tender: PaymentTender): string {

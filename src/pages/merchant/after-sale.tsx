@@ -5,7 +5,7 @@ import { type ReactNode, useState } from 'react';
 import { disabledProp, Picture, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
 import { formatPrice } from '@contract/money';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusLabels } from '@/i18n/merchant';
 import { assetUrl } from '@/services/http';
 import { type AfterSaleDecision, useDecideAfterSale, useMerchantAfterSale } from '@/services/merchant/after-sales';

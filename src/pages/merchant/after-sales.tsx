@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { icons, Skeleton } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { afterSaleKindLabels, afterSaleReasonLabels, afterSaleStatusLabels } from '@/i18n/merchant';
 import { type AfterSaleTab, useMerchantAfterSales } from '@/services/merchant/after-sales';
 import { formatTime, Item, openWb, useWorkbench, WbList } from './shared';

@@ -2,7 +2,7 @@ import type { AuditEntry } from '@contract';
 import { Text, View } from '@tarojs/components';
 import { icons, Skeleton } from '@/components';
 import { formatPrice } from '@contract/money';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { auditActionLabels, carrierLabels, staffRoleLabels } from '@/i18n/merchant';
 import { useAudit } from '@/services/merchant/staff';
 import { formatTime, useWorkbench, WbList } from './shared';

@@ -4,7 +4,7 @@ import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Icon, icons, OfflineBanner, PageState, Picture, Price, Skeleton, TitleBar } from '@/components';
 import { PageForbidden } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { staffRoleLabels } from '@/i18n/merchant';
 import { isApiError } from '@/services/http';
 import { useDashboard } from '@/services/merchant/dashboard';

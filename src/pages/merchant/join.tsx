@@ -2,7 +2,7 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { type ReactNode, useState } from 'react';
 import { disabledProp, OfflineBanner, PageError, pageErrorKind, Picture, Skeleton, TitleBar } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { staffRoleLabels } from '@/i18n/merchant';
 import { isApiError } from '@/services/http';
 import { useIntentKey } from '@/services/merchant/intent-key';

@@ -5,7 +5,7 @@ import { useRouter } from '@tarojs/taro';
 import { useMemo, useState } from 'react';
 import { disabledProp, Picture, Price, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
-import { type MessageKey, t } from '@/i18n/messages';
+import { t, type WorkbenchMessageKey as MessageKey } from '@/i18n/workbench';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import {
   LIVE_CONSOLE_POLL_MS,

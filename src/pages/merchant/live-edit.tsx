@@ -5,7 +5,7 @@ import { useRouter } from '@tarojs/taro';
 import { useMemo, useState } from 'react';
 import { disabledProp, Picture, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { pickImages, uploadImage } from '@/services/aftersale/uploadImage';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { useCreateLiveSession, useHostLiveSession, useUpdateLiveSession } from '@/services/merchant/live';

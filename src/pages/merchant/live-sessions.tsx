@@ -3,7 +3,7 @@ import { Button, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { icons, Picture, Price, Skeleton } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { useHostLiveSessions } from '@/services/merchant/live';
 import { LiveFig, LiveStatus } from './live-shared';
 import { formatTime, openWb, useWorkbench, WbList } from './shared';

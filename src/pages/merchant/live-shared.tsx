@@ -6,7 +6,7 @@ import { type ReactNode, useState } from 'react';
 import { disabledProp, Picture, Skeleton } from '@/components';
 import { SearchBar } from '@/components/list-page';
 import { liveStatusLabels } from '@/i18n/live-host';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { useMerchantProducts } from '@/services/merchant/goods';
 import { errorText, Sheet } from './shared';
 

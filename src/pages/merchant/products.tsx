@@ -3,7 +3,7 @@ import { Button, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { disabledProp, icons, Price, Skeleton } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { useMerchantProducts, useSetShelf } from '@/services/merchant/goods';
 import { confirmAction, Item, toast, useOneAtATime, useWorkbench, WbList } from './shared';
 import { SkuEditor } from './sku-editor';

@@ -3,7 +3,7 @@ import { Button, Text, Textarea, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { disabledProp, icons, Skeleton } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { referralApplicationStatusLabels } from '@/i18n/merchant';
 import { isApiError } from '@/services/http';
 import { useIntentKey } from '@/services/merchant/intent-key';

@@ -1,6 +1,6 @@
 import type { CommissionMode } from '@contract/referral-commission';
 import { formatPrice } from '@contract/money';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { referralLevelLabels } from '@/i18n/merchant';
 import { formatFixed, formatRate } from '@/services/merchant/referral-rules';
 

@@ -4,7 +4,7 @@ import { Button, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { disabledProp, icons, Price, Skeleton } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { type ReferralHoldDecision, useDecideReferralHold, useReferralHolds } from '@/services/merchant/referral-holds';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { confirmAction, formatTime, Row, toast, useOneAtATime, useWorkbench, WbList } from './shared';

@@ -4,7 +4,7 @@ import { useRouter } from '@tarojs/taro';
 import { useMemo, useState } from 'react';
 import { Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { daysOf, lastDays, shanghaiDay, useCommissionReport } from '@/services/merchant/referral';
 import { money } from './referral-format';
 import { useWorkbench, wbFrame } from './shared';

@@ -5,7 +5,7 @@ import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { disabledProp, Picture, Skeleton } from '@/components';
 import { SearchBar } from '@/components/list-page';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { isApiError } from '@/services/http';
 import { useMerchantProducts } from '@/services/merchant/goods';
 import { useIntentKey } from '@/services/merchant/intent-key';

@@ -4,7 +4,7 @@ import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { disabledProp, icons, Skeleton } from '@/components';
 import { formatPrice } from '@contract/money';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { type WithdrawalDecision, useDecideWithdrawal, useMerchantWithdrawals } from '@/services/merchant/withdrawals';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { confirmAction, formatTime, Sheet, toast, useOneAtATime, useWorkbench, WbList } from './shared';

@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { useMemo } from 'react';
 import { Icon, PageState, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { isApiError } from '@/services/http';
 import { PENDING_COUNT_PAGE, thisMonth, useCommissionReport, usePendingApplications, useReferralRules } from '@/services/merchant/referral';
 import * as wbIcons from './icons';

@@ -1,5 +1,5 @@
 import type { Carrier, ShipOrderBody } from '@contract';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 
 export const CARRIERS: readonly Carrier[] = ['sf', 'zto', 'yto', 'yunda', 'sto', 'ems', 'jd', 'jt', 'other'];
 export const MAX_PARCELS = 10;

@@ -2,7 +2,7 @@ import type { MerchantProduct, MerchantSku } from '@contract';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import { disabledProp } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { isApiError } from '@/services/http';
 import { useChangeStock, useSetPrice } from '@/services/merchant/goods';
 import { useIntentKey } from '@/services/merchant/intent-key';

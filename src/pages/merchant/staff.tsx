@@ -4,7 +4,7 @@ import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { disabledProp, icons, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { staffRoleLabels } from '@/i18n/merchant';
 import { useIntentKey } from '@/services/merchant/intent-key';
 import { useInviteStaff, useRemoveStaff, useStaff, useUpdateStaff } from '@/services/merchant/staff';

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { icons, Skeleton } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { useStockAlerts } from '@/services/merchant/goods';
 import { Item, openWb, useWorkbench, WbList } from './shared';
 import './workbench.css';

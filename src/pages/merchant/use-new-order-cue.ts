@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { cueNeedsGesture, enableSoundCue, newOrderCue, soundCueEnabled } from '@/services/platform/cue';
 import { onMerchantOrdersPaid } from '@/services/realtime';
 import { toast } from './shared';

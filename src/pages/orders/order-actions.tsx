@@ -1,7 +1,7 @@
 import { Button } from '@tarojs/components';
 import type { Order } from '@contract';
 import { disabledProp } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { actionsFor } from './tabs';
 import { PayButton } from './pay-button';
 import type { useOrderActions } from './use-order-actions';

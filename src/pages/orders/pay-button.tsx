@@ -1,6 +1,6 @@
 import { Button } from '@tarojs/components';
 import { disabledProp } from '@/components';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { formatCountdown } from '@/services/order/time';
 import { useCountdown } from '@/services/order/useCountdown';
 

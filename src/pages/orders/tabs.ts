@@ -1,5 +1,5 @@
 import type { OrderStatus, OrderTab } from '@contract';
-import type { MessageKey } from '@/i18n/messages';
+import type { CatalogMessageKey as MessageKey } from '@/i18n/catalog';
 import type { OrderAmountKind } from '@/services/order/amount';
 
 export const ORDER_TABS: readonly OrderTab[] = ['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled'];

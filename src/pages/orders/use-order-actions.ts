@@ -1,7 +1,8 @@
 import type { Order } from '@contract';
 import Taro from '@tarojs/taro';
 import { useRef, useState } from 'react';
-import { errorMessage, t } from '@/i18n/messages';
+import { errorMessage } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { useCancelOrder } from '@/services/order/cancelOrder';
 import { useConfirmReceipt } from '@/services/order/confirmReceipt';
 import { cashierPath } from '@/services/payment/payOrder';

@@ -5,7 +5,7 @@ import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { icons, OrderNumber } from '@/components';
 import { ListPage } from '@/components/list-page';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { commissionStateLabels, referralLevelLabels } from '@/i18n/referral';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Price, Skeleton } from '@/components';
 import { TabBar } from '@/components/list-page';
 import { PageFrame } from '@/components/page-frame';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useReferralLeaderboard } from '@/services/referral/getReferralLeaderboard';

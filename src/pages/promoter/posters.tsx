@@ -8,7 +8,7 @@ import { disabledProp, icons, PageState, Picture, Price, Skeleton } from '@/comp
 import { ListFoot, SearchBar, TabBar, useNextPageOnReachBottom } from '@/components/list-page';
 import { PageFrame } from '@/components/page-frame';
 import { type PosterContent, PosterSheet } from '@/components/poster';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { useProductList } from '@/services/catalog/listProducts';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';

@@ -4,7 +4,7 @@ import { useRouter } from '@tarojs/taro';
 import { useMemo, useState } from 'react';
 import { icons } from '@/components';
 import { ListPage } from '@/components/list-page';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { referralLevelLabels } from '@/i18n/referral';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';

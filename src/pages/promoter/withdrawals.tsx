@@ -4,7 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { icons } from '@/components';
 import { ListPage } from '@/components/list-page';
-import { t } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 import { useLoginGate } from '@/services/checkout/login-gate';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useWithdrawals } from '@/services/referral/withdrawals';

@@ -1,7 +1,8 @@
 import type { MerchantProduct, MerchantSku } from '@contract';
 import type { CreateLiveSessionBody, HostLiveSession, UpdateLiveSessionBody } from '@contract/live';
 import { formatPrice } from '@contract/money';
-import { errorMessage, t } from '@/i18n/messages';
+import { errorMessage } from '@/i18n/messages';
+import { t } from '@/i18n/workbench';
 import { isApiError } from '../http';
 
 /**

@@ -1,6 +1,7 @@
 import type { CreatePaymentBody, GiftCardCredential, GiftCardView, Order, ParentOrder, PayChannel, Payment, PayScene, Wallet } from '@contract';
 import { splitTenders, type TenderSplit } from '@contract/tender-split';
-import { t, tenderLabels } from '@/i18n/messages';
+import { tenderLabels } from '@/i18n/messages';
+import { t } from '@/i18n/catalog';
 
 /** A parent order id (what one checkout created) as opposed to a child order id. */
 export function isParentOrderId(id: string): boolean {
