@@ -8,6 +8,7 @@ import { t, type MessageKey } from '@/i18n/messages';
 import { useCategories } from '@/services/catalog/listCategories';
 import { useProductList } from '@/services/catalog/listProducts';
 import { openPage, PAGES } from '@/services/platform/nav';
+import { useRenderedData } from '@/services/use-rendered-data';
 import { useBrowse } from '@/stores/browse';
 import './index.css';
 
@@ -45,7 +46,9 @@ export default function CategoryPage() {
   const activeId = categoryId ?? categories.data?.[0]?.id ?? null;
   const filter = useMemo(() => ({ categoryId: activeId ?? undefined, sort, limit: 10 }), [activeId, sort]);
   const list = useProductList(filter, activeId !== null);
-  const products = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  // An answer is rendered in slices (use-rendered-data.ts): no long task when it arrives.
+  const shown = useRenderedData(list.data);
+  const products = useMemo(() => shown.data?.pages.flatMap((p) => p.items) ?? [], [shown.data]);
 
   const loadMore = () => {
     if (list.hasNextPage && !list.isFetchingNextPage && !list.isError) void list.fetchNextPage();
@@ -84,12 +87,12 @@ export default function CategoryPage() {
             </Box>
             <Scroller className="category__list" focusable lowerThreshold={150} onScrollToLower={loadMore} data-testid="category-list">
               <PageState
-                isLoading={list.isPending}
+                isLoading={list.isPending || (shown.catchingUp && !shown.data)}
                 isError={list.isError && products.length === 0}
                 error={list.error}
                 isEmpty={products.length === 0}
                 emptyText={t('categoryEmpty')}
-        emptyIcon={icons.Search}
+                emptyIcon={icons.Search}
                 onRetry={() => void list.refetch()}
                 skeleton={<Skeleton rows={6} avatar />}
               >

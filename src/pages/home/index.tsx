@@ -11,8 +11,9 @@ import { keys, type ProductListFilter } from '@/services/keys';
 import { openPage, PAGES } from '@/services/platform/nav';
 import { useLanding } from '@/services/referral/use-landing';
 import { HOME_TARGET, usePageShare } from '@/services/share/page-share';
+import { useRenderedData } from '@/services/use-rendered-data';
 import { useBrowse } from '@/stores/browse';
-import { LiveEntry } from './live-entry';
+import { LiveEntry, useHomeLive } from './live-entry';
 import './index.css';
 
 // Ten cards fill two phone screens; more load on the way down. (config/first-load.ts preloads this request.)
@@ -22,7 +23,11 @@ export default function HomePage() {
   const client = useQueryClient();
   const home = useHome();
   const feed = useProductList(FEED);
-  const products = useMemo(() => feed.data?.pages.flatMap((p) => p.items) ?? [], [feed.data]);
+  // Answers are rendered in slices (use-rendered-data.ts): no long task when they arrive.
+  const top = useRenderedData(home.data);
+  const shownFeed = useRenderedData(feed.data);
+  const products = useMemo(() => shownFeed.data?.pages.flatMap((p) => p.items) ?? [], [shownFeed.data]);
+  const live = useHomeLive(home.data !== undefined);
   // A shared link to the home page: its visit reported; the page's own share carries a promoter's token.
   useLanding();
   usePageShare({ target: HOME_TARGET, title: t('appTitle') });
@@ -54,7 +59,8 @@ export default function HomePage() {
 
       <PageState
         showHome={false}
-        isLoading={home.isPending}
+        // The top appears with the live entry's answer (or after a short wait), so nothing moves.
+        isLoading={home.isPending || !live.settled || (top.catchingUp && !top.data)}
         isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
@@ -66,9 +72,9 @@ export default function HomePage() {
           </Box>
         }
       >
-        {home.data && (
+        {top.data && (
           <>
-            {home.data.banners.length > 0 && (
+            {top.data.banners.length > 0 && (
               <Carousel
                 className="home__banners"
                 imageClassName="home__banner"
@@ -76,7 +82,7 @@ export default function HomePage() {
                 autoplay
                 priority
                 interval={4000}
-                slides={home.data.banners.map(({ id, image, title, productId }) => ({
+                slides={top.data.banners.map(({ id, image, title, productId }) => ({
                   key: id,
                   image,
                   label: title,
@@ -85,7 +91,7 @@ export default function HomePage() {
               />
             )}
             <Box className="home__categories">
-              {home.data.categories.map((c) => (
+              {top.data.categories.map((c) => (
                 <Box key={c.id} className="home__category" onClick={() => browse({ categoryId: c.id })}>
                   <Picture className="home__category-icon" src={c.icon} alt="" mode="aspectFit" />
                   <Inline className="home__category-name">{c.name}</Inline>
@@ -95,12 +101,12 @@ export default function HomePage() {
           </>
         )}
       </PageState>
-      <LiveEntry ready={home.data !== undefined} />
+      {top.data && live.settled && <LiveEntry session={live.session} />}
 
       <Inline className="home__feed-title">{t('homeFeedTitle')}</Inline>
       <PageState
         showHome={false}
-        isLoading={feed.isPending}
+        isLoading={feed.isPending || (shownFeed.catchingUp && !shownFeed.data)}
         isError={feed.isError && products.length === 0}
         error={feed.error}
         isEmpty={products.length === 0}

@@ -9,6 +9,7 @@ import { Box, Inline, Press, Tap } from '@/components/primitives';
 import { ShareSheet } from '@/components/share-sheet';
 import { t } from '@/i18n/messages';
 import { useProduct } from '@/services/catalog/getProduct';
+import { useRenderedData } from '@/services/use-rendered-data';
 import { clampQuantity, initialSelection, pickerView, toggleValue, type Selection } from '@/services/catalog/sku-picker';
 import { useAddCartItem } from '@/services/cart/addCartItem';
 import { checkoutUrl } from '@/services/checkout/items';
@@ -300,6 +301,8 @@ export default function ProductPage() {
   const id = landing.productId ?? resolvedId ?? '';
   const resolving = landing.productId === null && landing.token !== null && resolved.isPending;
   const product = useProduct(id);
+  // The product's view is rendered in slices once its answer is in (use-rendered-data.ts).
+  const view = useRenderedData(product.data);
   const timeline = useMemo(() => isTimelineSinglePage(), []);
   const [sheetOpen, setSheetOpen] = useState(false);
   const share = usePageShare({
@@ -314,7 +317,7 @@ export default function ProductPage() {
       <TitleBar title={t('productTitle')} />
       <OfflineBanner />
       <PageState
-        isLoading={resolving || (id !== '' && product.isPending)}
+        isLoading={resolving || (id !== '' && product.isPending) || (view.catchingUp && !view.data)}
         isError={missing || (product.isError && !product.data)}
         error={missing ? (resolved.error ?? new ApiError({ code: 'NOT_FOUND', status: 404 })) : product.error}
         notFoundText={t('productNotFound')}
@@ -327,7 +330,7 @@ export default function ProductPage() {
         }
       >
         {/* keyed by id: another product starts a fresh choice; a refetch keeps it */}
-        {product.data && <ProductView key={product.data.id} product={product.data} liveSessionId={liveSessionId} sharing={{ share, sheetOpen, setSheetOpen, timeline }} />}
+        {view.data && <ProductView key={view.data.id} product={view.data} liveSessionId={liveSessionId} sharing={{ share, sheetOpen, setSheetOpen, timeline }} />}
       </PageState>
     </Box>
   );

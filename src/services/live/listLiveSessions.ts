@@ -32,5 +32,5 @@ export function liveEntryOptions() {
   });
 }
 
-/** The home entry's session, asked for only once `enabled` (after the home page's first paint). */
-export const useLiveEntry = (enabled: boolean) => useQuery({ ...liveEntryOptions(), enabled });
+/** The home entry's session (asked for with the home page's own requests: config/first-load.ts preloads it). */
+export const useLiveEntry = () => useQuery(liveEntryOptions());
