@@ -146,3 +146,44 @@ test('the host pins a product, both viewers see it within a second, one buys at 
       for (const c of contexts) await c.close().catch(() => undefined);
     }
   }));
+
+test('a room whose stream is HTTP-FLV plays it in the browser (mpegts.js), as a guest', () =>
+  scenario(shop, async (f) => {
+    const { page, api, server, shot } = f;
+    const ownerToken = await loginByApi(api, OWNER);
+    const [workplace] = (await api.call('listWorkplaces', {}, { token: ownerToken })).items;
+    const merchantId = workplace.merchantId;
+    const item = (await api.call('listMerchantProducts', { params: { merchantId }, query: { limit: 30 } }, { token: ownerToken })).items[0];
+    const detail = await api.call('getProduct', { params: { id: item.id } });
+    const sku = detail.skus.find((s) => s.stock >= 5) ?? detail.skus[0];
+    const created: HostLiveSession = await api.call(
+      'createLiveSession',
+      {
+        params: { merchantId },
+        body: {
+          title: 'FLV 测试直播',
+          startsAt: Date.now(),
+          // The demo stream's FLV copy (server/seed/stream.ts), what most live CDNs serve beside HLS.
+          playbackUrl: '/media/demo-live/live.flv',
+          perShopperLimit: 1,
+          lines: [{ skuId: sku.id, price: sku.price, quota: 1 }],
+        },
+      },
+      { token: ownerToken },
+    );
+    await api.call('actLiveSession', { params: { merchantId, sessionId: created.id }, body: { action: 'start' } }, { token: ownerToken });
+
+    const flv = page.waitForResponse((res) => res.url().endsWith('/media/demo-live/live.flv'));
+    const room = await route(page, server.baseUrl, `/pages/live/room?id=${created.id}`);
+    await byText(room, 'FLV 测试直播').first().waitFor({ timeout: 20_000 });
+    expect((await flv).status()).toBe(200);
+    // Decoded and playing: the video has frames and its clock moves (no error screen).
+    const video = room.locator('[data-testid="live-video"]').first();
+    await eventually(
+      () => video.evaluate((v: HTMLVideoElement) => ({ t: v.currentTime, ready: v.readyState, w: v.videoWidth })),
+      (s) => s.t > 0.5 && s.ready >= 2 && s.w === 270,
+      15_000,
+    );
+    expect(await room.getByText('重试').count()).toBe(0);
+    await shot('flv-room');
+  }));

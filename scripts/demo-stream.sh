@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo shop's live stream (docs/live.md): a few seconds of HLS that the API serves at
-# /media/demo-live/index.m3u8 (server/seed/stream.ts), so the live room plays offline.
+# /media/demo-live/index.m3u8 (server/seed/stream.ts), so the live room plays offline, and the
+# same seconds as HTTP-FLV at /media/demo-live/live.flv.
 # Generated once and committed (server/seed/stream/, under 300 KB, segments as .mpegts: see below); ffmpeg is needed only to
 # make it again (Debian: apt-get install -y ffmpeg), never at run time or in CI.
 #
@@ -20,6 +21,9 @@ ffmpeg -hide_banner -loglevel error -y \
   -fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1 \
   -f hls -hls_time 2 -hls_list_size 0 -hls_playlist_type vod \
   -hls_segment_filename "$out/seg-%d.ts" "$out/index.m3u8"
+# The same seconds as HTTP-FLV (the other format live CDNs serve), remuxed without re-encoding.
+ffmpeg -hide_banner -loglevel error -y -i "$out/index.m3u8" -c copy -bsf:a aac_adtstoasc \
+  -fflags +bitexact -map_metadata -1 -f flv "$out/live.flv"
 # The playlist names its segments seg-N.ts (what players expect); on disk they are seg-N.mpegts,
 # since a .ts file in the repository is TypeScript to tsc, eslint and the tests' walkers. The
 # server answers seg-N.ts from seg-N.mpegts.

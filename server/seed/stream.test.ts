@@ -2,7 +2,7 @@ import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { playbackUrl } from '../../contract/live';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DEMO_STREAM_PATH, registerDemoStream } from './stream';
+import { DEMO_FLV_PATH, DEMO_STREAM_PATH, registerDemoStream } from './stream';
 
 // The route alone on a bare Fastify (catalog's registerExtra mounts it in the app), on real HTTP.
 let app: FastifyInstance;
@@ -49,8 +49,19 @@ describe('the demo live stream', () => {
     expect((await fetch(`${t.baseUrl}${DEMO_STREAM_PATH}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
   });
 
+  it('serves the same seconds as HTTP-FLV: an FLV file with video and audio, at a path the contract accepts', async () => {
+    expect(playbackUrl.parse(DEMO_FLV_PATH)).toBe(DEMO_FLV_PATH);
+    const res = await fetch(`${t.baseUrl}${DEMO_FLV_PATH}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/x-flv');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // "FLV", version 1, flags 0x05 (audio and video).
+    expect([...bytes.slice(0, 5)]).toEqual([0x46, 0x4c, 0x56, 0x01, 0x05]);
+    expect(bytes.length).toBeGreaterThan(10_000);
+  });
+
   it('serves nothing else from its folder', async () => {
-    for (const bad of ['/media/demo-live/nope.ts', '/media/demo-live/..%2Fstream.ts', '/media/demo-live/index.m3u8.bak', '/media/demo-live/%2E%2E%2Fimages.ts']) {
+    for (const bad of ['/media/demo-live/nope.ts', '/media/demo-live/..%2Fstream.ts', '/media/demo-live/index.m3u8.bak', '/media/demo-live/live.flv.bak', '/media/demo-live/%2E%2E%2Fimages.ts']) {
       const res = await fetch(`${t.baseUrl}${bad}`);
       expect(res.status).toBe(404);
     }

@@ -8,15 +8,18 @@ import { AppError, PROBLEM_CONTENT_TYPE, problemBody } from '../infra/errors';
  * The demo shop's live stream: six seconds of HLS made by scripts/demo-stream.sh and committed
  * under server/seed/stream/, served like the demo images so the live room plays offline. A demo
  * session's playback URL is DEMO_STREAM_PATH (a path the API serves: contract/live.ts
- * `playbackUrl` accepts it; the client resolves it against the API base like an image).
+ * `playbackUrl` accepts it; the client resolves it against the API base like an image). The
+ * same seconds as HTTP-FLV (DEMO_FLV_PATH), the other format live CDNs serve, for a room that
+ * plays FLV (H5 through mpegts.js).
  */
 export const DEMO_STREAM_PREFIX = '/media/demo-live';
 export const DEMO_STREAM_PATH = `${DEMO_STREAM_PREFIX}/index.m3u8`;
+export const DEMO_FLV_PATH = `${DEMO_STREAM_PREFIX}/live.flv`;
 
 const DIR = path.join(__dirname, 'stream');
-/** The playlist and its segments: nothing else is read from the folder. */
-const FILE = /^(index\.m3u8|seg-\d{1,3}\.ts)$/;
-const TYPES: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t' };
+/** The playlist, its segments and the FLV copy: nothing else is read from the folder. */
+const FILE = /^(index\.m3u8|seg-\d{1,3}\.ts|live\.flv)$/;
+const TYPES: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t', '.flv': 'video/x-flv' };
 /** A segment `seg-N.ts` is stored as `seg-N.mpegts` (a .ts file in the repository would be TypeScript to tsc and eslint). */
 const diskName = (file: string) => file.replace(/\.ts$/, '.mpegts');
 
@@ -43,7 +46,7 @@ function load(file: string): Loaded | null {
   return cache.get(file) ?? null;
 }
 
-/** GET /media/demo-live/<file>: the playlist and its segments (a day's cache, ETag). */
+/** GET /media/demo-live/<file>: the playlist, its segments and the FLV copy (a day's cache, ETag). */
 export function registerDemoStream(app: FastifyInstance): void {
   app.get<{ Params: { file: string } }>(`${DEMO_STREAM_PREFIX}/:file`, async (req, reply) => {
     const found = load(req.params.file);

@@ -9,3 +9,6 @@ export interface LivePlayerProps {
 
 /** Whether a URL names an HLS playlist. */
 export const isHls = (url: string): boolean => /\.m3u8(\?|#|$)/i.test(url);
+
+/** Whether a URL names an HTTP-FLV stream (what most Chinese live CDNs serve beside HLS). */
+export const isFlv = (url: string): boolean => /\.flv(\?|#|$)/i.test(url);

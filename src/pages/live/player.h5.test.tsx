@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { LivePlayer } from './player.h5';
-import { isHls } from './player-types';
+import { isFlv, isHls } from './player-types';
 
 const mockHls = { loadSource: jest.fn(), attachMedia: jest.fn(), destroy: jest.fn(), handlers: new Map<string, (e: string, d: { fatal?: boolean }) => void>() };
 const mockLoaded = jest.fn();
@@ -17,10 +17,28 @@ jest.mock('hls.js', () => {
   return { __esModule: true, default: Hls };
 });
 
+const mockFlv = { attachMediaElement: jest.fn(), load: jest.fn(), destroy: jest.fn(), handlers: new Map<string, () => void>(), created: [] as unknown[] };
+const mockFlvSupported = { value: true };
+jest.mock('mpegts.js', () => ({
+  __esModule: true,
+  default: {
+    isSupported: () => mockFlvSupported.value,
+    Events: { ERROR: 'error' },
+    createPlayer: (source: unknown, config: unknown) => {
+      mockFlv.created.push({ source, config });
+      return { attachMediaElement: mockFlv.attachMediaElement, load: mockFlv.load, destroy: mockFlv.destroy, on: (event: string, cb: () => void) => mockFlv.handlers.set(event, cb) };
+    },
+  },
+}));
+
 const SRC = 'https://shop.test/media/demo-live/index.m3u8';
+const FLV = 'https://cdn.test/live/room1.flv?auth_key=1';
 
 beforeEach(() => {
   mockHls.handlers.clear();
+  mockFlv.handlers.clear();
+  mockFlv.created.length = 0;
+  mockFlvSupported.value = true;
   jest.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
 });
 
@@ -51,6 +69,35 @@ describe('the H5 live player', () => {
     expect(onError).toHaveBeenCalledTimes(1);
     unmount();
     expect(mockHls.destroy).toHaveBeenCalled();
+  });
+
+  it('knows an FLV stream', () => {
+    expect(isFlv(FLV)).toBe(true);
+    expect(isFlv('/live/a.FLV')).toBe(true);
+    expect(isFlv(SRC)).toBe(false);
+    expect(isFlv('https://cdn.test/flv/index.m3u8')).toBe(false);
+  });
+
+  it('plays FLV through mpegts.js loaded on demand (a live source); a player error is reported, and unmounting destroys it', async () => {
+    const onError = jest.fn();
+    const { unmount } = render(<LivePlayer src={FLV} className="v" onError={onError} />);
+    await waitFor(() => expect(mockFlv.load).toHaveBeenCalled());
+    expect(mockFlv.created).toEqual([{ source: { type: 'flv', isLive: true, url: FLV }, config: expect.objectContaining({ enableWorker: false }) }]);
+    expect(mockFlv.attachMediaElement).toHaveBeenCalledWith(screen.getByTestId('live-video'));
+    expect((screen.getByTestId('live-video') as HTMLVideoElement).getAttribute('src')).toBeNull();
+    expect(mockLoaded).not.toHaveBeenCalled();
+    mockFlv.handlers.get('error')?.();
+    expect(onError).toHaveBeenCalledTimes(1);
+    unmount();
+    expect(mockFlv.destroy).toHaveBeenCalled();
+  });
+
+  it('an FLV stream where Media Source Extensions are missing is reported as unplayable', async () => {
+    mockFlvSupported.value = false;
+    const onError = jest.fn();
+    render(<LivePlayer src={FLV} className="v" onError={onError} />);
+    await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
+    expect(mockFlv.created).toHaveLength(0);
   });
 
   it('starts muted (browsers allow no sound before a tap), with a button that turns the sound on', () => {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Icon } from '@/components';
 import { lt } from '@/i18n/live';
 import { VolumeX } from './icons';
-import { isHls, type LivePlayerProps } from './player-types';
+import { isFlv, isHls, type LivePlayerProps } from './player-types';
 import './player.h5.css';
 
 interface HlsInstance {
@@ -12,11 +12,21 @@ interface HlsInstance {
   destroy(): void;
 }
 
+interface FlvPlayer {
+  attachMediaElement(media: HTMLMediaElement): void;
+  load(): void;
+  on(event: string, cb: () => void): void;
+  destroy(): void;
+}
+
 /**
  * H5's player: a plain <video>. HLS plays natively where the browser has it (Safari, iOS, most
- * Android browsers); elsewhere hls.js, imported only here, so it is a chunk of its own that this
- * subpackage loads when a stream needs it (never the main bundle: `npm run bench:size` and the
- * built chunks show it). Browsers play sound only after a tap: it starts muted, with a button.
+ * Android browsers); elsewhere hls.js. An HTTP-FLV stream (no browser plays FLV itself) goes
+ * through mpegts.js, which remuxes it for Media Source Extensions (Chromium-based browsers,
+ * Safari; iOS 17.1+ by Apple's ManagedMediaSource). Both libraries are imported only here, so
+ * each is a chunk of its own loaded when a stream needs it (never the main bundle: `npm run
+ * bench:size` and the built chunks show it). Browsers play sound only after a tap: it starts
+ * muted, with a button.
  */
 export function LivePlayer({ src, className, onError }: LivePlayerProps) {
   const ref = useRef<HTMLVideoElement>(null);
@@ -28,9 +38,30 @@ export function LivePlayer({ src, className, onError }: LivePlayerProps) {
     const video = ref.current;
     if (!video) return undefined;
     let hls: HlsInstance | null = null;
+    let flv: FlvPlayer | null = null;
     let cancelled = false;
     const play = () => void video.play()?.catch(() => undefined);
-    if (!isHls(src) || video.canPlayType('application/vnd.apple.mpegurl') !== '') {
+    if (isFlv(src)) {
+      import(/* webpackChunkName: "mpegts" */ 'mpegts.js').then(
+        ({ default: mpegts }) => {
+          if (cancelled) return;
+          if (!mpegts.isSupported()) {
+            onErrorRef.current();
+            return;
+          }
+          // A live stream: no seeking, and the player keeps near the live edge.
+          const p = mpegts.createPlayer({ type: 'flv', isLive: true, url: src }, { enableWorker: false, liveBufferLatencyChasing: true }) as unknown as FlvPlayer;
+          flv = p;
+          p.on(mpegts.Events.ERROR, () => onErrorRef.current());
+          p.attachMediaElement(video);
+          p.load();
+          play();
+        },
+        () => {
+          if (!cancelled) onErrorRef.current();
+        },
+      );
+    } else if (!isHls(src) || video.canPlayType('application/vnd.apple.mpegurl') !== '') {
       video.src = src;
       play();
     } else {
@@ -58,6 +89,7 @@ export function LivePlayer({ src, className, onError }: LivePlayerProps) {
     return () => {
       cancelled = true;
       hls?.destroy();
+      flv?.destroy();
       video.removeAttribute('src');
     };
   }, [src]);
