@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Icon, Picture, Skeleton } from '@/components';
 import { PageFrame } from '@/components/page-frame';
 import { Press, Tap } from '@/components/primitives';
-import { ShareSheet } from '@/components/share-sheet';
+import { DeferredShareSheet as ShareSheet } from '@/components/share-sheet/deferred';
 import { countText, lt } from '@/i18n/live';
 import { checkoutUrl } from '@/services/checkout/items';
 import { ApiError, assetUrl } from '@/services/http';

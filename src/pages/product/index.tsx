@@ -6,7 +6,7 @@ import { Carousel, Icon, icons, OfflineBanner, PageState, Price, Skeleton, Stepp
 import { DeferredPosterSheet } from '@/components/poster/deferred';
 // Plain elements on H5 (see primitives): a product page opened from a link brings no Taro component library.
 import { Box, Inline, Press, Tap } from '@/components/primitives';
-import { ShareSheet } from '@/components/share-sheet';
+import { DeferredShareSheet as ShareSheet } from '@/components/share-sheet/deferred';
 import { t } from '@/i18n/messages';
 import { useProduct } from '@/services/catalog/getProduct';
 import { useRenderedData } from '@/services/use-rendered-data';
