@@ -20,8 +20,8 @@ import type HtmlWebpackPlugin from 'html-webpack-plugin';
  * useProductList FEED, useLiveEntry), src/pages/product (useProduct), src/pages/category (useCategories).
  */
 export const FIRST_REQUESTS: Record<string, string[]> = {
-  // The live entry's one session (useLiveEntry) goes out after home's first paint; preloaded it
-  // costs nothing then, beside app.js.
+  // The live entry's one session (useLiveEntry) goes out with home's own requests: the page's
+  // top waits for it (src/pages/home/live-entry.tsx), so it is preloaded beside them.
   'pages/home/index': ['/api/home', '/api/products?sort=default&limit=10', '/api/live/sessions?limit=1'],
   'pages/category/index': ['/api/categories'],
   'pages/product/index': ['/api/products/{id}'],

@@ -1,5 +1,5 @@
 import { afterSaleMessages } from './aftersale';
-import { fill, messages } from './messages';
+import { messages, translator } from './messages';
 import { referralHoldsMessages, referralMessages, withdrawMessages } from './referral';
 import { tradeMessages } from './trade';
 
@@ -13,6 +13,4 @@ export const catalogMessages = { ...messages, ...tradeMessages, ...afterSaleMess
 export type CatalogMessageKey = keyof typeof catalogMessages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */
-export function t(key: CatalogMessageKey, params?: Record<string, string | number>): string {
-  return fill(catalogMessages[key], params);
-}
+export const t = translator<CatalogMessageKey>(catalogMessages);

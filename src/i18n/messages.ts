@@ -313,16 +313,16 @@ export const lineIssueLabels: Record<LineIssue, string> = {
   price_changed: '价格已变动',
 };
 
-/**
- * Page errors, offline, missing pages and failed images: one block, so it merges on its own.
- * Spread into the catalog below.
- */
 /** The merchant workbench's entry on the 我的 page (the workbench's own strings: workbench.ts). */
 const workbenchEntryMessages = {
   'wb.entry': '商家工作台',
   'wb.entryHint': '管理订单、商品与售后',
 } as const;
 
+/**
+ * Page errors, offline, missing pages and failed images: one block, so it merges on its own.
+ * Spread into the catalog below.
+ */
 const recoveryMessages = {
   'pageError.offlineTitle': '网络不可用',
   'pageError.offlineHint': '请检查网络设置后重试，恢复联网后会自动刷新',
@@ -347,16 +347,19 @@ const recoveryMessages = {
 export const messages = { ...common, ...workbenchEntryMessages, ...recoveryMessages, ...features, ...shareMessages };
 export type MessageKey = keyof typeof messages;
 
-/** The catalog string for key, with `{name}` placeholders filled from params. */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  return fill(messages[key], params);
-}
-
 /** A catalog template with `{name}` placeholders filled from params. */
-export function fill(template: string, params?: Record<string, string | number>): string {
+function fill(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/** `t` over one chapter's table and those below it (this file's, catalog.ts's, workbench.ts's). */
+export function translator<K extends string>(table: Record<K, string>): (key: K, params?: Record<string, string | number>) => string {
+  return (key, params) => fill(table[key], params);
+}
+
+/** The catalog string for key, with `{name}` placeholders filled from params. */
+export const t = translator<MessageKey>(messages);
 
 /** The message for a problem code; unknown codes get the generic message. */
 export function errorMessage(code: string): string {

@@ -1,5 +1,5 @@
 import { catalogMessages } from './catalog';
-import { fill } from './messages';
+import { translator } from './messages';
 import { liveHostMessages } from './live-host';
 import { merchantMessages } from './merchant';
 
@@ -13,6 +13,4 @@ export const workbenchMessages = { ...catalogMessages, ...merchantMessages, ...l
 export type WorkbenchMessageKey = keyof typeof workbenchMessages;
 
 /** The catalog string for key, with `{name}` placeholders filled from params. */
-export function t(key: WorkbenchMessageKey, params?: Record<string, string | number>): string {
-  return fill(workbenchMessages[key], params);
-}
+export const t = translator<WorkbenchMessageKey>(workbenchMessages);
