@@ -94,4 +94,19 @@ describe('home page', () => {
     expect(await screen.findByText('服饰')).toBeTruthy();
     expect(await screen.findByText('暂无商品')).toBeTruthy();
   });
+
+  it('a failed home request shows its error at once, without waiting for the live entry that is still out', async () => {
+    mockApi({
+      'GET /api/home': () => {
+        throw Object.assign(new Error('down'), { errMsg: 'request:fail' });
+      },
+      'GET /api/products': () => ok({ items: [summary(1)], nextCursor: null }),
+      // The live entry's answer never comes.
+      'GET /api/live/sessions': () => new Promise(() => undefined),
+    });
+    renderWithClient(<HomePage />);
+    expect(await screen.findByText('商品1')).toBeTruthy();
+    await waitFor(() => expect(screen.getAllByText('重试')).toHaveLength(1));
+    expect(screen.getByText('网络不可用')).toBeTruthy();
+  });
 });

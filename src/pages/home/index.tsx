@@ -59,8 +59,9 @@ export default function HomePage() {
 
       <PageState
         showHome={false}
-        // The top appears with the live entry's answer (or after a short wait), so nothing moves.
-        isLoading={home.isPending || !live.settled || (top.catchingUp && !top.data)}
+        // The top appears with the live entry's answer (or after a short wait), so nothing moves;
+        // a failed home request is shown at once.
+        isLoading={home.isPending || (home.data !== undefined && !live.settled) || (top.catchingUp && !top.data)}
         isError={home.isError && !home.data}
         error={home.error}
         onRetry={() => void home.refetch()}
